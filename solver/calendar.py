@@ -1,0 +1,105 @@
+"""Release calendars: nth-weekday windows, moved go-lives, baselines and cut-off dates.
+
+Month arithmetic is `dateutil.relativedelta`, so "12 months before 30 June" is
+30 June a year earlier and "1 month before 31 March" is 28 or 29 February.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from dateutil.relativedelta import FR, MO, SA, SU, TH, TU, WE, relativedelta, weekday
+
+from solver.model import Calendar, Duration, Policy, Week, Weekday, Window
+
+_WEEKDAYS: dict[Weekday, weekday] = {
+    "monday": MO,
+    "tuesday": TU,
+    "wednesday": WE,
+    "thursday": TH,
+    "friday": FR,
+    "saturday": SA,
+    "sunday": SU,
+}
+_WEEK_NUMBER: dict[Week, int] = {"first": 1, "second": 2, "third": 3, "fourth": 4, "last": -1}
+_UNITS = {"day": "days", "week": "weeks", "month": "months", "year": "years"}
+
+
+def to_delta(duration: Duration) -> relativedelta:
+    """`'12 months'` -> `relativedelta(months=12)`."""
+    count, unit = duration.split()
+    return relativedelta(**{_UNITS[unit.rstrip("s")]: int(count)})
+
+
+def nth_weekday(year: int, month: int, weekday_name: Weekday, week: Week) -> dt.date:
+    """The first/second/.../last given weekday of a month, e.g. last Thursday of June."""
+    n = _WEEK_NUMBER[week]
+    wd = _WEEKDAYS[weekday_name]
+    if n > 0:
+        return dt.date(year, month, 1) + relativedelta(weekday=wd(n))
+    return dt.date(year, month, 1) + relativedelta(day=31, weekday=wd(-1))
+
+
+def window_date(window: Window, year: int) -> dt.date:
+    return nth_weekday(year, window.month, window.weekday, window.week)
+
+
+@dataclass(frozen=True)
+class Release:
+    """A dated release with its scope-baseline dates."""
+
+    id: str
+    go_live: dt.date
+    dcc_baseline: dt.date
+    full_baseline: dt.date
+    moved_from: dt.date | None = None
+
+    @property
+    def year(self) -> int:
+        return self.go_live.year
+
+
+def _months(first: str, last: str) -> list[tuple[int, int]]:
+    y0, m0 = map(int, first.split("-"))
+    y1, m1 = map(int, last.split("-"))
+    return [(y, m) for y in range(y0, y1 + 1) for m in range(1, 13) if (y0, m0) <= (y, m) <= (y1, m1)]
+
+
+def build_releases(calendar: Calendar, policy: Policy) -> list[Release]:
+    """All releases in the horizon, sorted by go-live then id.
+
+    Window releases get the id `YYYY-MM` of their window and keep it when their go-live
+    moves. Callers validate that moves and cancellations name existing releases.
+    """
+    dated: dict[str, tuple[dt.date, dt.date | None]] = {}
+    months = set(_months(calendar.first, calendar.last))
+    for year in sorted({y for y, _ in months}):
+        for window in calendar.windows:
+            if (year, window.month) in months:
+                standard = window_date(window, year)
+                dated[f"{year:04d}-{window.month:02d}"] = (standard, None)
+    for extra in calendar.extra:
+        dated[extra.id] = (extra.go_live, None)
+    for rid, go_live in calendar.moves.items():
+        if rid in dated:
+            dated[rid] = (go_live, dated[rid][0])
+    for rid in calendar.cancel:
+        dated.pop(rid, None)
+    dcc, full = to_delta(policy.dcc_baseline), to_delta(policy.full_baseline)
+    releases = [
+        Release(rid, go, go - dcc, go - full, moved_from) for rid, (go, moved_from) in dated.items()
+    ]
+    return sorted(releases, key=lambda r: (r.go_live, r.id))
+
+
+def window_ids(calendar: Calendar) -> set[str]:
+    """Ids of the standard-window releases in the horizon (before extras and cancellations)."""
+    months = set(_months(calendar.first, calendar.last))
+    return {f"{y:04d}-{w.month:02d}" for w in calendar.windows for (y, m) in months if m == w.month}
+
+
+def cut_off(go_live: dt.date, dcc_lead_time: Duration, party_lead_time: Duration) -> dt.date:
+    """Last decision date that still makes a go-live: DCC and Parties implement in parallel,
+    so the longer lead time decides."""
+    return min(go_live - to_delta(dcc_lead_time), go_live - to_delta(party_lead_time))

@@ -1,0 +1,38 @@
+"""Judge any plan against the scenario's rules, without a solver."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from solver.instance import Instance
+from solver.model import PlanViolation
+
+
+def check_assignment(inst: Instance, plan: Mapping[str, str | None]) -> list[PlanViolation]:
+    """Every broken rule, hard or soft, with its name and what is wrong.
+
+    Also flags units the plan leaves out, ids it does not know and releases outside the
+    horizon, so a hand-written plan is judged as strictly as one the engine made.
+    """
+    out: list[PlanViolation] = []
+    known = {u.id for u in inst.units}
+    for uid in sorted(known - set(plan)):
+        out.append(PlanViolation(rule="complete", hard=True,
+                                 message=f"{uid} has no assignment (null means outside the horizon)"))
+    for uid in sorted(set(plan) - known):
+        what = f"is {inst.closed[uid]}" if uid in inst.closed else "is not in the scenario"
+        if uid not in inst.closed or plan[uid] is not None:
+            out.append(PlanViolation(rule="complete", hard=True,
+                                     message=f"{uid} {what} and cannot be assigned"))
+    bad = {uid: rid for uid, rid in plan.items()
+           if uid in known and rid is not None and rid not in inst.release_ids}
+    for uid, rid in sorted(bad.items()):
+        out.append(PlanViolation(rule="complete", hard=True,
+                                 message=f"{uid} goes in {rid}, which is not a release in the horizon"))
+    if bad:
+        return out
+    judged = {u.id: plan.get(u.id) for u in inst.units}
+    for rule in inst.rules:
+        for message in rule.check(inst, judged):
+            out.append(PlanViolation(rule=rule.name, hard=rule.hard, message=message))
+    return out

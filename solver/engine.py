@@ -1,0 +1,237 @@
+"""The CP-SAT model and its lexicographic solve.
+
+Variables: `x[unit, release]` booleans, exactly one per unit over the horizon's releases
+plus a "not in horizon" slot (None); an integer release index per unit channelled from
+them; `uplift[release, spec]` booleans equal to "some unit in the release changes the
+spec". Each rule adds its constraints behind one enforcement literal: fixed true for a
+hard rule, free and penalised for a soft one, and an assumption when explaining.
+
+Solve: one CP-SAT solve per objective priority level, each level's optimum fixed before
+the next; then a lexicographic tie-break (each unit, in id order, as early as possible)
+makes the optimum unique, so a proven-optimal plan is the same whatever the worker count.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ortools.sat.python import cp_model
+
+from solver.instance import Instance
+from solver.objective import levels
+from solver.rules import RuleBase
+
+DEFAULT_WORKERS = 8
+"""CP-SAT's parallel portfolio proves optimality far sooner than one worker, even on two
+cores; the unique tie-break keeps the result deterministic."""
+TIE_BREAK_BITS = 50
+"""Largest weight used in one tie-break solve, as a power of two (CP-SAT takes int64)."""
+
+
+@dataclass(frozen=True)
+class SolveOptions:
+    time_limit: float = 60.0
+    workers: int = DEFAULT_WORKERS
+    seed: int = 0
+
+
+@dataclass
+class Solution:
+    """What the solver found: status, assignment and the objective per priority level."""
+
+    status: str
+    assignment: dict[str, str | None] = field(default_factory=dict)
+    level_values: list[int] = field(default_factory=list)
+    level_bounds: list[int] = field(default_factory=list)
+
+    @property
+    def gap(self) -> float:
+        """Relative gap of the first level not proven optimal (0 when all are)."""
+        for value, bound in zip(self.level_values, self.level_bounds, strict=True):
+            if value != bound:
+                return (value - bound) / max(abs(value), 1)
+        return 0.0
+
+
+class ModelBuilder:
+    """Builds the CP-SAT model of an instance; implements `solver.rules.Posting`."""
+
+    def __init__(self, inst: Instance, hard_as_assumptions: bool = False):
+        self.inst = inst
+        self.model = cp_model.CpModel()
+        self.slots: list[str | None] = [*inst.release_ids, None]
+        self._x: dict[tuple[str, str | None], Any] = {}
+        self._index: dict[str, Any] = {}
+        for unit in inst.units:
+            row = [self.model.NewBoolVar(f"x[{unit.id},{rid}]") for rid in self.slots]
+            self.model.AddExactlyOne(row)
+            for rid, var in zip(self.slots, row, strict=True):
+                self._x[unit.id, rid] = var
+            idx = self.model.NewIntVar(0, len(inst.releases), f"index[{unit.id}]")
+            self.model.Add(idx == sum(k * var for k, var in enumerate(row)))
+            self._index[unit.id] = idx
+        self._uplift: dict[tuple[str, str], Any] = {}
+        specs = sorted({s for u in inst.units for s in u.specs})
+        for rid in inst.release_ids:
+            for spec in specs:
+                var = self.model.NewBoolVar(f"uplift[{rid},{spec}]")
+                changers = [self._x[u.id, rid] for u in inst.units if spec in u.specs]
+                self.model.AddMaxEquality(var, changers)
+                self._uplift[rid, spec] = var
+        self.literals: dict[str, Any] = {}
+        self.rules: dict[str, RuleBase] = {}
+        for rule in inst.rules:
+            lit = self.model.NewBoolVar(rule.name)
+            rule.post(inst, self, lit)
+            self.literals[rule.name] = lit
+            self.rules[rule.name] = rule
+            if rule.hard and not hard_as_assumptions:
+                self.model.Add(lit == 1)
+
+    # --- Posting ------------------------------------------------------------------------
+
+    def x(self, unit: str, release: str | None) -> Any:
+        return self._x[unit, release]
+
+    def placed(self, unit: str) -> Any:
+        return self._x[unit, None].Not()
+
+    def index(self, unit: str) -> Any:
+        return self._index[unit]
+
+    def uplift(self, release: str, spec: str) -> Any:
+        return self._uplift[release, spec]
+
+    # --- objective ----------------------------------------------------------------------
+
+    def terms(self) -> dict[str, Any]:
+        """The objective terms as linear expressions (see `solver.objective`)."""
+        inst = self.inst
+        soft = [(r, self.literals[r.name]) for r in self.rules.values() if not r.hard]
+        delay = []
+        for unit in inst.units:
+            for release in inst.releases:
+                months = inst.months_to(release)
+                if months and unit.value:
+                    delay.append(unit.value * months * self._x[unit.id, release.id])
+            if unit.value:
+                delay.append(unit.value * inst.unplaced_months * self._x[unit.id, None])
+        return {
+            "unplaced": sum(self._x[u.id, None] for u in inst.units),
+            "exceptions": sum(r.penalty * (1 - lit) for r, lit in soft if r.term == "exceptions"),
+            "soft-rules": sum(r.penalty * (1 - lit) for r, lit in soft if r.term == "soft-rules"),
+            "delay": sum(delay),
+            "uplifts": sum(self._uplift.values()),
+            "moves": sum(1 - self._x[u.id, u.baseline] for u in inst.units
+                         if u.baseline is not None and u.baseline in inst.release_ids)
+            + sum(1 for u in inst.units
+                  if u.baseline is not None and u.baseline not in inst.release_ids),
+        }
+
+    def assignment(self, solver: cp_model.CpSolver) -> dict[str, str | None]:
+        return {
+            unit.id: next(rid for rid in self.slots if solver.Value(self._x[unit.id, rid]))
+            for unit in self.inst.units
+        }
+
+    def hint(self, assignment: dict[str, str | None]) -> None:
+        self.model.ClearHints()
+        for unit in self.inst.units:
+            if unit.id in assignment:
+                for rid in self.slots:
+                    self.model.AddHint(self._x[unit.id, rid], rid == assignment[unit.id])
+
+
+def make_solver(options: SolveOptions, time_limit: float) -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = options.workers
+    solver.parameters.random_seed = options.seed
+    solver.parameters.max_time_in_seconds = max(time_limit, 0.01)
+    return solver
+
+
+def _tie_break_blocks(builder: ModelBuilder) -> list[list[tuple[Any, int]]]:
+    """Units in id order, cut into blocks whose positional weights fit in int64."""
+    base = len(builder.slots) + 1
+    per_block = 1
+    while base ** (per_block + 1) < 2**TIE_BREAK_BITS:
+        per_block += 1
+    ids = [u.id for u in builder.inst.units]
+    blocks = []
+    for start in range(0, len(ids), per_block):
+        chunk = ids[start:start + per_block]
+        blocks.append([(builder.index(uid), base ** (len(chunk) - 1 - k))
+                       for k, uid in enumerate(chunk)])
+    return blocks
+
+
+def solve(inst: Instance, options: SolveOptions = SolveOptions(),
+          hint: dict[str, str | None] | None = None) -> Solution:
+    """Lexicographic solve: each priority level in turn, then the tie-break."""
+    import time
+
+    deadline = time.monotonic() + options.time_limit
+    builder = ModelBuilder(inst)
+    terms = builder.terms()
+    solution = Solution(status="optimal")
+    objective = inst.scenario.objective
+    stages: list[Sequence[tuple[Any, int]]] = [
+        [(terms[t.term], t.weight) for t in level] for level in levels(objective)
+    ]
+    n_levels = len(stages)
+    stages += _tie_break_blocks(builder)
+    assignment = hint
+    for k, stage in enumerate(stages):
+        expr = sum(weight * term for term, weight in stage)
+        if isinstance(expr, int):  # a stage with no variables: nothing to decide
+            if k < n_levels:
+                solution.level_values.append(expr)
+                solution.level_bounds.append(expr)
+            continue
+        builder.model.Minimize(expr)
+        if assignment:
+            builder.hint(assignment)
+        solver = make_solver(options, deadline - time.monotonic())
+        status = solver.Solve(builder.model)
+        if status == cp_model.INFEASIBLE or status == cp_model.MODEL_INVALID:
+            return Solution(status="infeasible")
+        if status == cp_model.UNKNOWN:
+            if assignment is None:
+                return Solution(status="infeasible")
+            solution.status = "feasible"
+            break
+        assignment = builder.assignment(solver)
+        value = round(solver.ObjectiveValue())
+        if k < n_levels:
+            solution.level_values.append(value)
+            solution.level_bounds.append(round(solver.BestObjectiveBound()))
+        if status != cp_model.OPTIMAL:
+            solution.status = "feasible"
+            break
+        builder.model.Add(expr <= value)
+    assert assignment is not None
+    solution.assignment = assignment
+    return solution
+
+
+def hard_model(inst: Instance) -> ModelBuilder:
+    """A model with every hard rule and no objective: the base of what-if queries."""
+    return ModelBuilder(inst)
+
+
+def earliest_release(builder: ModelBuilder, unit: str, forbidden: list[str],
+                     options: SolveOptions) -> str | None:
+    """The earliest release `unit` can go in when barred from `forbidden`, every hard rule
+    still holding (None: no release in the horizon)."""
+    model = builder.model.Clone()
+    for rid in forbidden:
+        model.Add(model.GetBoolVarFromProtoIndex(builder.x(unit, rid).Index()) == 0)
+    index = model.GetIntVarFromProtoIndex(builder.index(unit).Index())
+    model.Minimize(index)
+    solver = make_solver(options, options.time_limit)
+    if solver.Solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    k = round(solver.Value(index))
+    return builder.inst.release_ids[k] if k < len(builder.inst.releases) else None

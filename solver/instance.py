@@ -1,0 +1,174 @@
+"""A scenario made ready to plan: dated releases, plannable units and every named rule.
+
+A unit is an item, or one part of a split item (`SECMP0062.2`). Rejected, withdrawn
+and implemented items and parts are closed: they are reported, not planned, and rules
+about them no longer bind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cached_property
+
+from solver.calendar import Release, build_releases, cut_off
+from solver.model import CLOSED_STATUSES, Item, Scenario
+from solver.rules import (
+    DecisionInTime,
+    Frozen,
+    NeverTogether,
+    Precedence,
+    RuleBase,
+    SameRelease,
+    ScopeBaseline,
+    Window,
+)
+from solver.rules.base import Assignment
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One plannable thing: an item, or a part of a split item."""
+
+    id: str
+    item: Item
+    title: str
+    status: str
+    decision: dt.date
+    decision_known: bool
+    dcc_lead_time: str
+    party_lead_time: str
+    dcc_impact: bool
+    specs: tuple[str, ...]
+    effort: int
+    value: int
+    baseline: str | None
+
+
+def _units(item: Item) -> list[Unit]:
+    decision = item.decided or item.expected_decision or dt.date.max
+    if not item.parts:
+        return [
+            Unit(item.id, item, item.title, item.status, decision, item.decided is not None,
+                 item.dcc_lead_time, item.party_lead_time, item.dcc_impact, tuple(item.specs),
+                 item.effort, item.value, item.baseline)
+        ]
+    return [
+        Unit(
+            f"{item.id}.{part.id}", item, f"{item.title} (part {part.id}{': ' + part.title if part.title else ''})",
+            part.status or item.status, decision, item.decided is not None,
+            part.dcc_lead_time or item.dcc_lead_time,
+            part.party_lead_time or item.party_lead_time,
+            item.dcc_impact if part.dcc_impact is None else part.dcc_impact,
+            tuple(item.specs if part.specs is None else part.specs),
+            item.effort if part.effort is None else part.effort,
+            item.value, part.baseline,
+        )
+        for part in item.parts
+    ]
+
+
+class Instance:
+    """Releases, units and rules of one scenario, with the look-ups rules need."""
+
+    def __init__(self, scenario: Scenario):
+        self.scenario = scenario
+        self.as_of = scenario.as_of
+        self.releases: list[Release] = build_releases(scenario.calendar, scenario.policy)
+        self.release_ids = [r.id for r in self.releases]
+        self._index = {rid: k for k, rid in enumerate(self.release_ids)}
+        self._release = {r.id: r for r in self.releases}
+        everything = [u for item in scenario.items for u in _units(item)]
+        self.closed: dict[str, str] = {
+            u.id: u.status for u in everything if u.status in CLOSED_STATUSES
+        }
+        self.units: list[Unit] = sorted(
+            (u for u in everything if u.id not in self.closed), key=lambda u: u.id
+        )
+        self._unit = {u.id: u for u in self.units}
+        self.rules: list[RuleBase] = self._built_in_rules() + self._file_rules()
+
+    # --- look-ups ---------------------------------------------------------------------
+
+    def unit(self, unit_id: str) -> Unit:
+        return self._unit[unit_id]
+
+    def release(self, release_id: str) -> Release:
+        return self._release[release_id]
+
+    def index(self, release_id: str) -> int:
+        return self._index[release_id]
+
+    def is_frozen(self, release: Release) -> bool:
+        return release.go_live < self.as_of
+
+    def cut_off(self, unit: Unit, release: Release) -> dt.date:
+        return cut_off(release.go_live, unit.dcc_lead_time, unit.party_lead_time)
+
+    def lead_time(self, unit: Unit) -> str:
+        """The lead time that sets the unit's cut-off, in words."""
+        sample = self.releases[0].go_live if self.releases else self.as_of
+        dcc = cut_off(sample, unit.dcc_lead_time, "0 days")
+        party = cut_off(sample, "0 days", unit.party_lead_time)
+        return f"{unit.dcc_lead_time} (DCC)" if dcc <= party else f"{unit.party_lead_time} (Parties)"
+
+    def months_to(self, release: Release) -> int:
+        """Whole months from `as_of` to the release's go-live month (0 if in the past)."""
+        go = release.go_live
+        return max(0, (go.year - self.as_of.year) * 12 + go.month - self.as_of.month)
+
+    @cached_property
+    def unplaced_months(self) -> int:
+        """Delay counted for a unit outside the horizon: one month past the last release."""
+        return max((self.months_to(r) for r in self.releases), default=0) + 1
+
+    def uplifts(self, plan: Assignment) -> dict[str, set[str]]:
+        """Release id -> the specifications it changes under `plan`."""
+        out: dict[str, set[str]] = {}
+        for unit in self.units:
+            rid = plan.get(unit.id)
+            if rid is not None:
+                out.setdefault(rid, set()).update(unit.specs)
+        return out
+
+    def pending(self, unit: Unit) -> bool:
+        return not unit.decision_known
+
+    # --- rules --------------------------------------------------------------------------
+
+    def _built_in_rules(self) -> list[RuleBase]:
+        policy = self.scenario.policy
+        exceptions_allowed = policy.exceptions == "allowed"
+        rules: list[RuleBase] = [Frozen(release=r.id) for r in self.releases if self.is_frozen(r)]
+        for unit in self.units:
+            rules.append(DecisionInTime(item=unit.id))
+            rules.append(ScopeBaseline(item=unit.id, hard=not exceptions_allowed,
+                                       penalty=1 if exceptions_allowed else 0))
+            if unit.item.earliest or unit.item.latest:
+                rules.append(Window(item=unit.id, earliest=unit.item.earliest,
+                                    latest=unit.item.latest))
+        for item in self.scenario.items:
+            parts = [f"{item.id}.{p.id}" for p in item.parts]
+            for before, after in zip(parts, parts[1:], strict=False):
+                if before in self._unit and after in self._unit:
+                    rules.append(Precedence(rule="precedence", before=before, after=after,
+                                            note="parts of a split item go in order"))
+        return rules
+
+    def _file_rules(self) -> list[RuleBase]:
+        """The scenario's rules, less what closed items make moot."""
+        out: list[RuleBase] = []
+        for rule in self.scenario.rules:
+            if isinstance(rule, SameRelease | NeverTogether):
+                members = [i for i in rule.items if i in self._unit]
+                if len(members) >= 2:
+                    out.append(rule.model_copy(update={"items": members}))
+            elif all(ref in self._unit for _, ref in rule.item_refs()):
+                out.append(rule)
+        return out
+
+
+def assignment_of(plan: Mapping[str, str | None], inst: Instance) -> dict[str, str | None]:
+    """A plan's assignments restricted to the instance's units (missing -> outside)."""
+    return {u.id: plan.get(u.id) for u in inst.units}

@@ -1,0 +1,229 @@
+"""Pydantic models of a scenario file and of a plan.
+
+A scenario file is strict: an unknown key is an error, so a typo never silently
+drops a planning fact. Rules are a tagged union on the key `rule`; their
+behaviour (CP-SAT posting and solver-free checking) lives in `solver.rules`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, Field, model_validator
+
+from solver.fields import Duration, ItemId, MonthId, ReleaseId, Strict
+from solver.rules import Rule
+
+Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+Week = Literal["first", "second", "third", "fourth", "last"]
+Kind = Literal["modification", "draft-proposal", "change-request"]
+Route = Literal["self-governance", "authority", "fast-track", "dcc-change-request"]
+Status = Literal[
+    "approved",
+    "change-board-vote",
+    "with-authority",
+    "report-due",
+    "draft-proposal",
+    "sent-back",
+    "refinement",
+    "rejected",
+    "withdrawn",
+    "implemented",
+]
+PENDING_STATUSES = frozenset(
+    {"change-board-vote", "with-authority", "report-due", "draft-proposal", "sent-back",
+     "refinement"}
+)
+"""Statuses whose decision is still to come: they need an expected decision date."""
+CLOSED_STATUSES = frozenset({"rejected", "withdrawn", "implemented"})
+"""Statuses that take an item out of planning."""
+
+
+# --- calendar ---------------------------------------------------------------------------
+
+
+class Window(Strict):
+    """A standard release window: the `week` `weekday` of `month`, every year."""
+
+    month: int = Field(ge=1, le=12)
+    weekday: Weekday = "thursday"
+    week: Week
+
+
+class ExtraRelease(Strict):
+    """An ad-hoc release outside the standard windows."""
+
+    id: ReleaseId
+    go_live: dt.date
+    note: str = ""
+
+
+class Calendar(Strict):
+    """Release calendar: standard windows over the horizon, plus moves, extras, cancellations."""
+
+    windows: list[Window] = Field(min_length=1)
+    first: MonthId = Field(description="Month of the first release in the horizon (YYYY-MM).")
+    last: MonthId = Field(description="Month of the last release in the horizon (YYYY-MM).")
+    moves: dict[ReleaseId, dt.date] = Field(
+        default_factory=dict, description="Go-live moved by the Panel; the release keeps its id."
+    )
+    extra: list[ExtraRelease] = Field(default_factory=list)
+    cancel: list[ReleaseId] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _first_not_after_last(self) -> Calendar:
+        if self.first > self.last:
+            raise ValueError(f"first ({self.first}) is after last ({self.last})")
+        return self
+
+
+class Policy(Strict):
+    """SEC Release Management Policy numbers."""
+
+    dcc_baseline: Duration = Field(
+        "12 months", description="DCC-system scope is baselined this long before go-live."
+    )
+    full_baseline: Duration = Field(
+        "6 months", description="Full scope is baselined this long before go-live."
+    )
+    exceptions: Literal["forbidden", "allowed"] = Field(
+        "forbidden",
+        description="Whether an item may join a release whose baseline has passed (an exception).",
+    )
+
+
+# --- items ------------------------------------------------------------------------------
+
+
+class Part(Strict):
+    """One part of a split item; parts are implemented in order, each in a later release."""
+
+    id: ItemId
+    title: str = ""
+    status: Status | None = Field(None, description="Defaults to the item's status.")
+    dcc_lead_time: Duration | None = None
+    party_lead_time: Duration | None = None
+    dcc_impact: bool | None = None
+    specs: list[str] | None = None
+    effort: int | None = Field(None, ge=0)
+    baseline: ReleaseId | None = None
+    note: str = ""
+
+
+class Item(Strict):
+    """A modification, draft proposal or DCC change request to allocate to a release."""
+
+    id: ItemId
+    title: str
+    kind: Kind = "modification"
+    route: Route | None = None
+    status: Status
+    decided: dt.date | None = Field(None, description="Known decision date.")
+    expected_decision: dt.date | None = Field(None, description="Expected decision date.")
+    dcc_lead_time: Duration = "0 days"
+    party_lead_time: Duration = "0 days"
+    dcc_impact: bool = False
+    specs: list[str] = Field(default_factory=list)
+    effort: int = Field(0, ge=0)
+    value: int = Field(1, ge=0)
+    earliest: ReleaseId | None = None
+    latest: ReleaseId | None = None
+    baseline: ReleaseId | None = Field(
+        None, description="Release in the published (baselined) allocation, if any."
+    )
+    parts: list[Part] = Field(default_factory=list)
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _decision_matches_status(self) -> Item:
+        if self.decided is not None and self.expected_decision is not None:
+            raise ValueError("give either decided or expected_decision, not both")
+        if self.status == "approved" and self.decided is None:
+            raise ValueError("an approved item needs its decided date")
+        if self.status in PENDING_STATUSES and self.expected_decision is None:
+            raise ValueError(f"a {self.status} item needs an expected_decision date")
+        if len({p.id for p in self.parts}) != len(self.parts):
+            raise ValueError("part ids repeat")
+        return self
+
+
+# --- objective --------------------------------------------------------------------------
+
+Term = Literal["unplaced", "exceptions", "soft-rules", "delay", "uplifts", "moves"]
+
+
+class ObjectiveTerm(Strict):
+    """One term of the objective: lower priority numbers are optimised first."""
+
+    term: Term
+    priority: int = Field(ge=1)
+    weight: int = Field(1, ge=0)
+
+
+DEFAULT_OBJECTIVE: tuple[ObjectiveTerm, ...] = (
+    ObjectiveTerm(term="unplaced", priority=1, weight=1),
+    ObjectiveTerm(term="exceptions", priority=1, weight=1),
+    ObjectiveTerm(term="soft-rules", priority=2, weight=1),
+    ObjectiveTerm(term="delay", priority=3, weight=1),
+    ObjectiveTerm(term="uplifts", priority=4, weight=1),
+    ObjectiveTerm(term="moves", priority=5, weight=1),
+)
+
+
+class Scenario(Strict):
+    """A planning scenario, fully resolved (no `extends`)."""
+
+    name: str
+    description: str = ""
+    as_of: dt.date = Field(description="The planning date: baselines and frozen releases.")
+    calendar: Calendar
+    policy: Policy = Policy()
+    specifications: list[str] = Field(
+        default_factory=list, description="Technical specifications items may change."
+    )
+    items: list[Item]
+    rules: list[Rule] = Field(default_factory=list)
+    objective: list[ObjectiveTerm] = Field(default_factory=lambda: list(DEFAULT_OBJECTIVE))
+
+
+# --- plan -------------------------------------------------------------------------------
+
+PlanStatus = Literal["optimal", "feasible", "infeasible"]
+
+
+class PlanRelease(BaseModel):
+    id: str
+    go_live: dt.date
+    items: list[str]
+    uplifts: list[str]
+
+
+class PlanItem(BaseModel):
+    id: str
+    title: str
+    status: str
+    release: str | None
+    cut_off: dt.date | None
+    fall_back: str | None
+    reasons: list[str]
+
+
+class PlanViolation(BaseModel):
+    rule: str
+    hard: bool
+    message: str
+
+
+class Plan(BaseModel):
+    """The plan file (`plan.json`)."""
+
+    scenario: str
+    status: PlanStatus
+    objective: dict[str, int] = Field(default_factory=dict)
+    gap: float = 0.0
+    assignments: dict[str, str | None]
+    releases: list[PlanRelease] = Field(default_factory=list)
+    items: list[PlanItem] = Field(default_factory=list)
+    violations: list[PlanViolation] = Field(default_factory=list)
+    clash: list[str] = Field(default_factory=list)

@@ -1,0 +1,70 @@
+"""Turn a solution into the plan file: releases, items, cut-offs, fall-backs, reasons."""
+
+from __future__ import annotations
+
+from solver.check import check_assignment
+from solver.engine import SolveOptions, Solution, earliest_release, hard_model, solve
+from solver.explain import placement_reasons
+from solver.instance import Instance
+from solver.model import Plan, PlanItem, PlanRelease, Scenario
+from solver.objective import term_values
+
+
+def fall_backs(inst: Instance, assignment: dict[str, str | None],
+               options: SolveOptions) -> dict[str, str | None]:
+    """For each pending unit placed in a release: the earliest release it can still make
+    if its decision arrives the day after that release's cut-off, all hard rules holding."""
+    builder = None
+    out: dict[str, str | None] = {}
+    for unit in inst.units:
+        rid = assignment.get(unit.id)
+        if rid is None or unit.decision_known:
+            continue
+        builder = builder or hard_model(inst)
+        cut = inst.cut_off(unit, inst.release(rid))
+        missed = [r.id for r in inst.releases if inst.cut_off(unit, r) <= cut]
+        out[unit.id] = earliest_release(builder, unit.id, missed, options)
+    return out
+
+
+def make_plan(inst: Instance, solution: Solution, options: SolveOptions) -> Plan:
+    scenario = inst.scenario
+    if solution.status == "infeasible":
+        return Plan(scenario=scenario.name, status="infeasible", assignments={})
+    assignment = solution.assignment
+    uplifts = inst.uplifts(assignment)
+    falls = fall_backs(inst, assignment, options)
+    releases = [
+        PlanRelease(id=r.id, go_live=r.go_live,
+                    items=[u.id for u in inst.units if assignment[u.id] == r.id],
+                    uplifts=sorted(uplifts.get(r.id, set())))
+        for r in inst.releases
+    ]
+    items = [
+        PlanItem(
+            id=u.id, title=u.title, status=u.status, release=assignment[u.id],
+            cut_off=inst.cut_off(u, inst.release(rid)) if (rid := assignment[u.id]) else None,
+            fall_back=falls.get(u.id),
+            reasons=placement_reasons(inst, assignment, u),
+        )
+        for u in inst.units
+    ]
+    for uid, status in sorted(inst.closed.items()):
+        items.append(PlanItem(id=uid, title="", status=status, release=None, cut_off=None,
+                              fall_back=None, reasons=[f"{status}: not planned"]))
+    return Plan(
+        scenario=scenario.name,
+        status="optimal" if solution.status == "optimal" else "feasible",
+        objective=term_values(inst, assignment),
+        gap=round(solution.gap, 6),
+        assignments=dict(assignment),
+        releases=releases,
+        items=items,
+        violations=check_assignment(inst, assignment),
+    )
+
+
+def plan_scenario(scenario: Scenario, options: SolveOptions = SolveOptions()) -> Plan:
+    """Scenario -> Plan: the whole main job."""
+    inst = Instance(scenario)
+    return make_plan(inst, solve(inst, options), options)

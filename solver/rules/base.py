@@ -1,0 +1,69 @@
+"""What every rule is: a named pydantic model that posts CP-SAT constraints behind one
+enforcement literal and checks a finished plan without a solver."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+
+from pydantic import Field
+
+from solver.fields import Strict
+
+if TYPE_CHECKING:
+    from solver.instance import Instance
+
+Assignment = Mapping[str, str | None]
+"""Plan under judgement: unit id -> release id, or None when outside the horizon."""
+Ref = tuple[tuple[str | int, ...], str]
+"""A reference a rule makes: (key path inside the rule, the id referred to)."""
+
+
+class Posting(Protocol):
+    """What a rule needs of the CP-SAT model under construction."""
+
+    model: Any
+
+    def x(self, unit: str, release: str | None) -> Any:
+        """Boolean: `unit` goes in `release` (None: outside the horizon)."""
+
+    def placed(self, unit: str) -> Any:
+        """Boolean: `unit` goes in some release of the horizon."""
+
+    def index(self, unit: str) -> Any:
+        """Integer: position of the unit's release (len(releases) when outside)."""
+
+    def uplift(self, release: str, spec: str) -> Any:
+        """Boolean: `release` changes `spec` (issues a new version of it)."""
+
+
+class RuleBase(Strict):
+    """Fields every rule has: hard rules must hold; soft ones cost `penalty` when broken."""
+
+    hard: bool = True
+    penalty: int = Field(0, ge=0, description="Cost of breaking a soft rule.")
+    note: str = ""
+
+    term: ClassVar[str] = "soft-rules"
+    """Objective term a broken soft rule of this family costs in."""
+
+    @property
+    def name(self) -> str:
+        raise NotImplementedError
+
+    def item_refs(self) -> list[Ref]:
+        return []
+
+    def spec_refs(self) -> list[Ref]:
+        return []
+
+    def release_refs(self) -> list[Ref]:
+        return []
+
+    def post(self, inst: Instance, m: Posting, lit: Any) -> None:
+        """Add constraints that hold when `lit` is true."""
+        raise NotImplementedError
+
+    def check(self, inst: Instance, plan: Assignment) -> list[str]:
+        """Messages for each way `plan` breaks this rule (empty when it holds)."""
+        raise NotImplementedError

@@ -1,0 +1,87 @@
+"""Scope baseline and frozen releases: what the plan may still add to a release."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
+
+from solver.fields import ItemId, ReleaseId
+from solver.rules.base import Assignment, Posting, RuleBase
+
+if TYPE_CHECKING:
+    from solver.calendar import Release
+    from solver.instance import Instance, Unit
+
+
+def baseline_passed(inst: Instance, unit: Unit, release: Release) -> bool:
+    """True when adding `unit` to `release` would be an exception: the release's baseline
+    for this kind of change (DCC-system or full scope) is before `as_of`, and the unit was
+    not in the release's published scope."""
+    if unit.baseline == release.id:
+        return False
+    date = release.dcc_baseline if unit.dcc_impact else release.full_baseline
+    return date < inst.as_of
+
+
+class ScopeBaseline(RuleBase):
+    """Built in for every item: no additions after a release's scope baseline. When the
+    scenario's policy allows exceptions the rule is soft and each exception costs one in the
+    `exceptions` objective term; either way every exception is reported."""
+
+    rule: Literal["scope-baseline"] = "scope-baseline"
+    item: ItemId
+    term: ClassVar[str] = "exceptions"
+
+    @property
+    def name(self) -> str:
+        return f"scope-baseline({self.item})"
+
+    def post(self, inst: Instance, m: Posting, lit: Any) -> None:
+        unit = inst.unit(self.item)
+        for release in inst.releases:
+            if baseline_passed(inst, unit, release) and not inst.is_frozen(release):
+                m.model.Add(m.x(unit.id, release.id) == 0).OnlyEnforceIf(lit)
+
+    def check(self, inst: Instance, plan: Assignment) -> list[str]:
+        unit = inst.unit(self.item)
+        rid = plan.get(unit.id)
+        if rid is None:
+            return []
+        release = inst.release(rid)
+        if not baseline_passed(inst, unit, release) or inst.is_frozen(release):
+            return []
+        scope, date = (
+            ("DCC-system", release.dcc_baseline) if unit.dcc_impact else ("full",
+                                                                          release.full_baseline)
+        )
+        return [
+            f"added to {rid} after its {scope} scope baseline {date} "
+            f"(as of {inst.as_of}): an exception"
+        ]
+
+
+class Frozen(RuleBase):
+    """Built in for each release gone live before `as_of`: its scope cannot change."""
+
+    rule: Literal["frozen"] = "frozen"
+    release: ReleaseId
+
+    @property
+    def name(self) -> str:
+        return f"frozen({self.release})"
+
+    def post(self, inst: Instance, m: Posting, lit: Any) -> None:
+        for unit in inst.units:
+            wanted = 1 if unit.baseline == self.release else 0
+            m.model.Add(m.x(unit.id, self.release) == wanted).OnlyEnforceIf(lit)
+
+    def check(self, inst: Instance, plan: Assignment) -> list[str]:
+        out = []
+        for unit in inst.units:
+            inside = plan.get(unit.id) == self.release
+            if inside and unit.baseline != self.release:
+                out.append(f"{unit.id}: added to {self.release}, which went live before "
+                           f"{inst.as_of}")
+            elif not inside and unit.baseline == self.release:
+                out.append(f"{unit.id}: moved out of {self.release}, which went live before "
+                           f"{inst.as_of}")
+        return out

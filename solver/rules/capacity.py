@@ -1,0 +1,66 @@
+"""Capacity: how much DCC build and test a release can hold."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import Field, model_validator
+
+from solver.fields import ReleaseId
+from solver.rules.base import Assignment, Posting, Ref, RuleBase
+
+if TYPE_CHECKING:
+    from solver.instance import Instance, Unit
+
+
+class Capacity(RuleBase):
+    """Per release: total effort and/or number of items at most a limit."""
+
+    rule: Literal["capacity"]
+    releases: list[ReleaseId] | None = Field(None, description="Default: every release.")
+    max_effort: int | None = Field(None, ge=0)
+    max_count: int | None = Field(None, ge=0)
+    dcc_only: bool = Field(True, description="Count only items that impact DCC Systems.")
+
+    @model_validator(mode="after")
+    def _some_limit(self) -> Capacity:
+        if self.max_effort is None and self.max_count is None:
+            raise ValueError("a capacity rule needs max_effort or max_count")
+        return self
+
+    @property
+    def name(self) -> str:
+        return f"capacity({', '.join(self.releases) if self.releases else 'all'})"
+
+    def release_refs(self) -> list[Ref]:
+        return [(("releases", k), r) for k, r in enumerate(self.releases or [])]
+
+    def _scope(self, inst: Instance) -> tuple[list[str], list[Unit]]:
+        rids = self.releases if self.releases is not None else inst.release_ids
+        units = [u for u in inst.units if u.dcc_impact or not self.dcc_only]
+        return rids, units
+
+    def post(self, inst: Instance, m: Posting, lit: Any) -> None:
+        rids, units = self._scope(inst)
+        for rid in rids:
+            if self.max_effort is not None:
+                load = [u.effort * m.x(u.id, rid) for u in units if u.effort]
+                if sum(u.effort for u in units) > self.max_effort:
+                    m.model.Add(sum(load) <= self.max_effort).OnlyEnforceIf(lit)
+            if self.max_count is not None and len(units) > self.max_count:
+                m.model.Add(sum(m.x(u.id, rid) for u in units) <= self.max_count).OnlyEnforceIf(
+                    lit)
+
+    def check(self, inst: Instance, plan: Assignment) -> list[str]:
+        rids, units = self._scope(inst)
+        out = []
+        what = "DCC-system " if self.dcc_only else ""
+        for rid in rids:
+            inside = [u for u in units if plan.get(u.id) == rid]
+            effort = sum(u.effort for u in inside)
+            if self.max_effort is not None and effort > self.max_effort:
+                out.append(f"{rid} holds {effort} effort of {what}changes; at most "
+                           f"{self.max_effort}")
+            if self.max_count is not None and len(inside) > self.max_count:
+                out.append(f"{rid} holds {len(inside)} {what}changes; at most {self.max_count}")
+        return out

@@ -1,0 +1,43 @@
+"""Decision in time: decision date plus lead time no later than go-live."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Literal
+
+from solver.fields import ItemId
+from solver.rules.base import Assignment, Posting, RuleBase
+
+if TYPE_CHECKING:
+    from solver.instance import Instance
+
+
+class DecisionInTime(RuleBase):
+    """Built in for every item: it can only go in a release whose cut-off its decision meets."""
+
+    rule: Literal["decision-in-time"] = "decision-in-time"
+    item: ItemId
+
+    @property
+    def name(self) -> str:
+        return f"decision-in-time({self.item})"
+
+    def post(self, inst: Instance, m: Posting, lit: Any) -> None:
+        unit = inst.unit(self.item)
+        for release in inst.releases:
+            if inst.cut_off(unit, release) < unit.decision:
+                m.model.Add(m.x(unit.id, release.id) == 0).OnlyEnforceIf(lit)
+
+    def check(self, inst: Instance, plan: Assignment) -> list[str]:
+        unit = inst.unit(self.item)
+        rid = plan.get(unit.id)
+        if rid is None:
+            return []
+        release = inst.release(rid)
+        cut = inst.cut_off(unit, release)
+        if cut >= unit.decision:
+            return []
+        known = "decision" if unit.decision_known else "expected decision"
+        return [
+            f"{known} {unit.decision} is after the {rid} cut-off {cut} "
+            f"(go-live {release.go_live} minus lead time {inst.lead_time(unit)})"
+        ]

@@ -1,0 +1,105 @@
+"""Dependencies between items: precedence, same release, never together."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import Field
+
+from solver.fields import ItemId
+from solver.rules.base import Assignment, Posting, Ref, RuleBase
+
+if TYPE_CHECKING:
+    from solver.instance import Instance
+
+
+class Precedence(RuleBase):
+    """`after` goes at least `min_gap` releases after `before` (0: the same release is fine),
+    and cannot go at all while `before` is outside the horizon. Parts of a split item get
+    this rule between consecutive parts."""
+
+    rule: Literal["precedence"]
+    before: ItemId
+    after: ItemId
+    min_gap: int = Field(1, ge=0)
+
+    @property
+    def name(self) -> str:
+        return f"precedence({self.before}, {self.after})"
+
+    def item_refs(self) -> list[Ref]:
+        return [(("before",), self.before), (("after",), self.after)]
+
+    def post(self, inst: Instance, m: Posting, lit: Any) -> None:
+        placed_before = m.placed(self.before)
+        m.model.Add(m.index(self.after) >= m.index(self.before) + self.min_gap).OnlyEnforceIf(
+            [lit, placed_before]
+        )
+        m.model.AddImplication(placed_before.Not(), m.placed(self.after).Not()).OnlyEnforceIf(lit)
+
+    def check(self, inst: Instance, plan: Assignment) -> list[str]:
+        first, then = plan.get(self.before), plan.get(self.after)
+        if then is None:
+            return []
+        if first is None:
+            return [f"{self.after} goes in {then} but {self.before}, which must come first, "
+                    "is outside the horizon"]
+        gap = inst.index(then) - inst.index(first)
+        if gap >= self.min_gap:
+            return []
+        need = "a later release than" if self.min_gap == 1 else (
+            f"at least {self.min_gap} releases after" if self.min_gap else "no earlier than")
+        return [f"{self.after} goes in {then}, not in {need} {self.before} ({first})"]
+
+
+class SameRelease(RuleBase):
+    """All the items go in one release (or all stay outside the horizon)."""
+
+    rule: Literal["same-release"]
+    items: list[ItemId] = Field(min_length=2)
+
+    @property
+    def name(self) -> str:
+        return f"same-release({', '.join(self.items)})"
+
+    def item_refs(self) -> list[Ref]:
+        return [(("items", k), i) for k, i in enumerate(self.items)]
+
+    def post(self, inst: Instance, m: Posting, lit: Any) -> None:
+        first = self.items[0]
+        for other in self.items[1:]:
+            for rid in [*inst.release_ids, None]:
+                m.model.Add(m.x(first, rid) == m.x(other, rid)).OnlyEnforceIf(lit)
+
+    def check(self, inst: Instance, plan: Assignment) -> list[str]:
+        where = {i: plan.get(i) for i in self.items}
+        if len(set(where.values())) <= 1:
+            return []
+        spread = ", ".join(f"{i} in {r or 'no release'}" for i, r in where.items())
+        return [f"must share a release: {spread}"]
+
+
+class NeverTogether(RuleBase):
+    """No two of the items go in the same release."""
+
+    rule: Literal["never-together"]
+    items: list[ItemId] = Field(min_length=2)
+
+    @property
+    def name(self) -> str:
+        return f"never-together({', '.join(self.items)})"
+
+    def item_refs(self) -> list[Ref]:
+        return [(("items", k), i) for k, i in enumerate(self.items)]
+
+    def post(self, inst: Instance, m: Posting, lit: Any) -> None:
+        for rid in inst.release_ids:
+            m.model.AddAtMostOne([m.x(i, rid) for i in self.items]).OnlyEnforceIf(lit)
+
+    def check(self, inst: Instance, plan: Assignment) -> list[str]:
+        out = []
+        for rid in inst.release_ids:
+            together = [i for i in self.items if plan.get(i) == rid]
+            if len(together) > 1:
+                out.append(f"{' and '.join(together)} both go in {rid}")
+        return out

@@ -1,0 +1,72 @@
+"""Where one item may go: fixed to a release, or within an earliest/latest window."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Literal
+
+from solver.fields import ItemId, ReleaseId
+from solver.rules.base import Assignment, Posting, Ref, RuleBase
+
+if TYPE_CHECKING:
+    from solver.instance import Instance
+
+
+class Fixed(RuleBase):
+    """The item stays in the release (e.g. approved for inclusion)."""
+
+    rule: Literal["fixed"]
+    item: ItemId
+    release: ReleaseId
+
+    @property
+    def name(self) -> str:
+        return f"fixed({self.item})"
+
+    def item_refs(self) -> list[Ref]:
+        return [(("item",), self.item)]
+
+    def release_refs(self) -> list[Ref]:
+        return [(("release",), self.release)]
+
+    def post(self, inst: Instance, m: Posting, lit: Any) -> None:
+        m.model.Add(m.x(self.item, self.release) == 1).OnlyEnforceIf(lit)
+
+    def check(self, inst: Instance, plan: Assignment) -> list[str]:
+        rid = plan.get(self.item)
+        if rid == self.release:
+            return []
+        return [f"{self.item} is fixed in {self.release} but goes in {rid or 'no release'}"]
+
+
+class Window(RuleBase):
+    """Built in from an item's `earliest` and `latest` releases."""
+
+    rule: Literal["window"] = "window"
+    item: ItemId
+    earliest: ReleaseId | None = None
+    latest: ReleaseId | None = None
+
+    @property
+    def name(self) -> str:
+        return f"window({self.item})"
+
+    def _allowed(self, inst: Instance, rid: str) -> bool:
+        k = inst.index(rid)
+        low = inst.index(self.earliest) if self.earliest else 0
+        high = inst.index(self.latest) if self.latest else len(inst.releases)
+        return low <= k <= high
+
+    def post(self, inst: Instance, m: Posting, lit: Any) -> None:
+        for rid in inst.release_ids:
+            if not self._allowed(inst, rid):
+                m.model.Add(m.x(self.item, rid) == 0).OnlyEnforceIf(lit)
+
+    def check(self, inst: Instance, plan: Assignment) -> list[str]:
+        rid = plan.get(self.item)
+        if rid is None or self._allowed(inst, rid):
+            return []
+        bounds = " and ".join(
+            f"{word} {r}" for word, r in (("no earlier than", self.earliest),
+                                          ("no later than", self.latest)) if r
+        )
+        return [f"{self.item} goes in {rid}; it must go {bounds}"]

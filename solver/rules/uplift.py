@@ -1,0 +1,86 @@
+"""Specification uplifts: a cap per calendar year, and alignment with an anchor item."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import Field
+
+from solver.fields import ItemId
+from solver.rules.base import Assignment, Posting, Ref, RuleBase
+
+if TYPE_CHECKING:
+    from solver.instance import Instance
+
+
+class UpliftCap(RuleBase):
+    """At most `max` releases in calendar `year` change `spec` (each is a new version)."""
+
+    rule: Literal["uplift-cap"]
+    spec: str
+    year: int
+    max: int = Field(ge=0)
+
+    @property
+    def name(self) -> str:
+        return f"uplift-cap({self.spec}, {self.year})"
+
+    def spec_refs(self) -> list[Ref]:
+        return [(("spec",), self.spec)]
+
+    def post(self, inst: Instance, m: Posting, lit: Any) -> None:
+        uplifts = [m.uplift(r.id, self.spec) for r in inst.releases if r.year == self.year]
+        if len(uplifts) > self.max:
+            m.model.Add(sum(uplifts) <= self.max).OnlyEnforceIf(lit)
+
+    def check(self, inst: Instance, plan: Assignment) -> list[str]:
+        releases = [
+            r.id for r in inst.releases if r.year == self.year and self.spec in
+            inst.uplifts(plan).get(r.id, set())
+        ]
+        if len(releases) <= self.max:
+            return []
+        return [
+            f"{self.spec} is uplifted in {len(releases)} releases of {self.year} "
+            f"({', '.join(releases)}); at most {self.max} allowed"
+        ]
+
+
+class AlignedUplift(RuleBase):
+    """In the calendar year of the anchor's release, only the anchor's release may change
+    `spec`: the year's uplift happens on the anchor's implementation date."""
+
+    rule: Literal["aligned-uplift"]
+    spec: str
+    anchor: ItemId
+
+    @property
+    def name(self) -> str:
+        return f"aligned-uplift({self.spec}, {self.anchor})"
+
+    def item_refs(self) -> list[Ref]:
+        return [(("anchor",), self.anchor)]
+
+    def spec_refs(self) -> list[Ref]:
+        return [(("spec",), self.spec)]
+
+    def post(self, inst: Instance, m: Posting, lit: Any) -> None:
+        for release in inst.releases:
+            anchor_here = m.x(self.anchor, release.id)
+            for other in inst.releases:
+                if other.id != release.id and other.year == release.year:
+                    m.model.AddBoolOr(
+                        [anchor_here.Not(), m.uplift(other.id, self.spec).Not()]
+                    ).OnlyEnforceIf(lit)
+
+    def check(self, inst: Instance, plan: Assignment) -> list[str]:
+        rid = plan.get(self.anchor)
+        if rid is None:
+            return []
+        year = inst.release(rid).year
+        uplifts = inst.uplifts(plan)
+        return [
+            f"{self.spec} is uplifted in {other.id} but {self.anchor} (the anchor) goes in {rid}"
+            for other in inst.releases
+            if other.year == year and other.id != rid and self.spec in uplifts.get(other.id, set())
+        ]

@@ -1,0 +1,455 @@
+"""Load scenario files: YAML or JSON, `extends:` overlays, strict validation.
+
+A what-if file names its base with `extends:` and lists only what changes:
+
+* `items:` a mapping with `update` (id -> fields to replace), `add` (new items) and
+  `remove` (ids);
+* `rules:` a mapping with `add` (new rules) and `remove` (rule names such as
+  `uplift-cap(GBCS, 2021)`);
+* `calendar:`, `policy:` mappings merged key by key (`calendar.moves` moves a go-live);
+* any other key replaces the base's value.
+
+Every problem becomes one `ScenarioError` naming the file, the place (key path, and the
+line where the YAML parser knows it) and what is wrong.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, get_args
+
+import yaml
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from solver.model import Item, Scenario
+from solver.rules import Rule
+
+Loc = tuple[str | int, ...]
+
+
+class ScenarioError(Exception):
+    """Bad input: one message naming file, place and problem."""
+
+    def __init__(self, file: Path | str, place: str, problem: str, line: int | None = None):
+        self.file, self.place, self.problem, self.line = str(file), place, problem, line
+        where = f"{self.file}:{line}" if line else self.file
+        super().__init__(f"{where}: {place}: {problem}" if place else f"{where}: {problem}")
+
+
+@dataclass
+class SourceFile:
+    """One parsed file: its data and the line of every key path in it."""
+
+    path: Path
+    data: dict[str, Any]
+    lines: dict[Loc, int]
+
+
+def _node_lines(node: yaml.Node, loc: Loc, out: dict[Loc, int]) -> None:
+    out[loc] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            k = key.value
+            out[(*loc, k)] = key.start_mark.line + 1
+            _node_lines(value, (*loc, k), out)
+            out[(*loc, k)] = key.start_mark.line + 1
+    elif isinstance(node, yaml.SequenceNode):
+        for i, value in enumerate(node.value):
+            _node_lines(value, (*loc, i), out)
+
+
+def read_source(path: Path) -> SourceFile:
+    """Parse one file safely (no object construction) and index its lines."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError(path, "", "file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError(path, "", f"cannot read file: {exc}") from None
+    if not text.strip():
+        raise ScenarioError(path, "", "file is empty")
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        raise ScenarioError(path, "YAML syntax", str(exc.problem or exc), line) from None
+    except yaml.YAMLError as exc:
+        raise ScenarioError(path, "YAML syntax", str(exc)) from None
+    if not isinstance(data, dict):
+        raise ScenarioError(path, "", "the file must hold a mapping of keys (name, items, ...)", 1)
+    lines: dict[Loc, int] = {}
+    if node is not None:
+        _node_lines(node, (), lines)
+    return SourceFile(path, data, lines)
+
+
+@dataclass
+class Origin:
+    """Where a piece of merged data was written: a file and the key path in it."""
+
+    source: SourceFile
+    loc: Loc
+
+
+@dataclass
+class Loaded:
+    """A scenario's merged data with the origin of each part, for located error messages."""
+
+    data: dict[str, Any]
+    chain: list[SourceFile]
+    top: dict[str, list[Origin]] = field(default_factory=dict)
+    items: list[list[Origin]] = field(default_factory=list)
+    rules: list[list[Origin]] = field(default_factory=list)
+
+    def error(self, loc: Loc, problem: str) -> ScenarioError:
+        """A `ScenarioError` for a place in the merged data."""
+        origins, rest = self._origins(loc)
+        place = self.place(loc)
+        for origin in reversed(origins):
+            if (*origin.loc, *rest) in origin.source.lines:
+                full = (*origin.loc, *rest)
+                return ScenarioError(origin.source.path, place, problem, origin.source.lines[full])
+        origin = origins[-1] if origins else Origin(self.chain[-1], ())
+        full = (*origin.loc, *rest)
+        while full and full not in origin.source.lines:
+            full = full[:-1]
+        return ScenarioError(origin.source.path, place, problem, origin.source.lines.get(full))
+
+    def _origins(self, loc: Loc) -> tuple[list[Origin], Loc]:
+        if len(loc) >= 2 and loc[0] == "items" and isinstance(loc[1], int):
+            if loc[1] < len(self.items):
+                return self.items[loc[1]], loc[2:]
+        if len(loc) >= 2 and loc[0] == "rules" and isinstance(loc[1], int):
+            if loc[1] < len(self.rules):
+                return self.rules[loc[1]], loc[2:]
+        if loc and isinstance(loc[0], str):
+            return self.top.get(loc[0], []), loc[1:]
+        return [], loc
+
+    def place(self, loc: Loc) -> str:
+        """Readable key path: `items[MP084].status`, `rules[2].max`."""
+        out = ""
+        for i, part in enumerate(loc):
+            if isinstance(part, int):
+                label: str | int = part
+                if i == 1 and loc[0] == "items":
+                    items = self.data.get("items")
+                    if isinstance(items, list) and part < len(items):
+                        entry = items[part]
+                        if isinstance(entry, dict) and isinstance(entry.get("id"), str):
+                            label = entry["id"]
+                out += f"[{label}]"
+            else:
+                out += f".{part}" if out else str(part)
+        return out
+
+
+# --- extends ------------------------------------------------------------------------------
+
+
+def load_merged(path: Path, _seen: tuple[Path, ...] = ()) -> Loaded:
+    """Read a file and, recursively, the base it extends; merge the overlays in order."""
+    path = path.resolve() if path.exists() else path
+    source = read_source(path)
+    base_name = source.data.get("extends")
+    if base_name is None:
+        return _as_base(source)
+    if not isinstance(base_name, str):
+        raise ScenarioError(path, "extends", "must be a file name", source.lines.get(("extends",)))
+    base_path = (path.parent / base_name).resolve()
+    if base_path in (*_seen, path):
+        cycle = " -> ".join(p.name for p in (*_seen, path, base_path))
+        raise ScenarioError(path, "extends", f"extends cycle: {cycle}", source.lines.get(("extends",)))
+    if not base_path.exists():
+        raise ScenarioError(
+            path, "extends", f"base file {base_name} not found", source.lines.get(("extends",))
+        )
+    base = load_merged(base_path, (*_seen, path))
+    _overlay(base, source)
+    return base
+
+
+def _as_base(source: SourceFile) -> Loaded:
+    data = dict(source.data)
+    data.setdefault("name", source.path.stem)
+    loaded = Loaded(data, [source])
+    loaded.top = {key: [Origin(source, (key,))] for key in data}
+    for key, table in (("items", loaded.items), ("rules", loaded.rules)):
+        entries = data.get(key)
+        if entries is not None and not isinstance(entries, list):
+            raise ScenarioError(source.path, key, "must be a list", source.lines.get((key,)))
+        table.extend([Origin(source, (key, i))] for i in range(len(entries or [])))
+    return loaded
+
+
+def _overlay(loaded: Loaded, source: SourceFile) -> None:
+    data = loaded.data
+    loaded.chain.append(source)
+    data["name"] = source.path.stem
+    for key, value in source.data.items():
+        if key == "extends":
+            continue
+        loaded.top.setdefault(key, []).append(Origin(source, (key,)))
+        if key == "items":
+            _overlay_items(loaded, source, value)
+        elif key == "rules":
+            _overlay_rules(loaded, source, value)
+        elif key in ("calendar", "policy") and isinstance(value, dict):
+            merged = dict(data.get(key) or {})
+            for sub, sub_value in value.items():
+                if sub == "moves" and isinstance(sub_value, dict):
+                    merged[sub] = {**(merged.get(sub) or {}), **sub_value}
+                else:
+                    merged[sub] = sub_value
+            data[key] = merged
+        else:
+            data[key] = value
+
+
+def _changes(source: SourceFile, key: str, value: Any, allowed: set[str]) -> dict[str, Any]:
+    line = source.lines.get((key,))
+    if not isinstance(value, dict):
+        raise ScenarioError(
+            source.path, key, f"in a what-if file, {key} is a mapping of {sorted(allowed)}", line
+        )
+    for change in value:
+        if change not in allowed:
+            raise ScenarioError(
+                source.path, f"{key}.{change}", _unknown_key(str(change), allowed),
+                source.lines.get((key, change)),
+            )
+    return value
+
+
+def _overlay_items(loaded: Loaded, source: SourceFile, value: Any) -> None:
+    changes = _changes(source, "items", value, {"update", "add", "remove"})
+    items: list[Any] = list(loaded.data.get("items") or [])
+    ids = [entry.get("id") if isinstance(entry, dict) else None for entry in items]
+    for item_id in changes.get("remove") or []:
+        if item_id not in ids:
+            raise ScenarioError(
+                source.path, "items.remove", f"no item {item_id!r} in the base scenario",
+                source.lines.get(("items", "remove")),
+            )
+        k = ids.index(item_id)
+        del items[k], ids[k], loaded.items[k]
+    for item_id, fields in (changes.get("update") or {}).items():
+        loc = ("items", "update", item_id)
+        if item_id not in ids:
+            raise ScenarioError(
+                source.path, f"items.update.{item_id}", _unknown_key(str(item_id), set(map(str, ids)),
+                                                                     "item"),
+                source.lines.get(loc),
+            )
+        if not isinstance(fields, dict):
+            raise ScenarioError(source.path, f"items.update.{item_id}", "must be a mapping of fields",
+                                source.lines.get(loc))
+        k = ids.index(item_id)
+        items[k] = {**items[k], **fields}
+        loaded.items[k].append(Origin(source, loc))
+    for i, entry in enumerate(changes.get("add") or []):
+        items.append(entry)
+        loaded.items.append([Origin(source, ("items", "add", i))])
+    loaded.data["items"] = items
+
+
+def _overlay_rules(loaded: Loaded, source: SourceFile, value: Any) -> None:
+    changes = _changes(source, "rules", value, {"add", "remove"})
+    rules: list[Any] = list(loaded.data.get("rules") or [])
+    names = []
+    for k, entry in enumerate(rules):
+        try:
+            names.append(TypeAdapter(Rule).validate_python(entry).name)
+        except ValidationError as exc:
+            raise _first_error(loaded, exc, ("rules", k)) from None
+    for name in changes.get("remove") or []:
+        if name not in names:
+            raise ScenarioError(
+                source.path, "rules.remove", _unknown_key(str(name), set(names), "rule"),
+                source.lines.get(("rules", "remove")),
+            )
+        k = names.index(name)
+        del rules[k], names[k], loaded.rules[k]
+    for i, entry in enumerate(changes.get("add") or []):
+        rules.append(entry)
+        loaded.rules.append([Origin(source, ("rules", "add", i))])
+    loaded.data["rules"] = rules
+
+
+# --- validation -------------------------------------------------------------------------
+
+
+def _unknown_key(key: str, valid: set[str], what: str = "key") -> str:
+    close = difflib.get_close_matches(key, sorted(valid), n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return f"unknown {what} {key!r}{hint}"
+
+
+def _model_at(loc: Loc) -> type[BaseModel] | None:
+    """The pydantic model that holds the last key of `loc` (for 'did you mean')."""
+    from solver.rules import RULE_MODELS
+
+    model: type[BaseModel] | None = Scenario
+    for part in loc[:-1]:
+        if model is None:
+            return None
+        if isinstance(part, int):
+            continue
+        if part in RULE_MODELS:
+            model = RULE_MODELS[part]
+            continue
+        info = model.model_fields.get(part)
+        if info is None:
+            return None
+        model = _inner_model(info.annotation)
+    return model
+
+
+def _inner_model(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _first_error(loaded: Loaded, exc: ValidationError, prefix: Loc = ()) -> ScenarioError:
+    errors = exc.errors()
+    first = errors[0]
+    loc: Loc = (*prefix, *first["loc"])
+    if first["type"] == "extra_forbidden":
+        model = _model_at(loc)
+        valid = set(model.model_fields) if model else set()
+        problem = _unknown_key(str(loc[-1]), valid)
+    elif first["type"] == "missing":
+        problem = f"required key {loc[-1]!r} is missing"
+        loc = loc[:-1]
+    else:
+        problem = first["msg"]
+        if first["type"] == "value_error":
+            problem = problem.removeprefix("Value error, ")
+        if "input" in first and first["type"] not in ("model_type",):
+            problem += f" (got {first['input']!r})"
+    # Keep tagged-union labels out of the place shown to the user.
+    from solver.rules import RULE_MODELS
+
+    loc = tuple(p for p in loc if not (isinstance(p, str) and p in RULE_MODELS))
+    more = len(errors) - 1
+    if more:
+        problem += f" (+{more} more problem{'s' if more > 1 else ''})"
+    return loaded.error(loc, problem)
+
+
+def load_scenario(path: Path | str) -> Scenario:
+    """Load, resolve `extends`, validate shape and references; raise `ScenarioError`."""
+    loaded = load_merged(Path(path))
+    try:
+        scenario = Scenario.model_validate(loaded.data)
+    except ValidationError as exc:
+        raise _first_error(loaded, exc) from None
+    for loc, problem in check_references(scenario):
+        raise loaded.error(loc, problem)
+    return scenario
+
+
+# --- references ---------------------------------------------------------------------------
+
+
+def check_references(scenario: Scenario) -> Iterator[tuple[Loc, str]]:
+    """Cross-references and orderings pydantic cannot see, as (place, problem)."""
+    from solver.calendar import build_releases, window_ids
+    from solver.rules import precedence_cycle
+
+    cal = scenario.calendar
+    windows = window_ids(cal)
+    for rid in cal.moves:
+        if rid not in windows and rid not in {e.id for e in cal.extra}:
+            yield ("calendar", "moves", rid), _unknown_key(rid, windows, "release")
+    for i, rid in enumerate(cal.cancel):
+        if rid not in windows and rid not in {e.id for e in cal.extra}:
+            yield ("calendar", "cancel", i), _unknown_key(rid, windows, "release")
+    seen_extra: set[str] = set()
+    for i, extra in enumerate(cal.extra):
+        if extra.id in windows or extra.id in seen_extra:
+            yield ("calendar", "extra", i, "id"), f"release id {extra.id!r} is used twice"
+        seen_extra.add(extra.id)
+    releases = {r.id: r for r in build_releases(cal, scenario.policy)}
+    order = {rid: k for k, rid in enumerate(releases)}
+    specs = set(scenario.specifications)
+    if len(specs) != len(scenario.specifications):
+        yield ("specifications",), "a specification is listed twice"
+    ids: set[str] = set()
+    seen: set[str] = set()
+    for i, item in enumerate(scenario.items):
+        yield from _check_item(i, item, ids, seen, specs, releases, scenario)
+        if item.earliest in order and item.latest in order:
+            assert item.earliest is not None and item.latest is not None
+            if order[item.earliest] > order[item.latest]:
+                yield ("items", i, "earliest"), (
+                    f"earliest release {item.earliest} is after latest release {item.latest}"
+                )
+    yield from _check_rules(scenario, ids, specs, set(releases))
+    cycle = precedence_cycle(scenario)
+    if cycle:
+        yield ("rules",), "precedence cycle: " + " -> ".join(cycle)
+
+
+def _check_item(
+    i: int, item: Item, ids: set[str], seen: set[str], specs: set[str], releases: dict[str, Any],
+    scenario: Scenario,
+) -> Iterator[tuple[Loc, str]]:
+    """Checks one item; `ids` collects the plannable ids (a split item's parts), `seen`
+    every id (the split item's own too)."""
+    names = [item.id, *(f"{item.id}.{p.id}" for p in item.parts)]
+    for name in names:
+        if name in ids or name in seen:
+            yield ("items", i, "id"), f"item id {name!r} is used twice"
+        seen.add(name)
+    ids.update(names[1:] if item.parts else names)
+    if item.decided is not None and item.decided > scenario.as_of:
+        yield ("items", i, "decided"), (
+            f"decided date {item.decided} is after as_of {scenario.as_of}; "
+            "a future decision is an expected_decision"
+        )
+    for key in ("earliest", "latest", "baseline"):
+        rid = getattr(item, key)
+        if rid is not None and rid not in releases:
+            yield ("items", i, key), _unknown_key(rid, set(releases), "release")
+    for k, spec in enumerate(item.specs):
+        if spec not in specs:
+            yield ("items", i, "specs", k), _unknown_key(spec, specs, "specification")
+    for j, part in enumerate(item.parts):
+        for k, spec in enumerate(part.specs or []):
+            if spec not in specs:
+                yield ("items", i, "parts", j, "specs", k), _unknown_key(spec, specs,
+                                                                         "specification")
+        if part.baseline is not None and part.baseline not in releases:
+            yield ("items", i, "parts", j, "baseline"), _unknown_key(part.baseline, set(releases),
+                                                                     "release")
+
+
+def _check_rules(
+    scenario: Scenario, ids: set[str], specs: set[str], releases: set[str]
+) -> Iterator[tuple[Loc, str]]:
+    names: set[str] = set()
+    for k, rule in enumerate(scenario.rules):
+        for key, item_id in rule.item_refs():
+            if item_id not in ids:
+                yield ("rules", k, *key), _unknown_key(item_id, ids, "item")
+        for key, spec in rule.spec_refs():
+            if spec not in specs:
+                yield ("rules", k, *key), _unknown_key(spec, specs, "specification")
+        for key, rid in rule.release_refs():
+            if rid not in releases:
+                yield ("rules", k, *key), _unknown_key(rid, releases, "release")
+        name = rule.name
+        if name in names:
+            yield ("rules", k), f"rule {name} is listed twice"
+        names.add(name)
