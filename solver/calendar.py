@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 from dateutil.relativedelta import FR, MO, SA, SU, TH, TU, WE, relativedelta, weekday
 
-from solver.model import Calendar, Duration, Policy, Week, Weekday, Window
+from solver.fields import Duration
+from solver.model import Calendar, Policy, Week, Weekday, Window
 
 _WEEKDAYS: dict[Weekday, weekday] = {
     "monday": MO,
@@ -23,13 +24,21 @@ _WEEKDAYS: dict[Weekday, weekday] = {
     "sunday": SU,
 }
 _WEEK_NUMBER: dict[Week, int] = {"first": 1, "second": 2, "third": 3, "fourth": 4, "last": -1}
-_UNITS = {"day": "days", "week": "weeks", "month": "months", "year": "years"}
 
 
 def to_delta(duration: Duration) -> relativedelta:
     """`'12 months'` -> `relativedelta(months=12)`."""
     count, unit = duration.split()
-    return relativedelta(**{_UNITS[unit.rstrip("s")]: int(count)})
+    n = int(count)
+    match unit.rstrip("s"):
+        case "day":
+            return relativedelta(days=n)
+        case "week":
+            return relativedelta(weeks=n)
+        case "month":
+            return relativedelta(months=n)
+        case _:
+            return relativedelta(years=n)
 
 
 def nth_weekday(year: int, month: int, weekday_name: Weekday, week: Week) -> dt.date:
@@ -63,7 +72,9 @@ class Release:
 def _months(first: str, last: str) -> list[tuple[int, int]]:
     y0, m0 = map(int, first.split("-"))
     y1, m1 = map(int, last.split("-"))
-    return [(y, m) for y in range(y0, y1 + 1) for m in range(1, 13) if (y0, m0) <= (y, m) <= (y1, m1)]
+    return [
+        (y, m) for y in range(y0, y1 + 1) for m in range(1, 13) if (y0, m0) <= (y, m) <= (y1, m1)
+    ]
 
 
 def build_releases(calendar: Calendar, policy: Policy) -> list[Release]:

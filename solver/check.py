@@ -17,18 +17,34 @@ def check_assignment(inst: Instance, plan: Mapping[str, str | None]) -> list[Pla
     out: list[PlanViolation] = []
     known = {u.id for u in inst.units}
     for uid in sorted(known - set(plan)):
-        out.append(PlanViolation(rule="complete", hard=True,
-                                 message=f"{uid} has no assignment (null means outside the horizon)"))
+        out.append(
+            PlanViolation(
+                rule="complete",
+                hard=True,
+                message=f"{uid} has no assignment (null means outside the horizon)",
+            )
+        )
     for uid in sorted(set(plan) - known):
-        what = f"is {inst.closed[uid]}" if uid in inst.closed else "is not in the scenario"
+        what = f"is {inst.closed[uid].status}" if uid in inst.closed else "is not in the scenario"
         if uid not in inst.closed or plan[uid] is not None:
-            out.append(PlanViolation(rule="complete", hard=True,
-                                     message=f"{uid} {what} and cannot be assigned"))
-    bad = {uid: rid for uid, rid in plan.items()
-           if uid in known and rid is not None and rid not in inst.release_ids}
+            out.append(
+                PlanViolation(
+                    rule="complete", hard=True, message=f"{uid} {what} and cannot be assigned"
+                )
+            )
+    bad = {
+        uid: rid
+        for uid, rid in plan.items()
+        if uid in known and rid is not None and rid not in inst.release_ids
+    }
     for uid, rid in sorted(bad.items()):
-        out.append(PlanViolation(rule="complete", hard=True,
-                                 message=f"{uid} goes in {rid}, which is not a release in the horizon"))
+        out.append(
+            PlanViolation(
+                rule="complete",
+                hard=True,
+                message=f"{uid} goes in {rid}, which is not a release in the horizon",
+            )
+        )
     if bad:
         return out
     judged = {u.id: plan.get(u.id) for u in inst.units}

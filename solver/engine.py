@@ -37,6 +37,9 @@ class SolveOptions:
     seed: int = 0
 
 
+DEFAULT_OPTIONS = SolveOptions()
+
+
 @dataclass
 class Solution:
     """What the solver found: status, assignment and the objective per priority level."""
@@ -65,30 +68,30 @@ class ModelBuilder:
         self._x: dict[tuple[str, str | None], Any] = {}
         self._index: dict[str, Any] = {}
         for unit in inst.units:
-            row = [self.model.NewBoolVar(f"x[{unit.id},{rid}]") for rid in self.slots]
-            self.model.AddExactlyOne(row)
+            row = [self.model.new_bool_var(f"x[{unit.id},{rid}]") for rid in self.slots]
+            self.model.add_exactly_one(row)
             for rid, var in zip(self.slots, row, strict=True):
                 self._x[unit.id, rid] = var
-            idx = self.model.NewIntVar(0, len(inst.releases), f"index[{unit.id}]")
-            self.model.Add(idx == sum(k * var for k, var in enumerate(row)))
+            idx = self.model.new_int_var(0, len(inst.releases), f"index[{unit.id}]")
+            self.model.add(idx == sum(k * var for k, var in enumerate(row)))
             self._index[unit.id] = idx
         self._uplift: dict[tuple[str, str], Any] = {}
         specs = sorted({s for u in inst.units for s in u.specs})
         for rid in inst.release_ids:
             for spec in specs:
-                var = self.model.NewBoolVar(f"uplift[{rid},{spec}]")
+                var = self.model.new_bool_var(f"uplift[{rid},{spec}]")
                 changers = [self._x[u.id, rid] for u in inst.units if spec in u.specs]
-                self.model.AddMaxEquality(var, changers)
+                self.model.add_max_equality(var, changers)
                 self._uplift[rid, spec] = var
         self.literals: dict[str, Any] = {}
         self.rules: dict[str, RuleBase] = {}
         for rule in inst.rules:
-            lit = self.model.NewBoolVar(rule.name)
+            lit = self.model.new_bool_var(rule.name)
             rule.post(inst, self, lit)
             self.literals[rule.name] = lit
             self.rules[rule.name] = rule
             if rule.hard and not hard_as_assumptions:
-                self.model.Add(lit == 1)
+                self.model.add(lit == 1)
 
     # --- Posting ------------------------------------------------------------------------
 
@@ -96,7 +99,7 @@ class ModelBuilder:
         return self._x[unit, release]
 
     def placed(self, unit: str) -> Any:
-        return self._x[unit, None].Not()
+        return ~self._x[unit, None]
 
     def index(self, unit: str) -> Any:
         return self._index[unit]
@@ -124,24 +127,30 @@ class ModelBuilder:
             "soft-rules": sum(r.penalty * (1 - lit) for r, lit in soft if r.term == "soft-rules"),
             "delay": sum(delay),
             "uplifts": sum(self._uplift.values()),
-            "moves": sum(1 - self._x[u.id, u.baseline] for u in inst.units
-                         if u.baseline is not None and u.baseline in inst.release_ids)
-            + sum(1 for u in inst.units
-                  if u.baseline is not None and u.baseline not in inst.release_ids),
+            "moves": sum(
+                1 - self._x[u.id, u.baseline]
+                for u in inst.units
+                if u.baseline is not None and u.baseline in inst.release_ids
+            )
+            + sum(
+                1
+                for u in inst.units
+                if u.baseline is not None and u.baseline not in inst.release_ids
+            ),
         }
 
     def assignment(self, solver: cp_model.CpSolver) -> dict[str, str | None]:
         return {
-            unit.id: next(rid for rid in self.slots if solver.Value(self._x[unit.id, rid]))
+            unit.id: next(rid for rid in self.slots if solver.value(self._x[unit.id, rid]))
             for unit in self.inst.units
         }
 
     def hint(self, assignment: dict[str, str | None]) -> None:
-        self.model.ClearHints()
+        self.model.clear_hints()  # type: ignore[no-untyped-call]
         for unit in self.inst.units:
             if unit.id in assignment:
                 for rid in self.slots:
-                    self.model.AddHint(self._x[unit.id, rid], rid == assignment[unit.id])
+                    self.model.add_hint(self._x[unit.id, rid], rid == assignment[unit.id])
 
 
 def make_solver(options: SolveOptions, time_limit: float) -> cp_model.CpSolver:
@@ -161,14 +170,18 @@ def _tie_break_blocks(builder: ModelBuilder) -> list[list[tuple[Any, int]]]:
     ids = [u.id for u in builder.inst.units]
     blocks = []
     for start in range(0, len(ids), per_block):
-        chunk = ids[start:start + per_block]
-        blocks.append([(builder.index(uid), base ** (len(chunk) - 1 - k))
-                       for k, uid in enumerate(chunk)])
+        chunk = ids[start : start + per_block]
+        blocks.append(
+            [(builder.index(uid), base ** (len(chunk) - 1 - k)) for k, uid in enumerate(chunk)]
+        )
     return blocks
 
 
-def solve(inst: Instance, options: SolveOptions = SolveOptions(),
-          hint: dict[str, str | None] | None = None) -> Solution:
+def solve(
+    inst: Instance,
+    options: SolveOptions = DEFAULT_OPTIONS,
+    hint: dict[str, str | None] | None = None,
+) -> Solution:
     """Lexicographic solve: each priority level in turn, then the tie-break."""
     import time
 
@@ -190,11 +203,11 @@ def solve(inst: Instance, options: SolveOptions = SolveOptions(),
                 solution.level_values.append(expr)
                 solution.level_bounds.append(expr)
             continue
-        builder.model.Minimize(expr)
+        builder.model.minimize(expr)
         if assignment:
             builder.hint(assignment)
         solver = make_solver(options, deadline - time.monotonic())
-        status = solver.Solve(builder.model)
+        status = solver.solve(builder.model)
         if status == cp_model.INFEASIBLE or status == cp_model.MODEL_INVALID:
             return Solution(status="infeasible")
         if status == cp_model.UNKNOWN:
@@ -203,14 +216,14 @@ def solve(inst: Instance, options: SolveOptions = SolveOptions(),
             solution.status = "feasible"
             break
         assignment = builder.assignment(solver)
-        value = round(solver.ObjectiveValue())
+        value = round(solver.objective_value)
         if k < n_levels:
             solution.level_values.append(value)
-            solution.level_bounds.append(round(solver.BestObjectiveBound()))
+            solution.level_bounds.append(round(solver.best_objective_bound))
         if status != cp_model.OPTIMAL:
             solution.status = "feasible"
             break
-        builder.model.Add(expr <= value)
+        builder.model.add(expr <= value)
     assert assignment is not None
     solution.assignment = assignment
     return solution
@@ -221,17 +234,18 @@ def hard_model(inst: Instance) -> ModelBuilder:
     return ModelBuilder(inst)
 
 
-def earliest_release(builder: ModelBuilder, unit: str, forbidden: list[str],
-                     options: SolveOptions) -> str | None:
+def earliest_release(
+    builder: ModelBuilder, unit: str, forbidden: list[str], options: SolveOptions
+) -> str | None:
     """The earliest release `unit` can go in when barred from `forbidden`, every hard rule
     still holding (None: no release in the horizon)."""
-    model = builder.model.Clone()
+    model = builder.model.clone()
     for rid in forbidden:
-        model.Add(model.GetBoolVarFromProtoIndex(builder.x(unit, rid).Index()) == 0)
-    index = model.GetIntVarFromProtoIndex(builder.index(unit).Index())
-    model.Minimize(index)
+        model.add(model.get_bool_var_from_proto_index(builder.x(unit, rid).index) == 0)
+    index = model.get_int_var_from_proto_index(builder.index(unit).index)
+    model.minimize(index)
     solver = make_solver(options, options.time_limit)
-    if solver.Solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
-    k = round(solver.Value(index))
+    k = round(solver.value(index))
     return builder.inst.release_ids[k] if k < len(builder.inst.releases) else None

@@ -7,6 +7,9 @@ that keeps the unit later.
 
 from __future__ import annotations
 
+from ortools.sat.python import cp_model
+
+from solver.engine import DEFAULT_OPTIONS, ModelBuilder, SolveOptions, make_solver
 from solver.instance import Instance, Unit
 from solver.objective import term_values
 from solver.rules.base import Assignment
@@ -24,10 +27,13 @@ _TERM_WORDS = {
 def decision_reason(inst: Instance, unit: Unit, rid: str) -> str:
     release = inst.release(rid)
     cut = inst.cut_off(unit, release)
-    said = (f"decided {unit.decision}" if unit.decision_known
-            else f"decision expected {unit.decision}")
-    return (f"{said}; {rid} cut-off {cut} (go-live {release.go_live} minus lead time "
-            f"{inst.lead_time(unit)})")
+    said = (
+        f"decided {unit.decision}" if unit.decision_known else f"decision expected {unit.decision}"
+    )
+    return (
+        f"{said}; {rid} cut-off {cut} (go-live {release.go_live} minus lead time "
+        f"{inst.lead_time(unit)})"
+    )
 
 
 def blocking_rules(inst: Instance, plan: Assignment, unit: Unit, rid: str | None) -> list[str]:
@@ -48,13 +54,17 @@ def trade_off(inst: Instance, plan: Assignment, unit: Unit, rid: str | None) -> 
     then = term_values(inst, {**plan, unit.id: rid})
     worse = [f"+{then[t] - now[t]} {_TERM_WORDS[t]}" for t in now if then[t] > now[t]]
     better = [f"-{now[t] - then[t]} {_TERM_WORDS[t]}" for t in now if then[t] < now[t]]
-    weights = {t.term: (t.priority, t.weight) for t in inst.scenario.objective}
+    weights: dict[str, tuple[int, int]] = {
+        t.term: (t.priority, t.weight) for t in inst.scenario.objective
+    }
     if not worse:
         return "no worse by the objective (a tie, broken by item order)"
     first = min(weights[t][0] for t in now if then[t] != now[t])
-    return (f"it would cost {', '.join(worse)}"
-            + (f" for {', '.join(better)}" if better else "")
-            + f" (priority {first} of the objective decides)")
+    return (
+        f"it would cost {', '.join(worse)}"
+        + (f" for {', '.join(better)}" if better else "")
+        + f" (priority {first} of the objective decides)"
+    )
 
 
 def placement_reasons(inst: Instance, plan: Assignment, unit: Unit) -> list[str]:
@@ -78,3 +88,49 @@ def placement_reasons(inst: Instance, plan: Assignment, unit: Unit) -> list[str]
     if unit.baseline is not None and rid != unit.baseline:
         reasons.append(f"moved from its baseline release {unit.baseline}")
     return reasons
+
+
+def _infeasible(builder: ModelBuilder, names: list[str], options: SolveOptions) -> bool:
+    builder.model.clear_assumptions()
+    builder.model.add_assumptions([builder.literals[n] for n in names])
+    solver = make_solver(
+        SolveOptions(options.time_limit, workers=1, seed=options.seed), options.time_limit
+    )
+    return bool(solver.solve(builder.model) == cp_model.INFEASIBLE)
+
+
+def minimal_clash(inst: Instance, options: SolveOptions = DEFAULT_OPTIONS) -> list[str]:
+    """Names of hard rules that cannot all hold together, minimal: without any one of them
+    the rest can. Empty when the hard rules are satisfiable.
+
+    CP-SAT's assumption core (one worker) is a starting point; deletion then drops each
+    member the rest still clash without, which proves the result minimal."""
+    builder = ModelBuilder(inst, hard_as_assumptions=True)
+    hard = sorted(name for name, rule in builder.rules.items() if rule.hard)
+    builder.model.add_assumptions([builder.literals[n] for n in hard])
+    solver = make_solver(
+        SolveOptions(options.time_limit, workers=1, seed=options.seed), options.time_limit
+    )
+    if solver.solve(builder.model) != cp_model.INFEASIBLE:
+        return []
+    by_index = {builder.literals[n].index: n for n in hard}
+    core = sorted(by_index[i] for i in solver.sufficient_assumptions_for_infeasibility())
+    k = 0
+    while k < len(core):
+        trial = core[:k] + core[k + 1 :]
+        if _infeasible(builder, trial, options):
+            core = trial
+        else:
+            k += 1
+    return core
+
+
+def smallest_relaxation(inst: Instance, options: SolveOptions = DEFAULT_OPTIONS) -> list[str]:
+    """The fewest hard rules to drop for some plan to exist."""
+    builder = ModelBuilder(inst, hard_as_assumptions=True)
+    hard = sorted(name for name, rule in builder.rules.items() if rule.hard)
+    builder.model.minimize(sum(1 - builder.literals[n] for n in hard))
+    solver = make_solver(options, options.time_limit)
+    if solver.solve(builder.model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return []
+    return [n for n in hard if not solver.value(builder.literals[n])]

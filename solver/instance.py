@@ -8,6 +8,7 @@ about them no longer bind.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -50,20 +51,37 @@ def _units(item: Item) -> list[Unit]:
     decision = item.decided or item.expected_decision or dt.date.max
     if not item.parts:
         return [
-            Unit(item.id, item, item.title, item.status, decision, item.decided is not None,
-                 item.dcc_lead_time, item.party_lead_time, item.dcc_impact, tuple(item.specs),
-                 item.effort, item.value, item.baseline)
+            Unit(
+                item.id,
+                item,
+                item.title,
+                item.status,
+                decision,
+                item.decided is not None,
+                item.dcc_lead_time,
+                item.party_lead_time,
+                item.dcc_impact,
+                tuple(item.specs),
+                item.effort,
+                item.value,
+                item.baseline,
+            )
         ]
     return [
         Unit(
-            f"{item.id}.{part.id}", item, f"{item.title} (part {part.id}{': ' + part.title if part.title else ''})",
-            part.status or item.status, decision, item.decided is not None,
+            f"{item.id}.{part.id}",
+            item,
+            f"{item.title} (part {part.id}{': ' + part.title if part.title else ''})",
+            part.status or item.status,
+            decision,
+            item.decided is not None,
             part.dcc_lead_time or item.dcc_lead_time,
             part.party_lead_time or item.party_lead_time,
             item.dcc_impact if part.dcc_impact is None else part.dcc_impact,
             tuple(item.specs if part.specs is None else part.specs),
             item.effort if part.effort is None else part.effort,
-            item.value, part.baseline,
+            item.value,
+            part.baseline,
         )
         for part in item.parts
     ]
@@ -80,9 +98,7 @@ class Instance:
         self._index = {rid: k for k, rid in enumerate(self.release_ids)}
         self._release = {r.id: r for r in self.releases}
         everything = [u for item in scenario.items for u in _units(item)]
-        self.closed: dict[str, str] = {
-            u.id: u.status for u in everything if u.status in CLOSED_STATUSES
-        }
+        self.closed: dict[str, Unit] = {u.id: u for u in everything if u.status in CLOSED_STATUSES}
         self.units: list[Unit] = sorted(
             (u for u in everything if u.id not in self.closed), key=lambda u: u.id
         )
@@ -111,7 +127,9 @@ class Instance:
         sample = self.releases[0].go_live if self.releases else self.as_of
         dcc = cut_off(sample, unit.dcc_lead_time, "0 days")
         party = cut_off(sample, "0 days", unit.party_lead_time)
-        return f"{unit.dcc_lead_time} (DCC)" if dcc <= party else f"{unit.party_lead_time} (Parties)"
+        return (
+            f"{unit.dcc_lead_time} (DCC)" if dcc <= party else f"{unit.party_lead_time} (Parties)"
+        )
 
     def months_to(self, release: Release) -> int:
         """Whole months from `as_of` to the release's go-live month (0 if in the past)."""
@@ -143,17 +161,29 @@ class Instance:
         rules: list[RuleBase] = [Frozen(release=r.id) for r in self.releases if self.is_frozen(r)]
         for unit in self.units:
             rules.append(DecisionInTime(item=unit.id))
-            rules.append(ScopeBaseline(item=unit.id, hard=not exceptions_allowed,
-                                       penalty=1 if exceptions_allowed else 0))
+            rules.append(
+                ScopeBaseline(
+                    item=unit.id,
+                    hard=not exceptions_allowed,
+                    penalty=1 if exceptions_allowed else 0,
+                )
+            )
             if unit.item.earliest or unit.item.latest:
-                rules.append(Window(item=unit.id, earliest=unit.item.earliest,
-                                    latest=unit.item.latest))
+                rules.append(
+                    Window(item=unit.id, earliest=unit.item.earliest, latest=unit.item.latest)
+                )
         for item in self.scenario.items:
             parts = [f"{item.id}.{p.id}" for p in item.parts]
-            for before, after in zip(parts, parts[1:], strict=False):
+            for before, after in itertools.pairwise(parts):
                 if before in self._unit and after in self._unit:
-                    rules.append(Precedence(rule="precedence", before=before, after=after,
-                                            note="parts of a split item go in order"))
+                    rules.append(
+                        Precedence(
+                            rule="precedence",
+                            before=before,
+                            after=after,
+                            note="parts of a split item go in order",
+                        )
+                    )
         return rules
 
     def _file_rules(self) -> list[RuleBase]:

@@ -32,8 +32,14 @@ Status = Literal[
     "implemented",
 ]
 PENDING_STATUSES = frozenset(
-    {"change-board-vote", "with-authority", "report-due", "draft-proposal", "sent-back",
-     "refinement"}
+    {
+        "change-board-vote",
+        "with-authority",
+        "report-due",
+        "draft-proposal",
+        "sent-back",
+        "refinement",
+    }
 )
 """Statuses whose decision is still to come: they need an expected decision date."""
 CLOSED_STATUSES = frozenset({"rejected", "withdrawn", "implemented"})
@@ -227,3 +233,49 @@ class Plan(BaseModel):
     items: list[PlanItem] = Field(default_factory=list)
     violations: list[PlanViolation] = Field(default_factory=list)
     clash: list[str] = Field(default_factory=list)
+
+
+# --- what-if files ----------------------------------------------------------------------
+
+
+class ItemChanges(Strict):
+    update: dict[ItemId, dict[str, object]] = Field(
+        default_factory=dict, description="Item id -> fields to replace."
+    )
+    add: list[Item] = Field(default_factory=list)
+    remove: list[ItemId] = Field(default_factory=list)
+
+
+class RuleChanges(Strict):
+    add: list[Rule] = Field(default_factory=list)
+    remove: list[str] = Field(default_factory=list, description="Rule names to drop.")
+
+
+class CalendarChanges(Strict):
+    windows: list[Window] | None = None
+    first: MonthId | None = None
+    last: MonthId | None = None
+    moves: dict[ReleaseId, dt.date] | None = Field(None, description="Merged into the base's.")
+    extra: list[ExtraRelease] | None = None
+    cancel: list[ReleaseId] | None = None
+
+
+class PolicyChanges(Strict):
+    dcc_baseline: Duration | None = None
+    full_baseline: Duration | None = None
+    exceptions: Literal["forbidden", "allowed"] | None = None
+
+
+class WhatIf(Strict):
+    """A what-if file: a base scenario and only what changes."""
+
+    extends: str = Field(description="The base scenario file, relative to this one.")
+    name: str | None = None
+    description: str | None = None
+    as_of: dt.date | None = None
+    calendar: CalendarChanges | None = None
+    policy: PolicyChanges | None = None
+    specifications: list[str] | None = None
+    items: ItemChanges | None = None
+    rules: RuleChanges | None = None
+    objective: list[ObjectiveTerm] | None = None

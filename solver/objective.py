@@ -28,8 +28,12 @@ def term_values(inst: Instance, plan: Assignment) -> dict[str, int]:
     unplaced = [u for u in inst.units if plan.get(u.id) is None]
     broken = {r.name: r for r in inst.rules if not r.hard and r.check(inst, plan)}
     delay = sum(
-        u.value * (inst.unplaced_months if plan.get(u.id) is None
-                   else inst.months_to(inst.release(plan[u.id] or "")))
+        u.value
+        * (
+            inst.unplaced_months
+            if plan.get(u.id) is None
+            else inst.months_to(inst.release(plan[u.id] or ""))
+        )
         for u in inst.units
     )
     return {
@@ -38,8 +42,9 @@ def term_values(inst: Instance, plan: Assignment) -> dict[str, int]:
         "soft-rules": sum(r.penalty for r in broken.values() if r.term == "soft-rules"),
         "delay": delay,
         "uplifts": sum(len(specs) for specs in inst.uplifts(plan).values()),
-        "moves": sum(1 for u in inst.units if u.baseline is not None
-                     and plan.get(u.id) != u.baseline),
+        "moves": sum(
+            1 for u in inst.units if u.baseline is not None and plan.get(u.id) != u.baseline
+        ),
     }
 
 

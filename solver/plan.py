@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 from solver.check import check_assignment
-from solver.engine import SolveOptions, Solution, earliest_release, hard_model, solve
+from solver.engine import (
+    DEFAULT_OPTIONS,
+    Solution,
+    SolveOptions,
+    earliest_release,
+    hard_model,
+    solve,
+)
 from solver.explain import placement_reasons
 from solver.instance import Instance
 from solver.model import Plan, PlanItem, PlanRelease, Scenario
 from solver.objective import term_values
 
 
-def fall_backs(inst: Instance, assignment: dict[str, str | None],
-               options: SolveOptions) -> dict[str, str | None]:
+def fall_backs(
+    inst: Instance, assignment: dict[str, str | None], options: SolveOptions
+) -> dict[str, str | None]:
     """For each pending unit placed in a release: the earliest release it can still make
     if its decision arrives the day after that release's cut-off, all hard rules holding."""
     builder = None
@@ -35,23 +43,38 @@ def make_plan(inst: Instance, solution: Solution, options: SolveOptions) -> Plan
     uplifts = inst.uplifts(assignment)
     falls = fall_backs(inst, assignment, options)
     releases = [
-        PlanRelease(id=r.id, go_live=r.go_live,
-                    items=[u.id for u in inst.units if assignment[u.id] == r.id],
-                    uplifts=sorted(uplifts.get(r.id, set())))
+        PlanRelease(
+            id=r.id,
+            go_live=r.go_live,
+            items=[u.id for u in inst.units if assignment[u.id] == r.id],
+            uplifts=sorted(uplifts.get(r.id, set())),
+        )
         for r in inst.releases
     ]
     items = [
         PlanItem(
-            id=u.id, title=u.title, status=u.status, release=assignment[u.id],
+            id=u.id,
+            title=u.title,
+            status=u.status,
+            release=assignment[u.id],
             cut_off=inst.cut_off(u, inst.release(rid)) if (rid := assignment[u.id]) else None,
             fall_back=falls.get(u.id),
             reasons=placement_reasons(inst, assignment, u),
         )
         for u in inst.units
     ]
-    for uid, status in sorted(inst.closed.items()):
-        items.append(PlanItem(id=uid, title="", status=status, release=None, cut_off=None,
-                              fall_back=None, reasons=[f"{status}: not planned"]))
+    for uid, unit in sorted(inst.closed.items()):
+        items.append(
+            PlanItem(
+                id=uid,
+                title=unit.title,
+                status=unit.status,
+                release=None,
+                cut_off=None,
+                fall_back=None,
+                reasons=[f"{unit.status}: not planned"],
+            )
+        )
     return Plan(
         scenario=scenario.name,
         status="optimal" if solution.status == "optimal" else "feasible",
@@ -64,7 +87,7 @@ def make_plan(inst: Instance, solution: Solution, options: SolveOptions) -> Plan
     )
 
 
-def plan_scenario(scenario: Scenario, options: SolveOptions = SolveOptions()) -> Plan:
+def plan_scenario(scenario: Scenario, options: SolveOptions = DEFAULT_OPTIONS) -> Plan:
     """Scenario -> Plan: the whole main job."""
     inst = Instance(scenario)
     return make_plan(inst, solve(inst, options), options)

@@ -24,7 +24,7 @@ from typing import Any, get_args
 import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from solver.model import Item, Scenario
+from solver.model import Item, Scenario, WhatIf
 from solver.rules import Rule
 
 Loc = tuple[str | int, ...]
@@ -121,12 +121,11 @@ class Loaded:
         return ScenarioError(origin.source.path, place, problem, origin.source.lines.get(full))
 
     def _origins(self, loc: Loc) -> tuple[list[Origin], Loc]:
-        if len(loc) >= 2 and loc[0] == "items" and isinstance(loc[1], int):
-            if loc[1] < len(self.items):
-                return self.items[loc[1]], loc[2:]
-        if len(loc) >= 2 and loc[0] == "rules" and isinstance(loc[1], int):
-            if loc[1] < len(self.rules):
-                return self.rules[loc[1]], loc[2:]
+        tables = {"items": self.items, "rules": self.rules}
+        if len(loc) >= 2 and loc[0] in tables and isinstance(loc[1], int):
+            table = tables[str(loc[0])]
+            if loc[1] < len(table):
+                return table[loc[1]], loc[2:]
         if loc and isinstance(loc[0], str):
             return self.top.get(loc[0], []), loc[1:]
         return [], loc
@@ -164,11 +163,21 @@ def load_merged(path: Path, _seen: tuple[Path, ...] = ()) -> Loaded:
     base_path = (path.parent / base_name).resolve()
     if base_path in (*_seen, path):
         cycle = " -> ".join(p.name for p in (*_seen, path, base_path))
-        raise ScenarioError(path, "extends", f"extends cycle: {cycle}", source.lines.get(("extends",)))
+        raise ScenarioError(
+            path, "extends", f"extends cycle: {cycle}", source.lines.get(("extends",))
+        )
     if not base_path.exists():
         raise ScenarioError(
             path, "extends", f"base file {base_name} not found", source.lines.get(("extends",))
         )
+    try:
+        WhatIf.model_validate(source.data)
+    except ValidationError as exc:
+        raise _first_error(
+            Loaded(source.data, [source], {k: [Origin(source, (k,))] for k in source.data}),
+            exc,
+            model=WhatIf,
+        ) from None
     base = load_merged(base_path, (*_seen, path))
     _overlay(base, source)
     return base
@@ -220,7 +229,9 @@ def _changes(source: SourceFile, key: str, value: Any, allowed: set[str]) -> dic
     for change in value:
         if change not in allowed:
             raise ScenarioError(
-                source.path, f"{key}.{change}", _unknown_key(str(change), allowed),
+                source.path,
+                f"{key}.{change}",
+                _unknown_key(str(change), allowed),
                 source.lines.get((key, change)),
             )
     return value
@@ -233,7 +244,9 @@ def _overlay_items(loaded: Loaded, source: SourceFile, value: Any) -> None:
     for item_id in changes.get("remove") or []:
         if item_id not in ids:
             raise ScenarioError(
-                source.path, "items.remove", f"no item {item_id!r} in the base scenario",
+                source.path,
+                "items.remove",
+                f"no item {item_id!r} in the base scenario",
                 source.lines.get(("items", "remove")),
             )
         k = ids.index(item_id)
@@ -242,13 +255,18 @@ def _overlay_items(loaded: Loaded, source: SourceFile, value: Any) -> None:
         loc = ("items", "update", item_id)
         if item_id not in ids:
             raise ScenarioError(
-                source.path, f"items.update.{item_id}", _unknown_key(str(item_id), set(map(str, ids)),
-                                                                     "item"),
+                source.path,
+                f"items.update.{item_id}",
+                _unknown_key(str(item_id), set(map(str, ids)), "item"),
                 source.lines.get(loc),
             )
         if not isinstance(fields, dict):
-            raise ScenarioError(source.path, f"items.update.{item_id}", "must be a mapping of fields",
-                                source.lines.get(loc))
+            raise ScenarioError(
+                source.path,
+                f"items.update.{item_id}",
+                "must be a mapping of fields",
+                source.lines.get(loc),
+            )
         k = ids.index(item_id)
         items[k] = {**items[k], **fields}
         loaded.items[k].append(Origin(source, loc))
@@ -261,7 +279,7 @@ def _overlay_items(loaded: Loaded, source: SourceFile, value: Any) -> None:
 def _overlay_rules(loaded: Loaded, source: SourceFile, value: Any) -> None:
     changes = _changes(source, "rules", value, {"add", "remove"})
     rules: list[Any] = list(loaded.data.get("rules") or [])
-    names = []
+    names: list[str] = []
     for k, entry in enumerate(rules):
         try:
             names.append(TypeAdapter(Rule).validate_python(entry).name)
@@ -270,7 +288,9 @@ def _overlay_rules(loaded: Loaded, source: SourceFile, value: Any) -> None:
     for name in changes.get("remove") or []:
         if name not in names:
             raise ScenarioError(
-                source.path, "rules.remove", _unknown_key(str(name), set(names), "rule"),
+                source.path,
+                "rules.remove",
+                _unknown_key(str(name), set(names), "rule"),
                 source.lines.get(("rules", "remove")),
             )
         k = names.index(name)
@@ -290,11 +310,11 @@ def _unknown_key(key: str, valid: set[str], what: str = "key") -> str:
     return f"unknown {what} {key!r}{hint}"
 
 
-def _model_at(loc: Loc) -> type[BaseModel] | None:
+def _model_at(loc: Loc, root: type[BaseModel]) -> type[BaseModel] | None:
     """The pydantic model that holds the last key of `loc` (for 'did you mean')."""
     from solver.rules import RULE_MODELS
 
-    model: type[BaseModel] | None = Scenario
+    model: type[BaseModel] | None = root
     for part in loc[:-1]:
         if model is None:
             return None
@@ -320,13 +340,15 @@ def _inner_model(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
-def _first_error(loaded: Loaded, exc: ValidationError, prefix: Loc = ()) -> ScenarioError:
+def _first_error(
+    loaded: Loaded, exc: ValidationError, prefix: Loc = (), model: type[BaseModel] = Scenario
+) -> ScenarioError:
     errors = exc.errors()
     first = errors[0]
     loc: Loc = (*prefix, *first["loc"])
     if first["type"] == "extra_forbidden":
-        model = _model_at(loc)
-        valid = set(model.model_fields) if model else set()
+        holder = _model_at(loc, model)
+        valid = set(holder.model_fields) if holder else set()
         problem = _unknown_key(str(loc[-1]), valid)
     elif first["type"] == "missing":
         problem = f"required key {loc[-1]!r} is missing"
@@ -392,8 +414,9 @@ def check_references(scenario: Scenario) -> Iterator[tuple[Loc, str]]:
         if item.earliest in order and item.latest in order:
             assert item.earliest is not None and item.latest is not None
             if order[item.earliest] > order[item.latest]:
-                yield ("items", i, "earliest"), (
-                    f"earliest release {item.earliest} is after latest release {item.latest}"
+                yield (
+                    ("items", i, "earliest"),
+                    (f"earliest release {item.earliest} is after latest release {item.latest}"),
                 )
     yield from _check_rules(scenario, ids, specs, set(releases))
     cycle = precedence_cycle(scenario)
@@ -402,7 +425,12 @@ def check_references(scenario: Scenario) -> Iterator[tuple[Loc, str]]:
 
 
 def _check_item(
-    i: int, item: Item, ids: set[str], seen: set[str], specs: set[str], releases: dict[str, Any],
+    i: int,
+    item: Item,
+    ids: set[str],
+    seen: set[str],
+    specs: set[str],
+    releases: dict[str, Any],
     scenario: Scenario,
 ) -> Iterator[tuple[Loc, str]]:
     """Checks one item; `ids` collects the plannable ids (a split item's parts), `seen`
@@ -414,9 +442,12 @@ def _check_item(
         seen.add(name)
     ids.update(names[1:] if item.parts else names)
     if item.decided is not None and item.decided > scenario.as_of:
-        yield ("items", i, "decided"), (
-            f"decided date {item.decided} is after as_of {scenario.as_of}; "
-            "a future decision is an expected_decision"
+        yield (
+            ("items", i, "decided"),
+            (
+                f"decided date {item.decided} is after as_of {scenario.as_of}; "
+                "a future decision is an expected_decision"
+            ),
         )
     for key in ("earliest", "latest", "baseline"):
         rid = getattr(item, key)
@@ -428,11 +459,15 @@ def _check_item(
     for j, part in enumerate(item.parts):
         for k, spec in enumerate(part.specs or []):
             if spec not in specs:
-                yield ("items", i, "parts", j, "specs", k), _unknown_key(spec, specs,
-                                                                         "specification")
+                yield (
+                    ("items", i, "parts", j, "specs", k),
+                    _unknown_key(spec, specs, "specification"),
+                )
         if part.baseline is not None and part.baseline not in releases:
-            yield ("items", i, "parts", j, "baseline"), _unknown_key(part.baseline, set(releases),
-                                                                     "release")
+            yield (
+                ("items", i, "parts", j, "baseline"),
+                _unknown_key(part.baseline, set(releases), "release"),
+            )
 
 
 def _check_rules(

@@ -39,7 +39,7 @@ class ScopeBaseline(RuleBase):
         unit = inst.unit(self.item)
         for release in inst.releases:
             if baseline_passed(inst, unit, release) and not inst.is_frozen(release):
-                m.model.Add(m.x(unit.id, release.id) == 0).OnlyEnforceIf(lit)
+                m.model.add(m.x(unit.id, release.id) == 0).only_enforce_if(lit)
 
     def check(self, inst: Instance, plan: Assignment) -> list[str]:
         unit = inst.unit(self.item)
@@ -50,8 +50,9 @@ class ScopeBaseline(RuleBase):
         if not baseline_passed(inst, unit, release) or inst.is_frozen(release):
             return []
         scope, date = (
-            ("DCC-system", release.dcc_baseline) if unit.dcc_impact else ("full",
-                                                                          release.full_baseline)
+            ("DCC-system", release.dcc_baseline)
+            if unit.dcc_impact
+            else ("full", release.full_baseline)
         )
         return [
             f"added to {rid} after its {scope} scope baseline {date} "
@@ -72,16 +73,18 @@ class Frozen(RuleBase):
     def post(self, inst: Instance, m: Posting, lit: Any) -> None:
         for unit in inst.units:
             wanted = 1 if unit.baseline == self.release else 0
-            m.model.Add(m.x(unit.id, self.release) == wanted).OnlyEnforceIf(lit)
+            m.model.add(m.x(unit.id, self.release) == wanted).only_enforce_if(lit)
 
     def check(self, inst: Instance, plan: Assignment) -> list[str]:
         out = []
         for unit in inst.units:
             inside = plan.get(unit.id) == self.release
             if inside and unit.baseline != self.release:
-                out.append(f"{unit.id}: added to {self.release}, which went live before "
-                           f"{inst.as_of}")
+                out.append(
+                    f"{unit.id}: added to {self.release}, which went live before {inst.as_of}"
+                )
             elif not inside and unit.baseline == self.release:
-                out.append(f"{unit.id}: moved out of {self.release}, which went live before "
-                           f"{inst.as_of}")
+                out.append(
+                    f"{unit.id}: moved out of {self.release}, which went live before {inst.as_of}"
+                )
         return out

@@ -46,10 +46,11 @@ class Capacity(RuleBase):
             if self.max_effort is not None:
                 load = [u.effort * m.x(u.id, rid) for u in units if u.effort]
                 if sum(u.effort for u in units) > self.max_effort:
-                    m.model.Add(sum(load) <= self.max_effort).OnlyEnforceIf(lit)
+                    m.model.add(sum(load) <= self.max_effort).only_enforce_if(lit)
             if self.max_count is not None and len(units) > self.max_count:
-                m.model.Add(sum(m.x(u.id, rid) for u in units) <= self.max_count).OnlyEnforceIf(
-                    lit)
+                m.model.add(sum(m.x(u.id, rid) for u in units) <= self.max_count).only_enforce_if(
+                    lit
+                )
 
     def check(self, inst: Instance, plan: Assignment) -> list[str]:
         rids, units = self._scope(inst)
@@ -59,8 +60,9 @@ class Capacity(RuleBase):
             inside = [u for u in units if plan.get(u.id) == rid]
             effort = sum(u.effort for u in inside)
             if self.max_effort is not None and effort > self.max_effort:
-                out.append(f"{rid} holds {effort} effort of {what}changes; at most "
-                           f"{self.max_effort}")
+                out.append(
+                    f"{rid} holds {effort} effort of {what}changes; at most {self.max_effort}"
+                )
             if self.max_count is not None and len(inside) > self.max_count:
                 out.append(f"{rid} holds {len(inside)} {what}changes; at most {self.max_count}")
         return out

@@ -25,7 +25,7 @@ class DecisionInTime(RuleBase):
         unit = inst.unit(self.item)
         for release in inst.releases:
             if inst.cut_off(unit, release) < unit.decision:
-                m.model.Add(m.x(unit.id, release.id) == 0).OnlyEnforceIf(lit)
+                m.model.add(m.x(unit.id, release.id) == 0).only_enforce_if(lit)
 
     def check(self, inst: Instance, plan: Assignment) -> list[str]:
         unit = inst.unit(self.item)

@@ -32,23 +32,28 @@ class Precedence(RuleBase):
 
     def post(self, inst: Instance, m: Posting, lit: Any) -> None:
         placed_before = m.placed(self.before)
-        m.model.Add(m.index(self.after) >= m.index(self.before) + self.min_gap).OnlyEnforceIf(
+        m.model.add(m.index(self.after) >= m.index(self.before) + self.min_gap).only_enforce_if(
             [lit, placed_before]
         )
-        m.model.AddImplication(placed_before.Not(), m.placed(self.after).Not()).OnlyEnforceIf(lit)
+        m.model.add_implication(~placed_before, ~m.placed(self.after)).only_enforce_if(lit)
 
     def check(self, inst: Instance, plan: Assignment) -> list[str]:
         first, then = plan.get(self.before), plan.get(self.after)
         if then is None:
             return []
         if first is None:
-            return [f"{self.after} goes in {then} but {self.before}, which must come first, "
-                    "is outside the horizon"]
+            return [
+                f"{self.after} goes in {then} but {self.before}, which must come first, "
+                "is outside the horizon"
+            ]
         gap = inst.index(then) - inst.index(first)
         if gap >= self.min_gap:
             return []
-        need = "a later release than" if self.min_gap == 1 else (
-            f"at least {self.min_gap} releases after" if self.min_gap else "no earlier than")
+        need = (
+            "a later release than"
+            if self.min_gap == 1
+            else (f"at least {self.min_gap} releases after" if self.min_gap else "no earlier than")
+        )
         return [f"{self.after} goes in {then}, not in {need} {self.before} ({first})"]
 
 
@@ -69,7 +74,7 @@ class SameRelease(RuleBase):
         first = self.items[0]
         for other in self.items[1:]:
             for rid in [*inst.release_ids, None]:
-                m.model.Add(m.x(first, rid) == m.x(other, rid)).OnlyEnforceIf(lit)
+                m.model.add(m.x(first, rid) == m.x(other, rid)).only_enforce_if(lit)
 
     def check(self, inst: Instance, plan: Assignment) -> list[str]:
         where = {i: plan.get(i) for i in self.items}
@@ -94,7 +99,7 @@ class NeverTogether(RuleBase):
 
     def post(self, inst: Instance, m: Posting, lit: Any) -> None:
         for rid in inst.release_ids:
-            m.model.AddAtMostOne([m.x(i, rid) for i in self.items]).OnlyEnforceIf(lit)
+            m.model.add_at_most_one([m.x(i, rid) for i in self.items]).only_enforce_if(lit)
 
     def check(self, inst: Instance, plan: Assignment) -> list[str]:
         out = []

@@ -29,7 +29,7 @@ class Fixed(RuleBase):
         return [(("release",), self.release)]
 
     def post(self, inst: Instance, m: Posting, lit: Any) -> None:
-        m.model.Add(m.x(self.item, self.release) == 1).OnlyEnforceIf(lit)
+        m.model.add(m.x(self.item, self.release) == 1).only_enforce_if(lit)
 
     def check(self, inst: Instance, plan: Assignment) -> list[str]:
         rid = plan.get(self.item)
@@ -59,14 +59,15 @@ class Window(RuleBase):
     def post(self, inst: Instance, m: Posting, lit: Any) -> None:
         for rid in inst.release_ids:
             if not self._allowed(inst, rid):
-                m.model.Add(m.x(self.item, rid) == 0).OnlyEnforceIf(lit)
+                m.model.add(m.x(self.item, rid) == 0).only_enforce_if(lit)
 
     def check(self, inst: Instance, plan: Assignment) -> list[str]:
         rid = plan.get(self.item)
         if rid is None or self._allowed(inst, rid):
             return []
         bounds = " and ".join(
-            f"{word} {r}" for word, r in (("no earlier than", self.earliest),
-                                          ("no later than", self.latest)) if r
+            f"{word} {r}"
+            for word, r in (("no earlier than", self.earliest), ("no later than", self.latest))
+            if r
         )
         return [f"{self.item} goes in {rid}; it must go {bounds}"]

@@ -31,12 +31,13 @@ class UpliftCap(RuleBase):
     def post(self, inst: Instance, m: Posting, lit: Any) -> None:
         uplifts = [m.uplift(r.id, self.spec) for r in inst.releases if r.year == self.year]
         if len(uplifts) > self.max:
-            m.model.Add(sum(uplifts) <= self.max).OnlyEnforceIf(lit)
+            m.model.add(sum(uplifts) <= self.max).only_enforce_if(lit)
 
     def check(self, inst: Instance, plan: Assignment) -> list[str]:
         releases = [
-            r.id for r in inst.releases if r.year == self.year and self.spec in
-            inst.uplifts(plan).get(r.id, set())
+            r.id
+            for r in inst.releases
+            if r.year == self.year and self.spec in inst.uplifts(plan).get(r.id, set())
         ]
         if len(releases) <= self.max:
             return []
@@ -69,9 +70,9 @@ class AlignedUplift(RuleBase):
             anchor_here = m.x(self.anchor, release.id)
             for other in inst.releases:
                 if other.id != release.id and other.year == release.year:
-                    m.model.AddBoolOr(
-                        [anchor_here.Not(), m.uplift(other.id, self.spec).Not()]
-                    ).OnlyEnforceIf(lit)
+                    m.model.add_bool_or(
+                        [~anchor_here, ~m.uplift(other.id, self.spec)]
+                    ).only_enforce_if(lit)
 
     def check(self, inst: Instance, plan: Assignment) -> list[str]:
         rid = plan.get(self.anchor)

@@ -1,0 +1,1 @@
+"""secplan: a release planner for the Smart Energy Code (import name `solver`)."""

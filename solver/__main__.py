@@ -1,0 +1,5 @@
+"""`python -m solver` runs the `secplan` command."""
+
+from solver.cli import main
+
+main()

@@ -1,0 +1,265 @@
+"""The `secplan` command line.
+
+Heavy modules (OR-Tools, matplotlib) are imported inside the commands so that
+`secplan --help` starts fast. Bad input exits 2 with one message naming file, place and
+problem; nothing is written before the input is known to be good.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NoReturn
+
+import typer
+
+if TYPE_CHECKING:
+    from solver.engine import SolveOptions
+    from solver.instance import Instance
+    from solver.model import Plan, Scenario
+
+app = typer.Typer(
+    help="secplan: plan Smart Energy Code releases with CP-SAT.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+ScenarioArg = Annotated[Path, typer.Argument(help="Scenario file (YAML or JSON).")]
+TimeLimit = Annotated[float, typer.Option("--time-limit", help="Seconds for the whole solve.")]
+Workers = Annotated[int, typer.Option("--workers", help="CP-SAT workers (parallel portfolio).")]
+Seed = Annotated[int, typer.Option("--seed", help="CP-SAT random seed.")]
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    typer.echo(f"secplan: {message}", err=True)
+    raise typer.Exit(code)
+
+
+@contextmanager
+def bad_input_exits() -> Iterator[None]:
+    from solver.scenario import ScenarioError
+
+    try:
+        yield
+    except ScenarioError as exc:
+        fail(str(exc))
+
+
+def load(path: Path) -> Scenario:
+    from solver.scenario import load_scenario
+
+    with bad_input_exits():
+        return load_scenario(path)
+
+
+def options(time_limit: float, workers: int, seed: int) -> SolveOptions:
+    from solver.engine import SolveOptions
+
+    if workers < 1:
+        fail("--workers must be at least 1")
+    if time_limit <= 0:
+        fail("--time-limit must be positive")
+    return SolveOptions(time_limit=time_limit, workers=workers, seed=seed)
+
+
+def console() -> object:
+    from rich.console import Console
+
+    return Console(width=max(100, int(os.environ.get("COLUMNS", "120"))))
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write via a temporary file and rename, so a failure never leaves half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.replace(tmp, path)
+
+
+# --- validate / schema --------------------------------------------------------------------
+
+
+@app.command()
+def validate(
+    scenario: ScenarioArg,
+    resolved: Annotated[
+        bool,
+        typer.Option("--resolved", help="Print the resolved scenario (extends applied) as YAML."),
+    ] = False,
+) -> None:
+    """Load and validate a scenario; summarise releases, items and rules."""
+    data = load(scenario)
+    if resolved:
+        import yaml
+
+        typer.echo(
+            yaml.safe_dump(
+                data.model_dump(mode="json", exclude_defaults=True),
+                sort_keys=False,
+                allow_unicode=True,
+            ),
+            nl=False,
+        )
+        return
+    from solver.instance import Instance
+    from solver.report_text import print_summary
+
+    print_summary(Instance(data), console())
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of scenario files (a full scenario, or a what-if)."""
+    from solver.model import Scenario, WhatIf
+
+    defs: dict[str, object] = {}
+    for model in (Scenario, WhatIf):
+        sub = model.model_json_schema(ref_template="#/$defs/{model}")
+        defs.update(sub.pop("$defs", {}))
+        defs[model.__name__] = sub
+    doc = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "secplan scenario",
+        "oneOf": [{"$ref": "#/$defs/Scenario"}, {"$ref": "#/$defs/WhatIf"}],
+        "$defs": defs,
+    }
+    typer.echo(json.dumps(doc, indent=2, sort_keys=True))
+
+
+# --- solve / check / rid --------------------------------------------------------------------
+
+
+def plan_of(data: Scenario, opts: SolveOptions) -> tuple[Instance, Plan]:
+    from solver.engine import solve as run
+    from solver.instance import Instance
+    from solver.plan import make_plan
+
+    inst = Instance(data)
+    plan = make_plan(inst, run(inst, opts), opts)
+    if plan.status == "infeasible":
+        from solver.explain import minimal_clash
+
+        plan.clash = minimal_clash(inst, opts)
+    return inst, plan
+
+
+@app.command()
+def solve(
+    scenario: ScenarioArg,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write plan.json and plan.csv here.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the plan as JSON.")] = False,
+    time_limit: TimeLimit = 60.0,
+    workers: Workers = 8,
+    seed: Seed = 0,
+) -> None:
+    """Recommend an allocation of every item to a release.
+
+    Exit 0: plan found; 1: no plan satisfies the rules (the clashing rules are printed);
+    2: bad input."""
+    from solver.plan_io import plan_csv, plan_json
+    from solver.report_text import print_clash, print_plan
+
+    data = load(scenario)
+    inst, plan = plan_of(data, options(time_limit, workers, seed))
+    if out is not None:
+        write_atomic(out / "plan.json", plan_json(plan))
+        if plan.status != "infeasible":
+            write_atomic(out / "plan.csv", plan_csv(inst, plan))
+    if as_json:
+        typer.echo(plan_json(plan), nl=False)
+    elif plan.status == "infeasible":
+        print_clash(inst, plan, console())
+    else:
+        print_plan(inst, plan, console())
+    if plan.status == "infeasible":
+        raise typer.Exit(1)
+
+
+@app.command()
+def check(
+    scenario: ScenarioArg,
+    plan: Annotated[Path, typer.Argument(help="plan.json to judge (also a hand-written one).")],
+) -> None:
+    """Judge a plan against the scenario's rules, without a solver. Exit 0 valid, 1 not."""
+    from solver.check import check_assignment
+    from solver.instance import Instance
+    from solver.plan_io import read_assignments
+
+    data = load(scenario)
+    with bad_input_exits():
+        assignments = read_assignments(plan)
+    violations = check_assignment(Instance(data), assignments)
+    hard = [v for v in violations if v.hard]
+    for v in violations:
+        kind = "violated" if v.hard else "soft, broken"
+        typer.echo(f"{v.rule} [{kind}]: {v.message}")
+    if hard:
+        typer.echo(f"{plan}: INVALID - {len(hard)} hard rule violation(s)")
+        raise typer.Exit(1)
+    typer.echo(
+        f"{plan}: valid ({len(violations)} soft rule(s) broken)" if violations else f"{plan}: valid"
+    )
+
+
+@app.command()
+def rid(
+    scenario: ScenarioArg,
+    release: Annotated[str, typer.Argument(help="Release id, e.g. 2020-11.")],
+    time_limit: TimeLimit = 60.0,
+    workers: Workers = 8,
+    seed: Seed = 0,
+) -> None:
+    """A release's scope table in the style of the RID: status, cut-off, fall-back."""
+    from solver.report_text import print_rid
+
+    data = load(scenario)
+    inst, plan = plan_of(data, options(time_limit, workers, seed))
+    if release not in inst.release_ids:
+        fail(
+            f"{scenario}: release {release!r} is not in the horizon ({', '.join(inst.release_ids)})"
+        )
+    if plan.status == "infeasible":
+        fail(f"{scenario}: no plan satisfies the rules; run `secplan solve` for the clash", 1)
+    print_rid(inst, plan, release, console())
+
+
+@app.command()
+def explain(
+    scenario: ScenarioArg,
+    item: Annotated[str | None, typer.Argument(help="One item (default: all).")] = None,
+    time_limit: TimeLimit = 60.0,
+    workers: Workers = 8,
+    seed: Seed = 0,
+) -> None:
+    """Why each item sits where it does; for an infeasible scenario, the clashing rules."""
+    from solver.report_text import print_clash, print_explanations
+
+    data = load(scenario)
+    inst, plan = plan_of(data, options(time_limit, workers, seed))
+    if plan.status == "infeasible":
+        print_clash(inst, plan, console())
+        return
+    known = {i.id for i in plan.items}
+    if item is not None and item not in known:
+        import difflib
+
+        close = difflib.get_close_matches(item, sorted(known), n=1)
+        fail(f"{scenario}: no item {item!r}" + (f"; did you mean {close[0]!r}?" if close else ""))
+    print_explanations(plan, item, console())
+
+
+def main() -> None:
+    """Entry point of the `secplan` command."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)

@@ -1,0 +1,174 @@
+"""Terminal output: scenario summary, plan tables, the RID scope table, explanations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.table import Table
+
+from solver.instance import Instance
+from solver.model import Plan
+
+
+def print_summary(inst: Instance, out: Any) -> None:
+    """What `secplan validate` shows: releases, pending cut-offs, items by status, rules."""
+    s = inst.scenario
+    out.print(f"[bold]{s.name}[/bold]: {s.description}".rstrip(": "))
+    out.print(f"as of {s.as_of}; {len(inst.units)} items to plan, {len(inst.closed)} closed")
+    releases = Table(title="Releases")
+    for col in ("release", "go-live", "DCC scope baseline", "full scope baseline", "note"):
+        releases.add_column(col)
+    for r in inst.releases:
+        notes = []
+        if r.moved_from:
+            notes.append(f"moved from {r.moved_from}")
+        if inst.is_frozen(r):
+            notes.append("gone live: frozen")
+        elif r.dcc_baseline < inst.as_of:
+            notes.append(
+                "DCC scope baselined"
+                + (", full scope baselined" if r.full_baseline < inst.as_of else "")
+            )
+        releases.add_row(
+            r.id,
+            f"{r.go_live} {r.go_live:%a}",
+            str(r.dcc_baseline),
+            str(r.full_baseline),
+            "; ".join(notes),
+        )
+    out.print(releases)
+    pending = [u for u in inst.units if not u.decision_known]
+    if pending:
+        cut = Table(title="Pending decisions: cut-off date per release (x: decision misses it)")
+        cut.add_column("item")
+        cut.add_column("status")
+        cut.add_column("expected")
+        for r in inst.releases:
+            cut.add_column(r.id)
+        for u in pending:
+            cells = []
+            for r in inst.releases:
+                c = inst.cut_off(u, r)
+                cells.append(f"{c}" + (" x" if c < u.decision else ""))
+            cut.add_row(u.id, u.status, str(u.decision), *cells)
+        out.print(cut)
+    statuses: dict[str, list[str]] = {}
+    for u in inst.units:
+        statuses.setdefault(u.status, []).append(u.id)
+    for uid, closed in inst.closed.items():
+        statuses.setdefault(closed.status, []).append(uid)
+    by_status = Table(title="Items by status")
+    by_status.add_column("status")
+    by_status.add_column("n", justify="right")
+    by_status.add_column("items")
+    for status in sorted(statuses):
+        by_status.add_row(status, str(len(statuses[status])), ", ".join(sorted(statuses[status])))
+    out.print(by_status)
+    rules = Table(title="Rules (built-in ones per item are counted)")
+    rules.add_column("rule")
+    rules.add_column("kind")
+    rules.add_column("note")
+    built_in: dict[str, int] = {}
+    for rule in inst.rules:
+        family = rule.name.split("(")[0]
+        if family in ("decision-in-time", "scope-baseline", "window", "frozen"):
+            built_in[family] = built_in.get(family, 0) + 1
+            continue
+        rules.add_row(rule.name, "hard" if rule.hard else f"soft ({rule.penalty})", rule.note)
+    for family, n in sorted(built_in.items()):
+        rules.add_row(f"{family}(...)", "built in", f"{n} instance(s)")
+    out.print(rules)
+
+
+def print_plan(inst: Instance, plan: Plan, out: Any) -> None:
+    """What `secplan solve` shows: one table per release, then anything left out."""
+    gap = f", gap {plan.gap:.2%}" if plan.gap else ""
+    out.print(f"[bold]{plan.scenario}[/bold]: {plan.status}{gap}")
+    out.print("objective: " + ", ".join(f"{k} {v}" for k, v in plan.objective.items()))
+    items = {i.id: i for i in plan.items}
+    for release in plan.releases:
+        r = inst.release(release.id)
+        moved = f" (moved from {r.moved_from})" if r.moved_from else ""
+        table = Table(
+            title=f"{release.id}: go-live {release.go_live}{moved}; uplifts: "
+            f"{', '.join(release.uplifts) or 'none'}",
+            title_justify="left",
+        )
+        for col in ("item", "title", "status", "cut-off", "fall-back"):
+            table.add_column(col)
+        for uid in release.items:
+            i = items[uid]
+            table.add_row(uid, i.title, i.status, str(i.cut_off or ""), i.fall_back or "")
+        if release.items:
+            out.print(table)
+        else:
+            out.print(f"[dim]{release.id}: go-live {release.go_live}{moved}: no items[/dim]")
+    outside = [i for i in plan.items if i.release is None and i.id not in inst.closed]
+    if outside:
+        out.print("[bold]Not in any release of the horizon:[/bold]")
+        for i in outside:
+            out.print(f"  {i.id} ({i.status}): {i.reasons[0] if i.reasons else ''}")
+    if inst.closed:
+        out.print(
+            "Closed, not planned: "
+            + ", ".join(f"{uid} ({u.status})" for uid, u in sorted(inst.closed.items()))
+        )
+    for v in plan.violations:
+        out.print(
+            f"[yellow]{'violated' if v.hard else 'soft rule broken'}: {v.rule}: "
+            f"{v.message}[/yellow]"
+        )
+
+
+def print_clash(inst: Instance, plan: Plan, out: Any) -> None:
+    from solver.explain import smallest_relaxation
+
+    out.print(f"[bold red]{plan.scenario}: no plan satisfies the rules.[/bold red]")
+    out.print("These rules clash (a minimal set: without any one of them the rest can hold):")
+    rules = {r.name: r for r in inst.rules}
+    for name in plan.clash:
+        note = f"  ({rules[name].note})" if rules[name].note else ""
+        out.print(f"  - {name}{note}")
+    relax = smallest_relaxation(inst)
+    if relax:
+        out.print("Smallest set of rules to relax for a plan: " + ", ".join(relax))
+
+
+def print_rid(inst: Instance, plan: Plan, release_id: str, out: Any) -> None:
+    """A release's scope in the style of the RID table."""
+    r = inst.release(release_id)
+    rel = next(x for x in plan.releases if x.id == release_id)
+    out.print(
+        f"[bold]{release_id} SEC Release[/bold]: go-live {r.go_live:%A %d %B %Y}; "
+        f"DCC scope baseline {r.dcc_baseline}, full scope baseline {r.full_baseline}; "
+        f"uplifts: {', '.join(rel.uplifts) or 'none'}"
+    )
+    table = Table()
+    for col in ("Modification", "Impacts DCC Systems?", "Current status", "Fall-back"):
+        table.add_column(col)
+    items = {i.id: i for i in plan.items}
+    for uid in rel.items:
+        unit, item = inst.unit(uid), items[uid]
+        if unit.decision_known:
+            status = f"Approved ({unit.decision}) for inclusion."
+        else:
+            status = (
+                f"{unit.status.replace('-', ' ').capitalize()}, decision expected "
+                f"{unit.decision}. Included in this release if approved by {item.cut_off}."
+            )
+        table.add_row(
+            f"{uid} '{unit.title}'", "yes" if unit.dcc_impact else "", status, item.fall_back or ""
+        )
+    out.print(table)
+
+
+def print_explanations(plan: Plan, item: str | None, out: Any) -> None:
+    for i in plan.items:
+        if item is not None and i.id != item:
+            continue
+        out.print(
+            f"[bold]{i.id}[/bold] -> {i.release or 'no release'}"
+            + (f" (fall-back {i.fall_back})" if i.fall_back else "")
+        )
+        for reason in i.reasons:
+            out.print(f"  - {reason}")
