@@ -50,16 +50,15 @@ def blocking_rules(inst: Instance, plan: Assignment, unit: Unit, rid: str | None
 
 def trade_off(inst: Instance, plan: Assignment, unit: Unit, rid: str | None) -> str:
     """How the objective terms change if only `unit` moves to `rid`, in words."""
+    weights = {t.term: (t.priority, t.weight) for t in inst.scenario.objective}
     now = term_values(inst, plan)
     then = term_values(inst, {**plan, unit.id: rid})
-    worse = [f"+{then[t] - now[t]} {_TERM_WORDS[t]}" for t in now if then[t] > now[t]]
-    better = [f"-{now[t] - then[t]} {_TERM_WORDS[t]}" for t in now if then[t] < now[t]]
-    weights: dict[str, tuple[int, int]] = {
-        t.term: (t.priority, t.weight) for t in inst.scenario.objective
-    }
+    changed = [t for t in now if t in weights and then[t] != now[t]]
+    worse = [f"+{then[t] - now[t]} {_TERM_WORDS[t]}" for t in changed if then[t] > now[t]]
+    better = [f"-{now[t] - then[t]} {_TERM_WORDS[t]}" for t in changed if then[t] < now[t]]
     if not worse:
         return "no worse by the objective (a tie, broken by item order)"
-    first = min(weights[t][0] for t in now if then[t] != now[t])
+    first = min(weights[t][0] for t in changed)
     return (
         f"it would cost {', '.join(worse)}"
         + (f" for {', '.join(better)}" if better else "")

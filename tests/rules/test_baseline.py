@@ -1,0 +1,52 @@
+from tests.conftest import item, scenario, solve_checked
+from tests.rules.agreement import assert_post_and_check_agree, broken_rules
+
+# as_of 2021-01-01: 2021-06's full-scope baseline (2020-12-24) has passed, its DCC-scope one
+# too (2020-06-24); 2021-11's DCC baseline (2020-11-04) has passed, its full one has not.
+
+
+def test_no_additions_after_the_baseline() -> None:
+    s = scenario([item("DOC", expected_decision="2020-12-01"),
+                  item("DCC", expected_decision="2020-10-01", dcc_impact=True,
+                       dcc_lead_time="6 months")], as_of="2021-01-01")
+    _, plan = solve_checked(s)
+    assert plan.assignments == {"DOC": "2021-11", "DCC": "2022-06"}
+
+
+def test_an_item_in_the_published_scope_stays_allowed() -> None:
+    s = scenario([item("DOC", expected_decision="2020-12-01", baseline="2021-06")],
+                 as_of="2021-01-01")
+    _, plan = solve_checked(s)
+    assert plan.assignments == {"DOC": "2021-06"}
+
+
+def test_allowed_exceptions_are_soft_and_reported() -> None:
+    s = scenario([item("DOC", expected_decision="2020-12-01")],
+                 policy={"exceptions": "allowed"}, as_of="2021-01-01",
+                 objective=[{"term": "delay", "priority": 1},
+                            {"term": "exceptions", "priority": 1, "weight": 4}])
+    inst, plan = solve_checked(s)
+    assert plan.assignments == {"DOC": "2021-06"}
+    assert plan.objective["exceptions"] == 1
+    assert [(v.rule, v.hard) for v in plan.violations] == [("scope-baseline(DOC)", False)]
+
+
+def test_checker_names_the_rule() -> None:
+    s = scenario([item("DOC", expected_decision="2020-12-01")], as_of="2021-01-01")
+    assert broken_rules(s, {"DOC": "2021-06"}) == {"scope-baseline(DOC)"}
+
+
+def test_frozen_release_cannot_change() -> None:
+    s = scenario([item("OLD", status="approved", decided="2020-01-01", baseline="2021-06"),
+                  item("NEW", expected_decision="2020-12-01")], as_of="2021-07-01")
+    _, plan = solve_checked(s)
+    assert plan.assignments == {"OLD": "2021-06", "NEW": "2022-06"}
+    assert broken_rules(s, {"OLD": "2021-11", "NEW": "2021-06"}) == {
+        "frozen(2021-06)", "scope-baseline(OLD)"}
+
+
+def test_post_and_check_agree() -> None:
+    s = scenario([item("DOC", expected_decision="2020-12-01"),
+                  item("DCC", expected_decision="2020-10-01", dcc_impact=True,
+                       dcc_lead_time="6 months", baseline="2021-11")], as_of="2021-07-01")
+    assert 0 < assert_post_and_check_agree(s) < 25

@@ -1,0 +1,44 @@
+from tests.conftest import item, scenario, solve_checked
+from tests.rules.agreement import assert_post_and_check_agree, broken_rules
+
+
+def test_precedence_puts_after_in_a_later_release() -> None:
+    s = scenario([item("A"), item("B")],
+                 [{"rule": "precedence", "before": "A", "after": "B"}])
+    _, plan = solve_checked(s)
+    assert plan.assignments == {"A": "2021-06", "B": "2021-11"}
+    assert broken_rules(s, {"A": "2021-11", "B": "2021-11"}) == {"precedence(A, B)"}
+    assert broken_rules(s, {"A": None, "B": "2022-06"}) == {"precedence(A, B)"}
+
+
+def test_precedence_with_zero_gap_allows_the_same_release() -> None:
+    s = scenario([item("A"), item("B")],
+                 [{"rule": "precedence", "before": "A", "after": "B", "min_gap": 0}])
+    _, plan = solve_checked(s)
+    assert plan.assignments == {"A": "2021-06", "B": "2021-06"}
+
+
+def test_split_item_parts_go_in_order() -> None:
+    s = scenario([item("S", parts=[{"id": "1"}, {"id": "2"}, {"id": "3"}])])
+    _, plan = solve_checked(s)
+    assert plan.assignments == {"S.1": "2021-06", "S.2": "2021-11", "S.3": "2022-06"}
+
+
+def test_same_release_and_never_together() -> None:
+    s = scenario([item("A"), item("B", expected_decision="2021-06-01"), item("C")],
+                 [{"rule": "same-release", "items": ["A", "B"]},
+                  {"rule": "never-together", "items": ["A", "C"]}])
+    _, plan = solve_checked(s)
+    assert plan.assignments["A"] == plan.assignments["B"] == "2021-11"
+    assert plan.assignments["C"] == "2021-06"
+    assert broken_rules(s, {"A": "2021-11", "B": "2022-06", "C": "2021-11"}) == {
+        "same-release(A, B)", "never-together(A, C)"}
+
+
+def test_post_and_check_agree() -> None:
+    s = scenario([item("A"), item("B"), item("C")],
+                 [{"rule": "precedence", "before": "A", "after": "B"},
+                  {"rule": "same-release", "items": ["B", "C"]}])
+    assert 0 < assert_post_and_check_agree(s) < 125
+    s = scenario([item("A"), item("B")], [{"rule": "never-together", "items": ["A", "B"]}])
+    assert 0 < assert_post_and_check_agree(s) < 25

@@ -1,0 +1,50 @@
+from tests.conftest import item, scenario, solve_checked
+from tests.rules.agreement import assert_post_and_check_agree, broken_rules
+
+CAP = {"rule": "uplift-cap", "spec": "GBCS", "year": 2021, "max": 1}
+ALIGN = {"rule": "aligned-uplift", "spec": "GBCS", "anchor": "ANCHOR"}
+
+
+def _items() -> list[dict[str, object]]:
+    return [
+        item("ANCHOR", expected_decision="2021-05-20", specs=["GBCS"]),   # can't make 2021-06
+        item("EARLY", expected_decision="2021-01-10", specs=["GBCS"]),    # could make 2021-06
+    ]
+
+
+def test_without_rules_the_early_item_goes_first() -> None:
+    _, plan = solve_checked(scenario(_items(), objective=[{"term": "delay", "priority": 1}]))
+    assert plan.assignments == {"ANCHOR": "2021-11", "EARLY": "2021-06"}
+
+
+def test_cap_keeps_one_gbcs_version_a_year() -> None:
+    _, plan = solve_checked(scenario(_items(), [CAP]))
+    assert plan.assignments == {"ANCHOR": "2021-11", "EARLY": "2021-11"}
+
+
+def test_alignment_moves_the_uplift_to_the_anchor() -> None:
+    _, plan = solve_checked(scenario(_items(), [ALIGN]))
+    assert plan.assignments == {"ANCHOR": "2021-11", "EARLY": "2021-11"}
+
+
+def test_checker_names_the_rules() -> None:
+    s = scenario(_items(), [CAP, ALIGN])
+    assert broken_rules(s, {"ANCHOR": "2021-11", "EARLY": "2021-06"}) == {
+        "uplift-cap(GBCS, 2021)", "aligned-uplift(GBCS, ANCHOR)"}
+    assert broken_rules(s, {"ANCHOR": "2021-11", "EARLY": "2022-06"}) == set()
+
+
+def test_soft_alignment_is_traded_against_value() -> None:
+    soft = {**ALIGN, "hard": False, "penalty": 3}
+    objective = [{"term": "delay", "priority": 1}, {"term": "soft-rules", "priority": 1}]
+    cheap = scenario(_items(), [soft], objective=objective)
+    _, plan = solve_checked(cheap)
+    assert plan.assignments["EARLY"] == "2021-06"  # 5 months of value 1 > penalty 3
+    dear = scenario(_items(), [{**soft, "penalty": 9}], objective=objective)
+    _, plan = solve_checked(dear)
+    assert plan.assignments["EARLY"] == "2021-11"
+
+
+def test_post_and_check_agree() -> None:
+    assert 0 < assert_post_and_check_agree(scenario(_items(), [CAP])) < 25
+    assert 0 < assert_post_and_check_agree(scenario(_items(), [ALIGN])) < 25

@@ -1,0 +1,70 @@
+import datetime as dt
+
+import pytest
+
+from solver.calendar import build_releases, cut_off, nth_weekday, to_delta
+from solver.model import Calendar, Policy
+
+D = dt.date
+
+
+@pytest.mark.parametrize(
+    ("year", "month", "week", "expected"),
+    [
+        (2021, 6, "last", D(2021, 6, 24)),
+        (2021, 11, "first", D(2021, 11, 4)),
+        (2022, 6, "last", D(2022, 6, 30)),
+        (2022, 11, "first", D(2022, 11, 3)),
+        (2020, 11, "first", D(2020, 11, 5)),
+        (2023, 2, "last", D(2023, 2, 23)),  # BSC February release
+    ],
+)
+def test_known_go_lives(year: int, month: int, week: str, expected: dt.date) -> None:
+    assert nth_weekday(year, month, "thursday", week) == expected  # type: ignore[arg-type]
+
+
+def _calendar(**extra: object) -> Calendar:
+    return Calendar.model_validate({
+        "windows": [{"month": 6, "week": "last"}, {"month": 11, "week": "first"}],
+        "first": "2020-11", "last": "2022-06", **extra,
+    })
+
+
+def test_horizon_releases_sorted_with_ids() -> None:
+    releases = build_releases(_calendar(), Policy())
+    assert [(r.id, r.go_live) for r in releases] == [
+        ("2020-11", D(2020, 11, 5)), ("2021-06", D(2021, 6, 24)),
+        ("2021-11", D(2021, 11, 4)), ("2022-06", D(2022, 6, 30)),
+    ]
+
+
+def test_moved_release_keeps_its_id_and_baselines_follow() -> None:
+    releases = build_releases(_calendar(moves={"2020-11": "2020-11-29"}), Policy())
+    nov = releases[0]
+    assert (nov.id, nov.go_live, nov.moved_from) == ("2020-11", D(2020, 11, 29), D(2020, 11, 5))
+    assert nov.dcc_baseline == D(2019, 11, 29)
+    assert nov.full_baseline == D(2020, 5, 29)
+
+
+def test_extra_and_cancelled_releases() -> None:
+    cal = _calendar(extra=[{"id": "2021-03", "go_live": "2021-03-18"}], cancel=["2021-06"])
+    assert [r.id for r in build_releases(cal, Policy())] == ["2020-11", "2021-03", "2021-11",
+                                                            "2022-06"]
+
+
+def test_policy_numbers_set_baselines() -> None:
+    policy = Policy(dcc_baseline="9 months", full_baseline="3 months")
+    r = build_releases(_calendar(), policy)[1]
+    assert (r.dcc_baseline, r.full_baseline) == (D(2020, 9, 24), D(2021, 3, 24))
+
+
+def test_cut_off_takes_the_longer_lead_time() -> None:
+    assert cut_off(D(2020, 11, 29), "0 days", "38 days") == D(2020, 10, 22)
+    assert cut_off(D(2021, 11, 4), "12 months", "6 months") == D(2020, 11, 4)
+    assert cut_off(D(2021, 6, 24), "2 weeks", "10 days") == D(2021, 6, 10)
+
+
+def test_month_arithmetic_clamps_to_month_end() -> None:
+    assert D(2021, 3, 31) - to_delta("1 month") == D(2021, 2, 28)
+    assert D(2024, 3, 31) - to_delta("1 month") == D(2024, 2, 29)
+    assert D(2024, 2, 29) - to_delta("1 year") == D(2023, 2, 28)
