@@ -144,21 +144,20 @@ def print_rid(inst: Instance, plan: Plan, release_id: str, out: Any) -> None:
         f"uplifts: {', '.join(rel.uplifts) or 'none'}"
     )
     table = Table()
-    for col in ("Modification", "Impacts DCC Systems?", "Current status", "Fall-back"):
+    for col in ("Modification", "Impacts DCC Systems?", "Current status",
+                "Included if approved by", "Fall-back"):
         table.add_column(col)
     items = {i.id: i for i in plan.items}
     for uid in rel.items:
         unit, item = inst.unit(uid), items[uid]
         if unit.decision_known:
-            status = f"Approved ({unit.decision}) for inclusion."
+            status, by = f"Approved for inclusion ({unit.decision}).", ""
         else:
-            status = (
-                f"{unit.status.replace('-', ' ').capitalize()}, decision expected "
-                f"{unit.decision}. Included in this release if approved by {item.cut_off}."
-            )
-        table.add_row(
-            f"{uid} '{unit.title}'", "yes" if unit.dcc_impact else "", status, item.fall_back or ""
-        )
+            status = (f"{unit.status.replace('-', ' ').capitalize()}; decision expected "
+                      f"{unit.decision}.")
+            by = str(item.cut_off)
+        table.add_row(f"{uid} '{unit.title}'", "yes" if unit.dcc_impact else "",
+                      status, by, item.fall_back or "")
     out.print(table)
 
 

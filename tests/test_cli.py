@@ -1,0 +1,136 @@
+"""The command line, through the installed entry point and typer's runner."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from solver.cli import app
+from tests.conftest import SEC_2020
+
+runner = CliRunner()
+SEND_BACK = str(SEC_2020 / "secmp0067-send-back.yaml")
+
+
+def secplan(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "solver", *args], capture_output=True,
+                          text=True, check=False)
+
+
+def test_solve_writes_plan_files(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["solve", SEND_BACK, "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "SECMP0067" in result.output
+    plan = json.loads((tmp_path / "plan.json").read_text())
+    assert plan["status"] == "optimal"
+    assert plan["assignments"]["SECMP0067"] == "2021-06"
+    csv_lines = (tmp_path / "plan.csv").read_text().splitlines()
+    assert csv_lines[0].startswith("item,title,status,release,go_live,cut_off,fall_back")
+    assert any(line.startswith("SECMP0067,") and ",2021-06," in line for line in csv_lines)
+
+
+def test_solve_json_is_byte_identical_across_runs() -> None:
+    first = secplan("solve", SEND_BACK, "--json")
+    second = secplan("solve", SEND_BACK, "--json", "--workers", "2")
+    assert first.returncode == 0, first.stderr
+    assert first.stdout == second.stdout
+    assert json.loads(first.stdout)["scenario"] == "secmp0067-send-back"
+
+
+def test_infeasible_scenario_prints_the_clash_and_exits_1(tmp_path: Path) -> None:
+    result = secplan("solve", str(SEC_2020 / "secmp0067-fixed-nov-2020.yaml"),
+                     "--out", str(tmp_path))
+    assert result.returncode == 1
+    assert "decision-in-time(SECMP0067)" in result.stdout
+    assert "fixed(SECMP0067)" in result.stdout
+    assert json.loads((tmp_path / "plan.json").read_text())["status"] == "infeasible"
+
+
+def test_bad_input_exits_2_and_writes_nothing(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("extends: baseline.yaml\nitems: {update: {NOPE: {value: 1}}}\n")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "plan.json").write_text("{}")
+    result = secplan("solve", str(bad), "--out", str(out))
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert (out / "plan.json").read_text() == "{}"
+
+
+def test_check_accepts_the_engines_plan_and_rejects_a_broken_one(tmp_path: Path) -> None:
+    assert runner.invoke(app, ["solve", SEND_BACK, "--out", str(tmp_path)]).exit_code == 0
+    plan_path = tmp_path / "plan.json"
+    ok = runner.invoke(app, ["check", SEND_BACK, str(plan_path)])
+    assert ok.exit_code == 0, ok.output
+    assert "valid" in ok.output
+    plan = json.loads(plan_path.read_text())
+    plan["assignments"]["SECMP0067"] = "2020-11"  # a hand edit that breaks the rules
+    plan["assignments"]["MP078"] = "2021-06"
+    broken = tmp_path / "broken.json"
+    broken.write_text(json.dumps({"assignments": plan["assignments"]}))
+    bad = runner.invoke(app, ["check", SEND_BACK, str(broken)])
+    assert bad.exit_code == 1
+    for rule in ("decision-in-time(SECMP0067)", "uplift-cap(GBCS, 2021)",
+                 "aligned-uplift(GBCS, SECMP0007)"):
+        assert rule in bad.output
+
+
+def test_check_rejects_a_malformed_plan_file(tmp_path: Path) -> None:
+    broken = tmp_path / "plan.json"
+    broken.write_text("{not json")
+    result = secplan("check", SEND_BACK, str(broken))
+    assert result.returncode == 2
+    assert "plan.json:1" in result.stderr
+
+
+def test_rid_prints_the_cut_offs_of_the_moved_release() -> None:
+    result = runner.invoke(app, ["rid", str(SEC_2020 / "nov-2020-29-november.yaml"), "2020-11"],
+                           env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "Sunday 29 November 2020" in result.output
+    mp084 = next(line for line in result.output.splitlines() if "MP084" in line)
+    assert "2020-10-22" in mp084
+
+
+def test_rid_unknown_release_is_bad_input() -> None:
+    result = runner.invoke(app, ["rid", SEND_BACK, "2021-07"])
+    assert result.exit_code == 2
+
+
+def test_validate_summary_and_resolved() -> None:
+    result = runner.invoke(app, ["validate", str(SEC_2020 / "nov-2020-29-november.yaml")],
+                           env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "2020-11-29" in result.output
+    resolved = runner.invoke(app, ["validate", "--resolved", SEND_BACK])
+    assert resolved.exit_code == 0
+    assert "extends" not in resolved.output
+    assert "sent-back" in resolved.output
+
+
+def test_schema_is_json_and_knows_both_file_kinds() -> None:
+    result = runner.invoke(app, ["schema"])
+    assert result.exit_code == 0
+    schema = json.loads(result.output)
+    assert {"Scenario", "WhatIf", "Item"} <= set(schema["$defs"])
+
+
+def test_explain_says_why_not_earlier() -> None:
+    result = runner.invoke(app, ["explain", SEND_BACK, "SECMP0067"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "not 2020-11: decision-in-time(SECMP0067)" in result.output
+    unknown = runner.invoke(app, ["explain", SEND_BACK, "SECMP0068"])
+    assert unknown.exit_code == 2
+
+
+def test_help_does_not_import_the_solver() -> None:
+    code = ("import sys; from solver.cli import app; "
+            "print('ortools' in str(sys.modules.keys()), 'matplotlib' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.split() == ["False", "False"]
