@@ -104,4 +104,5 @@ def test_infeasible_what_if_names_the_clash(seed_plans: Plans) -> None:
     inst, plan = seed_plans["secmp0067-fixed-nov-2020"]
     from solver.explain import minimal_clash
 
+    assert plan.status == "infeasible"
     assert minimal_clash(inst) == ["decision-in-time(SECMP0067)", "fixed(SECMP0067)"]

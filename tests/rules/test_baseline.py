@@ -25,7 +25,7 @@ def test_allowed_exceptions_are_soft_and_reported() -> None:
                  policy={"exceptions": "allowed"}, as_of="2021-01-01",
                  objective=[{"term": "delay", "priority": 1},
                             {"term": "exceptions", "priority": 1, "weight": 4}])
-    inst, plan = solve_checked(s)
+    _, plan = solve_checked(s)
     assert plan.assignments == {"DOC": "2021-06"}
     assert plan.objective["exceptions"] == 1
     assert [(v.rule, v.hard) for v in plan.violations] == [("scope-baseline(DOC)", False)]
