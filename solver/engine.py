@@ -76,12 +76,15 @@ class ModelBuilder:
             self.model.add(idx == sum(k * var for k, var in enumerate(row)))
             self._index[unit.id] = idx
         self._uplift: dict[tuple[str, str], Any] = {}
-        specs = sorted({s for u in inst.units for s in u.specs})
+        specs = sorted({*inst.scenario.specifications, *(s for u in inst.units for s in u.specs)})
         for rid in inst.release_ids:
             for spec in specs:
                 var = self.model.new_bool_var(f"uplift[{rid},{spec}]")
                 changers = [self._x[u.id, rid] for u in inst.units if spec in u.specs]
-                self.model.add_max_equality(var, changers)
+                if changers:
+                    self.model.add_max_equality(var, changers)
+                else:
+                    self.model.add(var == 0)
                 self._uplift[rid, spec] = var
         self.literals: dict[str, Any] = {}
         self.rules: dict[str, RuleBase] = {}

@@ -30,6 +30,17 @@ from solver.rules import Rule
 Loc = tuple[str | int, ...]
 
 
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader, less its timestamp resolver: dates stay text for pydantic to
+    parse, so an impossible date such as 2020-02-30 is reported with its place."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 class ScenarioError(Exception):
     """Bad input: one message naming file, place and problem."""
 
@@ -72,8 +83,8 @@ def read_source(path: Path) -> SourceFile:
     if not text.strip():
         raise ScenarioError(path, "", "file is empty")
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=_Loader)
+        data = yaml.load(text, Loader=_Loader)  # _Loader derives from SafeLoader
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -344,7 +355,8 @@ def _first_error(
     loaded: Loaded, exc: ValidationError, prefix: Loc = (), model: type[BaseModel] = Scenario
 ) -> ScenarioError:
     errors = exc.errors()
-    first = errors[0]
+    # A misspelt required key shows as both "missing" and "extra": name the typo.
+    first = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
     loc: Loc = (*prefix, *first["loc"])
     if first["type"] == "extra_forbidden":
         holder = _model_at(loc, model)
@@ -357,7 +369,7 @@ def _first_error(
         problem = first["msg"]
         if first["type"] == "value_error":
             problem = problem.removeprefix("Value error, ")
-        if "input" in first and first["type"] not in ("model_type",):
+        if "input" in first and not isinstance(first["input"], dict | list):
             problem += f" (got {first['input']!r})"
     # Keep tagged-union labels out of the place shown to the user.
     from solver.rules import RULE_MODELS

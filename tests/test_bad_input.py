@@ -1,0 +1,683 @@
+"""Bad scenario input: the loader raises one located `ScenarioError`, the CLI exits 2.
+
+Every case writes its file(s) to `tmp_path`, mostly by mutating a small valid scenario,
+and is judged twice: `load_scenario` must raise a `ScenarioError` naming the file, the key
+path and the problem (with the exact line where the YAML parser knows it), and
+`secplan validate` must exit 2 with one message line on stderr and no traceback.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import re
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from solver.scenario import ScenarioError, load_scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+SCENARIO_FILES = sorted((ROOT / "scenarios").rglob("*.yaml"))
+
+D = dt.date
+BASE: dict[str, Any] = {
+    "name": "mini",
+    "as_of": D(2020, 5, 26),
+    "calendar": {
+        "windows": [
+            {"month": 6, "weekday": "thursday", "week": "last"},
+            {"month": 11, "weekday": "thursday", "week": "first"},
+        ],
+        "first": "2020-11",
+        "last": "2021-11",
+    },
+    "specifications": ["DUIS", "GBCS"],
+    "items": [
+        {
+            "id": "MP084",
+            "title": "Other User Panel Seating Amendment",
+            "status": "with-authority",
+            "expected_decision": D(2020, 8, 27),
+            "party_lead_time": "38 days",
+            "baseline": "2020-11",
+        },
+        {
+            "id": "SECMP0007",
+            "title": "Firmware updates to IHDs and PPMIDs",
+            "status": "approved",
+            "decided": D(2020, 3, 1),
+            "dcc_impact": True,
+            "dcc_lead_time": "12 months",
+            "specs": ["GBCS", "DUIS"],
+            "effort": 5,
+        },
+        {
+            "id": "SECMP0062",
+            "title": "Alert Storm Protection",
+            "status": "approved",
+            "decided": D(2019, 10, 3),
+            "parts": [{"id": "1", "status": "implemented"}, {"id": "2"}],
+        },
+    ],
+    "rules": [
+        {"rule": "uplift-cap", "spec": "GBCS", "year": 2021, "max": 1},
+        {"rule": "precedence", "before": "MP084", "after": "SECMP0007"},
+        {"rule": "fixed", "item": "MP084", "release": "2020-11"},
+    ],
+}
+"""A small valid scenario (checked by `test_base_scenario_is_valid`); cases break one thing."""
+
+Data = dict[str, Any]
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+def write_yaml(path: Path, data: Any) -> Path:
+    """Write `data` as block-style YAML in the key order given."""
+    path.write_text(
+        yaml.safe_dump(data, sort_keys=False, default_flow_style=False), encoding="utf-8"
+    )
+    return path
+
+
+def write_base(
+    tmp_path: Path, mutate: Callable[[Data], object] | None = None, name: str = "bad.yaml"
+) -> Path:
+    """Write a copy of `BASE`, changed in place by `mutate`."""
+    data = copy.deepcopy(BASE)
+    if mutate is not None:
+        mutate(data)
+    return write_yaml(tmp_path / name, data)
+
+
+def item(data: Data, item_id: str) -> Data:
+    return next(entry for entry in data["items"] if entry["id"] == item_id)
+
+
+def rename(mapping: Data, old: str, new: str) -> None:
+    """Rename a key in place, keeping its position (a typo where the key was)."""
+    items = [(new if key == old else key, value) for key, value in mapping.items()]
+    mapping.clear()
+    mapping.update(items)
+
+
+def line_of(path: Path, needle: str, nth: int = 1) -> int:
+    """1-based number of the `nth` line of the file that contains `needle`."""
+    hits = [n for n, text in enumerate(path.read_text().splitlines(), 1) if needle in text]
+    assert len(hits) >= nth, f"{needle!r} not {nth} times in {path}"
+    return hits[nth - 1]
+
+
+def run_validate(path: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "solver", "validate", str(path)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+
+
+# --- the cases ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Case:
+    path: Path
+    """The file given to the loader and the CLI."""
+    place: str
+    """Expected key path, e.g. `items[MP084].status` ("" when the whole file is wrong)."""
+    problem: str
+    """Regex the error's problem text must match (searched, case-insensitive)."""
+    line: int | None
+    """Expected line; None where no parser can know one (an empty file)."""
+    file: Path | None = None
+    """The file the error names, when not `path` (an error in a base file)."""
+
+
+CASES: dict[str, Callable[[Path], Case]] = {}
+
+
+def case(build: Callable[[Path], Case]) -> Callable[[Path], Case]:
+    CASES[build.__name__.removeprefix("case_")] = build
+    return build
+
+
+# YAML itself
+
+
+@case
+def case_yaml_syntax_error(tmp_path: Path) -> Case:
+    path = write_base(tmp_path)
+    path.write_text(path.read_text().replace("User Panel Seating", "User Panel: Seating"))
+    return Case(path, "YAML syntax", r"mapping values", line_of(path, "Panel: Seating"))
+
+
+@case
+def case_empty_file(tmp_path: Path) -> Case:
+    path = tmp_path / "empty.yaml"
+    path.write_text("")
+    return Case(path, "", r"empty", None)
+
+
+@case
+def case_comments_only(tmp_path: Path) -> Case:
+    path = tmp_path / "comments.yaml"
+    path.write_text("# a scenario, one day\n\n")
+    return Case(path, "", r"mapping", 1)
+
+
+@case
+def case_list_not_mapping(tmp_path: Path) -> Case:
+    path = write_yaml(tmp_path / "list.yaml", [BASE["items"][0]])
+    return Case(path, "", r"mapping", 1)
+
+
+@case
+def case_python_object_tag(tmp_path: Path) -> Case:
+    path = tmp_path / "evil.yaml"
+    path.write_text(
+        "name: evil\nas_of: !!python/object:datetime.date {year: 2020, month: 5, day: 26}\n"
+    )
+    return Case(path, "YAML syntax", r"python/object", 2)
+
+
+@case
+def case_python_object_apply_tag(tmp_path: Path) -> Case:
+    marker = tmp_path / "pwned"
+    path = tmp_path / "evil.yaml"
+    path.write_text(f'name: evil\nas_of: !!python/object/apply:os.system ["touch {marker}"]\n')
+    return Case(path, "YAML syntax", r"python/object/apply", 2)
+
+
+# unknown keys (a typo where the key was) with "did you mean"
+
+
+@case
+def case_unknown_top_level_key(tmp_path: Path) -> Case:
+    path = write_base(tmp_path, lambda d: rename(d, "calendar", "calender"))
+    return Case(
+        path,
+        "calender",
+        r"unknown key 'calender'; did you mean 'calendar'\?",
+        line_of(path, "calender:"),
+    )
+
+
+@case
+def case_unknown_top_level_key_optional(tmp_path: Path) -> Case:
+    path = write_base(tmp_path, lambda d: d.update(descripton="typo"))
+    return Case(
+        path,
+        "descripton",
+        r"unknown key 'descripton'; did you mean 'description'\?",
+        line_of(path, "descripton:"),
+    )
+
+
+@case
+def case_unknown_item_key(tmp_path: Path) -> Case:
+    path = write_base(tmp_path, lambda d: rename(item(d, "MP084"), "status", "statsu"))
+    return Case(
+        path,
+        "items[MP084].statsu",
+        r"unknown key 'statsu'; did you mean 'status'\?",
+        line_of(path, "statsu:"),
+    )
+
+
+@case
+def case_unknown_part_key(tmp_path: Path) -> Case:
+    path = write_base(tmp_path, lambda d: item(d, "SECMP0062")["parts"][1].update(baseline_="x"))
+    return Case(
+        path,
+        "items[SECMP0062].parts[1].baseline_",
+        r"unknown key 'baseline_'; did you mean 'baseline'\?",
+        line_of(path, "baseline_:"),
+    )
+
+
+@case
+def case_unknown_rule_key(tmp_path: Path) -> Case:
+    path = write_base(tmp_path, lambda d: rename(d["rules"][0], "spec", "spce"))
+    return Case(
+        path,
+        "rules[0].spce",
+        r"unknown key 'spce'; did you mean 'spec'\?",
+        line_of(path, "spce:"),
+    )
+
+
+@case
+def case_unknown_calendar_key(tmp_path: Path) -> Case:
+    path = write_base(tmp_path, lambda d: rename(d["calendar"], "first", "frist"))
+    return Case(
+        path,
+        "calendar.frist",
+        r"unknown key 'frist'; did you mean 'first'\?",
+        line_of(path, "frist:"),
+    )
+
+
+# wrong types and values
+
+
+@case
+def case_string_for_int_in_item(tmp_path: Path) -> Case:
+    path = write_base(tmp_path, lambda d: item(d, "SECMP0007").update(effort="lots"))
+    return Case(path, "items[SECMP0007].effort", r"integer.*'lots'", line_of(path, "effort: lots"))
+
+
+@case
+def case_string_for_int_in_rule(tmp_path: Path) -> Case:
+    path = write_base(tmp_path, lambda d: d["rules"][0].update(year="twenty"))
+    return Case(path, "rules[0].year", r"integer.*'twenty'", line_of(path, "year: twenty"))
+
+
+@case
+def case_bad_status_value(tmp_path: Path) -> Case:
+    path = write_base(tmp_path, lambda d: item(d, "MP084").update(status="approvd"))
+    return Case(path, "items[MP084].status", r"'approvd'", line_of(path, "status: approvd"))
+
+
+@case
+def case_bad_date_string(tmp_path: Path) -> Case:
+    path = write_base(tmp_path, lambda d: d.update(as_of="26/05/2020"))
+    return Case(path, "as_of", r"date.*26/05/2020", line_of(path, "as_of:"))
+
+
+@case
+def case_impossible_date(tmp_path: Path) -> Case:
+    """An unquoted YAML date that does not exist (30 February)."""
+    path = write_base(tmp_path)
+    text = path.read_text().replace("decided: 2020-03-01", "decided: 2020-02-30")
+    path.write_text(text)
+    return Case(path, "items[SECMP0007].decided", r"2020-02-30|day", line_of(path, "2020-02-30"))
+
+
+@case
+def case_bad_month_id(tmp_path: Path) -> Case:
+    path = write_base(tmp_path, lambda d: d["calendar"].update(last="2021-13"))
+    return Case(path, "calendar.last", r"2021-13", line_of(path, "last:"))
+
+
+@case
+def case_bad_duration(tmp_path: Path) -> Case:
+    path = write_base(tmp_path, lambda d: item(d, "SECMP0007").update(dcc_lead_time="12 monts"))
+    return Case(path, "items[SECMP0007].dcc_lead_time", r"12 monts", line_of(path, "12 monts"))
+
+
+@case
+def case_bad_policy_duration(tmp_path: Path) -> Case:
+    path = write_base(tmp_path, lambda d: d.update(policy={"dcc_baseline": "a year"}))
+    return Case(path, "policy.dcc_baseline", r"a year", line_of(path, "dcc_baseline:"))
+
+
+# duplicates
+
+
+@case
+def case_duplicate_item_id(tmp_path: Path) -> Case:
+    twin = {"id": "MP084", "title": "Twin", "status": "approved", "decided": D(2020, 1, 1)}
+    path = write_base(tmp_path, lambda d: d["items"].append(twin))
+    return Case(
+        path, "items[MP084].id", r"'MP084' is used twice", line_of(path, "id: MP084", nth=2)
+    )
+
+
+@case
+def case_duplicate_part_id(tmp_path: Path) -> Case:
+    path = write_base(tmp_path, lambda d: item(d, "SECMP0062")["parts"][1].update(id="1"))
+    return Case(
+        path, "items[SECMP0062]", r"part id.*(repeat|twice)", line_of(path, "id: SECMP0062")
+    )
+
+
+@case
+def case_duplicate_release_id(tmp_path: Path) -> Case:
+    extra = {"id": "2021-06", "go_live": D(2021, 3, 4)}
+    path = write_base(tmp_path, lambda d: d["calendar"].update(extra=[extra]))
+    return Case(
+        path, "calendar.extra[0].id", r"'2021-06' is used twice", line_of(path, "id: 2021-06")
+    )
+
+
+# references
+
+
+@case
+def case_unknown_item_in_rule(tmp_path: Path) -> Case:
+    path = write_base(tmp_path, lambda d: d["rules"][1].update(before="MP085"))
+    return Case(
+        path,
+        "rules[1].before",
+        r"unknown item 'MP085'; did you mean 'MP084'\?",
+        line_of(path, "before: MP085"),
+    )
+
+
+@case
+def case_unknown_spec_in_item(tmp_path: Path) -> Case:
+    path = write_base(tmp_path, lambda d: item(d, "SECMP0007").update(specs=["GBCS", "DUSI"]))
+    return Case(
+        path,
+        "items[SECMP0007].specs[1]",
+        r"unknown specification 'DUSI'; did you mean 'DUIS'\?",
+        line_of(path, "- DUSI"),
+    )
+
+
+@case
+def case_unknown_spec_in_uplift_cap(tmp_path: Path) -> Case:
+    path = write_base(tmp_path, lambda d: d["rules"][0].update(spec="GBSC"))
+    return Case(
+        path,
+        "rules[0].spec",
+        r"unknown specification 'GBSC'; did you mean 'GBCS'\?",
+        line_of(path, "spec: GBSC"),
+    )
+
+
+@case
+def case_unknown_release_item_baseline(tmp_path: Path) -> Case:
+    path = write_base(tmp_path, lambda d: item(d, "MP084").update(baseline="2020-12"))
+    return Case(
+        path,
+        "items[MP084].baseline",
+        r"unknown release '2020-12'",
+        line_of(path, "baseline: 2020-12"),
+    )
+
+
+@case
+def case_unknown_release_item_earliest(tmp_path: Path) -> Case:
+    path = write_base(tmp_path, lambda d: item(d, "SECMP0007").update(earliest="2019-06"))
+    return Case(
+        path,
+        "items[SECMP0007].earliest",
+        r"unknown release '2019-06'",
+        line_of(path, "earliest: 2019-06"),
+    )
+
+
+@case
+def case_unknown_release_fixed_rule(tmp_path: Path) -> Case:
+    path = write_base(tmp_path, lambda d: d["rules"][2].update(release="2020-10"))
+    return Case(
+        path,
+        "rules[2].release",
+        r"unknown release '2020-10'; did you mean '2020-11'\?",
+        line_of(path, "release: 2020-10"),
+    )
+
+
+@case
+def case_unknown_release_calendar_moves(tmp_path: Path) -> Case:
+    path = write_base(tmp_path, lambda d: d["calendar"].update(moves={"2020-12": D(2020, 12, 3)}))
+    return Case(
+        path,
+        "calendar.moves.2020-12",
+        r"unknown release '2020-12'",
+        line_of(path, "2020-12:"),
+    )
+
+
+@case
+def case_precedence_cycle(tmp_path: Path) -> Case:
+    back = {"rule": "precedence", "before": "SECMP0007", "after": "MP084"}
+    path = write_base(tmp_path, lambda d: d["rules"].append(back))
+    return Case(
+        path,
+        "rules",
+        r"precedence cycle: (MP084 -> SECMP0007 -> MP084|SECMP0007 -> MP084 -> SECMP0007)",
+        line_of(path, "rules:"),
+    )
+
+
+# dates in impossible order
+
+
+@case
+def case_calendar_first_after_last(tmp_path: Path) -> Case:
+    path = write_base(tmp_path, lambda d: d["calendar"].update(first="2022-06"))
+    return Case(path, "calendar", r"first.*2022-06.*after.*2021-11", line_of(path, "calendar:"))
+
+
+@case
+def case_item_earliest_after_latest(tmp_path: Path) -> Case:
+    path = write_base(
+        tmp_path, lambda d: item(d, "SECMP0007").update(earliest="2021-11", latest="2021-06")
+    )
+    return Case(
+        path,
+        "items[SECMP0007].earliest",
+        r"2021-11 is after .*2021-06",
+        line_of(path, "earliest: 2021-11"),
+    )
+
+
+@case
+def case_decided_after_as_of(tmp_path: Path) -> Case:
+    path = write_base(tmp_path, lambda d: item(d, "SECMP0007").update(decided=D(2020, 6, 1)))
+    return Case(
+        path,
+        "items[SECMP0007].decided",
+        r"2020-06-01 is after as_of 2020-05-26",
+        line_of(path, "decided: 2020-06-01"),
+    )
+
+
+# extends
+
+
+@case
+def case_extends_cycle(tmp_path: Path) -> Case:
+    a = write_yaml(tmp_path / "a.yaml", {"extends": "b.yaml", "description": "A"})
+    b = write_yaml(tmp_path / "b.yaml", {"description": "B", "extends": "a.yaml"})
+    return Case(a, "extends", r"cycle.*a\.yaml.*b\.yaml.*a\.yaml", 2, file=b)
+
+
+@case
+def case_extends_self(tmp_path: Path) -> Case:
+    path = write_yaml(tmp_path / "self.yaml", {"extends": "self.yaml"})
+    return Case(path, "extends", r"cycle.*self\.yaml", 1)
+
+
+@case
+def case_extends_missing_base(tmp_path: Path) -> Case:
+    path = write_yaml(tmp_path / "what-if.yaml", {"description": "x", "extends": "nope.yaml"})
+    return Case(path, "extends", r"nope\.yaml.*not found", 2)
+
+
+@case
+def case_error_in_base_file(tmp_path: Path) -> Case:
+    base = write_base(tmp_path, lambda d: item(d, "SECMP0007").update(effort="lots"), "base.yaml")
+    path = write_yaml(tmp_path / "what-if.yaml", {"extends": "base.yaml", "description": "x"})
+    return Case(
+        path, "items[SECMP0007].effort", r"integer.*'lots'", line_of(base, "effort: lots"), base
+    )
+
+
+# what-if overlays
+
+
+def write_what_if(tmp_path: Path, changes: Data) -> Path:
+    write_base(tmp_path, name="base.yaml")
+    return write_yaml(tmp_path / "what-if.yaml", {"extends": "base.yaml", **changes})
+
+
+@case
+def case_what_if_update_unknown_item(tmp_path: Path) -> Case:
+    path = write_what_if(tmp_path, {"items": {"update": {"MP085": {"status": "rejected"}}}})
+    return Case(
+        path,
+        "items.update.MP085",
+        r"unknown item 'MP085'; did you mean 'MP084'\?",
+        line_of(path, "MP085:"),
+    )
+
+
+@case
+def case_what_if_remove_unknown_item(tmp_path: Path) -> Case:
+    path = write_what_if(tmp_path, {"items": {"remove": ["MP085"]}})
+    return Case(path, "items.remove", r"'MP085'", line_of(path, "remove:"))
+
+
+@case
+def case_what_if_remove_unknown_rule(tmp_path: Path) -> Case:
+    path = write_what_if(tmp_path, {"rules": {"remove": ["uplift-cap(GBCS, 2022)"]}})
+    return Case(
+        path,
+        "rules.remove",
+        r"unknown rule 'uplift-cap\(GBCS, 2022\)'; did you mean 'uplift-cap\(GBCS, 2021\)'\?",
+        line_of(path, "remove:"),
+    )
+
+
+@case
+def case_what_if_unknown_top_level_key(tmp_path: Path) -> Case:
+    path = write_what_if(tmp_path, {"calender": {"moves": {"2020-11": D(2020, 11, 29)}}})
+    return Case(
+        path,
+        "calender",
+        r"unknown key 'calender'; did you mean 'calendar'\?",
+        line_of(path, "calender:"),
+    )
+
+
+@case
+def case_what_if_unknown_change_kind(tmp_path: Path) -> Case:
+    path = write_what_if(tmp_path, {"items": {"updaet": {"MP084": {"status": "rejected"}}}})
+    return Case(
+        path,
+        "items.updaet",
+        r"unknown key 'updaet'; did you mean 'update'\?",
+        line_of(path, "updaet:"),
+    )
+
+
+@case
+def case_what_if_unknown_calendar_key(tmp_path: Path) -> Case:
+    path = write_what_if(tmp_path, {"calendar": {"move": {"2020-11": D(2020, 11, 29)}}})
+    return Case(
+        path,
+        "calendar.move",
+        r"unknown key 'move'; did you mean 'moves'\?",
+        line_of(path, "move:"),
+    )
+
+
+@case
+def case_what_if_update_bad_status(tmp_path: Path) -> Case:
+    path = write_what_if(tmp_path, {"items": {"update": {"MP084": {"status": "rejectd"}}}})
+    return Case(path, "items[MP084].status", r"'rejectd'", line_of(path, "status: rejectd"))
+
+
+@case
+def case_what_if_update_unknown_field(tmp_path: Path) -> Case:
+    path = write_what_if(tmp_path, {"items": {"update": {"MP084": {"statsu": "rejected"}}}})
+    return Case(
+        path,
+        "items[MP084].statsu",
+        r"unknown key 'statsu'; did you mean 'status'\?",
+        line_of(path, "statsu:"),
+    )
+
+
+@case
+def case_what_if_added_rule_unknown_item(tmp_path: Path) -> Case:
+    fixed = {"rule": "fixed", "item": "MP058", "release": "2021-06"}
+    path = write_what_if(tmp_path, {"rules": {"add": [fixed]}})
+    return Case(path, "rules[3].item", r"unknown item 'MP058'", line_of(path, "item: MP058"))
+
+
+@case
+def case_what_if_added_item_duplicate_id(tmp_path: Path) -> Case:
+    twin = {"id": "SECMP0007", "title": "Twin", "status": "approved", "decided": D(2020, 1, 1)}
+    path = write_what_if(tmp_path, {"items": {"add": [twin]}})
+    return Case(
+        path, "items[SECMP0007].id", r"'SECMP0007' is used twice", line_of(path, "id: SECMP0007")
+    )
+
+
+@case
+def case_what_if_move_unknown_release(tmp_path: Path) -> Case:
+    path = write_what_if(tmp_path, {"calendar": {"moves": {"2020-12": D(2020, 12, 3)}}})
+    return Case(
+        path, "calendar.moves.2020-12", r"unknown release '2020-12'", line_of(path, "2020-12:")
+    )
+
+
+# --- the tests ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_loader_raises_located_error(name: str, tmp_path: Path) -> None:
+    expected = CASES[name](tmp_path)
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(expected.path)
+    err = info.value
+    message = str(err)
+    named = expected.file or expected.path
+    assert Path(err.file).resolve() == named.resolve(), message
+    assert named.name in message
+    assert err.place == expected.place, message
+    assert expected.place in message
+    assert re.search(expected.problem, err.problem, re.IGNORECASE), message
+    assert err.problem in message
+    assert "(got {" not in message, "one clear message, not the whole mapping echoed back"
+    assert err.line == expected.line, message
+    if expected.line is not None:
+        assert f"{named.name}:{expected.line}:" in message
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_cli_validate_exits_2_with_one_line(name: str, tmp_path: Path) -> None:
+    expected = CASES[name](tmp_path)
+    result = run_validate(expected.path)
+    assert result.returncode == 2, result
+    assert "Traceback" not in result.stderr + result.stdout
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert (expected.file or expected.path).name in lines[0]
+    assert expected.place in lines[0]
+
+
+def test_python_tags_are_not_executed(tmp_path: Path) -> None:
+    expected = case_python_object_apply_tag(tmp_path)
+    with pytest.raises(ScenarioError):
+        load_scenario(expected.path)
+    assert run_validate(expected.path).returncode == 2
+    assert not (tmp_path / "pwned").exists()
+
+
+def test_base_scenario_is_valid(tmp_path: Path) -> None:
+    """The cases break one thing each in a scenario that is otherwise good."""
+    path = write_base(tmp_path, name="good.yaml")
+    assert load_scenario(path).name == "mini"
+    result = run_validate(path)
+    assert result.returncode == 0, result.stderr
+    assert load_scenario(write_what_if(tmp_path, {"description": "no change"})).name == "what-if"
+
+
+def test_baseline_validates() -> None:
+    result = run_validate(ROOT / "scenarios" / "sec-2020" / "baseline.yaml")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+
+
+@pytest.mark.parametrize("path", SCENARIO_FILES, ids=[p.stem for p in SCENARIO_FILES])
+def test_every_scenario_file_validates(path: Path) -> None:
+    load_scenario(path)
+    result = run_validate(path)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
