@@ -136,13 +136,18 @@ def schema() -> None:
 # --- solve / check / rid --------------------------------------------------------------------
 
 
-def plan_of(data: Scenario, opts: SolveOptions) -> tuple[Instance, Plan]:
-    from solver.engine import solve as run
-    from solver.instance import Instance
-    from solver.plan import make_plan
+def plan_of(path: Path, opts: SolveOptions,
+            reference: dict[str, str | None] | None = None) -> tuple[Instance, Plan]:
+    """Load and plan a scenario file (a what-if against its base plan); find the minimal
+    clash when no plan satisfies the rules."""
+    from solver.engine import NoPlanInTime
+    from solver.plan import plan_file
 
-    inst = Instance(data)
-    plan = make_plan(inst, run(inst, opts), opts)
+    with bad_input_exits():
+        try:
+            inst, plan = plan_file(path, opts, reference)
+        except NoPlanInTime as exc:
+            fail(f"{path}: {exc}", 1)
     if plan.status == "infeasible":
         from solver.explain import minimal_clash
 
@@ -168,8 +173,7 @@ def solve(
     from solver.plan_io import plan_csv, plan_json
     from solver.report_text import print_clash, print_plan
 
-    data = load(scenario)
-    inst, plan = plan_of(data, options(time_limit, workers, seed))
+    inst, plan = plan_of(scenario, options(time_limit, workers, seed))
     if out is not None:
         write_atomic(out / "plan.json", plan_json(plan))
         if plan.status != "infeasible":
@@ -221,8 +225,7 @@ def rid(
     """A release's scope table in the style of the RID: status, cut-off, fall-back."""
     from solver.report_text import print_rid
 
-    data = load(scenario)
-    inst, plan = plan_of(data, options(time_limit, workers, seed))
+    inst, plan = plan_of(scenario, options(time_limit, workers, seed))
     if release not in inst.release_ids:
         fail(
             f"{scenario}: release {release!r} is not in the horizon ({', '.join(inst.release_ids)})"
@@ -243,8 +246,7 @@ def explain(
     """Why each item sits where it does; for an infeasible scenario, the clashing rules."""
     from solver.report_text import print_clash, print_explanations
 
-    data = load(scenario)
-    inst, plan = plan_of(data, options(time_limit, workers, seed))
+    inst, plan = plan_of(scenario, options(time_limit, workers, seed))
     if plan.status == "infeasible":
         print_clash(inst, plan, console())
         return
@@ -255,6 +257,35 @@ def explain(
         close = difflib.get_close_matches(item, sorted(known), n=1)
         fail(f"{scenario}: no item {item!r}" + (f"; did you mean {close[0]!r}?" if close else ""))
     print_explanations(plan, item, console())
+
+
+@app.command()
+def compare(
+    base: Annotated[Path, typer.Argument(help="The base scenario file.")],
+    other: Annotated[Path, typer.Argument(help="The scenario to compare with it.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the comparison as JSON.")]
+    = False,
+    time_limit: TimeLimit = 60.0,
+    workers: Workers = 8,
+    seed: Seed = 0,
+) -> None:
+    """What moved between two scenarios' plans, and why (OTHER is planned against BASE's
+    plan, so only what must or should move does)."""
+    from solver.compare import compare_plans
+    from solver.report_text import print_comparison
+
+    opts = options(time_limit, workers, seed)
+    _, base_plan = plan_of(base, opts)
+    if base_plan.status == "infeasible":
+        fail(f"{base}: no plan satisfies the rules; run `secplan solve` for the clash", 1)
+    other_inst, other_plan = plan_of(other, opts, base_plan.assignments)
+    if other_plan.status == "infeasible":
+        fail(f"{other}: no plan satisfies the rules; run `secplan solve` for the clash", 1)
+    comparison = compare_plans(base_plan, other_inst, other_plan)
+    if as_json:
+        typer.echo(comparison.model_dump_json(indent=2))
+    else:
+        print_comparison(comparison, console())
 
 
 def main() -> None:

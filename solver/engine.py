@@ -19,7 +19,7 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from solver.instance import Instance
+from solver.instance import Instance, Unit
 from solver.objective import levels
 from solver.rules import RuleBase
 
@@ -28,6 +28,14 @@ DEFAULT_WORKERS = 8
 cores; the unique tie-break keeps the result deterministic."""
 TIE_BREAK_BITS = 50
 """Largest weight used in one tie-break solve, as a power of two (CP-SAT takes int64)."""
+
+
+class NoPlanInTime(Exception):
+    """The time limit ran out before CP-SAT found any plan (neither found nor disproved)."""
+
+    def __init__(self, seconds: float):
+        super().__init__(f"no plan found within the time limit of {seconds:g} s; "
+                         "raise --time-limit")
 
 
 @dataclass(frozen=True)
@@ -130,17 +138,18 @@ class ModelBuilder:
             "soft-rules": sum(r.penalty * (1 - lit) for r, lit in soft if r.term == "soft-rules"),
             "delay": sum(delay),
             "uplifts": sum(self._uplift.values()),
-            "moves": sum(
-                1 - self._x[u.id, u.baseline]
-                for u in inst.units
-                if u.baseline is not None and u.baseline in inst.release_ids
-            )
-            + sum(
-                1
-                for u in inst.units
-                if u.baseline is not None and u.baseline not in inst.release_ids
-            ),
+            "moves": sum(self._move(u) for u in inst.units),
         }
+
+    def _move(self, unit: Unit) -> Any:
+        """Cost of `unit` leaving its reference release, as an expression."""
+        rid = self.inst.reference(unit)
+        if rid is None:
+            return 0
+        cost = self.inst.move_cost(unit)
+        if rid not in self.inst.release_ids:  # its release was cancelled: it must move
+            return cost
+        return cost * (1 - self._x[unit.id, rid])
 
     def assignment(self, solver: cp_model.CpSolver) -> dict[str, str | None]:
         return {
@@ -198,7 +207,7 @@ def solve(
     ]
     n_levels = len(stages)
     stages += _tie_break_blocks(builder)
-    assignment = hint
+    found: dict[str, str | None] | None = None
     for k, stage in enumerate(stages):
         expr = sum(weight * term for term, weight in stage)
         if isinstance(expr, int):  # a stage with no variables: nothing to decide
@@ -207,18 +216,18 @@ def solve(
                 solution.level_bounds.append(expr)
             continue
         builder.model.minimize(expr)
-        if assignment:
-            builder.hint(assignment)
+        if found or hint:
+            builder.hint(found or hint or {})
         solver = make_solver(options, deadline - time.monotonic())
         status = solver.solve(builder.model)
-        if status == cp_model.INFEASIBLE or status == cp_model.MODEL_INVALID:
+        if status in (cp_model.INFEASIBLE, cp_model.MODEL_INVALID):
             return Solution(status="infeasible")
         if status == cp_model.UNKNOWN:
-            if assignment is None:
-                return Solution(status="infeasible")
+            if found is None:
+                raise NoPlanInTime(options.time_limit)
             solution.status = "feasible"
             break
-        assignment = builder.assignment(solver)
+        found = builder.assignment(solver)
         value = round(solver.objective_value)
         if k < n_levels:
             solution.level_values.append(value)
@@ -227,8 +236,15 @@ def solve(
             solution.status = "feasible"
             break
         builder.model.add(expr <= value)
-    assert assignment is not None
-    solution.assignment = assignment
+    if found is None:  # nothing to optimise: any plan satisfying the rules will do
+        solver = make_solver(options, deadline - time.monotonic())
+        status = solver.solve(builder.model)
+        if status in (cp_model.INFEASIBLE, cp_model.MODEL_INVALID):
+            return Solution(status="infeasible")
+        if status == cp_model.UNKNOWN:
+            raise NoPlanInTime(options.time_limit)
+        found = builder.assignment(solver)
+    solution.assignment = found
     return solution
 
 

@@ -20,7 +20,7 @@ _TERM_WORDS = {
     "soft-rules": "soft-rule penalty",
     "delay": "value-months of delay",
     "uplifts": "specification version(s)",
-    "moves": "move(s) from the published baseline",
+    "moves": "move cost(s) from the reference plan",
 }
 
 
@@ -84,8 +84,10 @@ def placement_reasons(inst: Instance, plan: Assignment, unit: Unit) -> list[str]
             reasons.append(f"not {other}: " + "; ".join(blocked))
         else:
             reasons.append(f"not {other}: " + trade_off(inst, plan, unit, other))
-    if unit.baseline is not None and rid != unit.baseline:
-        reasons.append(f"moved from its baseline release {unit.baseline}")
+    reference = inst.reference(unit)
+    if reference is not None and rid != reference:
+        source = "base plan" if inst.reference_plan is not None else "published baseline"
+        reasons.append(f"moved from {reference} (its release in the {source})")
     return reasons
 
 

@@ -90,8 +90,12 @@ def _units(item: Item) -> list[Unit]:
 class Instance:
     """Releases, units and rules of one scenario, with the look-ups rules need."""
 
-    def __init__(self, scenario: Scenario):
+    def __init__(self, scenario: Scenario,
+                 reference: Mapping[str, str | None] | None = None):
+        """`reference`: the plan a what-if is planned against (its base scenario's plan);
+        without one, moves are counted from each item's published baseline release."""
         self.scenario = scenario
+        self.reference_plan = dict(reference) if reference is not None else None
         self.as_of = scenario.as_of
         self.releases: list[Release] = build_releases(scenario.calendar, scenario.policy)
         self.release_ids = [r.id for r in self.releases]
@@ -150,8 +154,22 @@ class Instance:
                 out.setdefault(rid, set()).update(unit.specs)
         return out
 
-    def pending(self, unit: Unit) -> bool:
-        return not unit.decision_known
+    def reference(self, unit: Unit) -> str | None:
+        """The release a unit moves away from: its release in the base plan, else its
+        published baseline release."""
+        if self.reference_plan is not None and unit.id in self.reference_plan:
+            return self.reference_plan[unit.id]
+        return unit.baseline
+
+    def move_cost(self, unit: Unit) -> int:
+        """What moving the unit away from its reference costs in the `moves` term: more
+        when that release's scope is already baselined (as of `as_of`)."""
+        rid = self.reference(unit)
+        if rid is None or rid not in self._release:
+            return 1
+        release = self._release[rid]
+        date = release.dcc_baseline if unit.dcc_impact else release.full_baseline
+        return self.scenario.policy.baselined_move_cost if date < self.as_of else 1
 
     # --- rules --------------------------------------------------------------------------
 

@@ -97,6 +97,11 @@ class Policy(Strict):
         "forbidden",
         description="Whether an item may join a release whose baseline has passed (an exception).",
     )
+    baselined_move_cost: int = Field(
+        3,
+        ge=1,
+        description="A move out of a release whose scope is baselined counts this many moves.",
+    )
 
 
 # --- items ------------------------------------------------------------------------------
@@ -264,6 +269,7 @@ class PolicyChanges(Strict):
     dcc_baseline: Duration | None = None
     full_baseline: Duration | None = None
     exceptions: Literal["forbidden", "allowed"] | None = None
+    baselined_move_cost: int | None = Field(None, ge=1)
 
 
 class WhatIf(Strict):

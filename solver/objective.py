@@ -10,7 +10,9 @@ the two. Terms (all minimised):
   release for a unit outside the horizon): delivering value early;
 * `uplifts`: (release, specification) pairs: each is a new specification version that
   every SEC Party must re-test;
-* `moves`: units placed away from their published baseline release.
+* `moves`: units placed away from their reference release (the base plan's, for a what-if;
+  else the published baseline), a move out of an already-baselined release counting
+  `policy.baselined_move_cost`.
 
 Terms are grouped by priority; lower priorities are optimised first (lexicographic), and
 terms sharing a priority are traded off by their weights.
@@ -43,7 +45,8 @@ def term_values(inst: Instance, plan: Assignment) -> dict[str, int]:
         "delay": delay,
         "uplifts": sum(len(specs) for specs in inst.uplifts(plan).values()),
         "moves": sum(
-            1 for u in inst.units if u.baseline is not None and plan.get(u.id) != u.baseline
+            inst.move_cost(u) for u in inst.units
+            if inst.reference(u) is not None and plan.get(u.id) != inst.reference(u)
         ),
     }
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from solver.check import check_assignment
 from solver.engine import (
     DEFAULT_OPTIONS,
@@ -15,6 +17,7 @@ from solver.explain import placement_reasons
 from solver.instance import Instance
 from solver.model import Plan, PlanItem, PlanRelease, Scenario
 from solver.objective import term_values
+from solver.scenario import base_of, load_scenario
 
 
 def fall_backs(
@@ -88,6 +91,28 @@ def make_plan(inst: Instance, solution: Solution, options: SolveOptions) -> Plan
 
 
 def plan_scenario(scenario: Scenario, options: SolveOptions = DEFAULT_OPTIONS) -> Plan:
-    """Scenario -> Plan: the whole main job."""
+    """Scenario -> Plan, counting moves from the published baselines."""
     inst = Instance(scenario)
     return make_plan(inst, solve(inst, options), options)
+
+
+def base_assignment(path: Path, options: SolveOptions) -> dict[str, str | None] | None:
+    """The plan of the scenario `path` extends (itself planned against its own base), or
+    None when `path` is a base scenario or its base has no plan."""
+    base = base_of(path)
+    if base is None:
+        return None
+    inst = Instance(load_scenario(base), base_assignment(base, options))
+    solution = solve(inst, options, hint=inst.reference_plan)
+    return solution.assignment if solution.status != "infeasible" else None
+
+
+def plan_file(path: Path, options: SolveOptions = DEFAULT_OPTIONS,
+              reference: dict[str, str | None] | None = None) -> tuple[Instance, Plan]:
+    """Plan a scenario file. A what-if is planned against its base plan (or `reference`):
+    moving an item away from it costs, and the base plan is the solver's hint."""
+    scenario = load_scenario(path)
+    if reference is None:
+        reference = base_assignment(path, options)
+    inst = Instance(scenario, reference)
+    return inst, make_plan(inst, solve(inst, options, hint=reference), options)

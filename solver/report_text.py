@@ -6,6 +6,7 @@ from typing import Any
 
 from rich.table import Table
 
+from solver.compare import Comparison
 from solver.instance import Instance
 from solver.model import Plan
 
@@ -171,3 +172,50 @@ def print_explanations(plan: Plan, item: str | None, out: Any) -> None:
         )
         for reason in i.reasons:
             out.print(f"  - {reason}")
+
+
+def print_comparison(c: Comparison, out: Any) -> None:
+    out.print(f"[bold]{c.base}[/bold] -> [bold]{c.other}[/bold]")
+    for title, rows in (("Moved", c.moved), ("Entered the horizon", c.entered),
+                        ("Left the horizon", c.left)):
+        if not rows:
+            continue
+        table = Table(title=title, title_justify="left")
+        for col in ("item", "from", "to", "why"):
+            table.add_column(col)
+        for m in rows:
+            table.add_row(m.item, m.before or "-", m.after or "-", m.reason)
+        out.print(table)
+    if not (c.moved or c.entered or c.left):
+        out.print("No item moved.")
+    for g in c.go_lives:
+        out.print(f"Release {g.release}: go-live {g.before or '-'} -> {g.after or '-'}")
+    if c.cut_offs:
+        table = Table(title="Cut-off dates that changed", title_justify="left")
+        for col in ("item", "release", "from", "to", "days"):
+            table.add_column(col)
+        for k in c.cut_offs:
+            table.add_row(k.item, k.release, str(k.before), str(k.after), f"{k.days:+d}")
+        out.print(table)
+    if c.uplifts:
+        table = Table(title="Specification uplifts that changed", title_justify="left")
+        for col in ("release", "before", "after"):
+            table.add_column(col)
+        for u in c.uplifts:
+            table.add_row(u.release, ", ".join(u.before) or "-", ", ".join(u.after) or "-")
+        out.print(table)
+    table = Table(title="Uplifts per specification and year (before -> after)",
+                  title_justify="left")
+    table.add_column("specification")
+    years = sorted({y for per in c.uplifts_per_year.values() for y in per})
+    for y in years:
+        table.add_column(str(y))
+    for spec, per in c.uplifts_per_year.items():
+        table.add_row(spec, *(f"{per[y][0]} -> {per[y][1]}" if y in per else "" for y in years))
+    out.print(table)
+    table = Table(title="Objective terms", title_justify="left")
+    for col in ("term", c.base, c.other):
+        table.add_column(col)
+    for term, (before, after) in c.objective.items():
+        table.add_row(term, str(before), str(after))
+    out.print(table)

@@ -381,6 +381,13 @@ def _first_error(
     return loaded.error(loc, problem)
 
 
+def base_of(path: Path | str) -> Path | None:
+    """The file a what-if `extends` (None for a base scenario)."""
+    path = Path(path)
+    base = read_source(path).data.get("extends")
+    return (path.parent / base).resolve() if isinstance(base, str) else None
+
+
 def load_scenario(path: Path | str) -> Scenario:
     """Load, resolve `extends`, validate shape and references; raise `ScenarioError`."""
     loaded = load_merged(Path(path))

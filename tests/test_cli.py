@@ -134,3 +134,28 @@ def test_help_does_not_import_the_solver() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     assert out.split() == ["False", "False"]
+
+
+def test_compare_send_back_moves_only_secmp0067_with_its_reason() -> None:
+    result = runner.invoke(app, ["compare", str(SEC_2020 / "baseline.yaml"), SEND_BACK,
+                                 "--json"])
+    assert result.exit_code == 0, result.output
+    c = json.loads(result.output)
+    assert [(m["item"], m["before"], m["after"]) for m in c["moved"]] == [
+        ("SECMP0067", "2020-11", "2021-06")]
+    assert c["moved"][0]["reason"].startswith("forced: decision-in-time(SECMP0067)")
+    assert c["entered"] == [] and c["left"] == []
+    assert c["uplifts_per_year"]["DUIS"]["2021"] == [1, 2]
+
+
+def test_compare_moved_go_live_shifts_every_pending_cut_off_by_24_days() -> None:
+    result = runner.invoke(app, ["compare", str(SEC_2020 / "baseline.yaml"),
+                                 str(SEC_2020 / "nov-2020-29-november.yaml"), "--json"])
+    assert result.exit_code == 0, result.output
+    c = json.loads(result.output)
+    assert c["moved"] == [] and c["entered"] == [] and c["left"] == []
+    changed = {k["item"]: k["days"] for k in c["cut_offs"]}
+    for uid in ("MP080", "MP084", "MP088", "MP098", "MP101", "MP102A", "MP103", "MP110",
+                "MP115", "MP118", "DP124", "DP127"):
+        assert changed[uid] == 24
+    assert set(changed.values()) == {24}

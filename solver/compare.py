@@ -1,0 +1,131 @@
+"""What moved between two scenarios' plans, and why."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel
+
+from solver.explain import blocking_rules, trade_off
+from solver.instance import Instance
+from solver.model import Plan
+
+
+class Move(BaseModel):
+    item: str
+    before: str | None
+    after: str | None
+    reason: str
+
+
+class CutOffChange(BaseModel):
+    item: str
+    release: str
+    before: dt.date
+    after: dt.date
+    days: int
+
+
+class UpliftChange(BaseModel):
+    release: str
+    before: list[str]
+    after: list[str]
+
+
+class GoLiveChange(BaseModel):
+    release: str
+    before: dt.date | None
+    after: dt.date | None
+
+
+class Comparison(BaseModel):
+    """The difference between a base plan and another scenario's plan."""
+
+    base: str
+    other: str
+    moved: list[Move]
+    entered: list[Move]
+    left: list[Move]
+    go_lives: list[GoLiveChange]
+    uplifts: list[UpliftChange]
+    uplifts_per_year: dict[str, dict[int, tuple[int, int]]]
+    cut_offs: list[CutOffChange]
+    objective: dict[str, tuple[int, int]]
+
+
+def why_moved(inst: Instance, plan: Plan, uid: str, before: str | None) -> str:
+    """The rule that forces a unit out of its base release, or the objective trade-off."""
+    unit = inst.unit(uid)
+    if before is not None and before not in inst.release_ids:
+        return f"its base release {before} is no longer in the calendar"
+    blocked = blocking_rules(inst, plan.assignments, unit, before)
+    if blocked:
+        return "forced: " + "; ".join(blocked)
+    return "chosen: staying in " + (before or "no release") + " " + trade_off(
+        inst, plan.assignments, unit, before
+    ).removeprefix("it ")
+
+
+def _uplifts_per_year(plan: Plan) -> dict[str, dict[int, int]]:
+    out: dict[str, dict[int, int]] = {}
+    for release in plan.releases:
+        for spec in release.uplifts:
+            year = out.setdefault(spec, {})
+            year[release.go_live.year] = year.get(release.go_live.year, 0) + 1
+    return out
+
+
+def compare_plans(base: Plan, other_inst: Instance, other: Plan) -> Comparison:
+    """Compare `other` (planned in `other_inst`) with `base`, item by item."""
+    a, b = base.assignments, other.assignments
+    moved, entered, left = [], [], []
+    for uid in sorted(set(a) | set(b)):
+        before, after = a.get(uid), b.get(uid)
+        if uid not in b:
+            status = next((i.status for i in other.items if i.id == uid), "removed")
+            left.append(Move(item=uid, before=before, after=None, reason=f"{status}"))
+        elif uid not in a:
+            entered.append(Move(item=uid, before=None, after=after, reason="new in this scenario"))
+        elif before != after:
+            reason = why_moved(other_inst, other, uid, before)
+            target = left if after is None else entered if before is None else moved
+            target.append(Move(item=uid, before=before, after=after, reason=reason))
+    base_releases = {r.id: r for r in base.releases}
+    other_releases = {r.id: r for r in other.releases}
+    go_lives = [
+        GoLiveChange(release=rid,
+                     before=base_releases[rid].go_live if rid in base_releases else None,
+                     after=other_releases[rid].go_live if rid in other_releases else None)
+        for rid in sorted(set(base_releases) | set(other_releases))
+        if (rid in base_releases and rid in other_releases
+            and base_releases[rid].go_live != other_releases[rid].go_live)
+        or (rid in base_releases) != (rid in other_releases)
+    ]
+    uplifts = [
+        UpliftChange(release=rid,
+                     before=base_releases[rid].uplifts if rid in base_releases else [],
+                     after=other_releases[rid].uplifts if rid in other_releases else [])
+        for rid in sorted(set(base_releases) | set(other_releases))
+        if (base_releases[rid].uplifts if rid in base_releases else [])
+        != (other_releases[rid].uplifts if rid in other_releases else [])
+    ]
+    yb, yo = _uplifts_per_year(base), _uplifts_per_year(other)
+    per_year = {
+        spec: {year: (yb.get(spec, {}).get(year, 0), yo.get(spec, {}).get(year, 0))
+               for year in sorted(set(yb.get(spec, {})) | set(yo.get(spec, {})))}
+        for spec in sorted(set(yb) | set(yo))
+    }
+    base_items = {i.id: i for i in base.items}
+    cut_offs = []
+    for item in other.items:
+        old = base_items.get(item.id)
+        if (old is not None and old.release == item.release and old.cut_off and item.cut_off
+                and old.cut_off != item.cut_off and item.release is not None):
+            cut_offs.append(CutOffChange(item=item.id, release=item.release, before=old.cut_off,
+                                         after=item.cut_off,
+                                         days=(item.cut_off - old.cut_off).days))
+    objective = {t: (base.objective.get(t, 0), other.objective.get(t, 0))
+                 for t in dict.fromkeys([*base.objective, *other.objective])}
+    return Comparison(base=base.scenario, other=other.scenario, moved=moved, entered=entered,
+                      left=left, go_lives=go_lives, uplifts=uplifts, uplifts_per_year=per_year,
+                      cut_offs=cut_offs, objective=objective)
