@@ -78,7 +78,9 @@ def _uplifts_per_year(plan: Plan) -> dict[str, dict[int, int]]:
 def compare_plans(base: Plan, other_inst: Instance, other: Plan) -> Comparison:
     """Compare `other` (planned in `other_inst`) with `base`, item by item."""
     a, b = base.assignments, other.assignments
-    moved, entered, left = [], [], []
+    moved: list[Move] = []
+    entered: list[Move] = []
+    left: list[Move] = []
     for uid in sorted(set(a) | set(b)):
         before, after = a.get(uid), b.get(uid)
         if uid not in b:
