@@ -26,19 +26,30 @@ _WEEKDAYS: dict[Weekday, weekday] = {
 _WEEK_NUMBER: dict[Week, int] = {"first": 1, "second": 2, "third": 3, "fourth": 4, "last": -1}
 
 
+_UNITS = ("years", "months", "weeks", "days")
+
+
+def duration_parts(duration: Duration) -> dict[str, int]:
+    """`'1 month 10 days'` -> `{'months': 1, 'days': 10}` (units summed, plural names)."""
+    words = duration.split()
+    parts: dict[str, int] = {}
+    for count, unit in zip(words[::2], words[1::2], strict=True):
+        name = unit if unit.endswith("s") else unit + "s"
+        parts[name] = parts.get(name, 0) + int(count)
+    return parts
+
+
+def format_duration(parts: dict[str, int]) -> str:
+    """The inverse of `duration_parts`, largest unit first; `'0 days'` when empty."""
+    words = [f"{parts[u]} {u if parts[u] != 1 else u[:-1]}" for u in _UNITS if parts.get(u)]
+    return " ".join(words) or "0 days"
+
+
 def to_delta(duration: Duration) -> relativedelta:
     """`'12 months'` -> `relativedelta(months=12)`."""
-    count, unit = duration.split()
-    n = int(count)
-    match unit.rstrip("s"):
-        case "day":
-            return relativedelta(days=n)
-        case "week":
-            return relativedelta(weeks=n)
-        case "month":
-            return relativedelta(months=n)
-        case _:
-            return relativedelta(years=n)
+    p = duration_parts(duration)
+    return relativedelta(years=p.get("years", 0), months=p.get("months", 0),
+                         weeks=p.get("weeks", 0), days=p.get("days", 0))
 
 
 def nth_weekday(year: int, month: int, weekday_name: Weekday, week: Week) -> dt.date:

@@ -9,11 +9,9 @@ from pydantic import BaseModel, ConfigDict, StringConstraints
 ItemId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
 ReleaseId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
 MonthId = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
-Duration = Annotated[
-    str,
-    StringConstraints(pattern=r"^\d+ (day|days|week|weeks|month|months|year|years)$"),
-]
-"""A period such as `38 days`, `6 weeks` or `12 months` (calendar arithmetic)."""
+_UNIT = r"\d+ (day|days|week|weeks|month|months|year|years)"
+Duration = Annotated[str, StringConstraints(pattern=rf"^{_UNIT}( {_UNIT})*$")]
+"""A period such as `38 days`, `6 weeks`, `12 months` or `1 month 10 days`."""
 
 
 class Strict(BaseModel):

@@ -107,7 +107,10 @@ class Instance:
             (u for u in everything if u.id not in self.closed), key=lambda u: u.id
         )
         self._unit = {u.id: u for u in self.units}
-        self.rules: list[RuleBase] = self._built_in_rules() + self._file_rules()
+        every = self._built_in_rules() + self._file_rules()
+        off = set(scenario.switched_off)
+        self.rules: list[RuleBase] = [r for r in every if r.name not in off]
+        self.unknown_switched_off = sorted(off - {r.name for r in every})
 
     # --- look-ups ---------------------------------------------------------------------
 

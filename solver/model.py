@@ -12,6 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, model_validator
 
+from solver.changes import AnyChange
 from solver.fields import Duration, ItemId, MonthId, ReleaseId, Strict
 from solver.rules import Rule
 
@@ -196,6 +197,12 @@ class Scenario(Strict):
     items: list[Item]
     rules: list[Rule] = Field(default_factory=list)
     objective: list[ObjectiveTerm] = Field(default_factory=lambda: list(DEFAULT_OBJECTIVE))
+    changes: list[AnyChange] = Field(
+        default_factory=list, description="What-if changes, applied in order when loading."
+    )
+    switched_off: list[str] = Field(
+        default_factory=list, description="Rules not enforced, by name (see switch-off)."
+    )
 
 
 # --- plan -------------------------------------------------------------------------------
@@ -285,3 +292,4 @@ class WhatIf(Strict):
     items: ItemChanges | None = None
     rules: RuleChanges | None = None
     objective: list[ObjectiveTerm] | None = None
+    changes: list[AnyChange] | None = None

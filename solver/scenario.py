@@ -116,6 +116,7 @@ class Loaded:
     top: dict[str, list[Origin]] = field(default_factory=dict)
     items: list[list[Origin]] = field(default_factory=list)
     rules: list[list[Origin]] = field(default_factory=list)
+    changes: list[list[Origin]] = field(default_factory=list)
 
     def error(self, loc: Loc, problem: str) -> ScenarioError:
         """A `ScenarioError` for a place in the merged data."""
@@ -132,7 +133,7 @@ class Loaded:
         return ScenarioError(origin.source.path, place, problem, origin.source.lines.get(full))
 
     def _origins(self, loc: Loc) -> tuple[list[Origin], Loc]:
-        tables = {"items": self.items, "rules": self.rules}
+        tables = {"items": self.items, "rules": self.rules, "changes": self.changes}
         if len(loc) >= 2 and loc[0] in tables and isinstance(loc[1], int):
             table = tables[str(loc[0])]
             if loc[1] < len(table):
@@ -199,7 +200,8 @@ def _as_base(source: SourceFile) -> Loaded:
     data.setdefault("name", source.path.stem)
     loaded = Loaded(data, [source])
     loaded.top = {key: [Origin(source, (key,))] for key in data}
-    for key, table in (("items", loaded.items), ("rules", loaded.rules)):
+    for key, table in (("items", loaded.items), ("rules", loaded.rules),
+                       ("changes", loaded.changes)):
         entries = data.get(key)
         if entries is not None and not isinstance(entries, list):
             raise ScenarioError(source.path, key, "must be a list", source.lines.get((key,)))
@@ -215,7 +217,10 @@ def _overlay(loaded: Loaded, source: SourceFile) -> None:
         if key == "extends":
             continue
         loaded.top.setdefault(key, []).append(Origin(source, (key,)))
-        if key == "items":
+        if key == "changes" and isinstance(value, list):
+            data["changes"] = [*(data.get("changes") or []), *value]
+            loaded.changes.extend([Origin(source, ("changes", i))] for i in range(len(value)))
+        elif key == "items":
             _overlay_items(loaded, source, value)
         elif key == "rules":
             _overlay_rules(loaded, source, value)
@@ -395,6 +400,16 @@ def load_scenario(path: Path | str) -> Scenario:
         scenario = Scenario.model_validate(loaded.data)
     except ValidationError as exc:
         raise _first_error(loaded, exc) from None
+    from solver.whatif import ChangeError, apply_changes
+
+    for loc, problem in check_references(scenario):
+        raise loaded.error(loc, problem)
+    try:
+        scenario = apply_changes(scenario)
+    except ChangeError as exc:
+        raise loaded.error(("changes", exc.index), exc.problem) from None
+    except ValidationError as exc:
+        raise _first_error(loaded, exc) from None
     for loc, problem in check_references(scenario):
         raise loaded.error(loc, problem)
     return scenario
@@ -441,6 +456,11 @@ def check_references(scenario: Scenario) -> Iterator[tuple[Loc, str]]:
     cycle = precedence_cycle(scenario)
     if cycle:
         yield ("rules",), "precedence cycle: " + " -> ".join(cycle)
+    if scenario.switched_off:
+        from solver.instance import Instance
+
+        for name in Instance(scenario).unknown_switched_off:
+            yield ("changes",), f"switch-off names no rule {name!r}"
 
 
 def _check_item(

@@ -22,14 +22,20 @@ def test_update_replaces_only_the_named_fields() -> None:
     assert [i.id for i in what_if.items] == [i.id for i in base.items]
 
 
-def test_overlays_chain_and_rules_add_and_remove() -> None:
-    s = load_scenario(SEC_2020 / "second-gbcs-uplift.yaml")  # extends send-back extends baseline
+def test_overlays_chain_and_rules_add() -> None:
+    s = load_scenario(SEC_2020 / "no-extra-duis-2021.yaml")  # extends send-back, baseline
     names = [r.name for r in s.rules]
-    assert "aligned-uplift(GBCS, SECMP0007)" not in names
+    assert names.count("uplift-cap(DUIS, 2021)") == 1
     assert names.count("uplift-cap(GBCS, 2021)") == 1
-    cap = next(r for r in s.rules if r.name == "uplift-cap(GBCS, 2021)")
-    assert cap.max == 2  # type: ignore[union-attr]
     assert next(i for i in s.items if i.id == "SECMP0067").status == "sent-back"
+
+
+def test_rules_remove_by_name(tmp_path: Path) -> None:
+    (tmp_path / "w.yaml").write_text(
+        f"extends: {SEC_2020 / 'baseline.yaml'}\n"
+        "rules:\n  remove: ['uplift-cap(GBCS, 2021)']\n")
+    names = [r.name for r in load_scenario(tmp_path / "w.yaml").rules]
+    assert "uplift-cap(GBCS, 2021)" not in names and "uplift-cap(GBCS, 2022)" in names
 
 
 def test_calendar_moves_merge_into_the_base() -> None:

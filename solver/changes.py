@@ -1,0 +1,156 @@
+"""The what-if change vocabulary, in the planners' words.
+
+A what-if file lists `changes:`, applied in order after its field overlays; each change
+is a mapping whose first key names the action, e.g.
+
+    changes:
+      - send-back: SECMP0067
+        expected_decision: 2020-11-19
+      - shift-lead-times: 3 months     # COVID-19: all pending DCC-system items
+      - move-release: "2020-11"
+        go_live: 2020-11-29
+
+The same changes drive Monte Carlo samples. Their effect lives in `solver.whatif`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from pydantic import ConfigDict, Discriminator, Field, Tag
+
+from solver.fields import Duration, ItemId, ReleaseId, Strict
+
+
+class Change(Strict):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    note: str = ""
+
+
+class SendBack(Change):
+    """The Authority sends a report back: a new expected decision date."""
+
+    send_back: ItemId = Field(alias="send-back")
+    expected_decision: dt.date
+
+
+class Redecide(Change):
+    """A decision is expected on a new date (delayed vote, Authority timing)."""
+
+    re_decide: ItemId = Field(alias="re-decide")
+    expected_decision: dt.date
+
+
+class Approve(Change):
+    approve: ItemId
+    decided: dt.date
+
+
+class Reject(Change):
+    reject: ItemId
+
+
+class Withdraw(Change):
+    withdraw: ItemId
+
+
+class MoveRelease(Change):
+    move_release: ReleaseId = Field(alias="move-release")
+    go_live: dt.date
+
+
+class CancelRelease(Change):
+    cancel_release: ReleaseId = Field(alias="cancel-release")
+
+
+class AddRelease(Change):
+    """An ad-hoc release."""
+
+    add_release: ReleaseId = Field(alias="add-release")
+    go_live: dt.date
+
+
+class ShiftLeadTimes(Change):
+    """Add a period to lead times (all DCC-system items +3 months: the COVID-19 case)."""
+
+    shift_lead_times: Duration = Field(alias="shift-lead-times")
+    dcc_only: bool = Field(True, description="Only items that impact DCC Systems.")
+    pending_only: bool = Field(True, description="Only items whose decision is still to come.")
+    items: list[ItemId] | None = Field(None, description="Only these items.")
+
+
+class ScaleLeadTimes(Change):
+    """Multiply lead times (each part of a period, rounded to whole units)."""
+
+    scale_lead_times: float = Field(alias="scale-lead-times", gt=0)
+    dcc_only: bool = True
+    pending_only: bool = True
+    items: list[ItemId] | None = None
+
+
+class SetRule(Change):
+    """Change fields of a rule, e.g. `{set-rule: "uplift-cap(GBCS, 2021)", max: 2}`."""
+
+    model_config = ConfigDict(extra="allow", frozen=True, populate_by_name=True)
+    set_rule: str = Field(alias="set-rule")
+
+
+class SwitchOff(Change):
+    """Stop enforcing a rule, by name (a file rule or a built-in one)."""
+
+    switch_off: str = Field(alias="switch-off")
+
+
+class Pin(Change):
+    """Fix an item to a release."""
+
+    pin: ItemId
+    release: ReleaseId
+
+
+ACTIONS: dict[str, type[Change]] = {
+    "send-back": SendBack,
+    "re-decide": Redecide,
+    "approve": Approve,
+    "reject": Reject,
+    "withdraw": Withdraw,
+    "move-release": MoveRelease,
+    "cancel-release": CancelRelease,
+    "add-release": AddRelease,
+    "shift-lead-times": ShiftLeadTimes,
+    "scale-lead-times": ScaleLeadTimes,
+    "set-rule": SetRule,
+    "switch-off": SwitchOff,
+    "pin": Pin,
+}
+
+
+def _action(value: Any) -> str | None:
+    if isinstance(value, dict):
+        return next((key for key in value if key in ACTIONS), None)
+    if isinstance(value, Change):
+        return next(a for a, model in ACTIONS.items() if isinstance(value, model))
+    return None
+
+
+AnyChange = Annotated[
+    Annotated[SendBack, Tag("send-back")]
+    | Annotated[Redecide, Tag("re-decide")]
+    | Annotated[Approve, Tag("approve")]
+    | Annotated[Reject, Tag("reject")]
+    | Annotated[Withdraw, Tag("withdraw")]
+    | Annotated[MoveRelease, Tag("move-release")]
+    | Annotated[CancelRelease, Tag("cancel-release")]
+    | Annotated[AddRelease, Tag("add-release")]
+    | Annotated[ShiftLeadTimes, Tag("shift-lead-times")]
+    | Annotated[ScaleLeadTimes, Tag("scale-lead-times")]
+    | Annotated[SetRule, Tag("set-rule")]
+    | Annotated[SwitchOff, Tag("switch-off")]
+    | Annotated[Pin, Tag("pin")],
+    Discriminator(
+        _action,
+        custom_error_type="unknown_change",
+        custom_error_message=f"a change starts with one of: {', '.join(ACTIONS)}",
+    ),
+]

@@ -1,0 +1,161 @@
+"""Apply what-if changes (`solver.changes`) to a scenario, in order."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from solver.calendar import duration_parts, format_duration
+from solver.changes import (
+    AddRelease,
+    Approve,
+    CancelRelease,
+    Change,
+    MoveRelease,
+    Pin,
+    Redecide,
+    Reject,
+    ScaleLeadTimes,
+    SendBack,
+    SetRule,
+    ShiftLeadTimes,
+    SwitchOff,
+    Withdraw,
+)
+from solver.model import PENDING_STATUSES, Scenario
+
+
+class ChangeError(Exception):
+    """A change that cannot apply: `index` is its place in the `changes` list."""
+
+    def __init__(self, index: int, problem: str):
+        super().__init__(problem)
+        self.index, self.problem = index, problem
+
+
+Data = dict[str, Any]
+
+
+def _item(data: Data, uid: str) -> Data:
+    for item in data["items"]:
+        if item["id"] == uid:
+            return dict(item)
+    known = sorted(i["id"] for i in data["items"])
+    import difflib
+
+    close = difflib.get_close_matches(uid, known, n=1)
+    raise KeyError(f"no item {uid!r}" + (f"; did you mean {close[0]!r}?" if close else ""))
+
+
+def _set_item(data: Data, uid: str, **fields: Any) -> None:
+    item = _item(data, uid)
+    item.update(fields)
+    data["items"] = [item if i["id"] == uid else i for i in data["items"]]
+
+
+def _lead_times(data: Data, change: ShiftLeadTimes | ScaleLeadTimes,
+                adjust: Callable[[dict[str, int]], dict[str, int]]) -> None:
+    chosen = set(change.items) if change.items is not None else None
+    for k, item in enumerate(data["items"]):
+        if chosen is not None and item["id"] not in chosen:
+            continue
+        if change.dcc_only and not item.get("dcc_impact"):
+            continue
+        if change.pending_only and item.get("status") not in PENDING_STATUSES:
+            continue
+        updated = dict(item)
+        for key in ("dcc_lead_time", "party_lead_time"):
+            if key == "party_lead_time" and change.dcc_only:
+                continue
+            updated[key] = format_duration(adjust(duration_parts(item.get(key) or "0 days")))
+        data["items"][k] = updated
+
+
+def _shift(by: dict[str, int]) -> Callable[[dict[str, int]], dict[str, int]]:
+    return lambda parts: {u: parts.get(u, 0) + by.get(u, 0) for u in {*parts, *by}}
+
+
+def _scale(factor: float) -> Callable[[dict[str, int]], dict[str, int]]:
+    return lambda parts: {u: round(n * factor) for u, n in parts.items()}
+
+
+def _release(data: Data, rid: str) -> None:
+    """Check that `rid` names a release of the calendar."""
+    from solver.calendar import build_releases
+    from solver.model import Calendar, Policy
+
+    known = [r.id for r in build_releases(Calendar.model_validate(data["calendar"]), Policy())]
+    if rid not in known:
+        raise KeyError(f"unknown release {rid!r} (releases: {', '.join(known)})")
+
+
+def _rule_index(data: Data, name: str) -> int:
+    scenario = Scenario.model_validate({**data, "changes": []})
+    names = [r.name for r in scenario.rules]
+    if name not in names:
+        raise KeyError(f"no rule {name!r} in the scenario (rules: {', '.join(names)})")
+    return names.index(name)
+
+
+def _apply(data: Data, change: Change) -> None:
+    match change:
+        case SendBack(send_back=uid) | Redecide(re_decide=uid):
+            status = "sent-back" if isinstance(change, SendBack) else _item(data, uid)["status"]
+            if status not in PENDING_STATUSES:
+                status = "report-due"
+            _set_item(data, uid, status=status, decided=None,
+                      expected_decision=change.expected_decision)
+        case Approve(approve=uid, decided=day):
+            _set_item(data, uid, status="approved", decided=day, expected_decision=None)
+        case Reject(reject=uid):
+            _set_item(data, uid, status="rejected")
+        case Withdraw(withdraw=uid):
+            _set_item(data, uid, status="withdrawn")
+        case MoveRelease(move_release=rid, go_live=day):
+            _release(data, rid)
+            calendar = dict(data["calendar"])
+            calendar["moves"] = {**calendar.get("moves", {}), rid: day}
+            data["calendar"] = calendar
+        case CancelRelease(cancel_release=rid):
+            _release(data, rid)
+            calendar = dict(data["calendar"])
+            calendar["cancel"] = [*calendar.get("cancel", []), rid]
+            data["calendar"] = calendar
+        case AddRelease(add_release=rid, go_live=day):
+            calendar = dict(data["calendar"])
+            calendar["extra"] = [*calendar.get("extra", []), {"id": rid, "go_live": day}]
+            data["calendar"] = calendar
+        case ShiftLeadTimes(shift_lead_times=period):
+            _lead_times(data, change, _shift(duration_parts(period)))
+        case ScaleLeadTimes(scale_lead_times=factor):
+            _lead_times(data, change, _scale(factor))
+        case SetRule(set_rule=name):
+            k = _rule_index(data, name)
+            fields = {key: v for key, v in (change.model_extra or {}).items()}
+            if "rule" in fields:
+                raise KeyError("set-rule cannot change a rule's kind")
+            data["rules"] = [dict(r, **fields) if i == k else r
+                             for i, r in enumerate(data["rules"])]
+        case SwitchOff(switch_off=name):
+            data["switched_off"] = [*data.get("switched_off", []), name]
+        case Pin(pin=uid, release=rid):
+            _item(data, uid)
+            rules = [r for r in data["rules"]
+                     if not (r.get("rule") == "fixed" and r.get("item") == uid)]
+            data["rules"] = [*rules, {"rule": "fixed", "item": uid, "release": rid,
+                                      "note": change.note or "pinned by a what-if"}]
+
+
+def apply_changes(scenario: Scenario, changes: Sequence[Change] | None = None) -> Scenario:
+    """The scenario with `changes` (default: its own `changes`) applied in order; the result
+    has no changes left. Raises `ChangeError` naming the change that cannot apply."""
+    todo = list(scenario.changes if changes is None else changes)
+    if not todo:
+        return scenario
+    data: Data = scenario.model_dump(mode="python", by_alias=True, exclude={"changes"})
+    for k, change in enumerate(todo):
+        try:
+            _apply(data, change)
+        except KeyError as exc:
+            raise ChangeError(k, str(exc.args[0])) from None
+    return Scenario.model_validate(data)

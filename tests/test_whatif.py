@@ -1,0 +1,89 @@
+"""The what-if change vocabulary: each change does what its name says."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from solver.instance import Instance
+from solver.scenario import ScenarioError, load_scenario
+from tests.conftest import SEC_2020
+
+BASE = SEC_2020 / "baseline.yaml"
+
+
+def what_if(tmp_path: Path, changes: str) -> Path:
+    path = tmp_path / "what-if.yaml"
+    path.write_text(f"extends: {BASE}\nchanges:\n{changes}")
+    return path
+
+
+def item(path: Path, uid: str) -> object:
+    return next(i for i in load_scenario(path).items if i.id == uid)
+
+
+def test_send_back_approve_reject_withdraw(tmp_path: Path) -> None:
+    path = what_if(tmp_path, "  - {send-back: MP084, expected_decision: 2020-12-01}\n"
+                             "  - {approve: MP088, decided: 2020-05-20}\n"
+                             "  - {reject: MP098}\n  - {withdraw: MP101}\n"
+                             "  - {re-decide: MP110, expected_decision: 2020-09-01}\n")
+    s = load_scenario(path)
+    got = {i.id: (i.status, i.decided, i.expected_decision) for i in s.items}
+    assert got["MP084"] == ("sent-back", None, dt.date(2020, 12, 1))
+    assert got["MP088"] == ("approved", dt.date(2020, 5, 20), None)
+    assert got["MP098"][0] == "rejected" and got["MP101"][0] == "withdrawn"
+    assert got["MP110"] == ("change-board-vote", None, dt.date(2020, 9, 1))
+    assert s.changes == []
+
+
+def test_release_changes(tmp_path: Path) -> None:
+    path = what_if(tmp_path, "  - {move-release: '2020-11', go_live: 2020-11-29}\n"
+                             "  - {cancel-release: '2022-06'}\n"
+                             "  - {add-release: '2021-03', go_live: 2021-03-18}\n")
+    inst = Instance(load_scenario(path))
+    assert [(r.id, r.go_live.isoformat()) for r in inst.releases] == [
+        ("2020-11", "2020-11-29"), ("2021-03", "2021-03-18"), ("2021-06", "2021-06-24"),
+        ("2021-11", "2021-11-04"), ("2022-11", "2022-11-03")]
+
+
+def test_shift_and_scale_lead_times_touch_only_pending_dcc_items(tmp_path: Path) -> None:
+    s = load_scenario(what_if(tmp_path, "  - {shift-lead-times: 1 month 10 days}\n"))
+    lead = {i.id: (i.dcc_lead_time, i.party_lead_time) for i in s.items}
+    assert lead["SECMP0007"] == ("13 months 10 days", "6 months")
+    assert lead["CR1145"] == ("12 months", "0 days")  # approved: unchanged
+    assert lead["MP084"] == ("0 days", "38 days")      # no DCC impact: unchanged
+    s = load_scenario(what_if(tmp_path, "  - {scale-lead-times: 1.5, dcc_only: false}\n"))
+    lead = {i.id: (i.dcc_lead_time, i.party_lead_time) for i in s.items}
+    assert lead["SECMP0007"] == ("18 months", "9 months")
+    assert lead["MP084"] == ("0 days", "57 days")
+
+
+def test_rule_changes(tmp_path: Path) -> None:
+    path = what_if(tmp_path, "  - {set-rule: 'uplift-cap(GBCS, 2021)', max: 2}\n"
+                             "  - {switch-off: 'decision-in-time(MP084)'}\n"
+                             "  - {pin: SECMP0067, release: '2021-11'}\n")
+    inst = Instance(load_scenario(path))
+    rules = {r.name: r for r in inst.rules}
+    assert rules["uplift-cap(GBCS, 2021)"].max == 2  # type: ignore[attr-defined]
+    assert "decision-in-time(MP084)" not in rules
+    assert rules["fixed(SECMP0067)"].release == "2021-11"  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("changes", "problem"),
+    [
+        ("  - {reject: MP0844}\n", "no item 'MP0844'; did you mean 'MP084'?"),
+        ("  - {switch-off: 'fixed(NOPE)'}\n", "switch-off names no rule 'fixed(NOPE)'"),
+        ("  - {set-rule: 'uplift-cap(GBCS, 2030)', max: 2}\n", "no rule"),
+        ("  - {sned-back: MP084}\n", "a change starts with one of"),
+        ("  - {move-release: '2020-12', go_live: 2020-12-01}\n", "unknown release '2020-12'"),
+    ],
+)
+def test_bad_changes_name_file_and_place(tmp_path: Path, changes: str, problem: str) -> None:
+    path = what_if(tmp_path, changes)
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(path)
+    assert problem in str(err.value)
+    assert err.value.file == str(path) and err.value.line is not None
