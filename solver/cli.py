@@ -136,8 +136,8 @@ def schema() -> None:
 # --- solve / check / rid --------------------------------------------------------------------
 
 
-def plan_of(path: Path, opts: SolveOptions,
-            reference: dict[str, str | None] | None = None) -> tuple[Instance, Plan]:
+def plan_of(path: Path, opts: SolveOptions, reference: dict[str, str | None] | None = None,
+            alternatives: int = 0, tolerance: float = 0.1) -> tuple[Instance, Plan]:
     """Load and plan a scenario file (a what-if against its base plan); find the minimal
     clash when no plan satisfies the rules."""
     from solver.engine import NoPlanInTime
@@ -145,7 +145,7 @@ def plan_of(path: Path, opts: SolveOptions,
 
     with bad_input_exits():
         try:
-            inst, plan = plan_file(path, opts, reference)
+            inst, plan = plan_file(path, opts, reference, alternatives, tolerance)
         except NoPlanInTime as exc:
             fail(f"{path}: {exc}", 1)
     if plan.status == "infeasible":
@@ -162,6 +162,12 @@ def solve(
         Path | None, typer.Option("--out", help="Write plan.json and plan.csv here.")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the plan as JSON.")] = False,
+    alternatives: Annotated[int, typer.Option(
+        "--alternatives", help="Also find up to K near-optimal plans, as different as possible.",
+    )] = 0,
+    tolerance: Annotated[float, typer.Option(
+        "--tolerance", help="How much worse an alternative may be, per objective level (0.1 = 10%).",
+    )] = 0.1,
     time_limit: TimeLimit = 60.0,
     workers: Workers = 8,
     seed: Seed = 0,
@@ -173,7 +179,10 @@ def solve(
     from solver.plan_io import plan_csv, plan_json
     from solver.report_text import print_clash, print_plan
 
-    inst, plan = plan_of(scenario, options(time_limit, workers, seed))
+    if alternatives < 0 or tolerance < 0:
+        fail("--alternatives and --tolerance cannot be negative")
+    inst, plan = plan_of(scenario, options(time_limit, workers, seed), None, alternatives,
+                         tolerance)
     if out is not None:
         write_atomic(out / "plan.json", plan_json(plan))
         if plan.status != "infeasible":

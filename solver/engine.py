@@ -13,7 +13,7 @@ makes the optimum unique, so a proven-optimal plan is the same whatever the work
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -189,29 +189,40 @@ def _tie_break_blocks(builder: ModelBuilder) -> list[list[tuple[Any, int]]]:
     return blocks
 
 
+def level_expressions(builder: ModelBuilder) -> list[Any]:
+    """One weighted expression per objective priority level, most important first."""
+    terms = builder.terms()
+    return [
+        sum(t.weight * terms[t.term] for t in level)
+        for level in levels(builder.inst.scenario.objective)
+    ]
+
+
 def solve(
     inst: Instance,
     options: SolveOptions = DEFAULT_OPTIONS,
     hint: dict[str, str | None] | None = None,
+    prepare: Callable[[ModelBuilder], list[Any]] | None = None,
 ) -> Solution:
-    """Lexicographic solve: each priority level in turn, then the tie-break."""
+    """Lexicographic solve: each priority level in turn, then the tie-break.
+
+    `prepare` may add constraints to the model and return expressions to minimise before
+    the objective's levels (alternative plans use it)."""
     import time
 
     deadline = time.monotonic() + options.time_limit
     builder = ModelBuilder(inst)
-    terms = builder.terms()
+    first = prepare(builder) if prepare else []
     solution = Solution(status="optimal")
-    objective = inst.scenario.objective
-    stages: list[Sequence[tuple[Any, int]]] = [
-        [(terms[t.term], t.weight) for t in level] for level in levels(objective)
-    ]
-    n_levels = len(stages)
-    stages += _tie_break_blocks(builder)
+    stages: list[Any] = [*first, *level_expressions(builder)]
+    is_level = [False] * len(first) + [True] * (len(stages) - len(first))
+    for block in _tie_break_blocks(builder):
+        stages.append(sum(weight * term for term, weight in block))
+        is_level.append(False)
     found: dict[str, str | None] | None = None
-    for k, stage in enumerate(stages):
-        expr = sum(weight * term for term, weight in stage)
+    for k, expr in enumerate(stages):
         if isinstance(expr, int):  # a stage with no variables: nothing to decide
-            if k < n_levels:
+            if is_level[k]:
                 solution.level_values.append(expr)
                 solution.level_bounds.append(expr)
             continue
@@ -229,7 +240,7 @@ def solve(
             break
         found = builder.assignment(solver)
         value = round(solver.objective_value)
-        if k < n_levels:
+        if is_level[k]:
             solution.level_values.append(value)
             solution.level_bounds.append(round(solver.best_objective_bound))
         if status != cp_model.OPTIMAL:

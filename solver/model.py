@@ -233,6 +233,16 @@ class PlanViolation(BaseModel):
     message: str
 
 
+class Alternative(BaseModel):
+    """A near-optimal plan that differs from the best one (see `solver.alternatives`)."""
+
+    assignments: dict[str, str | None]
+    objective: dict[str, int]
+    levels: list[int]
+    gap_to_best: list[int] = Field(description="Per priority level: how much worse.")
+    differs_from_best: list[str]
+
+
 class Plan(BaseModel):
     """The plan file (`plan.json`)."""
 
@@ -245,6 +255,7 @@ class Plan(BaseModel):
     items: list[PlanItem] = Field(default_factory=list)
     violations: list[PlanViolation] = Field(default_factory=list)
     clash: list[str] = Field(default_factory=list)
+    alternatives: list[Alternative] = Field(default_factory=list)
 
 
 # --- what-if files ----------------------------------------------------------------------

@@ -108,11 +108,19 @@ def base_assignment(path: Path, options: SolveOptions) -> dict[str, str | None] 
 
 
 def plan_file(path: Path, options: SolveOptions = DEFAULT_OPTIONS,
-              reference: dict[str, str | None] | None = None) -> tuple[Instance, Plan]:
+              reference: dict[str, str | None] | None = None, alternatives: int = 0,
+              tolerance: float = 0.1) -> tuple[Instance, Plan]:
     """Plan a scenario file. A what-if is planned against its base plan (or `reference`):
-    moving an item away from it costs, and the base plan is the solver's hint."""
+    moving an item away from it costs, and the base plan is the solver's hint. With
+    `alternatives`, also up to that many near-optimal, different plans."""
+    from solver.alternatives import find_alternatives
+
     scenario = load_scenario(path)
     if reference is None:
         reference = base_assignment(path, options)
     inst = Instance(scenario, reference)
-    return inst, make_plan(inst, solve(inst, options, hint=reference), options)
+    solution = solve(inst, options, hint=reference)
+    plan = make_plan(inst, solution, options)
+    if alternatives and solution.status == "optimal":
+        plan.alternatives = find_alternatives(inst, solution, alternatives, tolerance, options)
+    return inst, plan

@@ -119,6 +119,15 @@ def print_plan(inst: Instance, plan: Plan, out: Any) -> None:
             f"[yellow]{'violated' if v.hard else 'soft rule broken'}: {v.rule}: "
             f"{v.message}[/yellow]"
         )
+    for k, alt in enumerate(plan.alternatives, 1):
+        gaps = ", ".join(f"level {n} +{g}" for n, g in enumerate(alt.gap_to_best, 1))
+        out.print(f"[bold]Alternative {k}[/bold]: objective {gaps} against the best plan")
+        table = Table()
+        for col in ("item", "best plan", "this alternative"):
+            table.add_column(col)
+        for uid in alt.differs_from_best:
+            table.add_row(uid, plan.assignments.get(uid) or "-", alt.assignments[uid] or "-")
+        out.print(table)
 
 
 def print_clash(inst: Instance, plan: Plan, out: Any) -> None:
