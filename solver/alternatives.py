@@ -17,8 +17,9 @@ from solver.model import Alternative
 from solver.objective import term_values
 
 
-def find_alternatives(inst: Instance, best: Solution, count: int, tolerance: float,
-                 options: SolveOptions) -> list[Alternative]:
+def find_alternatives(
+    inst: Instance, best: Solution, count: int, tolerance: float, options: SolveOptions
+) -> list[Alternative]:
     """Up to `count` alternatives to `best`, each within `tolerance` (a fraction) per level."""
     found = [best.assignment]
     out: list[Alternative] = []
@@ -28,8 +29,9 @@ def find_alternatives(inst: Instance, best: Solution, count: int, tolerance: flo
         for expr, value in zip(level_expressions(builder), best.level_values, strict=True):
             if not isinstance(expr, int):
                 builder.model.add(expr <= value + math.floor(tolerance * abs(value)))
-        diversity = sum(1 - builder.x(uid, rid) for plan in found
-                        for uid, rid in plan.items() if rid in slots)
+        diversity = sum(
+            1 - builder.x(uid, rid) for plan in found for uid, rid in plan.items() if rid in slots
+        )
         return [-diversity]
 
     for _ in range(count):
@@ -37,13 +39,17 @@ def find_alternatives(inst: Instance, best: Solution, count: int, tolerance: flo
         if solution.status == "infeasible" or solution.assignment in found:
             break
         found.append(solution.assignment)
-        out.append(Alternative(
-            assignments=solution.assignment,
-            objective=term_values(inst, solution.assignment),
-            levels=solution.level_values,
-            gap_to_best=[a - b for a, b in zip(solution.level_values, best.level_values,
-                                               strict=True)],
-            differs_from_best=sorted(u for u, r in solution.assignment.items()
-                                     if best.assignment.get(u) != r),
-        ))
+        out.append(
+            Alternative(
+                assignments=solution.assignment,
+                objective=term_values(inst, solution.assignment),
+                levels=solution.level_values,
+                gap_to_best=[
+                    a - b for a, b in zip(solution.level_values, best.level_values, strict=True)
+                ],
+                differs_from_best=sorted(
+                    u for u, r in solution.assignment.items() if best.assignment.get(u) != r
+                ),
+            )
+        )
     return out

@@ -136,8 +136,13 @@ def schema() -> None:
 # --- solve / check / rid --------------------------------------------------------------------
 
 
-def plan_of(path: Path, opts: SolveOptions, reference: dict[str, str | None] | None = None,
-            alternatives: int = 0, tolerance: float = 0.1) -> tuple[Instance, Plan]:
+def plan_of(
+    path: Path,
+    opts: SolveOptions,
+    reference: dict[str, str | None] | None = None,
+    alternatives: int = 0,
+    tolerance: float = 0.1,
+) -> tuple[Instance, Plan]:
     """Load and plan a scenario file (a what-if against its base plan); find the minimal
     clash when no plan satisfies the rules."""
     from solver.engine import NoPlanInTime
@@ -162,12 +167,20 @@ def solve(
         Path | None, typer.Option("--out", help="Write plan.json and plan.csv here.")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the plan as JSON.")] = False,
-    alternatives: Annotated[int, typer.Option(
-        "--alternatives", help="Also find up to K near-optimal plans, as different as possible.",
-    )] = 0,
-    tolerance: Annotated[float, typer.Option(
-        "--tolerance", help="How much worse an alternative may be, per objective level (0.1 = 10%).",
-    )] = 0.1,
+    alternatives: Annotated[
+        int,
+        typer.Option(
+            "--alternatives",
+            help="Also find up to K near-optimal plans, as different as possible.",
+        ),
+    ] = 0,
+    tolerance: Annotated[
+        float,
+        typer.Option(
+            "--tolerance",
+            help="How much worse an alternative may be, per objective level (0.1 = 10%).",
+        ),
+    ] = 0.1,
     time_limit: TimeLimit = 60.0,
     workers: Workers = 8,
     seed: Seed = 0,
@@ -181,8 +194,9 @@ def solve(
 
     if alternatives < 0 or tolerance < 0:
         fail("--alternatives and --tolerance cannot be negative")
-    inst, plan = plan_of(scenario, options(time_limit, workers, seed), None, alternatives,
-                         tolerance)
+    inst, plan = plan_of(
+        scenario, options(time_limit, workers, seed), None, alternatives, tolerance
+    )
     if out is not None:
         write_atomic(out / "plan.json", plan_json(plan))
         if plan.status != "infeasible":
@@ -272,8 +286,7 @@ def explain(
 def compare(
     base: Annotated[Path, typer.Argument(help="The base scenario file.")],
     other: Annotated[Path, typer.Argument(help="The scenario to compare with it.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print the comparison as JSON.")]
-    = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the comparison as JSON.")] = False,
     time_limit: TimeLimit = 60.0,
     workers: Workers = 8,
     seed: Seed = 0,

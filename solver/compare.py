@@ -61,9 +61,12 @@ def why_moved(inst: Instance, plan: Plan, uid: str, before: str | None) -> str:
     blocked = blocking_rules(inst, plan.assignments, unit, before)
     if blocked:
         return "forced: " + "; ".join(blocked)
-    return "chosen: staying in " + (before or "no release") + " " + trade_off(
-        inst, plan.assignments, unit, before
-    ).removeprefix("it ")
+    return (
+        "chosen: staying in "
+        + (before or "no release")
+        + " "
+        + trade_off(inst, plan.assignments, unit, before).removeprefix("it ")
+    )
 
 
 def _uplifts_per_year(plan: Plan) -> dict[str, dict[int, int]]:
@@ -95,39 +98,71 @@ def compare_plans(base: Plan, other_inst: Instance, other: Plan) -> Comparison:
     base_releases = {r.id: r for r in base.releases}
     other_releases = {r.id: r for r in other.releases}
     go_lives = [
-        GoLiveChange(release=rid,
-                     before=base_releases[rid].go_live if rid in base_releases else None,
-                     after=other_releases[rid].go_live if rid in other_releases else None)
+        GoLiveChange(
+            release=rid,
+            before=base_releases[rid].go_live if rid in base_releases else None,
+            after=other_releases[rid].go_live if rid in other_releases else None,
+        )
         for rid in sorted(set(base_releases) | set(other_releases))
-        if (rid in base_releases and rid in other_releases
-            and base_releases[rid].go_live != other_releases[rid].go_live)
+        if (
+            rid in base_releases
+            and rid in other_releases
+            and base_releases[rid].go_live != other_releases[rid].go_live
+        )
         or (rid in base_releases) != (rid in other_releases)
     ]
     uplifts = [
-        UpliftChange(release=rid,
-                     before=base_releases[rid].uplifts if rid in base_releases else [],
-                     after=other_releases[rid].uplifts if rid in other_releases else [])
+        UpliftChange(
+            release=rid,
+            before=base_releases[rid].uplifts if rid in base_releases else [],
+            after=other_releases[rid].uplifts if rid in other_releases else [],
+        )
         for rid in sorted(set(base_releases) | set(other_releases))
         if (base_releases[rid].uplifts if rid in base_releases else [])
         != (other_releases[rid].uplifts if rid in other_releases else [])
     ]
     yb, yo = _uplifts_per_year(base), _uplifts_per_year(other)
     per_year = {
-        spec: {year: (yb.get(spec, {}).get(year, 0), yo.get(spec, {}).get(year, 0))
-               for year in sorted(set(yb.get(spec, {})) | set(yo.get(spec, {})))}
+        spec: {
+            year: (yb.get(spec, {}).get(year, 0), yo.get(spec, {}).get(year, 0))
+            for year in sorted(set(yb.get(spec, {})) | set(yo.get(spec, {})))
+        }
         for spec in sorted(set(yb) | set(yo))
     }
     base_items = {i.id: i for i in base.items}
     cut_offs = []
     for item in other.items:
         old = base_items.get(item.id)
-        if (old is not None and old.release == item.release and old.cut_off and item.cut_off
-                and old.cut_off != item.cut_off and item.release is not None):
-            cut_offs.append(CutOffChange(item=item.id, release=item.release, before=old.cut_off,
-                                         after=item.cut_off,
-                                         days=(item.cut_off - old.cut_off).days))
-    objective = {t: (base.objective.get(t, 0), other.objective.get(t, 0))
-                 for t in dict.fromkeys([*base.objective, *other.objective])}
-    return Comparison(base=base.scenario, other=other.scenario, moved=moved, entered=entered,
-                      left=left, go_lives=go_lives, uplifts=uplifts, uplifts_per_year=per_year,
-                      cut_offs=cut_offs, objective=objective)
+        if (
+            old is not None
+            and old.release == item.release
+            and old.cut_off
+            and item.cut_off
+            and old.cut_off != item.cut_off
+            and item.release is not None
+        ):
+            cut_offs.append(
+                CutOffChange(
+                    item=item.id,
+                    release=item.release,
+                    before=old.cut_off,
+                    after=item.cut_off,
+                    days=(item.cut_off - old.cut_off).days,
+                )
+            )
+    objective = {
+        t: (base.objective.get(t, 0), other.objective.get(t, 0))
+        for t in dict.fromkeys([*base.objective, *other.objective])
+    }
+    return Comparison(
+        base=base.scenario,
+        other=other.scenario,
+        moved=moved,
+        entered=entered,
+        left=left,
+        go_lives=go_lives,
+        uplifts=uplifts,
+        uplifts_per_year=per_year,
+        cut_offs=cut_offs,
+        objective=objective,
+    )

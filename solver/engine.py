@@ -34,8 +34,9 @@ class NoPlanInTime(Exception):
     """The time limit ran out before CP-SAT found any plan (neither found nor disproved)."""
 
     def __init__(self, seconds: float):
-        super().__init__(f"no plan found within the time limit of {seconds:g} s; "
-                         "raise --time-limit")
+        super().__init__(
+            f"no plan found within the time limit of {seconds:g} s; raise --time-limit"
+        )
 
 
 @dataclass(frozen=True)

@@ -107,9 +107,13 @@ def base_assignment(path: Path, options: SolveOptions) -> dict[str, str | None] 
     return solution.assignment if solution.status != "infeasible" else None
 
 
-def plan_file(path: Path, options: SolveOptions = DEFAULT_OPTIONS,
-              reference: dict[str, str | None] | None = None, alternatives: int = 0,
-              tolerance: float = 0.1) -> tuple[Instance, Plan]:
+def plan_file(
+    path: Path,
+    options: SolveOptions = DEFAULT_OPTIONS,
+    reference: dict[str, str | None] | None = None,
+    alternatives: int = 0,
+    tolerance: float = 0.1,
+) -> tuple[Instance, Plan]:
     """Plan a scenario file. A what-if is planned against its base plan (or `reference`):
     moving an item away from it costs, and the base plan is the solver's hint. With
     `alternatives`, also up to that many near-optimal, different plans."""

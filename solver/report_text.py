@@ -154,8 +154,13 @@ def print_rid(inst: Instance, plan: Plan, release_id: str, out: Any) -> None:
         f"uplifts: {', '.join(rel.uplifts) or 'none'}"
     )
     table = Table()
-    for col in ("Modification", "Impacts DCC Systems?", "Current status",
-                "Included if approved by", "Fall-back"):
+    for col in (
+        "Modification",
+        "Impacts DCC Systems?",
+        "Current status",
+        "Included if approved by",
+        "Fall-back",
+    ):
         table.add_column(col)
     items = {i.id: i for i in plan.items}
     for uid in rel.items:
@@ -163,11 +168,17 @@ def print_rid(inst: Instance, plan: Plan, release_id: str, out: Any) -> None:
         if unit.decision_known:
             status, by = f"Approved for inclusion ({unit.decision}).", ""
         else:
-            status = (f"{unit.status.replace('-', ' ').capitalize()}; decision expected "
-                      f"{unit.decision}.")
+            status = (
+                f"{unit.status.replace('-', ' ').capitalize()}; decision expected {unit.decision}."
+            )
             by = str(item.cut_off)
-        table.add_row(f"{uid} '{unit.title}'", "yes" if unit.dcc_impact else "",
-                      status, by, item.fall_back or "")
+        table.add_row(
+            f"{uid} '{unit.title}'",
+            "yes" if unit.dcc_impact else "",
+            status,
+            by,
+            item.fall_back or "",
+        )
     out.print(table)
 
 
@@ -185,8 +196,11 @@ def print_explanations(plan: Plan, item: str | None, out: Any) -> None:
 
 def print_comparison(c: Comparison, out: Any) -> None:
     out.print(f"[bold]{c.base}[/bold] -> [bold]{c.other}[/bold]")
-    for title, rows in (("Moved", c.moved), ("Entered the horizon", c.entered),
-                        ("Left the horizon", c.left)):
+    for title, rows in (
+        ("Moved", c.moved),
+        ("Entered the horizon", c.entered),
+        ("Left the horizon", c.left),
+    ):
         if not rows:
             continue
         table = Table(title=title, title_justify="left")
@@ -213,8 +227,9 @@ def print_comparison(c: Comparison, out: Any) -> None:
         for u in c.uplifts:
             table.add_row(u.release, ", ".join(u.before) or "-", ", ".join(u.after) or "-")
         out.print(table)
-    table = Table(title="Uplifts per specification and year (before -> after)",
-                  title_justify="left")
+    table = Table(
+        title="Uplifts per specification and year (before -> after)", title_justify="left"
+    )
     table.add_column("specification")
     years = sorted({y for per in c.uplifts_per_year.values() for y in per})
     for y in years:

@@ -53,8 +53,11 @@ def _set_item(data: Data, uid: str, **fields: Any) -> None:
     data["items"] = [item if i["id"] == uid else i for i in data["items"]]
 
 
-def _lead_times(data: Data, change: ShiftLeadTimes | ScaleLeadTimes,
-                adjust: Callable[[dict[str, int]], dict[str, int]]) -> None:
+def _lead_times(
+    data: Data,
+    change: ShiftLeadTimes | ScaleLeadTimes,
+    adjust: Callable[[dict[str, int]], dict[str, int]],
+) -> None:
     chosen = set(change.items) if change.items is not None else None
     for k, item in enumerate(data["items"]):
         if chosen is not None and item["id"] not in chosen:
@@ -103,8 +106,9 @@ def _apply(data: Data, change: Change) -> None:
             status = "sent-back" if isinstance(change, SendBack) else _item(data, uid)["status"]
             if status not in PENDING_STATUSES:
                 status = "report-due"
-            _set_item(data, uid, status=status, decided=None,
-                      expected_decision=change.expected_decision)
+            _set_item(
+                data, uid, status=status, decided=None, expected_decision=change.expected_decision
+            )
         case Approve(approve=uid, decided=day):
             _set_item(data, uid, status="approved", decided=day, expected_decision=None)
         case Reject(reject=uid):
@@ -134,16 +138,25 @@ def _apply(data: Data, change: Change) -> None:
             fields = {key: v for key, v in (change.model_extra or {}).items()}
             if "rule" in fields:
                 raise KeyError("set-rule cannot change a rule's kind")
-            data["rules"] = [dict(r, **fields) if i == k else r
-                             for i, r in enumerate(data["rules"])]
+            data["rules"] = [
+                dict(r, **fields) if i == k else r for i, r in enumerate(data["rules"])
+            ]
         case SwitchOff(switch_off=name):
             data["switched_off"] = [*data.get("switched_off", []), name]
         case Pin(pin=uid, release=rid):
             _item(data, uid)
-            rules = [r for r in data["rules"]
-                     if not (r.get("rule") == "fixed" and r.get("item") == uid)]
-            data["rules"] = [*rules, {"rule": "fixed", "item": uid, "release": rid,
-                                      "note": change.note or "pinned by a what-if"}]
+            rules = [
+                r for r in data["rules"] if not (r.get("rule") == "fixed" and r.get("item") == uid)
+            ]
+            data["rules"] = [
+                *rules,
+                {
+                    "rule": "fixed",
+                    "item": uid,
+                    "release": rid,
+                    "note": change.note or "pinned by a what-if",
+                },
+            ]
 
 
 def apply_changes(scenario: Scenario, changes: Sequence[Change] | None = None) -> Scenario:
