@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field, model_validator
 from solver.changes import AnyChange
 from solver.fields import Duration, ItemId, MonthId, ReleaseId, Strict
 from solver.rules import Rule
+from solver.uncertainty import Uncertainty
 
 Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 Week = Literal["first", "second", "third", "fourth", "last"]
@@ -203,6 +204,9 @@ class Scenario(Strict):
     switched_off: list[str] = Field(
         default_factory=list, description="Rules not enforced, by name (see switch-off)."
     )
+    uncertainty: Uncertainty = Field(
+        default_factory=Uncertainty, description="For Monte Carlo what-ifs (secplan sweep)."
+    )
 
 
 # --- plan -------------------------------------------------------------------------------
@@ -304,3 +308,4 @@ class WhatIf(Strict):
     rules: RuleChanges | None = None
     objective: list[ObjectiveTerm] | None = None
     changes: list[AnyChange] | None = None
+    uncertainty: Uncertainty | None = None
