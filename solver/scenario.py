@@ -224,7 +224,7 @@ def _overlay(loaded: Loaded, source: SourceFile) -> None:
             _overlay_items(loaded, source, value)
         elif key == "rules":
             _overlay_rules(loaded, source, value)
-        elif key in ("calendar", "policy") and isinstance(value, dict):
+        elif key in ("calendar", "policy", "uncertainty") and isinstance(value, dict):
             merged = dict(data.get(key) or {})
             for sub, sub_value in value.items():
                 if sub == "moves" and isinstance(sub_value, dict):
