@@ -262,24 +262,49 @@ def rid(
 def explain(
     scenario: ScenarioArg,
     item: Annotated[str | None, typer.Argument(help="One item (default: all).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the explanations as JSON.")]
+    = False,
     time_limit: TimeLimit = 60.0,
     workers: Workers = 8,
     seed: Seed = 0,
 ) -> None:
-    """Why each item sits where it does; for an infeasible scenario, the clashing rules."""
-    from solver.report_text import print_clash, print_explanations
+    """Why each item sits where it does, computed from the model: for one item every
+    release ranked (the rules that block it, or what it would cost); for all items, why
+    not earlier. For an infeasible scenario: the minimal set of clashing rules."""
+    from solver.engine import Solution
+    from solver.explain import ranked, release_options
+    from solver.objective import level_values
+    from solver.report_text import print_clash, print_options
 
-    inst, plan = plan_of(scenario, options(time_limit, workers, seed))
+    opts = options(time_limit, workers, seed)
+    inst, plan = plan_of(scenario, opts)
     if plan.status == "infeasible":
-        print_clash(inst, plan, console())
+        if as_json:
+            typer.echo(json.dumps({"status": "infeasible", "clash": plan.clash}, indent=2))
+        else:
+            print_clash(inst, plan, console())
         return
-    known = {i.id for i in plan.items}
-    if item is not None and item not in known:
+    if item is not None and item not in plan.assignments:
         import difflib
 
-        close = difflib.get_close_matches(item, sorted(known), n=1)
-        fail(f"{scenario}: no item {item!r}" + (f"; did you mean {close[0]!r}?" if close else ""))
-    print_explanations(plan, item, console())
+        close = difflib.get_close_matches(item, sorted(plan.assignments), n=1)
+        fail(f"{scenario}: no planned item {item!r}"
+             + (f"; did you mean {close[0]!r}?" if close else ""))
+    best = Solution(status=plan.status, assignment=plan.assignments,
+                    level_values=level_values(inst.scenario.objective, plan.objective))
+    explained = {}
+    for uid in [item] if item else list(plan.assignments):
+        rid = plan.assignments[uid]
+        earlier = inst.release_ids[: inst.index(rid)] if rid else inst.release_ids
+        choices = release_options(inst, best, uid, opts, None if item else [*earlier, rid])
+        explained[uid] = ranked(choices)
+    if as_json:
+        typer.echo(json.dumps({uid: [o.model_dump(mode="json") for o in opts_]
+                               for uid, opts_ in explained.items()}, indent=2))
+        return
+    items = {i.id: i for i in plan.items}
+    for uid, choices in explained.items():
+        print_options(inst, items[uid], choices, console())
 
 
 @app.command()

@@ -204,11 +204,13 @@ def solve(
     options: SolveOptions = DEFAULT_OPTIONS,
     hint: dict[str, str | None] | None = None,
     prepare: Callable[[ModelBuilder], list[Any]] | None = None,
+    tie_break: bool = True,
 ) -> Solution:
     """Lexicographic solve: each priority level in turn, then the tie-break.
 
     `prepare` may add constraints to the model and return expressions to minimise before
-    the objective's levels (alternative plans use it)."""
+    the objective's levels (alternative plans use it). Without `tie_break` the level values
+    are optimal but the plan is one of possibly several optima (enough for explaining)."""
     import time
 
     deadline = time.monotonic() + options.time_limit
@@ -217,7 +219,7 @@ def solve(
     solution = Solution(status="optimal")
     stages: list[Any] = [*first, *level_expressions(builder)]
     is_level = [False] * len(first) + [True] * (len(stages) - len(first))
-    for block in _tie_break_blocks(builder):
+    for block in _tie_break_blocks(builder) if tie_break else []:
         stages.append(sum(weight * term for term, weight in block))
         is_level.append(False)
     found: dict[str, str | None] | None = None

@@ -7,9 +7,20 @@ that keeps the unit later.
 
 from __future__ import annotations
 
-from ortools.sat.python import cp_model
+from collections.abc import Sequence
+from typing import Any
 
-from solver.engine import DEFAULT_OPTIONS, ModelBuilder, SolveOptions, make_solver
+from ortools.sat.python import cp_model
+from pydantic import BaseModel, Field
+
+from solver.engine import (
+    DEFAULT_OPTIONS,
+    ModelBuilder,
+    Solution,
+    SolveOptions,
+    make_solver,
+    solve,
+)
 from solver.instance import Instance, Unit
 from solver.objective import term_values
 from solver.rules.base import Assignment
@@ -91,35 +102,46 @@ def placement_reasons(inst: Instance, plan: Assignment, unit: Unit) -> list[str]
     return reasons
 
 
-def _infeasible(builder: ModelBuilder, names: list[str], options: SolveOptions) -> bool:
+Forced = Sequence[tuple[str, str | None]]
+"""Placements to hold while looking for a clash: (unit id, release id or None)."""
+
+
+def _infeasible(builder: ModelBuilder, names: list[str], forced: list[Any],
+                options: SolveOptions) -> bool:
     builder.model.clear_assumptions()
-    builder.model.add_assumptions([builder.literals[n] for n in names])
+    builder.model.add_assumptions([*forced, *(builder.literals[n] for n in names)])
     solver = make_solver(
         SolveOptions(options.time_limit, workers=1, seed=options.seed), options.time_limit
     )
     return bool(solver.solve(builder.model) == cp_model.INFEASIBLE)
 
 
-def minimal_clash(inst: Instance, options: SolveOptions = DEFAULT_OPTIONS) -> list[str]:
-    """Names of hard rules that cannot all hold together, minimal: without any one of them
-    the rest can. Empty when the hard rules are satisfiable.
+def minimal_clash(inst: Instance, options: SolveOptions = DEFAULT_OPTIONS,
+                  forced: Forced = ()) -> list[str]:
+    """Names of hard rules that cannot all hold together (with the `forced` placements),
+    minimal: without any one of them the rest can. Empty when they are satisfiable.
 
     CP-SAT's assumption core (one worker) is a starting point; deletion then drops each
     member the rest still clash without, which proves the result minimal."""
     builder = ModelBuilder(inst, hard_as_assumptions=True)
     hard = sorted(name for name, rule in builder.rules.items() if rule.hard)
-    builder.model.add_assumptions([builder.literals[n] for n in hard])
+    held = [builder.x(uid, rid) for uid, rid in forced]
+    builder.model.add_assumptions([*held, *(builder.literals[n] for n in hard)])
     solver = make_solver(
         SolveOptions(options.time_limit, workers=1, seed=options.seed), options.time_limit
     )
     if solver.solve(builder.model) != cp_model.INFEASIBLE:
         return []
     by_index = {builder.literals[n].index: n for n in hard}
-    core = sorted(by_index[i] for i in solver.sufficient_assumptions_for_infeasibility())
+    core = sorted(
+        by_index[i] for i in solver.sufficient_assumptions_for_infeasibility() if i in by_index
+    )
+    if not _infeasible(builder, core, held, options):  # the core leaned on a forced literal
+        core = hard
     k = 0
     while k < len(core):
         trial = core[:k] + core[k + 1 :]
-        if _infeasible(builder, trial, options):
+        if _infeasible(builder, trial, held, options):
             core = trial
         else:
             k += 1
@@ -135,3 +157,122 @@ def smallest_relaxation(inst: Instance, options: SolveOptions = DEFAULT_OPTIONS)
     if solver.solve(builder.model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return []
     return [n for n in hard if not solver.value(builder.literals[n])]
+
+
+# --- model-based explanations -----------------------------------------------------------
+
+
+class ReleaseOption(BaseModel):
+    """What placing one item in one release (or outside the horizon) would mean."""
+
+    release: str | None
+    current: bool
+    blocked_by: list[str] = Field(default_factory=list)
+    """A minimal set of hard rules that forbid it (empty when the item can go there)."""
+    level_change: list[int] = Field(default_factory=list)
+    term_change: dict[str, int] = Field(default_factory=dict)
+    soft_broken: list[str] = Field(default_factory=list)
+    soft_honoured: list[str] = Field(default_factory=list)
+    other_moves: dict[str, tuple[str | None, str | None]] = Field(default_factory=dict)
+    summary: str = ""
+
+
+def _soft_broken(inst: Instance, plan: Assignment) -> set[str]:
+    return {r.name for r in inst.rules if not r.hard and r.check(inst, plan)}
+
+
+def _term_words(term: str, change: int, broken: list[str], honoured: list[str]) -> str:
+    """A verb phrase for one objective term's change, in the planners' words."""
+    n = abs(change)
+    up = change > 0
+    match term:
+        case "delay":
+            return f"deliver {n} value-months {'later' if up else 'sooner'}"
+        case "uplifts":
+            return f"{'add' if up else 'save'} {n} specification version(s)"
+        case "soft-rules":
+            return f"break {', '.join(broken)}" if up else f"honour {', '.join(honoured)}"
+        case "moves":
+            return f"{'add' if up else 'save'} {n} move cost(s) against the reference plan"
+        case "exceptions":
+            return f"{'need' if up else 'avoid'} {n} scope-baseline exception(s)"
+        case _:
+            return f"{'leave' if up else 'bring'} {n} item(s) {'outside' if up else 'into'} " \
+                "the horizon"
+
+
+def _summary(inst: Instance, option: ReleaseOption, current: str | None) -> str:
+    """The trade-off of one open option against the recommendation, in words."""
+    weights: dict[str, int] = {t.term: t.weight for t in inst.scenario.objective}
+    changes = [(t, c) for t, c in option.term_change.items() if weights.get(t)]
+
+    def listed(pairs: list[tuple[str, int]]) -> str:
+        return ", ".join(
+            f"{_term_words(t, c, option.soft_broken, option.soft_honoured)} "
+            f"({c * weights[t]:+d})" for t, c in pairs)
+
+    better = listed([(t, c) for t, c in changes if c < 0])
+    worse = listed([(t, c) for t, c in changes if c > 0])
+    text = "it would " + (f"{better}, but {worse}" if better and worse else better or worse
+                          or "change nothing the objective counts")
+    changed = [(k, d) for k, d in enumerate(option.level_change, 1) if d]
+    if changed:
+        level, delta = changed[0]
+        text += f": net {delta:+d} at priority {level}, so the plan keeps {current or 'none'}"
+    else:
+        text += ("; equally good, and the tie-break (each item, in id order, as early as "
+                 f"possible) chose {current or 'none'}")
+    if option.other_moves:
+        text += "; other items would move: " + ", ".join(
+            f"{uid} {a or 'none'} -> {b or 'none'}" for uid, (a, b) in
+            sorted(option.other_moves.items()))
+    return text
+
+
+def release_options(inst: Instance, best: Solution, unit_id: str,
+                    options: SolveOptions = DEFAULT_OPTIONS,
+                    releases: Sequence[str | None] | None = None) -> list[ReleaseOption]:
+    """For one item, each release (and outside the horizon): the hard rules that forbid it,
+    or what it would cost against the best plan. Computed by re-solving with the item held
+    there: blocked options get a minimal clash, open ones their objective change."""
+    current = best.assignment[unit_id]
+    base_terms = term_values(inst, best.assignment)
+    base_soft = _soft_broken(inst, best.assignment)
+    out = []
+    for rid in [*inst.release_ids, None] if releases is None else releases:
+        if rid == current:
+            out.append(ReleaseOption(release=rid, current=True,
+                                     summary="the recommended release"))
+            continue
+
+        def hold(builder: ModelBuilder, rid: str | None = rid) -> list[Any]:
+            builder.model.add(builder.x(unit_id, rid) == 1)
+            return []
+
+        forced = solve(inst, options, hint=best.assignment, prepare=hold, tie_break=False)
+        if forced.status == "infeasible":
+            clash = minimal_clash(inst, options, forced=[(unit_id, rid)])
+            out.append(ReleaseOption(release=rid, current=False, blocked_by=clash,
+                                     summary=", ".join(clash)))
+            continue
+        terms = term_values(inst, forced.assignment)
+        soft = _soft_broken(inst, forced.assignment)
+        option = ReleaseOption(
+            release=rid, current=False,
+            level_change=[a - b for a, b in zip(forced.level_values, best.level_values,
+                                                strict=True)],
+            term_change={t: terms[t] - base_terms[t] for t in terms if terms[t] != base_terms[t]},
+            soft_broken=sorted(soft - base_soft), soft_honoured=sorted(base_soft - soft),
+            other_moves={u: (best.assignment[u], r) for u, r in forced.assignment.items()
+                         if u != unit_id and best.assignment[u] != r},
+        )
+        option.summary = _summary(inst, option, current)
+        out.append(option)
+    return out
+
+
+def ranked(options: list[ReleaseOption]) -> list[ReleaseOption]:
+    """Options best first: the recommendation, then open ones by objective change, then
+    blocked ones by how few rules block them."""
+    return sorted(options, key=lambda o: (not o.current, bool(o.blocked_by), o.level_change,
+                                          len(o.blocked_by)))

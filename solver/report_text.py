@@ -7,8 +7,9 @@ from typing import Any
 from rich.table import Table
 
 from solver.compare import Comparison
+from solver.explain import ReleaseOption
 from solver.instance import Instance
-from solver.model import Plan
+from solver.model import Plan, PlanItem
 
 
 def print_summary(inst: Instance, out: Any) -> None:
@@ -182,16 +183,26 @@ def print_rid(inst: Instance, plan: Plan, release_id: str, out: Any) -> None:
     out.print(table)
 
 
-def print_explanations(plan: Plan, item: str | None, out: Any) -> None:
-    for i in plan.items:
-        if item is not None and i.id != item:
-            continue
-        out.print(
-            f"[bold]{i.id}[/bold] -> {i.release or 'no release'}"
-            + (f" (fall-back {i.fall_back})" if i.fall_back else "")
-        )
-        for reason in i.reasons:
-            out.print(f"  - {reason}")
+def print_options(inst: Instance, item: PlanItem, options: list[ReleaseOption],
+                  out: Any) -> None:
+    """One item's explanation: its place, then each release considered, best first."""
+    from solver.explain import decision_reason
+
+    head = f"[bold]{item.id}[/bold] {item.title} -> {item.release or 'no release'}"
+    if item.fall_back:
+        head += f" (fall-back {item.fall_back} if the decision misses {item.cut_off})"
+    out.print(head)
+    if item.release:
+        out.print("  " + decision_reason(inst, inst.unit(item.id), item.release))
+    table = Table(show_header=True, box=None, padding=(0, 1))
+    table.add_column("  release")
+    table.add_column("why")
+    for option in options:
+        label = option.release or "none"
+        mark = "[green]chosen[/green]: " if option.current else (
+            "[red]blocked by[/red] " if option.blocked_by else "possible: ")
+        table.add_row(f"  {label}", mark + option.summary)
+    out.print(table)
 
 
 def print_comparison(c: Comparison, out: Any) -> None:

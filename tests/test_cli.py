@@ -123,9 +123,21 @@ def test_schema_is_json_and_knows_both_file_kinds() -> None:
 def test_explain_says_why_not_earlier() -> None:
     result = runner.invoke(app, ["explain", SEND_BACK, "SECMP0067"], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
-    assert "not 2020-11: decision-in-time(SECMP0067)" in result.output
+    assert "blocked by decision-in-time(SECMP0067)" in result.output
+    assert "net +5 at priority 2" in result.output
     unknown = runner.invoke(app, ["explain", SEND_BACK, "SECMP0068"])
     assert unknown.exit_code == 2
+    as_json = runner.invoke(app, ["explain", SEND_BACK, "SECMP0067", "--json"])
+    options = json.loads(as_json.output)["SECMP0067"]
+    assert options[0]["release"] == "2021-06" and options[0]["current"]
+
+
+def test_explain_infeasible_prints_the_clash() -> None:
+    result = runner.invoke(app, ["explain", str(SEC_2020 / "secmp0067-fixed-nov-2020.yaml"),
+                                 "--json"])
+    assert result.exit_code == 0
+    assert json.loads(result.output)["clash"] == ["decision-in-time(SECMP0067)",
+                                                  "fixed(SECMP0067)"]
 
 
 def test_help_does_not_import_the_solver() -> None:
