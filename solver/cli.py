@@ -32,7 +32,10 @@ app = typer.Typer(
 
 ScenarioArg = Annotated[Path, typer.Argument(help="Scenario file (YAML or JSON).")]
 TimeLimit = Annotated[float, typer.Option("--time-limit", help="Seconds for the whole solve.")]
-Workers = Annotated[int, typer.Option("--workers", help="CP-SAT workers (parallel portfolio).")]
+Workers = Annotated[
+    int | None,
+    typer.Option("--workers", help="CP-SAT workers (default: 1 for small models, 8 for large)."),
+]
 Seed = Annotated[int, typer.Option("--seed", help="CP-SAT random seed.")]
 
 
@@ -58,10 +61,10 @@ def load(path: Path) -> Scenario:
         return load_scenario(path)
 
 
-def options(time_limit: float, workers: int, seed: int) -> SolveOptions:
+def options(time_limit: float, workers: int | None, seed: int) -> SolveOptions:
     from solver.engine import SolveOptions
 
-    if workers < 1:
+    if workers is not None and workers < 1:
         fail("--workers must be at least 1")
     if time_limit <= 0:
         fail("--time-limit must be positive")
@@ -182,7 +185,7 @@ def solve(
         ),
     ] = 0.1,
     time_limit: TimeLimit = 60.0,
-    workers: Workers = 8,
+    workers: Workers = None,
     seed: Seed = 0,
 ) -> None:
     """Recommend an allocation of every item to a release.
@@ -242,7 +245,7 @@ def rid(
     scenario: ScenarioArg,
     release: Annotated[str, typer.Argument(help="Release id, e.g. 2020-11.")],
     time_limit: TimeLimit = 60.0,
-    workers: Workers = 8,
+    workers: Workers = None,
     seed: Seed = 0,
 ) -> None:
     """A release's scope table in the style of the RID: status, cut-off, fall-back."""
@@ -265,7 +268,7 @@ def explain(
     as_json: Annotated[bool, typer.Option("--json", help="Print the explanations as JSON.")]
     = False,
     time_limit: TimeLimit = 60.0,
-    workers: Workers = 8,
+    workers: Workers = None,
     seed: Seed = 0,
 ) -> None:
     """Why each item sits where it does, computed from the model: for one item every
@@ -313,7 +316,7 @@ def compare(
     other: Annotated[Path, typer.Argument(help="The scenario to compare with it.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the comparison as JSON.")] = False,
     time_limit: TimeLimit = 60.0,
-    workers: Workers = 8,
+    workers: Workers = None,
     seed: Seed = 0,
 ) -> None:
     """What moved between two scenarios' plans, and why (OTHER is planned against BASE's

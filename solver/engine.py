@@ -23,9 +23,12 @@ from solver.instance import Instance, Unit
 from solver.objective import levels
 from solver.rules import RuleBase
 
-DEFAULT_WORKERS = 8
-"""CP-SAT's parallel portfolio proves optimality far sooner than one worker, even on two
-cores; the unique tie-break keeps the result deterministic."""
+PORTFOLIO_WORKERS = 8
+"""CP-SAT's parallel portfolio proves optimality far sooner than one worker on large models,
+even on two cores; the unique tie-break keeps the result deterministic."""
+DEFAULT_WORKERS = PORTFOLIO_WORKERS  # old name, still used by solver/sweep.py
+SMALL_MODEL = 4000
+"""Below this many placement variables one worker is quicker (no thread start-up)."""
 TIE_BREAK_BITS = 50
 """Largest weight used in one tie-break solve, as a power of two (CP-SAT takes int64)."""
 
@@ -42,7 +45,8 @@ class NoPlanInTime(Exception):
 @dataclass(frozen=True)
 class SolveOptions:
     time_limit: float = 60.0
-    workers: int = DEFAULT_WORKERS
+    workers: int | None = None
+    """None: one worker for small models, the 8-worker portfolio for large ones."""
     seed: int = 0
 
 
@@ -105,6 +109,11 @@ class ModelBuilder:
             if rule.hard and not hard_as_assumptions:
                 self.model.add(lit == 1)
 
+    @property
+    def size(self) -> int:
+        """Number of placement variables: what decides the worker count."""
+        return len(self._x)
+
     # --- Posting ------------------------------------------------------------------------
 
     def x(self, unit: str, release: str | None) -> Any:
@@ -166,9 +175,12 @@ class ModelBuilder:
                     self.model.add_hint(self._x[unit.id, rid], rid == assignment[unit.id])
 
 
-def make_solver(options: SolveOptions, time_limit: float) -> cp_model.CpSolver:
+def make_solver(options: SolveOptions, time_limit: float, size: int = 0) -> cp_model.CpSolver:
+    """A CP-SAT solver for a model with `size` placement variables."""
     solver = cp_model.CpSolver()
-    solver.parameters.num_workers = options.workers
+    solver.parameters.num_workers = options.workers or (
+        1 if size < SMALL_MODEL else PORTFOLIO_WORKERS
+    )
     solver.parameters.random_seed = options.seed
     solver.parameters.max_time_in_seconds = max(time_limit, 0.01)
     return solver
@@ -232,7 +244,7 @@ def solve(
         builder.model.minimize(expr)
         if found or hint:
             builder.hint(found or hint or {})
-        solver = make_solver(options, deadline - time.monotonic())
+        solver = make_solver(options, deadline - time.monotonic(), builder.size)
         status = solver.solve(builder.model)
         if status in (cp_model.INFEASIBLE, cp_model.MODEL_INVALID):
             return Solution(status="infeasible")
@@ -251,7 +263,7 @@ def solve(
             break
         builder.model.add(expr <= value)
     if found is None:  # nothing to optimise: any plan satisfying the rules will do
-        solver = make_solver(options, deadline - time.monotonic())
+        solver = make_solver(options, deadline - time.monotonic(), builder.size)
         status = solver.solve(builder.model)
         if status in (cp_model.INFEASIBLE, cp_model.MODEL_INVALID):
             return Solution(status="infeasible")
@@ -277,7 +289,7 @@ def earliest_release(
         model.add(model.get_bool_var_from_proto_index(builder.x(unit, rid).index) == 0)
     index = model.get_int_var_from_proto_index(builder.index(unit).index)
     model.minimize(index)
-    solver = make_solver(options, options.time_limit)
+    solver = make_solver(options, options.time_limit, builder.size)
     if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     k = round(solver.value(index))
