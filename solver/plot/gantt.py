@@ -1,0 +1,540 @@
+"""Gantt chart of a plan: when each item's decision lands, its cut-off and its go-live.
+
+This is the picture a Panel paper needs to answer "is there time?": for every item, the
+gap between its (expected) decision and its release's go-live is the lead-time window,
+and the tick inside it is the last day the decision can arrive and still make it. The
+releases' scope-baseline dates and the plan's as-of date are drawn across all rows, so a
+reader sees at once which baselines have passed.
+
+Rows come from the plan's assignments alone (not from the scenario), so `gantt_pages`
+can count pages without the scenario, and a CLI can page a plan before drawing it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import matplotlib.dates as mdates
+import matplotlib.pyplot as plt
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
+from matplotlib.colors import to_rgba
+from matplotlib.figure import Figure, SubFigure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.transforms import ScaledTranslation, blended_transform_factory
+from matplotlib.typing import LineStyleType
+
+from solver.calendar import Release
+from solver.instance import Instance, Unit
+from solver.model import Plan
+
+NOT_PLANNED = "not planned"
+"""Group of items the plan leaves outside the horizon (assigned `null`)."""
+
+NOT_PLANNED_COLOUR = "#8c8c8c"
+AS_OF_COLOUR = "#d62728"
+_PALETTE = (
+    "#1f77b4",
+    "#ff7f0e",
+    "#2ca02c",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#17becf",
+    "#bcbd22",
+)
+"""tab10 without its grey (kept for "not planned") and its red (kept for "as of")."""
+
+_SAVE_FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
+_ROW_INCHES = 0.25
+_OVERHEAD_INCHES = 1.5
+"""Title, release names, date ticks and a two-line legend: what a page needs besides rows."""
+_NOTE_INCHES = 0.15
+_WIDTH_INCHES = 12.0
+_LABEL_CHARS = 58
+
+
+def release_colours(inst: Instance) -> dict[str, str]:
+    """Release id -> colour, fixed by the release's place in the horizon, so a release
+    keeps its colour on every page and in every picture of the same scenario."""
+    out = {rid: _PALETTE[k % len(_PALETTE)] for k, rid in enumerate(inst.release_ids)}
+    out[NOT_PLANNED] = NOT_PLANNED_COLOUR
+    return out
+
+
+def save_figure(fig: Figure | SubFigure, path: str | Path, dpi: float = 150) -> None:
+    """Write `fig` (for a subfigure: the whole figure it is part of, so `ax.figure` will
+    do) as PNG, SVG or PDF, chosen by the file extension.
+
+    Any other extension is refused rather than guessed, so a typo such as `.pgn` fails
+    loudly instead of writing a file nobody can open. Vector files carry no creation
+    date, so drawing and saving the same plan twice gives the same bytes.
+    """
+    path = Path(path)
+    fmt = _SAVE_FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        allowed = ", ".join(sorted(_SAVE_FORMATS))
+        raise ValueError(f"cannot save a figure as {path.name!r}: use one of {allowed}")
+    metadata: dict[str, str | None] = {}
+    if fmt == "svg":
+        metadata = {"Date": None}
+    elif fmt == "pdf":
+        metadata = {"CreationDate": None, "ModDate": None}
+    fig.get_figure(root=True).savefig(path, format=fmt, dpi=dpi, metadata=metadata)
+
+
+# --- rows and pages -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Row:
+    group: str
+    item: str
+
+
+def _group_order(plan: Plan) -> list[str]:
+    """Release ids in the plan's order, any others it assigns after them, then 'not planned'."""
+    order = [r.id for r in plan.releases]
+    extra = {rid for rid in plan.assignments.values() if rid is not None} - set(order)
+    return [*order, *sorted(extra), NOT_PLANNED]
+
+
+def _rows(plan: Plan, releases: Sequence[str] | None) -> list[_Row]:
+    """One row per assigned item: release order, then item id; `releases` filters groups."""
+    order = _group_order(plan)
+    if releases is not None:
+        unknown = [rid for rid in releases if rid not in order]
+        if unknown:
+            raise ValueError(
+                f"no release {', '.join(map(repr, unknown))} in the plan; "
+                f"choose from {', '.join(order)}"
+            )
+        order = [rid for rid in order if rid in set(releases)]
+    rank = {rid: k for k, rid in enumerate(order)}
+    rows = [
+        _Row(rid or NOT_PLANNED, uid)
+        for uid, rid in plan.assignments.items()
+        if (rid or NOT_PLANNED) in rank
+    ]
+    return sorted(rows, key=lambda r: (rank[r.group], r.item))
+
+
+def gantt_pages(plan: Plan, releases: Sequence[str] | None = None, max_rows: int = 60) -> int:
+    """How many pages `draw_gantt` needs for the plan at `max_rows` items a page (at least 1)."""
+    if max_rows < 1:
+        raise ValueError(f"max_rows must be at least 1 (got {max_rows})")
+    return max(1, math.ceil(len(_rows(plan, releases)) / max_rows))
+
+
+# --- drawing ------------------------------------------------------------------------------
+
+
+def row_label(uid: str, title: str, width: int = _LABEL_CHARS) -> str:
+    """'ID  title', the title cut with an ellipsis so every label fits the same margin."""
+    text = f"{uid}  {title}"
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def day_text(day: dt.date, weekday: bool = False) -> str:
+    """'5 Nov 2020' (or 'Thu 5 Nov 2020'): the way a Panel paper writes a date."""
+    return f"{day:%a} " * weekday + f"{day.day} {day:%b %Y}"
+
+
+def date_number(day: dt.date) -> float:
+    """matplotlib's number for a date; bars and lines are placed in these units."""
+    return float(mdates.date2num(day))  # type: ignore[no-untyped-call]
+
+
+def _decision(unit: Unit) -> dt.date | None:
+    """The unit's decision date, or None when the scenario gives none."""
+    return None if unit.decision == dt.date.max else unit.decision
+
+
+def _unit(inst: Instance, uid: str) -> Unit:
+    try:
+        return inst.unit(uid)
+    except KeyError:
+        raise ValueError(f"the plan assigns {uid}, which the scenario does not plan") from None
+
+
+def _release(inst: Instance, rid: str) -> Release:
+    try:
+        return inst.release(rid)
+    except KeyError:
+        raise ValueError(f"the plan uses release {rid}, which the scenario does not have") from None
+
+
+def _x_range(inst: Instance, rows: Iterable[_Row]) -> tuple[float, float]:
+    """Dates every page of the selection shows, so pages share one time axis."""
+    days = [inst.as_of]
+    for row in rows:
+        unit = _unit(inst, row.item)
+        if (decision := _decision(unit)) is not None:
+            days.append(decision)
+        if row.group != NOT_PLANNED:
+            release = _release(inst, row.group)
+            days += [release.go_live, release.dcc_baseline, release.full_baseline]
+    pad = max(45.0, (date_number(max(days)) - date_number(min(days))) * 0.05)
+    return date_number(min(days)) - pad, date_number(max(days)) + pad
+
+
+@dataclass(frozen=True)
+class _Header:
+    """The line that opens a group on a page: `size` items in the whole group, `continued`
+    when the group began on an earlier page."""
+
+    group: str
+    size: int
+    continued: bool
+
+
+def _layout(rows: list[_Row], page_rows: list[_Row], first: int) -> list[_Row | _Header]:
+    """The page's rows with a header before each group; `first` is the page's first index
+    in `rows`."""
+    sizes = Counter(r.group for r in rows)
+    out: list[_Row | _Header] = []
+    for k, row in enumerate(page_rows, start=first):
+        if k == first or rows[k - 1].group != row.group:
+            continued = k > 0 and rows[k - 1].group == row.group
+            out.append(_Header(row.group, sizes[row.group], continued))
+        out.append(row)
+    return out
+
+
+def _header_text(inst: Instance, header: _Header) -> str:
+    items = f"{header.size} item{'s' if header.size != 1 else ''}"
+    if header.group == NOT_PLANNED:
+        text = f"not planned (outside the horizon): {items}"
+    else:
+        release = _release(inst, header.group)
+        moved = f", moved from {day_text(release.moved_from)}" if release.moved_from else ""
+        text = (
+            f"{header.group} SEC Release: go-live {day_text(release.go_live, True)}{moved}; {items}"
+        )
+    return text + (" (continued)" if header.continued else "")
+
+
+def _draw_items(
+    ax: Axes,
+    inst: Instance,
+    placed: list[tuple[int, _Row]],
+    colours: dict[str, str],
+    x_max: float,
+) -> None:
+    """Bars, cut-off ticks, go-lives and decisions of all rows, one artist per kind of mark
+    (a long page draws as fast as a short one).
+
+    A planned row's bar runs from decision to go-live in its release's colour; a row
+    outside the horizon runs from its decision to the chart's right edge, in grey.
+    """
+    bars: list[tuple[int, float, float, tuple[float, float, float, float]]] = []
+    cut_offs: list[tuple[float, int]] = []
+    go_lives: list[tuple[float, int, str]] = []
+    decisions: list[tuple[float, int, str, bool]] = []
+    for y, row in placed:
+        unit = _unit(inst, row.item)
+        decision = _decision(unit)
+        colour = colours[row.group]
+        if row.group == NOT_PLANNED:
+            end, alpha = x_max, 0.25
+        else:
+            release = _release(inst, row.group)
+            end, alpha = date_number(release.go_live), 0.35
+            cut_offs.append((date_number(inst.cut_off(unit, release)), y))
+            go_lives.append((end, y, colour))
+        if decision is not None:
+            start = date_number(decision)
+            bars.append((y, start, end - start, to_rgba(colour, alpha)))
+            ink = colour if row.group == NOT_PLANNED else "black"
+            decisions.append((start, y, ink, unit.decision_known))
+    if bars:
+        ys, lefts, widths, fills = zip(*bars, strict=True)
+        ax.barh(ys, widths, left=lefts, height=0.5, color=fills, zorder=2)
+    if cut_offs:
+        xs, ys = zip(*cut_offs, strict=True)
+        ax.plot(
+            xs,
+            ys,
+            linestyle="",
+            marker="|",
+            markersize=11,
+            markeredgewidth=2,
+            color="black",
+            zorder=4,
+        )
+    if go_lives:
+        xs, ys, inks = zip(*go_lives, strict=True)
+        ax.scatter(xs, ys, marker="D", s=25, c=inks, edgecolors="black", linewidths=0.5, zorder=4)
+    if decisions:
+        xs, ys, inks, known = zip(*decisions, strict=True)
+        ax.scatter(
+            xs,
+            ys,
+            marker="o",
+            s=36,
+            linewidths=1.2,
+            edgecolors=inks,
+            zorder=5,
+            facecolors=[i if k else "white" for i, k in zip(inks, known, strict=True)],
+        )
+
+
+_LINE_STYLES: dict[str, LineStyleType] = {
+    "go-live": "-",
+    "DCC scope baseline": "--",
+    "full scope baseline": ":",
+}
+
+
+def _release_lines(ax: Axes, releases: list[Release], colours: dict[str, str]) -> None:
+    """Go-live and baseline lines, with the go-lives named along the top edge."""
+    for release in releases:
+        colour = colours[release.id]
+        for day, style in (
+            (release.go_live, _LINE_STYLES["go-live"]),
+            (release.dcc_baseline, _LINE_STYLES["DCC scope baseline"]),
+            (release.full_baseline, _LINE_STYLES["full scope baseline"]),
+        ):
+            ax.axvline(
+                date_number(day), color=colour, linestyle=style, linewidth=1.1, alpha=0.8, zorder=1
+            )
+    top = ax.secondary_xaxis("top")
+    top.set_xticks(
+        [date_number(r.go_live) for r in releases],
+        labels=[f"{r.id}\n{day_text(r.go_live)}" for r in releases],
+        fontsize=8,
+    )
+    for label, release in zip(top.get_xticklabels(), releases, strict=True):
+        label.set_color(colours[release.id])
+        label.set_fontweight("bold")
+
+
+def _legend_handles(inst: Instance, page_rows: list[_Row]) -> list[Artist]:
+    """What this page shows, nothing more: row glyphs on the legend's first line, lines
+    across the chart on its second."""
+    units = [_unit(inst, r.item) for r in page_rows]
+    planned = any(r.group != NOT_PLANNED for r in page_rows)
+    glyphs: list[Artist] = []
+    if any(u.decision_known for u in units):
+        glyphs.append(
+            Line2D([], [], marker="o", color="black", linestyle="", label="decision (known)")
+        )
+    if any(not u.decision_known for u in units):
+        glyphs.append(
+            Line2D(
+                [],
+                [],
+                marker="o",
+                color="black",
+                markerfacecolor="white",
+                linestyle="",
+                label="decision (expected)",
+            )
+        )
+    if planned:
+        glyphs += [
+            Patch(facecolor="#b0b0b0", label="decision to go-live (colour = release)"),
+            Line2D(
+                [],
+                [],
+                marker="|",
+                markersize=11,
+                markeredgewidth=2,
+                color="black",
+                linestyle="",
+                label="cut-off for its release",
+            ),
+            Line2D(
+                [],
+                [],
+                marker="D",
+                markersize=5,
+                color="#b0b0b0",
+                markeredgecolor="black",
+                markeredgewidth=0.5,
+                linestyle="",
+                label="go-live",
+            ),
+        ]
+    if not planned or any(r.group == NOT_PLANNED for r in page_rows):
+        glyphs.append(
+            Patch(facecolor=NOT_PLANNED_COLOUR, alpha=0.4, label="not planned: from decision on")
+        )
+    lines: list[Artist] = []
+    if planned:
+        lines += [
+            Line2D([], [], color="#505050", linestyle=style, label=f"release {name}")
+            for name, style in _LINE_STYLES.items()
+        ]
+    lines.append(
+        Line2D(
+            [],
+            [],
+            color=AS_OF_COLOUR,
+            linestyle="-.",
+            linewidth=1.5,
+            label=f"as of {day_text(inst.as_of)}",
+        )
+    )
+    return two_rows(glyphs, lines)
+
+
+def legend_below(
+    ax: Axes,
+    handles: list[Artist],
+    columns: int,
+    inches: float,
+    align: Literal["center", "right"] = "center",
+) -> None:
+    """A frameless legend `inches` below the plot area, whatever the figure's height:
+    an offset in axes fractions would drift away on tall charts and touch the ticks on
+    short ones. `align="right"` lets a legend wider than the plot reach left under the
+    y labels instead of off the page."""
+    fig = ax.get_figure(root=True)
+    assert fig is not None, "an Axes being drawn on belongs to a figure"
+    shift = ScaledTranslation(0, -inches, fig.dpi_scale_trans)
+    ax.legend(
+        handles=handles,
+        loc="upper right" if align == "right" else "upper center",
+        bbox_to_anchor=(1.0 if align == "right" else 0.5, 0.0),
+        bbox_transform=ax.transAxes + shift,
+        ncol=columns,
+        fontsize=8,
+        frameon=False,
+    )
+
+
+def two_rows(first: list[Artist], second: list[Artist]) -> list[Artist]:
+    """Interleave two lists so a legend of `len(result) // 2` columns, which matplotlib
+    fills column by column, shows `first` on its top line and `second` below."""
+    blank = Patch(visible=False, label=" ")
+    width = max(len(first), len(second))
+    first = first + [blank] * (width - len(first))
+    second = second + [blank] * (width - len(second))
+    return [h for pair in zip(first, second, strict=True) for h in pair]
+
+
+def _closed_note(inst: Instance) -> str:
+    """Closed items have no dates to draw; say so, so nobody hunts for them."""
+    closed = sorted(inst.closed.items())
+    if not closed:
+        return ""
+    if len(closed) > 4:
+        return f"Not shown: {len(closed)} closed items (rejected, withdrawn or implemented)"
+    return "Not shown (closed): " + ", ".join(f"{uid} ({u.status})" for uid, u in closed)
+
+
+def draw_gantt(
+    inst: Instance,
+    plan: Plan,
+    ax: Axes | None = None,
+    releases: list[str] | None = None,
+    max_rows: int = 60,
+    page: int = 0,
+) -> Axes:
+    """Draw one page of the plan's Gantt chart and return its Axes.
+
+    Rows are grouped by release (release order, then item id), with "not planned" last;
+    `releases` keeps only the named groups (use "not planned" for that group) and
+    `max_rows` items make a page. Without `ax` a figure is made whose height follows the
+    number of rows, so a 10-row page and a 60-row page both read at the same type size.
+    """
+    rows = _rows(plan, releases)
+    pages = gantt_pages(plan, releases, max_rows)
+    if not 0 <= page < pages:
+        raise ValueError(f"page {page} does not exist: the Gantt chart has {pages} page(s)")
+    page_rows = rows[page * max_rows : (page + 1) * max_rows]
+    slots = _layout(rows, page_rows, page * max_rows)
+    note = _closed_note(inst)
+    if ax is None:
+        extra = _NOTE_INCHES if note else 0.0
+        height = _OVERHEAD_INCHES + extra + _ROW_INCHES * max(len(slots), 4)
+        _, ax = plt.subplots(figsize=(_WIDTH_INCHES, height), layout="constrained")
+    title = f"{inst.scenario.name}: items by SEC Release ({plan.status} plan)"
+    if pages > 1:
+        title += f", page {page + 1} of {pages}"
+    ax.set_title(title, fontsize=12, loc="left", pad=12)
+    if not rows:
+        ax.text(
+            0.5,
+            0.5,
+            "no items to show: the plan places nothing here",
+            transform=ax.transAxes,
+            ha="center",
+            va="center",
+        )
+        ax.set_yticks([])
+        return ax
+    colours = release_colours(inst)
+    x_min, x_max = _x_range(inst, rows)
+    _draw_slots(ax, inst, slots, colours, x_max)
+    ax.set_xlim(x_min, x_max)
+    ax.set_ylim(len(slots) - 0.5, -0.5)
+    shown = [
+        _release(inst, g) for g in dict.fromkeys(r.group for r in page_rows) if g != NOT_PLANNED
+    ]
+    _release_lines(ax, shown, colours)
+    ax.axvline(date_number(inst.as_of), color=AS_OF_COLOUR, linestyle="-.", linewidth=1.5, zorder=3)
+    date_axis(ax)
+    handles = _legend_handles(inst, page_rows)
+    ax.set_xlabel(note, fontsize=8, color="#505050", labelpad=4)
+    legend_below(ax, handles, len(handles) // 2, 0.45 if note else 0.3, align="right")
+    return ax
+
+
+def _draw_slots(
+    ax: Axes, inst: Instance, slots: list[_Row | _Header], colours: dict[str, str], x_max: float
+) -> None:
+    """Group bands and headers, then each item row; y tick labels name the items."""
+    labels: list[str] = []
+    placed: list[tuple[int, _Row]] = []
+    for y, slot in enumerate(slots):
+        if isinstance(slot, _Header):
+            end = next(
+                (k for k in range(y + 1, len(slots)) if isinstance(slots[k], _Header)), len(slots)
+            )
+            ax.axhspan(
+                y - 0.5, end - 0.5, color=colours[slot.group], alpha=0.07, zorder=0, linewidth=0
+            )
+            ax.text(
+                0.004,
+                y,
+                _header_text(inst, slot),
+                fontsize=9,
+                fontweight="bold",
+                color=colours[slot.group],
+                va="center",
+                ha="left",
+                transform=blended_transform_factory(ax.transAxes, ax.transData),
+                bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 1.5},
+                zorder=6,
+            )
+            if y > 0:
+                ax.axhline(y - 0.5, color="#a0a0a0", linewidth=0.8, zorder=1)
+            labels.append("")
+        else:
+            placed.append((y, slot))
+            labels.append(row_label(slot.item, _unit(inst, slot.item).title))
+    _draw_items(ax, inst, placed, colours, x_max)
+    ax.set_yticks(range(len(slots)), labels=labels, fontsize=8)
+    ax.tick_params(axis="y", length=0)
+
+
+def date_axis(ax: Axes) -> None:
+    """Month ticks named concisely ("Apr", "2021") with a light grid, for every time axis."""
+    locator = mdates.AutoDateLocator(minticks=6, maxticks=14)  # type: ignore[no-untyped-call]
+    ax.xaxis.set_major_locator(locator)
+    formatter = mdates.ConciseDateFormatter(  # type: ignore[no-untyped-call]
+        locator, show_offset=False
+    )
+    ax.xaxis.set_major_formatter(formatter)
+    ax.tick_params(axis="x", labelsize=8)
+    ax.grid(axis="x", color="#e0e0e0", linewidth=0.6, zorder=0)
+    ax.set_axisbelow(True)

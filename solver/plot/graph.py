@@ -1,0 +1,624 @@
+"""Dependency graph of a plan: which items are tied to which, and why.
+
+Rules tie items together (precedence, same release, never together, an uplift aligned
+with an anchor item), and so does sharing a specification inside one release (one new
+version carries them all). Seeing those ties next to the allocation tells a Panel what
+else moves if one item moves. The graph is a networkx `MultiDiGraph` so the same data
+can be drawn here, exported for Graphviz or yEd, and analysed (`graph_structure`).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypedDict
+
+import matplotlib.pyplot as plt
+import networkx as nx
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
+from matplotlib.lines import Line2D
+from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Patch
+from matplotlib.path import Path as MplPath
+from matplotlib.typing import LineStyleType
+
+from solver.instance import Instance
+from solver.model import PENDING_STATUSES, Plan
+from solver.plot.gantt import NOT_PLANNED, day_text, legend_below, release_colours
+from solver.rules import AlignedUplift, NeverTogether, Precedence, RuleBase, SameRelease
+
+EDGE_KINDS = ("precedence", "same-release", "never-together", "aligned-uplift", "shared-spec")
+"""Every edge's `kind`, in the order the legend lists them."""
+
+_DIRECTED = frozenset({"precedence", "aligned-uplift"})
+"""Kinds whose direction means something; the others are symmetric ties."""
+
+
+class EdgeStyle(TypedDict):
+    color: str
+    linestyle: LineStyleType
+    linewidth: float
+    arrowstyle: str
+    label: str
+    dot_style: str
+
+
+EDGE_STYLES: dict[str, EdgeStyle] = {
+    "precedence": EdgeStyle(
+        color="#000000",
+        linestyle="-",
+        linewidth=1.5,
+        arrowstyle="-|>",
+        label="precedence (before → after)",
+        dot_style="solid",
+    ),
+    "same-release": EdgeStyle(
+        color="#1f77b4",
+        linestyle="--",
+        linewidth=1.5,
+        arrowstyle="-",
+        label="same release",
+        dot_style="dashed",
+    ),
+    "never-together": EdgeStyle(
+        color="#d62728",
+        linestyle=":",
+        linewidth=1.8,
+        arrowstyle="-",
+        label="never together",
+        dot_style="dotted",
+    ),
+    "aligned-uplift": EdgeStyle(
+        color="#d95f02",
+        linestyle="-.",
+        linewidth=1.2,
+        arrowstyle="-|>",
+        label="aligned uplift (anchor → item)",
+        dot_style="dashed",
+    ),
+    "shared-spec": EdgeStyle(
+        color="#8c8c8c",
+        linestyle="-",
+        linewidth=0.9,
+        arrowstyle="-",
+        label="same spec, same release",
+        dot_style="solid",
+    ),
+}
+
+STATUS_COLOURS: dict[str, str] = {
+    "approved": "#98df8a",
+    "change-board-vote": "#aec7e8",
+    "with-authority": "#c5b0d5",
+    "report-due": "#ffbb78",
+    "draft-proposal": "#9edae5",
+    "sent-back": "#ff9896",
+    "refinement": "#dbdb8d",
+}
+"""Light fills so black ids stay readable; approved green, each pending kind its own."""
+OTHER_STATUS_COLOUR = "#d9d9d9"
+
+
+class GraphStructure(TypedDict):
+    """What `graph_structure` reports."""
+
+    precedence_cycles: list[list[str]]
+    move_together: list[list[str]]
+    edges: dict[str, int]
+
+
+# --- the graph ----------------------------------------------------------------------------
+
+
+def dependency_graph(inst: Instance, plan: Plan) -> nx.MultiDiGraph[str]:
+    """Units as nodes (release, status, title) and one edge per tie, with its `kind`.
+
+    Same-release rules and shared specifications are chained in order rather than
+    joined pairwise: the components are the same and the picture stays sparse. A
+    never-together rule forbids every pair, so every pair gets an edge.
+    """
+    graph: nx.MultiDiGraph[str] = nx.MultiDiGraph(name=inst.scenario.name)
+    for unit in inst.units:
+        graph.add_node(
+            unit.id,
+            release=plan.assignments.get(unit.id) or NOT_PLANNED,
+            status=unit.status,
+            title=unit.title,
+        )
+    for rule in inst.rules:
+        for a, b, kind, extra in _rule_ties(inst, plan, rule):
+            graph.add_edge(a, b, key=rule.name, kind=kind, rule=rule.name, hard=rule.hard, **extra)
+    _add_shared_specs(inst, plan, graph)
+    return graph
+
+
+def _rule_ties(
+    inst: Instance, plan: Plan, rule: RuleBase
+) -> list[tuple[str, str, str, dict[str, str | bool]]]:
+    """(from, to, kind, extra attributes) for each edge a rule makes; rules that tie no two
+    items (caps, windows, fixed releases...) make none.
+
+    An aligned-uplift edge is `binding` when the plan puts the item in the anchor's
+    calendar year: only then does the rule constrain it.
+    """
+    if isinstance(rule, Precedence):
+        return [(rule.before, rule.after, "precedence", {})]
+    if isinstance(rule, SameRelease):
+        return [(a, b, "same-release", {}) for a, b in itertools.pairwise(rule.items)]
+    if isinstance(rule, NeverTogether):
+        return [(a, b, "never-together", {}) for a, b in itertools.combinations(rule.items, 2)]
+    if isinstance(rule, AlignedUplift):
+        year = _year(inst, plan, rule.anchor)
+        return [
+            (
+                rule.anchor,
+                u.id,
+                "aligned-uplift",
+                {
+                    "spec": rule.spec,
+                    "binding": year is not None and _year(inst, plan, u.id) == year,
+                },
+            )
+            for u in inst.units
+            if rule.spec in u.specs and u.id != rule.anchor
+        ]
+    return []
+
+
+def _year(inst: Instance, plan: Plan, uid: str) -> int | None:
+    rid = plan.assignments.get(uid)
+    return None if rid is None else inst.release(rid).year
+
+
+def _add_shared_specs(inst: Instance, plan: Plan, graph: nx.MultiDiGraph[str]) -> None:
+    """Chain, in id order, the units of one release that change the same specification."""
+    sharing: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for unit in inst.units:  # sorted by id
+        rid = plan.assignments.get(unit.id)
+        if rid is not None:
+            for spec in unit.specs:
+                sharing[rid, spec].append(unit.id)
+    for (_, spec), ids in sorted(sharing.items()):
+        for a, b in itertools.pairwise(ids):
+            graph.add_edge(a, b, key=f"shared-spec({spec})", kind="shared-spec", spec=spec)
+
+
+def graph_structure(graph: nx.MultiDiGraph[str]) -> GraphStructure:
+    """Precedence cycles (none in a valid scenario: no plan can satisfy one), the groups of
+    items that move together (joined by same-release or precedence edges), and how many
+    edges of each kind there are."""
+    precedence: nx.DiGraph[str] = nx.DiGraph()
+    together: nx.Graph[str] = nx.Graph()
+    kinds = _edge_kinds(graph)
+    for a, b, kind in kinds:
+        if kind == "precedence":
+            precedence.add_edge(a, b)
+        if kind in ("precedence", "same-release"):
+            together.add_edge(a, b)
+    cycles = sorted(_rotated(cycle) for cycle in nx.simple_cycles(precedence))
+    groups = sorted(sorted(c) for c in nx.connected_components(together) if len(c) > 1)
+    counts = Counter(kind for _, _, kind in kinds)
+    return GraphStructure(
+        precedence_cycles=cycles,
+        move_together=groups,
+        edges={kind: counts[kind] for kind in EDGE_KINDS},
+    )
+
+
+def _edge_kinds(graph: nx.MultiDiGraph[str]) -> list[tuple[str, str, str]]:
+    return [(a, b, str(data["kind"])) for a, b, data in graph.edges(data=True)]
+
+
+def _node_attr(graph: nx.MultiDiGraph[str], name: str) -> dict[str, str]:
+    """Node -> one attribute, as text."""
+    return {node: str(data[name]) for node, data in graph.nodes(data=True)}
+
+
+def _rotated(cycle: list[str]) -> list[str]:
+    """A cycle starting at its smallest id, so the same cycle always reads the same."""
+    start = cycle.index(min(cycle))
+    return cycle[start:] + cycle[:start]
+
+
+# --- export -------------------------------------------------------------------------------
+
+
+def export_graph(graph: nx.MultiDiGraph[str], path: str | Path) -> None:
+    """Write GraphML (`.graphml`, for yEd, Gephi or networkx) or DOT (`.dot`, for Graphviz)
+    by the file extension; any other extension is an error.
+
+    DOT is written here as plain text so exporting needs neither pydot nor pygraphviz; its
+    edges carry Graphviz `style` and `color` matching `draw_graph`.
+    """
+    path = Path(path)
+    match path.suffix.lower():
+        case ".graphml":
+            nx.write_graphml(graph, path)
+        case ".dot":
+            path.write_text(to_dot(graph), encoding="utf-8")
+        case _:
+            raise ValueError(f"cannot export a graph as {path.name!r}: use .graphml or .dot")
+
+
+_DOT_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+"""An attribute name DOT reads without quotes."""
+
+
+def _dot_id(value: object) -> str:
+    if isinstance(value, bool):
+        value = "true" if value else "false"
+    text = str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return f'"{text}"'
+
+
+def _dot_attrs(attrs: dict[str, object]) -> str:
+    if not attrs:
+        return ""
+    body = ", ".join(
+        f"{k if _DOT_NAME.fullmatch(k) else _dot_id(k)}={_dot_id(v)}" for k, v in attrs.items()
+    )
+    return f" [{body}]"
+
+
+def to_dot(graph: nx.MultiDiGraph[str]) -> str:
+    """The graph in the Graphviz DOT language, one node or edge a line."""
+    lines = [
+        f"digraph {_dot_id(graph.graph.get('name', 'dependencies'))} {{",
+        "  rankdir=LR;",
+        "  node [shape=box, style=rounded];",
+    ]
+    for node, data in graph.nodes(data=True):
+        lines.append(f"  {_dot_id(node)}{_dot_attrs(dict(data))};")
+    for a, b, key, data in graph.edges(keys=True, data=True):
+        attrs: dict[str, object] = {"key": key, **data}
+        style = EDGE_STYLES.get(str(data.get("kind")))
+        if style is not None:
+            attrs |= {"style": style["dot_style"], "color": style["color"]}
+            if style["arrowstyle"] == "-":
+                attrs["dir"] = "none"
+        lines.append(f"  {_dot_id(a)} -> {_dot_id(b)}{_dot_attrs(attrs)};")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+# --- drawing ------------------------------------------------------------------------------
+
+_COLUMN_INCHES = 2.3
+_ROW_INCHES = 0.34
+_BOX_WIDTH = 0.5
+"""Node box width in column units (a column is 1 wide): fits 'SECMP0062.2' at 8 pt."""
+_BOX_HEIGHT = 0.62
+"""Node box height in row units."""
+Point = tuple[float, float]
+"""(x, y) in data units: x counts columns, y counts rows downwards from 0."""
+_MIN_COLUMNS = 3
+"""Width kept for at least this many columns, so the legend fits below."""
+_RAIL_STEP = 0.035
+"""Distance between a column's spec rails, in column units."""
+_SPEC_COLOURS = ("#6a3d9a", "#1b9e77", "#e7298a", "#808000", "#253494", "#666666", "#017f8c")
+_FAINT = 0.3
+"""Opacity of aligned-uplift edges that do not bind (the item is in another year)."""
+
+
+def _columns(inst: Instance, graph: nx.MultiDiGraph[str]) -> list[str]:
+    """Releases from the first to the last one holding a unit (empty ones between are kept
+    so gaps read as gaps), then 'not planned' if anything is."""
+    used = set(_node_attr(graph, "release").values())
+    indices = [inst.index(r) for r in used if r != NOT_PLANNED]
+    columns = inst.release_ids[min(indices) : max(indices) + 1] if indices else []
+    return [*columns, NOT_PLANNED] if NOT_PLANNED in used else list(columns)
+
+
+def _positions(columns: list[str], graph: nx.MultiDiGraph[str]) -> dict[str, Point]:
+    """x = column, y = minus the rank of the id within its column."""
+    pos: dict[str, Point] = {}
+    releases = _node_attr(graph, "release")
+    for x, column in enumerate(columns):
+        ids = sorted(n for n, r in releases.items() if r == column)
+        pos |= {uid: (float(x), -float(y)) for y, uid in enumerate(ids)}
+    return pos
+
+
+def spec_colours(inst: Instance) -> dict[str, str]:
+    """Specification -> colour, by its place in the scenario's list (then by name)."""
+    specs = list(
+        dict.fromkeys(
+            [*inst.scenario.specifications, *sorted({s for u in inst.units for s in u.specs})]
+        )
+    )
+    return {spec: _SPEC_COLOURS[k % len(_SPEC_COLOURS)] for k, spec in enumerate(specs)}
+
+
+def draw_graph(inst: Instance, plan: Plan, ax: Axes | None = None) -> Axes:
+    """Draw the dependency graph and return its Axes.
+
+    One column per release (release order, 'not planned' last) with the items in id
+    order, each a box coloured by status. Rule edges have one style per kind; items of
+    one release that change the same specification hang off one coloured rail to the
+    left of their column, which says "one new version carries all of these" with far
+    less ink than arcs between every pair. Aligned-uplift edges to items in another
+    calendar year than the anchor are faint: the rule does not bind them in this plan.
+    """
+    graph = dependency_graph(inst, plan)
+    columns = _columns(inst, graph)
+    pos = _positions(columns, graph)
+    curves = _curves(graph, pos)
+    bottom = max((-y for _, y in pos.values()), default=0.0) + 0.6
+    top = max([0.6] + [_on_curve(c.points, 0.5)[1] + 0.2 for c in curves])
+    if ax is None:
+        size = (
+            2.0 + _COLUMN_INCHES * max(len(columns), _MIN_COLUMNS),
+            2.4 + _ROW_INCHES * max(bottom + top, 2.0),
+        )
+        _, ax = plt.subplots(figsize=size, layout="constrained")
+    colours = spec_colours(inst)
+    _draw_rails(ax, graph, pos, colours)
+    _draw_curves(ax, curves)
+    for node, status in _node_attr(graph, "status").items():
+        _draw_node(ax, node, pos[node], STATUS_COLOURS.get(status, OTHER_STATUS_COLOUR))
+    _column_axis(ax, inst, columns)
+    ax.set_ylim(-bottom, top)
+    ax.set_title(
+        f"{inst.scenario.name}: ties between items, by release ({plan.status} plan)",
+        fontsize=12,
+        loc="left",
+    )
+    if graph.number_of_nodes() == 0:
+        ax.text(0.5, 0.5, "no items to show", transform=ax.transAxes, ha="center")
+    handles = _legend_handles(graph, colours)
+    legend_below(ax, handles, min(3, max(1, len(handles))), 0.05)
+    return ax
+
+
+def _draw_node(ax: Axes, uid: str, xy: Point, colour: str) -> None:
+    x, y = xy
+    ax.add_patch(
+        FancyBboxPatch(
+            (x - _BOX_WIDTH / 2, y - _BOX_HEIGHT / 2),
+            _BOX_WIDTH,
+            _BOX_HEIGHT,
+            boxstyle="round,pad=0,rounding_size=0.04",
+            mutation_aspect=_COLUMN_INCHES / _ROW_INCHES,
+            facecolor=colour,
+            edgecolor="#404040",
+            linewidth=0.8,
+            zorder=3,
+        )
+    )
+    ax.text(x, y, uid, ha="center", va="center", fontsize=8, zorder=4)
+
+
+def _rails(graph: nx.MultiDiGraph[str]) -> dict[tuple[str, str], set[str]]:
+    """(release, spec) -> the items its shared-spec edges join."""
+    out: dict[tuple[str, str], set[str]] = defaultdict(set)
+    releases = _node_attr(graph, "release")
+    for a, b, data in graph.edges(data=True):
+        if data["kind"] == "shared-spec":
+            out[releases[a], str(data["spec"])] |= {a, b}
+    return out
+
+
+def _draw_rails(
+    ax: Axes,
+    graph: nx.MultiDiGraph[str],
+    pos: dict[str, Point],
+    colours: dict[str, str],
+) -> None:
+    """A vertical rail per (release, spec) left of the column, a dot at each member."""
+    rank: Counter[str] = Counter()
+    order = {spec: k for k, spec in enumerate(colours)}
+    rails = _rails(graph)
+    for release, spec in sorted(rails, key=lambda rs: (rs[0], order.get(rs[1], len(order)))):
+        members = rails[release, spec]
+        rank[release] += 1
+        ys = sorted(pos[m][1] for m in members)
+        x_box = pos[next(iter(members))][0] - _BOX_WIDTH / 2
+        x = x_box - _RAIL_STEP * rank[release]
+        colour = colours.get(spec, "#666666")
+        ax.plot(
+            [x, x], [ys[0], ys[-1]], color=colour, linewidth=1.6, zorder=1, solid_capstyle="round"
+        )
+        for y in ys:
+            ax.plot([x, x_box], [y, y], color=colour, linewidth=0.8, zorder=1)
+            ax.plot([x], [y], marker="o", markersize=3.5, color=colour, zorder=2)
+
+
+def _edge_groups(graph: nx.MultiDiGraph[str]) -> dict[tuple[str, str, str], list[dict[str, Any]]]:
+    """(kind, from, to) -> the data of its rule edges, so parallel edges of one kind, e.g.
+    the GBCS and DUIS alignments of one item, draw as one labelled line."""
+    groups: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
+    for a, b, data in graph.edges(data=True):
+        if data["kind"] != "shared-spec":
+            groups[str(data["kind"]), a, b].append(data)
+    return groups
+
+
+def _edge_label(edges: list[dict[str, Any]]) -> str:
+    """'GBCS, DUIS (soft)': the specifications an alignment is about, soft ones marked."""
+    return ", ".join(
+        sorted(
+            {
+                str(e["spec"]) + ("" if e.get("hard", True) else " (soft)")
+                for e in edges
+                if "spec" in e
+            }
+        )
+    )
+
+
+def _on_curve(points: list[Point], t: float) -> Point:
+    """The point at `t` (0 to 1) on the quadratic Bezier curve through `points`."""
+    (x0, y0), (x1, y1), (x2, y2) = points
+    u = 1 - t
+    return u * u * x0 + 2 * t * u * x1 + t * t * x2, u * u * y0 + 2 * t * u * y1 + t * t * y2
+
+
+def _crosses_a_box(points: list[Point], boxes: list[Point]) -> bool:
+    """Whether the curve runs through any of the boxes centred at `boxes`."""
+    for k in range(1, 48):
+        x, y = _on_curve(points, k / 48)
+        for bx, by in boxes:
+            if abs(x - bx) < _BOX_WIDTH / 2 + 0.02 and abs(y - by) < _BOX_HEIGHT / 2 + 0.06:
+                return True
+    return False
+
+
+def _route(start: Point, end: Point, boxes: list[Point], parallel: int) -> list[Point]:
+    """A curve from `start` to `end` that bows up or down just enough to miss the boxes of
+    the columns it spans, so an edge never seems to pass through an item it does not
+    touch; parallel edges between one pair start further out."""
+    mid = ((start[0] + end[0]) / 2, (start[1] + end[1]) / 2)
+    base = 0.6 * parallel
+    candidates = [base + sign * 0.7 * k for k in range(8) for sign in (1, -1)][1:]
+    for lift in candidates:
+        points = [start, (mid[0], mid[1] + lift), end]
+        if not _crosses_a_box(points, boxes):
+            return points
+    return [start, (mid[0], mid[1] + base), end]
+
+
+@dataclass(frozen=True)
+class _Curve:
+    """One drawn edge: its kind, the rule edges it stands for and its curve."""
+
+    kind: str
+    edges: list[dict[str, Any]]
+    points: list[Point]
+    across: bool
+
+
+def _curves(graph: nx.MultiDiGraph[str], pos: dict[str, Point]) -> list[_Curve]:
+    """Where every edge runs, worked out before anything is drawn (so the figure can be
+    sized to hold curves that bow above the first row).
+
+    Edges between columns run box side to box side, routed around other boxes; edges
+    inside a column bend out to the right, the longer the further they go, so arcs from
+    one anchor nest instead of overlapping. Points are in data units.
+    """
+    out: list[_Curve] = []
+    seen: Counter[tuple[str, str, str]] = Counter()
+    for (kind, a, b), edges in sorted(_edge_groups(graph).items()):
+        (xa, ya), (xb, yb) = pos[a], pos[b]
+        if xa == xb:
+            pair = (min(a, b), max(a, b), "within")
+            edge = xa + _BOX_WIDTH / 2
+            bend = min(0.05 + 0.035 * abs(ya - yb), 0.3) + 0.05 * seen[pair]
+            points = [(edge, ya), (edge + bend, (ya + yb) / 2), (edge, yb)]
+        else:
+            direction = 1.0 if xb > xa else -1.0
+            pair = (min(a, b), max(a, b), "across")
+            start = (xa + direction * _BOX_WIDTH / 2, ya)
+            end = (xb - direction * _BOX_WIDTH / 2, yb)
+            between = [p for n, p in pos.items() if n not in (a, b)]
+            points = _route(start, end, between, seen[pair])
+        seen[pair] += 1
+        out.append(_Curve(kind, edges, points, across=xa != xb))
+    return out
+
+
+def _draw_curves(ax: Axes, curves: list[_Curve]) -> None:
+    """Each curve in its kind's style; edges between columns carry their specifications
+    near the target, away from the common end of a fan of edges."""
+    for curve in curves:
+        style = EDGE_STYLES[curve.kind]
+        binding = all(e.get("binding", True) for e in curve.edges)
+        alpha = 1.0 if binding else _FAINT
+        ax.add_patch(
+            FancyArrowPatch(
+                path=MplPath(curve.points, [MplPath.MOVETO, MplPath.CURVE3, MplPath.CURVE3]),
+                arrowstyle=style["arrowstyle"],
+                mutation_scale=11,
+                color=style["color"],
+                linestyle=style["linestyle"],
+                linewidth=style["linewidth"],
+                alpha=alpha,
+                zorder=2 if binding else 1,
+            )
+        )
+        label = _edge_label(curve.edges) if curve.across else ""
+        if label:
+            ax.text(
+                *_on_curve(curve.points, 0.78),
+                label,
+                fontsize=6.5,
+                color=style["color"],
+                alpha=max(alpha, 0.6),
+                ha="center",
+                va="center",
+                zorder=5,
+                bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 0.6},
+            )
+
+
+def _column_axis(ax: Axes, inst: Instance, columns: list[str]) -> None:
+    """Release names and go-lives along the top; no other axes furniture."""
+    colours = release_colours(inst)
+    labels = [
+        c if c == NOT_PLANNED else f"{c}\n{day_text(inst.release(c).go_live)}" for c in columns
+    ]
+    ax.set_xticks(range(len(columns)), labels=labels, fontsize=9)
+    ax.xaxis.tick_top()
+    for label, column in zip(ax.get_xticklabels(), columns, strict=True):
+        label.set_color(colours[column])
+        label.set_fontweight("bold")
+    ax.tick_params(length=0)
+    ax.set_yticks([])
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    spare = max(0.0, _MIN_COLUMNS - len(columns)) / 2  # keep boxes their size when few
+    ax.set_xlim(-0.65 - spare, len(columns) - 0.35 + spare)
+
+
+def _legend_handles(graph: nx.MultiDiGraph[str], colours: dict[str, str]) -> list[Artist]:
+    """Statuses, edge kinds and spec rails that the picture shows, nothing else."""
+    statuses = set(_node_attr(graph, "status").values())
+    handles: list[Artist] = [
+        Patch(
+            facecolor=STATUS_COLOURS[s],
+            edgecolor="#404040",
+            label=s + (" (pending)" if s in PENDING_STATUSES else ""),
+        )
+        for s in STATUS_COLOURS
+        if s in statuses
+    ]
+    others = sorted(statuses - set(STATUS_COLOURS))
+    if others:
+        handles.append(
+            Patch(facecolor=OTHER_STATUS_COLOUR, edgecolor="#404040", label=", ".join(others))
+        )
+    edges = [data for _, _, data in graph.edges(data=True)]
+    for kind in EDGE_KINDS[:-1]:
+        style = EDGE_STYLES[kind]
+        for binding in (True, False):
+            if any(e["kind"] == kind and e.get("binding", True) == binding for e in edges):
+                handles.append(
+                    Line2D(
+                        [],
+                        [],
+                        color=style["color"],
+                        linestyle=style["linestyle"],
+                        linewidth=style["linewidth"] + 0.3,
+                        alpha=1.0 if binding else _FAINT,
+                        label=style["label"]
+                        if binding
+                        else f"{kind.replace('-', ' ')}, other year (not binding)",
+                    )
+                )
+    order = {spec: k for k, spec in enumerate(colours)}
+    rails = sorted({spec for _, spec in _rails(graph)}, key=lambda s: order.get(s, len(order)))
+    handles += [
+        Line2D(
+            [],
+            [],
+            color=colours.get(spec, "#666666"),
+            marker="o",
+            markersize=3.5,
+            linewidth=1.6,
+            label=f"{spec} changed in that release",
+        )
+        for spec in rails
+    ]
+    return handles

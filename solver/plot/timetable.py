@@ -1,0 +1,191 @@
+"""Release timetable: each release's scope baselines and go-live on one time line.
+
+It answers the question a Panel asks before any allocation: which baselines have already
+passed on the as-of date (so adding scope there is an exception), and which go-lives
+were moved, and from when.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import matplotlib.pyplot as plt
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from solver.calendar import Release
+from solver.instance import Instance
+from solver.plot.gantt import (
+    AS_OF_COLOUR,
+    date_axis,
+    date_number,
+    day_text,
+    legend_below,
+    release_colours,
+    two_rows,
+)
+
+_ROW_INCHES = 0.6
+_OVERHEAD_INCHES = 2.0
+_PAST_COLOUR = "#f0f0f0"
+
+
+def draw_timetable(inst: Instance, ax: Axes | None = None) -> Axes:
+    """Draw one row per release (first go-live at the top) with its DCC scope baseline,
+    full scope baseline, go-live and, when the Panel moved it, the original date; shade
+    the time before the as-of date, whose baselines have passed; return the Axes."""
+    releases = inst.releases
+    if ax is None:
+        height = _OVERHEAD_INCHES + _ROW_INCHES * max(len(releases), 3)
+        _, ax = plt.subplots(figsize=(12.0, height), layout="constrained")
+    colours = release_colours(inst)
+    for y, release in enumerate(releases):
+        _draw_release(ax, release, y, colours[release.id])
+    ax.set_yticks(
+        range(len(releases)), labels=[f"{r.id} SEC Release" for r in releases], fontsize=9
+    )
+    for label, release in zip(ax.get_yticklabels(), releases, strict=True):
+        label.set_color(colours[release.id])
+        label.set_fontweight("bold")
+    ax.tick_params(axis="y", length=0)
+    ax.set_ylim(len(releases) - 0.4, -0.8)
+    date_axis(ax)
+    left = min((r.dcc_baseline for r in releases), default=inst.as_of)
+    right = max((r.go_live for r in releases), default=inst.as_of)
+    pad = dt.timedelta(days=45)
+    ax.set_xlim(date_number(min(left, inst.as_of) - pad), date_number(max(right, inst.as_of) + pad))
+    ax.axvspan(ax.get_xlim()[0], date_number(inst.as_of), color=_PAST_COLOUR, zorder=0)
+    ax.axvline(date_number(inst.as_of), color=AS_OF_COLOUR, linestyle="-.", linewidth=1.5, zorder=1)
+    ax.set_title(f"{inst.scenario.name}: SEC Release timetable", fontsize=12, loc="left")
+    handles = _legend_handles(inst, any(r.moved_from for r in releases))
+    legend_below(ax, handles, len(handles) // 2, 0.3)
+    return ax
+
+
+def _draw_release(ax: Axes, release: Release, y: int, colour: str) -> None:
+    ax.plot(
+        [date_number(release.dcc_baseline), date_number(release.go_live)],
+        [y, y],
+        color=colour,
+        linewidth=2,
+        alpha=0.5,
+        zorder=2,
+    )
+    for day, marker in ((release.dcc_baseline, "s"), (release.full_baseline, "^")):
+        ax.plot(
+            [date_number(day)],
+            [y],
+            marker=marker,
+            markersize=8,
+            color=colour,
+            markerfacecolor="white",
+            markeredgewidth=1.5,
+            linestyle="",
+            zorder=4,
+        )
+    ax.plot(
+        [date_number(release.go_live)],
+        [y],
+        marker="D",
+        markersize=8,
+        color=colour,
+        markeredgecolor="black",
+        markeredgewidth=0.6,
+        linestyle="",
+        zorder=5,
+    )
+    for day in (release.dcc_baseline, release.full_baseline, release.go_live):
+        _date_label(ax, day, y)
+    if release.moved_from is not None:
+        ax.annotate(
+            "",
+            (date_number(release.go_live), y),
+            xytext=(date_number(release.moved_from), y),
+            arrowprops={"arrowstyle": "->", "color": "#404040", "lw": 1},
+            zorder=3,
+        )
+        ax.plot(
+            [date_number(release.moved_from)],
+            [y],
+            marker="D",
+            markersize=7,
+            color="#808080",
+            markerfacecolor="white",
+            linestyle="",
+            zorder=4,
+        )
+        _date_label(ax, release.moved_from, y, below=True)
+
+
+def _date_label(ax: Axes, day: dt.date, y: float, below: bool = False) -> None:
+    ax.annotate(
+        day_text(day),
+        (date_number(day), y),
+        xytext=(0, -9 if below else 9),
+        textcoords="offset points",
+        ha="center",
+        va="top" if below else "bottom",
+        fontsize=7.5,
+        color="#303030",
+        zorder=6,
+        bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 0.5},
+    )
+
+
+def _legend_handles(inst: Instance, moved: bool) -> list[Artist]:
+    policy = inst.scenario.policy
+    milestones: list[Artist] = [
+        Line2D(
+            [],
+            [],
+            marker="s",
+            color="#505050",
+            markerfacecolor="white",
+            linestyle="",
+            label=f"DCC scope baseline ({policy.dcc_baseline} before go-live)",
+        ),
+        Line2D(
+            [],
+            [],
+            marker="^",
+            color="#505050",
+            markerfacecolor="white",
+            linestyle="",
+            label=f"full scope baseline ({policy.full_baseline} before go-live)",
+        ),
+        Line2D(
+            [],
+            [],
+            marker="D",
+            color="#505050",
+            markeredgecolor="black",
+            linestyle="",
+            label="go-live",
+        ),
+    ]
+    context: list[Artist] = [
+        Line2D(
+            [],
+            [],
+            color=AS_OF_COLOUR,
+            linestyle="-.",
+            linewidth=1.5,
+            label=f"as of {day_text(inst.as_of)}",
+        ),
+        Patch(facecolor=_PAST_COLOUR, edgecolor="#c0c0c0", label="before as of: passed"),
+    ]
+    if moved:
+        context.append(
+            Line2D(
+                [],
+                [],
+                marker="D",
+                color="#808080",
+                markerfacecolor="white",
+                linestyle="",
+                label="go-live moved from",
+            )
+        )
+    return two_rows(milestones, context)

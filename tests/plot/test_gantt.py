@@ -1,0 +1,223 @@
+"""The Gantt chart and the release timetable: pictures against baselines, then structure
+(groups, paging, filters, sizes, legend placement) and file formats."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pytest
+from matplotlib.axes import Axes
+
+from solver.instance import Instance
+from solver.plot import NOT_PLANNED, draw_gantt, draw_timetable, gantt_pages, save_figure
+from solver.plot.gantt import row_label
+from tests.conftest import item, scenario
+from tests.plot import assert_matches_baseline, baseline_style, plan_of, seed, send_back_plan
+
+
+@pytest.fixture(scope="module")
+def small() -> Instance:
+    """Six items over the conftest's four releases."""
+    return Instance(scenario([item(uid) for uid in ("A", "B", "C", "D", "E", "F")]))
+
+
+SMALL_PLAN = {
+    "A": "2021-06",
+    "B": "2021-11",
+    "C": "2021-06",
+    "D": None,
+    "E": "2022-11",
+    "F": "2021-06",
+}
+
+
+def item_labels(ax: Axes) -> list[str]:
+    """Item ids of the rows, top to bottom (header rows have no tick label)."""
+    return [t.get_text().split()[0] for t in ax.get_yticklabels() if t.get_text()]
+
+
+def headers(ax: Axes) -> list[str]:
+    return [t.get_text() for t in ax.texts]
+
+
+# --- pictures -----------------------------------------------------------------------------
+
+
+def test_send_back_gantt_matches_baseline(tmp_path: Path) -> None:
+    inst = seed("secmp0067-send-back")
+    with baseline_style():
+        ax = draw_gantt(inst, plan_of(inst, send_back_plan(inst)))
+        assert_matches_baseline(ax.figure, "gantt-secmp0067-send-back", tmp_path)
+
+
+def test_small_gantt_with_unplanned_group_matches_baseline(small: Instance, tmp_path: Path) -> None:
+    with baseline_style():
+        ax = draw_gantt(small, plan_of(small, SMALL_PLAN, status="feasible"))
+        assert_matches_baseline(ax.figure, "gantt-small", tmp_path)
+
+
+def test_moved_release_timetable_matches_baseline(tmp_path: Path) -> None:
+    with baseline_style():
+        ax = draw_timetable(seed("nov-2020-29-november"))
+        assert_matches_baseline(ax.figure, "timetable-nov-2020-29-november", tmp_path)
+
+
+# --- structure ----------------------------------------------------------------------------
+
+
+def test_rows_are_grouped_by_release_then_id_with_not_planned_last(small: Instance) -> None:
+    ax = draw_gantt(small, plan_of(small, SMALL_PLAN))
+    assert item_labels(ax) == ["A", "C", "F", "B", "E", "D"]
+    groups = headers(ax)
+    assert groups[0].startswith("2021-06 SEC Release: go-live Thu 24 Jun 2021; 3 items")
+    assert groups[1].endswith("; 1 item")
+    assert groups[-1] == "not planned (outside the horizon): 1 item"
+    plt.close(ax.figure)
+
+
+def test_seed_rows_per_release() -> None:
+    inst = seed("secmp0067-send-back")
+    ax = draw_gantt(inst, plan_of(inst, send_back_plan(inst)))
+    counts = [h.split("; ")[-1] for h in headers(ax)]
+    assert counts == ["23 items", "1 item", "8 items"]
+    assert len(item_labels(ax)) == len(inst.units) == 32
+    assert "SECMP0062.1 (implemented)" in ax.get_xlabel()
+    plt.close(ax.figure)
+
+
+def test_pages_split_long_plans_and_mark_continued_groups(small: Instance) -> None:
+    plan = plan_of(small, SMALL_PLAN)
+    assert gantt_pages(plan) == 1
+    assert gantt_pages(plan, max_rows=4) == 2
+    assert gantt_pages(plan, max_rows=2) == 3
+    pages = [draw_gantt(small, plan, max_rows=2, page=p) for p in range(3)]
+    assert [item_labels(ax) for ax in pages] == [["A", "C"], ["F", "B"], ["E", "D"]]
+    assert headers(pages[1])[0].endswith("3 items (continued)")
+    assert pages[2].get_title(loc="left").endswith("page 3 of 3")
+    with pytest.raises(ValueError, match="page 3 does not exist"):
+        draw_gantt(small, plan, max_rows=2, page=3)
+    with pytest.raises(ValueError, match="max_rows"):
+        gantt_pages(plan, max_rows=0)
+    plt.close("all")
+
+
+def test_releases_filter_keeps_only_the_named_groups(small: Instance) -> None:
+    plan = plan_of(small, SMALL_PLAN)
+    ax = draw_gantt(small, plan, releases=["2022-11", NOT_PLANNED])
+    assert item_labels(ax) == ["E", "D"]
+    assert gantt_pages(plan, releases=["2021-06"], max_rows=2) == 2
+    with pytest.raises(ValueError, match="no release '2030-06'"):
+        draw_gantt(small, plan, releases=["2030-06"])
+    plt.close("all")
+
+
+def test_an_infeasible_plan_draws_an_empty_chart(small: Instance) -> None:
+    plan = plan_of(small, {}, status="infeasible").model_copy(
+        update={"assignments": {}, "releases": []}
+    )
+    assert gantt_pages(plan) == 1
+    ax = draw_gantt(small, plan)
+    assert item_labels(ax) == []
+    plt.close(ax.figure)
+
+
+def test_long_titles_end_in_an_ellipsis() -> None:
+    label = row_label(
+        "SECMP0046",
+        "Allow DNOs to control Electric Vehicle chargers connected to Smart Meter infrastructure",
+    )
+    assert label.startswith("SECMP0046  Allow DNOs") and label.endswith("…")
+    assert len(label) == 58
+    assert row_label("MP103", "DCC SOC2 Assessments") == "MP103  DCC SOC2 Assessments"
+
+
+def test_height_grows_with_rows_at_the_same_row_pitch() -> None:
+    """10 and 60 rows get the same inches per row, so both read at the same size."""
+    big = Instance(scenario([item(f"X{k:02d}") for k in range(60)]))
+    plan = plan_of(big, {u.id: "2021-06" for u in big.units})
+    pitch = {}
+    for rows in (10, 60):
+        ax = draw_gantt(big, plan, max_rows=rows)
+        ax.figure.canvas.draw()
+        height = ax.get_window_extent().height / ax.figure.dpi
+        pitch[rows] = height / (rows + 1)  # one header row
+        plt.close(ax.figure)
+    assert pitch[10] == pytest.approx(pitch[60], rel=0.05)
+    assert pitch[60] == pytest.approx(0.25, rel=0.05)
+
+
+@pytest.mark.parametrize("draw", ["gantt", "timetable"])
+def test_legend_sits_below_the_plot_area(draw: str) -> None:
+    inst = seed("secmp0067-send-back")
+    ax = (
+        draw_gantt(inst, plan_of(inst, send_back_plan(inst)))
+        if draw == "gantt"
+        else draw_timetable(inst)
+    )
+    fig = ax.figure
+    fig.canvas.draw()
+    legend = ax.get_legend()
+    assert legend is not None
+    box, plot = legend.get_window_extent(), ax.get_window_extent()
+    assert box.y1 < plot.y0, "the legend overlaps the plot area"
+    assert box.x0 >= 0 and box.x1 <= fig.bbox.width + 1, "the legend runs off the figure"
+    plt.close(fig)
+
+
+def test_timetable_has_a_row_per_release_with_moved_go_live() -> None:
+    inst = seed("nov-2020-29-november")
+    ax = draw_timetable(inst)
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels == [f"{rid} SEC Release" for rid in inst.release_ids]
+    dates = {t.get_text() for t in ax.texts}
+    assert {"29 Nov 2020", "5 Nov 2020", "29 Nov 2019", "29 May 2020"} <= dates
+    assert any("go-live moved from" in t.get_text() for t in ax.get_legend().get_texts())
+    plt.close(ax.figure)
+
+
+# --- files --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "magic"),
+    [("g.png", b"\x89PNG"), ("g.svg", b"<?xml"), ("g.pdf", b"%PDF"), ("G.PNG", b"\x89PNG")],
+)
+def test_save_figure_writes_the_format_of_the_extension(
+    small: Instance, tmp_path: Path, name: str, magic: bytes
+) -> None:
+    ax = draw_gantt(small, plan_of(small, SMALL_PLAN))
+    save_figure(ax.figure, tmp_path / name)
+    assert (tmp_path / name).read_bytes().startswith(magic)
+    plt.close(ax.figure)
+
+
+@pytest.mark.parametrize("name", ["g.jpg", "g.pgn", "g"])
+def test_save_figure_refuses_other_extensions(tmp_path: Path, name: str) -> None:
+    fig = plt.figure()
+    with pytest.raises(ValueError, match=r"use one of \.pdf, \.png, \.svg"):
+        save_figure(fig, tmp_path / name)
+    assert not (tmp_path / name).exists()
+    plt.close(fig)
+
+
+@pytest.mark.parametrize("suffix", [".svg", ".pdf"])
+def test_drawing_twice_gives_the_same_bytes(small: Instance, tmp_path: Path, suffix: str) -> None:
+    """Pictures kept under version control must not change when nothing changed."""
+    for name in ("1", "2"):
+        with baseline_style():
+            ax = draw_gantt(small, plan_of(small, SMALL_PLAN))
+            save_figure(ax.figure, tmp_path / f"{name}{suffix}")
+            plt.close(ax.figure)
+    assert (tmp_path / f"1{suffix}").read_bytes() == (tmp_path / f"2{suffix}").read_bytes()
+
+
+def test_the_cli_starts_without_matplotlib() -> None:
+    """`secplan --help` stays fast: only solver.plot imports matplotlib."""
+    code = (
+        "import sys, solver.cli, solver.plan, solver.check, solver.explain; "
+        "sys.exit('matplotlib' in sys.modules)"
+    )
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

@@ -1,0 +1,171 @@
+"""The dependency graph: its edges for each kind of tie, its structure report, its
+export files and its picture."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import networkx as nx
+import pytest
+
+from solver.check import check_assignment
+from solver.instance import Instance
+from solver.plot import NOT_PLANNED, dependency_graph, draw_graph, export_graph, graph_structure
+from tests.conftest import item, scenario
+from tests.plot import assert_matches_baseline, baseline_style, plan_of, seed, send_back_plan
+
+TIES = [
+    {"rule": "precedence", "before": "A", "after": "B"},
+    {"rule": "same-release", "items": ["C", "D"]},
+    {"rule": "never-together", "items": ["A", "C", "G"]},
+    {"rule": "aligned-uplift", "spec": "GBCS", "anchor": "C"},
+]
+SPECS = {
+    "A": ["DUIS"],
+    "B": ["DUIS"],
+    "C": ["GBCS"],
+    "D": ["GBCS"],
+    "E": ["GBCS", "DUIS"],
+    "F": ["GBCS"],
+    "G": [],
+}
+PLAN = {
+    "A": "2021-06",
+    "B": "2021-11",
+    "C": "2021-11",
+    "D": "2021-11",
+    "E": "2021-11",
+    "F": "2022-06",
+    "G": None,
+}
+
+
+@pytest.fixture(scope="module")
+def ties() -> Instance:
+    """Every kind of tie once, with titles that need quoting in DOT."""
+    items = [item(uid, specs=specs, title=f'Item "{uid}" \\ test') for uid, specs in SPECS.items()]
+    inst = Instance(scenario(items, TIES))
+    assert not [v for v in check_assignment(inst, PLAN) if v.hard], "the test plan is valid"
+    return inst
+
+
+def edges(graph: nx.MultiDiGraph[str], kind: str) -> set[tuple[str, str]]:
+    return {(a, b) for a, b, k in graph.edges(data="kind") if k == kind}
+
+
+def test_each_rule_gives_edges_of_its_kind(ties: Instance) -> None:
+    graph = dependency_graph(ties, plan_of(ties, PLAN))
+    assert edges(graph, "precedence") == {("A", "B")}
+    assert edges(graph, "same-release") == {("C", "D")}
+    assert edges(graph, "never-together") == {("A", "C"), ("A", "G"), ("C", "G")}
+    assert edges(graph, "aligned-uplift") == {("C", "D"), ("C", "E"), ("C", "F")}
+    binding = {
+        (a, b): d["binding"] for a, b, d in graph.edges(data=True) if d["kind"] == "aligned-uplift"
+    }
+    assert binding == {("C", "D"): True, ("C", "E"): True, ("C", "F"): False}
+
+
+def test_shared_specs_chain_items_of_one_release_in_id_order(ties: Instance) -> None:
+    graph = dependency_graph(ties, plan_of(ties, PLAN))
+    shared = {(a, b, d["spec"]) for a, b, d in graph.edges(data=True) if d["kind"] == "shared-spec"}
+    # 2021-11 changes GBCS in C, D, E (a chain, not all three pairs) and DUIS in B, E;
+    # A (2021-06) and F (2022-06) share a spec with nobody in their release.
+    assert shared == {("C", "D", "GBCS"), ("D", "E", "GBCS"), ("B", "E", "DUIS")}
+
+
+def test_nodes_carry_release_status_and_title(ties: Instance) -> None:
+    graph = dependency_graph(ties, plan_of(ties, PLAN))
+    assert set(graph) == set(SPECS)
+    assert graph.nodes["A"] == {
+        "release": "2021-06",
+        "status": "change-board-vote",
+        "title": 'Item "A" \\ test',
+    }
+    assert graph.nodes["G"]["release"] == NOT_PLANNED
+
+
+def test_structure_reports_no_cycles_and_who_moves_together(ties: Instance) -> None:
+    report = graph_structure(dependency_graph(ties, plan_of(ties, PLAN)))
+    assert report["precedence_cycles"] == []
+    assert report["move_together"] == [["A", "B"], ["C", "D"]]
+    assert report["edges"] == {
+        "precedence": 1,
+        "same-release": 1,
+        "never-together": 3,
+        "aligned-uplift": 3,
+        "shared-spec": 3,
+    }
+
+
+def test_structure_finds_a_precedence_cycle() -> None:
+    """Scenario validation refuses such cycles; the report must still name one it is given."""
+    graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
+    for a, b in [("Z", "X"), ("X", "Y"), ("Y", "Z"), ("Y", "W")]:
+        graph.add_edge(a, b, kind="precedence")
+    graph.add_edge("W", "V", kind="same-release")
+    report = graph_structure(graph)
+    assert report["precedence_cycles"] == [["X", "Y", "Z"]]
+    assert report["move_together"] == [["V", "W", "X", "Y", "Z"]]
+
+
+def test_seed_graph_ties_the_2021_uplifts_to_secmp0007() -> None:
+    inst = seed("secmp0067-send-back")
+    graph = dependency_graph(inst, plan_of(inst, send_back_plan(inst)))
+    aligned = {(a, b): d for a, b, d in graph.edges(data=True) if d["kind"] == "aligned-uplift"}
+    # SECMP0067 changes DUIS in June 2021, the anchor's year: the soft DUIS alignment binds.
+    link = aligned["SECMP0007", "SECMP0067"]
+    assert link["binding"] and not link["hard"] and link["spec"] == "DUIS"
+    assert graph_structure(graph)["precedence_cycles"] == []
+
+
+def test_graphml_export_reads_back(ties: Instance, tmp_path: Path) -> None:
+    graph = dependency_graph(ties, plan_of(ties, PLAN))
+    export_graph(graph, tmp_path / "g.graphml")
+    back = nx.read_graphml(tmp_path / "g.graphml", force_multigraph=True)
+    assert isinstance(back, nx.MultiDiGraph)
+    assert dict(back.nodes(data=True)) == dict(graph.nodes(data=True))
+    assert sorted(back.edges(data="kind")) == sorted(graph.edges(data="kind"))
+    assert back.graph["name"] == "test"
+
+
+def test_dot_export_lists_every_node_and_edge_quoted(ties: Instance, tmp_path: Path) -> None:
+    graph = dependency_graph(ties, plan_of(ties, PLAN))
+    export_graph(graph, tmp_path / "g.dot")
+    text = (tmp_path / "g.dot").read_text(encoding="utf-8")
+    assert text.startswith('digraph "test" {') and text.rstrip().endswith("}")
+    assert 'title="Item \\"A\\" \\\\ test"' in text
+    found = re.findall(r'^  "(\w+)" -> "(\w+)" \[.*kind="([\w-]+)"', text, re.MULTILINE)
+    assert sorted(found) == sorted(graph.edges(data="kind"))
+    assert len(re.findall(r'^  "\w+" \[', text, re.MULTILINE)) == graph.number_of_nodes()
+
+
+def test_export_refuses_other_extensions(ties: Instance, tmp_path: Path) -> None:
+    graph = dependency_graph(ties, plan_of(ties, PLAN))
+    with pytest.raises(ValueError, match=r"use \.graphml or \.dot"):
+        export_graph(graph, tmp_path / "g.gexf")
+
+
+def test_columns_follow_release_order_with_not_planned_last(ties: Instance) -> None:
+    ax = draw_graph(ties, plan_of(ties, PLAN))
+    columns = [t.get_text().split("\n")[0] for t in ax.get_xticklabels()]
+    assert columns == ["2021-06", "2021-11", "2022-06", NOT_PLANNED]
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    for kind in ("precedence", "same release", "never together", "aligned uplift"):
+        assert any(label.startswith(kind) for label in legend), kind
+    assert "GBCS changed in that release" in legend
+    plt.close(ax.figure)
+
+
+def test_graph_of_every_tie_matches_baseline(ties: Instance, tmp_path: Path) -> None:
+    with baseline_style():
+        ax = draw_graph(ties, plan_of(ties, PLAN))
+        assert_matches_baseline(ax.figure, "graph-ties", tmp_path)
+
+
+def test_send_back_graph_matches_baseline(tmp_path: Path) -> None:
+    inst = seed("secmp0067-send-back")
+    with baseline_style():
+        ax = draw_graph(inst, plan_of(inst, send_back_plan(inst)))
+        assert_matches_baseline(ax.figure, "graph-secmp0067-send-back", tmp_path)
