@@ -14,7 +14,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
@@ -336,6 +336,99 @@ def compare(
         typer.echo(comparison.model_dump_json(indent=2))
     else:
         print_comparison(comparison, console())
+
+
+OutFile = Annotated[Path, typer.Option("-o", "--out", help="Output file (.png, .svg or .pdf).")]
+
+
+def _draw(out: Path, draw: Any, size: tuple[float, float] | None = None) -> None:
+    """Run a plot function and save its figure; a bad request is bad input (exit 2)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from solver.plot import save_figure
+
+    try:
+        ax = draw()
+        if size is not None:
+            ax.figure.set_size_inches(*size)
+        save_figure(ax.figure, out)
+    except ValueError as exc:
+        fail(f"{out}: {exc}")
+    typer.echo(f"wrote {out}")
+
+
+@app.command()
+def gantt(
+    scenario: ScenarioArg,
+    out: OutFile,
+    release: Annotated[
+        list[str] | None,
+        typer.Option("--release", help="Only these releases (repeat); 'not planned' too."),
+    ] = None,
+    rows: Annotated[int, typer.Option("--rows", help="Rows per page.")] = 60,
+    page: Annotated[int, typer.Option("--page", help="Page to draw (from 1).")] = 1,
+    time_limit: TimeLimit = 60.0,
+    workers: Workers = None,
+    seed: Seed = 0,
+) -> None:
+    """Gantt chart of the plan: decisions, cut-offs, lead times, go-lives and baselines."""
+    inst, plan = plan_of(scenario, options(time_limit, workers, seed))
+    if plan.status == "infeasible":
+        fail(f"{scenario}: no plan satisfies the rules; run `secplan solve` for the clash", 1)
+    from solver.plot import draw_gantt, gantt_pages
+
+    try:
+        pages = gantt_pages(plan, release, rows)
+    except ValueError as exc:
+        fail(f"{scenario}: {exc}")
+    if not 1 <= page <= pages:
+        fail(f"--page {page}: the chart has {pages} page(s) of {rows} rows")
+    _draw(out, lambda: draw_gantt(inst, plan, releases=release, max_rows=rows, page=page - 1))
+    if pages > 1:
+        typer.echo(f"page {page} of {pages}; draw the others with --page")
+
+
+@app.command()
+def timetable(scenario: ScenarioArg, out: OutFile) -> None:
+    """Release timetable: scope baselines and go-live of each release."""
+    from solver.instance import Instance
+    from solver.plot import draw_timetable
+
+    inst = Instance(load(scenario))
+    _draw(out, lambda: draw_timetable(inst))
+
+
+@app.command()
+def graph(
+    scenario: ScenarioArg,
+    out: OutFile,
+    time_limit: TimeLimit = 60.0,
+    workers: Workers = None,
+    seed: Seed = 0,
+) -> None:
+    """Dependency graph: items in columns by release, edges for every dependency rule.
+
+    The file's extension picks the format: .png, .svg, .pdf, or .graphml / .dot to export
+    the graph itself."""
+    inst, plan = plan_of(scenario, options(time_limit, workers, seed))
+    if plan.status == "infeasible":
+        fail(f"{scenario}: no plan satisfies the rules; run `secplan solve` for the clash", 1)
+    from solver.plot import dependency_graph, draw_graph, export_graph, graph_structure
+
+    g = dependency_graph(inst, plan)
+    structure = graph_structure(g)
+    if out.suffix in (".graphml", ".dot"):
+        export_graph(g, out)
+        typer.echo(f"wrote {out}")
+    else:
+        _draw(out, lambda: draw_graph(inst, plan))
+    for cycle in structure["precedence_cycles"]:
+        typer.echo("precedence cycle: " + " -> ".join(cycle), err=True)
+    for group in structure["move_together"]:
+        typer.echo("move together: " + ", ".join(group))
+    if structure["precedence_cycles"]:
+        raise typer.Exit(2)
 
 
 def main() -> None:

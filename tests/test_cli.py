@@ -171,3 +171,22 @@ def test_compare_moved_go_live_shifts_every_pending_cut_off_by_24_days() -> None
                 "MP115", "MP118", "DP124", "DP127"):
         assert changed[uid] == 24
     assert set(changed.values()) == {24}
+
+
+def test_pictures_are_written(tmp_path: Path) -> None:
+    for command, name in (("gantt", "g.png"), ("graph", "d.svg"), ("timetable", "t.pdf"),
+                          ("graph", "d.graphml"), ("graph", "d.dot")):
+        out = tmp_path / name
+        result = runner.invoke(app, [command, SEND_BACK, "-o", str(out)])
+        assert result.exit_code == 0, result.output
+        assert out.stat().st_size > 0
+    assert (tmp_path / "g.png").read_bytes()[:4] == b"\x89PNG"
+    assert b"SECMP0067" in (tmp_path / "d.graphml").read_bytes()
+
+
+def test_picture_bad_requests_exit_2(tmp_path: Path) -> None:
+    assert runner.invoke(app, ["gantt", SEND_BACK, "-o", str(tmp_path / "g.bmp")]).exit_code == 2
+    assert runner.invoke(app, ["gantt", SEND_BACK, "-o", str(tmp_path / "g.png"),
+                               "--page", "9"]).exit_code == 2
+    assert runner.invoke(app, ["gantt", SEND_BACK, "-o", str(tmp_path / "g.png"),
+                               "--release", "2030-06"]).exit_code == 2
