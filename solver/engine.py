@@ -29,8 +29,8 @@ even on two cores; the unique tie-break keeps the result deterministic."""
 DEFAULT_WORKERS = PORTFOLIO_WORKERS  # old name, still used by solver/sweep.py
 SMALL_MODEL = 4000
 """Below this many placement variables one worker is quicker (no thread start-up)."""
-TIE_BREAK_BITS = 50
-"""Largest weight used in one tie-break solve, as a power of two (CP-SAT takes int64)."""
+TIE_BREAK_DETERMINISTIC_TIME = 10.0
+"""Budget of the tie-break stage in CP-SAT's deterministic time units (about seconds)."""
 
 
 class NoPlanInTime(Exception):
@@ -186,22 +186,6 @@ def make_solver(options: SolveOptions, time_limit: float, size: int = 0) -> cp_m
     return solver
 
 
-def _tie_break_blocks(builder: ModelBuilder) -> list[list[tuple[Any, int]]]:
-    """Units in id order, cut into blocks whose positional weights fit in int64."""
-    base = len(builder.slots) + 1
-    per_block = 1
-    while base ** (per_block + 1) < 2**TIE_BREAK_BITS:
-        per_block += 1
-    ids = [u.id for u in builder.inst.units]
-    blocks = []
-    for start in range(0, len(ids), per_block):
-        chunk = ids[start : start + per_block]
-        blocks.append(
-            [(builder.index(uid), base ** (len(chunk) - 1 - k)) for k, uid in enumerate(chunk)]
-        )
-    return blocks
-
-
 def level_expressions(builder: ModelBuilder) -> list[Any]:
     """One weighted expression per objective priority level, most important first."""
     terms = builder.terms()
@@ -231,9 +215,6 @@ def solve(
     solution = Solution(status="optimal")
     stages: list[Any] = [*first, *level_expressions(builder)]
     is_level = [False] * len(first) + [True] * (len(stages) - len(first))
-    for block in _tie_break_blocks(builder) if tie_break else []:
-        stages.append(sum(weight * term for term, weight in block))
-        is_level.append(False)
     found: dict[str, str | None] | None = None
     for k, expr in enumerate(stages):
         if isinstance(expr, int):  # a stage with no variables: nothing to decide
@@ -262,16 +243,32 @@ def solve(
             solution.status = "feasible"
             break
         builder.model.add(expr <= value)
-    if found is None:  # nothing to optimise: any plan satisfying the rules will do
-        solver = make_solver(options, deadline - time.monotonic(), builder.size)
-        status = solver.solve(builder.model)
-        if status in (cp_model.INFEASIBLE, cp_model.MODEL_INVALID):
-            return Solution(status="infeasible")
-        if status == cp_model.UNKNOWN:
-            raise NoPlanInTime(options.time_limit)
-        found = builder.assignment(solver)
+    if tie_break and solution.status == "optimal" or found is None:
+        found = _tie_break(builder, options, deadline - time.monotonic()) or found
+    if found is None:
+        return Solution(status="infeasible")
     solution.assignment = found
     return solution
+
+
+def _tie_break(builder: ModelBuilder, options: SolveOptions,
+               time_left: float) -> dict[str, str | None] | None:
+    """Among the plans with the optimal objective, each unit as early as possible: one
+    worker, no hint and a deterministic-time budget, so the result depends on the model
+    alone and a proven-optimal plan is the same whatever the worker count.
+
+    Returns None when the model is infeasible; raises `NoPlanInTime` when time ran out
+    before any plan."""
+    builder.model.clear_hints()  # type: ignore[no-untyped-call]
+    builder.model.minimize(sum(builder.index(u.id) for u in builder.inst.units))
+    solver = make_solver(SolveOptions(workers=1, seed=options.seed), time_left)
+    solver.parameters.max_deterministic_time = TIE_BREAK_DETERMINISTIC_TIME
+    status = solver.solve(builder.model)
+    if status in (cp_model.INFEASIBLE, cp_model.MODEL_INVALID):
+        return None
+    if status == cp_model.UNKNOWN:
+        raise NoPlanInTime(options.time_limit)
+    return builder.assignment(solver)
 
 
 def hard_model(inst: Instance) -> ModelBuilder:

@@ -33,7 +33,7 @@ class Precedence(RuleBase):
     def post(self, inst: Instance, m: Posting, lit: Any) -> None:
         placed_before = m.placed(self.before)
         m.model.add(m.index(self.after) >= m.index(self.before) + self.min_gap).only_enforce_if(
-            [lit, placed_before]
+            [lit, placed_before, m.placed(self.after)]
         )
         m.model.add_implication(~placed_before, ~m.placed(self.after)).only_enforce_if(lit)
 

@@ -40,5 +40,8 @@ def test_post_and_check_agree() -> None:
                  [{"rule": "precedence", "before": "A", "after": "B"},
                   {"rule": "same-release", "items": ["B", "C"]}])
     assert 0 < assert_post_and_check_agree(s) < 125
+    s = scenario([item("A"), item("B")],  # a gap no release pair has: B outside is fine
+                 [{"rule": "precedence", "before": "A", "after": "B", "min_gap": 3}])
+    assert 0 < assert_post_and_check_agree(s) < 25
     s = scenario([item("A"), item("B")], [{"rule": "never-together", "items": ["A", "B"]}])
     assert 0 < assert_post_and_check_agree(s) < 25
