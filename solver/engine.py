@@ -243,8 +243,8 @@ def solve(
             solution.status = "feasible"
             break
         builder.model.add(expr <= value)
-    if tie_break and solution.status == "optimal" or found is None:
-        found = _tie_break(builder, options, deadline - time.monotonic()) or found
+    if (tie_break and solution.status == "optimal") or found is None:
+        found = _tie_break(builder, options, deadline - time.monotonic())
     if found is None:
         return Solution(status="infeasible")
     solution.assignment = found
