@@ -6,7 +6,7 @@ import datetime as dt
 
 from pydantic import BaseModel
 
-from solver.explain import blocking_rules, trade_off
+from solver.explain import PlanView
 from solver.instance import Instance
 from solver.model import Plan
 
@@ -53,20 +53,16 @@ class Comparison(BaseModel):
     objective: dict[str, tuple[int, int]]
 
 
-def why_moved(inst: Instance, plan: Plan, uid: str, before: str | None) -> str:
+def why_moved(view: PlanView, uid: str, before: str | None) -> str:
     """The rule that forces a unit out of its base release, or the objective trade-off."""
+    inst = view.inst
     unit = inst.unit(uid)
     if before is not None and before not in inst.release_ids:
         return f"its base release {before} is no longer in the calendar"
-    blocked = blocking_rules(inst, plan.assignments, unit, before)
+    blocked = view.blocking(unit, before)
     if blocked:
         return "forced: " + "; ".join(blocked)
-    return (
-        "chosen: staying in "
-        + (before or "no release")
-        + " "
-        + trade_off(inst, plan.assignments, unit, before).removeprefix("it ")
-    )
+    return f"chosen: staying in {before or 'no release'}, " + view.move_option(unit, before).summary
 
 
 def _uplifts_per_year(plan: Plan) -> dict[str, dict[int, int]]:
@@ -81,6 +77,7 @@ def _uplifts_per_year(plan: Plan) -> dict[str, dict[int, int]]:
 def compare_plans(base: Plan, other_inst: Instance, other: Plan) -> Comparison:
     """Compare `other` (planned in `other_inst`) with `base`, item by item."""
     a, b = base.assignments, other.assignments
+    view = PlanView(other_inst, b)
     moved: list[Move] = []
     entered: list[Move] = []
     left: list[Move] = []
@@ -92,7 +89,7 @@ def compare_plans(base: Plan, other_inst: Instance, other: Plan) -> Comparison:
         elif uid not in a:
             entered.append(Move(item=uid, before=None, after=after, reason="new in this scenario"))
         elif before != after:
-            reason = why_moved(other_inst, other, uid, before)
+            reason = why_moved(view, uid, before)
             target = left if after is None else entered if before is None else moved
             target.append(Move(item=uid, before=before, after=after, reason=reason))
     base_releases = {r.id: r for r in base.releases}

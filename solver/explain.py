@@ -7,6 +7,7 @@ that keeps the unit later.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
@@ -22,17 +23,8 @@ from solver.engine import (
     solve,
 )
 from solver.instance import Instance, Unit
-from solver.objective import term_values
+from solver.objective import levels, term_values
 from solver.rules.base import Assignment
-
-_TERM_WORDS = {
-    "unplaced": "item(s) outside the horizon",
-    "exceptions": "scope-baseline exception(s)",
-    "soft-rules": "soft-rule penalty",
-    "delay": "value-months of delay",
-    "uplifts": "specification version(s)",
-    "moves": "move cost(s) from the reference plan",
-}
 
 
 def decision_reason(inst: Instance, unit: Unit, rid: str) -> str:
@@ -47,39 +39,78 @@ def decision_reason(inst: Instance, unit: Unit, rid: str) -> str:
     )
 
 
-def blocking_rules(inst: Instance, plan: Assignment, unit: Unit, rid: str | None) -> list[str]:
-    """Names and messages of the hard rules broken by moving only `unit` to `rid`."""
-    moved = {**plan, unit.id: rid}
-    before = {r.name for r in inst.rules if r.hard and r.check(inst, plan)}
-    out = []
-    for rule in inst.rules:
-        if rule.hard and rule.name not in before:
-            for message in rule.check(inst, moved):
-                out.append(f"{rule.name}: {message}")
-    return out
+class PlanView:
+    """A plan with what single-item moves need, computed once: uplift counts per release
+    and specification, and the rules the plan already breaks."""
+
+    def __init__(self, inst: Instance, plan: Assignment):
+        self.inst, self.plan = inst, dict(plan)
+        self.counts: Counter[tuple[str, str]] = Counter(
+            (rid, spec) for u in inst.units if (rid := plan.get(u.id)) for spec in u.specs
+        )
+        self.broken = {r.name for r in inst.rules if r.check(inst, self.plan)}
+
+    def _moved(self, unit: Unit, rid: str | None) -> dict[str, str | None]:
+        return {**self.plan, unit.id: rid}
+
+    def blocking(self, unit: Unit, rid: str | None) -> list[str]:
+        """Names and messages of the hard rules broken by moving only `unit` to `rid`."""
+        moved = self._moved(unit, rid)
+        return [
+            f"{rule.name}: {message}"
+            for rule in self.inst.rules_for(unit.id)
+            if rule.hard and rule.name not in self.broken
+            for message in rule.check(self.inst, moved)
+        ]
+
+    def move_option(self, unit: Unit, rid: str | None) -> ReleaseOption:
+        """The objective change of moving only `unit` to `rid`, as an option to explain."""
+        inst, old = self.inst, self.plan.get(unit.id)
+        months = {None: inst.unplaced_months} | {r.id: inst.months_to(r) for r in inst.releases}
+        change = {
+            "unplaced": (rid is None) - (old is None),
+            "delay": unit.value * (months[rid] - months[old]),
+            "uplifts": sum(
+                (rid is not None and self.counts[rid, s] == 0)
+                - (old is not None and self.counts[old, s] == 1)
+                for s in unit.specs
+            ),
+            "moves": 0,
+        }
+        reference = inst.reference(unit)
+        if reference is not None:
+            change["moves"] = inst.move_cost(unit) * ((rid != reference) - (old != reference))
+        moved = self._moved(unit, rid)
+        soft = [r for r in inst.rules_for(unit.id) if not r.hard]
+        now_broken = {r.name for r in soft if r.check(inst, moved)}
+        was_broken = {r.name for r in soft if r.name in self.broken}
+        for term in ("exceptions", "soft-rules"):
+            change[term] = sum(
+                r.penalty * ((r.name in now_broken) - (r.name in was_broken))
+                for r in soft
+                if r.term == term
+            )
+        level_change = [
+            sum(t.weight * change[t.term] for t in level)
+            for level in levels(inst.scenario.objective)
+        ]
+        option = ReleaseOption(
+            release=rid,
+            current=False,
+            level_change=level_change,
+            term_change={t: c for t, c in change.items() if c},
+            soft_broken=sorted(now_broken - was_broken),
+            soft_honoured=sorted(was_broken - now_broken),
+        )
+        option.summary = _summary(inst, option, old)
+        return option
 
 
-def trade_off(inst: Instance, plan: Assignment, unit: Unit, rid: str | None) -> str:
-    """How the objective terms change if only `unit` moves to `rid`, in words."""
-    weights = {t.term: (t.priority, t.weight) for t in inst.scenario.objective}
-    now = term_values(inst, plan)
-    then = term_values(inst, {**plan, unit.id: rid})
-    changed = [t for t in now if t in weights and then[t] != now[t]]
-    worse = [f"+{then[t] - now[t]} {_TERM_WORDS[t]}" for t in changed if then[t] > now[t]]
-    better = [f"-{now[t] - then[t]} {_TERM_WORDS[t]}" for t in changed if then[t] < now[t]]
-    if not worse:
-        return "no worse by the objective (a tie, broken by item order)"
-    first = min(weights[t][0] for t in changed)
-    return (
-        f"it would cost {', '.join(worse)}"
-        + (f" for {', '.join(better)}" if better else "")
-        + f" (priority {first} of the objective decides)"
-    )
-
-
-def placement_reasons(inst: Instance, plan: Assignment, unit: Unit) -> list[str]:
-    """Short reasons for the unit's place: its cut-off, and why not each earlier release."""
-    rid = plan.get(unit.id)
+def placement_reasons(view: PlanView, unit: Unit) -> list[str]:
+    """Short reasons for the unit's place: its cut-off, and why not each earlier release
+    (the hard rules moving only this item there would break, or the objective trade-off)."""
+    inst = view.inst
+    rid = view.plan.get(unit.id)
     reasons: list[str] = []
     if rid is not None:
         reasons.append(decision_reason(inst, unit, rid))
@@ -90,11 +121,11 @@ def placement_reasons(inst: Instance, plan: Assignment, unit: Unit) -> list[str]
     for other in candidates:
         if inst.is_frozen(inst.release(other)):
             continue
-        blocked = blocking_rules(inst, plan, unit, other)
-        if blocked:
-            reasons.append(f"not {other}: " + "; ".join(blocked))
-        else:
-            reasons.append(f"not {other}: " + trade_off(inst, plan, unit, other))
+        blocked = view.blocking(unit, other)
+        reasons.append(
+            f"not {other}: "
+            + ("; ".join(blocked) if blocked else view.move_option(unit, other).summary)
+        )
     reference = inst.reference(unit)
     if reference is not None and rid != reference:
         source = "base plan" if inst.reference_plan is not None else "published baseline"
@@ -106,8 +137,9 @@ Forced = Sequence[tuple[str, str | None]]
 """Placements to hold while looking for a clash: (unit id, release id or None)."""
 
 
-def _infeasible(builder: ModelBuilder, names: list[str], forced: list[Any],
-                options: SolveOptions) -> bool:
+def _infeasible(
+    builder: ModelBuilder, names: list[str], forced: list[Any], options: SolveOptions
+) -> bool:
     builder.model.clear_assumptions()
     builder.model.add_assumptions([*forced, *(builder.literals[n] for n in names)])
     solver = make_solver(
@@ -116,8 +148,9 @@ def _infeasible(builder: ModelBuilder, names: list[str], forced: list[Any],
     return bool(solver.solve(builder.model) == cp_model.INFEASIBLE)
 
 
-def minimal_clash(inst: Instance, options: SolveOptions = DEFAULT_OPTIONS,
-                  forced: Forced = ()) -> list[str]:
+def minimal_clash(
+    inst: Instance, options: SolveOptions = DEFAULT_OPTIONS, forced: Forced = ()
+) -> list[str]:
     """Names of hard rules that cannot all hold together (with the `forced` placements),
     minimal: without any one of them the rest can. Empty when they are satisfiable.
 
@@ -197,8 +230,10 @@ def _term_words(term: str, change: int, broken: list[str], honoured: list[str]) 
         case "exceptions":
             return f"{'need' if up else 'avoid'} {n} scope-baseline exception(s)"
         case _:
-            return f"{'leave' if up else 'bring'} {n} item(s) {'outside' if up else 'into'} " \
+            return (
+                f"{'leave' if up else 'bring'} {n} item(s) {'outside' if up else 'into'} "
                 "the horizon"
+            )
 
 
 def _summary(inst: Instance, option: ReleaseOption, current: str | None) -> str:
@@ -208,30 +243,41 @@ def _summary(inst: Instance, option: ReleaseOption, current: str | None) -> str:
 
     def listed(pairs: list[tuple[str, int]]) -> str:
         return ", ".join(
-            f"{_term_words(t, c, option.soft_broken, option.soft_honoured)} "
-            f"({c * weights[t]:+d})" for t, c in pairs)
+            f"{_term_words(t, c, option.soft_broken, option.soft_honoured)} ({c * weights[t]:+d})"
+            for t, c in pairs
+        )
 
     better = listed([(t, c) for t, c in changes if c < 0])
     worse = listed([(t, c) for t, c in changes if c > 0])
-    text = "it would " + (f"{better}, but {worse}" if better and worse else better or worse
-                          or "change nothing the objective counts")
+    text = "it would " + (
+        f"{better}, but {worse}"
+        if better and worse
+        else better or worse or "change nothing the objective counts"
+    )
     changed = [(k, d) for k, d in enumerate(option.level_change, 1) if d]
     if changed:
         level, delta = changed[0]
         text += f": net {delta:+d} at priority {level}, so the plan keeps {current or 'none'}"
     else:
-        text += ("; equally good, and the tie-break (each item, in id order, as early as "
-                 f"possible) chose {current or 'none'}")
+        text += (
+            "; equally good, and the tie-break (each item, in id order, as early as "
+            f"possible) chose {current or 'none'}"
+        )
     if option.other_moves:
         text += "; other items would move: " + ", ".join(
-            f"{uid} {a or 'none'} -> {b or 'none'}" for uid, (a, b) in
-            sorted(option.other_moves.items()))
+            f"{uid} {a or 'none'} -> {b or 'none'}"
+            for uid, (a, b) in sorted(option.other_moves.items())
+        )
     return text
 
 
-def release_options(inst: Instance, best: Solution, unit_id: str,
-                    options: SolveOptions = DEFAULT_OPTIONS,
-                    releases: Sequence[str | None] | None = None) -> list[ReleaseOption]:
+def release_options(
+    inst: Instance,
+    best: Solution,
+    unit_id: str,
+    options: SolveOptions = DEFAULT_OPTIONS,
+    releases: Sequence[str | None] | None = None,
+) -> list[ReleaseOption]:
     """For one item, each release (and outside the horizon): the hard rules that forbid it,
     or what it would cost against the best plan. Computed by re-solving with the item held
     there: blocked options get a minimal clash, open ones their objective change."""
@@ -241,8 +287,7 @@ def release_options(inst: Instance, best: Solution, unit_id: str,
     out = []
     for rid in [*inst.release_ids, None] if releases is None else releases:
         if rid == current:
-            out.append(ReleaseOption(release=rid, current=True,
-                                     summary="the recommended release"))
+            out.append(ReleaseOption(release=rid, current=True, summary="the recommended release"))
             continue
 
         def hold(builder: ModelBuilder, rid: str | None = rid) -> list[Any]:
@@ -252,19 +297,28 @@ def release_options(inst: Instance, best: Solution, unit_id: str,
         forced = solve(inst, options, hint=best.assignment, prepare=hold, tie_break=False)
         if forced.status == "infeasible":
             clash = minimal_clash(inst, options, forced=[(unit_id, rid)])
-            out.append(ReleaseOption(release=rid, current=False, blocked_by=clash,
-                                     summary=", ".join(clash)))
+            out.append(
+                ReleaseOption(
+                    release=rid, current=False, blocked_by=clash, summary=", ".join(clash)
+                )
+            )
             continue
         terms = term_values(inst, forced.assignment)
         soft = _soft_broken(inst, forced.assignment)
         option = ReleaseOption(
-            release=rid, current=False,
-            level_change=[a - b for a, b in zip(forced.level_values, best.level_values,
-                                                strict=True)],
+            release=rid,
+            current=False,
+            level_change=[
+                a - b for a, b in zip(forced.level_values, best.level_values, strict=True)
+            ],
             term_change={t: terms[t] - base_terms[t] for t in terms if terms[t] != base_terms[t]},
-            soft_broken=sorted(soft - base_soft), soft_honoured=sorted(base_soft - soft),
-            other_moves={u: (best.assignment[u], r) for u, r in forced.assignment.items()
-                         if u != unit_id and best.assignment[u] != r},
+            soft_broken=sorted(soft - base_soft),
+            soft_honoured=sorted(base_soft - soft),
+            other_moves={
+                u: (best.assignment[u], r)
+                for u, r in forced.assignment.items()
+                if u != unit_id and best.assignment[u] != r
+            },
         )
         option.summary = _summary(inst, option, current)
         out.append(option)
@@ -274,5 +328,7 @@ def release_options(inst: Instance, best: Solution, unit_id: str,
 def ranked(options: list[ReleaseOption]) -> list[ReleaseOption]:
     """Options best first: the recommendation, then open ones by objective change, then
     blocked ones by how few rules block them."""
-    return sorted(options, key=lambda o: (not o.current, bool(o.blocked_by), o.level_change,
-                                          len(o.blocked_by)))
+    return sorted(
+        options,
+        key=lambda o: (not o.current, bool(o.blocked_by), o.level_change, len(o.blocked_by)),
+    )

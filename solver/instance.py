@@ -90,8 +90,7 @@ def _units(item: Item) -> list[Unit]:
 class Instance:
     """Releases, units and rules of one scenario, with the look-ups rules need."""
 
-    def __init__(self, scenario: Scenario,
-                 reference: Mapping[str, str | None] | None = None):
+    def __init__(self, scenario: Scenario, reference: Mapping[str, str | None] | None = None):
         """`reference`: the plan a what-if is planned against (its base scenario's plan);
         without one, moves are counted from each item's published baseline release."""
         self.scenario = scenario
@@ -155,6 +154,22 @@ class Instance:
             rid = plan.get(unit.id)
             if rid is not None:
                 out.setdefault(rid, set()).update(unit.specs)
+        return out
+
+    def rules_for(self, unit_id: str) -> list[RuleBase]:
+        """The rules whose verdict can change when this unit moves."""
+        return self._rules_by_unit.get(unit_id, []) + self._rules_for_all
+
+    @cached_property
+    def _rules_for_all(self) -> list[RuleBase]:
+        return [r for r in self.rules if r.scope(self) is None]
+
+    @cached_property
+    def _rules_by_unit(self) -> dict[str, list[RuleBase]]:
+        out: dict[str, list[RuleBase]] = {}
+        for rule in self.rules:
+            for uid in dict.fromkeys(rule.scope(self) or []):
+                out.setdefault(uid, []).append(rule)
         return out
 
     def reference(self, unit: Unit) -> str | None:

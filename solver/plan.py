@@ -13,27 +13,35 @@ from solver.engine import (
     hard_model,
     solve,
 )
-from solver.explain import placement_reasons
+from solver.explain import PlanView, placement_reasons
 from solver.instance import Instance
 from solver.model import Plan, PlanItem, PlanRelease, Scenario
 from solver.objective import term_values
 from solver.scenario import base_of, load_scenario
 
 
-def fall_backs(
-    inst: Instance, assignment: dict[str, str | None], options: SolveOptions
-) -> dict[str, str | None]:
+def fall_backs(view: PlanView, options: SolveOptions) -> dict[str, str | None]:
     """For each pending unit placed in a release: the earliest release it can still make
-    if its decision arrives the day after that release's cut-off, all hard rules holding."""
+    if its decision arrives the day after that release's cut-off, all hard rules holding.
+
+    Fast path: the first release whose cut-off it still meets, when the unit fits there
+    with every other item where it is (no earlier release is possible). Otherwise CP-SAT
+    finds the earliest release, other items free to move."""
+    inst = view.inst
     builder = None
     out: dict[str, str | None] = {}
     for unit in inst.units:
-        rid = assignment.get(unit.id)
+        rid = view.plan.get(unit.id)
         if rid is None or unit.decision_known:
             continue
-        builder = builder or hard_model(inst)
         cut = inst.cut_off(unit, inst.release(rid))
         missed = [r.id for r in inst.releases if inst.cut_off(unit, r) <= cut]
+        first = next((r for r in inst.release_ids if r not in missed), None)
+        if first is not None and not view.blocking(unit, first):
+            out[unit.id] = first
+            continue
+        builder = builder or hard_model(inst)
+        builder.hint(view.plan)
         out[unit.id] = earliest_release(builder, unit.id, missed, options)
     return out
 
@@ -44,7 +52,8 @@ def make_plan(inst: Instance, solution: Solution, options: SolveOptions) -> Plan
         return Plan(scenario=scenario.name, status="infeasible", assignments={})
     assignment = solution.assignment
     uplifts = inst.uplifts(assignment)
-    falls = fall_backs(inst, assignment, options)
+    view = PlanView(inst, assignment)
+    falls = fall_backs(view, options)
     releases = [
         PlanRelease(
             id=r.id,
@@ -62,7 +71,7 @@ def make_plan(inst: Instance, solution: Solution, options: SolveOptions) -> Plan
             release=assignment[u.id],
             cut_off=inst.cut_off(u, inst.release(rid)) if (rid := assignment[u.id]) else None,
             fall_back=falls.get(u.id),
-            reasons=placement_reasons(inst, assignment, u),
+            reasons=placement_reasons(view, u),
         )
         for u in inst.units
     ]

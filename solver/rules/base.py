@@ -60,6 +60,11 @@ class RuleBase(Strict):
     def release_refs(self) -> list[Ref]:
         return []
 
+    def scope(self, inst: Instance) -> list[str] | None:
+        """Ids of the units whose place this rule judges (None: every unit). Moving a unit
+        outside the scope cannot break the rule, so local explanations skip it."""
+        return None
+
     def post(self, inst: Instance, m: Posting, lit: Any) -> None:
         """Add constraints that hold when `lit` is true."""
         raise NotImplementedError

@@ -35,6 +35,9 @@ class ScopeBaseline(RuleBase):
     def name(self) -> str:
         return f"scope-baseline({self.item})"
 
+    def scope(self, inst: Instance) -> list[str] | None:
+        return [self.item]
+
     def post(self, inst: Instance, m: Posting, lit: Any) -> None:
         unit = inst.unit(self.item)
         for release in inst.releases:

@@ -40,6 +40,9 @@ class Capacity(RuleBase):
         units = [u for u in inst.units if u.dcc_impact or not self.dcc_only]
         return rids, units
 
+    def scope(self, inst: Instance) -> list[str] | None:
+        return [u.id for u in self._scope(inst)[1]]
+
     def post(self, inst: Instance, m: Posting, lit: Any) -> None:
         rids, units = self._scope(inst)
         for rid in rids:

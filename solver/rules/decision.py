@@ -21,6 +21,9 @@ class DecisionInTime(RuleBase):
     def name(self) -> str:
         return f"decision-in-time({self.item})"
 
+    def scope(self, inst: Instance) -> list[str] | None:
+        return [self.item]
+
     def post(self, inst: Instance, m: Posting, lit: Any) -> None:
         unit = inst.unit(self.item)
         for release in inst.releases:

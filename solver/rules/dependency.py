@@ -30,6 +30,9 @@ class Precedence(RuleBase):
     def item_refs(self) -> list[Ref]:
         return [(("before",), self.before), (("after",), self.after)]
 
+    def scope(self, inst: Instance) -> list[str] | None:
+        return [self.before, self.after]
+
     def post(self, inst: Instance, m: Posting, lit: Any) -> None:
         placed_before = m.placed(self.before)
         m.model.add(m.index(self.after) >= m.index(self.before) + self.min_gap).only_enforce_if(
@@ -70,6 +73,9 @@ class SameRelease(RuleBase):
     def item_refs(self) -> list[Ref]:
         return [(("items", k), i) for k, i in enumerate(self.items)]
 
+    def scope(self, inst: Instance) -> list[str] | None:
+        return list(self.items)
+
     def post(self, inst: Instance, m: Posting, lit: Any) -> None:
         first = self.items[0]
         for other in self.items[1:]:
@@ -96,6 +102,9 @@ class NeverTogether(RuleBase):
 
     def item_refs(self) -> list[Ref]:
         return [(("items", k), i) for k, i in enumerate(self.items)]
+
+    def scope(self, inst: Instance) -> list[str] | None:
+        return list(self.items)
 
     def post(self, inst: Instance, m: Posting, lit: Any) -> None:
         for rid in inst.release_ids:

@@ -28,6 +28,9 @@ class Fixed(RuleBase):
     def release_refs(self) -> list[Ref]:
         return [(("release",), self.release)]
 
+    def scope(self, inst: Instance) -> list[str] | None:
+        return [self.item]
+
     def post(self, inst: Instance, m: Posting, lit: Any) -> None:
         m.model.add(m.x(self.item, self.release) == 1).only_enforce_if(lit)
 
@@ -55,6 +58,9 @@ class Window(RuleBase):
         low = inst.index(self.earliest) if self.earliest else 0
         high = inst.index(self.latest) if self.latest else len(inst.releases)
         return low <= k <= high
+
+    def scope(self, inst: Instance) -> list[str] | None:
+        return [self.item]
 
     def post(self, inst: Instance, m: Posting, lit: Any) -> None:
         for rid in inst.release_ids:

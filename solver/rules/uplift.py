@@ -28,6 +28,9 @@ class UpliftCap(RuleBase):
     def spec_refs(self) -> list[Ref]:
         return [(("spec",), self.spec)]
 
+    def scope(self, inst: Instance) -> list[str] | None:
+        return [u.id for u in inst.units if self.spec in u.specs]
+
     def post(self, inst: Instance, m: Posting, lit: Any) -> None:
         uplifts = [m.uplift(r.id, self.spec) for r in inst.releases if r.year == self.year]
         if len(uplifts) > self.max:
@@ -64,6 +67,9 @@ class AlignedUplift(RuleBase):
 
     def spec_refs(self) -> list[Ref]:
         return [(("spec",), self.spec)]
+
+    def scope(self, inst: Instance) -> list[str] | None:
+        return [self.anchor, *(u.id for u in inst.units if self.spec in u.specs)]
 
     def post(self, inst: Instance, m: Posting, lit: Any) -> None:
         for release in inst.releases:
