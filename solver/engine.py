@@ -7,12 +7,14 @@ spec". Each rule adds its constraints behind one enforcement literal: fixed true
 hard rule, free and penalised for a soft one, and an assumption when explaining.
 
 Solve: one CP-SAT solve per objective priority level, each level's optimum fixed before
-the next; then a lexicographic tie-break (each unit, in id order, as early as possible)
-makes the optimum unique, so a proven-optimal plan is the same whatever the worker count.
+the next; then a tie-break (every unit as early as possible among the optimal plans).
+CP-SAT's interleaved search is deterministic whatever the number of workers, and every
+stage is hinted with the previous one's plan, so the same scenario gives the same plan.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,14 +25,15 @@ from solver.instance import Instance, Unit
 from solver.objective import levels
 from solver.rules import RuleBase
 
-PORTFOLIO_WORKERS = 8
-"""CP-SAT's parallel portfolio proves optimality far sooner than one worker on large models,
-even on two cores; the unique tie-break keeps the result deterministic."""
-DEFAULT_WORKERS = PORTFOLIO_WORKERS  # old name, still used by solver/sweep.py
-SMALL_MODEL = 4000
+TIE_BREAK_DETERMINISTIC_TIME = 5.0
+"""Budget of the tie-break in CP-SAT's deterministic time (about seconds): it orders equally
+good plans and need not be proven, and a deterministic budget keeps the result
+reproducible."""
+SMALL_MODEL = 1000
 """Below this many placement variables one worker is quicker (no thread start-up)."""
-TIE_BREAK_DETERMINISTIC_TIME = 10.0
-"""Budget of the tie-break stage in CP-SAT's deterministic time units (about seconds)."""
+DEFAULT_WORKERS = os.cpu_count() or 2
+"""Workers for larger models: CP-SAT's interleaved search is deterministic whatever the
+number of workers, so the default can follow the machine."""
 
 
 class NoPlanInTime(Exception):
@@ -46,7 +49,11 @@ class NoPlanInTime(Exception):
 class SolveOptions:
     time_limit: float = 60.0
     workers: int | None = None
-    """None: one worker for small models, the 8-worker portfolio for large ones."""
+    """None: one worker for small models, one per core for larger ones."""
+    portfolio: bool = False
+    """CP-SAT's free-running parallel portfolio: sometimes faster on large models, but the
+    plan may then depend on thread timing. Off by default: the search is interleaved,
+    which is deterministic (the same input gives the same plan, byte for byte)."""
     seed: int = 0
 
 
@@ -179,8 +186,9 @@ def make_solver(options: SolveOptions, time_limit: float, size: int = 0) -> cp_m
     """A CP-SAT solver for a model with `size` placement variables."""
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = options.workers or (
-        1 if size < SMALL_MODEL else PORTFOLIO_WORKERS
+        1 if size < SMALL_MODEL else DEFAULT_WORKERS
     )
+    solver.parameters.interleave_search = not options.portfolio
     solver.parameters.random_seed = options.seed
     solver.parameters.max_time_in_seconds = max(time_limit, 0.01)
     return solver
@@ -202,7 +210,8 @@ def solve(
     prepare: Callable[[ModelBuilder], list[Any]] | None = None,
     tie_break: bool = True,
 ) -> Solution:
-    """Lexicographic solve: each priority level in turn, then the tie-break.
+    """Lexicographic solve: each priority level in turn, then the tie-break (every unit as
+    early as possible among the optimal plans).
 
     `prepare` may add constraints to the model and return expressions to minimise before
     the objective's levels (alternative plans use it). Without `tie_break` the level values
@@ -212,9 +221,12 @@ def solve(
     deadline = time.monotonic() + options.time_limit
     builder = ModelBuilder(inst)
     first = prepare(builder) if prepare else []
-    solution = Solution(status="optimal")
     stages: list[Any] = [*first, *level_expressions(builder)]
     is_level = [False] * len(first) + [True] * (len(stages) - len(first))
+    if tie_break:
+        stages.append(sum(builder.index(u.id) for u in inst.units))
+        is_level.append(False)
+    solution = Solution(status="optimal")
     found: dict[str, str | None] | None = None
     for k, expr in enumerate(stages):
         if isinstance(expr, int):  # a stage with no variables: nothing to decide
@@ -226,49 +238,36 @@ def solve(
         if found or hint:
             builder.hint(found or hint or {})
         solver = make_solver(options, deadline - time.monotonic(), builder.size)
+        if tie_break and k == len(stages) - 1:
+            solver.parameters.max_deterministic_time = TIE_BREAK_DETERMINISTIC_TIME
         status = solver.solve(builder.model)
         if status in (cp_model.INFEASIBLE, cp_model.MODEL_INVALID):
             return Solution(status="infeasible")
-        if status == cp_model.UNKNOWN:
-            if found is None:
-                raise NoPlanInTime(options.time_limit)
-            solution.status = "feasible"
+        if status == cp_model.UNKNOWN and found is None:
+            raise NoPlanInTime(options.time_limit)
+        if status == cp_model.UNKNOWN:  # out of time: keep the plan of the last stage
+            solution.status = solution.status if k == len(stages) - 1 else "feasible"
             break
         found = builder.assignment(solver)
         value = round(solver.objective_value)
         if is_level[k]:
             solution.level_values.append(value)
             solution.level_bounds.append(round(solver.best_objective_bound))
-        if status != cp_model.OPTIMAL:
-            solution.status = "feasible"
-            break
+            if status != cp_model.OPTIMAL:
+                solution.status = "feasible"
+                break
         builder.model.add(expr <= value)
-    if (tie_break and solution.status == "optimal") or found is None:
-        found = _tie_break(builder, options, deadline - time.monotonic())
-    if found is None:
-        return Solution(status="infeasible")
+    if found is None:  # nothing to optimise: any plan satisfying the rules will do
+        builder.model.clear_objective()
+        solver = make_solver(options, deadline - time.monotonic(), builder.size)
+        status = solver.solve(builder.model)
+        if status in (cp_model.INFEASIBLE, cp_model.MODEL_INVALID):
+            return Solution(status="infeasible")
+        if status == cp_model.UNKNOWN:
+            raise NoPlanInTime(options.time_limit)
+        found = builder.assignment(solver)
     solution.assignment = found
     return solution
-
-
-def _tie_break(builder: ModelBuilder, options: SolveOptions,
-               time_left: float) -> dict[str, str | None] | None:
-    """Among the plans with the optimal objective, each unit as early as possible: one
-    worker, no hint and a deterministic-time budget, so the result depends on the model
-    alone and a proven-optimal plan is the same whatever the worker count.
-
-    Returns None when the model is infeasible; raises `NoPlanInTime` when time ran out
-    before any plan."""
-    builder.model.clear_hints()  # type: ignore[no-untyped-call]
-    builder.model.minimize(sum(builder.index(u.id) for u in builder.inst.units))
-    solver = make_solver(SolveOptions(workers=1, seed=options.seed), time_left)
-    solver.parameters.max_deterministic_time = TIE_BREAK_DETERMINISTIC_TIME
-    status = solver.solve(builder.model)
-    if status in (cp_model.INFEASIBLE, cp_model.MODEL_INVALID):
-        return None
-    if status == cp_model.UNKNOWN:
-        raise NoPlanInTime(options.time_limit)
-    return builder.assignment(solver)
 
 
 def hard_model(inst: Instance) -> ModelBuilder:

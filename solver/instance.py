@@ -100,6 +100,7 @@ class Instance:
         self.release_ids = [r.id for r in self.releases]
         self._index = {rid: k for k, rid in enumerate(self.release_ids)}
         self._release = {r.id: r for r in self.releases}
+        self._cut_offs: dict[tuple[str, str, dt.date], dt.date] = {}
         everything = [u for item in scenario.items for u in _units(item)]
         self.closed: dict[str, Unit] = {u.id: u for u in everything if u.status in CLOSED_STATUSES}
         self.units: list[Unit] = sorted(
@@ -126,7 +127,11 @@ class Instance:
         return release.go_live < self.as_of
 
     def cut_off(self, unit: Unit, release: Release) -> dt.date:
-        return cut_off(release.go_live, unit.dcc_lead_time, unit.party_lead_time)
+        key = (unit.dcc_lead_time, unit.party_lead_time, release.go_live)
+        if key not in self._cut_offs:  # calendar arithmetic is slow; lead times repeat
+            self._cut_offs[key] = cut_off(release.go_live, unit.dcc_lead_time,
+                                          unit.party_lead_time)
+        return self._cut_offs[key]
 
     def lead_time(self, unit: Unit) -> str:
         """The lead time that sets the unit's cut-off, in words."""
