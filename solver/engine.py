@@ -258,7 +258,7 @@ def solve(
                 break
         builder.model.add(expr <= value)
     if found is None:  # nothing to optimise: any plan satisfying the rules will do
-        builder.model.clear_objective()
+        builder.model.clear_objective()  # type: ignore[no-untyped-call]
         solver = make_solver(options, deadline - time.monotonic(), builder.size)
         status = solver.solve(builder.model)
         if status in (cp_model.INFEASIBLE, cp_model.MODEL_INVALID):
