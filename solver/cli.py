@@ -274,9 +274,7 @@ def explain(
     """Why each item sits where it does, computed from the model: for one item every
     release ranked (the rules that block it, or what it would cost); for all items, why
     not earlier. For an infeasible scenario: the minimal set of clashing rules."""
-    from solver.engine import Solution
-    from solver.explain import ranked, release_options
-    from solver.objective import level_values
+    from solver.explain import explain_items
     from solver.report_text import print_clash, print_options
 
     opts = options(time_limit, workers, seed)
@@ -291,16 +289,11 @@ def explain(
         import difflib
 
         close = difflib.get_close_matches(item, sorted(plan.assignments), n=1)
-        fail(f"{scenario}: no planned item {item!r}"
-             + (f"; did you mean {close[0]!r}?" if close else ""))
-    best = Solution(status=plan.status, assignment=plan.assignments,
-                    level_values=level_values(inst.scenario.objective, plan.objective))
-    explained = {}
-    for uid in [item] if item else list(plan.assignments):
-        rid = plan.assignments[uid]
-        earlier = inst.release_ids[: inst.index(rid)] if rid else inst.release_ids
-        choices = release_options(inst, best, uid, opts, None if item else [*earlier, rid])
-        explained[uid] = ranked(choices)
+        fail(
+            f"{scenario}: no planned item {item!r}"
+            + (f"; did you mean {close[0]!r}?" if close else "")
+        )
+    explained = explain_items(inst, plan, opts, [item] if item else None)
     if as_json:
         typer.echo(json.dumps({uid: [o.model_dump(mode="json") for o in opts_]
                                for uid, opts_ in explained.items()}, indent=2))
@@ -429,6 +422,64 @@ def graph(
         typer.echo("move together: " + ", ".join(group))
     if structure["precedence_cycles"]:
         raise typer.Exit(2)
+
+
+@app.command()
+def report(
+    scenario: ScenarioArg,
+    out: Annotated[Path, typer.Option("-o", "--out", help="The HTML file to write.")],
+    compare_with: Annotated[
+        Path | None,
+        typer.Option("--compare", help="Base scenario: plan against its plan, show what moved."),
+    ] = None,
+    explain_all: Annotated[
+        bool,
+        typer.Option("--explain", help="Rank each item's release and the earlier ones (slower)."),
+    ] = False,
+    sweep_file: Annotated[
+        Path | None,
+        typer.Option("--sweep", help="A `secplan sweep --json` summary to include."),
+    ] = None,
+    time_limit: TimeLimit = 60.0,
+    workers: Workers = None,
+    seed: Seed = 0,
+) -> None:
+    """One self-contained HTML page: summary, each release's scope table, Gantt chart,
+    timetable and dependency graph, the reasons for every placement; with --compare what
+    moved against BASE, with --explain releases ranked per item, with --sweep the shares.
+
+    Exit 0: written; 1: no plan satisfies the rules (the report, with the clash, is still
+    written); 2: bad input."""
+    import matplotlib
+
+    from solver.compare import compare_plans
+    from solver.explain import explain_items
+    from solver.report import build_report, read_sweep, write_report
+
+    matplotlib.use("Agg")
+    opts = options(time_limit, workers, seed)
+    sweep = None
+    if sweep_file is not None:
+        try:
+            sweep = read_sweep(sweep_file)
+        except ValueError as exc:
+            fail(f"{sweep_file}: {exc}")
+    base_plan = None
+    if compare_with is not None:
+        _, base_plan = plan_of(compare_with, opts)
+        if base_plan.status == "infeasible":
+            fail(f"{compare_with}: no plan satisfies the rules; run `secplan solve` for the "
+                 "clash", 1)
+    inst, plan = plan_of(scenario, opts, base_plan.assignments if base_plan else None)
+    planned = plan.status != "infeasible"
+    comparison = compare_plans(base_plan, inst, plan) if base_plan and planned else None
+    explanations = explain_items(inst, plan, opts) if explain_all and planned else None
+    write_report(out, build_report(inst, plan, comparison, explanations, sweep))
+    typer.echo(f"wrote {out}")
+    if not planned:
+        typer.echo(f"{scenario}: no plan satisfies the rules; the report shows the clash",
+                   err=True)
+        raise typer.Exit(1)
 
 
 def main() -> None:

@@ -1,0 +1,757 @@
+"""One self-contained HTML page of a plan, for a Panel paper.
+
+The page holds the summary, one scope table per release in the style of the RID, the
+Gantt chart, release timetable and dependency graph, the reasons for every placement and,
+when given, the comparison with a base plan, ranked options per item and a Monte Carlo
+sweep. It is one file with no scripts and no references outside itself (CSS inline,
+figures inline as SVG), so it opens offline, can be mailed and archived as it is, and
+prints as a paper. Every text is escaped, and the same inputs give the same bytes (fixed
+SVG ids, no dates in the figures), so two reports can be diffed.
+
+matplotlib is imported only inside the functions that draw, so the command line starts
+without it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import io
+import json
+import os
+import re
+import tempfile
+from collections.abc import Callable, Collection, Mapping, Sequence
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from solver.calendar import Release
+    from solver.compare import Comparison, Move
+    from solver.explain import ReleaseOption
+    from solver.instance import Instance, Unit
+    from solver.model import Plan, PlanItem, PlanRelease
+
+ReleaseOptions = Mapping[str, Sequence["ReleaseOption"]]
+"""Item id -> every release considered for it, best first (`solver.explain.ranked`)."""
+
+_SVG_METADATA: dict[str, str | None] = {"Date": None, "Creator": None, "Format": None,
+                                        "Type": None}
+"""No metadata block at all: no date, no matplotlib version, no outside address."""
+_GANTT_ROWS = 60
+
+_STATUS_WORDS = {
+    "approved": "Approved",
+    "change-board-vote": "Change Board vote",
+    "with-authority": "With the Authority for decision",
+    "report-due": "Modification Report due",
+    "draft-proposal": "Draft Proposal",
+    "sent-back": "Sent back by the Authority",
+    "refinement": "In refinement",
+    "rejected": "Rejected",
+    "withdrawn": "Withdrawn",
+    "implemented": "Implemented",
+}
+_TERM_MEANING = {
+    "unplaced": "items left outside every release of the horizon",
+    "exceptions": "items added to a release after its scope baseline",
+    "soft-rules": "penalties of the soft rules the plan breaks",
+    "delay": "value-months: each item's value times the months until its go-live",
+    "uplifts": "new specification versions: one per specification a release changes",
+    "moves": "items moved from the reference plan (more once that release is baselined)",
+}
+_PLAN_STATUS = {
+    "optimal": "optimal: proven best under the objective",
+    "feasible": "feasible: satisfies every hard rule, not proven best",
+    "infeasible": "infeasible: no plan satisfies the rules",
+}
+
+
+# --- HTML building blocks ---------------------------------------------------------------
+
+
+class Html(str):
+    """Text that is already HTML (built by `tag` or escaped); inserted as it is."""
+
+    __slots__ = ()
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, Html) else html.escape(str(value))
+
+
+def join(*parts: object) -> Html:
+    """Concatenate, escaping every part that is not already HTML."""
+    return Html("".join(_text(p) for p in parts))
+
+
+def tag(name: str, *content: object, **attrs: str | None) -> Html:
+    """`<name ...>content</name>`: text and attribute values are escaped, Html content is
+    kept. `class_` stands for `class`, `aria_label` for `aria-label`; None drops one."""
+    attributes = "".join(
+        f' {key.rstrip("_").replace("_", "-")}="{html.escape(value)}"'
+        for key, value in attrs.items()
+        if value is not None
+    )
+    return Html(f"<{name}{attributes}>{join(*content)}</{name}>")
+
+
+def table(head: Sequence[object], rows: Sequence[Sequence[object]],
+          class_: str | None = None, caption: str | None = None,
+          row_ids: Sequence[str | None] | None = None, numeric: Collection[int] = ()) -> Html:
+    """A table with a header row; cells are escaped text or Html. `row_ids` name the rows
+    so that links can point at them; the `numeric` columns (by index) align right."""
+
+    def aligned(k: int) -> str | None:
+        return "n" if k in numeric else None
+
+    header = tag("thead", tag("tr", *(tag("th", h, scope="col", class_=aligned(k))
+                                      for k, h in enumerate(head))))
+    ids = row_ids if row_ids is not None else [None] * len(rows)
+    body = tag("tbody", *(tag("tr", *(tag("td", c, class_=aligned(k)) for k, c in enumerate(row)),
+                              id=row_id)
+                          for row, row_id in zip(rows, ids, strict=True)))
+    return tag("table", tag("caption", caption) if caption else "", header, body, class_=class_)
+
+
+def section(anchor: str, title: str, *content: object) -> Html:
+    return tag("section", tag("h2", title), *content, id=anchor)
+
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+"""English names whatever the locale (strftime's %B follows LC_TIME)."""
+
+
+def day(date: dt.date) -> Html:
+    """A date as a Panel paper writes it in a table: `22 Oct 2020`."""
+    text = f"{date.day} {_MONTHS[date.month - 1][:3]} {date.year}"
+    return tag("time", text, datetime=date.isoformat())
+
+
+def long_day(date: dt.date) -> Html:
+    """A date as a Panel paper writes it in prose: `Thursday 5 November 2020`."""
+    text = f"{_WEEKDAYS[date.weekday()]} {date.day} {_MONTHS[date.month - 1]} {date.year}"
+    return tag("time", text, datetime=date.isoformat())
+
+
+def release_name(release_id: str) -> str:
+    """`2020-11` -> `November 2020 SEC Release` (other ids are kept as they are)."""
+    if re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", release_id):
+        return f"{_MONTHS[int(release_id[5:]) - 1]} {release_id[:4]} SEC Release"
+    return f"SEC Release {release_id}"
+
+
+def _anchor(kind: str, name: str) -> str:
+    """An element id from an item or release id (ids are [A-Za-z0-9_.-])."""
+    return f"{kind}-{re.sub(r'[^A-Za-z0-9_.-]', '_', name)}"
+
+
+def _release_link(release_id: str | None) -> Html:
+    if release_id is None:
+        return join("none")
+    return tag("a", release_id, href="#" + _anchor("release", release_id))
+
+
+def _item_link(item_id: str) -> Html:
+    return tag("a", item_id, href="#" + _anchor("why", item_id))
+
+
+# --- the page ---------------------------------------------------------------------------
+
+
+def build_report(
+    inst: Instance,
+    plan: Plan,
+    comparison: Comparison | None = None,
+    explanations: ReleaseOptions | None = None,
+    sweep: Mapping[str, Any] | None = None,
+) -> str:
+    """The whole report as one HTML page (see the module's docstring).
+
+    `comparison`: the plan against a base plan (`solver.compare.compare_plans`);
+    `explanations`: ranked release options for some items; `sweep`: the JSON summary of
+    `secplan sweep` (`samples`, `probabilities`: item -> release -> share)."""
+    planned = plan.status != "infeasible"
+    sections: list[tuple[str, str, Html]] = [("summary", "Summary", _summary(inst, plan))]
+    if not planned:
+        sections.append(("clash", "Why no plan exists", _clash(inst, plan)))
+    if comparison is not None:
+        titles = {i.id: i.title for i in plan.items}
+        sections.append(("comparison", f"What changed against {comparison.base}",
+                         _comparison(comparison, titles)))
+    if planned:
+        sections.append(("releases", "Scope of each release", _releases(inst, plan)))
+    sections.append(("figures", "Figures", _figures(inst, plan)))
+    if planned:
+        sections.append(("explanations", "Why each item sits where it does",
+                         _explanations(inst, plan, explanations or {})))
+    if sweep is not None:
+        sections.append(("sweep", "How robust is the plan? (Monte Carlo sweep)",
+                         _sweep(sweep)))
+    title = f"SEC Releases: {inst.scenario.name}"
+    body = tag("body", _header(inst, plan, title), _contents(sections),
+               tag("main", *(section(a, t, c) for a, t, c in sections)))
+    head = tag("head", Html('<meta charset="utf-8">'),
+               Html('<meta name="viewport" content="width=device-width, initial-scale=1">'),
+               tag("title", title), tag("style", Html(_CSS)))
+    return "<!DOCTYPE html>\n" + tag("html", head, body, lang="en-GB") + "\n"
+
+
+def write_report(path: str | Path, html_text: str) -> None:
+    """Write the report via a temporary file and a rename, so a reader never sees half a
+    page and a failure leaves any earlier report in place."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(html_text)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def read_sweep(path: str | Path) -> dict[str, Any]:
+    """A `secplan sweep` summary file; ValueError (naming what is wrong) when it is not
+    JSON or lacks the sample count or the probabilities."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValueError(f"cannot read the sweep summary: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ValueError("a sweep summary is a JSON object")
+    if not isinstance(data.get("samples"), int):
+        raise ValueError("the sweep summary has no 'samples' count")
+    probabilities = data.get("probabilities")
+    if not isinstance(probabilities, dict) or not all(
+        isinstance(shares, dict)
+        and all(isinstance(p, int | float) and not isinstance(p, bool) for p in shares.values())
+        for shares in probabilities.values()
+    ):
+        raise ValueError("the sweep summary has no 'probabilities' (item -> release -> share)")
+    return data
+
+
+def _header(inst: Instance, plan: Plan, title: str) -> Html:
+    s = inst.scenario
+    return tag(
+        "header",
+        tag("h1", title),
+        tag("p", join("Planning date ", long_day(s.as_of), " · ", plan.status, " plan · ",
+                      len(inst.releases), " releases"), class_="meta"),
+    )
+
+
+def _contents(sections: Sequence[tuple[str, str, Html]]) -> Html:
+    links = (tag("li", tag("a", title, href=f"#{anchor}")) for anchor, title, _ in sections)
+    return tag("nav", tag("ol", *links), aria_label="Contents")
+
+
+# --- summary ----------------------------------------------------------------------------
+
+
+def _summary(inst: Instance, plan: Plan) -> Html:
+    return join(_facts(inst, plan), _violations(plan), _release_overview(inst, plan),
+                _objective(inst, plan))
+
+
+def _facts(inst: Instance, plan: Plan) -> Html:
+    s = inst.scenario
+    status = _PLAN_STATUS[plan.status] + (f" (gap {plan.gap:.2%})" if plan.gap else "")
+    go_lives = [r.go_live for r in inst.releases]
+    horizon = (join(len(inst.releases), " releases, ", day(go_lives[0]), " to ",
+                    day(go_lives[-1])) if go_lives else join("no releases"))
+    rows = [
+        ("Scenario", s.name),
+        ("Description", s.description or "-"),
+        ("Planning date (as of)", long_day(s.as_of)),
+        ("Plan", status),
+        ("Horizon", horizon),
+        ("Items", _item_count(inst, plan)),
+        ("Rules broken", _broken_count(plan)),
+    ]
+    return tag("dl", *(join(tag("dt", k), tag("dd", v)) for k, v in rows), class_="facts")
+
+
+def _item_count(inst: Instance, plan: Plan) -> str:
+    closed = f"{len(inst.closed)} closed (not planned)"
+    if plan.status == "infeasible":
+        return f"{len(inst.units)} to plan, but no plan places them; {closed}"
+    placed = sum(i.release is not None for i in plan.items)
+    return (f"{len(inst.units)} to plan: {placed} in a release, {len(inst.units) - placed} "
+            f"outside the horizon; {closed}")
+
+
+def _broken_count(plan: Plan) -> str:
+    if plan.status == "infeasible":
+        return f"{len(plan.clash)} rules clash (see below)"
+    hard = sum(v.hard for v in plan.violations)
+    soft = len(plan.violations) - hard
+    if not plan.violations:
+        return "none"
+    return (f"{hard} hard rule(s) violated" if hard else "no hard rule violated") + (
+        f", {soft} soft rule(s) broken" if soft else "") + " (listed below)"
+
+
+def _violations(plan: Plan) -> Html:
+    if not plan.violations:
+        return Html("")
+    rows = [(v.rule, "hard: violated" if v.hard else "soft: broken", v.message)
+            for v in plan.violations]
+    return table(("rule", "kind", "what"), rows, class_="wide", caption="Rules the plan breaks")
+
+
+def _release_overview(inst: Instance, plan: Plan) -> Html:
+    if plan.status == "infeasible":
+        return Html("")
+    rows = []
+    for release in plan.releases:
+        r = inst.release(release.id)
+        dcc = sum(inst.unit(uid).dcc_impact for uid in release.items)
+        rows.append((_release_link(release.id), day(r.go_live), len(release.items), dcc,
+                     ", ".join(release.uplifts) or "-", _baseline_state(inst, r)))
+    head = ("release", "go-live", "items", "impact DCC Systems", "uplifts", "on the planning date")
+    return table(head, rows, class_="overview", caption="Releases at a glance", numeric=(2, 3))
+
+
+def _baseline_state(inst: Instance, r: Release) -> str:
+    if inst.is_frozen(r):
+        return "gone live: frozen"
+    if r.full_baseline < inst.as_of:
+        return "full scope baselined"
+    if r.dcc_baseline < inst.as_of:
+        return "DCC scope baselined"
+    return "open"
+
+
+def _objective(inst: Instance, plan: Plan) -> Html:
+    if not plan.objective:
+        return Html("")
+    rows = [
+        (t.priority, t.term, t.weight, plan.objective.get(t.term, 0),
+         t.weight * plan.objective.get(t.term, 0), _TERM_MEANING.get(t.term, ""))
+        for t in sorted(inst.scenario.objective, key=lambda t: t.priority)
+    ]
+    caption = "Objective: lower priority numbers are settled first; weights trade off terms"
+    return table(("priority", "term", "weight", "value", "weighted", "counts"), rows,
+                 class_="objective", caption=caption, numeric=(0, 2, 3, 4))
+
+
+def _clash(inst: Instance, plan: Plan) -> Html:
+    notes = {r.name: r.note for r in inst.rules}
+    rows = [(name, notes.get(name, "")) for name in plan.clash]
+    return join(
+        tag("p", "These rules cannot all hold together; without any one of them the rest can."),
+        table(("rule", "note"), rows, class_="clash"),
+    )
+
+
+# --- release scope tables ---------------------------------------------------------------
+
+
+def _releases(inst: Instance, plan: Plan) -> Html:
+    from solver.plot import release_colours
+
+    colours = release_colours(inst)
+    items = {i.id: i for i in plan.items}
+    blocks = [_release_block(inst, release, items, colours[release.id])
+              for release in plan.releases]
+    return join(*blocks, _outside(inst, plan))
+
+
+def _release_block(inst: Instance, release: PlanRelease, items: Mapping[str, PlanItem],
+                   colour: str) -> Html:
+    r = inst.release(release.id)
+    heading = tag("h3", release_name(release.id), " ", tag("span", release.id, class_="id"))
+    rows = [_rid_row(inst, release.id, items[uid]) for uid in release.items]
+    head = ("Item", "Title", "Impacts DCC Systems?", "Current status",
+            "Included if approved by", "Fall-back")
+    scope = (table(head, rows, class_="rid wide") if rows
+             else tag("p", "No items in this release.", class_="empty"))
+    return tag("article", heading, _release_facts(inst, r, release), scope,
+               class_="release", id=_anchor("release", release.id),
+               style=f"border-left-color: {colour}")
+
+
+def _release_facts(inst: Instance, r: Release, release: PlanRelease) -> Html:
+    go_live = join(long_day(r.go_live),
+                   join(" (moved from ", long_day(r.moved_from), ")") if r.moved_from else "")
+    passed = {True: " (passed)", False: ""}
+    facts = [
+        ("Go-live", go_live),
+        ("DCC scope baseline", join(day(r.dcc_baseline), passed[r.dcc_baseline < inst.as_of])),
+        ("Full scope baseline", join(day(r.full_baseline),
+                                     passed[r.full_baseline < inst.as_of])),
+        ("Specifications uplifted", ", ".join(release.uplifts) or "none"),
+    ]
+    return tag("dl", *(tag("div", tag("dt", k), tag("dd", v)) for k, v in facts),
+               class_="release-facts")
+
+
+def _rid_row(inst: Instance, release_id: str, item: PlanItem) -> list[object]:
+    unit = inst.unit(item.id)
+    title: list[object] = [item.title]
+    reference = inst.reference(unit)
+    if reference is not None and reference != release_id:
+        source = "base plan" if inst.reference_plan is not None else "published baseline"
+        title.append(tag("span", f"moved here from {reference} ({source})", class_="note"))
+    return [
+        _item_link(item.id),
+        join(*title),
+        tag("span", "✓", class_="tick", aria_label="yes") if unit.dcc_impact else "",
+        _status_text(unit),
+        _cut_off_cell(unit, item),
+        _fall_back_cell(inst, unit, item),
+    ]
+
+
+def _status_text(unit: Unit) -> Html:
+    if unit.decision_known:
+        return join("Approved for inclusion (decided ", day(unit.decision), ").")
+    words = _STATUS_WORDS.get(unit.status, unit.status)
+    return join(words, "; decision expected ", day(unit.decision), ".")
+
+
+def _cut_off_cell(unit: Unit, item: PlanItem) -> Html:
+    if unit.decision_known or item.cut_off is None:
+        return tag("span", "-", class_="na")
+    margin = (item.cut_off - unit.decision).days
+    note = f"{margin} days' margin" if margin >= 0 else f"missed by {-margin} days"
+    return join(day(item.cut_off), tag("span", note, class_="note"))
+
+
+def _fall_back_cell(inst: Instance, unit: Unit, item: PlanItem) -> Html:
+    if unit.decision_known:
+        return tag("span", "-", class_="na")
+    if item.fall_back is None:
+        return join("none in the horizon")
+    return join(_release_link(item.fall_back), " (", day(inst.release(item.fall_back).go_live),
+                ")")
+
+
+def _outside(inst: Instance, plan: Plan) -> Html:
+    outside = [i for i in plan.items if i.release is None and i.id not in inst.closed]
+    closed = [i for i in plan.items if i.id in inst.closed]
+    parts: list[Html] = []
+    if outside:
+        rows = [(_item_link(i.id), i.title, _STATUS_WORDS.get(i.status, i.status),
+                 i.reasons[0] if i.reasons else "") for i in outside]
+        parts.append(tag("h3", "Not in any release of the horizon"))
+        parts.append(table(("Item", "Title", "Status", "Why"), rows, class_="outside"))
+    if closed:
+        listed = [(i.id, i.title, _STATUS_WORDS.get(i.status, i.status)) for i in closed]
+        parts.append(tag("h3", "Closed, not planned"))
+        parts.append(table(("Item", "Title", "Status"), listed, class_="closed"))
+    return join(*parts)
+
+
+# --- comparison -------------------------------------------------------------------------
+
+
+def _comparison(c: Comparison, titles: Mapping[str, str]) -> Html:
+    parts = [tag("p", f"The plan of {c.other} against the plan of {c.base}: it was "
+                      "planned from the base plan, so only what must or should move does.")]
+    moves = [("Moved", c.moved), ("Entered the horizon", c.entered),
+             ("Left the horizon", c.left)]
+    for caption, rows in moves:
+        if rows:
+            parts.append(_moves_table(caption, rows, titles))
+    if not (c.moved or c.entered or c.left):
+        parts.append(tag("p", "No item moved.", class_="empty"))
+    parts += [_go_live_changes(c), _cut_off_changes(c), _uplift_changes(c),
+              _uplifts_per_year(c), _objective_side_by_side(c)]
+    return join(*parts)
+
+
+def _moves_table(caption: str, moves: Sequence[Move], titles: Mapping[str, str]) -> Html:
+    rows = [(_item_link(m.item), titles.get(m.item, ""), _release_link(m.before),
+             _release_link(m.after), m.reason) for m in moves]
+    return table(("Item", "Title", "From", "To", "Why"), rows, class_="moves wide",
+                 caption=caption)
+
+
+def _go_live_changes(c: Comparison) -> Html:
+    if not c.go_lives:
+        return Html("")
+    rows = [(g.release, day(g.before) if g.before else "-", day(g.after) if g.after else "-")
+            for g in c.go_lives]
+    return table(("Release", "Go-live before", "Go-live after"), rows,
+                 caption="Go-live dates that changed")
+
+
+def _cut_off_changes(c: Comparison) -> Html:
+    if not c.cut_offs:
+        return Html("")
+    rows = [(_item_link(k.item), k.release, day(k.before), day(k.after), f"{k.days:+d}")
+            for k in c.cut_offs]
+    return table(("Item", "Release", "Cut-off before", "Cut-off after", "Days"), rows,
+                 caption="Cut-off dates that changed", numeric=(4,))
+
+
+def _uplift_changes(c: Comparison) -> Html:
+    if not c.uplifts:
+        return Html("")
+    rows = [(u.release, ", ".join(u.before) or "-", ", ".join(u.after) or "-")
+            for u in c.uplifts]
+    return table(("Release", "Uplifts before", "Uplifts after"), rows,
+                 caption="Specification uplifts that changed")
+
+
+def _uplifts_per_year(c: Comparison) -> Html:
+    years = sorted({y for per in c.uplifts_per_year.values() for y in per})
+    if not years:
+        return Html("")
+    rows = [
+        (spec, *(_change(*per[y]) if y in per else "" for y in years))
+        for spec, per in c.uplifts_per_year.items()
+    ]
+    return table(("Specification", *years), rows, numeric=range(1, len(years) + 1),
+                 caption="Versions per specification and year (base → this plan)")
+
+
+def _change(before: int, after: int) -> Html:
+    if before == after:
+        return join(before)
+    return tag("span", f"{before} → {after}", class_="changed")
+
+
+def _objective_side_by_side(c: Comparison) -> Html:
+    rows = [(term, before, after, _change_amount(after - before))
+            for term, (before, after) in c.objective.items()]
+    return table(("Term", c.base, c.other, "Change"), rows, class_="objective",
+                 caption="Objective terms, side by side", numeric=(1, 2, 3))
+
+
+def _change_amount(delta: int) -> Html:
+    return tag("span", f"{delta:+d}", class_="changed") if delta else join("0")
+
+
+# --- figures ----------------------------------------------------------------------------
+
+
+def _figures(inst: Instance, plan: Plan) -> Html:
+    from solver.plot import draw_gantt, draw_graph, draw_timetable, gantt_pages
+
+    figures: list[Html] = []
+    if plan.status != "infeasible":
+        pages = gantt_pages(plan, None, _GANTT_ROWS)
+        for page in range(pages):
+            figures.append(_figure(
+                f"gantt-{page + 1}",
+                partial(draw_gantt, inst, plan, max_rows=_GANTT_ROWS, page=page),
+                "Gantt chart: for each item, its decision, its cut-off and its release's "
+                "go-live; scope baselines and the planning date across all rows."
+                + (f" Page {page + 1} of {pages}." if pages > 1 else "")))
+    figures.append(_figure(
+        "timetable", lambda: draw_timetable(inst),
+        "Release timetable: each release's DCC and full scope baselines and its go-live; "
+        "the shaded time is before the planning date."))
+    if plan.status != "infeasible":
+        figures.append(_figure(
+            "graph", lambda: draw_graph(inst, plan),
+            "Dependency graph: items in columns by release, an edge for every rule that "
+            "ties two items; items changing the same specification in one release share "
+            "a rail."))
+    return join(*figures)
+
+
+def _figure(name: str, draw: Callable[[], Axes], caption: str) -> Html:
+    return tag("figure", _inline_svg(svg_of(draw), name), tag("figcaption", caption),
+               id=f"figure-{name}")
+
+
+def svg_of(draw: Callable[[], Axes]) -> str:
+    """Draw a figure and return it as SVG text: fixed ids, text as text, no metadata, so
+    the same figure gives the same text. The figure is closed afterwards."""
+    import matplotlib as mpl
+    import matplotlib.pyplot as plt
+
+    # fixed ids in the SVG; text kept as text (searchable, selectable, small)
+    with mpl.rc_context({"svg.hashsalt": "secplan-report", "svg.fonttype": "none"}):
+        figure = draw().figure.get_figure(root=True)
+        buffer = io.StringIO()
+        try:
+            figure.savefig(buffer, format="svg", metadata=_SVG_METADATA)
+        finally:
+            plt.close(figure)
+    return buffer.getvalue()
+
+
+def _inline_svg(svg: str, prefix: str) -> Html:
+    """An SVG document made fit to sit inside HTML: no XML prolog or doctype, and every id
+    (and every reference to one) prefixed, so several figures on one page never share an
+    id."""
+    svg = svg[svg.index("<svg"):]
+    svg = re.sub(r'\bid="([^"]+)"', rf'id="{prefix}-\1"', svg)
+    svg = re.sub(r'url\(#([^)]+)\)', rf"url(#{prefix}-\1)", svg)
+    svg = re.sub(r'href="#([^"]+)"', rf'href="#{prefix}-\1"', svg)
+    return Html(svg.replace("<svg ", '<svg role="img" ', 1).strip())
+
+
+# --- explanations -----------------------------------------------------------------------
+
+
+def _explanations(inst: Instance, plan: Plan, explanations: ReleaseOptions) -> Html:
+    order = {rid: k for k, rid in enumerate(inst.release_ids)}
+    shown = sorted(
+        (i for i in plan.items if i.id not in inst.closed),
+        key=lambda i: (i.release is None, order.get(i.release or "", 0), i.id),
+    )
+    ranked = [i for i in shown if len(explanations.get(i.id, ())) > 1]
+    intro = tag("p", "For each item: its cut-off in its release, then why it is not in "
+                     "each earlier open release (the hard rules that forbid it, or what the "
+                     "plan would lose by the objective).")
+    rows = [(_item_cell(i), _release_link(i.release),
+             _reasons(i, i in ranked)) for i in shown]
+    reasons = table(("Item", "Release", "Why here, and not earlier"), rows, class_="why wide",
+                    row_ids=[_anchor("why", i.id) for i in shown])
+    every = {*inst.release_ids, None}
+    rankings = [_ranking(i, explanations[i.id], every) for i in ranked]
+    if rankings:
+        rankings.insert(0, join(
+            tag("h3", "Releases ranked per item, best first"),
+            tag("p", "Computed from the model: the plan re-solved with the item held in each "
+                     "release in turn. A blocked release lists a minimal set of hard rules "
+                     "that forbid it; a possible one says what the plan would gain and lose.")))
+    return join(intro, reasons, *rankings)
+
+
+def _item_cell(item: PlanItem) -> Html:
+    return join(tag("strong", item.id), tag("span", item.title, class_="note"))
+
+
+def _reasons(item: PlanItem, ranked: bool) -> Html:
+    link = (tag("a", "releases ranked below", href="#" + _anchor("rank", item.id))
+            if ranked else "")
+    if len(item.reasons) == 1:
+        return join(item.reasons[0], " ", link)
+    items = [tag("li", r) for r in item.reasons]
+    return join(tag("ul", *items, class_="reasons"), link)
+
+
+def _ranking(item: PlanItem, options: Sequence[ReleaseOption],
+             every: Collection[str | None]) -> Html:
+    """One item's ranked releases; the heading says whether every release was weighed or
+    only the item's own and the earlier ones."""
+    weighed = ("every release" if {o.release for o in options} >= set(every)
+               else "its release and the earlier ones")
+    heading = tag("h4", item.id, " ", tag("span", item.title, class_="title"), ": ", weighed)
+    rows = [(_release_link(o.release), _verdict(o), o.summary) for o in options]
+    return tag("article", heading,
+               table(("Release", "Verdict", "Why"), rows, class_="options wide"),
+               class_="ranking", id=_anchor("rank", item.id))
+
+
+def _verdict(option: ReleaseOption) -> Html:
+    if option.current:
+        return tag("span", "chosen", class_="chosen")
+    if option.blocked_by:
+        return tag("span", "blocked", class_="blocked")
+    return tag("span", "possible", class_="possible")
+
+
+# --- sweep ------------------------------------------------------------------------------
+
+
+def _sweep(sweep: Mapping[str, Any]) -> Html:
+    probabilities: Mapping[str, Mapping[str, float]] = sweep["probabilities"]
+    base: Mapping[str, str | None] = sweep.get("base") or {}
+    columns = list(dict.fromkeys(r for per in probabilities.values() for r in per))
+    columns.sort(key=lambda r: (r == "none", r))
+    rows = [
+        (uid, base.get(uid) or "none", *(_share(per.get(r, 0.0), r == (base.get(uid) or "none"))
+                                         for r in columns))
+        for uid, per in sorted(probabilities.items())
+    ]
+    intro = tag("p", f"{sweep['samples']} samples of {sweep.get('scenario', 'the scenario')}"
+                     + (f", {sweep['planned']} with a plan" if "planned" in sweep else "")
+                     + (f" (seed {sweep['seed']})" if "seed" in sweep else "")
+                     + ". Share of samples placing each item in each release; the base "
+                       "plan's release is outlined.")
+    return join(intro, table(("Item", "Base plan", *columns), rows, class_="sweep",
+                             numeric=range(2, len(columns) + 2)))
+
+
+def _share(p: float, is_base: bool) -> Html:
+    text = ("" if p == 0 else "<1%" if p < 0.01 else ">99%" if 0.99 < p < 1
+            else f"{p:.0%}")
+    classes = " ".join(c for c in ("base" if is_base else "", "likely" if p >= 0.5 else "") if c)
+    return tag("span", text, class_=classes or None)
+
+
+_CSS = """
+:root { --ink: #1d1d1f; --muted: #5a5a60; --rule: #d4d4d8; --band: #f5f5f7;
+  --accent: #1f4e79; --bad: #a4262c; --good: #2e7d32; }
+* { box-sizing: border-box; }
+html { font-size: 15px; }
+body { margin: 0 auto; max-width: 1200px; padding: 1.5rem 2rem 4rem; color: var(--ink);
+  font-family: "DejaVu Sans", "Segoe UI", Helvetica, Arial, sans-serif; line-height: 1.45;
+  background: #fff; }
+h1 { font-size: 1.9rem; margin: 0 0 .3rem; color: var(--accent); }
+h2 { font-size: 1.4rem; margin: 2.4rem 0 .8rem; padding-bottom: .25rem;
+  border-bottom: 2px solid var(--accent); color: var(--accent); }
+h3 { font-size: 1.1rem; margin: 1.4rem 0 .4rem; }
+a { color: var(--accent); }
+.meta, .note, .empty, .na, figcaption, caption, .id, .title { color: var(--muted); }
+.id { font-weight: normal; font-size: .9rem; margin-left: .4rem; }
+.title { font-weight: normal; }
+.note { display: block; font-size: .82rem; }
+nav ol { display: flex; flex-wrap: wrap; gap: .3rem 1.4rem; padding: .6rem 1rem;
+  margin: 1rem 0; list-style: none; background: var(--band); border-radius: 4px; }
+dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1.2rem;
+  margin: .6rem 0 1rem; }
+dl.release-facts { display: flex; flex-wrap: wrap; gap: .2rem 2rem; margin: .3rem 0 .6rem;
+  font-size: .9rem; }
+dl.release-facts div { display: flex; gap: .5rem; }
+dt { font-weight: bold; }
+dd { margin: 0; }
+table { border-collapse: collapse; margin: .6rem 0 1.2rem; font-size: .9rem; min-width: 50%; }
+table.wide { width: 100%; }
+caption { text-align: left; font-weight: bold; padding: .2rem 0; caption-side: top; }
+th, td { text-align: left; vertical-align: top; padding: .35rem .55rem;
+  border-bottom: 1px solid var(--rule); }
+th { background: var(--band); border-bottom: 2px solid var(--rule); font-size: .85rem; }
+tbody tr:nth-child(even) td { background: #fafafa; }
+.n { text-align: right; font-variant-numeric: tabular-nums; }
+.n, td time, td a { white-space: nowrap; }
+table.rid td:first-child, table.moves td:first-child { font-weight: bold; }
+table.why td:first-child { width: 16rem; }
+table.rid td:nth-child(3) { text-align: center; }
+.tick { color: var(--good); font-weight: bold; }
+.changed { color: var(--bad); font-weight: bold; }
+article.release { border-left: 6px solid var(--rule); padding: .1rem 0 .1rem 1rem;
+  margin: 1.4rem 0; }
+ul.reasons { margin: 0; padding-left: 1.1rem; }
+article.ranking h4 { font-size: 1rem; margin: 1rem 0 .2rem; }
+table.options th:nth-child(-n+2) { width: 6.5rem; }
+.chosen { color: var(--good); font-weight: bold; }
+.blocked { color: var(--bad); font-weight: bold; }
+.possible { color: var(--accent); }
+table.sweep td .base { outline: 1px solid var(--accent); padding: 0 .25rem; }
+table.sweep td .likely { font-weight: bold; }
+figure { margin: 1rem 0 2rem; }
+figure svg { display: block; max-width: 100%; height: auto; }
+figcaption { font-size: .9rem; margin-top: .3rem; }
+@media print {
+  @page { size: A4; margin: 14mm 12mm; }
+  html { font-size: 10pt; }
+  body { max-width: none; padding: 0; }
+  nav { display: none; }
+  a { color: inherit; text-decoration: none; }
+  h2 { break-before: page; break-after: avoid; }
+  section#summary h2 { break-before: auto; }
+  h3, h4, caption { break-after: avoid; }
+  tr, figure, article.ranking { break-inside: avoid; }
+  thead { display: table-header-group; }
+  tbody tr:nth-child(even) td { background: none; }
+  th, td { padding: .25rem .4rem; }
+  article.release { padding-left: .6rem; }
+}
+""".strip()
