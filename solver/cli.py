@@ -34,7 +34,11 @@ ScenarioArg = Annotated[Path, typer.Argument(help="Scenario file (YAML or JSON).
 TimeLimit = Annotated[float, typer.Option("--time-limit", help="Seconds for the whole solve.")]
 Workers = Annotated[
     int | None,
-    typer.Option("--workers", help="CP-SAT workers (default: 1 for small models, 8 for large)."),
+    typer.Option(
+        "--workers",
+        help="CP-SAT's parallel portfolio with N workers: faster on large models, but equally "
+        "good plans may differ run to run. Default: deterministic search.",
+    ),
 ]
 Seed = Annotated[int, typer.Option("--seed", help="CP-SAT random seed.")]
 

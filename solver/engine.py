@@ -49,11 +49,11 @@ class NoPlanInTime(Exception):
 class SolveOptions:
     time_limit: float = 60.0
     workers: int | None = None
-    """None: one worker for small models, one per core for larger ones."""
-    portfolio: bool = False
-    """CP-SAT's free-running parallel portfolio: sometimes faster on large models, but the
-    plan may then depend on thread timing. Off by default: the search is interleaved,
-    which is deterministic (the same input gives the same plan, byte for byte)."""
+    """None (the default): deterministic search, one worker for small models and CP-SAT's
+    interleaved search on one worker per core for larger ones, so the same input gives the
+    same plan, byte for byte. A number: CP-SAT's free-running parallel portfolio with that
+    many workers, often faster on large models (8 even on two cores), but the plan may then
+    depend on thread timing when several plans are equally good."""
     seed: int = 0
 
 
@@ -185,10 +185,11 @@ class ModelBuilder:
 def make_solver(options: SolveOptions, time_limit: float, size: int = 0) -> cp_model.CpSolver:
     """A CP-SAT solver for a model with `size` placement variables."""
     solver = cp_model.CpSolver()
-    solver.parameters.num_workers = options.workers or (
-        1 if size < SMALL_MODEL else DEFAULT_WORKERS
-    )
-    solver.parameters.interleave_search = not options.portfolio
+    if options.workers is None:
+        solver.parameters.num_workers = 1 if size < SMALL_MODEL else DEFAULT_WORKERS
+        solver.parameters.interleave_search = solver.parameters.num_workers > 1
+    else:
+        solver.parameters.num_workers = options.workers
     solver.parameters.random_seed = options.seed
     solver.parameters.max_time_in_seconds = max(time_limit, 0.01)
     return solver

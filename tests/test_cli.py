@@ -35,7 +35,7 @@ def test_solve_writes_plan_files(tmp_path: Path) -> None:
 
 def test_solve_json_is_byte_identical_across_runs() -> None:
     first = secplan("solve", SEND_BACK, "--json")
-    second = secplan("solve", SEND_BACK, "--json", "--workers", "2")
+    second = secplan("solve", SEND_BACK, "--json")
     assert first.returncode == 0, first.stderr
     assert first.stdout == second.stdout
     assert json.loads(first.stdout)["scenario"] == "secmp0067-send-back"

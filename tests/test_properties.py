@@ -96,8 +96,17 @@ def test_plans_are_valid_and_optimal(s: Scenario) -> None:
 
 @settings(max_examples=15, deadline=None)
 @given(small_scenarios())
-def test_the_plan_does_not_depend_on_the_worker_count(s: Scenario) -> None:
+def test_the_deterministic_search_does_not_depend_on_the_worker_count(s: Scenario) -> None:
+    import solver.engine as engine
+
     inst = Instance(s)
-    one = solve(inst, SolveOptions(time_limit=20, workers=1))
-    many = solve(inst, SolveOptions(time_limit=20, workers=8, seed=7))
-    assert one.assignment == many.assignment
+    old = (engine.SMALL_MODEL, engine.DEFAULT_WORKERS)
+    try:  # force the interleaved multi-worker search even on these small models
+        engine.SMALL_MODEL = 0
+        plans = []
+        for workers in (2, 5):
+            engine.DEFAULT_WORKERS = workers
+            plans.append(solve(inst, SolveOptions(time_limit=20)).assignment)
+    finally:
+        engine.SMALL_MODEL, engine.DEFAULT_WORKERS = old
+    assert plans[0] == plans[1]
