@@ -486,6 +486,57 @@ def report(
         raise typer.Exit(1)
 
 
+@app.command()
+def sweep(
+    scenario: ScenarioArg,
+    samples: Annotated[int, typer.Option("--samples", help="How many what-ifs to draw.")]
+    = 200,
+    workers: Annotated[
+        int | None, typer.Option("--workers", help="Dask worker processes (local cluster).")
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option("--scheduler", help="An existing Dask scheduler, e.g. tcp://host:8786."),
+    ] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the draws.")] = 0,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Stream samples here (JSON lines); a re-run resumes."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")]
+    = False,
+    chart: Annotated[
+        Path | None, typer.Option("--chart", help="Also draw the shares per item (PNG/SVG/PDF).")
+    ] = None,
+    time_limit: Annotated[
+        float, typer.Option("--time-limit", help="Seconds per sample's solve.")
+    ] = 20.0,
+) -> None:
+    """Monte Carlo what-ifs from the scenario's `uncertainty:` section: how likely each
+    item is to land in each release, and each release's scope to hold. Runs on a local
+    Dask cluster, or on an existing one with --scheduler; the same seed and sample count
+    give the same result whatever the number of workers or machines."""
+    from solver.engine import SolveOptions
+    from solver.scenario import ScenarioError
+    from solver.sweep import SweepError, plot_sweep, print_sweep, run_sweep
+
+    if time_limit <= 0:
+        fail("--time-limit must be positive")
+    try:
+        result = run_sweep(scenario, samples, seed=seed, workers=workers, scheduler=scheduler,
+                           out=out, progress=not as_json or sys.stderr.isatty(),
+                           solve_options=SolveOptions(time_limit=time_limit, workers=1,
+                                                      seed=0))
+    except (ScenarioError, SweepError, ValueError) as exc:
+        fail(str(exc))
+    if chart is not None:
+        _draw(chart, lambda: plot_sweep(result))
+    if as_json:
+        typer.echo(result.summary_json())
+    else:
+        print_sweep(result, console())
+
+
 def main() -> None:
     """Entry point of the `secplan` command."""
     try:

@@ -190,3 +190,15 @@ def test_picture_bad_requests_exit_2(tmp_path: Path) -> None:
                                "--page", "9"]).exit_code == 2
     assert runner.invoke(app, ["gantt", SEND_BACK, "-o", str(tmp_path / "g.png"),
                                "--release", "2030-06"]).exit_code == 2
+
+
+def test_sweep_json_summary_through_the_command(tmp_path: Path) -> None:
+    result = secplan("sweep", str(SEC_2020 / "uncertain.yaml"), "--samples", "8", "--json",
+                     "--out", str(tmp_path / "s.jsonl"), "--chart", str(tmp_path / "s.png"))
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout[result.stdout.index("{"):])
+    assert summary["samples"] == 8
+    for shares in summary["probabilities"].values():
+        assert abs(sum(shares.values()) - 1) < 1e-9
+    assert len((tmp_path / "s.jsonl").read_text().splitlines()) >= 8
+    assert (tmp_path / "s.png").read_bytes()[:4] == b"\x89PNG"

@@ -1,0 +1,793 @@
+"""Monte Carlo what-ifs: how likely is each release to hold (`secplan sweep`).
+
+A sweep draws N concrete what-ifs from a scenario's `uncertainty:` section (see
+`solver.uncertainty`), each a list of ordinary changes (`reject`, `re-decide`,
+`shift-lead-times`, `move-release`), applies each with `solver.whatif.apply_changes` and
+re-plans it against the scenario's own plan, the way a planner re-plans a what-if: moving
+an item away from the base plan costs. What comes back is, per item, the chance of each
+release; per release, the chance its scope holds; the expected specification uplifts;
+and which uncertainties move the most items.
+
+Reproducible whatever runs it: sample `i` of seed `s` is drawn from a random stream that
+depends on `(s, i)` only and is solved by one CP-SAT worker, whose search is
+deterministic (the engine's tie-break is budgeted in deterministic time, not seconds), so
+the same seed and N give the same result on one process, two, or a hundred machines, and
+a resumed sweep equals a fresh one.
+
+Execution is on Dask: a local cluster of worker processes by default, an in-process one
+for tiny runs, or any running scheduler (`scheduler="tcp://host:8786"`). Samples go to
+workers in batches; each batch is a pure task (its result depends only on its
+arguments), so a batch lost with a worker is simply run again elsewhere. Results stream
+into a JSON-lines file as they arrive, one line per sample, so an interrupted sweep
+resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import itertools
+import json
+import logging
+import math
+import random
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple, TypedDict
+
+from solver.calendar import build_releases, format_duration
+from solver.changes import Change, MoveRelease, Redecide, Reject, ShiftLeadTimes
+from solver.engine import DEFAULT_OPTIONS, SolveOptions, solve
+from solver.instance import Instance
+from solver.model import PENDING_STATUSES, Scenario
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+SWEEP_OPTIONS = SolveOptions(time_limit=20.0, workers=1, seed=0)
+"""Per sample: one CP-SAT worker, because a Dask worker is one core and the sweep's
+parallelism is across samples (the engine's default would give a large model one worker
+per core, per sample); one worker is also deterministic. A sample of the SEC 2020 round
+solves in well under a second, so the time limit only guards against a pathological
+draw."""
+TINY = 20
+"""Up to this many samples to solve, an in-process cluster: starting worker processes
+(each importing OR-Tools) would take longer than the solving."""
+MAX_BATCH = 50
+"""Samples per task at most: large enough that Dask's per-task cost (a few ms) is noise
+next to ~0.1 s per sample, small enough that a lost worker costs little re-work."""
+NONE = "none"
+"""The outcome of an item outside the horizon, or rejected, in a sample."""
+DEFINITE = frozenset({"optimal", "feasible", "infeasible"})
+"""Sample outcomes a resumed sweep keeps; an `error` may be passing (a lost worker, a
+time limit on a loaded machine), so a resumed sweep solves it again."""
+CONNECT_TIMEOUT = "20s"
+"""How long to try reaching a `--scheduler` before giving up with a clear message."""
+MAX_ERRORS = 20
+"""Failed samples listed in a result (the lowest indexes); all are counted."""
+
+log = logging.getLogger(__name__)
+
+
+class SweepError(Exception):
+    """A sweep that cannot start: no base plan, or an `--out` file of another sweep."""
+
+
+# --- drawing samples --------------------------------------------------------------------
+
+
+def sample_seed(seed: int, index: int) -> int:
+    """The random seed of sample `index`: a hash of (seed, index) alone, so a sample is the
+    same whichever worker draws it and however the samples are batched."""
+    digest = hashlib.sha256(f"secplan-sweep/{seed}/{index}".encode()).digest()
+    return int.from_bytes(digest[:8], "big")
+
+
+class Draw(NamedTuple):
+    """One drawn uncertainty: the change it makes, and a label in words that groups like
+    draws (`SECMP0007 decided 31-90 days late`) for the "what moves items" table."""
+
+    change: Change
+    label: str
+
+
+LATENESS = ((30, "up to 30 days"), (90, "31-90 days"), (math.inf, "over 90 days"))
+"""Buckets of decision delay for labels: a month (a deferred Change Board vote), a
+quarter, longer."""
+
+
+def _lateness(days: int) -> str:
+    if days < 0:
+        return "early"
+    return next(f"{words} late" for limit, words in LATENESS if days <= limit)
+
+
+def draw_sample(scenario: Scenario, seed: int, index: int) -> list[Draw]:
+    """Sample `index`: the concrete changes the scenario's uncertainty draws for it.
+
+    Every pending item takes three uniform numbers (approval, delay, lead time) and every
+    release not gone live two (move, size), in a fixed order, whether or not they change
+    anything; so tightening one item's odds leaves every other item's draws alone."""
+    rng = random.Random(sample_seed(seed, index))
+    odds_of = scenario.uncertainty
+    drawn: list[Draw] = []
+    for item in sorted(scenario.items, key=lambda i: i.id):
+        if item.status not in PENDING_STATUSES or item.expected_decision is None:
+            continue
+        odds = odds_of.item_odds(item)
+        approval, delay, overrun = rng.random(), rng.random(), rng.random()
+        if approval >= odds.approval:
+            drawn.append(Draw(Reject(reject=item.id), f"{item.id} rejected"))
+            continue
+        days = round(odds.delay_days.draw(delay))
+        if days:
+            decision = item.expected_decision + dt.timedelta(days=days)
+            drawn.append(Draw(Redecide(re_decide=item.id, expected_decision=decision),
+                              f"{item.id} decided {_lateness(days)}"))
+        months = round(odds.extra_months.draw(overrun))
+        if months and item.dcc_impact:
+            period = format_duration({"months": months})
+            drawn.append(Draw(ShiftLeadTimes(shift_lead_times=period, items=[item.id]),
+                              f"{item.id} DCC lead time +{period}"))
+    for release in build_releases(scenario.calendar, scenario.policy):
+        if release.go_live < scenario.as_of:
+            continue
+        odds_r = odds_of.release_odds(release.id)
+        moves, size = rng.random(), rng.random()
+        days = round(odds_r.days.draw(size))
+        if moves < odds_r.move and days:
+            go_live = release.go_live + dt.timedelta(days=days)
+            weeks = math.ceil(abs(days) / 7)
+            drawn.append(Draw(MoveRelease(move_release=release.id, go_live=go_live),
+                              f"{release.id} go-live {weeks} week{'s' * (weeks > 1)} "
+                              f"{'later' if days > 0 else 'earlier'}"))
+    return drawn
+
+
+def draw_changes(scenario: Scenario, seed: int, index: int) -> list[Change]:
+    """Sample `index` as a what-if's `changes:` list."""
+    return [d.change for d in draw_sample(scenario, seed, index)]
+
+
+# --- solving samples (runs on the workers) ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class Payload:
+    """What every worker needs, shipped once per worker: the scenario (its own changes
+    applied), the base plan every sample is re-planned against, and the solve options."""
+
+    scenario: Scenario
+    base: dict[str, str | None]
+    options: SolveOptions
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "scenario": self.scenario.model_dump(mode="json", by_alias=True),
+                "base": self.base,
+                "options": dataclasses.asdict(self.options),
+            }
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> Payload:
+        data = json.loads(text)
+        return cls(
+            Scenario.model_validate(data["scenario"]),
+            data["base"],
+            SolveOptions(**data["options"]),
+        )
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """What a sample's result depends on besides (seed, index): the scenario and the
+        base plan. Solve options are left out, so a resumed sweep may use another time
+        limit."""
+        data = {"scenario": self.scenario.model_dump(mode="json", by_alias=True),
+                "base": self.base}
+        return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+
+class SampleRecord(TypedDict):
+    """One sample's result: a line of the `--out` file."""
+
+    index: int
+    status: str
+    """optimal, feasible (time limit), infeasible, or error."""
+    assignment: dict[str, str | None]
+    """Every item of the base plan -> its release (None: outside the horizon, rejected)."""
+    moved: list[str]
+    """Items still open whose release differs from the base plan."""
+    uplifts: dict[str, dict[str, int]]
+    """Specification -> year -> releases that change it."""
+    drawn: list[str]
+    """The sample's uncertainties in words, grouped for the "what moves items" table. The
+    exact changes are left out (a third of the line): `draw_changes(scenario, seed,
+    index)` gives them back."""
+    error: str | None
+
+
+def uplift_counts(inst: Instance, assignment: dict[str, str | None]) -> dict[str, dict[str, int]]:
+    """Specification -> year (of go-live) -> how many releases change it under `assignment`."""
+    out: dict[str, dict[str, int]] = {}
+    for rid, specs in inst.uplifts(assignment).items():
+        year = str(inst.release(rid).year)
+        for spec in specs:
+            out.setdefault(spec, {})
+            out[spec][year] = out[spec].get(year, 0) + 1
+    return out
+
+
+def _record(
+    index: int,
+    status: str,
+    drawn: Sequence[Draw],
+    error: str | None = None,
+    assignment: dict[str, str | None] | None = None,
+    moved: list[str] | None = None,
+    uplifts: dict[str, dict[str, int]] | None = None,
+) -> SampleRecord:
+    return SampleRecord(
+        index=index,
+        status=status,
+        assignment=assignment or {},
+        moved=moved or [],
+        uplifts=uplifts or {},
+        drawn=[d.label for d in drawn],
+        error=error,
+    )
+
+
+def solve_sample(payload: Payload, seed: int, index: int) -> SampleRecord:
+    """Draw, apply and re-plan sample `index`. Never raises: a sample that fails is a
+    result too (its error recorded), so a sweep's totals always add up to N."""
+    from solver.explain import minimal_clash
+    from solver.whatif import apply_changes
+
+    drawn: list[Draw] = []
+    try:
+        drawn = draw_sample(payload.scenario, seed, index)
+        changes = [d.change for d in drawn]
+        inst = Instance(apply_changes(payload.scenario, changes), reference=payload.base)
+        solution = solve(inst, payload.options, hint=payload.base)
+        if solution.status == "infeasible":
+            clash = minimal_clash(inst, payload.options)
+            error = "no plan satisfies the rules" + (f": {', '.join(clash)}" if clash else "")
+            return _record(index, "infeasible", drawn, error)
+    except Exception as exc:  # one bad sample must not sink a sweep of a million
+        return _record(index, "error", drawn, f"{type(exc).__name__}: {exc}")
+    got = solution.assignment
+    return _record(
+        index,
+        solution.status,
+        drawn,
+        assignment={uid: got.get(uid) for uid in payload.base},
+        moved=sorted(uid for uid, rid in payload.base.items() if uid in got and got[uid] != rid),
+        uplifts=uplift_counts(inst, got),
+    )
+
+
+def solve_samples(payload: Payload, seed: int, indexes: Sequence[int]) -> list[SampleRecord]:
+    """One Dask task: a batch of samples. Pure, so Dask may run it again after a worker
+    dies, and a rerun gives the same records."""
+    return [solve_sample(payload, seed, index) for index in indexes]
+
+
+# --- the result -------------------------------------------------------------------------
+
+
+@dataclass
+class SweepResult:
+    """Counts over the samples, added up as they arrive (a sweep of a million samples
+    never holds them all); probabilities are over the samples that have a plan.
+
+    `solved`, `seconds` and `rate` describe this run (a resumed run solves fewer); they
+    are not part of `summary()`, which is the same for the same scenario, seed and N."""
+
+    scenario: str
+    seed: int
+    samples: int
+    base: dict[str, str | None]
+    releases: dict[str, dt.date]
+    """Base plan's releases in horizon order -> go-live."""
+    base_uplifts: dict[str, dict[str, int]]
+    outcomes: Counter[str] = field(default_factory=Counter)
+    placements: defaultdict[str, Counter[str]] = field(
+        default_factory=lambda: defaultdict(Counter)
+    )
+    unchanged: Counter[str] = field(default_factory=Counter)
+    holds: Counter[str] = field(default_factory=Counter)
+    uplift_sums: defaultdict[str, Counter[str]] = field(
+        default_factory=lambda: defaultdict(Counter)
+    )
+    with_samples: Counter[str] = field(default_factory=Counter)
+    with_moves: Counter[str] = field(default_factory=Counter)
+    total_moves: int = 0
+    errors: list[tuple[int, str, str]] = field(default_factory=list)
+    solved: int = 0
+    seconds: float = 0.0
+    rate: float = 0.0
+    """Samples per second while solving (after the cluster started)."""
+
+    @property
+    def base_scopes(self) -> dict[str, frozenset[str]]:
+        return {rid: frozenset(u for u, r in self.base.items() if r == rid)
+                for rid in self.releases}
+
+    @property
+    def planned(self) -> int:
+        """Samples with a plan (optimal or feasible)."""
+        return self.outcomes["optimal"] + self.outcomes["feasible"]
+
+    @property
+    def counted(self) -> int:
+        return sum(self.outcomes.values())
+
+    def add(self, record: SampleRecord) -> None:
+        """Count one sample. Kept lean: at a hundred workers the client adds up a few
+        thousand samples a second."""
+        self.outcomes[record["status"]] += 1
+        if record["status"] not in ("optimal", "feasible"):
+            self.errors.append((record["index"], record["status"], record["error"] or ""))
+            if len(self.errors) > 2 * MAX_ERRORS:
+                self.errors = sorted(self.errors)[:MAX_ERRORS]
+            return
+        assignment = record["assignment"]
+        changed: set[str | None] = set()  # releases an item left or joined
+        for uid, rid in self.base.items():
+            got = assignment.get(uid)
+            self.placements[uid][got or NONE] += 1
+            if got != rid:
+                changed.update((rid, got))
+        moved = {r for uid in record["moved"] for r in (self.base[uid], assignment.get(uid))}
+        for rid in self.releases:
+            self.unchanged[rid] += rid not in changed
+            self.holds[rid] += rid not in moved
+        for spec, years in record["uplifts"].items():
+            self.uplift_sums[spec].update(years)
+        moves = len(record["moved"])
+        self.total_moves += moves
+        for label in set(record["drawn"]):
+            self.with_samples[label] += 1
+            self.with_moves[label] += moves
+
+    def probabilities(self) -> dict[str, dict[str, float]]:
+        """Item -> release (or "none") -> share of planned samples; releases in horizon
+        order, only those that occur."""
+        order = [*self.releases, NONE]
+        n = self.planned
+        return {
+            uid: {rid: counts[rid] / n for rid in order if counts[rid]}
+            for uid, counts in sorted(self.placements.items())
+        }
+
+    def release_unchanged(self) -> dict[str, float]:
+        """Release -> share of planned samples whose scope equals the base plan's."""
+        n = self.planned
+        return {rid: self.unchanged[rid] / n for rid in self.releases} if n else {}
+
+    def release_holds(self) -> dict[str, float]:
+        """Release -> share of planned samples in which no item moves into or out of it:
+        its scope holds but for items rejected (which leave any plan)."""
+        n = self.planned
+        return {rid: self.holds[rid] / n for rid in self.releases} if n else {}
+
+    def expected_uplifts(self) -> dict[str, dict[str, float]]:
+        """Specification -> year -> mean number of releases changing it."""
+        n = self.planned
+        specs = sorted({*self.uplift_sums, *self.base_uplifts})
+        out: dict[str, dict[str, float]] = {}
+        for spec in specs:
+            sums = self.uplift_sums.get(spec, Counter())
+            years = sorted({*sums, *self.base_uplifts.get(spec, {})})
+            out[spec] = {year: (sums[year] / n if n else 0.0) for year in years}
+        return out
+
+    def influence(self) -> list[dict[str, Any]]:
+        """Each drawn uncertainty: in how many planned samples it occurred, the mean number
+        of items moved with it and without it, and its impact: share x (with - without),
+        how much it adds to the mean number moved. Largest impact first, so an
+        uncertainty ranks high when it is dramatic, or common, or both."""
+        rows = []
+        n = self.planned
+        for label, count in self.with_samples.items():
+            with_it = self.with_moves[label] / count
+            rest = n - count
+            without = (self.total_moves - self.with_moves[label]) / rest if rest else None
+            impact = count / n * (with_it - without) if without is not None else 0.0
+            rows.append({"uncertainty": label, "samples": count, "mean_moves_with": with_it,
+                         "mean_moves_without": without, "impact": impact})
+        return sorted(rows, key=lambda r: (-r["impact"], r["uncertainty"]))
+
+    def summary(self) -> dict[str, Any]:
+        n = self.planned
+        return {
+            "scenario": self.scenario,
+            "seed": self.seed,
+            "samples": self.samples,
+            "planned": n,
+            "outcomes": {k: self.outcomes[k] for k in sorted(self.outcomes)},
+            "base": self.base,
+            "probabilities": self.probabilities(),
+            "release_unchanged": self.release_unchanged(),
+            "release_holds": self.release_holds(),
+            "expected_uplifts": self.expected_uplifts(),
+            "base_uplifts": self.base_uplifts,
+            "mean_moves": self.total_moves / n if n else 0.0,
+            "influence": self.influence(),
+            "errors": [{"index": i, "status": s, "error": e}
+                       for i, s, e in sorted(self.errors)[:MAX_ERRORS]],
+        }
+
+    def summary_json(self) -> str:
+        """The summary as JSON: the same text for the same scenario, seed and N."""
+        return json.dumps(self.summary(), indent=2)
+
+
+# --- the --out file ---------------------------------------------------------------------
+
+
+FORMAT = 1
+"""Version of the `--out` file's lines; a resumed sweep refuses a file of another."""
+
+
+def _header(payload: Payload, seed: int) -> dict[str, Any]:
+    return {"sweep": {"format": FORMAT, "scenario": payload.scenario.name, "seed": seed,
+                      "fingerprint": payload.fingerprint}}
+
+
+def read_records(out: Path, payload: Payload, seed: int, samples: int) -> dict[int, SampleRecord]:
+    """Records of the first `samples` samples already in `out` with a definite outcome,
+    the latest line winning; a torn last line (an interrupted write) is skipped. Raises
+    `SweepError` when the file holds another scenario's or seed's samples."""
+    if not out.exists() or out.stat().st_size == 0:
+        return {}
+    with out.open(encoding="utf-8") as handle:
+        lines = handle.read().splitlines()
+    try:
+        header = dict(json.loads(lines[0])["sweep"])
+    except (ValueError, KeyError, TypeError):
+        raise SweepError(
+            f"{out}: not a sweep file (no header line); choose another --out"
+        ) from None
+    if header != _header(payload, seed)["sweep"]:
+        raise SweepError(
+            f"{out} holds samples of another sweep (scenario {header.get('scenario')!r}, "
+            f"seed {header.get('seed')}, or a changed scenario, base plan or file format); "
+            "choose another --out, or the same scenario and seed"
+        )
+    found: dict[int, SampleRecord] = {}
+    for line in lines[1:]:
+        try:
+            record: SampleRecord = json.loads(line)
+            index = record["index"]
+        except (ValueError, KeyError, TypeError):
+            continue
+        if 0 <= index < samples:
+            found[index] = record
+    return {i: r for i, r in found.items() if r["status"] in DEFINITE}
+
+
+@contextmanager
+def _journal(out: Path | None, header: dict[str, Any]) -> Iterator[Callable[[list[SampleRecord]],
+                                                                           None]]:
+    """A writer appending records to `out` (and flushing) as they arrive."""
+    if out is None:
+        yield lambda records: None
+        return
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fresh = not out.exists() or out.stat().st_size == 0
+    torn = not fresh and not out.read_bytes().endswith(b"\n")
+    with out.open("a", encoding="utf-8") as handle:
+        if fresh:
+            handle.write(json.dumps(header) + "\n")
+        elif torn:
+            handle.write("\n")
+
+        def write(records: list[SampleRecord]) -> None:
+            handle.writelines(json.dumps(r, separators=(",", ":")) + "\n" for r in records)
+            handle.flush()
+
+        yield write
+
+
+# --- running on Dask --------------------------------------------------------------------
+
+
+def _distributed() -> Any:
+    """The `distributed` module, typed as Any: its API is unannotated, so each call would
+    otherwise need its own `type: ignore` under mypy's strict mode."""
+    import distributed
+
+    return distributed
+
+
+@contextmanager
+def _client(scheduler: str | None, workers: int | None, todo: int) -> Iterator[Any]:
+    """A Dask client: to `scheduler`, else to a local cluster of `workers` processes (an
+    in-process one for tiny runs)."""
+    dd = _distributed()
+    Client, LocalCluster = dd.Client, dd.LocalCluster
+    if scheduler is not None:
+        try:
+            remote = Client(scheduler, timeout=CONNECT_TIMEOUT)
+        except (OSError, ValueError) as exc:
+            raise SweepError(f"cannot reach a Dask scheduler at {scheduler}: {exc}") from None
+        with remote as client:
+            yield client
+        return
+    # The scheduler always serves HTTP (health checks); a random local port keeps a second
+    # sweep, or anything else on the dashboard's usual 8787, from clashing with it.
+    quiet = {"dashboard_address": "127.0.0.1:0", "silence_logs": logging.ERROR}
+    if todo <= TINY:
+        with Client(processes=False, n_workers=1, threads_per_worker=workers or 2,
+                    **quiet) as client:
+            yield client
+        return
+    with (
+        LocalCluster(n_workers=workers or 2, threads_per_worker=1, processes=True, **quiet)
+        as cluster,
+        Client(cluster) as client,
+    ):
+        yield client
+
+
+def batches(todo: Sequence[int], slots: int, size: int | None = None) -> list[list[int]]:
+    """Cut the sample indexes into tasks: about four per worker thread, at most
+    `MAX_BATCH` samples each, so work stays balanced to the end of the sweep."""
+    size = size or max(1, min(MAX_BATCH, math.ceil(len(todo) / (4 * max(slots, 1)))))
+    return [list(todo[k : k + size]) for k in range(0, len(todo), size)]
+
+
+def _stream(client: Any, payload: Payload, seed: int, todo: Sequence[int],
+            batch_size: int | None) -> Iterator[list[SampleRecord]]:
+    """Records of the samples `todo`, batch by batch as they finish (in any order).
+
+    At most a few batches per worker thread are in flight, so a huge sweep neither floods
+    the scheduler nor holds many results; a batch whose task fails for good (after Dask's
+    retries) comes back as error records, so it is solved again on resume."""
+    slots = sum(client.nthreads().values()) or 1
+    todo_batches = iter(batches(todo, slots, batch_size))
+    token = hashlib.sha256(f"{payload.fingerprint}/{seed}".encode()).hexdigest()[:16]
+    shipped = client.submit(Payload.from_json, payload.to_json(), key=f"secplan-payload-{token}",
+                            retries=2)
+
+    running: dict[Any, list[int]] = {}
+
+    def submit(batch: list[int]) -> Any:
+        key = f"secplan-sweep-{token}-{batch[0]}-{batch[-1]}-{len(batch)}"
+        future = client.submit(solve_samples, shipped, seed, batch, key=key, retries=2)
+        running[future.key] = batch
+        return future
+
+    first = itertools.islice(todo_batches, 4 * slots + 4)
+    window = _distributed().as_completed([submit(batch) for batch in first])
+    for future in window:
+        batch = running.pop(future.key)
+        try:
+            records: list[SampleRecord] = future.result()
+        except Exception as exc:
+            log.warning("samples %d-%d lost: %s", batch[0], batch[-1], exc)
+            records = [_record(i, "error", [], f"task failed on the cluster: {exc!r}")
+                       for i in batch]
+        future.release()
+        following = next(todo_batches, None)
+        if following is not None:
+            window.add(submit(following))
+        yield records
+
+
+def base_payload(path: Path, options: SolveOptions) -> tuple[Payload, Instance]:
+    """The scenario and its deterministic plan (as `secplan solve` makes it, with the
+    engine's default workers): every sample is re-planned against it. Raises
+    `ScenarioError` for bad input (an uncertainty entry naming an unknown item or release
+    too) and `SweepError` when the scenario itself has no plan."""
+    from solver.plan import plan_file
+    from solver.scenario import load_merged, load_scenario
+
+    scenario = load_scenario(path)
+    releases = {r.id for r in build_releases(scenario.calendar, scenario.policy)}
+    items = {i.id for i in scenario.items}
+    for place, problem in scenario.uncertainty.unknown_references(items, releases):
+        raise load_merged(path).error(("uncertainty", *place), problem)
+    inst, plan = plan_file(path, dataclasses.replace(options, workers=DEFAULT_OPTIONS.workers))
+    if plan.status == "infeasible":
+        raise SweepError(f"{path}: no plan satisfies the rules, so there is nothing to "
+                         "sweep against; see `secplan solve`")
+    return Payload(inst.scenario, dict(plan.assignments), options), inst
+
+
+def _progress_bar(show: bool, total: int, done: int) -> Any:
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        ProgressColumn,
+        Task,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+    from rich.text import Text
+
+    class Rate(ProgressColumn):
+        def render(self, task: Task) -> Text:
+            speed = task.finished_speed or task.speed
+            return Text(f"{speed:.1f} samples/s" if speed else "- samples/s")
+
+    bar = Progress(TextColumn("sweep"), BarColumn(), MofNCompleteColumn(), Rate(),
+                   TimeElapsedColumn(), TimeRemainingColumn(),
+                   console=Console(stderr=True), disable=not show)
+    return bar, bar.add_task("sweep", total=total, completed=done)
+
+
+def run_sweep(
+    path: Path,
+    samples: int,
+    seed: int = 0,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    out: Path | None = None,
+    progress: bool = True,
+    solve_options: SolveOptions | None = None,
+    *,
+    batch_size: int | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> SweepResult:
+    """Sweep `samples` Monte Carlo what-ifs of the scenario file `path`.
+
+    `workers`: local worker processes (default 2); `scheduler`: the address of a running
+    Dask scheduler to use instead. `out`: a JSON-lines file, one line per sample, appended
+    as samples finish; samples already in it are not solved again. `solve_options`: per
+    sample (default `SWEEP_OPTIONS`: one CP-SAT worker); the base plan uses the engine's
+    default workers. `batch_size`: samples per task (default: about four tasks per worker
+    thread, at most `MAX_BATCH`). `on_progress(done, samples)` is called after each batch.
+
+    Raises `ScenarioError` (bad input), `SweepError` (no base plan, or `out` belongs to
+    another sweep) and `ValueError` (bad counts)."""
+    if samples < 1:
+        raise ValueError("samples must be at least 1")
+    if workers is not None and workers < 1:
+        raise ValueError("workers must be at least 1")
+    started = time.monotonic()
+    options = solve_options or SWEEP_OPTIONS
+    payload, inst = base_payload(path, options)
+    result = SweepResult(
+        scenario=payload.scenario.name,
+        seed=seed,
+        samples=samples,
+        base=payload.base,
+        releases={r.id: r.go_live for r in inst.releases},
+        base_uplifts=uplift_counts(inst, payload.base),
+    )
+    kept = read_records(out, payload, seed, samples) if out is not None else {}
+    for index in sorted(kept):
+        result.add(kept[index])
+    todo = [i for i in range(samples) if i not in kept]
+    bar, task = _progress_bar(progress, samples, len(kept))
+    if todo:
+        with _journal(out, _header(payload, seed)) as write, bar, \
+                _client(scheduler, workers, len(todo)) as client:
+            solving = time.monotonic()
+            for records in _stream(client, payload, seed, todo, batch_size):
+                write(records)
+                for record in records:
+                    result.add(record)
+                result.solved += len(records)
+                bar.advance(task, len(records))
+                if on_progress is not None:
+                    on_progress(result.counted, samples)
+            result.rate = result.solved / max(time.monotonic() - solving, 1e-9)
+    result.seconds = time.monotonic() - started
+    return result
+
+
+# --- showing the result -----------------------------------------------------------------
+
+
+def _percent(p: float) -> str:
+    return f"{100 * p:.0f}%" if p in (0.0, 1.0) or 0.01 <= p <= 0.99 else f"{100 * p:.1f}%"
+
+
+def print_sweep(result: SweepResult, console: Any) -> None:
+    """The sweep as tables on a rich `Console` (typed Any like `solver.report_text`'s
+    printers, which take what `secplan`'s `console()` makes): items, releases, uplifts,
+    what moves items, samples without a plan."""
+    from rich.table import Table
+
+    n = result.planned
+    outcomes = ", ".join(f"{v} {k}" for k, v in sorted(result.outcomes.items()))
+    console.print(f"[bold]{result.scenario}[/bold]: {result.samples} samples, seed "
+                  f"{result.seed} ({outcomes})")
+    if result.solved:
+        console.print(f"solved {result.solved} in this run at {result.rate:.1f} samples/s")
+    if not n:
+        console.print("[red]no sample has a plan[/red]")
+    else:
+        probabilities = result.probabilities()
+        items = Table(title="Release of each item (share of samples with a plan)")
+        for col in ("item", "base plan", "stays", "distribution"):
+            items.add_column(col)
+        order = {rid: k for k, rid in enumerate([*result.releases, None])}
+        for uid in sorted(result.base, key=lambda u: (order[result.base[u]], u)):
+            base = result.base[uid] or NONE
+            stays = probabilities.get(uid, {}).get(base, 0.0)
+            colour = "green" if stays >= 0.9 else "yellow" if stays >= 0.5 else "red"
+            spread = "  ".join(f"{rid} {_percent(p)}" for rid, p in probabilities[uid].items())
+            items.add_row(uid, base, f"[{colour}]{_percent(stays)}[/{colour}]", spread)
+        console.print(items)
+        releases = Table(title="Does each release's scope hold?")
+        for col in ("release", "go-live", "items in base plan", "scope unchanged",
+                    "holds (rejections aside)"):
+            releases.add_column(col)
+        holds = result.release_holds()
+        for rid, p in result.release_unchanged().items():
+            releases.add_row(rid, str(result.releases[rid]), str(len(result.base_scopes[rid])),
+                             _percent(p), _percent(holds[rid]))
+        console.print(releases)
+        uplifts = Table(title="Specification uplifts per year")
+        for col in ("specification", "year", "base plan", "expected"):
+            uplifts.add_column(col)
+        for spec, years in result.expected_uplifts().items():
+            for year, mean in years.items():
+                uplifts.add_row(spec, year, str(result.base_uplifts.get(spec, {}).get(year, 0)),
+                                f"{mean:.2f}")
+        console.print(uplifts)
+        moves = Table(title=f"What moves items (mean items moved: "
+                            f"{result.total_moves / n:.2f} per sample)")
+        for col in ("uncertainty", "samples", "moves with it", "without", "impact"):
+            moves.add_column(col)
+        for row in result.influence()[:15]:
+            without = row["mean_moves_without"]
+            moves.add_row(row["uncertainty"], _percent(row["samples"] / n),
+                          f"{row['mean_moves_with']:.2f}",
+                          "-" if without is None else f"{without:.2f}", f"{row['impact']:+.2f}")
+        console.print(moves)
+    failed = result.summary()["errors"]
+    if failed:
+        errors = Table(title=f"Samples without a plan ({result.samples - n}; first "
+                             f"{len(failed)})")
+        for col in ("sample", "outcome", "error"):
+            errors.add_column(col)
+        for row in failed:
+            errors.add_row(str(row["index"]), row["status"], row["error"])
+        console.print(errors)
+
+
+def plot_sweep(result: SweepResult, ax: Axes | None = None) -> Axes:
+    """One stacked horizontal bar per item: the share of samples placing it in each
+    release (grey: outside the horizon or rejected), items grouped by base-plan release."""
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(9, 1.5 + 0.28 * len(result.base)))
+    probabilities = result.probabilities()
+    order = {rid: k for k, rid in enumerate([*result.releases, None])}
+    items = sorted(result.base, key=lambda u: (order[result.base[u]], u), reverse=True)
+    palette = plt.get_cmap("tab10")
+    colours = {rid: palette(k % 10) for k, rid in enumerate(result.releases)}
+    colours[NONE] = (0.75, 0.75, 0.75, 1.0)
+    left = [0.0] * len(items)
+    for rid, colour in colours.items():
+        widths = [probabilities.get(uid, {}).get(rid, 0.0) for uid in items]
+        if any(widths):
+            ax.barh(items, widths, left=left, color=colour, label=rid, edgecolor="white",
+                    linewidth=0.5)
+            left = [a + b for a, b in zip(left, widths, strict=True)]
+    ax.set_xlim(0, 1)
+    ax.xaxis.set_major_formatter(lambda x, _: f"{100 * x:.0f}%")
+    ax.set_xlabel(f"share of {result.planned} samples with a plan (of {result.samples})")
+    ax.set_title(f"{result.scenario}: release of each item")
+    ax.legend(title="release", loc="upper center", bbox_to_anchor=(0.5, -0.06 - 0.6 / len(items)),
+              ncols=len(colours), frameon=False)
+    ax.margins(y=0.01)
+    ax.figure.tight_layout()
+    return ax

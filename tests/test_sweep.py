@@ -1,0 +1,342 @@
+"""Monte Carlo sweeps: uncertainty in scenario files, reproducible samples, real Dask.
+
+The cluster tests start a real `dask scheduler` and two `dask worker` processes on
+127.0.0.1 and kill one of them mid-sweep; nothing about Dask is mocked. Sample counts are
+small (this module runs in well under two minutes on two cores)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from solver.engine import SolveOptions
+from solver.model import Item
+from solver.plan import plan_file
+from solver.scenario import ScenarioError, load_scenario
+from solver.sweep import NONE, SweepError, SweepResult, draw_changes, run_sweep
+from solver.uncertainty import Triangular, Uncertainty
+from tests.conftest import ROOT, SEC_2020
+
+UNCERTAIN = SEC_2020 / "uncertain.yaml"
+SEND_BACK = SEC_2020 / "secmp0067-send-back.yaml"
+N = 24
+"""More than `solver.sweep.TINY`: a full sweep runs on local worker processes, the
+halves of the resume test in-process, and the two must agree."""
+SEED = 7
+
+
+def sweep(path: Path, samples: int = N, **kwargs: Any) -> SweepResult:
+    return run_sweep(path, samples, seed=SEED, progress=False, **kwargs)
+
+
+def records(out: Path) -> list[dict[str, Any]]:
+    """The sample lines of a sweep file, less any line cut short."""
+    found = []
+    for line in out.read_text().splitlines()[1:]:
+        try:
+            found.append(json.loads(line))
+        except ValueError:
+            continue
+    return found
+
+
+@pytest.fixture(scope="module")
+def local() -> SweepResult:
+    """The seed round's sweep on a local cluster of worker processes: what every other way
+    of running the same sweep (in-process, remote, resumed, a worker killed) must
+    reproduce exactly."""
+    return sweep(UNCERTAIN)
+
+
+# --- the uncertainty model --------------------------------------------------------------
+
+
+def test_triangular_quantiles_and_order() -> None:
+    spread = Triangular(low=0, mode=10, high=40)
+    assert spread.draw(0.0) == 0
+    assert spread.draw(0.25) == pytest.approx(10)  # the mode sits at F = 10 / 40
+    assert spread.draw(0.999999) == pytest.approx(40, abs=0.1)
+    assert Triangular(low=3, mode=3, high=3).draw(0.7) == 3
+    with pytest.raises(ValidationError, match="low <= mode <= high"):
+        Triangular(low=5, mode=1, high=9)
+
+
+def test_item_odds_come_from_the_most_specific_entry() -> None:
+    odds = Uncertainty.model_validate({
+        "every_item": {"approval": 0.5, "extra_months": {"low": 0, "mode": 1, "high": 2}},
+        "routes": {"authority": {"approval": 0.7, "delay_days": {"low": 0, "mode": 9,
+                                                                 "high": 90}}},
+        "statuses": {"sent-back": {"delay_days": {"low": 30, "mode": 30, "high": 30}}},
+        "items": {"X": {"approval": 0.9}},
+    })
+    day = dt.date(2020, 11, 19)
+    x = Item(id="X", title="x", route="authority", status="sent-back", expected_decision=day)
+    y = Item(id="Y", title="y", route="authority", status="with-authority",
+             expected_decision=day)
+    got_x, got_y = odds.item_odds(x), odds.item_odds(y)
+    assert got_x.approval == 0.9 and got_x.delay_days.mode == 30  # item, then status
+    assert got_y.approval == 0.7 and got_y.delay_days.mode == 9   # route
+    assert got_x.extra_months.high == 2                            # every item
+    certain = Uncertainty().item_odds(x)
+    assert certain.approval == 1 and certain.delay_days.certain and certain.extra_months.certain
+    typical = Uncertainty(preset="typical").item_odds(x)
+    assert typical.approval < 1 and not typical.delay_days.certain
+
+
+def test_a_typo_in_the_uncertainty_section_is_bad_input(tmp_path: Path) -> None:
+    path = tmp_path / "typo.yaml"
+    path.write_text(f"extends: {SEND_BACK}\nuncertainty:\n  routes:\n"
+                    "    authorty: {approval: 0.5}\n")
+    with pytest.raises(ScenarioError, match=r"uncertainty\.routes.*did you mean 'authority'"):
+        load_scenario(path)
+    path.write_text(f"extends: {SEND_BACK}\nuncertainty:\n  items:\n"
+                    "    MP8O: {approval: 0.5}\n")
+    with pytest.raises(ScenarioError, match=r":4: uncertainty\.items\.MP8O: no item 'MP8O'"):
+        sweep(path, 2)
+
+
+def test_a_sample_depends_only_on_seed_and_index() -> None:
+    scenario = load_scenario(UNCERTAIN)
+    first = [draw_changes(scenario, SEED, i) for i in range(6)]
+    assert [draw_changes(scenario, SEED, i) for i in reversed(range(6))][::-1] == first
+    assert draw_changes(scenario, SEED + 1, 0) != first[0]
+    approved = {i.id for i in scenario.items if i.status == "approved"}
+    subjects = {str(c.model_dump(by_alias=True)[a]) for s in first for c in s
+                for a in ("reject", "re-decide") if a in c.model_dump(by_alias=True)}
+    assert subjects and not subjects & approved  # an approved item has no decision odds
+
+
+def test_counting_scope_unchanged_versus_holding() -> None:
+    """A rejection changes a release's scope but does not break it; a move does both."""
+    result = SweepResult("t", 0, 3, {"A": "R1", "B": "R1", "C": "R2"},
+                         {"R1": dt.date(2021, 6, 24), "R2": dt.date(2021, 11, 4)}, {})
+    base: dict[str, Any] = {"status": "optimal", "uplifts": {}, "error": None}
+    result.add({**base, "index": 0, "assignment": {"A": "R1", "B": "R1", "C": "R2"},
+                "moved": [], "drawn": []})
+    result.add({**base, "index": 1, "assignment": {"A": "R1", "B": None, "C": "R2"},
+                "moved": [], "drawn": ["B rejected"]})
+    result.add({**base, "index": 2, "assignment": {"A": "R1", "B": "R1", "C": "R1"},
+                "moved": ["C"], "drawn": ["C decided early"]})
+    assert result.release_unchanged() == {"R1": 1 / 3, "R2": 2 / 3}
+    assert result.release_holds() == {"R1": 2 / 3, "R2": 2 / 3}
+    assert result.probabilities()["B"] == {"R1": 2 / 3, NONE: 1 / 3}
+    top = result.influence()[0]
+    assert top["uncertainty"] == "C decided early" and top["mean_moves_with"] == 1
+
+
+# --- sweeps -----------------------------------------------------------------------------
+
+
+def test_seed_round_probabilities_sum_to_one(local: SweepResult) -> None:
+    assert local.samples == N and sum(local.outcomes.values()) == N
+    probabilities = local.probabilities()
+    assert set(probabilities) == set(local.base)
+    for uid, shares in probabilities.items():
+        assert math.isclose(sum(shares.values()), 1.0), uid
+    assert probabilities["MP081"] == {"2020-11": 1.0}  # approved and fixed: certain
+    assert any(shares.get(local.base[uid] or NONE, 0) < 1
+               for uid, shares in probabilities.items())
+    summary = json.loads(local.summary_json())
+    assert summary["samples"] == N and summary["probabilities"] == probabilities
+
+
+def test_the_tables_show_items_releases_uplifts_and_causes(local: SweepResult) -> None:
+    import io
+
+    from rich.console import Console
+
+    from solver.sweep import print_sweep
+
+    buffer = io.StringIO()
+    print_sweep(local, Console(file=buffer, width=140))
+    text = buffer.getvalue()
+    for heading in ("Release of each item", "Does each release's scope hold?",
+                    "Specification uplifts per year", "What moves items"):
+        assert heading in text
+    assert "SECMP0067" in text and f"{N} samples" in text
+
+
+def test_the_chart_has_one_bar_per_item_summing_to_one(local: SweepResult) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from solver.sweep import plot_sweep
+
+    ax = plot_sweep(local)
+    assert {t.get_text() for t in ax.get_yticklabels()} == set(local.base)
+    widths: dict[float, float] = {}
+    for bar in ax.patches:
+        y = round(bar.get_y(), 6)
+        widths[y] = widths.get(y, 0.0) + bar.get_width()
+    assert len(widths) == len(local.base)
+    assert all(math.isclose(w, 1.0) for w in widths.values())
+    plt.close(ax.figure)
+
+
+def test_without_uncertainty_the_sweep_is_the_plan(tmp_path: Path) -> None:
+    certain = tmp_path / "certain.yaml"
+    certain.write_text(
+        f"extends: {UNCERTAIN}\nuncertainty:\n  preset: none\n  items: {{}}\n"
+        "  releases: {'2020-11': {move: 0}}\n"
+        "  every_item: {approval: 1, delay_days: {low: 0, mode: 0, high: 0},\n"
+        "               extra_months: {low: 0, mode: 0, high: 0}}\n"
+    )
+    for path in (certain, SEND_BACK):
+        _, plan = plan_file(path, SolveOptions(time_limit=60))
+        result = sweep(path, 4)
+        assert result.outcomes == {"optimal": 4}
+        assert result.probabilities() == {uid: {rid or NONE: 1.0}
+                                          for uid, rid in sorted(plan.assignments.items())}
+        assert set(result.release_unchanged().values()) == {1.0}
+        assert result.total_moves == 0
+
+
+def test_resume_solves_only_the_missing_samples(tmp_path: Path, local: SweepResult) -> None:
+    out = tmp_path / "sweep.jsonl"
+    half = sweep(UNCERTAIN, N // 2, out=out)
+    assert half.solved == N // 2 and len(out.read_text().splitlines()) == 1 + N // 2
+    with out.open("a") as handle:
+        handle.write('{"index": 15, "stat')  # a write cut short by an interruption
+    full = sweep(UNCERTAIN, N, out=out)
+    assert full.solved == N - N // 2
+    assert full.summary_json() == local.summary_json()
+    assert sorted(r["index"] for r in records(out)) == list(range(N))
+    again = sweep(UNCERTAIN, N, out=out)
+    assert again.solved == 0 and again.summary_json() == local.summary_json()
+    with pytest.raises(SweepError, match="another sweep"):
+        run_sweep(UNCERTAIN, N, seed=SEED + 1, out=out, progress=False)
+
+
+def test_a_failing_sample_is_recorded_with_its_error(tmp_path: Path) -> None:
+    late = tmp_path / "late.yaml"
+    late.write_text(
+        f"extends: {SEND_BACK}\n"
+        "rules: {add: [{rule: fixed, item: MP080, release: '2020-11'}]}\n"
+        "uncertainty: {items: {MP080: {delay_days: {low: 200, mode: 200, high: 200}}}}\n"
+    )
+    out = tmp_path / "late.jsonl"
+    result = sweep(late, 3, out=out)
+    assert result.outcomes == {"infeasible": 3} and result.planned == 0
+    lines = records(out)
+    assert [r["status"] for r in lines] == ["infeasible"] * 3
+    assert all("no plan satisfies the rules" in r["error"] and "MP080" in r["error"]
+               for r in lines)
+    assert len(json.loads(result.summary_json())["errors"]) == 3
+    # A sample that raises (here: a decision date past the end of the calendar) is kept too.
+    doomed = tmp_path / "doomed.yaml"
+    doomed.write_text(
+        f"extends: {SEND_BACK}\n"
+        "items: {update: {MP080: {expected_decision: 9999-12-30}}}\n"
+        "uncertainty: {items: {MP080: {delay_days: {low: 5, mode: 5, high: 5}}}}\n"
+    )
+    result = sweep(doomed, 2)
+    assert result.outcomes == {"error": 2}
+    assert all("out of range" in e for _, _, e in result.errors)
+
+
+# --- a real Dask cluster ----------------------------------------------------------------
+
+
+class DaskProcesses:
+    """A `dask scheduler` and `dask worker`s as separate processes on 127.0.0.1."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.scheduler_file = folder / "scheduler.json"
+        self.processes: list[subprocess.Popen[bytes]] = []
+        self.workers: list[subprocess.Popen[bytes]] = []
+        self.address = ""
+
+    def _spawn(self, name: str, *args: str) -> subprocess.Popen[bytes]:
+        log = (self.folder / f"{name}.log").open("wb")
+        process = subprocess.Popen([sys.executable, "-m", "dask", *args], cwd=ROOT,
+                                   stdout=log, stderr=subprocess.STDOUT)
+        self.processes.append(process)
+        return process
+
+    def start(self, workers: int) -> None:
+        self._spawn("scheduler", "scheduler", "--host", "127.0.0.1", "--port", "0",
+                    "--no-dashboard", "--dashboard-address", "127.0.0.1:0",
+                    "--scheduler-file", str(self.scheduler_file))
+        deadline = time.monotonic() + 60
+        while not self.scheduler_file.exists():
+            assert time.monotonic() < deadline, "the scheduler did not start"
+            time.sleep(0.1)
+        time.sleep(0.2)  # the file is written in one go, but give it a moment
+        self.address = json.loads(self.scheduler_file.read_text())["address"]
+        for k in range(workers):
+            self.workers.append(self._spawn(
+                f"worker{k}", "worker", "--scheduler-file", str(self.scheduler_file),
+                "--host", "127.0.0.1", "--nthreads", "1", "--no-nanny", "--no-dashboard",
+                "--name", f"w{k}"))
+        from distributed import Client
+
+        with Client(self.address, timeout=60) as client:
+            client.wait_for_workers(workers, timeout=90)
+
+    def stop(self) -> None:
+        for process in reversed(self.processes):
+            if process.poll() is None:
+                process.terminate()
+                try:
+                    process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
+
+
+@pytest.fixture(scope="module")
+def dask_processes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DaskProcesses]:
+    cluster = DaskProcesses(tmp_path_factory.mktemp("dask"))
+    try:
+        cluster.start(workers=2)
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+def test_a_remote_scheduler_gives_the_local_result(
+    dask_processes: DaskProcesses, local: SweepResult
+) -> None:
+    remote = sweep(UNCERTAIN, scheduler=dask_processes.address)
+    assert remote.summary_json() == local.summary_json()
+
+
+def test_a_worker_killed_mid_sweep_loses_no_sample(
+    dask_processes: DaskProcesses, local: SweepResult, tmp_path: Path
+) -> None:
+    from distributed import Client
+
+    killed: list[int] = []
+
+    def kill_a_worker_that_is_busy(done: int, total: int) -> None:
+        if killed or done >= total:
+            return
+        workers = observer.scheduler_info()["workers"]
+        address = next(a for a, w in workers.items() if w["name"] == "w0")
+        in_flight = observer.processing([address])[address]
+        if in_flight:  # else wait for the next batch
+            dask_processes.workers[0].kill()
+            dask_processes.workers[0].wait()
+            killed.append(len(in_flight))
+
+    out = tmp_path / "killed.jsonl"
+    with Client(dask_processes.address) as observer:
+        result = sweep(UNCERTAIN, scheduler=dask_processes.address, out=out, batch_size=2,
+                       on_progress=kill_a_worker_that_is_busy)
+    assert killed, "the worker was never caught with a task in flight"
+    assert sum(result.outcomes.values()) == N and not result.outcomes["error"]
+    assert result.summary_json() == local.summary_json()
+    assert sorted(r["index"] for r in records(out)) == list(range(N))
