@@ -789,5 +789,5 @@ def plot_sweep(result: SweepResult, ax: Axes | None = None) -> Axes:
     ax.legend(title="release", loc="upper center", bbox_to_anchor=(0.5, -0.06 - 0.6 / len(items)),
               ncols=len(colours), frameon=False)
     ax.margins(y=0.01)
-    ax.figure.tight_layout()
+    ax.get_figure(root=True).tight_layout()  # type: ignore[union-attr]
     return ax
