@@ -469,6 +469,9 @@ def check_references(scenario: Scenario) -> Iterator[tuple[Loc, str]]:
     cycle = precedence_cycle(scenario)
     if cycle:
         yield ("rules",), "precedence cycle: " + " -> ".join(cycle)
+    all_ids = {i.id for i in scenario.items} | ids
+    for place, problem in scenario.uncertainty.unknown_references(all_ids, set(releases)):
+        yield ("uncertainty", *place), problem
     if scenario.switched_off:
         from solver.instance import Instance
 

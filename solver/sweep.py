@@ -587,16 +587,10 @@ def _stream(client: Any, payload: Payload, seed: int, todo: Sequence[int],
 def base_payload(path: Path, options: SolveOptions) -> tuple[Payload, Instance]:
     """The scenario and its deterministic plan (as `secplan solve` makes it, with the
     engine's default workers): every sample is re-planned against it. Raises
-    `ScenarioError` for bad input (an uncertainty entry naming an unknown item or release
-    too) and `SweepError` when the scenario itself has no plan."""
+    `ScenarioError` for bad input (the loader also checks the uncertainty section's items
+    and releases) and `SweepError` when the scenario itself has no plan."""
     from solver.plan import plan_file
-    from solver.scenario import load_merged, load_scenario
 
-    scenario = load_scenario(path)
-    releases = {r.id for r in build_releases(scenario.calendar, scenario.policy)}
-    items = {i.id for i in scenario.items}
-    for place, problem in scenario.uncertainty.unknown_references(items, releases):
-        raise load_merged(path).error(("uncertainty", *place), problem)
     inst, plan = plan_file(path, dataclasses.replace(options, workers=DEFAULT_OPTIONS.workers))
     if plan.status == "infeasible":
         raise SweepError(f"{path}: no plan satisfies the rules, so there is nothing to "
