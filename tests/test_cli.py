@@ -202,3 +202,15 @@ def test_sweep_json_summary_through_the_command(tmp_path: Path) -> None:
         assert abs(sum(shares.values()) - 1) < 1e-9
     assert len((tmp_path / "s.jsonl").read_text().splitlines()) >= 8
     assert (tmp_path / "s.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_covid_delay_moves_items_each_with_its_reason() -> None:
+    result = runner.invoke(app, ["compare", SEND_BACK, str(SEC_2020 / "covid-dcc-delay.yaml"),
+                                 "--json"])
+    assert result.exit_code == 0, result.output
+    c = json.loads(result.output)
+    moved = {m["item"]: m for m in c["moved"]}
+    assert {"SECMP0007", "SECMP0015", "SECMP0024", "SECMP0046", "SECMP0056"} <= set(moved)
+    for m in c["moved"] + c["entered"] + c["left"]:
+        assert m["reason"].startswith(("forced: ", "chosen: ")), m
+    assert moved["SECMP0007"]["reason"].startswith("forced: decision-in-time(SECMP0007)")

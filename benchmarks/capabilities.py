@@ -1,0 +1,144 @@
+"""Timings of the capabilities beyond a single solve: explaining, what-if re-solves, the
+minimal clash at scale, and drawing a large Gantt chart.
+
+    python -m benchmarks.capabilities [--items 1000] [--out benchmarks/results]
+
+Writes capabilities.md and capabilities.csv. Numbers depend on the machine's load: the
+header records it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from benchmarks.generate import generate_scenario
+from solver.engine import SolveOptions, solve
+from solver.explain import explain_items, minimal_clash
+from solver.instance import Instance
+from solver.model import Scenario
+from solver.plan import make_plan, plan_file
+from solver.scenario import load_scenario
+from solver.whatif import apply_changes
+
+ROOT = Path(__file__).resolve().parent.parent
+SEC_2020 = ROOT / "scenarios" / "sec-2020"
+Row = dict[str, Any]
+
+
+def timed(what: Callable[[], Any]) -> tuple[Any, float]:
+    start = time.perf_counter()
+    value = what()
+    return value, time.perf_counter() - start
+
+
+def explain_seed() -> list[Row]:
+    """`secplan explain` on every item of the seed round (why here, why not earlier)."""
+    options = SolveOptions()
+    inst, plan = plan_file(SEC_2020 / "secmp0067-send-back.yaml", options)
+    out, seconds = timed(lambda: explain_items(inst, plan, options))
+    return [{"case": "explain every seed item", "size": len(out), "seconds": round(seconds, 2),
+             "result": f"{sum(len(v) for v in out.values())} release options"}]
+
+
+def generated(items: int, seed: int = 1) -> Scenario:
+    return Scenario.model_validate(generate_scenario(items, 10, seed))
+
+
+def clash_at_scale(items: int) -> list[Row]:
+    """A minimal clash in a generated scenario made infeasible by pinning an item to a
+    release its decision cannot make."""
+    scenario = generated(items)
+    inst = Instance(scenario)
+    unit = next(u for u in inst.units if not u.decision_known
+                and inst.cut_off(u, inst.releases[0]) < u.decision)
+    pinned = apply_changes(scenario, [_pin(unit.id, inst.releases[0].id)])
+    clash, seconds = timed(lambda: minimal_clash(Instance(pinned), SolveOptions(time_limit=120)))
+    return [{"case": "minimal clash", "size": len(inst.units), "seconds": round(seconds, 2),
+             "result": ", ".join(clash)}]
+
+
+def _pin(uid: str, rid: str) -> Any:
+    from solver.changes import Pin
+
+    return Pin(pin=uid, release=rid)
+
+
+def warm_against_cold(items: int, limit: float) -> list[Row]:
+    """A what-if (five pending decisions a quarter late) solved cold, and warm: against
+    the base plan as reference and hint, as `secplan solve` plans a what-if file."""
+    from solver.changes import Redecide
+
+    scenario = generated(items)
+    options = SolveOptions(time_limit=limit, workers=8)
+    base = solve(Instance(scenario), options)
+    pending = [u for u in Instance(scenario).units if not u.decision_known][:5]
+    changes = [Redecide(re_decide=u.id, expected_decision=u.decision.replace(
+        year=u.decision.year + (u.decision.month + 3 > 12),
+        month=(u.decision.month + 2) % 12 + 1, day=min(u.decision.day, 28))) for u in pending]
+    what_if = apply_changes(scenario, changes)
+    rows = []
+    for mode, inst, hint in (("cold", Instance(what_if), None),
+                             ("warm", Instance(what_if, base.assignment), base.assignment)):
+        solution, seconds = timed(lambda inst=inst, hint=hint: solve(inst, options, hint=hint))
+        rows.append({"case": f"what-if re-solve, {mode}", "size": len(inst.units),
+                     "seconds": round(seconds, 2),
+                     "result": f"{solution.status}, levels {solution.level_values}, "
+                               f"gap {solution.gap:.4f}"})
+    return rows
+
+
+def gantt_at_scale(items: int) -> list[Row]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from solver.plot import draw_gantt, gantt_pages, save_figure
+
+    inst = Instance(generated(items, seed=2))
+    options = SolveOptions(time_limit=60, workers=8)
+    plan = make_plan(inst, solve(inst, options), options)
+    pages = gantt_pages(plan, None, 60)
+
+    folder = Path(tempfile.mkdtemp(prefix="gantt-"))
+
+    def draw_all() -> None:
+        for page in range(pages):
+            ax = draw_gantt(inst, plan, max_rows=60, page=page)
+            save_figure(ax.get_figure(root=True), folder / f"gantt-{page + 1}.png")
+
+    _, seconds = timed(draw_all)
+    return [{"case": "Gantt chart, 60-row pages", "size": len(inst.units),
+             "seconds": round(seconds, 2), "result": f"{pages} pages in {folder}"}]
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--items", type=int, default=1000)
+    parser.add_argument("--gantt-items", type=int, default=500)
+    parser.add_argument("--limit", type=float, default=60.0)
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results")
+    args = parser.parse_args(argv)
+    load_scenario(SEC_2020 / "baseline.yaml")  # warm imports before timing
+    rows = [*explain_seed(), *clash_at_scale(args.items),
+            *warm_against_cold(args.items, args.limit), *gantt_at_scale(args.gantt_items)]
+    args.out.mkdir(parents=True, exist_ok=True)
+    with (args.out / "capabilities.csv").open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    lines = [f"# Capability timings (load average {os.getloadavg()[0]:.1f}, "
+             f"{os.cpu_count()} CPUs)", "", "| case | items | seconds | result |",
+             "|---|---|---|---|"]
+    lines += [f"| {r['case']} | {r['size']} | {r['seconds']} | {r['result']} |" for r in rows]
+    (args.out / "capabilities.md").write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
