@@ -195,6 +195,26 @@ def make_solver(options: SolveOptions, time_limit: float, size: int = 0) -> cp_m
     return solver
 
 
+def starting_plan(inst: Instance) -> dict[str, str | None]:
+    """A plan CP-SAT can start from when there is no base plan: fixed items in their
+    release, items of releases already gone live where they are, everything else outside
+    the horizon. It breaks no rule but a few (same-release with a fixed item, say), so the
+    solver repairs it instead of searching from nothing: at 5,000 items that is the
+    difference between a plan and none within two minutes."""
+    from solver.rules import Fixed
+
+    plan: dict[str, str | None] = {u.id: None for u in inst.units}
+    for unit in inst.units:
+        if unit.baseline is not None and unit.baseline in inst.release_ids and inst.is_frozen(
+            inst.release(unit.baseline)
+        ):
+            plan[unit.id] = unit.baseline
+    for rule in inst.rules:
+        if isinstance(rule, Fixed) and rule.hard:
+            plan[rule.item] = rule.release
+    return plan
+
+
 def level_expressions(builder: ModelBuilder) -> list[Any]:
     """One weighted expression per objective priority level, most important first."""
     terms = builder.terms()
@@ -229,6 +249,7 @@ def solve(
         is_level.append(False)
     solution = Solution(status="optimal")
     found: dict[str, str | None] | None = None
+    hint = hint or starting_plan(inst)
     for k, expr in enumerate(stages):
         if isinstance(expr, int):  # a stage with no variables: nothing to decide
             if is_level[k]:
@@ -253,7 +274,8 @@ def solve(
         value = round(solver.objective_value)
         if is_level[k]:
             solution.level_values.append(value)
-            solution.level_bounds.append(round(solver.best_objective_bound))
+            # every term is a count or a sum of non-negative costs: a level is never < 0
+            solution.level_bounds.append(max(0, round(solver.best_objective_bound)))
             if status != cp_model.OPTIMAL:
                 solution.status = "feasible"
                 break
@@ -280,14 +302,18 @@ def earliest_release(
     builder: ModelBuilder, unit: str, forbidden: list[str], options: SolveOptions
 ) -> str | None:
     """The earliest release `unit` can go in when barred from `forbidden`, every hard rule
-    still holding (None: no release in the horizon)."""
+    still holding (None: no release in the horizon). Raises `NoPlanInTime` when the time
+    limit runs out before any answer."""
     model = builder.model.clone()
     for rid in forbidden:
         model.add(model.get_bool_var_from_proto_index(builder.x(unit, rid).index) == 0)
     index = model.get_int_var_from_proto_index(builder.index(unit).index)
     model.minimize(index)
     solver = make_solver(options, options.time_limit, builder.size)
-    if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    status = solver.solve(model)
+    if status == cp_model.UNKNOWN:
+        raise NoPlanInTime(options.time_limit)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     k = round(solver.value(index))
     return builder.inst.release_ids[k] if k < len(builder.inst.releases) else None

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from solver.check import check_assignment
 from solver.engine import (
     DEFAULT_OPTIONS,
+    NoPlanInTime,
     Solution,
     SolveOptions,
     earliest_release,
@@ -19,17 +21,26 @@ from solver.model import Plan, PlanItem, PlanRelease, Scenario
 from solver.objective import term_values
 from solver.scenario import base_of, load_scenario
 
+FALL_BACK_SECONDS = 5.0
+"""Time limit of one fall-back query that needs CP-SAT."""
 
-def fall_backs(view: PlanView, options: SolveOptions) -> dict[str, str | None]:
+
+def fall_backs(view: PlanView, options: SolveOptions) -> tuple[dict[str, str | None], set[str]]:
     """For each pending unit placed in a release: the earliest release it can still make
     if its decision arrives the day after that release's cut-off, all hard rules holding.
+    Also the units whose fall-back was not found in time.
 
     Fast path: the first release whose cut-off it still meets, when the unit fits there
     with every other item where it is (no earlier release is possible). Otherwise CP-SAT
-    finds the earliest release, other items free to move."""
+    finds the earliest release, other items free to move, within FALL_BACK_SECONDS each
+    and `options.time_limit` for all of them."""
+    import time
+
     inst = view.inst
+    deadline = time.monotonic() + options.time_limit
     builder = None
     out: dict[str, str | None] = {}
+    unknown: set[str] = set()
     for unit in inst.units:
         rid = view.plan.get(unit.id)
         if rid is None or unit.decision_known:
@@ -40,10 +51,18 @@ def fall_backs(view: PlanView, options: SolveOptions) -> dict[str, str | None]:
         if first is not None and not view.blocking(unit, first):
             out[unit.id] = first
             continue
+        left = deadline - time.monotonic()
+        if left <= 0:
+            unknown.add(unit.id)
+            continue
         builder = builder or hard_model(inst)
         builder.hint(view.plan)
-        out[unit.id] = earliest_release(builder, unit.id, missed, options)
-    return out
+        limit = dataclasses.replace(options, time_limit=min(FALL_BACK_SECONDS, left))
+        try:
+            out[unit.id] = earliest_release(builder, unit.id, missed, limit)
+        except NoPlanInTime:
+            unknown.add(unit.id)
+    return out, unknown
 
 
 def make_plan(inst: Instance, solution: Solution, options: SolveOptions) -> Plan:
@@ -53,7 +72,7 @@ def make_plan(inst: Instance, solution: Solution, options: SolveOptions) -> Plan
     assignment = solution.assignment
     uplifts = inst.uplifts(assignment)
     view = PlanView(inst, assignment)
-    falls = fall_backs(view, options)
+    falls, unknown = fall_backs(view, options)
     releases = [
         PlanRelease(
             id=r.id,
@@ -71,7 +90,8 @@ def make_plan(inst: Instance, solution: Solution, options: SolveOptions) -> Plan
             release=assignment[u.id],
             cut_off=inst.cut_off(u, inst.release(rid)) if (rid := assignment[u.id]) else None,
             fall_back=falls.get(u.id),
-            reasons=placement_reasons(view, u),
+            reasons=placement_reasons(view, u)
+            + (["fall-back not found within the time limit"] if u.id in unknown else []),
         )
         for u in inst.units
     ]
