@@ -1,0 +1,1 @@
+"""Scale benchmarks of secplan: a synthetic-scenario generator and a benchmark runner."""

@@ -1,0 +1,424 @@
+"""Scale benchmarks of secplan: the seed round through the CLI, generated scenarios through
+the engine, one subprocess per case (so peak memory is per case), one case at a time.
+
+    python -m benchmarks.run [--sizes 100,1000,5000] [--years 10] [--time-limit 60]
+                             [--workers 8] [--out benchmarks/results]
+
+Writes `results.csv` and `results.md` into the out folder; rows of earlier runs with other
+cases are kept, so sizes can be run one at a time (e.g. 5,000 items with a longer limit).
+See benchmarks/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+from benchmarks.generate import dump_yaml, generate_scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED_ROUND = ROOT / "scenarios" / "sec-2020" / "secmp0067-send-back.yaml"
+COLUMNS = [
+    "case",
+    "mode",
+    "items",
+    "units",
+    "releases",
+    "rules",
+    "workers",
+    "time_limit",
+    "generate_s",
+    "load_s",
+    "instance_s",
+    "build_s",
+    "variables",
+    "constraints",
+    "solve_s",
+    "status",
+    "gap",
+    "level_values",
+    "level_bounds",
+    "cpsat_calls",
+    "cpsat_level_s",
+    "tiebreak_done",
+    "cpsat_tiebreak_s",
+    "model_build_in_solve_s",
+    "hint_s",
+    "assignment_s",
+    "other_python_s",
+    "unplaced",
+    "check_s",
+    "hard_violations",
+    "plan_s",
+    "plan_finished",
+    "plan_cpsat_calls",
+    "plan_cpsat_s",
+    "plan_model_build_s",
+    "wall_s",
+    "cpu_s",
+    "maxrss_mb",
+    "exit",
+    "note",
+    "date",
+]
+
+
+@dataclass
+class Measured:
+    """A finished subprocess: exit code, wall time, peak memory and CPU time."""
+
+    exit: int
+    wall_s: float
+    maxrss_mb: float
+    cpu_s: float
+    stdout: str
+    stderr: str
+    timed_out: bool
+
+
+def run_measured(cmd: list[str], timeout: float, workdir: Path) -> Measured:
+    """Run `cmd`, killing it after `timeout` seconds; `os.wait4` gives this child's own
+    resource usage (peak resident memory), not a running maximum over all children."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    out_path, err_path = workdir / "stdout.txt", workdir / "stderr.txt"
+    with out_path.open("w") as out, err_path.open("w") as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=ROOT)
+        killed = threading.Event()
+
+        def kill() -> None:
+            killed.set()
+            proc.kill()
+
+        timer = threading.Timer(timeout, kill)
+        timer.start()
+        try:
+            _, status, usage = os.wait4(proc.pid, 0)
+        finally:
+            timer.cancel()
+        wall = time.perf_counter() - start
+    code = os.waitstatus_to_exitcode(status)
+    proc.returncode = code
+    return Measured(
+        exit=code,
+        wall_s=round(wall, 2),
+        maxrss_mb=round(usage.ru_maxrss / 1024, 1),
+        cpu_s=round(usage.ru_utime + usage.ru_stime, 2),
+        stdout=out_path.read_text(encoding="utf-8", errors="replace"),
+        stderr=err_path.read_text(encoding="utf-8", errors="replace"),
+        timed_out=killed.is_set(),
+    )
+
+
+def workers_flag(args: argparse.Namespace) -> list[str]:
+    return ["--workers", str(args.workers)] if args.workers else []
+
+
+def secplan_command() -> list[str]:
+    found = shutil.which("secplan")
+    return [found] if found else [sys.executable, "-m", "solver"]
+
+
+def cli_case(name: str, path: Path, args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
+    """`secplan solve FILE --json`, end to end, as a user runs it."""
+    cmd = [
+        *secplan_command(),
+        "solve",
+        str(path),
+        "--json",
+        "--time-limit",
+        str(args.time_limit),
+        *workers_flag(args),
+    ]
+    m = run_measured(cmd, args.case_timeout, workdir)
+    row: dict[str, Any] = {
+        "case": name,
+        "mode": "cli: secplan solve",
+        "workers": args.workers or "default",
+        "time_limit": args.time_limit,
+        "wall_s": m.wall_s,
+        "maxrss_mb": m.maxrss_mb,
+        "exit": m.exit,
+        "cpu_s": m.cpu_s,
+        "note": "killed at timeout" if m.timed_out else "",
+    }
+    try:
+        plan = json.loads(m.stdout)
+    except json.JSONDecodeError:
+        row["note"] = f"no plan JSON: {m.stderr.strip().splitlines()[-1:]}"
+        return row
+    row.update(
+        status=plan["status"],
+        gap=plan.get("gap"),
+        units=len(plan["assignments"]),
+        releases=len(plan["releases"]),
+        unplaced=sum(1 for r in plan["assignments"].values() if r is None),
+        hard_violations=sum(1 for v in plan.get("violations", []) if v["hard"]),
+    )
+    return row
+
+
+def engine_case(
+    name: str, path: Path, args: argparse.Namespace, workdir: Path, profile: bool
+) -> dict[str, Any]:
+    """`benchmarks.case` in a subprocess: phase times, model size, status, gap."""
+    cmd = [
+        sys.executable,
+        "-m",
+        "benchmarks.case",
+        str(path),
+        "--time-limit",
+        str(args.time_limit),
+        *workers_flag(args),
+        "--plan-budget",
+        str(args.plan_budget),
+    ]
+    if profile:
+        cmd += ["--profile", str(args.out / f"profile-{name}.txt")]
+    m = run_measured(cmd, args.case_timeout, workdir)
+    row: dict[str, Any] = {
+        "case": name,
+        "mode": "engine (profiled)" if profile else "engine",
+        "workers": args.workers or "default",
+        "time_limit": args.time_limit,
+        "wall_s": m.wall_s,
+        "cpu_s": m.cpu_s,
+        "maxrss_mb": m.maxrss_mb,
+        "exit": m.exit,
+    }
+    phases = {}
+    for line in m.stdout.splitlines():
+        if line.startswith("{"):
+            record = json.loads(line)
+            phases[record.pop("phase")] = record
+    for phase, record in phases.items():
+        seconds = record.pop("seconds")
+        record.pop("maxrss_mb", None)
+        if phase in ("load", "instance", "build", "solve", "check", "plan"):
+            row[f"{phase}_s"] = seconds
+        row.update({k: v for k, v in record.items() if k in COLUMNS})
+    notes = []
+    if m.timed_out:
+        notes.append(f"killed at timeout {args.case_timeout:.0f} s after phase "
+                     f"{next(reversed(phases), 'none')}")  # fmt: skip
+    elif "done" not in phases:
+        notes.append(f"failed: {m.stderr.strip().splitlines()[-1:]}")
+    if any(b < 0 for b in phases.get("solve", {}).get("level_bounds", [])):
+        notes.append("a level's bound is negative (no real bound yet), so the gap means little")
+    if phases.get("plan", {}).get("plan_finished") is False:
+        notes.append("make_plan stopped after the plan budget: plan_s is a lower bound")
+    row["note"] = "; ".join(notes)
+    return row
+
+
+def fmt(value: Any) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, float):
+        return f"{value:.3g}" if abs(value) < 1 else f"{value:,.1f}"
+    if isinstance(value, list):
+        return "/".join(str(v) for v in value)
+    return str(value)
+
+
+def read_rows(path: Path) -> list[dict[str, Any]]:
+    if not path.exists():
+        return []
+    with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def write_results(out: Path, new_rows: list[dict[str, Any]], machine: str) -> None:
+    """Merge `new_rows` into results.csv (replacing rows of the same case and mode) and
+    rewrite results.md from all rows."""
+    csv_path = out / "results.csv"
+    rows = {(r["case"], r["mode"]): r for r in read_rows(csv_path)}
+    for row in new_rows:
+        row.setdefault("date", dt.date.today().isoformat())
+        rows[(row["case"], row["mode"])] = {k: fmt(row.get(k)) for k in COLUMNS}
+    ordered = sorted(rows.values(), key=lambda r: (_size(r["case"]), r["case"], r["mode"]))
+    with csv_path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=COLUMNS, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(ordered)
+    (out / "results.md").write_text(markdown(ordered, machine), encoding="utf-8")
+
+
+def _size(case: str) -> int:
+    digits = "".join(c for c in case.split("x")[0] if c.isdigit())
+    return int(digits) if case.startswith("gen") and digits else 0
+
+
+MAIN_TABLE = [
+    ("case", "case"),
+    ("mode", "mode"),
+    ("units", "units"),
+    ("releases", "releases"),
+    ("rules", "rules"),
+    ("workers", "workers"),
+    ("time_limit", "limit s"),
+    ("load_s", "load s"),
+    ("build_s", "build s"),
+    ("variables", "vars"),
+    ("constraints", "cons"),
+    ("solve_s", "solve s"),
+    ("status", "status"),
+    ("gap", "gap"),
+    ("unplaced", "unplaced"),
+    ("hard_violations", "hard viol."),
+    ("plan_s", "plan s"),
+    ("wall_s", "wall s"),
+    ("cpu_s", "CPU s"),
+    ("maxrss_mb", "peak MB"),
+]
+SOLVE_TABLE = [
+    ("case", "case"),
+    ("level_values", "levels (value)"),
+    ("level_bounds", "levels (bound)"),
+    ("cpsat_level_s", "CP-SAT levels s"),
+    ("tiebreak_done", "tie-break CP-SAT calls"),
+    ("cpsat_tiebreak_s", "CP-SAT tie-break s"),
+    ("model_build_in_solve_s", "model build s"),
+    ("hint_s", "hints s"),
+    ("assignment_s", "read solution s"),
+    ("other_python_s", "other Python s"),
+    ("plan_cpsat_calls", "plan: CP-SAT calls"),
+    ("plan_cpsat_s", "plan: CP-SAT s"),
+    ("plan_model_build_s", "plan: model build s"),
+]
+
+
+def table(rows: list[dict[str, Any]], columns: list[tuple[str, str]]) -> list[str]:
+    lines = [
+        "| " + " | ".join(title for _, title in columns) + " |",
+        "|" + "|".join("---" for _ in columns) + "|",
+    ]
+    for row in rows:
+        lines.append("| " + " | ".join(str(row.get(key, "")) for key, _ in columns) + " |")
+    return lines
+
+
+def markdown(rows: list[dict[str, Any]], machine: str) -> str:
+    engine_rows = [r for r in rows if r["mode"].startswith("engine")]
+    notes = [f"- {r['case']} ({r['mode']}): {r['note']}" for r in rows if r.get("note")]
+    return "\n".join(
+        [
+            "# secplan benchmarks",
+            "",
+            "Made by `python -m benchmarks.run` (see README.md). Latest run on: " + machine,
+            "",
+            "`cli` rows: `secplan solve FILE --json` end to end (wall time and peak resident "
+            "memory of the process). `engine` rows: `benchmarks.case`, phase by phase: "
+            "`solve s` is `solver.engine.solve` (every objective level, then the tie-break); "
+            "`plan s` is `solver.plan.make_plan` (fall-backs and reasons).",
+            "",
+            *table(rows, MAIN_TABLE),
+            "",
+            "## Inside the solve and the plan",
+            "",
+            *table(engine_rows, SOLVE_TABLE),
+            "",
+            "## Notes",
+            "",
+            *(notes or ["- none"]),
+            "",
+        ]
+    )
+
+
+def source_version() -> str:
+    """The commit measured, with `+changes` when the work tree differs from it."""
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "solver"], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip()
+    except OSError:
+        return "unknown"
+    return (commit or "unknown") + (" +changes in solver/" if dirty else "")
+
+
+def machine_line() -> str:
+    load = os.getloadavg()[0]
+    return (
+        f"{dt.date.today()}, secplan {source_version()}, {platform.platform()}, "
+        f"{os.cpu_count()} CPUs, load average "
+        f"{load:.2f} at start, Python {platform.python_version()}, OR-Tools {version('ortools')}"
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__)
+    parser.add_argument("--sizes", default="100,1000,5000", help="item counts, comma separated")
+    parser.add_argument("--years", type=int, default=10)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--time-limit", type=float, default=60.0)
+    parser.add_argument("--workers", type=int, help="CP-SAT workers (default: the engine's)")
+    parser.add_argument(
+        "--plan-budget",
+        type=float,
+        default=300.0,
+        help="stop make_plan after this many seconds (its time is then a lower bound)",
+    )
+    parser.add_argument("--case-timeout", type=float, help="kill a case after this long")
+    parser.add_argument(
+        "--cli-max-items", type=int, default=100, help="also run `secplan solve` up to this size"
+    )
+    parser.add_argument("--no-seed-round", action="store_true")
+    parser.add_argument("--profile", action="store_true", help="cProfile the engine cases")
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results")
+    args = parser.parse_args(argv)
+    if args.case_timeout is None:
+        args.case_timeout = 3 * args.time_limit + args.plan_budget + 300
+    args.out.mkdir(parents=True, exist_ok=True)
+    machine = machine_line()
+    rows: list[dict[str, Any]] = []
+    work = args.out / "work"
+    if not args.no_seed_round:
+        rows.append(cli_case("seed-round", SEED_ROUND, args, work / "seed-cli"))
+        rows.append(engine_case("seed-round", SEED_ROUND, args, work / "seed", args.profile))
+        report(rows[-2:])
+    for size in (int(s) for s in args.sizes.split(",") if s.strip()):
+        name = f"gen{size}x{args.years}-s{args.seed}"
+        path = args.out / "scenarios" / f"{name}.yaml"
+        start = time.perf_counter()
+        scenario = generate_scenario(size, args.years, args.seed)
+        generated = time.perf_counter() - start
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(dump_yaml(scenario), encoding="utf-8")
+        case_rows = [engine_case(name, path, args, work / name, args.profile)]
+        case_rows[0].update(items=size, generate_s=round(generated, 2))
+        if size <= args.cli_max_items:
+            case_rows.append(cli_case(name, path, args, work / f"{name}-cli"))
+            case_rows[-1]["items"] = size
+        report(case_rows)
+        rows += case_rows
+    write_results(args.out, rows, machine)
+    print(f"wrote {args.out / 'results.csv'} and {args.out / 'results.md'}")
+
+
+def report(rows: list[dict[str, Any]]) -> None:
+    """One line per finished case, so a long run shows progress."""
+    for row in rows:
+        keys = ("status", "gap", "solve_s", "plan_s", "wall_s", "maxrss_mb", "note")
+        said = ", ".join(f"{k}={fmt(row.get(k))}" for k in keys if row.get(k) not in (None, ""))
+        print(f"{row['case']} [{row['mode']}]: {said}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,71 @@
+"""The synthetic-scenario generator of the benchmarks: deterministic, valid, feasible."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # `benchmarks` is not installed; plain `pytest` needs the root
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks.generate import dump_yaml, generate, generate_scenario  # noqa: E402
+from solver.check import check_assignment  # noqa: E402
+from solver.engine import SolveOptions  # noqa: E402
+from solver.instance import Instance  # noqa: E402
+from solver.model import Scenario  # noqa: E402
+from solver.plan import plan_scenario  # noqa: E402
+from solver.scenario import check_references, load_scenario  # noqa: E402
+
+
+def test_same_arguments_give_equal_scenarios() -> None:
+    assert generate_scenario(120, 5, 7) == generate_scenario(120, 5, 7)
+    assert generate_scenario(120, 5, 7) != generate_scenario(120, 5, 8)
+
+
+@pytest.mark.parametrize(("items", "years", "seed"), [(10, 10, 0), (50, 3, 1), (200, 10, 2)])
+def test_scenario_is_valid_and_its_witness_keeps_every_hard_rule(
+    items: int, years: int, seed: int
+) -> None:
+    generated = generate(items, years, seed)
+    scenario = Scenario.model_validate(generated.scenario)
+    assert list(check_references(scenario)) == []
+    assert len(scenario.items) == items
+    inst = Instance(scenario)
+    assert [r.id for r in inst.releases][:2] == ["2021-06", "2021-11"]
+    assert len(inst.releases) == 2 * years
+    assert scenario.as_of < inst.releases[0].go_live
+    hard = [v for v in check_assignment(inst, generated.witness) if v.hard]
+    assert hard == []
+
+
+def test_scenario_has_the_seed_rounds_mix() -> None:
+    scenario = Scenario.model_validate(generate_scenario(200, 10, 3))
+    statuses = {i.status for i in scenario.items}
+    assert {"approved", "change-board-vote", "with-authority", "report-due"} <= statuses
+    assert "draft-proposal" in statuses
+    assert all(i.decided <= scenario.as_of for i in scenario.items if i.decided)
+    assert {"38 days"} == {i.party_lead_time for i in scenario.items if not i.dcc_impact}
+    rules = {r.rule for r in scenario.rules}
+    assert {"uplift-cap", "aligned-uplift", "precedence", "same-release"} <= rules
+    assert {"never-together", "capacity", "fixed"} <= rules
+
+
+def test_written_file_loads(tmp_path: Path) -> None:
+    path = tmp_path / "gen.yaml"
+    data = generate_scenario(40, 2, 4)
+    path.write_text(dump_yaml(data), encoding="utf-8")
+    assert yaml.safe_load(path.read_text(encoding="utf-8")) == data
+    assert load_scenario(path).name == data["name"]
+
+
+@pytest.mark.parametrize(("items", "seed"), [(20, 0), (30, 1), (40, 2)])
+def test_small_scenario_solves_to_a_plan_the_checker_accepts(items: int, seed: int) -> None:
+    scenario = Scenario.model_validate(generate_scenario(items, 2, seed))
+    plan = plan_scenario(scenario, SolveOptions(time_limit=20, workers=2))
+    assert plan.status in ("optimal", "feasible")
+    assert [v for v in check_assignment(Instance(scenario), plan.assignments) if v.hard] == []
+    assert [v for v in plan.violations if v.hard] == []
