@@ -172,7 +172,8 @@ def _release(inst: Instance, rid: str) -> Release:
 
 
 def _x_range(inst: Instance, rows: Iterable[_Row]) -> tuple[float, float]:
-    """Dates every page of the selection shows, so pages share one time axis."""
+    """The dates a page's rows need: each page of a long plan gets its own time axis, so a
+    ten-year horizon does not squeeze one release's items into a sliver."""
     days = [inst.as_of]
     for row in rows:
         unit = _unit(inst, row.item)
@@ -473,7 +474,7 @@ def draw_gantt(
         ax.set_yticks([])
         return ax
     colours = release_colours(inst)
-    x_min, x_max = _x_range(inst, rows)
+    x_min, x_max = _x_range(inst, page_rows)
     _draw_slots(ax, inst, slots, colours, x_max)
     ax.set_xlim(x_min, x_max)
     ax.set_ylim(len(slots) - 0.5, -0.5)
