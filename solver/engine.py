@@ -3,8 +3,9 @@
 Variables: `x[unit, release]` booleans, exactly one per unit over the horizon's releases
 plus a "not in horizon" slot (None); an integer release index per unit channelled from
 them; `uplift[release, spec]` booleans equal to "some unit in the release changes the
-spec". Each rule adds its constraints behind one enforcement literal: fixed true for a
-hard rule, free and penalised for a soft one, and an assumption when explaining.
+spec". A hard rule adds plain constraints; a soft one adds them behind one enforcement
+literal, free and penalised; when explaining, hard rules too get a literal, used as an
+assumption.
 
 Solve: one CP-SAT solve per objective priority level, each level's optimum fixed before
 the next; then a tie-break (every unit as early as possible among the optimal plans).
@@ -109,12 +110,13 @@ class ModelBuilder:
         self.literals: dict[str, Any] = {}
         self.rules: dict[str, RuleBase] = {}
         for rule in inst.rules:
-            lit = self.model.new_bool_var(rule.name)
-            rule.post(inst, self, lit)
-            self.literals[rule.name] = lit
             self.rules[rule.name] = rule
-            if rule.hard and not hard_as_assumptions:
-                self.model.add(lit == 1)
+            if rule.hard and not hard_as_assumptions:  # plain constraints: lightest to presolve
+                rule.post(inst, self, [])
+                continue
+            lit = self.model.new_bool_var(rule.name)
+            rule.post(inst, self, [lit])
+            self.literals[rule.name] = lit
 
     @property
     def size(self) -> int:

@@ -65,8 +65,10 @@ class RuleBase(Strict):
         outside the scope cannot break the rule, so local explanations skip it."""
         return None
 
-    def post(self, inst: Instance, m: Posting, lit: Any) -> None:
-        """Add constraints that hold when `lit` is true."""
+    def post(self, inst: Instance, m: Posting, when: list[Any]) -> None:
+        """Add the rule's constraints, each enforced when every literal of `when` is true:
+        `[]` for a hard rule being solved, `[its literal]` for a soft rule or when
+        explaining (the literal is then an assumption)."""
         raise NotImplementedError
 
     def check(self, inst: Instance, plan: Assignment) -> list[str]:

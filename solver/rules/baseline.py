@@ -38,11 +38,11 @@ class ScopeBaseline(RuleBase):
     def scope(self, inst: Instance) -> list[str] | None:
         return [self.item]
 
-    def post(self, inst: Instance, m: Posting, lit: Any) -> None:
+    def post(self, inst: Instance, m: Posting, when: list[Any]) -> None:
         unit = inst.unit(self.item)
         for release in inst.releases:
             if baseline_passed(inst, unit, release) and not inst.is_frozen(release):
-                m.model.add(m.x(unit.id, release.id) == 0).only_enforce_if(lit)
+                m.model.add(m.x(unit.id, release.id) == 0).only_enforce_if(when)
 
     def check(self, inst: Instance, plan: Assignment) -> list[str]:
         unit = inst.unit(self.item)
@@ -73,10 +73,10 @@ class Frozen(RuleBase):
     def name(self) -> str:
         return f"frozen({self.release})"
 
-    def post(self, inst: Instance, m: Posting, lit: Any) -> None:
+    def post(self, inst: Instance, m: Posting, when: list[Any]) -> None:
         for unit in inst.units:
             wanted = 1 if unit.baseline == self.release else 0
-            m.model.add(m.x(unit.id, self.release) == wanted).only_enforce_if(lit)
+            m.model.add(m.x(unit.id, self.release) == wanted).only_enforce_if(when)
 
     def check(self, inst: Instance, plan: Assignment) -> list[str]:
         out = []

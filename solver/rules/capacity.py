@@ -43,17 +43,16 @@ class Capacity(RuleBase):
     def scope(self, inst: Instance) -> list[str] | None:
         return [u.id for u in self._scope(inst)[1]]
 
-    def post(self, inst: Instance, m: Posting, lit: Any) -> None:
+    def post(self, inst: Instance, m: Posting, when: list[Any]) -> None:
         rids, units = self._scope(inst)
         for rid in rids:
             if self.max_effort is not None:
                 load = [u.effort * m.x(u.id, rid) for u in units if u.effort]
                 if sum(u.effort for u in units) > self.max_effort:
-                    m.model.add(sum(load) <= self.max_effort).only_enforce_if(lit)
+                    m.model.add(sum(load) <= self.max_effort).only_enforce_if(when)
             if self.max_count is not None and len(units) > self.max_count:
-                m.model.add(sum(m.x(u.id, rid) for u in units) <= self.max_count).only_enforce_if(
-                    lit
-                )
+                count = sum(m.x(u.id, rid) for u in units)
+                m.model.add(count <= self.max_count).only_enforce_if(when)
 
     def check(self, inst: Instance, plan: Assignment) -> list[str]:
         rids, units = self._scope(inst)

@@ -24,11 +24,11 @@ class DecisionInTime(RuleBase):
     def scope(self, inst: Instance) -> list[str] | None:
         return [self.item]
 
-    def post(self, inst: Instance, m: Posting, lit: Any) -> None:
+    def post(self, inst: Instance, m: Posting, when: list[Any]) -> None:
         unit = inst.unit(self.item)
         for release in inst.releases:
             if inst.cut_off(unit, release) < unit.decision:
-                m.model.add(m.x(unit.id, release.id) == 0).only_enforce_if(lit)
+                m.model.add(m.x(unit.id, release.id) == 0).only_enforce_if(when)
 
     def check(self, inst: Instance, plan: Assignment) -> list[str]:
         unit = inst.unit(self.item)

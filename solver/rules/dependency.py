@@ -33,12 +33,12 @@ class Precedence(RuleBase):
     def scope(self, inst: Instance) -> list[str] | None:
         return [self.before, self.after]
 
-    def post(self, inst: Instance, m: Posting, lit: Any) -> None:
+    def post(self, inst: Instance, m: Posting, when: list[Any]) -> None:
         placed_before = m.placed(self.before)
         m.model.add(m.index(self.after) >= m.index(self.before) + self.min_gap).only_enforce_if(
-            [lit, placed_before, m.placed(self.after)]
+            [*when, placed_before, m.placed(self.after)]
         )
-        m.model.add_implication(~placed_before, ~m.placed(self.after)).only_enforce_if(lit)
+        m.model.add_implication(~placed_before, ~m.placed(self.after)).only_enforce_if(when)
 
     def check(self, inst: Instance, plan: Assignment) -> list[str]:
         first, then = plan.get(self.before), plan.get(self.after)
@@ -76,11 +76,11 @@ class SameRelease(RuleBase):
     def scope(self, inst: Instance) -> list[str] | None:
         return list(self.items)
 
-    def post(self, inst: Instance, m: Posting, lit: Any) -> None:
+    def post(self, inst: Instance, m: Posting, when: list[Any]) -> None:
         first = self.items[0]
         for other in self.items[1:]:
             for rid in [*inst.release_ids, None]:
-                m.model.add(m.x(first, rid) == m.x(other, rid)).only_enforce_if(lit)
+                m.model.add(m.x(first, rid) == m.x(other, rid)).only_enforce_if(when)
 
     def check(self, inst: Instance, plan: Assignment) -> list[str]:
         where = {i: plan.get(i) for i in self.items}
@@ -106,9 +106,9 @@ class NeverTogether(RuleBase):
     def scope(self, inst: Instance) -> list[str] | None:
         return list(self.items)
 
-    def post(self, inst: Instance, m: Posting, lit: Any) -> None:
+    def post(self, inst: Instance, m: Posting, when: list[Any]) -> None:
         for rid in inst.release_ids:
-            m.model.add_at_most_one([m.x(i, rid) for i in self.items]).only_enforce_if(lit)
+            m.model.add_at_most_one([m.x(i, rid) for i in self.items]).only_enforce_if(when)
 
     def check(self, inst: Instance, plan: Assignment) -> list[str]:
         out = []

@@ -31,8 +31,8 @@ class Fixed(RuleBase):
     def scope(self, inst: Instance) -> list[str] | None:
         return [self.item]
 
-    def post(self, inst: Instance, m: Posting, lit: Any) -> None:
-        m.model.add(m.x(self.item, self.release) == 1).only_enforce_if(lit)
+    def post(self, inst: Instance, m: Posting, when: list[Any]) -> None:
+        m.model.add(m.x(self.item, self.release) == 1).only_enforce_if(when)
 
     def check(self, inst: Instance, plan: Assignment) -> list[str]:
         rid = plan.get(self.item)
@@ -62,10 +62,10 @@ class Window(RuleBase):
     def scope(self, inst: Instance) -> list[str] | None:
         return [self.item]
 
-    def post(self, inst: Instance, m: Posting, lit: Any) -> None:
+    def post(self, inst: Instance, m: Posting, when: list[Any]) -> None:
         for rid in inst.release_ids:
             if not self._allowed(inst, rid):
-                m.model.add(m.x(self.item, rid) == 0).only_enforce_if(lit)
+                m.model.add(m.x(self.item, rid) == 0).only_enforce_if(when)
 
     def check(self, inst: Instance, plan: Assignment) -> list[str]:
         rid = plan.get(self.item)

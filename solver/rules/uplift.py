@@ -31,10 +31,10 @@ class UpliftCap(RuleBase):
     def scope(self, inst: Instance) -> list[str] | None:
         return [u.id for u in inst.units if self.spec in u.specs]
 
-    def post(self, inst: Instance, m: Posting, lit: Any) -> None:
+    def post(self, inst: Instance, m: Posting, when: list[Any]) -> None:
         uplifts = [m.uplift(r.id, self.spec) for r in inst.releases if r.year == self.year]
         if len(uplifts) > self.max:
-            m.model.add(sum(uplifts) <= self.max).only_enforce_if(lit)
+            m.model.add(sum(uplifts) <= self.max).only_enforce_if(when)
 
     def check(self, inst: Instance, plan: Assignment) -> list[str]:
         releases = [
@@ -71,14 +71,14 @@ class AlignedUplift(RuleBase):
     def scope(self, inst: Instance) -> list[str] | None:
         return [self.anchor, *(u.id for u in inst.units if self.spec in u.specs)]
 
-    def post(self, inst: Instance, m: Posting, lit: Any) -> None:
+    def post(self, inst: Instance, m: Posting, when: list[Any]) -> None:
         for release in inst.releases:
             anchor_here = m.x(self.anchor, release.id)
             for other in inst.releases:
                 if other.id != release.id and other.year == release.year:
                     m.model.add_bool_or(
                         [~anchor_here, ~m.uplift(other.id, self.spec)]
-                    ).only_enforce_if(lit)
+                    ).only_enforce_if(when)
 
     def check(self, inst: Instance, plan: Assignment) -> list[str]:
         rid = plan.get(self.anchor)
