@@ -107,9 +107,14 @@ class PlanView:
         return option
 
 
+REASON_RELEASES = 3
+"""The plan file says why not each of this many releases just before an item's own."""
+
+
 def placement_reasons(view: PlanView, unit: Unit) -> list[str]:
-    """Short reasons for the unit's place: its cut-off, and why not each earlier release
-    (the hard rules moving only this item there would break, or the objective trade-off)."""
+    """Short reasons for the unit's place: its cut-off, and why not each of the releases
+    just before it (the hard rules moving only this item there would break, or the
+    objective trade-off). `secplan explain` goes further, with the model."""
     inst = view.inst
     rid = view.plan.get(unit.id)
     reasons: list[str] = []
@@ -119,9 +124,8 @@ def placement_reasons(view: PlanView, unit: Unit) -> list[str]:
     else:
         reasons.append("no release in the horizon satisfies the rules")
         candidates = inst.release_ids
-    for other in candidates:
-        if inst.is_frozen(inst.release(other)):
-            continue
+    open_candidates = [r for r in candidates if not inst.is_frozen(inst.release(r))]
+    for other in open_candidates[-REASON_RELEASES:]:
         blocked = view.blocking(unit, other)
         reasons.append(
             f"not {other}: "
