@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.generate import dump_yaml
-from benchmarks.run import fmt, machine_line, read_rows, table
+from benchmarks.run import fmt, machine_line, read_rows
 from solver.check import check_assignment
 from solver.engine import NoPlanInTime, SolveOptions, solve
 from solver.instance import Instance
@@ -360,22 +360,7 @@ def summary(row: dict[str, Any]) -> str:
 
 # --- results ------------------------------------------------------------------------------
 
-MD_TABLE = [
-    ("instance", "instance"),
-    ("ratio", "ratio"),
-    ("rounding", "budget rounding"),
-    ("budget", "budget"),
-    ("requirements", "reqs"),
-    ("customers", "customers"),
-    ("workers", "workers"),
-    ("profit", "our profit"),
-    ("reference", "reference optimum"),
-    ("match", "match"),
-    ("status", "status"),
-    ("bound", "bound"),
-    ("solve_s", "solve s"),
-    ("hard_violations", "hard viol."),
-]
+ROUNDING_ORDER = {"floor": 0, "exact": 0, "ceil": 1}
 
 
 def write_results(out: Path, new_rows: list[dict[str, Any]], machine: str) -> None:
@@ -392,7 +377,8 @@ def write_results(out: Path, new_rows: list[dict[str, Any]], machine: str) -> No
         rows.values(),
         key=lambda r: (
             order.index(r["instance"]) if r["instance"] in order else len(order),
-            r["instance"], r["ratio"], r["rounding"], r["workers"], r["tie_break"],
+            r["instance"], r["ratio"], ROUNDING_ORDER.get(r["rounding"], 2), r["rounding"],
+            r["workers"], r["tie_break"],
         ),
     )  # fmt: skip
     with csv_path.open("w", newline="", encoding="utf-8") as handle:
@@ -402,38 +388,52 @@ def write_results(out: Path, new_rows: list[dict[str, Any]], machine: str) -> No
     (out / "nrp.md").write_text(markdown(ordered, machine), encoding="utf-8")
 
 
+def run_label(row: dict[str, Any]) -> str:
+    """How a row was solved: the worker setting, and the tie-break when it ran."""
+    return f"workers {row['workers']}" + (", tie-break" if row["tie_break"] == "yes" else "")
+
+
 def markdown(rows: list[dict[str, Any]], machine: str) -> str:
+    """One line per (instance, ratio, budget), the runs (worker settings) side by side."""
+    runs = sorted({run_label(r) for r in rows})
+    cases: dict[tuple[str, str, str], dict[str, dict[str, Any]]] = {}
+    for r in rows:
+        cases.setdefault((r["instance"], r["ratio"], r["rounding"]), {})[run_label(r)] = r
+    head = ["instance", "ratio", "budget", "reqs", "customers", "reference optimum"]
+    head += [f"{run}: {what}" for run in runs for what in ("profit", "match", "s")]
+    lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
+    for (instance, ratio, rounding), by_run in cases.items():
+        first = next(iter(by_run.values()))
+        cells = [instance, ratio, f"{first['budget']} ({rounding})", first["requirements"],
+                 first["customers"], first["reference"]]  # fmt: skip
+        for run in runs:
+            r = by_run.get(run, {})
+            cells += [r.get("profit", ""), r.get("match", ""), r.get("solve_s", "")]
+        lines.append("| " + " | ".join(str(c) for c in cells) + " |")
     notes = [
-        f"- {r['instance']} {r['ratio']} {r['rounding']} (workers {r['workers']}): {r['note']}"
+        f"- {r['instance']} {r['ratio']} {r['rounding']} ({run_label(r)}): {r['note']}"
         for r in rows
         if r.get("note")
     ]
-    tallies = []
-    for workers in sorted({r["workers"] for r in rows}):
-        mine = [r for r in rows if r["workers"] == workers and r["match"]]
-        hits = [r for r in mine if r["match"] == "yes"]
-        times = sorted(float(r["solve_s"].replace(",", "")) for r in hits)
-        slowest = f"; slowest proven match {times[-1]:.1f} s" if times else ""
-        tallies.append(
-            f"- workers {workers}: {len(hits)} of {len(mine)} reference optima reached and "
-            f"proven{slowest}"
-        )
     return "\n".join(
         [
             "# NRP suite",
             "",
             "Made by `python -m benchmarks.nrp` (see README.md). Latest run on: " + machine,
             "",
-            "Each (instance, ratio, budget rounding) solved as a one-release secplan scenario "
-            "by `solver.engine.solve`; `our profit` is recomputed from the NRP data for the "
-            "requirements the plan chose; `bound` is CP-SAT's proven upper bound on the "
-            "profit; `solve s` is the engine's wall time (without the tie-break unless the "
-            "tie-break column of nrp.csv says yes). `reference optimum` is HiGHS's, from "
-            "`reference_optima.csv`; `workers default` is the engine's deterministic search.",
+            "Each (instance, ratio, budget) solved as a one-release secplan scenario by "
+            "`solver.engine.solve` (budget floor or ceiling of ratio x total cost; `exact` when "
+            "they agree). `profit` is recomputed from the NRP data for the requirements the "
+            "plan chose; `match`: equal to the reference optimum (HiGHS's, from "
+            "`reference_optima.csv`) and proven optimal by CP-SAT, `yes (not proven)` when the "
+            "time limit ended the search at the optimum; `s`: wall time of "
+            "`solver.engine.solve`, CP-SAT model build included (the `Instance` build is "
+            "`instance_s` in nrp.csv; no tie-break unless the run says so). `workers default` "
+            "is the engine's deterministic search. CP-SAT's bounds are in nrp.csv.",
             "",
-            *tallies,
+            *tallies(rows),
             "",
-            *table(rows, MD_TABLE),
+            *lines,
             "",
             "## Notes",
             "",
@@ -441,6 +441,24 @@ def markdown(rows: list[dict[str, Any]], machine: str) -> str:
             "",
         ]
     )
+
+
+def tallies(rows: list[dict[str, Any]]) -> list[str]:
+    """Per run: how many reference optima were reached and proven, and the misses."""
+    out = []
+    for run in sorted({run_label(r) for r in rows}):
+        mine = [r for r in rows if run_label(r) == run and r["match"]]
+        hits = [r for r in mine if r["match"] == "yes"]
+        times = sorted(float(r["solve_s"].replace(",", "")) for r in hits)
+        slowest = f", the slowest in {times[-1]:.1f} s" if times else ""
+        missed = ", ".join(
+            f"{r['instance']} {r['ratio']} {r['rounding']}" for r in mine if r["match"] != "yes"
+        )
+        out.append(
+            f"- {run}: {len(hits)} of {len(mine)} reference optima reached and proven"
+            f"{slowest}" + (f"; not within the limit: {missed}" if missed else "")
+        )
+    return out
 
 
 def parse_workers(text: str) -> list[int | None]:

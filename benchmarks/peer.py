@@ -81,6 +81,7 @@ from solver.rules import (
 from solver.rules.baseline import baseline_passed
 
 ROOT = Path(__file__).resolve().parents[1]
+ENGINE_FROM_NRP = "engine, workers 8 (from nrp.csv)"
 Linear = dict[int, float]
 """A linear expression over the MIP's columns: column -> coefficient."""
 
@@ -418,6 +419,7 @@ COLUMNS = [
     "total_s",
     "same_optimum",
     "time_vs_highs",
+    "profit",
     "reference",
     "note",
     "date",
@@ -517,6 +519,7 @@ def generated_case(size: int, args: argparse.Namespace) -> list[dict[str, Any]]:
 def nrp_cases(args: argparse.Namespace) -> list[dict[str, Any]]:
     """HiGHS on the NRP suite's scenarios; the engine's numbers come from nrp.csv."""
     files = nrp_files(args.data)
+    names = list(files) if args.nrp == "all" else args.nrp.split(",")
     optima = reference_optima(args.data)
     engine = {
         (r["instance"], r["ratio"], r["rounding"]): r
@@ -524,17 +527,18 @@ def nrp_cases(args: argparse.Namespace) -> list[dict[str, Any]]:
         if r["workers"] == "8" and r["tie_break"] == "no"
     }
     rows = []
-    for name in args.nrp.split(","):
+    for name in names:
         nrp = read_nrp(files[name])
+        total = sum(c.profit for c in nrp.customers)
         for ratio in args.ratios.split(","):
             for rounding, budget in budgets(nrp, Fraction(ratio), ["floor", "ceil"]):
                 inst = Instance(to_scenario(nrp, budget))
                 ref = optima[(name, ratio, "floor" if rounding == "exact" else rounding)][1]
-                total = sum(c.profit for c in nrp.customers)
                 facts = {**case_facts(inst, f"{name} {ratio} {rounding}", args.time_limit),
                          "reference": ref}  # fmt: skip
                 peer = {**facts, "solver": "HiGHS", **highs_row(inst, args.time_limit)}
-                peer["note"] = profit_note(peer, total, ref, "HiGHS")
+                if peer["level_values"]:
+                    peer["profit"] = total - peer["level_values"][0]
                 report(peer)
                 pair = [peer]
                 mine = engine.get((name, ratio, rounding))
@@ -545,26 +549,22 @@ def nrp_cases(args: argparse.Namespace) -> list[dict[str, Any]]:
     return rows
 
 
-def profit_note(row: dict[str, Any], total: int, ref: int, who: str) -> str:
-    note = str(row.get("note") or "")
-    if not row.get("level_values"):
-        return note
-    profit = total - row["level_values"][0]
-    said = "reaches" if profit == ref else f"misses ({profit})"
-    return "; ".join(n for n in [note, f"{who} {said} the reference"] if n)
-
-
 def engine_from_nrp(facts: dict[str, Any], mine: dict[str, str], total: int) -> dict[str, Any]:
-    """An engine row rebuilt from the NRP suite's results (its profit -> delay value)."""
-    profit = int(mine["profit"].replace(",", "")) if mine["profit"] else None
+    """An engine row rebuilt from the NRP suite's results (profit -> the delay level)."""
+
+    def number(text: str) -> int | None:
+        return int(text.replace(",", "")) if text else None
+
+    profit, bound = number(mine["profit"]), number(mine["bound"])
     return {
         **facts,
-        "solver": "engine, workers 8 (nrp.csv)",
+        "solver": ENGINE_FROM_NRP,
         "status": mine["status"],
+        "profit": profit,
         "level_values": [total - profit] if profit is not None else [],
+        "level_bounds": [total - bound] if bound is not None else [],
         "total_s": float(mine["solve_s"].replace(",", "")),
         "hard_violations": mine["hard_violations"],
-        "note": f"from nrp.csv, {mine['date']}",
     }
 
 
@@ -590,7 +590,6 @@ MD_TABLE = [
     ("total_s", "total s"),
     ("time_vs_highs", "time / HiGHS"),
     ("same_optimum", "same optimum"),
-    ("reference", "NRP reference"),
 ]
 
 
@@ -602,33 +601,88 @@ def write_results(out: Path, new_rows: Iterable[dict[str, Any]], machine: str) -
     for row in new_rows:
         row.setdefault("date", dt.date.today().isoformat())
         rows[(row["case"], row["solver"])] = {k: fmt(row.get(k)) for k in COLUMNS}
-    ordered = sorted(
-        rows.values(),
-        key=lambda r: (not r["case"].startswith("gen"), _size(r["case"]), r["case"], r["solver"]),
-    )
+    order = list(nrp_files(DATA)) if DATA.exists() else []
+    rounding = {"floor": 0, "exact": 0, "ceil": 1}
+
+    def key(r: dict[str, Any]) -> tuple[Any, ...]:
+        name, *rest = r["case"].split()
+        where = order.index(name) if name in order else len(order)
+        return (where, _size(name), name, *rest[:1], rounding.get(rest[-1], 2) if rest else 0,
+                r["solver"])  # fmt: skip
+
+    ordered = sorted(rows.values(), key=key)
     with csv_path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=COLUMNS, extrasaction="ignore")
         writer.writeheader()
         writer.writerows(ordered)
+    generated = [r for r in ordered if not r["reference"]]
+    nrp = [r for r in ordered if r["reference"]]
     notes = [f"- {r['case']} ({r['solver']}): {r['note']}" for r in ordered if r.get("note")]
     text = [
         "# Peer solver side by side",
         "",
         "Made by `python -m benchmarks.peer` (see README.md). Latest run on: " + machine,
         "",
+        "## Generated scenarios",
+        "",
         "The same `Instance` solved by the engine (CP-SAT, levels only, no tie-break) and by "
         "HiGHS on the MIP of `benchmarks/peer.py`, level by level. `levels`: the objective per "
         "priority level; `total s`: model build and every level; `time / HiGHS`: the engine's "
         "total time over HiGHS's; `hard viol.`: the solver-free checker on each plan.",
         "",
-        *table(ordered, MD_TABLE),
+        *table(generated, MD_TABLE),
         "",
+        *(nrp_markdown(nrp) if nrp else []),
         "## Notes",
         "",
         *(notes or ["- none"]),
         "",
     ]
     (out / "peer.md").write_text("\n".join(text), encoding="utf-8")
+
+
+def nrp_markdown(rows: list[dict[str, Any]]) -> list[str]:
+    """HiGHS and the engine side by side, one line per NRP case."""
+    pairs: dict[str, dict[str, dict[str, Any]]] = {}
+    for r in rows:
+        pairs.setdefault(r["case"], {})[r["solver"]] = r
+    head = ["case", "units", "reference", "HiGHS profit", "HiGHS status", "HiGHS s",
+            "engine profit", "engine status", "engine s", "engine s / HiGHS s"]  # fmt: skip
+    lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
+    for case, by in pairs.items():
+        h, e = by.get("HiGHS", {}), by.get(ENGINE_FROM_NRP, {})
+        cells = [case, h.get("units", e.get("units", "")), h.get("reference", "")]
+        for r in (h, e):
+            cells += [r.get("profit", ""), r.get("status", ""), r.get("total_s", "")]
+        cells.append(e.get("time_vs_highs", ""))
+        lines.append("| " + " | ".join(str(c) for c in cells) + " |")
+    proven = {
+        who: sum(1 for by in pairs.values() if by.get(who, {}).get("status") == "optimal")
+        for who in ("HiGHS", ENGINE_FROM_NRP)
+    }
+    ratios = sorted(
+        float(by[ENGINE_FROM_NRP]["time_vs_highs"].replace(",", ""))
+        for by in pairs.values()
+        if by.get(ENGINE_FROM_NRP, {}).get("same_optimum") == "yes"
+    )
+    median = f"{ratios[len(ratios) // 2]:.1f}" if ratios else "n/a"
+    return [
+        "## NRP instances",
+        "",
+        "The NRP suite's scenarios (`benchmarks.nrp.to_scenario`) solved by HiGHS on the same "
+        "MIP; the engine's numbers (CP-SAT, 8 workers) are read from nrp.csv, not solved "
+        "again. `profit` = total profit - the delay level.",
+        "",
+        f"- proven optimal within the limit: HiGHS {proven['HiGHS']} of {len(pairs)}, "
+        f"the engine {proven[ENGINE_FROM_NRP]} of {len(pairs)}; where both proved, the "
+        f"engine took {median} times HiGHS's time (median; from {ratios[0]:.1f} to "
+        f"{ratios[-1]:.1f})"
+        if ratios
+        else "- no case proven by both",
+        "",
+        *lines,
+        "",
+    ]
 
 
 def _size(case: str) -> int:
@@ -646,7 +700,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--years", type=int, default=10)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--time-limit", type=float, default=60.0, help="per solve, seconds")
-    parser.add_argument("--nrp", default="", help="NRP instances for HiGHS, comma separated")
+    parser.add_argument(
+        "--nrp", default="", help="NRP instances for HiGHS, comma separated, or 'all'"
+    )
     parser.add_argument("--ratios", default="0.3,0.5", help="NRP cost ratios")
     parser.add_argument("--data", type=Path, default=DATA, help="the NRP data folder")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results")
