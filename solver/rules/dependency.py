@@ -34,11 +34,13 @@ class Precedence(RuleBase):
         return [self.before, self.after]
 
     def post(self, inst: Instance, m: Posting, when: list[Any]) -> None:
-        placed_before = m.placed(self.before)
-        m.model.add(m.index(self.after) >= m.index(self.before) + self.min_gap).only_enforce_if(
-            [*when, placed_before, m.placed(self.after)]
-        )
-        m.model.add_implication(~placed_before, ~m.placed(self.after)).only_enforce_if(when)
+        # For every release k: `after` in k or earlier needs `before` in k - min_gap or
+        # earlier. Cumulative sums make this linear and as tight as it gets for the LP.
+        rids = inst.release_ids
+        for k in range(len(rids)):
+            after_by_k = sum(m.x(self.after, r) for r in rids[: k + 1])
+            before_by = sum(m.x(self.before, r) for r in rids[: max(k + 1 - self.min_gap, 0)])
+            m.model.add(after_by_k <= before_by).only_enforce_if(when)
 
     def check(self, inst: Instance, plan: Assignment) -> list[str]:
         first, then = plan.get(self.before), plan.get(self.after)
