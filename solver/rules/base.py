@@ -74,3 +74,20 @@ class RuleBase(Strict):
     def check(self, inst: Instance, plan: Assignment) -> list[str]:
         """Messages for each way `plan` breaks this rule (empty when it holds)."""
         raise NotImplementedError
+
+
+Slot = tuple[str, str | None]
+"""(unit id, release id or None for outside the horizon)."""
+
+
+class UnaryRule(RuleBase):
+    """A rule that only bars units from slots, one unit at a time. Hard, it shrinks the
+    units' domains: the model never creates variables for the barred slots."""
+
+    def barred(self, inst: Instance) -> list[Slot]:
+        """The (unit, slot) pairs the rule forbids."""
+        raise NotImplementedError
+
+    def post(self, inst: Instance, m: Posting, when: list[Any]) -> None:
+        for unit, rid in self.barred(inst):
+            m.model.add(m.x(unit, rid) == 0).only_enforce_if(when)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 from solver.fields import ItemId, ReleaseId
-from solver.rules.base import Assignment, Posting, RuleBase
+from solver.rules.base import Assignment, Slot, UnaryRule
 
 if TYPE_CHECKING:
     from solver.calendar import Release
@@ -22,7 +22,7 @@ def baseline_passed(inst: Instance, unit: Unit, release: Release) -> bool:
     return date < inst.as_of
 
 
-class ScopeBaseline(RuleBase):
+class ScopeBaseline(UnaryRule):
     """Built in for every item: no additions after a release's scope baseline. When the
     scenario's policy allows exceptions the rule is soft and each exception costs one in the
     `exceptions` objective term; either way every exception is reported."""
@@ -38,11 +38,13 @@ class ScopeBaseline(RuleBase):
     def scope(self, inst: Instance) -> list[str] | None:
         return [self.item]
 
-    def post(self, inst: Instance, m: Posting, when: list[Any]) -> None:
+    def barred(self, inst: Instance) -> list[Slot]:
         unit = inst.unit(self.item)
-        for release in inst.releases:
-            if baseline_passed(inst, unit, release) and not inst.is_frozen(release):
-                m.model.add(m.x(unit.id, release.id) == 0).only_enforce_if(when)
+        return [
+            (unit.id, release.id)
+            for release in inst.releases
+            if baseline_passed(inst, unit, release) and not inst.is_frozen(release)
+        ]
 
     def check(self, inst: Instance, plan: Assignment) -> list[str]:
         unit = inst.unit(self.item)
@@ -63,7 +65,7 @@ class ScopeBaseline(RuleBase):
         ]
 
 
-class Frozen(RuleBase):
+class Frozen(UnaryRule):
     """Built in for each release gone live before `as_of`: its scope cannot change."""
 
     rule: Literal["frozen"] = "frozen"
@@ -73,10 +75,14 @@ class Frozen(RuleBase):
     def name(self) -> str:
         return f"frozen({self.release})"
 
-    def post(self, inst: Instance, m: Posting, when: list[Any]) -> None:
+    def barred(self, inst: Instance) -> list[Slot]:
+        out: list[Slot] = []
         for unit in inst.units:
-            wanted = 1 if unit.baseline == self.release else 0
-            m.model.add(m.x(unit.id, self.release) == wanted).only_enforce_if(when)
+            if unit.baseline == self.release:  # stays: every other slot is barred
+                out += [(unit.id, rid) for rid in [*inst.release_ids, None] if rid != self.release]
+            else:
+                out.append((unit.id, self.release))
+        return out
 
     def check(self, inst: Instance, plan: Assignment) -> list[str]:
         out = []

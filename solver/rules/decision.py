@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from solver.fields import ItemId
-from solver.rules.base import Assignment, Posting, RuleBase
+from solver.rules.base import Assignment, Slot, UnaryRule
 
 if TYPE_CHECKING:
     from solver.instance import Instance
 
 
-class DecisionInTime(RuleBase):
+class DecisionInTime(UnaryRule):
     """Built in for every item: it can only go in a release whose cut-off its decision meets."""
 
     rule: Literal["decision-in-time"] = "decision-in-time"
@@ -24,11 +24,13 @@ class DecisionInTime(RuleBase):
     def scope(self, inst: Instance) -> list[str] | None:
         return [self.item]
 
-    def post(self, inst: Instance, m: Posting, when: list[Any]) -> None:
+    def barred(self, inst: Instance) -> list[Slot]:
         unit = inst.unit(self.item)
-        for release in inst.releases:
-            if inst.cut_off(unit, release) < unit.decision:
-                m.model.add(m.x(unit.id, release.id) == 0).only_enforce_if(when)
+        return [
+            (unit.id, release.id)
+            for release in inst.releases
+            if inst.cut_off(unit, release) < unit.decision
+        ]
 
     def check(self, inst: Instance, plan: Assignment) -> list[str]:
         unit = inst.unit(self.item)

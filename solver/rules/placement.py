@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from solver.fields import ItemId, ReleaseId
-from solver.rules.base import Assignment, Posting, Ref, RuleBase
+from solver.rules.base import Assignment, Ref, Slot, UnaryRule
 
 if TYPE_CHECKING:
     from solver.instance import Instance
 
 
-class Fixed(RuleBase):
+class Fixed(UnaryRule):
     """The item stays in the release (e.g. approved for inclusion)."""
 
     rule: Literal["fixed"]
@@ -31,8 +31,8 @@ class Fixed(RuleBase):
     def scope(self, inst: Instance) -> list[str] | None:
         return [self.item]
 
-    def post(self, inst: Instance, m: Posting, when: list[Any]) -> None:
-        m.model.add(m.x(self.item, self.release) == 1).only_enforce_if(when)
+    def barred(self, inst: Instance) -> list[Slot]:
+        return [(self.item, rid) for rid in [*inst.release_ids, None] if rid != self.release]
 
     def check(self, inst: Instance, plan: Assignment) -> list[str]:
         rid = plan.get(self.item)
@@ -41,7 +41,7 @@ class Fixed(RuleBase):
         return [f"{self.item} is fixed in {self.release} but goes in {rid or 'no release'}"]
 
 
-class Window(RuleBase):
+class Window(UnaryRule):
     """Built in from an item's `earliest` and `latest` releases."""
 
     rule: Literal["window"] = "window"
@@ -62,10 +62,8 @@ class Window(RuleBase):
     def scope(self, inst: Instance) -> list[str] | None:
         return [self.item]
 
-    def post(self, inst: Instance, m: Posting, when: list[Any]) -> None:
-        for rid in inst.release_ids:
-            if not self._allowed(inst, rid):
-                m.model.add(m.x(self.item, rid) == 0).only_enforce_if(when)
+    def barred(self, inst: Instance) -> list[Slot]:
+        return [(self.item, rid) for rid in inst.release_ids if not self._allowed(inst, rid)]
 
     def check(self, inst: Instance, plan: Assignment) -> list[str]:
         rid = plan.get(self.item)

@@ -14,24 +14,28 @@ from solver.model import Scenario
 
 def assert_post_and_check_agree(s: Scenario) -> int:
     """For every assignment of the (few) units: CP-SAT accepts it iff the checker finds no
-    hard violation. Returns how many assignments were valid, so callers can assert the
-    rule really bites."""
+    hard violation, both in the model `solve` builds (hard unary rules as variable domains)
+    and in the one explanations build (every hard rule behind an assumed literal). Returns
+    how many assignments were valid, so callers can assert the rule really bites."""
     inst = Instance(s)
     ids = [u.id for u in inst.units]
     slots: list[str | None] = [*inst.release_ids, None]
-    builder = ModelBuilder(inst)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
-    valid = 0
-    for combo in itertools.product(slots, repeat=len(ids)):
-        plan = dict(zip(ids, combo, strict=True))
-        builder.model.clear_assumptions()
-        builder.model.add_assumptions([builder.x(u, r) for u, r in plan.items()])
-        feasible = solver.solve(builder.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-        violations = [v for v in check_assignment(inst, plan) if v.hard]
-        assert feasible == (not violations), (plan, violations)
-        valid += feasible
-    return valid
+    counts = []
+    for builder in (ModelBuilder(inst), ModelBuilder(inst, hard_as_assumptions=True)):
+        held = [lit for name, lit in builder.literals.items() if builder.rules[name].hard]
+        valid = 0
+        for combo in itertools.product(slots, repeat=len(ids)):
+            plan = dict(zip(ids, combo, strict=True))
+            builder.model.clear_assumptions()
+            builder.model.add_assumptions([*held, *(builder.x(u, r) for u, r in plan.items())])
+            feasible = solver.solve(builder.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+            violations = [v for v in check_assignment(inst, plan) if v.hard]
+            assert feasible == (not violations), (plan, violations)
+            valid += feasible
+        counts.append(valid)
+    return counts[0]
 
 
 def broken_rules(s: Scenario, plan: dict[str, str | None]) -> set[str]:

@@ -20,3 +20,18 @@ def test_post_and_check_agree() -> None:
     s = scenario([item("A", expected_decision="2021-06-01", dcc_lead_time="3 months"),
                   item("B", expected_decision="2021-10-15")])
     assert 0 < assert_post_and_check_agree(s) < 25
+
+
+def test_releases_the_decision_misses_get_no_variable() -> None:
+    """The solve model leaves out the slots a hard unary rule bars; explaining keeps them."""
+    from solver.engine import ModelBuilder
+    from solver.instance import Instance
+
+    s = scenario([item("A", expected_decision="2021-06-01", dcc_lead_time="3 months"),
+                  item("B")])
+    inst = Instance(s)
+    slots = len(inst.releases) + 1
+    missed = sum(inst.cut_off(inst.unit("A"), r) < inst.unit("A").decision for r in inst.releases)
+    assert missed > 0
+    assert ModelBuilder(inst).size == 2 * slots - missed
+    assert ModelBuilder(inst, hard_as_assumptions=True).size == 2 * slots
