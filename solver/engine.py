@@ -21,8 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ortools.sat.python import cp_model
-
+from solver.cpsat import cp_model
 from solver.instance import Instance, Unit
 from solver.objective import levels
 from solver.rules import RuleBase

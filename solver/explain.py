@@ -11,9 +11,9 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from ortools.sat.python import cp_model
 from pydantic import BaseModel, Field
 
+from solver.cpsat import cp_model
 from solver.engine import (
     DEFAULT_OPTIONS,
     ModelBuilder,

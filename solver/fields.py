@@ -17,4 +17,4 @@ Duration = Annotated[str, StringConstraints(pattern=rf"^{_UNIT}( {_UNIT})*$")]
 class Strict(BaseModel):
     """Base of every file model: unknown keys are errors."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
