@@ -37,10 +37,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from ortools.sat.python import cp_model
-
 from solver import engine
 from solver.check import check_assignment
+from solver.cpsat import cp_model
 from solver.engine import ModelBuilder, Solution, SolveOptions, solve
 from solver.instance import Instance
 from solver.objective import levels
