@@ -23,7 +23,7 @@ from typing import Any
 
 from solver.cpsat import cp_model
 from solver.instance import Instance, Unit
-from solver.objective import levels
+from solver.objective import level_values, levels, term_values
 from solver.rules import RuleBase
 from solver.rules.base import UnaryRule
 
@@ -292,6 +292,10 @@ def solve(
             raise NoPlanInTime(options.time_limit)
         found = builder.assignment(solver)
     solution.assignment = found
+    # Report what the plan achieves: a level stopped unproven may count a soft rule as
+    # broken (its literal left false) that the plan keeps, so CP-SAT's value can be higher.
+    achieved = level_values(inst.scenario.objective, term_values(inst, found))
+    solution.level_values = achieved[: len(solution.level_values)]
     return solution
 
 

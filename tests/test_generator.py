@@ -69,3 +69,18 @@ def test_small_scenario_solves_to_a_plan_the_checker_accepts(items: int, seed: i
     assert plan.status in ("optimal", "feasible")
     assert [v for v in check_assignment(Instance(scenario), plan.assignments) if v.hard] == []
     assert [v for v in plan.violations if v.hard] == []
+
+
+def test_a_solve_stopped_by_its_time_limit_reports_what_its_plan_achieves() -> None:
+    """Stopped before proof, CP-SAT's own objective may count a kept soft rule as broken;
+    the engine reports the level values of the plan it returns, between bound and value."""
+    from solver.engine import solve
+    from solver.objective import level_values, term_values
+
+    inst = Instance(Scenario.model_validate(generate_scenario(400, 10, 3)))
+    solution = solve(inst, SolveOptions(time_limit=3))
+    assert solution.status in ("optimal", "feasible")
+    assert not [v for v in check_assignment(inst, solution.assignment) if v.hard]
+    achieved = level_values(inst.scenario.objective, term_values(inst, solution.assignment))
+    assert solution.level_values == achieved[: len(solution.level_values)]
+    assert all(v >= b for v, b in zip(solution.level_values, solution.level_bounds, strict=True))
