@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from pydantic import Field
 
-from solver.fields import Strict
+from solver.fields import ItemId, Strict
 
 if TYPE_CHECKING:
-    from solver.instance import Instance
+    from solver.calendar import Release
+    from solver.instance import Instance, Unit
 
 Assignment = Mapping[str, str | None]
 """Plan under judgement: unit id -> release id, or None when outside the horizon."""
@@ -91,3 +92,28 @@ class UnaryRule(RuleBase):
     def post(self, inst: Instance, m: Posting, when: list[Any]) -> None:
         for unit, rid in self.barred(inst):
             m.model.add(m.x(unit, rid) == 0).only_enforce_if(when)
+
+
+class ReleaseGate(UnaryRule):
+    """A rule on one item that bars it from some releases of the horizon (never from
+    staying outside it)."""
+
+    item: ItemId
+
+    def bars(self, inst: Instance, unit: Unit, release: Release) -> str | None:
+        """Why `unit` may not go in `release` (None: it may)."""
+        raise NotImplementedError
+
+    def scope(self, inst: Instance) -> list[str] | None:
+        return [self.item]
+
+    def barred(self, inst: Instance) -> list[Slot]:
+        unit = inst.unit(self.item)
+        return [(unit.id, r.id) for r in inst.releases if self.bars(inst, unit, r) is not None]
+
+    def check(self, inst: Instance, plan: Assignment) -> list[str]:
+        rid = plan.get(self.item)
+        if rid is None:
+            return []
+        why = self.bars(inst, inst.unit(self.item), inst.release(rid))
+        return [] if why is None else [why]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar, Literal
 
-from solver.fields import ItemId, ReleaseId
-from solver.rules.base import Assignment, Slot, UnaryRule
+from solver.fields import ReleaseId
+from solver.rules.base import Assignment, ReleaseGate, Slot, UnaryRule
 
 if TYPE_CHECKING:
     from solver.calendar import Release
@@ -22,47 +22,30 @@ def baseline_passed(inst: Instance, unit: Unit, release: Release) -> bool:
     return date < inst.as_of
 
 
-class ScopeBaseline(UnaryRule):
+class ScopeBaseline(ReleaseGate):
     """Built in for every item: no additions after a release's scope baseline. When the
     scenario's policy allows exceptions the rule is soft and each exception costs one in the
     `exceptions` objective term; either way every exception is reported."""
 
     rule: Literal["scope-baseline"] = "scope-baseline"
-    item: ItemId
     term: ClassVar[str] = "exceptions"
 
     @property
     def name(self) -> str:
         return f"scope-baseline({self.item})"
 
-    def scope(self, inst: Instance) -> list[str] | None:
-        return [self.item]
-
-    def barred(self, inst: Instance) -> list[Slot]:
-        unit = inst.unit(self.item)
-        return [
-            (unit.id, release.id)
-            for release in inst.releases
-            if baseline_passed(inst, unit, release) and not inst.is_frozen(release)
-        ]
-
-    def check(self, inst: Instance, plan: Assignment) -> list[str]:
-        unit = inst.unit(self.item)
-        rid = plan.get(unit.id)
-        if rid is None:
-            return []
-        release = inst.release(rid)
+    def bars(self, inst: Instance, unit: Unit, release: Release) -> str | None:
         if not baseline_passed(inst, unit, release) or inst.is_frozen(release):
-            return []
+            return None
         scope, date = (
             ("DCC-system", release.dcc_baseline)
             if unit.dcc_impact
             else ("full", release.full_baseline)
         )
-        return [
-            f"added to {rid} after its {scope} scope baseline {date} "
+        return (
+            f"added to {release.id} after its {scope} scope baseline {date} "
             f"(as of {inst.as_of}): an exception"
-        ]
+        )
 
 
 class Frozen(UnaryRule):

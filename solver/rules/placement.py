@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal
 
 from solver.fields import ItemId, ReleaseId
-from solver.rules.base import Assignment, Ref, Slot, UnaryRule
+from solver.rules.base import Assignment, Ref, ReleaseGate, Slot, UnaryRule
 
 if TYPE_CHECKING:
-    from solver.instance import Instance
+    from solver.calendar import Release
+    from solver.instance import Instance, Unit
 
 
 class Fixed(UnaryRule):
@@ -41,11 +42,10 @@ class Fixed(UnaryRule):
         return [f"{self.item} is fixed in {self.release} but goes in {rid or 'no release'}"]
 
 
-class Window(UnaryRule):
+class Window(ReleaseGate):
     """Built in from an item's `earliest` and `latest` releases."""
 
     rule: Literal["window"] = "window"
-    item: ItemId
     earliest: ReleaseId | None = None
     latest: ReleaseId | None = None
 
@@ -53,25 +53,15 @@ class Window(UnaryRule):
     def name(self) -> str:
         return f"window({self.item})"
 
-    def _allowed(self, inst: Instance, rid: str) -> bool:
-        k = inst.index(rid)
+    def bars(self, inst: Instance, unit: Unit, release: Release) -> str | None:
+        k = inst.index(release.id)
         low = inst.index(self.earliest) if self.earliest else 0
         high = inst.index(self.latest) if self.latest else len(inst.releases)
-        return low <= k <= high
-
-    def scope(self, inst: Instance) -> list[str] | None:
-        return [self.item]
-
-    def barred(self, inst: Instance) -> list[Slot]:
-        return [(self.item, rid) for rid in inst.release_ids if not self._allowed(inst, rid)]
-
-    def check(self, inst: Instance, plan: Assignment) -> list[str]:
-        rid = plan.get(self.item)
-        if rid is None or self._allowed(inst, rid):
-            return []
+        if low <= k <= high:
+            return None
         bounds = " and ".join(
             f"{word} {r}"
             for word, r in (("no earlier than", self.earliest), ("no later than", self.latest))
             if r
         )
-        return [f"{self.item} goes in {rid}; it must go {bounds}"]
+        return f"{self.item} goes in {release.id}; it must go {bounds}"
