@@ -1,7 +1,8 @@
 """Timings of the capabilities beyond a single solve: explaining, what-if re-solves, the
 minimal clash at scale, and drawing a large Gantt chart.
 
-    python -m benchmarks.capabilities [--items 1000] [--out benchmarks/results]
+    python -m benchmarks.capabilities [--items 1000] [--warm-sizes 100,1000]
+                                      [--workers N] [--out benchmarks/results]
 
 Writes capabilities.md and capabilities.csv. Numbers depend on the machine's load: the
 header records it.
@@ -70,13 +71,13 @@ def _pin(uid: str, rid: str) -> Any:
     return Pin(pin=uid, release=rid)
 
 
-def warm_against_cold(items: int, limit: float) -> list[Row]:
+def warm_against_cold(items: int, limit: float, workers: int | None) -> list[Row]:
     """A what-if (five pending decisions a quarter late) solved cold, and warm: against
     the base plan as reference and hint, as `secplan solve` plans a what-if file."""
     from solver.changes import Redecide
 
     scenario = generated(items)
-    options = SolveOptions(time_limit=limit, workers=8)
+    options = SolveOptions(time_limit=limit, workers=workers)
     base = solve(Instance(scenario), options)
     pending = [u for u in Instance(scenario).units if not u.decision_known][:5]
     changes = [Redecide(re_decide=u.id, expected_decision=u.decision.replace(
@@ -101,7 +102,7 @@ def gantt_at_scale(items: int) -> list[Row]:
     from solver.plot import draw_gantt, gantt_pages, save_figure
 
     inst = Instance(generated(items, seed=2))
-    options = SolveOptions(time_limit=60, workers=8)
+    options = SolveOptions(time_limit=60)
     plan = make_plan(inst, solve(inst, options), options)
     pages = gantt_pages(plan, None, 60)
 
@@ -122,11 +123,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--items", type=int, default=1000)
     parser.add_argument("--gantt-items", type=int, default=500)
     parser.add_argument("--limit", type=float, default=60.0)
+    parser.add_argument("--warm-sizes", default="100,1000", help="what-if re-solve sizes")
+    parser.add_argument("--workers", type=int, help="CP-SAT workers (default: the engine's)")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results")
     args = parser.parse_args(argv)
     load_scenario(SEC_2020 / "baseline.yaml")  # warm imports before timing
     rows = [*explain_seed(), *clash_at_scale(args.items),
-            *warm_against_cold(args.items, args.limit), *gantt_at_scale(args.gantt_items)]
+            *(row for size in args.warm_sizes.split(",") if size
+              for row in warm_against_cold(int(size), args.limit, args.workers)),
+            *gantt_at_scale(args.gantt_items)]
     args.out.mkdir(parents=True, exist_ok=True)
     with (args.out / "capabilities.csv").open("w", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))

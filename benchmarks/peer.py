@@ -32,7 +32,7 @@ The MIP (`build_mip`):
 
 With `--nrp` the NRP instances (`benchmarks.nrp.to_scenario`, the same scenarios as the NRP
 suite) are solved by HiGHS on the same MIP and compared with the reference optima; the
-engine's times for those are read from `nrp.csv` (workers 8) rather than solved again.
+engine's times for those are read from `nrp.csv` (its default search) rather than solved again.
 Results: `peer.csv` and `peer.md` in the out folder (rows of earlier runs are kept and
 replaced case by case). See benchmarks/README.md.
 """
@@ -81,7 +81,7 @@ from solver.rules import (
 from solver.rules.baseline import baseline_passed
 
 ROOT = Path(__file__).resolve().parents[1]
-ENGINE_FROM_NRP = "engine, workers 8 (from nrp.csv)"
+ENGINE_FROM_NRP = "engine, default (from nrp.csv)"
 Linear = dict[int, float]
 """A linear expression over the MIP's columns: column -> coefficient."""
 
@@ -524,7 +524,7 @@ def nrp_cases(args: argparse.Namespace) -> list[dict[str, Any]]:
     engine = {
         (r["instance"], r["ratio"], r["rounding"]): r
         for r in read_rows(args.out / "nrp.csv")
-        if r["workers"] == "8" and r["tie_break"] == "no"
+        if r["workers"] == "default" and r["tie_break"] == "no"
     }
     rows = []
     for name in names:
@@ -670,7 +670,7 @@ def nrp_markdown(rows: list[dict[str, Any]]) -> list[str]:
         "## NRP instances",
         "",
         "The NRP suite's scenarios (`benchmarks.nrp.to_scenario`) solved by HiGHS on the same "
-        "MIP; the engine's numbers (CP-SAT, 8 workers) are read from nrp.csv, not solved "
+        "MIP; the engine's numbers (CP-SAT, default search) are read from nrp.csv, not solved "
         "again. `profit` = total profit - the delay level.",
         "",
         f"- proven optimal within the limit: HiGHS {proven['HiGHS']} of {len(pairs)}, "

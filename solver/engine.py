@@ -45,6 +45,11 @@ class NoPlanInTime(Exception):
         super().__init__(
             f"no plan found within the time limit of {seconds:g} s; raise --time-limit"
         )
+PROBING_DETERMINISTIC_TIME = 0.1
+"""CP-SAT's probing budget in presolve (its default: 1.0). Probing took 7 s of wall time
+per presolve round on 5,000 items (three rounds, every stage): with 0.1 the search starts
+after 13 s instead of 32 s and a plan is found within 60 s; smaller models and the NRP
+suite solve as fast or faster (benchmarks/README.md)."""
 
 
 @dataclass(frozen=True)
@@ -213,6 +218,7 @@ def make_solver(options: SolveOptions, time_limit: float) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = options.workers or 1
     solver.parameters.linearization_level = LINEARIZATION_LEVEL
+    solver.parameters.probing_deterministic_time_limit = PROBING_DETERMINISTIC_TIME
     solver.parameters.random_seed = options.seed
     solver.parameters.max_time_in_seconds = max(time_limit, 0.01)
     return solver
