@@ -22,7 +22,7 @@ from solver.engine import (
     make_solver,
     solve,
 )
-from solver.instance import Instance, Unit
+from solver.instance import Instance, MovedPlan, Unit
 from solver.model import Plan
 from solver.objective import level_values, levels, term_values
 from solver.rules.base import Assignment
@@ -50,9 +50,10 @@ class PlanView:
             (rid, spec) for u in inst.units if (rid := plan.get(u.id)) for spec in u.specs
         )
         self.broken = {r.name for r in inst.rules if r.check(inst, self.plan)}
+        self._shared: dict[str, Any] = {}  # what rules derive from the plan, for every move
 
-    def _moved(self, unit: Unit, rid: str | None) -> dict[str, str | None]:
-        return {**self.plan, unit.id: rid}
+    def _moved(self, unit: Unit, rid: str | None) -> MovedPlan:
+        return MovedPlan(self.plan, self.counts, unit, rid, self._shared)
 
     def blocking(self, unit: Unit, rid: str | None) -> list[str]:
         """Names and messages of the hard rules broken by moving only `unit` to `rid`."""

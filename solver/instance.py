@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any, TypeVar
 
 from solver.calendar import Release, build_releases, cut_off
 from solver.model import CLOSED_STATUSES, Item, Scenario
@@ -154,12 +155,19 @@ class Instance:
 
     def uplifts(self, plan: Assignment) -> dict[str, set[str]]:
         """Release id -> the specifications it changes under `plan`."""
+        if isinstance(plan, MovedPlan):
+            return plan.uplifts
         out: dict[str, set[str]] = {}
-        for unit in self.units:
+        for unit in self._changers:
             rid = plan.get(unit.id)
             if rid is not None:
                 out.setdefault(rid, set()).update(unit.specs)
         return out
+
+    @cached_property
+    def _changers(self) -> list[Unit]:
+        """The units that change some specification (explanations call `uplifts` often)."""
+        return [u for u in self.units if u.specs]
 
     def rules_for(self, unit_id: str) -> list[RuleBase]:
         """The rules whose verdict can change when this unit moves."""
@@ -243,3 +251,59 @@ class Instance:
 def assignment_of(plan: Mapping[str, str | None], inst: Instance) -> dict[str, str | None]:
     """A plan's assignments restricted to the instance's units (missing -> outside)."""
     return {u.id: plan.get(u.id) for u in inst.units}
+
+
+T = TypeVar("T")
+
+
+class MovedPlan(Mapping[str, "str | None"]):
+    """A plan with one unit moved, read through without copying the plan; its uplifts come
+    from the (release, specification) counts of the plan, not from every unit again.
+    Explanations judge thousands of single moves this way."""
+
+    def __init__(
+        self,
+        plan: Mapping[str, str | None],
+        counts: Mapping[tuple[str, str], int],
+        unit: Unit,
+        release: str | None,
+        shared: dict[str, Any] | None = None,
+    ):
+        self.plan, self.counts, self.unit, self.release = plan, counts, unit, release
+        self.shared = {} if shared is None else shared
+
+    def of_plan(self, key: str, compute: Callable[[Mapping[str, str | None]], T]) -> T:
+        """`compute(plan)` for the plan before the move, computed once for every move
+        sharing `shared` (a rule then adjusts it for the one unit moved)."""
+        if key not in self.shared:
+            self.shared[key] = compute(self.plan)
+        value: T = self.shared[key]
+        return value
+
+    def __getitem__(self, key: str) -> str | None:
+        return self.release if key == self.unit.id else self.plan[key]
+
+    def get(self, key: str, default: str | None = None) -> str | None:  # type: ignore[override]
+        return self.release if key == self.unit.id else self.plan.get(key, default)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.plan)
+
+    def __len__(self) -> int:
+        return len(self.plan)
+
+    @cached_property
+    def uplifts(self) -> dict[str, set[str]]:
+        counts = dict(self.counts)
+        old = self.plan.get(self.unit.id)
+        for spec in self.unit.specs:
+            if old is not None:
+                counts[old, spec] -= 1
+            if self.release is not None:
+                counts[self.release, spec] = counts.get((self.release, spec), 0) + 1
+        out: dict[str, set[str]] = {}
+        for (rid, spec), n in counts.items():
+            if n > 0:
+                out.setdefault(rid, set()).add(spec)
+        return out
+

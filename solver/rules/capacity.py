@@ -35,10 +35,12 @@ class Capacity(RuleBase):
     def release_refs(self) -> list[Ref]:
         return [(("releases", k), r) for k, r in enumerate(self.releases or [])]
 
+    def _counts(self, unit: Unit) -> bool:
+        return unit.dcc_impact or not self.dcc_only
+
     def _scope(self, inst: Instance) -> tuple[list[str], list[Unit]]:
         rids = self.releases if self.releases is not None else inst.release_ids
-        units = [u for u in inst.units if u.dcc_impact or not self.dcc_only]
-        return rids, units
+        return rids, [u for u in inst.units if self._counts(u)]
 
     def scope(self, inst: Instance) -> list[str] | None:
         return [u.id for u in self._scope(inst)[1]]
@@ -54,17 +56,44 @@ class Capacity(RuleBase):
                 count = sum(m.x(u.id, rid) for u in units)
                 m.model.add(count <= self.max_count).only_enforce_if(when)
 
+    @staticmethod
+    def _loads(
+        units: list[Unit], plan: Assignment
+    ) -> tuple[dict[str | None, int], dict[str | None, int]]:
+        """Effort and count of `units` per release of `plan` (None: outside the horizon)."""
+        effort: dict[str | None, int] = {}
+        count: dict[str | None, int] = {}
+        for u in units:
+            rid = plan.get(u.id)
+            effort[rid] = effort.get(rid, 0) + u.effort
+            count[rid] = count.get(rid, 0) + 1
+        return effort, count
+
     def check(self, inst: Instance, plan: Assignment) -> list[str]:
-        rids, units = self._scope(inst)
+        from solver.instance import MovedPlan
+
+        rids = self.releases if self.releases is not None else inst.release_ids
+        if isinstance(plan, MovedPlan):  # the plan's loads, adjusted for the one unit moved
+            effort, count = (
+                dict(loads)
+                for loads in plan.of_plan(
+                    self.name, lambda p: self._loads(self._scope(inst)[1], p)
+                )
+            )
+            moved = plan.unit
+            if self._counts(moved):
+                for rid, sign in ((plan.plan.get(moved.id), -1), (plan.release, 1)):
+                    effort[rid] = effort.get(rid, 0) + sign * moved.effort
+                    count[rid] = count.get(rid, 0) + sign
+        else:
+            effort, count = self._loads(self._scope(inst)[1], plan)
         out = []
         what = "DCC-system " if self.dcc_only else ""
         for rid in rids:
-            inside = [u for u in units if plan.get(u.id) == rid]
-            effort = sum(u.effort for u in inside)
-            if self.max_effort is not None and effort > self.max_effort:
+            if self.max_effort is not None and effort.get(rid, 0) > self.max_effort:
                 out.append(
-                    f"{rid} holds {effort} effort of {what}changes; at most {self.max_effort}"
+                    f"{rid} holds {effort[rid]} effort of {what}changes; at most {self.max_effort}"
                 )
-            if self.max_count is not None and len(inside) > self.max_count:
-                out.append(f"{rid} holds {len(inside)} {what}changes; at most {self.max_count}")
+            if self.max_count is not None and count.get(rid, 0) > self.max_count:
+                out.append(f"{rid} holds {count[rid]} {what}changes; at most {self.max_count}")
         return out

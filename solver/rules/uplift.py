@@ -37,10 +37,11 @@ class UpliftCap(RuleBase):
             m.model.add(sum(uplifts) <= self.max).only_enforce_if(when)
 
     def check(self, inst: Instance, plan: Assignment) -> list[str]:
+        uplifts = inst.uplifts(plan)
         releases = [
             r.id
             for r in inst.releases
-            if r.year == self.year and self.spec in inst.uplifts(plan).get(r.id, set())
+            if r.year == self.year and self.spec in uplifts.get(r.id, set())
         ]
         if len(releases) <= self.max:
             return []
