@@ -38,8 +38,9 @@ Workers = Annotated[
     int | None,
     typer.Option(
         "--workers",
-        help="CP-SAT's parallel portfolio with N workers: faster on large models, but equally "
-        "good plans may differ run to run. Default: deterministic search.",
+        help="CP-SAT's parallel portfolio with N workers: sometimes sooner to a good plan on "
+        "large models, but equally good plans may differ run to run. Default: one worker, "
+        "deterministic.",
     ),
 ]
 Seed = Annotated[int, typer.Option("--seed", help="CP-SAT random seed.")]
