@@ -73,7 +73,8 @@ def _pin(uid: str, rid: str) -> Any:
 
 def warm_against_cold(items: int, limit: float, workers: int | None) -> list[Row]:
     """A what-if (five pending decisions a quarter late) solved cold, and warm: against
-    the base plan as reference and hint, as `secplan solve` plans a what-if file."""
+    the base plan as reference and hint, as `secplan solve` plans a what-if file. Levels
+    only: the tie-break after them orders equal plans and takes what time is left."""
     from solver.changes import Redecide
 
     scenario = generated(items)
@@ -87,7 +88,9 @@ def warm_against_cold(items: int, limit: float, workers: int | None) -> list[Row
     rows = []
     for mode, inst, hint in (("cold", Instance(what_if), None),
                              ("warm", Instance(what_if, base.assignment), base.assignment)):
-        solution, seconds = timed(lambda inst=inst, hint=hint: solve(inst, options, hint=hint))
+        solution, seconds = timed(
+            lambda inst=inst, hint=hint: solve(inst, options, hint=hint, tie_break=False)
+        )
         rows.append({"case": f"what-if re-solve, {mode}", "size": len(inst.units),
                      "seconds": round(seconds, 2),
                      "result": f"{solution.status}, levels {solution.level_values}, "
