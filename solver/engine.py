@@ -36,6 +36,16 @@ LINEARIZATION_LEVEL = 2
 knapsacks, uplift caps and cumulative precedences make the LP bound what proves a plan
 optimal (measured in benchmarks/: the 100-item scenario 33 s -> under 2 s, the NRP suite's
 classic instances from unproven to under a second)."""
+FULL_LP_MAX_VARIABLES = 50_000
+"""Above this many placement variables the LP is kept to CP-SAT's default level (1): each
+node's LP then costs more than its bound is worth within a minute. At 5,000 generated items
+(76k variables) the first minute leaves 10-15 items unplaced with it and 175 with the
+full LP; 1,000 items (16k) and the whole NRP suite (at most 9.5k) keep the full LP."""
+PROBING_DETERMINISTIC_TIME = 0.1
+"""CP-SAT's probing budget in presolve (its default: 1.0). Probing took 7 s of wall time
+per presolve round on 5,000 items (three rounds, every stage): with 0.1 the search starts
+after 13 s instead of 32 s and a plan is found within 60 s; smaller models and the NRP
+suite solve as fast or faster (benchmarks/README.md)."""
 
 
 class NoPlanInTime(Exception):
@@ -45,11 +55,6 @@ class NoPlanInTime(Exception):
         super().__init__(
             f"no plan found within the time limit of {seconds:g} s; raise --time-limit"
         )
-PROBING_DETERMINISTIC_TIME = 0.1
-"""CP-SAT's probing budget in presolve (its default: 1.0). Probing took 7 s of wall time
-per presolve round on 5,000 items (three rounds, every stage): with 0.1 the search starts
-after 13 s instead of 32 s and a plan is found within 60 s; smaller models and the NRP
-suite solve as fast or faster (benchmarks/README.md)."""
 
 
 @dataclass(frozen=True)
@@ -213,11 +218,14 @@ class ModelBuilder:
                         self.model.add_hint(var, rid == assignment[unit.id])
 
 
-def make_solver(options: SolveOptions, time_limit: float) -> cp_model.CpSolver:
-    """A CP-SAT solver set up by `options`, stopping after `time_limit` seconds."""
+def make_solver(options: SolveOptions, time_limit: float, size: int = 0) -> cp_model.CpSolver:
+    """A CP-SAT solver set up by `options`, stopping after `time_limit` seconds, for a
+    model with `size` placement variables."""
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = options.workers or 1
-    solver.parameters.linearization_level = LINEARIZATION_LEVEL
+    solver.parameters.linearization_level = (
+        LINEARIZATION_LEVEL if size <= FULL_LP_MAX_VARIABLES else 1
+    )
     solver.parameters.probing_deterministic_time_limit = PROBING_DETERMINISTIC_TIME
     solver.parameters.random_seed = options.seed
     solver.parameters.max_time_in_seconds = max(time_limit, 0.01)
@@ -267,7 +275,7 @@ def solve(
         builder.model.minimize(expr)
         if found or hint:
             builder.hint(found or hint or {})
-        solver = make_solver(options, deadline - time.monotonic())
+        solver = make_solver(options, deadline - time.monotonic(), builder.size)
         if tie_break and k == len(stages) - 1:
             solver.parameters.max_deterministic_time = TIE_BREAK_DETERMINISTIC_TIME
         status = solver.solve(builder.model)
@@ -290,7 +298,7 @@ def solve(
         builder.model.add(expr <= value)
     if found is None:  # nothing to optimise: any plan satisfying the rules will do
         builder.model.clear_objective()  # type: ignore[no-untyped-call]
-        solver = make_solver(options, deadline - time.monotonic())
+        solver = make_solver(options, deadline - time.monotonic(), builder.size)
         status = solver.solve(builder.model)
         if status in (cp_model.INFEASIBLE, cp_model.MODEL_INVALID):
             return Solution(status="infeasible")
@@ -321,7 +329,7 @@ def earliest_release(
         model.add(model.get_bool_var_from_proto_index(builder.x(unit, rid).index) == 0)
     index = model.get_int_var_from_proto_index(builder.index(unit).index)
     model.minimize(index)
-    solver = make_solver(options, options.time_limit)
+    solver = make_solver(options, options.time_limit, builder.size)
     status = solver.solve(model)
     if status == cp_model.UNKNOWN:
         raise NoPlanInTime(options.time_limit)

@@ -99,3 +99,13 @@ def test_plans_are_valid_and_optimal(s: Scenario) -> None:
 def test_the_default_search_gives_the_same_plan_every_time(s: Scenario) -> None:
     plans = [solve(Instance(s), SolveOptions(time_limit=20)).assignment for _ in range(2)]
     assert plans[0] == plans[1]
+
+
+def test_the_full_lp_is_kept_to_models_where_it_pays() -> None:
+    from solver.engine import FULL_LP_MAX_VARIABLES, LINEARIZATION_LEVEL, make_solver
+
+    small = make_solver(SolveOptions(), 1.0, FULL_LP_MAX_VARIABLES)
+    large = make_solver(SolveOptions(), 1.0, FULL_LP_MAX_VARIABLES + 1)
+    assert small.parameters.linearization_level == LINEARIZATION_LEVEL == 2
+    assert large.parameters.linearization_level == 1
+    assert small.parameters.num_workers == 1
