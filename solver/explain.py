@@ -192,7 +192,7 @@ def smallest_relaxation(inst: Instance, options: SolveOptions = DEFAULT_OPTIONS)
     builder = ModelBuilder(inst, hard_as_assumptions=True)
     hard = sorted(name for name, rule in builder.rules.items() if rule.hard)
     builder.model.minimize(sum(1 - builder.literals[n] for n in hard))
-    solver = make_solver(options, options.time_limit)
+    solver = make_solver(options, options.time_limit, builder.size)
     if solver.solve(builder.model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return []
     return [n for n in hard if not solver.value(builder.literals[n])]
