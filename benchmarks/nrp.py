@@ -200,24 +200,17 @@ def to_scenario(inst: NrpInstance, budget: int) -> Scenario:
     rules: list[Any] = [
         Capacity(rule="capacity", max_effort=budget, dcc_only=False, note="NRP budget")
     ]
-    rules += [
-        Precedence(
-            rule="precedence",
-            before=requirement_id(inst, a),
-            after=requirement_id(inst, b),
-            min_gap=0,
-        )
+    before_after = [
+        (requirement_id(inst, a), requirement_id(inst, b))
         for a, b in dict.fromkeys(inst.dependencies)
-    ]
-    rules += [
-        Precedence(
-            rule="precedence",
-            before=requirement_id(inst, i),
-            after=customer_id(inst, j),
-            min_gap=0,
-        )
+    ] + [
+        (requirement_id(inst, i), customer_id(inst, j))
         for j, c in enumerate(inst.customers, start=1)
         for i in dict.fromkeys(c.requests)
+    ]
+    rules += [
+        Precedence(rule="precedence", before=first, after=then, min_gap=0)
+        for first, then in before_after
     ]
     return Scenario(
         name=f"{inst.name}-budget-{budget}",

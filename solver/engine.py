@@ -98,17 +98,21 @@ class ModelBuilder:
         self.slots: list[str | None] = [*inst.release_ids, None]
         # Hard unary rules shrink the domains instead of adding constraints (not when
         # explaining: every hard rule is then an assumption that may be dropped).
-        domain_rules = [
-            r for r in inst.rules if r.hard and isinstance(r, UnaryRule) and not hard_as_assumptions
-        ]
-        barred = {slot for rule in domain_rules for slot in rule.barred(inst)}
-        in_domain = {id(rule) for rule in domain_rules}
+        plain = not hard_as_assumptions
+        barred = {
+            slot
+            for rule in inst.rules
+            if plain and rule.hard and isinstance(rule, UnaryRule)
+            for slot in rule.barred(inst)
+        }
         self._false = self.model.new_constant(0)
         self._x: dict[tuple[str, str | None], Any] = {}
         self._index: dict[str, Any] = {}
+        self._vars = 0
         for unit in inst.units:
             ks = [k for k, rid in enumerate(self.slots) if (unit.id, rid) not in barred]
             row = [self.model.new_bool_var(f"x[{unit.id},{self.slots[k]}]") for k in ks]
+            self._vars += len(row)
             self.model.add_exactly_one(row)  # no slot left: the model is infeasible
             for rid in self.slots:
                 self._x[unit.id, rid] = self._false
@@ -119,9 +123,6 @@ class ModelBuilder:
             )
             self.model.add(idx == sum(k * var for k, var in zip(ks, row, strict=True)))
             self._index[unit.id] = idx
-        self._vars = sum(
-            1 for var in self._x.values() if var is not self._false
-        )
         self._uplift: dict[tuple[str, str], Any] = {}
         specs = sorted({*inst.scenario.specifications, *(s for u in inst.units for s in u.specs)})
         for rid in inst.release_ids:
@@ -141,10 +142,9 @@ class ModelBuilder:
         self.rules: dict[str, RuleBase] = {}
         for rule in inst.rules:
             self.rules[rule.name] = rule
-            if id(rule) in in_domain:
-                continue
-            if rule.hard and not hard_as_assumptions:  # plain constraints: lightest to presolve
-                rule.post(inst, self, [])
+            if rule.hard and plain:  # plain constraints (or domains): lightest to presolve
+                if not isinstance(rule, UnaryRule):
+                    rule.post(inst, self, [])
                 continue
             lit = self.model.new_bool_var(rule.name)
             rule.post(inst, self, [lit])
