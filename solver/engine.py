@@ -284,7 +284,8 @@ def solve(
         if status == cp_model.UNKNOWN and found is None:
             raise NoPlanInTime(options.time_limit)
         if status == cp_model.UNKNOWN:  # out of time: keep the plan of the last stage
-            solution.status = solution.status if k == len(stages) - 1 else "feasible"
+            if not (tie_break and k == len(stages) - 1):  # a level left unsolved
+                solution.status = "feasible"
             break
         found = builder.assignment(solver)
         value = round(solver.objective_value)

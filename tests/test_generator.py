@@ -17,6 +17,7 @@ from solver.check import check_assignment  # noqa: E402
 from solver.engine import SolveOptions  # noqa: E402
 from solver.instance import Instance  # noqa: E402
 from solver.model import Scenario  # noqa: E402
+from solver.objective import levels  # noqa: E402
 from solver.plan import plan_scenario  # noqa: E402
 from solver.scenario import check_references, load_scenario  # noqa: E402
 
@@ -84,3 +85,29 @@ def test_a_solve_stopped_by_its_time_limit_reports_what_its_plan_achieves() -> N
     achieved = level_values(inst.scenario.objective, term_values(inst, solution.assignment))
     assert solution.level_values == achieved[: len(solution.level_values)]
     assert all(v >= b for v, b in zip(solution.level_values, solution.level_bounds, strict=True))
+
+
+def test_a_level_stopped_before_any_answer_makes_the_solution_feasible_not_optimal(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The second level's CP-SAT call stops before it finds anything (a deterministic time
+    limit of almost zero): the plan is the first level's, and it is not called optimal."""
+    from solver import engine
+
+    make = engine.make_solver
+    calls: list[int] = []
+
+    def second_call_stops_at_once(*args: object, **kwargs: object) -> object:
+        solver = make(*args, **kwargs)  # type: ignore[arg-type]
+        calls.append(1)
+        if len(calls) == 2:
+            solver.parameters.max_deterministic_time = 1e-9
+        return solver
+
+    monkeypatch.setattr(engine, "make_solver", second_call_stops_at_once)
+    inst = Instance(Scenario.model_validate(generate_scenario(60, 3, 4)))
+    solution = engine.solve(inst, SolveOptions(time_limit=30), tie_break=False)
+    assert len(calls) == 2
+    assert solution.status == "feasible"
+    assert len(solution.level_values) == 1 < len(levels(inst.scenario.objective))
+    assert not [v for v in check_assignment(inst, solution.assignment) if v.hard]
