@@ -47,6 +47,11 @@ per presolve round on 5,000 items (three rounds, every stage): with 0.1 the sear
 after 13 s instead of 32 s and a plan is found within 60 s; smaller models and the NRP
 suite solve as fast or faster (benchmarks/README.md)."""
 
+PROBING_LEVEL = 1
+"""CP-SAT's probing level (its default: 2, which also probes every Boolean once more when the
+search starts, 7 s of wall time at 5,000 generated items). With 1 the first level there is
+proven in 32 s instead of 42-47 s, 1,000 items end closer to their bound and the NRP suite's
+slowest proof (nrp4, ratio 0.5) takes 33-47 s instead of 55-59 s (benchmarks/README.md)."""
 PRESOLVE_ITERATIONS = 1
 """CP-SAT's presolve rounds (its default: 3). Each round cost 4-5 s at 5,000 generated
 items: with one, the first level (unplaced and exceptions) is proven optimal in 42-47 s
@@ -234,6 +239,7 @@ def make_solver(options: SolveOptions, time_limit: float, size: int = 0) -> cp_m
     )
     solver.parameters.probing_deterministic_time_limit = PROBING_DETERMINISTIC_TIME
     solver.parameters.max_presolve_iterations = PRESOLVE_ITERATIONS
+    solver.parameters.cp_model_probing_level = PROBING_LEVEL
     solver.parameters.random_seed = options.seed
     solver.parameters.max_time_in_seconds = max(time_limit, 0.01)
     return solver
