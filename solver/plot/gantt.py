@@ -59,6 +59,14 @@ _OVERHEAD_INCHES = 1.5
 _NOTE_INCHES = 0.15
 _WIDTH_INCHES = 12.0
 _LABEL_CHARS = 58
+_AXES_WIDTH_INCHES = 8.0
+"""About the plot area's width on a page (the figure less the item labels and margins)."""
+_GO_LIVE_LABEL_INCHES = 0.85
+"""Room a go-live label ("24 Jun 2021" at 8 pt, bold: 0.76 in) needs, with a margin."""
+_ID_LABEL_INCHES = 0.6
+"""Room a release id alone ("2021-06") needs."""
+_GO_LIVE_ROW_POINTS = 22.0
+"""How much higher a second row of go-live labels sits (two lines of 8 pt text)."""
 
 
 def release_colours(inst: Instance) -> dict[str, str]:
@@ -306,15 +314,42 @@ def _release_lines(ax: Axes, releases: list[Release], colours: dict[str, str]) -
             ax.axvline(
                 date_number(day), color=colour, linestyle=style, linewidth=1.1, alpha=0.8, zorder=1
             )
-    top = ax.secondary_xaxis("top")
-    top.set_xticks(
-        [date_number(r.go_live) for r in releases],
-        labels=[f"{r.id}\n{day_text(r.go_live)}" for r in releases],
-        fontsize=8,
+    _go_live_labels(ax, releases, colours)
+
+
+def _go_live_labels(ax: Axes, releases: list[Release], colours: dict[str, str]) -> None:
+    """Each go-live named along the top edge. When neighbours are too close for their
+    labels (a long horizon on one page), the labels take turns over two or three rows, each
+    row higher on a longer tick; past that, only the release ids (their go-live dates are in
+    the group headers)."""
+    ordered = sorted(releases, key=lambda r: r.go_live)
+    lo, hi = ax.get_xlim()
+    inches_per_day = _AXES_WIDTH_INCHES / max(hi - lo, 1.0)
+
+    def fits(rows: int, inches: float) -> bool:
+        return all(
+            (b.go_live - a.go_live).days * inches_per_day >= inches
+            for a, b in zip(ordered, ordered[rows:], strict=False)
+        )
+
+    choices = [(rows, True) for rows in (1, 2, 3)] + [(2, False), (3, False)]
+    rows, dated = next(
+        ((n, d) for n, d in choices if fits(n, _GO_LIVE_LABEL_INCHES if d else _ID_LABEL_INCHES)),
+        choices[-1],
     )
-    for label, release in zip(top.get_xticklabels(), releases, strict=True):
-        label.set_color(colours[release.id])
-        label.set_fontweight("bold")
+    for level in range(rows):
+        row = ordered[level::rows]
+        top = ax.secondary_xaxis("top")
+        top.set_xticks(
+            [date_number(r.go_live) for r in row],
+            labels=[f"{r.id}\n{day_text(r.go_live)}" if dated else r.id for r in row],
+            fontsize=8,
+        )
+        step = _GO_LIVE_ROW_POINTS if dated else _GO_LIVE_ROW_POINTS / 2
+        top.tick_params(length=3.5 + level * step, width=0.6, color="#909090")
+        for label, release in zip(top.get_xticklabels(), row, strict=True):
+            label.set_color(colours[release.id])
+            label.set_fontweight("bold")
 
 
 def _legend_handles(inst: Instance, page_rows: list[_Row]) -> list[Artist]:

@@ -221,3 +221,35 @@ def test_the_cli_starts_without_matplotlib() -> None:
         "sys.exit('matplotlib' in sys.modules)"
     )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_go_live_labels_of_a_long_horizon_do_not_overlap() -> None:
+    """Ten years of June and November releases on one page: every go-live keeps its label
+    (release and day), and no two labels along the top edge overlap."""
+    from benchmarks.generate import generate, generate_scenario
+    from solver.model import Scenario
+
+    inst = Instance(Scenario.model_validate(generate_scenario(120, 10, 2)))
+    plan = plan_of(inst, generate(120, 10, 2).witness)
+    ax = draw_gantt(inst, plan, max_rows=200)
+    fig = ax.figure
+    fig.canvas.draw()  # type: ignore[attr-defined]
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    labels = [
+        label
+        for child in ax.child_axes
+        for label in child.get_xticklabels()
+        if label.get_text()
+    ]
+    shown = {rid for rid in plan.assignments.values() if rid is not None}
+    assert len(shown) >= 18
+    assert sorted(label.get_text().split("\n")[0] for label in labels) == sorted(shown)
+    boxes = [label.get_window_extent(renderer) for label in labels]
+    overlapping = [
+        (a.get_text(), b.get_text())
+        for i, (a, box_a) in enumerate(zip(labels, boxes, strict=True))
+        for b, box_b in list(zip(labels, boxes, strict=True))[i + 1 :]
+        if box_a.overlaps(box_b)
+    ]
+    assert overlapping == []
+    plt.close(fig)
