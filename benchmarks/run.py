@@ -266,6 +266,7 @@ def write_results(out: Path, new_rows: list[dict[str, Any]], machine: str) -> No
         writer.writeheader()
         writer.writerows(ordered)
     (out / "results.md").write_text(markdown(ordered, machine), encoding="utf-8")
+    draw_cost_curve(ordered, out / "cost-curve.png")
 
 
 def _size(case: str) -> int:
@@ -312,6 +313,93 @@ SOLVE_TABLE = [
 ]
 
 
+CURVE_TABLE = [
+    ("units", "units"),
+    ("variables", "vars"),
+    ("setup_s", "load + build s"),
+    ("solve_s", "solve s"),
+    ("levels_proven", "levels proven (of reached)"),
+    ("gap", "gap"),
+    ("plan_s", "plan s"),
+    ("wall_s", "wall s"),
+    ("maxrss_mb", "peak MB"),
+]
+
+
+def curve_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The generated cases' engine rows, smallest first, with the columns of the curve."""
+    out = []
+    for row in rows:
+        if not (_size(row["case"]) and row["mode"].startswith("engine")):
+            continue
+        values = [v for v in str(row.get("level_values", "")).split("/") if v]
+        bounds = [b for b in str(row.get("level_bounds", "")).split("/") if b]
+        proven = sum(1 for v, b in zip(values, bounds, strict=False) if v == b)
+        setup = [float(row[k]) for k in ("load_s", "build_s") if row.get(k) not in (None, "")]
+        out.append(
+            {
+                **row,
+                "setup_s": fmt(sum(setup)) if setup else "",
+                "levels_proven": f"{proven} of {len(values)}" if values else "none",
+            }
+        )
+    return sorted(out, key=lambda r: int(r["units"] or 0))
+
+
+def draw_cost_curve(rows: list[dict[str, Any]], path: Path) -> None:
+    """Seconds (set-up, solve, plan) and peak memory against units, both axes logarithmic."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import NullFormatter, ScalarFormatter
+
+    curve = [r for r in curve_rows(rows) if r.get("units") and r.get("wall_s")]
+    if not curve:
+        return
+    units = [int(r["units"]) for r in curve]
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2), layout="constrained")
+    for key, label, style in (
+        ("setup_s", "load + build", "s-"),
+        ("solve_s", "solve (levels, tie-break)", "o-"),
+        ("plan_s", "plan (fall-backs, reasons)", "^-"),
+        ("wall_s", "whole case", "D--"),
+    ):
+        points = [(u, float(r[key])) for u, r in zip(units, curve, strict=True) if r.get(key)]
+        if points:
+            left.plot(*zip(*points, strict=True), style, label=label)
+    limit = float(curve[0].get("time_limit") or 0)
+    if limit:
+        left.axhline(limit, color="grey", linestyle=":", linewidth=1)
+        left.annotate(f"time limit {limit:g} s", (units[0], limit), xytext=(0, 3),
+                      textcoords="offset points", fontsize=8, color="grey")
+    for u, r in zip(units, curve, strict=True):
+        if r.get("solve_s"):
+            left.annotate(f"{r['status']}: {r['levels_proven']}\nlevels proven",
+                          (u, float(r["solve_s"])), xytext=(0, -26), textcoords="offset points",
+                          fontsize=7, ha="center")
+    left.set(xscale="log", yscale="log", xlabel="units (items and parts)", ylabel="seconds",
+             title="Time by phase")
+    left.legend(fontsize=8, loc="lower right")
+    mem = [(u, float(r["maxrss_mb"])) for u, r in zip(units, curve, strict=True)
+           if r.get("maxrss_mb")]
+    if mem:
+        right.plot(*zip(*mem, strict=True), "o-", color="tab:purple")
+        for u, mb in mem:
+            right.annotate(f"{mb:,.0f} MB", (u, mb), xytext=(0, 6),
+                           textcoords="offset points", fontsize=8, ha="center")
+    right.set(xscale="log", yscale="log", xlabel="units (items and parts)",
+              ylabel="peak resident memory, MB", title="Memory (one process per case)")
+    for ax in (left, right):
+        ax.grid(True, which="both", alpha=0.3)
+        ax.yaxis.set_major_formatter(ScalarFormatter())
+        ax.yaxis.set_minor_formatter(NullFormatter())
+        ax.margins(x=0.12, y=0.15)
+    fig.suptitle("secplan cost curve: generated scenarios, 10 years, default search")
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
 def table(rows: list[dict[str, Any]], columns: list[tuple[str, str]]) -> list[str]:
     lines = [
         "| " + " | ".join(title for _, title in columns) + " |",
@@ -337,6 +425,14 @@ def markdown(rows: list[dict[str, Any]], machine: str) -> str:
             "`plan s` is `solver.plan.make_plan` (fall-backs and reasons).",
             "",
             *table(rows, MAIN_TABLE),
+            "",
+            "## Cost curve",
+            "",
+            "Generated scenarios by size (engine rows; `cost-curve.png` draws them): the "
+            "first level proven, the gap of the first level that is not (0 when all are), "
+            "and where the time goes.",
+            "",
+            *table(curve_rows(rows), CURVE_TABLE),
             "",
             "## Inside the solve and the plan",
             "",
