@@ -335,7 +335,7 @@ def curve_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         values = [v for v in str(row.get("level_values", "")).split("/") if v]
         bounds = [b for b in str(row.get("level_bounds", "")).split("/") if b]
         proven = sum(1 for v, b in zip(values, bounds, strict=False) if v == b)
-        setup = [float(row[k]) for k in ("load_s", "build_s") if row.get(k) not in (None, "")]
+        setup = [number(row[k]) for k in ("load_s", "build_s") if row.get(k) not in (None, "")]
         out.append(
             {
                 **row,
@@ -343,7 +343,12 @@ def curve_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 "levels_proven": f"{proven} of {len(values)}" if values else "none",
             }
         )
-    return sorted(out, key=lambda r: int(r["units"] or 0))
+    return sorted(out, key=lambda r: int(number(r["units"] or 0)))
+
+
+def number(text: Any) -> float:
+    """A value of a results row as a float (`fmt` writes thousands with commas)."""
+    return float(str(text).replace(",", ""))
 
 
 def draw_cost_curve(rows: list[dict[str, Any]], path: Path) -> None:
@@ -357,7 +362,7 @@ def draw_cost_curve(rows: list[dict[str, Any]], path: Path) -> None:
     curve = [r for r in curve_rows(rows) if r.get("units") and r.get("wall_s")]
     if not curve:
         return
-    units = [int(r["units"]) for r in curve]
+    units = [int(number(r["units"])) for r in curve]
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2), layout="constrained")
     for key, label, style in (
         ("setup_s", "load + build", "s-"),
@@ -365,23 +370,30 @@ def draw_cost_curve(rows: list[dict[str, Any]], path: Path) -> None:
         ("plan_s", "plan (fall-backs, reasons)", "^-"),
         ("wall_s", "whole case", "D--"),
     ):
-        points = [(u, float(r[key])) for u, r in zip(units, curve, strict=True) if r.get(key)]
+        points = [(u, number(r[key])) for u, r in zip(units, curve, strict=True) if r.get(key)]
         if points:
             left.plot(*zip(*points, strict=True), style, label=label)
-    limit = float(curve[0].get("time_limit") or 0)
+    limit = number(curve[0].get("time_limit") or 0)
     if limit:
         left.axhline(limit, color="grey", linestyle=":", linewidth=1)
         left.annotate(f"time limit {limit:g} s", (units[0], limit), xytext=(0, 3),
                       textcoords="offset points", fontsize=8, color="grey")
-    for u, r in zip(units, curve, strict=True):
-        if r.get("solve_s"):
-            left.annotate(f"{r['status']}: {r['levels_proven']}\nlevels proven",
-                          (u, float(r["solve_s"])), xytext=(0, -26), textcoords="offset points",
-                          fontsize=7, ha="center")
+    outcomes = (
+        ("optimal", "solve: every level proven", dict(color="tab:green")),
+        ("feasible", "solve: stopped with a plan", dict(color="white", edgecolor="tab:orange")),
+        ("no plan in time", "solve: no plan in the limit", dict(color="tab:red", marker="X")),
+    )
+    for status, label, style in outcomes:
+        points = [(u, number(r["solve_s"])) for u, r in zip(units, curve, strict=True)
+                  if r.get("status") == status and r.get("solve_s")]
+        if points:
+            marker = style.pop("marker", "o")
+            left.scatter(*zip(*points, strict=True), s=70, marker=marker, zorder=5,
+                         linewidths=1.5, label=label, **style)
     left.set(xscale="log", yscale="log", xlabel="units (items and parts)", ylabel="seconds",
              title="Time by phase")
     left.legend(fontsize=8, loc="lower right")
-    mem = [(u, float(r["maxrss_mb"])) for u, r in zip(units, curve, strict=True)
+    mem = [(u, number(r["maxrss_mb"])) for u, r in zip(units, curve, strict=True)
            if r.get("maxrss_mb")]
     if mem:
         right.plot(*zip(*mem, strict=True), "o-", color="tab:purple")
