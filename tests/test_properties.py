@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -109,3 +110,30 @@ def test_the_full_lp_is_kept_to_models_where_it_pays() -> None:
     assert small.parameters.linearization_level == LINEARIZATION_LEVEL == 2
     assert large.parameters.linearization_level == 1
     assert small.parameters.num_workers == 1
+
+
+def test_the_default_search_is_deterministic_at_every_size() -> None:
+    """One worker, or on very large models CP-SAT's interleaved portfolio (deterministic);
+    never the free-running parallel search unless `--workers` asks for it."""
+    from solver.engine import FULL_LP_MAX_VARIABLES, INTERLEAVED_MIN_VARIABLES, make_solver
+
+    for size in (0, FULL_LP_MAX_VARIABLES + 1, INTERLEAVED_MIN_VARIABLES + 1):
+        params = make_solver(SolveOptions(), 1.0, size).parameters
+        assert params.num_workers == 1 or params.interleave_search, size
+    large = make_solver(SolveOptions(), 1.0, INTERLEAVED_MIN_VARIABLES + 1).parameters
+    assert large.num_workers > 1 and large.interleave_search
+    asked = make_solver(SolveOptions(workers=4), 1.0, INTERLEAVED_MIN_VARIABLES + 1).parameters
+    assert asked.num_workers == 4 and not asked.interleave_search
+
+
+@settings(max_examples=5, deadline=None)
+@given(small_scenarios())
+def test_the_interleaved_search_gives_the_same_plan_every_time(s: Scenario) -> None:
+    """The large-model default, forced onto small scenarios: still the same plan twice."""
+    from solver import engine
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(engine, "INTERLEAVED_MIN_VARIABLES", 0)
+        plans = [solve(Instance(s), SolveOptions(time_limit=20)) for _ in range(2)]
+    assert plans[0].assignment == plans[1].assignment
+    assert plans[0].level_values == plans[1].level_values
