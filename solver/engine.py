@@ -145,13 +145,14 @@ class ModelBuilder:
             self._index[unit.id] = idx
         self._uplift: dict[tuple[str, str], Any] = {}
         specs = sorted({*inst.scenario.specifications, *(s for u in inst.units for s in u.specs)})
+        changers_of = {spec: [u for u in inst.units if spec in u.specs] for spec in specs}
         for rid in inst.release_ids:
             for spec in specs:
                 var = self.model.new_bool_var(f"uplift[{rid},{spec}]")
                 changers = [
                     self._x[u.id, rid]
-                    for u in inst.units
-                    if spec in u.specs and self._x[u.id, rid] is not self._false
+                    for u in changers_of[spec]
+                    if self._x[u.id, rid] is not self._false
                 ]
                 if changers:
                     self.model.add_max_equality(var, changers)

@@ -102,6 +102,7 @@ class Instance:
         self._index = {rid: k for k, rid in enumerate(self.release_ids)}
         self._release = {r.id: r for r in self.releases}
         self._cut_offs: dict[tuple[str, str, dt.date], dt.date] = {}
+        self._lead_times: dict[tuple[str, str], str] = {}
         everything = [u for item in scenario.items for u in _units(item)]
         self.closed: dict[str, Unit] = {u.id: u for u in everything if u.status in CLOSED_STATUSES}
         self.units: list[Unit] = sorted(
@@ -136,12 +137,17 @@ class Instance:
 
     def lead_time(self, unit: Unit) -> str:
         """The lead time that sets the unit's cut-off, in words."""
-        sample = self.releases[0].go_live if self.releases else self.as_of
-        dcc = cut_off(sample, unit.dcc_lead_time, "0 days")
-        party = cut_off(sample, "0 days", unit.party_lead_time)
-        return (
-            f"{unit.dcc_lead_time} (DCC)" if dcc <= party else f"{unit.party_lead_time} (Parties)"
-        )
+        key = (unit.dcc_lead_time, unit.party_lead_time)
+        if key not in self._lead_times:  # every barred slot's reason names it
+            sample = self.releases[0].go_live if self.releases else self.as_of
+            dcc = cut_off(sample, unit.dcc_lead_time, "0 days")
+            party = cut_off(sample, "0 days", unit.party_lead_time)
+            self._lead_times[key] = (
+                f"{unit.dcc_lead_time} (DCC)"
+                if dcc <= party
+                else f"{unit.party_lead_time} (Parties)"
+            )
+        return self._lead_times[key]
 
     def months_to(self, release: Release) -> int:
         """Whole months from `as_of` to the release's go-live month (0 if in the past)."""
