@@ -316,7 +316,7 @@ SOLVE_TABLE = [
 CURVE_TABLE = [
     ("units", "units"),
     ("variables", "vars"),
-    ("setup_s", "load + build s"),
+    ("setup_s", "set-up s"),
     ("solve_s", "solve s"),
     ("levels_proven", "levels proven (of reached)"),
     ("gap", "gap"),
@@ -330,12 +330,16 @@ def curve_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The generated cases' engine rows, smallest first, with the columns of the curve."""
     out = []
     for row in rows:
-        if not (_size(row["case"]) and row["mode"].startswith("engine")):
+        if not (_size(row["case"]) and row["mode"] == "engine"):
             continue
         values = [v for v in str(row.get("level_values", "")).split("/") if v]
         bounds = [b for b in str(row.get("level_bounds", "")).split("/") if b]
         proven = sum(1 for v, b in zip(values, bounds, strict=False) if v == b)
-        setup = [number(row[k]) for k in ("load_s", "build_s") if row.get(k) not in (None, "")]
+        setup = [
+            number(row[k])
+            for k in ("load_s", "instance_s", "build_s")
+            if row.get(k) not in (None, "")
+        ]
         out.append(
             {
                 **row,
@@ -365,7 +369,7 @@ def draw_cost_curve(rows: list[dict[str, Any]], path: Path) -> None:
     units = [int(number(r["units"])) for r in curve]
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2), layout="constrained")
     for key, label, style in (
-        ("setup_s", "load + build", "s-"),
+        ("setup_s", "set-up (load, instance, model)", "s-"),
         ("solve_s", "solve (levels, tie-break)", "o-"),
         ("plan_s", "plan (fall-backs, reasons)", "^-"),
         ("wall_s", "whole case", "D--"),
@@ -373,7 +377,8 @@ def draw_cost_curve(rows: list[dict[str, Any]], path: Path) -> None:
         points = [(u, number(r[key])) for u, r in zip(units, curve, strict=True) if r.get(key)]
         if points:
             left.plot(*zip(*points, strict=True), style, label=label)
-    limit = number(curve[0].get("time_limit") or 0)
+    limits = {number(r["time_limit"]) for r in curve if r.get("time_limit")}
+    limit = limits.pop() if len(limits) == 1 else 0.0
     if limit:
         left.axhline(limit, color="grey", linestyle=":", linewidth=1)
         left.annotate(f"time limit {limit:g} s", (units[0], limit), xytext=(0, 3),
@@ -407,7 +412,12 @@ def draw_cost_curve(rows: list[dict[str, Any]], path: Path) -> None:
         ax.yaxis.set_major_formatter(ScalarFormatter())
         ax.yaxis.set_minor_formatter(NullFormatter())
         ax.margins(x=0.12, y=0.15)
-    fig.suptitle("secplan cost curve: generated scenarios, 10 years, default search")
+    years = sorted({r["case"].split("x")[1].split("-")[0] for r in curve})
+    workers = sorted({str(r.get("workers") or "default") for r in curve})
+    fig.suptitle(
+        f"secplan cost curve: generated scenarios, {'/'.join(years)} years, "
+        f"workers {'/'.join(workers)}"
+    )
     fig.savefig(path, dpi=110)
     plt.close(fig)
 
@@ -440,9 +450,10 @@ def markdown(rows: list[dict[str, Any]], machine: str) -> str:
             "",
             "## Cost curve",
             "",
-            "Generated scenarios by size (engine rows; `cost-curve.png` draws them): the "
-            "first level proven, the gap of the first level that is not (0 when all are), "
-            "and where the time goes.",
+            "Generated scenarios by size (engine rows; `cost-curve.png` draws them): how many "
+            "of the objective's levels a plan reached were proven, the gap of the first that "
+            "was not (0 when all were), and where the time goes (set-up: load, instance "
+            "and model build).",
             "",
             *table(curve_rows(rows), CURVE_TABLE),
             "",

@@ -17,6 +17,7 @@ one's plan, so the same scenario gives the same plan.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -43,18 +44,20 @@ node's LP then costs more than its bound is worth within a minute. At 5,000 gene
 full LP; 1,000 items (16k) and the whole NRP suite (at most 9.5k) keep the full LP."""
 PROBING_DETERMINISTIC_TIME = 0.1
 """CP-SAT's probing budget in presolve (its default: 1.0). Probing took 7 s of wall time
-per presolve round on 5,000 items (three rounds, every stage): with 0.1 the search starts
-after 13 s instead of 32 s and a plan is found within 60 s; smaller models and the NRP
-suite solve as fast or faster (benchmarks/README.md)."""
+per presolve round on 5,000 items (measured with CP-SAT's three rounds, every stage): with
+0.1 the search started after 13 s instead of 32 s and a plan was found within 60 s; smaller
+models and the NRP suite solve as fast or faster (benchmarks/README.md)."""
 
 INTERLEAVED_MIN_VARIABLES = 100_000
 """Above this many placement variables the default search is CP-SAT's interleaved portfolio
-of INTERLEAVED_WORKERS subsolvers (quick restarts, feasibility jump, LNS), still
-deterministic: at 10,000 generated items (164k variables) the single LP-guided worker found
-no plan in 300 s, the portfolio one in 20 s and a plan with 54 units out at 60 s. At 5,000
-items (76k) the single worker is better (first level proven in 32 s; the portfolio left 20
-out)."""
+on INTERLEAVED_WORKERS threads (its full-problem subsolvers with and without LP, quick
+restarts, then LNS, in deterministic batches): at 10,000 generated items (164k variables)
+the single LP-guided worker found no plan in 300 s, the portfolio one in 20 s and a plan
+with 54 units out at 60 s. At 5,000 items (76k) the single worker is better (first level
+proven in 32 s; the portfolio left 20 out)."""
 INTERLEAVED_WORKERS = 2
+"""Threads of the interleaved portfolio (this machine has two cores); its batches, and so
+the plan, are the same whatever the core count."""
 PROBING_LEVEL = 1
 """CP-SAT's probing level (its default: 2, which also probes every Boolean once more when the
 search starts, 7 s of wall time at 5,000 generated items). With 1 the first level there is
@@ -310,6 +313,9 @@ def solve(
         if status == cp_model.UNKNOWN and found is None:
             raise NoPlanInTime(options.time_limit)
         if status == cp_model.UNKNOWN:  # out of time: keep the plan of the last stage
+            if is_level[k]:  # the kept plan's value (set below) and what CP-SAT proved
+                solution.level_values.append(0)
+                solution.level_bounds.append(_level_bound(solver))
             if not (tie_break and k == len(stages) - 1):  # a level left unsolved
                 solution.status = "feasible"
             break
@@ -317,8 +323,7 @@ def solve(
         value = round(solver.objective_value)
         if is_level[k]:
             solution.level_values.append(value)
-            # every term is a count or a sum of non-negative costs: a level is never < 0
-            solution.level_bounds.append(max(0, round(solver.best_objective_bound)))
+            solution.level_bounds.append(_level_bound(solver))
             if status != cp_model.OPTIMAL:
                 solution.status = "feasible"
                 break
@@ -334,10 +339,18 @@ def solve(
         found = builder.assignment(solver)
     solution.assignment = found
     # Report what the plan achieves: a level stopped unproven may count a soft rule as
-    # broken (its literal left false) that the plan keeps, so CP-SAT's value can be higher.
+    # broken (its literal left false) that the plan keeps, so CP-SAT's value can be higher;
+    # a level stopped before any answer has the previous stage's plan.
     achieved = level_values(inst.scenario.objective, term_values(inst, found))
     solution.level_values = achieved[: len(solution.level_values)]
     return solution
+
+
+def _level_bound(solver: cp_model.CpSolver) -> int:
+    """CP-SAT's lower bound on the level just solved; every term is a count or a sum of
+    non-negative costs, so a level is never below 0 (nor is a bound not yet found)."""
+    bound = solver.best_objective_bound
+    return max(0, round(bound)) if math.isfinite(bound) else 0
 
 
 def hard_model(inst: Instance) -> ModelBuilder:

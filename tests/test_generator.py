@@ -17,7 +17,7 @@ from solver.check import check_assignment  # noqa: E402
 from solver.engine import SolveOptions  # noqa: E402
 from solver.instance import Instance  # noqa: E402
 from solver.model import Scenario  # noqa: E402
-from solver.objective import levels  # noqa: E402
+from solver.objective import level_values, levels, term_values  # noqa: E402
 from solver.plan import plan_scenario  # noqa: E402
 from solver.scenario import check_references, load_scenario  # noqa: E402
 
@@ -109,5 +109,10 @@ def test_a_level_stopped_before_any_answer_makes_the_solution_feasible_not_optim
     solution = engine.solve(inst, SolveOptions(time_limit=30), tie_break=False)
     assert len(calls) == 2
     assert solution.status == "feasible"
-    assert len(solution.level_values) == 1 < len(levels(inst.scenario.objective))
+    assert len(solution.level_values) == 2 == len(levels(inst.scenario.objective))
+    # the second level's value is the first level's plan's, its bound what CP-SAT proved
+    achieved = level_values(inst.scenario.objective, term_values(inst, solution.assignment))
+    assert solution.level_values == achieved
+    assert solution.level_bounds[1] <= solution.level_values[1]
+    assert solution.gap > 0
     assert not [v for v in check_assignment(inst, solution.assignment) if v.hard]

@@ -324,7 +324,9 @@ def _go_live_labels(ax: Axes, releases: list[Release], colours: dict[str, str]) 
     the group headers)."""
     ordered = sorted(releases, key=lambda r: r.go_live)
     lo, hi = ax.get_xlim()
-    inches_per_day = _AXES_WIDTH_INCHES / max(hi - lo, 1.0)
+    # the plot area before layout, at most what the default page leaves it
+    width = min(_AXES_WIDTH_INCHES, ax.get_window_extent().width / ax.figure.dpi)
+    inches_per_day = width / max(hi - lo, 1.0)
 
     def fits(rows: int, inches: float) -> bool:
         return all(
