@@ -79,7 +79,7 @@ def test_a_solve_stopped_by_its_time_limit_reports_what_its_plan_achieves() -> N
     from solver.objective import level_values, term_values
 
     inst = Instance(Scenario.model_validate(generate_scenario(400, 10, 3)))
-    solution = solve(inst, SolveOptions(time_limit=3))
+    solution = solve(inst, SolveOptions(time_limit=6))  # a plan even on a busy machine
     assert solution.status in ("optimal", "feasible")
     assert not [v for v in check_assignment(inst, solution.assignment) if v.hard]
     achieved = level_values(inst.scenario.objective, term_values(inst, solution.assignment))
