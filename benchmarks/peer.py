@@ -58,7 +58,7 @@ from benchmarks.nrp import (
     to_scenario,
 )
 from benchmarks.nrp import instance_files as nrp_files
-from benchmarks.run import fmt, machine_line, read_rows, table
+from benchmarks.run import case_size, fmt, machine_line, read_rows, table
 from solver.check import check_assignment
 from solver.engine import NoPlanInTime, SolveOptions, solve
 from solver.instance import Instance
@@ -607,7 +607,7 @@ def write_results(out: Path, new_rows: Iterable[dict[str, Any]], machine: str) -
     def key(r: dict[str, Any]) -> tuple[Any, ...]:
         name, *rest = r["case"].split()
         where = order.index(name) if name in order else len(order)
-        return (where, _size(name), name, *rest[:1], rounding.get(rest[-1], 2) if rest else 0,
+        return (where, case_size(name), name, *rest[:1], rounding.get(rest[-1], 2) if rest else 0,
                 r["solver"])  # fmt: skip
 
     ordered = sorted(rows.values(), key=key)
@@ -683,11 +683,6 @@ def nrp_markdown(rows: list[dict[str, Any]]) -> list[str]:
         *lines,
         "",
     ]
-
-
-def _size(case: str) -> int:
-    digits = "".join(c for c in case.split("x")[0] if c.isdigit())
-    return int(digits) if case.startswith("gen") and digits else 0
 
 
 def main(argv: list[str] | None = None) -> None:

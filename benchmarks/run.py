@@ -17,6 +17,7 @@ import datetime as dt
 import json
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -260,7 +261,7 @@ def write_results(out: Path, new_rows: list[dict[str, Any]], machine: str) -> No
     for row in new_rows:
         row.setdefault("date", dt.date.today().isoformat())
         rows[(row["case"], row["mode"])] = {k: fmt(row.get(k)) for k in COLUMNS}
-    ordered = sorted(rows.values(), key=lambda r: (_size(r["case"]), r["case"], r["mode"]))
+    ordered = sorted(rows.values(), key=lambda r: (case_size(r["case"]), r["case"], r["mode"]))
     with csv_path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=COLUMNS, extrasaction="ignore")
         writer.writeheader()
@@ -269,9 +270,19 @@ def write_results(out: Path, new_rows: list[dict[str, Any]], machine: str) -> No
     draw_cost_curve(ordered, out / "cost-curve.png")
 
 
-def _size(case: str) -> int:
-    digits = "".join(c for c in case.split("x")[0] if c.isdigit())
-    return int(digits) if case.startswith("gen") and digits else 0
+GENERATED_CASE = re.compile(r"gen(\d+)x(\d+)-s(\d+)")
+"""Name of a generated case: `gen{items}x{years}-s{seed}` (see `main`)."""
+
+
+def _generated(case: str) -> tuple[int, int] | None:
+    """Items and years of a generated case's name, None for other cases."""
+    found = GENERATED_CASE.fullmatch(case)
+    return (int(found[1]), int(found[2])) if found else None
+
+
+def case_size(case: str) -> int:
+    """Items of a generated case (0 for other cases), to sort cases by size."""
+    return (_generated(case) or (0, 0))[0]
 
 
 MAIN_TABLE = [
@@ -330,7 +341,7 @@ def curve_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The generated cases' engine rows, smallest first, with the columns of the curve."""
     out = []
     for row in rows:
-        if not (_size(row["case"]) and row["mode"] == "engine"):
+        if not (case_size(row["case"]) and row["mode"] == "engine"):
             continue
         values = [v for v in str(row.get("level_values", "")).split("/") if v]
         bounds = [b for b in str(row.get("level_bounds", "")).split("/") if b]
@@ -384,17 +395,17 @@ def draw_cost_curve(rows: list[dict[str, Any]], path: Path) -> None:
         left.annotate(f"time limit {limit:g} s", (units[0], limit), xytext=(0, 3),
                       textcoords="offset points", fontsize=8, color="grey")
     outcomes = (
-        ("optimal", "solve: every level proven", dict(color="tab:green")),
-        ("feasible", "solve: stopped with a plan", dict(color="white", edgecolor="tab:orange")),
-        ("no plan in time", "solve: no plan in the limit", dict(color="tab:red", marker="X")),
+        ("optimal", "solve: every level proven", "o", dict(color="tab:green")),
+        ("feasible", "solve: stopped with a plan", "o",
+         dict(color="white", edgecolor="tab:orange")),
+        ("no plan in time", "solve: no plan in the limit", "X", dict(color="tab:red")),
     )
-    for status, label, style in outcomes:
+    for status, label, marker, colours in outcomes:
         points = [(u, number(r["solve_s"])) for u, r in zip(units, curve, strict=True)
                   if r.get("status") == status and r.get("solve_s")]
         if points:
-            marker = style.pop("marker", "o")
             left.scatter(*zip(*points, strict=True), s=70, marker=marker, zorder=5,
-                         linewidths=1.5, label=label, **style)
+                         linewidths=1.5, label=label, **colours)
     left.set(xscale="log", yscale="log", xlabel="units (items and parts)", ylabel="seconds",
              title="Time by phase")
     left.legend(fontsize=8, loc="lower right")
@@ -412,7 +423,7 @@ def draw_cost_curve(rows: list[dict[str, Any]], path: Path) -> None:
         ax.yaxis.set_major_formatter(ScalarFormatter())
         ax.yaxis.set_minor_formatter(NullFormatter())
         ax.margins(x=0.12, y=0.15)
-    years = sorted({r["case"].split("x")[1].split("-")[0] for r in curve})
+    years = sorted({str((_generated(r["case"]) or (0, 0))[1]) for r in curve})
     workers = sorted({str(r.get("workers") or "default") for r in curve})
     fig.suptitle(
         f"secplan cost curve: generated scenarios, {'/'.join(years)} years, "

@@ -246,10 +246,9 @@ def make_solver(options: SolveOptions, time_limit: float, size: int = 0) -> cp_m
     """A CP-SAT solver set up by `options`, stopping after `time_limit` seconds, for a
     model with `size` placement variables."""
     solver = cp_model.CpSolver()
-    solver.parameters.num_workers = options.workers or 1
-    if options.workers is None and size > INTERLEAVED_MIN_VARIABLES:
-        solver.parameters.num_workers = INTERLEAVED_WORKERS
-        solver.parameters.interleave_search = True
+    interleaved = options.workers is None and size > INTERLEAVED_MIN_VARIABLES
+    solver.parameters.num_workers = options.workers or (INTERLEAVED_WORKERS if interleaved else 1)
+    solver.parameters.interleave_search = interleaved
     solver.parameters.linearization_level = (
         LINEARIZATION_LEVEL if size <= FULL_LP_MAX_VARIABLES else 1
     )

@@ -38,9 +38,11 @@ class Capacity(RuleBase):
     def _counts(self, unit: Unit) -> bool:
         return unit.dcc_impact or not self.dcc_only
 
+    def _releases(self, inst: Instance) -> list[str]:
+        return self.releases if self.releases is not None else inst.release_ids
+
     def _scope(self, inst: Instance) -> tuple[list[str], list[Unit]]:
-        rids = self.releases if self.releases is not None else inst.release_ids
-        return rids, [u for u in inst.units if self._counts(u)]
+        return self._releases(inst), [u for u in inst.units if self._counts(u)]
 
     def scope(self, inst: Instance) -> list[str] | None:
         return [u.id for u in self._scope(inst)[1]]
@@ -72,7 +74,7 @@ class Capacity(RuleBase):
     def check(self, inst: Instance, plan: Assignment) -> list[str]:
         from solver.instance import MovedPlan
 
-        rids = self.releases if self.releases is not None else inst.release_ids
+        rids = self._releases(inst)
         if isinstance(plan, MovedPlan):  # the plan's loads, adjusted for the one unit moved
             effort, count = (
                 dict(loads)
