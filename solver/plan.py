@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import os
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from solver.check import check_assignment
@@ -23,6 +25,10 @@ from solver.scenario import base_of, load_scenario
 
 FALL_BACK_SECONDS = 5.0
 """Time limit of one fall-back query that needs CP-SAT."""
+FALL_BACK_THREADS = min(2, os.cpu_count() or 1)
+"""Fall-back queries run side by side on this many threads (CP-SAT releases the GIL while
+it solves): each answer is exact, so the plan does not depend on their order. Two halve the
+time on this 2-core machine; more would multiply the memory of large models."""
 
 
 def fall_backs(view: PlanView, options: SolveOptions) -> tuple[dict[str, str | None], set[str]]:
@@ -38,9 +44,8 @@ def fall_backs(view: PlanView, options: SolveOptions) -> tuple[dict[str, str | N
 
     inst = view.inst
     deadline = time.monotonic() + options.time_limit
-    builder = None
     out: dict[str, str | None] = {}
-    unknown: set[str] = set()
+    queries: dict[str, list[str]] = {}
     for unit in inst.units:
         rid = view.plan.get(unit.id)
         if rid is None or unit.decision_known:
@@ -50,18 +55,27 @@ def fall_backs(view: PlanView, options: SolveOptions) -> tuple[dict[str, str | N
         first = next((r for r in inst.release_ids if r not in missed), None)
         if first is not None and not view.blocking(unit, first):
             out[unit.id] = first
-            continue
+        else:
+            queries[unit.id] = missed
+    if not queries:
+        return out, set()
+    builder = hard_model(inst)
+
+    def query(uid: str) -> str | None:
         left = deadline - time.monotonic()
         if left <= 0:
-            unknown.add(unit.id)
-            continue
-        builder = builder or hard_model(inst)
-        builder.hint(view.plan)
+            raise NoPlanInTime(options.time_limit)
         limit = dataclasses.replace(options, time_limit=min(FALL_BACK_SECONDS, left))
+        return earliest_release(builder, uid, queries[uid], limit, view.plan)
+
+    unknown: set[str] = set()
+    with ThreadPoolExecutor(FALL_BACK_THREADS) as pool:
+        answers = {uid: pool.submit(query, uid) for uid in queries}
+    for uid, answer in answers.items():
         try:
-            out[unit.id] = earliest_release(builder, unit.id, missed, limit)
+            out[uid] = answer.result()
         except NoPlanInTime:
-            unknown.add(unit.id)
+            unknown.add(uid)
     return out, unknown
 
 
