@@ -18,7 +18,8 @@ one's plan, so the same scenario gives the same plan.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -390,6 +391,22 @@ QUERY_PARAMETERS = {
 """CP-SAT parameters of `make_query_solver`."""
 
 
+@contextmanager
+def query_model(builder: ModelBuilder, hint: dict[str, str | None]) -> Iterator[Any]:
+    """A copy of the builder's model hinted with `hint`, for one query, freed when done.
+
+    A CpModel refers to itself (OR-Tools sets deprecated CamelCase aliases of its methods on
+    every instance), so only the cyclic garbage collector frees one. The CLI runs with it
+    off: every fall-back query's copy stayed until the process ended (the plan phase at
+    1,000 generated items peaked at 477 MB instead of 150 MB)."""
+    model = builder.model.clone()
+    builder.hint(hint, model)
+    try:
+        yield model
+    finally:
+        vars(model).clear()
+
+
 def earliest_release(
     builder: ModelBuilder,
     unit: str,
@@ -414,23 +431,21 @@ def earliest_release(
     )
     if first is None:
         return None
-    model = builder.model.clone()
-    builder.hint({**plan, unit: first}, model)
-    model.add(model.get_bool_var_from_proto_index(builder.x(unit, first).index) == 1)
-    status = make_query_solver(options, options.time_limit).solve(model)
+    with query_model(builder, {**plan, unit: first}) as model:
+        model.add(model.get_bool_var_from_proto_index(builder.x(unit, first).index) == 1)
+        status = make_query_solver(options, options.time_limit).solve(model)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return first
     if status == cp_model.UNKNOWN:
         raise NoPlanInTime(options.time_limit)
-    model = builder.model.clone()
-    builder.hint(plan, model)
-    for rid in [*forbidden, first]:
-        if builder.can_use(unit, rid):
-            model.add(model.get_bool_var_from_proto_index(builder.x(unit, rid).index) == 0)
-    index = model.get_int_var_from_proto_index(builder.index(unit).index)
-    model.minimize(index)
-    solver = make_query_solver(options, deadline - time.monotonic())
-    status = solver.solve(model)
+    with query_model(builder, plan) as model:
+        for rid in [*forbidden, first]:
+            if builder.can_use(unit, rid):
+                model.add(model.get_bool_var_from_proto_index(builder.x(unit, rid).index) == 0)
+        index = model.get_int_var_from_proto_index(builder.index(unit).index)
+        model.minimize(index)
+        solver = make_query_solver(options, deadline - time.monotonic())
+        status = solver.solve(model)
     if status in (cp_model.UNKNOWN, cp_model.FEASIBLE):  # a later release, not yet proven
         raise NoPlanInTime(options.time_limit)
     if status != cp_model.OPTIMAL:

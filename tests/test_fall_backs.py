@@ -4,7 +4,9 @@ and that release has a plan the solver-free checker accepts."""
 
 from __future__ import annotations
 
+import gc
 import sys
+import weakref
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -15,7 +17,13 @@ from benchmarks.generate import generate  # noqa: E402
 from solver import plan as plan_module  # noqa: E402
 from solver.check import check_assignment  # noqa: E402
 from solver.cpsat import cp_model  # noqa: E402
-from solver.engine import ModelBuilder, SolveOptions, earliest_release, hard_model  # noqa: E402
+from solver.engine import (  # noqa: E402
+    ModelBuilder,
+    SolveOptions,
+    earliest_release,
+    hard_model,
+    query_model,
+)
 from solver.explain import PlanView  # noqa: E402
 from solver.instance import Instance  # noqa: E402
 from solver.model import Scenario  # noqa: E402
@@ -91,3 +99,19 @@ def test_fall_backs_on_threads_equal_one_at_a_time(monkeypatch) -> None:  # type
     found, unknown = alone
     assert unknown == set()
     assert len(found) >= 20
+
+
+def test_a_query_model_is_freed_without_the_garbage_collector() -> None:
+    """The CLI runs with the cyclic garbage collector off; a query's copy of the model
+    must still go as soon as the query is done, or every fall-back keeps one."""
+    generated = generate(30, 2, 1)
+    builder = hard_model(Instance(Scenario.model_validate(generated.scenario)))
+    gc.disable()
+    try:
+        with query_model(builder, generated.witness) as model:
+            copy = weakref.ref(model)
+            assert len(model.proto.solution_hint.vars) > 0
+            del model
+        assert copy() is None
+    finally:
+        gc.enable()
