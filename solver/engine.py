@@ -241,7 +241,7 @@ class ModelBuilder:
         """Hint `assignment` to CP-SAT, in this builder's model or in a `model` cloned from
         it (the variables keep their indexes). Written straight into the model's proto: a
         call per variable took 0.13 s at 1,000 items, a fall-back query twice."""
-        model = model or self.model
+        model = model if model is not None else self.model
         model.clear_hints()
         placements = [
             (var.index, rid == assignment[uid])
@@ -295,64 +295,64 @@ def solve(
     import time
 
     deadline = time.monotonic() + options.time_limit
-    builder = ModelBuilder(inst)
-    first = prepare(builder) if prepare else []
-    stages: list[Any] = [*first, *level_expressions(builder)]
-    is_level = [False] * len(first) + [True] * (len(stages) - len(first))
-    if tie_break:
-        stages.append(sum(builder.index(u.id) for u in inst.units))
-        is_level.append(False)
-    solution = Solution(status="optimal")
-    found: dict[str, str | None] | None = None
-    for k, expr in enumerate(stages):
-        if isinstance(expr, int):  # a stage with no variables: nothing to decide
-            if is_level[k]:
-                solution.level_values.append(expr)
-                solution.level_bounds.append(expr)
-            continue
-        builder.model.minimize(expr)
-        if found or hint:
-            builder.hint(found or hint or {})
-        solver = make_solver(options, deadline - time.monotonic(), builder.size)
-        if tie_break and k == len(stages) - 1:
-            solver.parameters.max_deterministic_time = TIE_BREAK_DETERMINISTIC_TIME
-        status = solver.solve(builder.model)
-        if status in (cp_model.INFEASIBLE, cp_model.MODEL_INVALID):
-            return Solution(status="infeasible")
-        if status == cp_model.UNKNOWN and found is None:
-            raise NoPlanInTime(options.time_limit)
-        if status == cp_model.UNKNOWN:  # out of time: keep the plan of the last stage
-            if is_level[k]:  # the kept plan's value (set below) and what CP-SAT proved
-                solution.level_values.append(0)
-                solution.level_bounds.append(_level_bound(solver))
-            if not (tie_break and k == len(stages) - 1):  # a level left unsolved
-                solution.status = "feasible"
-            break
-        found = builder.assignment(solver)
-        value = round(solver.objective_value)
-        if is_level[k]:
-            solution.level_values.append(value)
-            solution.level_bounds.append(_level_bound(solver))
-            if status != cp_model.OPTIMAL:
-                solution.status = "feasible"
+    with model_of(inst) as builder:
+        first = prepare(builder) if prepare else []
+        stages: list[Any] = [*first, *level_expressions(builder)]
+        is_level = [False] * len(first) + [True] * (len(stages) - len(first))
+        if tie_break:
+            stages.append(sum(builder.index(u.id) for u in inst.units))
+            is_level.append(False)
+        solution = Solution(status="optimal")
+        found: dict[str, str | None] | None = None
+        for k, expr in enumerate(stages):
+            if isinstance(expr, int):  # a stage with no variables: nothing to decide
+                if is_level[k]:
+                    solution.level_values.append(expr)
+                    solution.level_bounds.append(expr)
+                continue
+            builder.model.minimize(expr)
+            if found or hint:
+                builder.hint(found or hint or {})
+            solver = make_solver(options, deadline - time.monotonic(), builder.size)
+            if tie_break and k == len(stages) - 1:
+                solver.parameters.max_deterministic_time = TIE_BREAK_DETERMINISTIC_TIME
+            status = solver.solve(builder.model)
+            if status in (cp_model.INFEASIBLE, cp_model.MODEL_INVALID):
+                return Solution(status="infeasible")
+            if status == cp_model.UNKNOWN and found is None:
+                raise NoPlanInTime(options.time_limit)
+            if status == cp_model.UNKNOWN:  # out of time: keep the plan of the last stage
+                if is_level[k]:  # the kept plan's value (set below) and what CP-SAT proved
+                    solution.level_values.append(0)
+                    solution.level_bounds.append(_level_bound(solver))
+                if not (tie_break and k == len(stages) - 1):  # a level left unsolved
+                    solution.status = "feasible"
                 break
-        builder.model.add(expr <= value)
-    if found is None:  # nothing to optimise: any plan satisfying the rules will do
-        builder.model.clear_objective()  # type: ignore[no-untyped-call]
-        solver = make_solver(options, deadline - time.monotonic(), builder.size)
-        status = solver.solve(builder.model)
-        if status in (cp_model.INFEASIBLE, cp_model.MODEL_INVALID):
-            return Solution(status="infeasible")
-        if status == cp_model.UNKNOWN:
-            raise NoPlanInTime(options.time_limit)
-        found = builder.assignment(solver)
-    solution.assignment = found
-    # Report what the plan achieves: a level stopped unproven may count a soft rule as
-    # broken (its literal left false) that the plan keeps, so CP-SAT's value can be higher;
-    # a level stopped before any answer has the previous stage's plan.
-    achieved = level_values(inst.scenario.objective, term_values(inst, found))
-    solution.level_values = achieved[: len(solution.level_values)]
-    return solution
+            found = builder.assignment(solver)
+            value = round(solver.objective_value)
+            if is_level[k]:
+                solution.level_values.append(value)
+                solution.level_bounds.append(_level_bound(solver))
+                if status != cp_model.OPTIMAL:
+                    solution.status = "feasible"
+                    break
+            builder.model.add(expr <= value)
+        if found is None:  # nothing to optimise: any plan satisfying the rules will do
+            builder.model.clear_objective()  # type: ignore[no-untyped-call]
+            solver = make_solver(options, deadline - time.monotonic(), builder.size)
+            status = solver.solve(builder.model)
+            if status in (cp_model.INFEASIBLE, cp_model.MODEL_INVALID):
+                return Solution(status="infeasible")
+            if status == cp_model.UNKNOWN:
+                raise NoPlanInTime(options.time_limit)
+            found = builder.assignment(solver)
+        solution.assignment = found
+        # Report what the plan achieves: a level stopped unproven may count a soft rule as
+        # broken (its literal left false) that the plan keeps, so CP-SAT's value can be higher;
+        # a level stopped before any answer has the previous stage's plan.
+        achieved = level_values(inst.scenario.objective, term_values(inst, found))
+        solution.level_values = achieved[: len(solution.level_values)]
+        return solution
 
 
 def _level_bound(solver: cp_model.CpSolver) -> int:
@@ -362,19 +362,15 @@ def _level_bound(solver: cp_model.CpSolver) -> int:
     return max(0, round(bound)) if math.isfinite(bound) else 0
 
 
-def hard_model(inst: Instance) -> ModelBuilder:
-    """A model with every hard rule and no objective: the base of what-if queries."""
-    return ModelBuilder(inst)
-
-
 def make_query_solver(options: SolveOptions, time_limit: float) -> cp_model.CpSolver:
     """A CP-SAT solver for a quick question about the hard model (can this unit go in that
     release?): one worker (or `options.workers`), CP-SAT's lightest presolve, no LP.
 
     Such a question is hinted with a plan a few moves from an answer; presolving the whole
     model took 0.9 of the 1.2 s of each query at 1,000 generated items, and the LP does not
-    help to find a plan. With QUERY_PARAMETERS a query takes 0.24 s there (a fall-back's
-    earliest release: 0.59 s), the answers the same (benchmarks/README.md)."""
+    help to find a plan. With QUERY_PARAMETERS such a query took 0.16-0.24 s there (finding a
+    fall-back's earliest release by minimising: 0.59 s), the answers the same
+    (benchmarks/README.md, "Fall-backs")."""
     solver = make_solver(options, time_limit)
     solver.parameters.num_workers = options.workers or 1
     for name, value in QUERY_PARAMETERS.items():
@@ -391,20 +387,35 @@ QUERY_PARAMETERS = {
 """CP-SAT parameters of `make_query_solver`."""
 
 
+def free_model(model: Any) -> None:
+    """Let a CP-SAT model go as soon as nothing refers to it. A CpModel refers to itself
+    (OR-Tools sets deprecated CamelCase aliases of its methods on every instance), so only
+    the cyclic garbage collector would free it, and the CLI runs with that off: every
+    fall-back query's copy of the model stayed until the process ended (the plan phase at
+    1,000 generated items peaked at 477 MB instead of 152 MB), as did every solve's model
+    when explaining all items."""
+    vars(model).clear()
+
+
+@contextmanager
+def model_of(inst: Instance, hard_as_assumptions: bool = False) -> Iterator[ModelBuilder]:
+    """A `ModelBuilder` of `inst` whose model is freed when the block ends."""
+    builder = ModelBuilder(inst, hard_as_assumptions)
+    try:
+        yield builder
+    finally:
+        free_model(builder.model)
+
+
 @contextmanager
 def query_model(builder: ModelBuilder, hint: dict[str, str | None]) -> Iterator[Any]:
-    """A copy of the builder's model hinted with `hint`, for one query, freed when done.
-
-    A CpModel refers to itself (OR-Tools sets deprecated CamelCase aliases of its methods on
-    every instance), so only the cyclic garbage collector frees one. The CLI runs with it
-    off: every fall-back query's copy stayed until the process ended (the plan phase at
-    1,000 generated items peaked at 477 MB instead of 150 MB)."""
+    """A copy of the builder's model hinted with `hint`, for one query, freed when done."""
     model = builder.model.clone()
-    builder.hint(hint, model)
     try:
+        builder.hint(hint, model)
         yield model
     finally:
-        vars(model).clear()
+        free_model(model)
 
 
 def earliest_release(
@@ -416,7 +427,8 @@ def earliest_release(
 ) -> str | None:
     """The earliest release `unit` can go in when barred from `forbidden`, every hard rule
     still holding (None: no release in the horizon). Raises `NoPlanInTime` when the time
-    limit runs out before any answer.
+    limit runs out before the answer is proven. `builder` has every hard rule and nothing
+    else (no objective: a fresh `ModelBuilder`).
 
     `plan` keeps every hard rule; the answer is most often the first release left, a few
     moves away from it, so that release is tried first (hinted with `plan`, `unit` moved
@@ -434,6 +446,7 @@ def earliest_release(
     with query_model(builder, {**plan, unit: first}) as model:
         model.add(model.get_bool_var_from_proto_index(builder.x(unit, first).index) == 1)
         status = make_query_solver(options, options.time_limit).solve(model)
+        del model  # freed now, before the next copy
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return first
     if status == cp_model.UNKNOWN:

@@ -20,6 +20,7 @@ from solver.engine import (
     Solution,
     SolveOptions,
     make_solver,
+    model_of,
     solve,
 )
 from solver.instance import Instance, MovedPlan, Unit
@@ -162,40 +163,40 @@ def minimal_clash(
 
     CP-SAT's assumption core (one worker) is a starting point; deletion then drops each
     member the rest still clash without, which proves the result minimal."""
-    builder = ModelBuilder(inst, hard_as_assumptions=True)
-    hard = sorted(name for name, rule in builder.rules.items() if rule.hard)
-    held = [builder.x(uid, rid) for uid, rid in forced]
-    builder.model.add_assumptions([*held, *(builder.literals[n] for n in hard)])
-    solver = make_solver(
-        SolveOptions(options.time_limit, workers=1, seed=options.seed), options.time_limit
-    )
-    if solver.solve(builder.model) != cp_model.INFEASIBLE:
-        return []
-    by_index = {builder.literals[n].index: n for n in hard}
-    core = sorted(
-        by_index[i] for i in solver.sufficient_assumptions_for_infeasibility() if i in by_index
-    )
-    if not _infeasible(builder, core, held, options):  # the core leaned on a forced literal
-        core = hard
-    k = 0
-    while k < len(core):
-        trial = core[:k] + core[k + 1 :]
-        if _infeasible(builder, trial, held, options):
-            core = trial
-        else:
-            k += 1
-    return core
+    with model_of(inst, hard_as_assumptions=True) as builder:
+        hard = sorted(name for name, rule in builder.rules.items() if rule.hard)
+        held = [builder.x(uid, rid) for uid, rid in forced]
+        builder.model.add_assumptions([*held, *(builder.literals[n] for n in hard)])
+        solver = make_solver(
+            SolveOptions(options.time_limit, workers=1, seed=options.seed), options.time_limit
+        )
+        if solver.solve(builder.model) != cp_model.INFEASIBLE:
+            return []
+        by_index = {builder.literals[n].index: n for n in hard}
+        core = sorted(
+            by_index[i] for i in solver.sufficient_assumptions_for_infeasibility() if i in by_index
+        )
+        if not _infeasible(builder, core, held, options):  # the core leaned on a forced literal
+            core = hard
+        k = 0
+        while k < len(core):
+            trial = core[:k] + core[k + 1 :]
+            if _infeasible(builder, trial, held, options):
+                core = trial
+            else:
+                k += 1
+        return core
 
 
 def smallest_relaxation(inst: Instance, options: SolveOptions = DEFAULT_OPTIONS) -> list[str]:
     """The fewest hard rules to drop for some plan to exist."""
-    builder = ModelBuilder(inst, hard_as_assumptions=True)
-    hard = sorted(name for name, rule in builder.rules.items() if rule.hard)
-    builder.model.minimize(sum(1 - builder.literals[n] for n in hard))
-    solver = make_solver(options, options.time_limit, builder.size)
-    if solver.solve(builder.model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return []
-    return [n for n in hard if not solver.value(builder.literals[n])]
+    with model_of(inst, hard_as_assumptions=True) as builder:
+        hard = sorted(name for name, rule in builder.rules.items() if rule.hard)
+        builder.model.minimize(sum(1 - builder.literals[n] for n in hard))
+        solver = make_solver(options, options.time_limit, builder.size)
+        if solver.solve(builder.model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return []
+        return [n for n in hard if not solver.value(builder.literals[n])]
 
 
 # --- model-based explanations -----------------------------------------------------------

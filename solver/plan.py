@@ -10,11 +10,12 @@ from pathlib import Path
 from solver.check import check_assignment
 from solver.engine import (
     DEFAULT_OPTIONS,
+    ModelBuilder,
     NoPlanInTime,
     Solution,
     SolveOptions,
     earliest_release,
-    hard_model,
+    model_of,
     solve,
 )
 from solver.explain import PlanView, placement_reasons
@@ -27,8 +28,10 @@ FALL_BACK_SECONDS = 5.0
 """Time limit of one fall-back query that needs CP-SAT."""
 FALL_BACK_THREADS = min(2, os.cpu_count() or 1)
 """Fall-back queries run side by side on this many threads (CP-SAT releases the GIL while
-it solves): each answer is exact, so the plan does not depend on their order. Two halve the
-time on this 2-core machine; more would multiply the memory of large models."""
+it solves). Each answer is exact, so the plan does not depend on their order; only which
+queries run out of the shared time limit can. Two take 0.6 of the time of one on this
+2-core machine (the Python around each query holds the GIL); more would multiply the
+memory of large models."""
 
 
 def fall_backs(view: PlanView, options: SolveOptions) -> tuple[dict[str, str | None], set[str]]:
@@ -37,7 +40,8 @@ def fall_backs(view: PlanView, options: SolveOptions) -> tuple[dict[str, str | N
     Also the units whose fall-back was not found in time.
 
     Fast path: the first release whose cut-off it still meets, when the unit fits there
-    with every other item where it is (no earlier release is possible). Otherwise CP-SAT
+    with every other item where it is (no earlier release is possible), or None when no
+    release is left. Otherwise CP-SAT
     finds the earliest release, other items free to move, within FALL_BACK_SECONDS each
     and `options.time_limit` for all of them."""
     import time
@@ -53,15 +57,14 @@ def fall_backs(view: PlanView, options: SolveOptions) -> tuple[dict[str, str | N
         cut = inst.cut_off(unit, inst.release(rid))
         missed = [r.id for r in inst.releases if inst.cut_off(unit, r) <= cut]
         first = next((r for r in inst.release_ids if r not in missed), None)
-        if first is not None and not view.blocking(unit, first):
-            out[unit.id] = first
+        if first is None or not view.blocking(unit, first):
+            out[unit.id] = first  # None: no release left whose cut-off it meets
         else:
             queries[unit.id] = missed
     if not queries:
         return out, set()
-    builder = hard_model(inst)
 
-    def query(uid: str) -> str | None:
+    def query(builder: ModelBuilder, uid: str) -> str | None:
         left = deadline - time.monotonic()
         if left <= 0:
             raise NoPlanInTime(options.time_limit)
@@ -69,8 +72,8 @@ def fall_backs(view: PlanView, options: SolveOptions) -> tuple[dict[str, str | N
         return earliest_release(builder, uid, queries[uid], limit, view.plan)
 
     unknown: set[str] = set()
-    with ThreadPoolExecutor(FALL_BACK_THREADS) as pool:
-        answers = {uid: pool.submit(query, uid) for uid in queries}
+    with model_of(inst) as builder, ThreadPoolExecutor(FALL_BACK_THREADS) as pool:
+        answers = {uid: pool.submit(query, builder, uid) for uid in queries}
     for uid, answer in answers.items():
         try:
             out[uid] = answer.result()
