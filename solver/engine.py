@@ -362,6 +362,15 @@ def _level_bound(solver: cp_model.CpSolver) -> int:
     return max(0, round(bound)) if math.isfinite(bound) else 0
 
 
+QUERY_PARAMETERS = {
+    "linearization_level": 0,
+    "max_presolve_iterations": 0,
+    "cp_model_probing_level": 0,
+    "symmetry_level": 0,
+}
+"""CP-SAT parameters of `make_query_solver`."""
+
+
 def make_query_solver(options: SolveOptions, time_limit: float) -> cp_model.CpSolver:
     """A CP-SAT solver for a quick question about the hard model (can this unit go in that
     release?): one worker (or `options.workers`), CP-SAT's lightest presolve, no LP.
@@ -376,15 +385,6 @@ def make_query_solver(options: SolveOptions, time_limit: float) -> cp_model.CpSo
     for name, value in QUERY_PARAMETERS.items():
         setattr(solver.parameters, name, value)
     return solver
-
-
-QUERY_PARAMETERS = {
-    "linearization_level": 0,
-    "max_presolve_iterations": 0,
-    "cp_model_probing_level": 0,
-    "symmetry_level": 0,
-}
-"""CP-SAT parameters of `make_query_solver`."""
 
 
 def free_model(model: Any) -> None:
