@@ -380,8 +380,7 @@ def make_query_solver(options: SolveOptions, time_limit: float) -> cp_model.CpSo
     help to find a plan. With QUERY_PARAMETERS such a query took 0.16-0.24 s there (finding a
     fall-back's earliest release by minimising: 0.59 s), the answers the same
     (benchmarks/README.md, "Fall-backs")."""
-    solver = make_solver(options, time_limit)
-    solver.parameters.num_workers = options.workers or 1
+    solver = make_solver(options, time_limit)  # no size: never the interleaved portfolio
     for name, value in QUERY_PARAMETERS.items():
         setattr(solver.parameters, name, value)
     return solver

@@ -5,22 +5,16 @@ and that release has a plan the solver-free checker accepts."""
 from __future__ import annotations
 
 import gc
-import sys
 import weakref
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # `benchmarks` is not installed; plain `pytest` needs the root
-    sys.path.insert(0, str(ROOT))
-
-from benchmarks.generate import generate  # noqa: E402
-from solver import plan as plan_module  # noqa: E402
-from solver.check import check_assignment  # noqa: E402
-from solver.cpsat import cp_model  # noqa: E402
-from solver.engine import (  # noqa: E402
+from benchmarks.generate import generate
+from solver import plan as plan_module
+from solver.check import check_assignment
+from solver.cpsat import cp_model
+from solver.engine import (
     ModelBuilder,
     Solution,
     SolveOptions,
@@ -28,9 +22,9 @@ from solver.engine import (  # noqa: E402
     model_of,
     query_model,
 )
-from solver.explain import PlanView  # noqa: E402
-from solver.instance import Instance  # noqa: E402
-from solver.model import Scenario  # noqa: E402
+from solver.explain import PlanView
+from solver.instance import Instance
+from solver.model import Scenario
 
 OPTIONS = SolveOptions(time_limit=30)
 

@@ -2,24 +2,19 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # `benchmarks` is not installed; plain `pytest` needs the root
-    sys.path.insert(0, str(ROOT))
-
-from benchmarks.generate import dump_yaml, generate, generate_scenario  # noqa: E402
-from solver.check import check_assignment  # noqa: E402
-from solver.engine import SolveOptions  # noqa: E402
-from solver.instance import Instance  # noqa: E402
-from solver.model import Scenario  # noqa: E402
-from solver.objective import level_values, levels, term_values  # noqa: E402
-from solver.plan import plan_scenario  # noqa: E402
-from solver.scenario import check_references, load_scenario  # noqa: E402
+from benchmarks.generate import dump_yaml, generate, generate_scenario
+from solver.check import check_assignment
+from solver.engine import SolveOptions
+from solver.instance import Instance
+from solver.model import Scenario
+from solver.objective import level_values, levels, term_values
+from solver.plan import plan_scenario
+from solver.scenario import check_references, load_scenario
 
 
 def test_same_arguments_give_equal_scenarios() -> None:

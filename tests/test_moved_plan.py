@@ -4,17 +4,11 @@ of the plan copied with that unit moved."""
 
 from __future__ import annotations
 
-import sys
 from collections import Counter
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # `benchmarks` is not installed; plain `pytest` needs the root
-    sys.path.insert(0, str(ROOT))
-
-from benchmarks.generate import generate  # noqa: E402
-from solver.instance import Instance, MovedPlan  # noqa: E402
-from solver.model import Scenario  # noqa: E402
+from benchmarks.generate import generate
+from solver.instance import Instance, MovedPlan
+from solver.model import Scenario
 
 
 def test_every_rule_judges_a_moved_plan_as_the_copied_plan() -> None:

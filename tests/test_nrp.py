@@ -5,18 +5,13 @@ from __future__ import annotations
 import importlib.util
 import itertools
 import os
-import sys
 from fractions import Fraction
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # `benchmarks` is not installed; plain `pytest` needs the root
-    sys.path.insert(0, str(ROOT))
-
-from benchmarks.generate import generate_scenario  # noqa: E402
-from benchmarks.nrp import (  # noqa: E402
+from benchmarks.generate import generate_scenario
+from benchmarks.nrp import (
     DATA,
     NrpInstance,
     budgets,
@@ -28,11 +23,11 @@ from benchmarks.nrp import (  # noqa: E402
     scenario_yaml,
     to_scenario,
 )
-from solver.check import check_assignment  # noqa: E402
-from solver.engine import SolveOptions, solve  # noqa: E402
-from solver.instance import Instance  # noqa: E402
-from solver.model import Policy, Scenario  # noqa: E402
-from solver.scenario import check_references, load_scenario  # noqa: E402
+from solver.check import check_assignment
+from solver.engine import SolveOptions, solve
+from solver.instance import Instance
+from solver.model import Policy, Scenario
+from solver.scenario import check_references, load_scenario
 
 HAVE_HIGHS = importlib.util.find_spec("highspy") is not None
 needs_highs = pytest.mark.skipif(
