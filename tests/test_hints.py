@@ -1,0 +1,73 @@
+"""A plan given as a hint is complete: every variable of the model gets the plan's value, so
+CP-SAT takes it as its first plan without searching for the rest."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from benchmarks.generate import generate
+from solver.cpsat import cp_model
+from solver.engine import ModelBuilder, level_expressions
+from solver.instance import Instance
+from solver.model import Scenario
+
+
+def free_variables(model: Any) -> set[int]:
+    """Indexes of the model's variables that are not constants."""
+    return {
+        k for k, var in enumerate(model.proto.variables) if var.domain[0] != var.domain[-1]
+    }
+
+
+def hinted_plan(builder: ModelBuilder) -> dict[str, str | None] | None:
+    """Solve with every variable fixed to its hinted value: the plan, or None when the
+    hinted values break a constraint."""
+    solver = cp_model.CpSolver()
+    solver.parameters.fix_variables_to_their_hinted_value = True
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = 30
+    status = solver.solve(builder.model)
+    return builder.assignment(solver) if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
+
+
+def test_a_plan_keeping_the_rules_is_hinted_in_full() -> None:
+    generated = generate(200, 10, 2)
+    inst = Instance(Scenario.model_validate(generated.scenario))
+    builder = ModelBuilder(inst)
+    builder.model.minimize(level_expressions(builder)[-1])
+    builder.hint(generated.witness)
+    hinted = set(builder.model.proto.solution_hint.vars)
+    assert free_variables(builder.model) - hinted == set()
+    assert builder.literals  # the scenario's soft rules have literals to hint
+    assert hinted_plan(builder) == generated.witness
+
+
+def test_a_broken_rules_literal_is_hinted_false() -> None:
+    generated = generate(200, 10, 2)
+    inst = Instance(Scenario.model_validate(generated.scenario))
+    fixed = next(r for r in inst.rules if r.name.startswith("fixed("))
+    (uid,) = fixed.scope(inst) or []
+    plan = {**generated.witness, uid: None}  # out of the horizon: the fixed rule breaks
+    assert fixed.check(inst, plan)
+    builder = ModelBuilder(inst, hard_as_assumptions=True)  # every rule has a literal
+    builder.hint(plan)
+    values = dict(zip(builder.model.proto.solution_hint.vars,
+                      builder.model.proto.solution_hint.values, strict=True))
+    assert values[builder.literals[fixed.name].index] == 0
+    assert all(
+        values[lit.index] == 1 for name, lit in builder.literals.items()
+        if not builder.rules[name].check(inst, plan)
+    )
+    assert hinted_plan(builder) == plan
+
+
+def test_a_plan_missing_units_hints_placements_only() -> None:
+    generated = generate(50, 3, 1)
+    inst = Instance(Scenario.model_validate(generated.scenario))
+    builder = ModelBuilder(inst)
+    first, other = (u.id for u in inst.units[:2])
+    builder.hint({uid: rid for uid, rid in generated.witness.items() if uid != first})
+    hinted = set(builder.model.proto.solution_hint.vars)
+    assert builder.index(other).index not in hinted
+    assert builder.x(first, generated.witness[first]).index not in hinted
+    assert builder.x(other, generated.witness[other]).index in hinted
