@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from solver import progress
 from solver.engine import ModelBuilder, Solution, SolveOptions, level_expressions, solve
 from solver.instance import Instance
 from solver.model import Alternative
@@ -34,10 +35,14 @@ def find_alternatives(
         )
         return [-diversity]
 
-    for _ in range(count):
-        solution = solve(inst, options, prepare=prepare)
+    for k in range(1, count + 1):
+        with progress.muted():
+            solution = solve(inst, options, prepare=prepare)
         if solution.status == "infeasible" or solution.assignment in found:
+            progress.report("alternatives", f"{len(out)} found; no other plan within tolerance",
+                            done=True)
             break
+        progress.report("alternatives", f"{k} of {count} found", done=k == count)
         found.append(solution.assignment)
         out.append(
             Alternative(

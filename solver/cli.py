@@ -44,6 +44,15 @@ Workers = Annotated[
     ),
 ]
 Seed = Annotated[int, typer.Option("--seed", help="CP-SAT random seed.")]
+ShowProgress = Annotated[
+    bool | None,
+    typer.Option(
+        "--progress/--no-progress",
+        help="Show each solver stage as it ends, and better plans as they are found, on "
+        "standard error. Default: when standard error is a terminal.",
+        show_default=False,
+    ),
+]
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
@@ -68,14 +77,45 @@ def load(path: Path) -> Scenario:
         return load_scenario(path)
 
 
-def options(time_limit: float, workers: int | None, seed: int) -> SolveOptions:
+def options(
+    time_limit: float, workers: int | None, seed: int, show: bool | None = None
+) -> SolveOptions:
+    """The solve options of a command's flags; with `show` (None: when standard error is a
+    terminal), its progress is shown from now on."""
     from solver.engine import SolveOptions
 
     if workers is not None and workers < 1:
         fail("--workers must be at least 1")
     if time_limit <= 0:
         fail("--time-limit must be positive")
+    if show or (show is None and sys.stderr.isatty()):
+        show_progress()
     return SolveOptions(time_limit=time_limit, workers=workers, seed=seed)
+
+
+def show_progress() -> None:
+    """Show the solve's progress on standard error: each stage's result as a line; on a
+    terminal also a spinner with the best plan so far, stopped whenever a stage ends so
+    that it never mixes with the command's own output."""
+    from rich.console import Console
+
+    from solver import progress
+
+    err = Console(stderr=True, highlight=False)
+    spinner = err.status("") if err.is_terminal else None
+    if spinner is not None:
+        atexit.register(spinner.stop)
+
+    def show(event: progress.Event) -> None:
+        if event.done:
+            if spinner is not None:
+                spinner.stop()
+            err.print(f"{event.stage}: {event.detail}", markup=False, soft_wrap=True)
+        elif spinner is not None:
+            spinner.update(f"{event.stage}: {event.detail}")
+            spinner.start()
+
+    progress.listen(show)
 
 
 def console() -> object:
@@ -194,6 +234,7 @@ def solve(
     time_limit: TimeLimit = 60.0,
     workers: Workers = None,
     seed: Seed = 0,
+    show: ShowProgress = None,
 ) -> None:
     """Recommend an allocation of every item to a release.
 
@@ -205,7 +246,7 @@ def solve(
     if alternatives < 0 or tolerance < 0:
         fail("--alternatives and --tolerance cannot be negative")
     inst, plan = plan_of(
-        scenario, options(time_limit, workers, seed), None, alternatives, tolerance
+        scenario, options(time_limit, workers, seed, show), None, alternatives, tolerance
     )
     if out is not None:
         write_atomic(out / "plan.json", plan_json(plan))
@@ -254,11 +295,12 @@ def rid(
     time_limit: TimeLimit = 60.0,
     workers: Workers = None,
     seed: Seed = 0,
+    show: ShowProgress = None,
 ) -> None:
     """A release's scope table in the style of the RID: status, cut-off, fall-back."""
     from solver.report_text import print_rid
 
-    inst, plan = plan_of(scenario, options(time_limit, workers, seed))
+    inst, plan = plan_of(scenario, options(time_limit, workers, seed, show))
     if release not in inst.release_ids:
         fail(
             f"{scenario}: release {release!r} is not in the horizon ({', '.join(inst.release_ids)})"
@@ -277,6 +319,7 @@ def explain(
     time_limit: TimeLimit = 60.0,
     workers: Workers = None,
     seed: Seed = 0,
+    show: ShowProgress = None,
 ) -> None:
     """Why each item sits where it does, computed from the model: for one item every
     release ranked (the rules that block it, or what it would cost); for all items, why
@@ -284,7 +327,7 @@ def explain(
     from solver.explain import explain_items
     from solver.report_text import print_clash, print_options
 
-    opts = options(time_limit, workers, seed)
+    opts = options(time_limit, workers, seed, show)
     inst, plan = plan_of(scenario, opts)
     if plan.status == "infeasible":
         if as_json:
@@ -318,13 +361,14 @@ def compare(
     time_limit: TimeLimit = 60.0,
     workers: Workers = None,
     seed: Seed = 0,
+    show: ShowProgress = None,
 ) -> None:
     """What moved between two scenarios' plans, and why (OTHER is planned against BASE's
     plan, so only what must or should move does)."""
     from solver.compare import compare_plans
     from solver.report_text import print_comparison
 
-    opts = options(time_limit, workers, seed)
+    opts = options(time_limit, workers, seed, show)
     _, base_plan = plan_of(base, opts)
     if base_plan.status == "infeasible":
         fail(f"{base}: no plan satisfies the rules; run `secplan solve` for the clash", 1)
@@ -371,9 +415,10 @@ def gantt(
     time_limit: TimeLimit = 60.0,
     workers: Workers = None,
     seed: Seed = 0,
+    show: ShowProgress = None,
 ) -> None:
     """Gantt chart of the plan: decisions, cut-offs, lead times, go-lives and baselines."""
-    inst, plan = plan_of(scenario, options(time_limit, workers, seed))
+    inst, plan = plan_of(scenario, options(time_limit, workers, seed, show))
     if plan.status == "infeasible":
         fail(f"{scenario}: no plan satisfies the rules; run `secplan solve` for the clash", 1)
     from solver.plot import draw_gantt, gantt_pages
@@ -406,12 +451,13 @@ def graph(
     time_limit: TimeLimit = 60.0,
     workers: Workers = None,
     seed: Seed = 0,
+    show: ShowProgress = None,
 ) -> None:
     """Dependency graph: items in columns by release, edges for every dependency rule.
 
     The file's extension picks the format: .png, .svg, .pdf, or .graphml / .dot to export
     the graph itself."""
-    inst, plan = plan_of(scenario, options(time_limit, workers, seed))
+    inst, plan = plan_of(scenario, options(time_limit, workers, seed, show))
     if plan.status == "infeasible":
         fail(f"{scenario}: no plan satisfies the rules; run `secplan solve` for the clash", 1)
     from solver.plot import dependency_graph, draw_graph, export_graph, graph_structure
@@ -450,6 +496,7 @@ def report(
     time_limit: TimeLimit = 60.0,
     workers: Workers = None,
     seed: Seed = 0,
+    show: ShowProgress = None,
 ) -> None:
     """One self-contained HTML page: summary, each release's scope table, Gantt chart,
     timetable and dependency graph, the reasons for every placement; with --compare what
@@ -464,7 +511,7 @@ def report(
     from solver.report import build_report, read_sweep, write_report
 
     matplotlib.use("Agg")
-    opts = options(time_limit, workers, seed)
+    opts = options(time_limit, workers, seed, show)
     sweep = None
     if sweep_file is not None:
         try:

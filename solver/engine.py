@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from solver import progress
 from solver.cpsat import cp_model
 from solver.instance import Instance, Unit
 from solver.objective import level_values, levels, term_values
@@ -319,9 +320,11 @@ def solve(
         first = prepare(builder) if prepare else []
         stages: list[Any] = [*first, *level_expressions(builder)]
         is_level = [False] * len(first) + [True] * (len(stages) - len(first))
+        names = [*(["preliminary stage"] * len(first)), *level_names(inst)]
         if tie_break:
             stages.append(sum(builder.index(u.id) for u in inst.units))
             is_level.append(False)
+            names.append("tie-break (each item as early as possible)")
         solution = Solution(status="optimal")
         found: dict[str, str | None] | None = None
         for k, expr in enumerate(stages):
@@ -336,7 +339,7 @@ def solve(
             solver = make_solver(options, deadline - time.monotonic(), builder.size)
             if tie_break and k == len(stages) - 1:
                 solver.parameters.max_deterministic_time = TIE_BREAK_DETERMINISTIC_TIME
-            status = solver.solve(builder.model)
+            status = solve_reporting(solver, builder.model, names[k])
             if status in (cp_model.INFEASIBLE, cp_model.MODEL_INVALID):
                 return Solution(status="infeasible")
             if status == cp_model.UNKNOWN and found is None:
@@ -373,6 +376,53 @@ def solve(
         achieved = level_values(inst.scenario.objective, term_values(inst, found))
         solution.level_values = achieved[: len(solution.level_values)]
         return solution
+
+
+def level_names(inst: Instance) -> list[str]:
+    """How progress names each objective level: "level 1 of 2 (unplaced, exceptions)"."""
+    grouped = levels(inst.scenario.objective)
+    return [
+        f"level {k} of {len(grouped)} ({', '.join(t.term for t in level)})"
+        for k, level in enumerate(grouped, 1)
+    ]
+
+
+class _Improvements(cp_model.CpSolverSolutionCallback):
+    """Reports each better plan CP-SAT finds in a stage, with its bound."""
+
+    def __init__(self, stage: str):
+        super().__init__()
+        self.stage = stage
+
+    def on_solution_callback(self) -> None:
+        progress.report(self.stage, _value_and_bound(self.objective_value,
+                                                     self.best_objective_bound))
+
+
+def _value_and_bound(value: float, bound: float) -> str:
+    shown = f"{max(0, round(bound)):,}" if math.isfinite(bound) else "none yet"
+    return f"best {round(value):,}, bound {shown}"
+
+
+def solve_reporting(solver: cp_model.CpSolver, model: Any, stage: str) -> Any:
+    """`solver.solve(model)`, reporting the stage's progress when anyone listens
+    (`solver.progress`); the search is the same either way."""
+    if not progress.listening():
+        return solver.solve(model)
+    progress.report(stage, "searching")
+    status = solver.solve(model, _Improvements(stage))
+    seconds = f"{solver.wall_time:.1f} s"
+    if status == cp_model.OPTIMAL:
+        result = f"{round(solver.objective_value):,}, proven optimal"
+    elif status == cp_model.FEASIBLE:
+        result = _value_and_bound(solver.objective_value, solver.best_objective_bound)
+        result += ", not proven in the time given"
+    elif status == cp_model.INFEASIBLE:
+        result = "no plan satisfies the rules"
+    else:
+        result = "no plan within the time limit"
+    progress.report(stage, f"{result} ({seconds})", done=True)
+    return status
 
 
 def _level_bound(solver: cp_model.CpSolver) -> int:

@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from solver import progress
 from solver.cpsat import cp_model
 from solver.engine import (
     DEFAULT_OPTIONS,
@@ -352,9 +353,12 @@ def explain_items(
     best = Solution(status=plan.status, assignment=plan.assignments,
                     level_values=level_values(inst.scenario.objective, plan.objective))
     out: dict[str, list[ReleaseOption]] = {}
-    for uid in items if items is not None else plan.assignments:
+    asked = list(items if items is not None else plan.assignments)
+    for k, uid in enumerate(asked, 1):
         rid = plan.assignments[uid]
         earlier = inst.release_ids[: inst.index(rid)] if rid else inst.release_ids
         considered = None if items is not None else [*earlier, rid]
-        out[uid] = ranked(release_options(inst, best, uid, options, considered))
+        with progress.muted():
+            out[uid] = ranked(release_options(inst, best, uid, options, considered))
+        progress.report("explanations", f"{k} of {len(asked)} items", done=k == len(asked))
     return out

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
+from solver import progress
 from solver.check import check_assignment
 from solver.engine import (
     DEFAULT_OPTIONS,
@@ -61,7 +62,11 @@ def fall_backs(view: PlanView, options: SolveOptions) -> tuple[dict[str, str | N
             out[unit.id] = first  # None: no release left whose cut-off it meets
         else:
             queries[unit.id] = missed
+    stage = "fall-backs"
+    fast = f"{len(out)} found without the solver"
     if not queries:
+        if out:
+            progress.report(stage, fast, done=True)
         return out, set()
 
     def query(builder: ModelBuilder, uid: str) -> str | None:
@@ -74,11 +79,15 @@ def fall_backs(view: PlanView, options: SolveOptions) -> tuple[dict[str, str | N
     unknown: set[str] = set()
     with model_of(inst) as builder, ThreadPoolExecutor(FALL_BACK_THREADS) as pool:
         answers = {uid: pool.submit(query, builder, uid) for uid in queries}
+        for k, _ in enumerate(as_completed(answers.values()), 1):
+            progress.report(stage, f"{k} of {len(queries)} questions to CP-SAT answered")
     for uid, answer in answers.items():
         try:
             out[uid] = answer.result()
         except NoPlanInTime:
             unknown.add(uid)
+    missing = f", {len(unknown)} not found within the time limit" if unknown else ""
+    progress.report(stage, f"{fast}, {len(queries) - len(unknown)} by CP-SAT{missing}", done=True)
     return out, unknown
 
 
@@ -149,6 +158,7 @@ def base_assignment(path: Path, options: SolveOptions) -> dict[str, str | None] 
     if base is None:
         return None
     inst = Instance(load_scenario(base), base_assignment(base, options))
+    progress.report(os.path.relpath(base), "planning the base scenario first", done=True)
     solution = solve(inst, options, hint=inst.reference_plan)
     return solution.assignment if solution.status != "infeasible" else None
 
@@ -169,6 +179,8 @@ def plan_file(
     if reference is None:
         reference = base_assignment(path, options)
     inst = Instance(scenario, reference)
+    progress.report(str(path), f"planning {len(inst.units)} items in {len(inst.releases)} "
+                    "releases" + (" against the base plan" if reference else ""), done=True)
     solution = solve(inst, options, hint=reference)
     plan = make_plan(inst, solution, options)
     if alternatives and solution.status == "optimal":

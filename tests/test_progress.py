@@ -1,0 +1,136 @@
+"""Progress of a solve: what the engine and the plan phase report, and how `secplan` shows
+it on standard error (a terminal by default, `--progress` anywhere) without touching the
+plan."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import pytest
+
+from benchmarks.generate import generate
+from solver import plan as plan_module
+from solver import progress
+from solver.engine import SolveOptions, level_names, solve
+from solver.explain import PlanView, explain_items
+from solver.instance import Instance
+from solver.model import Scenario
+from solver.objective import level_values
+from solver.plan import plan_file
+from solver.scenario import load_scenario
+from tests.conftest import SEC_2020, assert_valid
+
+SEND_BACK = SEC_2020 / "secmp0067-send-back.yaml"
+
+
+@pytest.fixture
+def events() -> Iterator[list[progress.Event]]:
+    heard: list[progress.Event] = []
+    progress.listen(heard.append)
+    try:
+        yield heard
+    finally:
+        progress.listen(None)
+
+
+def secplan(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "solver", *args], capture_output=True,
+                          text=True, check=False)
+
+
+def test_each_level_reports_better_plans_then_its_proven_value(
+    events: list[progress.Event],
+) -> None:
+    inst = Instance(Scenario.model_validate(generate(100, 10, 1).scenario))
+    solution = solve(inst, SolveOptions(time_limit=60))
+    assert solution.status == "optimal"
+    for name, value in zip(level_names(inst), solution.level_values, strict=True):
+        stage = [e for e in events if e.stage == name]
+        assert stage[0] == progress.Event(name, "searching")
+        found = [int(m.group(1).replace(",", "")) for e in stage[1:-1]
+                 if (m := re.match(r"best ([\d,]+), bound", e.detail))]
+        assert found, name  # the better plans CP-SAT found on the way
+        assert found == sorted(found, reverse=True) and found[-1] == value
+        assert stage[-1].done and stage[-1].detail.startswith(f"{value:,}, proven optimal")
+        assert not any(e.done for e in stage[:-1])
+    assert events[-1].stage.startswith("tie-break") and events[-1].done
+
+
+def test_fall_backs_report_questions_answered(events: list[progress.Event]) -> None:
+    generated = generate(120, 4, 5)
+    inst = Instance(Scenario.model_validate(generated.scenario))
+    found, unknown = plan_module.fall_backs(PlanView(inst, generated.witness),
+                                            SolveOptions(time_limit=60))
+    assert unknown == set()
+    counted = [e for e in events if e.stage == "fall-backs"]
+    fast, asked = map(int, re.findall(r"\d+", counted[-1].detail))
+    assert counted[-1].done and fast + asked == len(found) and asked >= 10
+    updates = counted[:-1]
+    assert [e.detail.endswith(f"{k} of {asked} questions to CP-SAT answered")
+            for k, e in enumerate(updates, 1)] == [True] * asked
+
+
+def test_explaining_every_item_counts_items_not_solves(events: list[progress.Event]) -> None:
+    inst, plan = plan_file(SEND_BACK)
+    assert_valid(inst, plan)
+    events.clear()
+    explained = explain_items(inst, plan, SolveOptions(time_limit=30))
+    assert {e.stage for e in events} == {"explanations"}
+    assert [e.detail for e in events] == [f"{k} of {len(explained)} items"
+                                          for k in range(1, len(explained) + 1)]
+    assert [e.done for e in events] == [False] * (len(explained) - 1) + [True]
+
+
+def test_the_command_shows_progress_on_stderr_only_when_asked() -> None:
+    quiet = secplan("solve", str(SEND_BACK), "--json")
+    shown = secplan("solve", str(SEND_BACK), "--json", "--progress")
+    assert quiet.returncode == shown.returncode == 0
+    assert quiet.stderr == ""  # not a terminal: nothing unless asked
+    assert shown.stdout == quiet.stdout  # the plan does not depend on who watches
+    plan = json.loads(shown.stdout)
+    inst = Instance(load_scenario(SEND_BACK))
+    lines = shown.stderr.splitlines()
+    assert lines[0] == f"{os.path.relpath(SEC_2020 / 'baseline.yaml')}: planning the base " \
+                       "scenario first"
+    assert f"{SEND_BACK}: planning 32 items in 5 releases against the base plan" in lines
+    values = level_values(inst.scenario.objective, plan["objective"])
+    after = lines[lines.index(f"{SEND_BACK}: planning 32 items in 5 releases against the "
+                              "base plan"):]
+    for name, value in zip(level_names(inst), values, strict=True):
+        assert any(line.startswith(f"{name}: {value:,}, proven optimal") for line in after)
+    pending = sum(1 for u in inst.units
+                  if plan["assignments"][u.id] is not None and not u.decision_known)
+    assert after[-1] == f"fall-backs: {pending} found without the solver"
+
+
+def test_a_terminal_gets_progress_by_default() -> None:
+    main, child = pty.openpty()
+    try:
+        run = subprocess.run([sys.executable, "-m", "solver", "solve", str(SEND_BACK), "--json"],
+                             stdout=subprocess.PIPE, stderr=child, check=False, timeout=120)
+        os.close(child)
+        child = -1
+        seen = b""
+        while True:
+            try:
+                chunk = os.read(main, 65536)
+            except OSError:  # the terminal closed: everything has been read
+                break
+            if not chunk:
+                break
+            seen += chunk
+    finally:
+        os.close(main)
+        if child >= 0:
+            os.close(child)
+    assert run.returncode == 0
+    text = seen.decode()
+    assert "level 1 of 2 (unplaced, exceptions): 0, proven optimal" in text
+    assert "fall-backs: " in text
+    assert json.loads(run.stdout)["status"] == "optimal"
