@@ -56,6 +56,7 @@ ShowProgress = Annotated[
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
+    stop_progress()
     typer.echo(f"secplan: {message}", err=True)
     raise typer.Exit(code)
 
@@ -101,10 +102,10 @@ def show_progress() -> None:
 
     from solver import progress
 
+    global _spinner
+    stop_progress()
     err = Console(stderr=True, highlight=False)
-    spinner = err.status("") if err.is_terminal else None
-    if spinner is not None:
-        atexit.register(spinner.stop)
+    _spinner = spinner = err.status("") if err.is_terminal else None
 
     def show(event: progress.Event) -> None:
         if event.done:
@@ -116,6 +117,20 @@ def show_progress() -> None:
             spinner.start()
 
     progress.listen(show)
+
+
+_spinner: Any = None
+
+
+def stop_progress() -> None:
+    """Stop showing progress (the spinner first, so that what follows is not drawn over)."""
+    global _spinner
+    if _spinner is not None:
+        _spinner.stop()
+        _spinner = None
+    from solver import progress
+
+    progress.listen(None)
 
 
 def console() -> object:
@@ -298,13 +313,13 @@ def rid(
     show: ShowProgress = None,
 ) -> None:
     """A release's scope table in the style of the RID: status, cut-off, fall-back."""
+    from solver.instance import Instance
     from solver.report_text import print_rid
 
+    horizon = Instance(load(scenario)).release_ids
+    if release not in horizon:
+        fail(f"{scenario}: release {release!r} is not in the horizon ({', '.join(horizon)})")
     inst, plan = plan_of(scenario, options(time_limit, workers, seed, show))
-    if release not in inst.release_ids:
-        fail(
-            f"{scenario}: release {release!r} is not in the horizon ({', '.join(inst.release_ids)})"
-        )
     if plan.status == "infeasible":
         fail(f"{scenario}: no plan satisfies the rules; run `secplan solve` for the clash", 1)
     print_rid(inst, plan, release, console())
@@ -603,6 +618,7 @@ def main() -> NoReturn:
         code = 130
     except SystemExit as exc:
         code = exit_code(exc.code)
+    stop_progress()
     atexit._run_exitfuncs()
     sys.stdout.flush()
     sys.stderr.flush()

@@ -243,11 +243,12 @@ class ModelBuilder:
         it (the variables keep their indexes). Written straight into the model's proto: a
         call per variable took 0.13 s at 1,000 items, a fall-back query twice.
 
-        When `assignment` places every unit the hint is complete: release indexes,
-        uplifts and rule literals too (a literal true where its rule holds). CP-SAT then
-        takes a hint that keeps the rules as its first plan at once; given placements
-        alone it searched for the rest, 14 s at 5,000 generated items (benchmarks/README.md,
-        "Complete hints")."""
+        When `assignment` puts every unit in a slot it may use, the hint is complete:
+        release indexes, uplifts and rule literals too (a literal true where its rule
+        holds). CP-SAT then takes a hint that keeps the rules as its first plan at once;
+        given placements alone it searched for the rest, 14 s at 5,000 generated items
+        (benchmarks/README.md, "Complete hints"). A base plan may not (a unit new in the
+        what-if, a release cancelled, a slot now barred): then placements only."""
         model = model if model is not None else self.model
         model.clear_hints()
         pairs = [
@@ -255,7 +256,11 @@ class ModelBuilder:
             for (uid, rid), var in self._x.items()
             if var is not self._false and uid in assignment
         ]
-        if all(u.id in assignment for u in self.inst.units):
+        if all(
+            u.id in assignment and self._x.get((u.id, assignment[u.id]), self._false)
+            is not self._false
+            for u in self.inst.units
+        ):
             pairs += [
                 (self._index[u.id].index, self.slots.index(assignment[u.id]))
                 for u in self.inst.units
@@ -339,8 +344,8 @@ def solve(
             solver = make_solver(options, deadline - time.monotonic(), builder.size)
             if tie_break and k == len(stages) - 1:
                 solver.parameters.max_deterministic_time = TIE_BREAK_DETERMINISTIC_TIME
-            status = solve_reporting(solver, builder.model, names[k])
-            if status in (cp_model.INFEASIBLE, cp_model.MODEL_INVALID):
+            status = solve_reporting(solver, builder.model, names[k], is_level[k] or tie_break)
+            if status == cp_model.INFEASIBLE:
                 return Solution(status="infeasible")
             if status == cp_model.UNKNOWN and found is None:
                 raise NoPlanInTime(options.time_limit)
@@ -363,8 +368,8 @@ def solve(
         if found is None:  # nothing to optimise: any plan satisfying the rules will do
             builder.model.clear_objective()  # type: ignore[no-untyped-call]
             solver = make_solver(options, deadline - time.monotonic(), builder.size)
-            status = solver.solve(builder.model)
-            if status in (cp_model.INFEASIBLE, cp_model.MODEL_INVALID):
+            status = solve_reporting(solver, builder.model, "a plan keeping the rules", True)
+            if status == cp_model.INFEASIBLE:
                 return Solution(status="infeasible")
             if status == cp_model.UNKNOWN:
                 raise NoPlanInTime(options.time_limit)
@@ -390,46 +395,56 @@ def level_names(inst: Instance) -> list[str]:
 class _Improvements(cp_model.CpSolverSolutionCallback):
     """Reports each better plan CP-SAT finds in a stage, with its bound."""
 
-    def __init__(self, stage: str):
+    def __init__(self, stage: str, non_negative: bool):
         super().__init__()
-        self.stage = stage
+        self.stage, self.non_negative = stage, non_negative
 
     def on_solution_callback(self) -> None:
-        progress.report(self.stage, _value_and_bound(self.objective_value,
-                                                     self.best_objective_bound))
+        bound = _bound(self.best_objective_bound, self.non_negative)
+        progress.report(self.stage, f"best {round(self.objective_value):,}, bound {bound}")
 
 
-def _value_and_bound(value: float, bound: float) -> str:
-    shown = f"{max(0, round(bound)):,}" if math.isfinite(bound) else "none yet"
-    return f"best {round(value):,}, bound {shown}"
-
-
-def solve_reporting(solver: cp_model.CpSolver, model: Any, stage: str) -> Any:
+def solve_reporting(solver: cp_model.CpSolver, model: Any, stage: str,
+                    non_negative: bool) -> Any:
     """`solver.solve(model)`, reporting the stage's progress when anyone listens
-    (`solver.progress`); the search is the same either way."""
+    (`solver.progress`); the search is the same either way. `non_negative`: the stage's
+    objective is never below 0 (a level, the tie-break), nor is its bound then shown.
+    A model CP-SAT rejects is a fault of this program, raised, never a verdict."""
     if not progress.listening():
-        return solver.solve(model)
-    progress.report(stage, "searching")
-    status = solver.solve(model, _Improvements(stage))
-    seconds = f"{solver.wall_time:.1f} s"
-    if status == cp_model.OPTIMAL:
-        result = f"{round(solver.objective_value):,}, proven optimal"
-    elif status == cp_model.FEASIBLE:
-        result = _value_and_bound(solver.objective_value, solver.best_objective_bound)
-        result += ", not proven in the time given"
-    elif status == cp_model.INFEASIBLE:
-        result = "no plan satisfies the rules"
+        status = solver.solve(model)
     else:
-        result = "no plan within the time limit"
-    progress.report(stage, f"{result} ({seconds})", done=True)
+        progress.report(stage, "searching")
+        status = solver.solve(model, _Improvements(stage, non_negative))
+        value = f"{round(solver.objective_value):,}"
+        bound = _bound(solver.best_objective_bound, non_negative)
+        result = {
+            cp_model.OPTIMAL: f"{value}, proven optimal" if model.has_objective() else "found",
+            cp_model.FEASIBLE: f"best {value}, bound {bound}, not proven in the time given",
+            cp_model.INFEASIBLE: "no plan satisfies the rules",
+        }.get(status, "no plan within the time limit")
+        progress.report(stage, f"{result} ({solver.wall_time:.1f} s)", done=True)
+    if status == cp_model.MODEL_INVALID:
+        raise RuntimeError(f"CP-SAT rejected the model: {model.validate()}")
     return status
 
 
-def _level_bound(solver: cp_model.CpSolver) -> int:
-    """CP-SAT's lower bound on the level just solved; every term is a count or a sum of
-    non-negative costs, so a level is never below 0 (nor is a bound not yet found)."""
-    bound = solver.best_objective_bound
+def _bound(bound: float, non_negative: bool) -> str:
+    """CP-SAT's lower bound as text, as `_non_negative` says for a `non_negative` objective
+    (a level, the tie-break)."""
+    if non_negative:
+        return f"{_non_negative(bound):,}"
+    return f"{round(bound):,}" if math.isfinite(bound) else "none yet"
+
+
+def _non_negative(bound: float) -> int:
+    """A lower bound on a level: every term is a count or a sum of non-negative costs, so a
+    level is never below 0 (nor is a bound not yet found)."""
     return max(0, round(bound)) if math.isfinite(bound) else 0
+
+
+def _level_bound(solver: cp_model.CpSolver) -> int:
+    """CP-SAT's lower bound on the level just solved."""
+    return _non_negative(solver.best_objective_bound)
 
 
 QUERY_PARAMETERS = {

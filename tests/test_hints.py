@@ -3,13 +3,16 @@ CP-SAT takes it as its first plan without searching for the rest."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from benchmarks.generate import generate
 from solver.cpsat import cp_model
-from solver.engine import ModelBuilder, level_expressions
+from solver.engine import ModelBuilder, SolveOptions, level_expressions
 from solver.instance import Instance
 from solver.model import Scenario
+from solver.plan import base_assignment, plan_file
+from tests.conftest import SEC_2020, assert_valid
 
 
 def free_variables(model: Any) -> set[int]:
@@ -71,3 +74,33 @@ def test_a_plan_missing_units_hints_placements_only() -> None:
     assert builder.index(other).index not in hinted
     assert builder.x(first, generated.witness[first]).index not in hinted
     assert builder.x(other, generated.witness[other]).index in hinted
+
+
+def test_a_base_plan_in_a_cancelled_release_hints_placements_only(tmp_path: Path) -> None:
+    """A what-if cancelling a release its base plan uses: the base plan is the hint, with
+    units in a release that is gone; the rest of the hint cannot be derived from it."""
+    path = tmp_path / "cancel.yaml"
+    path.write_text(f"extends: {SEC_2020 / 'baseline.yaml'}\n"
+                    "changes:\n  - {cancel-release: '2021-11'}\n")
+    base = base_assignment(path, SolveOptions(time_limit=30))
+    assert base is not None and "2021-11" in base.values()
+    inst, plan = plan_file(path)
+    assert plan.status == "optimal" and "2021-11" not in plan.assignments.values()
+    assert_valid(inst, plan)
+    builder = ModelBuilder(inst)
+    builder.hint(base)
+    hinted = set(builder.model.proto.solution_hint.vars)
+    assert all(builder.index(u.id).index not in hinted for u in inst.units)
+
+
+def test_a_plan_in_a_barred_slot_hints_placements_only() -> None:
+    generated = generate(50, 3, 1)
+    inst = Instance(Scenario.model_validate(generated.scenario))
+    builder = ModelBuilder(inst)
+    unit, barred = next(
+        (u.id, r) for u in inst.units for r in inst.release_ids if not builder.can_use(u.id, r)
+    )
+    builder.hint({**generated.witness, unit: barred})
+    hinted = set(builder.model.proto.solution_hint.vars)
+    assert builder.index(unit).index not in hinted
+    assert builder.x(unit, generated.witness[unit]).index in hinted  # hinted 0

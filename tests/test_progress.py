@@ -10,11 +10,13 @@ import pty
 import re
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
-from benchmarks.generate import generate
+from benchmarks.generate import dump_yaml, generate, generate_scenario
 from solver import plan as plan_module
 from solver import progress
 from solver.engine import SolveOptions, level_names, solve
@@ -109,28 +111,58 @@ def test_the_command_shows_progress_on_stderr_only_when_asked() -> None:
     assert after[-1] == f"fall-backs: {pending} found without the solver"
 
 
-def test_a_terminal_gets_progress_by_default() -> None:
+def on_a_terminal(*args: str) -> tuple[int, str, str]:
+    """Run `secplan ARGS` with standard error on a pseudo-terminal, read as it is written:
+    exit code, standard output, what the terminal showed."""
     main, child = pty.openpty()
-    try:
-        run = subprocess.run([sys.executable, "-m", "solver", "solve", str(SEND_BACK), "--json"],
-                             stdout=subprocess.PIPE, stderr=child, check=False, timeout=120)
-        os.close(child)
-        child = -1
-        seen = b""
+    shown: list[bytes] = []
+
+    def read() -> None:
         while True:
             try:
                 chunk = os.read(main, 65536)
-            except OSError:  # the terminal closed: everything has been read
-                break
+            except OSError:  # the terminal closed: all has been read
+                return
             if not chunk:
-                break
-            seen += chunk
+                return
+            shown.append(chunk)
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    try:
+        run = subprocess.run([sys.executable, "-m", "solver", *args], stdout=subprocess.PIPE,
+                             stderr=child, text=True, check=False, timeout=120)
     finally:
+        os.close(child)
+        reader.join(timeout=10)
         os.close(main)
-        if child >= 0:
-            os.close(child)
-    assert run.returncode == 0
-    text = seen.decode()
-    assert "level 1 of 2 (unplaced, exceptions): 0, proven optimal" in text
-    assert "fall-backs: " in text
-    assert json.loads(run.stdout)["status"] == "optimal"
+    return run.returncode, run.stdout, b"".join(shown).decode()
+
+
+def test_a_terminal_gets_progress_by_default() -> None:
+    code, out, shown = on_a_terminal("solve", str(SEND_BACK), "--json")
+    assert code == 0 and json.loads(out)["status"] == "optimal"
+    assert "level 1 of 2 (unplaced, exceptions): 0, proven optimal" in shown
+    assert "fall-backs: " in shown
+    assert "\x1b[?25l" in shown  # the spinner hid the cursor while it turned
+    code, out, shown = on_a_terminal("solve", str(SEND_BACK), "--json", "--no-progress")
+    assert code == 0 and json.loads(out)["status"] == "optimal"
+    assert shown == ""
+
+
+def test_rid_checks_the_release_before_solving() -> None:
+    code, _, shown = on_a_terminal("rid", str(SEND_BACK), "2099-06")
+    assert code == 2
+    assert shown.strip().endswith("is not in the horizon (2020-11, 2021-06, 2021-11, "
+                                  "2022-06, 2022-11)")
+    assert "level 1" not in shown
+
+
+def test_a_solve_out_of_time_ends_its_progress_before_the_message(tmp_path: Path) -> None:
+    path = tmp_path / "gen.yaml"
+    path.write_text(dump_yaml(generate_scenario(200, 10, 1)), encoding="utf-8")
+    code, out, shown = on_a_terminal("solve", str(path), "--time-limit", "0.001")
+    assert code == 1 and out == ""
+    lines = [line.rsplit("\x1b[2K", 1)[-1] for line in shown.splitlines()]
+    assert lines[-2].startswith("level 1 of 2 (unplaced, exceptions): no plan within the time")
+    assert lines[-1].startswith(f"secplan: {path}: no plan found within the time limit")
