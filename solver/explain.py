@@ -7,6 +7,7 @@ that keeps the unit later.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any
@@ -18,6 +19,7 @@ from solver.cpsat import cp_model
 from solver.engine import (
     DEFAULT_OPTIONS,
     ModelBuilder,
+    NoPlanInTime,
     Solution,
     SolveOptions,
     make_solver,
@@ -59,13 +61,34 @@ class PlanView:
 
     def blocking(self, unit: Unit, rid: str | None) -> list[str]:
         """Names and messages of the hard rules broken by moving only `unit` to `rid`."""
-        moved = self._moved(unit, rid)
         return [
-            f"{rule.name}: {message}"
+            f"{name}: {message}"
+            for name, messages in self.broken_by(unit, rid).items()
+            for message in messages
+        ]
+
+    def broken_by(self, unit: Unit, rid: str | None) -> dict[str, list[str]]:
+        """The hard rules moving only `unit` to `rid` breaks, each with its messages."""
+        moved = self._moved(unit, rid)
+        out = {
+            rule.name: rule.check(self.inst, moved)
             for rule in self.inst.rules_for(unit.id)
             if rule.hard and rule.name not in self.broken
-            for message in rule.check(self.inst, moved)
-        ]
+        }
+        return {name: messages for name, messages in out.items() if messages}
+
+    def alone_option(self, unit: Unit, rid: str | None) -> ReleaseOption:
+        """An option judged by moving only `unit` to `rid`, without the solver: the hard
+        rules that move breaks, else its objective change with every other item in place."""
+        broken = sorted(self.broken_by(unit, rid))
+        option = (
+            ReleaseOption(release=rid, current=False, blocked_by=broken, summary=", ".join(broken))
+            if broken
+            else self.move_option(unit, rid)
+        )
+        option.alone = True
+        option.summary += " (judged moving this item alone: no time left to ask the model)"
+        return option
 
     def move_option(self, unit: Unit, rid: str | None) -> ReleaseOption:
         """The objective change of moving only `unit` to `rid`, as an option to explain."""
@@ -216,6 +239,11 @@ class ReleaseOption(BaseModel):
     soft_honoured: list[str] = Field(default_factory=list)
     other_moves: dict[str, tuple[str | None, str | None]] = Field(default_factory=dict)
     summary: str = ""
+    alone: bool = False
+    """Judged by moving this item alone, without the solver, the time limit having run out
+    before the model was asked: `blocked_by` then names the rules that move breaks (other
+    items moving might make room), `level_change` the cost with every other item in place
+    (moving others might lower it)."""
 
 
 def _soft_broken(inst: Instance, plan: Assignment) -> set[str]:
@@ -285,30 +313,59 @@ def release_options(
     unit_id: str,
     options: SolveOptions = DEFAULT_OPTIONS,
     releases: Sequence[str | None] | None = None,
+    deadline: float | None = None,
+    view: PlanView | None = None,
 ) -> list[ReleaseOption]:
     """For one item, each release (and outside the horizon): the hard rules that forbid it,
     or what it would cost against the best plan. Computed by re-solving with the item held
-    there: blocked options get a minimal clash, open ones their objective change."""
+    there: blocked options get a minimal clash, open ones their objective change.
+
+    Each re-solve has what is left until `deadline` (`time.monotonic()`; default: the
+    time limit of `options` each); an option whose re-solve or clash runs out of it, or
+    gets none, is judged by moving the item alone (`PlanView.alone_option`; `view`: the
+    best plan's, made when first needed)."""
+    import time
+
+    unit = inst.unit(unit_id)
     current = best.assignment[unit_id]
     base_terms = term_values(inst, best.assignment)
     base_soft = _soft_broken(inst, best.assignment)
     out = []
+
+    def alone(rid: str | None) -> ReleaseOption:
+        nonlocal view
+        view = view or PlanView(inst, best.assignment)
+        return view.alone_option(unit, rid)
+
     for rid in [*inst.release_ids, None] if releases is None else releases:
         if rid == current:
             out.append(ReleaseOption(release=rid, current=True, summary="the recommended release"))
+            continue
+        left = options.time_limit if deadline is None else deadline - time.monotonic()
+        if left <= 0:
+            out.append(alone(rid))
             continue
 
         def hold(builder: ModelBuilder, rid: str | None = rid) -> list[Any]:
             builder.model.add(builder.x(unit_id, rid) == 1)
             return []
 
-        forced = solve(inst, options, hint=best.assignment, prepare=hold, tie_break=False)
+        limit = dataclasses.replace(options, time_limit=left)
+        try:
+            forced = solve(inst, limit, hint=best.assignment, prepare=hold, tie_break=False)
+        except NoPlanInTime:
+            out.append(alone(rid))
+            continue
         if forced.status == "infeasible":
-            clash = minimal_clash(inst, options, forced=[(unit_id, rid)])
+            if deadline is not None:
+                limit = dataclasses.replace(options, time_limit=deadline - time.monotonic())
+            clash = minimal_clash(inst, limit, forced=[(unit_id, rid)])
             out.append(
                 ReleaseOption(
                     release=rid, current=False, blocked_by=clash, summary=", ".join(clash)
                 )
+                if clash
+                else alone(rid)  # the clash was not found in time
             )
             continue
         terms = term_values(inst, forced.assignment)
@@ -349,9 +406,18 @@ def explain_items(
     the named `items` every release (and outside the horizon); without `items`, every
     planned item with its release and the earlier ones only, since the question a Panel
     asks of a whole plan is "why not sooner?", and asking it of every later release too
-    takes seven times as long (over 20 seconds on the seed round rather than 3)."""
+    takes seven times as long (over 20 seconds on the seed round rather than 3).
+
+    All the re-solves share `options.time_limit`: each option asked of the model costs a
+    second or more from 100 generated items up (at 1,000 items every re-solve would use its
+    whole limit, as the plan's own solve does), so the options not reached within it are
+    judged by moving the item alone and say so (`ReleaseOption.alone`)."""
+    import time
+
+    deadline = time.monotonic() + options.time_limit
     best = Solution(status=plan.status, assignment=plan.assignments,
                     level_values=level_values(inst.scenario.objective, plan.objective))
+    view = PlanView(inst, plan.assignments)
     out: dict[str, list[ReleaseOption]] = {}
     asked = list(items if items is not None else plan.assignments)
     for k, uid in enumerate(asked, 1):
@@ -359,6 +425,8 @@ def explain_items(
         earlier = inst.release_ids[: inst.index(rid)] if rid else inst.release_ids
         considered = None if items is not None else [*earlier, rid]
         with progress.muted():
-            out[uid] = ranked(release_options(inst, best, uid, options, considered))
+            out[uid] = ranked(
+                release_options(inst, best, uid, options, considered, deadline, view)
+            )
         progress.report("explanations", f"{k} of {len(asked)} items", done=k == len(asked))
     return out

@@ -7,10 +7,14 @@ from typing import Any
 
 import pytest
 
+from benchmarks.generate import generate
+from solver.check import check_assignment
 from solver.engine import SolveOptions, solve
-from solver.explain import minimal_clash, ranked, release_options
+from solver.explain import explain_items, minimal_clash, ranked, release_options
 from solver.instance import Instance
-from solver.plan import base_assignment
+from solver.model import Plan, Scenario
+from solver.objective import term_values
+from solver.plan import base_assignment, make_plan, plan_file
 from solver.scenario import load_scenario
 from tests.conftest import SEC_2020, item, scenario
 
@@ -100,3 +104,58 @@ def test_infeasible_clash_is_minimal() -> None:
     for name in clash:  # without any one member, the remaining hard rules hold together
         relaxed = s.model_copy(update={"switched_off": [name]})
         assert solve(Instance(relaxed), FAST).status == "optimal"
+
+
+@pytest.fixture(scope="module")
+def generated_plan() -> tuple[Instance, Plan]:
+    inst = Instance(Scenario.model_validate(generate(100, 10, 1).scenario))
+    return inst, make_plan(inst, solve(inst, SolveOptions(time_limit=60)), FAST)
+
+
+def test_options_past_the_time_limit_are_judged_moving_the_item_alone(
+    generated_plan: tuple[Instance, Plan],
+) -> None:
+    """With no time for the model, every option is the solver-free judgement of moving the
+    item alone, and says so; a blocked one names exactly the rules that move breaks, an
+    open one the objective change the plan with that move has."""
+    inst, plan = generated_plan
+    explained = explain_items(inst, plan, SolveOptions(time_limit=0))
+    options = [(uid, o) for uid, opts in explained.items() for o in opts if not o.current]
+    assert {o.alone for _, o in options} == {True}
+    assert {bool(o.blocked_by) for _, o in options} == {True, False}  # both kinds met
+    before = term_values(inst, plan.assignments)
+    for uid, option in options:
+        moved = {**plan.assignments, uid: option.release}
+        assert option.summary.endswith("(judged moving this item alone: no time left to ask "
+                                       "the model)")
+        if option.blocked_by:
+            broken = {v.rule for v in check_assignment(inst, moved) if v.hard}
+            assert broken == set(option.blocked_by), uid
+        else:
+            after = term_values(inst, moved)
+            assert option.term_change == {t: after[t] - before[t] for t in after
+                                          if after[t] != before[t]}, uid
+
+
+def test_explaining_shares_the_time_limit_then_judges_alone(
+    generated_plan: tuple[Instance, Plan],
+) -> None:
+    """The model answers options in order until the shared limit runs out; the rest are
+    judged alone. With the whole seed round's time, none is."""
+    inst, plan = plan_file(SEC_2020 / "secmp0067-send-back.yaml")
+    assert not any(o.alone for opts in explain_items(inst, plan, FAST).values() for o in opts)
+    inst, big = generated_plan
+    explained = explain_items(inst, big, SolveOptions(time_limit=3))
+    asked = [o for uid in big.assignments for o in release_options_in_order(
+        explained[uid], inst, big.assignments[uid]) if not o.current]
+    flags = [o.alone for o in asked]
+    assert False in flags and True in flags
+    assert flags == sorted(flags)  # once out of time, every later option is judged alone
+
+
+def release_options_in_order(options: list[Any], inst: Instance, rid: str | None) -> list[Any]:
+    """An item's options in the order they were asked (its earlier releases, then its own),
+    not ranked."""
+    earlier = inst.release_ids[: inst.index(rid)] if rid else inst.release_ids
+    by_release = {o.release: o for o in options}
+    return [by_release[r] for r in [*earlier, rid]]
