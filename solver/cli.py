@@ -221,7 +221,7 @@ def plan_of(
     if plan.status == "infeasible":
         from solver.explain import minimal_clash
 
-        plan.clash = minimal_clash(inst, opts)
+        plan.clash = minimal_clash(inst, opts) or []  # None only with a deadline
     return inst, plan
 
 

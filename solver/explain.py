@@ -8,8 +8,10 @@ that keeps the unit later.
 from __future__ import annotations
 
 import dataclasses
+import functools
+import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -81,13 +83,8 @@ class PlanView:
         """An option judged by moving only `unit` to `rid`, without the solver: the hard
         rules that move breaks, else its objective change with every other item in place."""
         broken = sorted(self.broken_by(unit, rid))
-        option = (
-            ReleaseOption(release=rid, current=False, blocked_by=broken, summary=", ".join(broken))
-            if broken
-            else self.move_option(unit, rid)
-        )
+        option = blocked_option(rid, broken) if broken else self.move_option(unit, rid)
         option.alone = True
-        option.summary += " (judged moving this item alone: no time left to ask the model)"
         return option
 
     def move_option(self, unit: Unit, rid: str | None) -> ReleaseOption:
@@ -143,14 +140,14 @@ def placement_reasons(view: PlanView, unit: Unit) -> list[str]:
     objective trade-off). `secplan explain` goes further, with the model."""
     inst = view.inst
     rid = view.plan.get(unit.id)
-    reasons: list[str] = []
-    if rid is not None:
-        reasons.append(decision_reason(inst, unit, rid))
-        candidates = inst.release_ids[: inst.index(rid)]
-    else:
-        reasons.append("no release in the horizon satisfies the rules")
-        candidates = inst.release_ids
-    open_candidates = [r for r in candidates if not inst.is_frozen(inst.release(r))]
+    reasons = [
+        decision_reason(inst, unit, rid) if rid is not None
+        else "no release in the horizon satisfies the rules"
+    ]
+    open_candidates = [
+        r for r in asked_releases(inst, rid)[:-1]
+        if r is not None and not inst.is_frozen(inst.release(r))
+    ]
     for other in open_candidates[-REASON_RELEASES:]:
         blocked = view.blocking(unit, other)
         reasons.append(
@@ -164,51 +161,71 @@ def placement_reasons(view: PlanView, unit: Unit) -> list[str]:
     return reasons
 
 
+class _OutOfTime(Exception):
+    """A clash check ran out of time before CP-SAT settled it."""
+
+
 Forced = Sequence[tuple[str, str | None]]
 """Placements to hold while looking for a clash: (unit id, release id or None)."""
 
 
-def _infeasible(
-    builder: ModelBuilder, names: list[str], forced: list[Any], options: SolveOptions
-) -> bool:
+def _clash_core(
+    builder: ModelBuilder, names: list[str], forced: list[Any], options: SolveOptions,
+    deadline: float | None,
+) -> list[int] | None:
+    """When the hard rules `names` clash (with the `forced` placements): CP-SAT's core, the
+    proto indexes of the assumptions it used; None when they can hold. With a `deadline`,
+    `_OutOfTime` when CP-SAT cannot tell before it (without, such a check counts as "they
+    can hold", which keeps a rule in the clash: a clash still, perhaps not minimal)."""
     builder.model.clear_assumptions()
     builder.model.add_assumptions([*forced, *(builder.literals[n] for n in names)])
-    solver = make_solver(
-        SolveOptions(options.time_limit, workers=1, seed=options.seed), options.time_limit
-    )
-    return bool(solver.solve(builder.model) == cp_model.INFEASIBLE)
+    limit = options.time_limit if deadline is None else deadline - time.monotonic()
+    if limit <= 0:
+        raise _OutOfTime
+    solver = make_solver(SolveOptions(limit, workers=1, seed=options.seed), limit)
+    status = solver.solve(builder.model)
+    if status == cp_model.UNKNOWN and deadline is not None:
+        raise _OutOfTime
+    if status != cp_model.INFEASIBLE:
+        return None
+    return list(solver.sufficient_assumptions_for_infeasibility())
 
 
 def minimal_clash(
-    inst: Instance, options: SolveOptions = DEFAULT_OPTIONS, forced: Forced = ()
-) -> list[str]:
+    inst: Instance, options: SolveOptions = DEFAULT_OPTIONS, forced: Forced = (),
+    deadline: float | None = None,
+) -> list[str] | None:
     """Names of hard rules that cannot all hold together (with the `forced` placements),
     minimal: without any one of them the rest can. Empty when they are satisfiable.
 
     CP-SAT's assumption core (one worker) is a starting point; deletion then drops each
-    member the rest still clash without, which proves the result minimal."""
+    member the rest still clash without, which proves the result minimal. Each check has
+    the time limit of `options`; with a `deadline` (`time.monotonic()`) all of them share
+    what is left until it, and None says it passed before the clash was proven minimal."""
     with model_of(inst, hard_as_assumptions=True) as builder:
         hard = sorted(name for name, rule in builder.rules.items() if rule.hard)
         held = [builder.x(uid, rid) for uid, rid in forced]
-        builder.model.add_assumptions([*held, *(builder.literals[n] for n in hard)])
-        solver = make_solver(
-            SolveOptions(options.time_limit, workers=1, seed=options.seed), options.time_limit
-        )
-        if solver.solve(builder.model) != cp_model.INFEASIBLE:
-            return []
-        by_index = {builder.literals[n].index: n for n in hard}
-        core = sorted(
-            by_index[i] for i in solver.sufficient_assumptions_for_infeasibility() if i in by_index
-        )
-        if not _infeasible(builder, core, held, options):  # the core leaned on a forced literal
-            core = hard
-        k = 0
-        while k < len(core):
-            trial = core[:k] + core[k + 1 :]
-            if _infeasible(builder, trial, held, options):
-                core = trial
-            else:
-                k += 1
+
+        def clash(names: list[str]) -> bool:
+            return _clash_core(builder, names, held, options, deadline) is not None
+
+        try:
+            first = _clash_core(builder, hard, held, options, deadline)
+            if first is None:
+                return []
+            by_index = {builder.literals[n].index: n for n in hard}
+            core = sorted(by_index[i] for i in first if i in by_index)
+            if not clash(core):
+                core = hard  # the core leaned on a forced literal
+            k = 0
+            while k < len(core):
+                trial = core[:k] + core[k + 1 :]
+                if clash(trial):
+                    core = trial
+                else:
+                    k += 1
+        except _OutOfTime:
+            return None
         return core
 
 
@@ -244,6 +261,16 @@ class ReleaseOption(BaseModel):
     before the model was asked: `blocked_by` then names the rules that move breaks (other
     items moving might make room), `level_change` the cost with every other item in place
     (moving others might lower it)."""
+
+
+def blocked_option(rid: str | None, rules: list[str]) -> ReleaseOption:
+    return ReleaseOption(release=rid, current=False, blocked_by=rules, summary=", ".join(rules))
+
+
+def asked_releases(inst: Instance, rid: str | None) -> list[str | None]:
+    """What explaining a whole plan asks of an item in `rid`: why not each earlier release
+    (every release for an item outside the horizon), and its own."""
+    return [*(inst.release_ids[: inst.index(rid)] if rid else inst.release_ids), rid]
 
 
 def _soft_broken(inst: Instance, plan: Assignment) -> set[str]:
@@ -314,59 +341,45 @@ def release_options(
     options: SolveOptions = DEFAULT_OPTIONS,
     releases: Sequence[str | None] | None = None,
     deadline: float | None = None,
-    view: PlanView | None = None,
+    view: Callable[[], PlanView] | None = None,
 ) -> list[ReleaseOption]:
     """For one item, each release (and outside the horizon): the hard rules that forbid it,
     or what it would cost against the best plan. Computed by re-solving with the item held
     there: blocked options get a minimal clash, open ones their objective change.
 
-    Each re-solve has what is left until `deadline` (`time.monotonic()`; default: the
-    time limit of `options` each); an option whose re-solve or clash runs out of it, or
-    gets none, is judged by moving the item alone (`PlanView.alone_option`; `view`: the
-    best plan's, made when first needed)."""
-    import time
-
+    Each re-solve, and each clash, has what is left until `deadline` (`time.monotonic()`;
+    default: the time limit of `options` each). An option the model does not settle in it
+    (no time left, the re-solve not proven optimal, the clash not proven minimal) is judged
+    by moving the item alone (`PlanView.alone_option`; `view` gives the best plan's)."""
     unit = inst.unit(unit_id)
     current = best.assignment[unit_id]
     base_terms = term_values(inst, best.assignment)
     base_soft = _soft_broken(inst, best.assignment)
+    view = view or functools.cache(lambda: PlanView(inst, best.assignment))
     out = []
-
-    def alone(rid: str | None) -> ReleaseOption:
-        nonlocal view
-        view = view or PlanView(inst, best.assignment)
-        return view.alone_option(unit, rid)
-
     for rid in [*inst.release_ids, None] if releases is None else releases:
         if rid == current:
             out.append(ReleaseOption(release=rid, current=True, summary="the recommended release"))
             continue
         left = options.time_limit if deadline is None else deadline - time.monotonic()
-        if left <= 0:
-            out.append(alone(rid))
-            continue
 
         def hold(builder: ModelBuilder, rid: str | None = rid) -> list[Any]:
             builder.model.add(builder.x(unit_id, rid) == 1)
             return []
 
-        limit = dataclasses.replace(options, time_limit=left)
         try:
-            forced = solve(inst, limit, hint=best.assignment, prepare=hold, tie_break=False)
+            forced = solve(inst, dataclasses.replace(options, time_limit=left),
+                           hint=best.assignment, prepare=hold, tie_break=False) \
+                if left > 0 else Solution(status="unknown")
         except NoPlanInTime:
-            out.append(alone(rid))
+            forced = Solution(status="unknown")
+        clash = (minimal_clash(inst, options, [(unit_id, rid)], deadline)
+                 if forced.status == "infeasible" else None)
+        if clash:
+            out.append(blocked_option(rid, clash))
             continue
-        if forced.status == "infeasible":
-            if deadline is not None:
-                limit = dataclasses.replace(options, time_limit=deadline - time.monotonic())
-            clash = minimal_clash(inst, limit, forced=[(unit_id, rid)])
-            out.append(
-                ReleaseOption(
-                    release=rid, current=False, blocked_by=clash, summary=", ".join(clash)
-                )
-                if clash
-                else alone(rid)  # the clash was not found in time
-            )
+        if forced.status != "optimal":  # not settled by the model in time
+            out.append(view().alone_option(unit, rid))
             continue
         terms = term_values(inst, forced.assignment)
         soft = _soft_broken(inst, forced.assignment)
@@ -392,10 +405,12 @@ def release_options(
 
 def ranked(options: list[ReleaseOption]) -> list[ReleaseOption]:
     """Options best first: the recommendation, then open ones by objective change, then
-    blocked ones by how few rules block them."""
+    blocked ones by how few rules block them; those judged moving the item alone last (their
+    costs are what that one move costs, their rules what it breaks: not comparable)."""
     return sorted(
         options,
-        key=lambda o: (not o.current, bool(o.blocked_by), o.level_change, len(o.blocked_by)),
+        key=lambda o: (not o.current, o.alone, bool(o.blocked_by), o.level_change,
+                       len(o.blocked_by)),
     )
 
 
@@ -408,22 +423,19 @@ def explain_items(
     asks of a whole plan is "why not sooner?", and asking it of every later release too
     takes seven times as long (over 20 seconds on the seed round rather than 3).
 
-    All the re-solves share `options.time_limit`: each option asked of the model costs a
-    second or more from 100 generated items up (at 1,000 items every re-solve would use its
-    whole limit, as the plan's own solve does), so the options not reached within it are
-    judged by moving the item alone and say so (`ReleaseOption.alone`)."""
-    import time
-
+    All the re-solves and clashes share `options.time_limit` (a second one, after the plan's
+    own solve): each option asked of the model costs about half a second or more from 100
+    generated items up, and at 1,000 items a re-solve is not proven within a minute, as the
+    plan's own solve is not. The options the model does not settle within it are judged by
+    moving the item alone (`ReleaseOption.alone`)."""
     deadline = time.monotonic() + options.time_limit
     best = Solution(status=plan.status, assignment=plan.assignments,
                     level_values=level_values(inst.scenario.objective, plan.objective))
-    view = PlanView(inst, plan.assignments)
+    view = functools.cache(lambda: PlanView(inst, plan.assignments))
     out: dict[str, list[ReleaseOption]] = {}
     asked = list(items if items is not None else plan.assignments)
     for k, uid in enumerate(asked, 1):
-        rid = plan.assignments[uid]
-        earlier = inst.release_ids[: inst.index(rid)] if rid else inst.release_ids
-        considered = None if items is not None else [*earlier, rid]
+        considered = None if items is not None else asked_releases(inst, plan.assignments[uid])
         with progress.muted():
             out[uid] = ranked(
                 release_options(inst, best, uid, options, considered, deadline, view)

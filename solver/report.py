@@ -619,7 +619,10 @@ def _explanations(inst: Instance, plan: Plan, explanations: ReleaseOptions) -> H
             tag("h3", "Releases ranked per item, best first"),
             tag("p", "Computed from the model: the plan re-solved with the item held in each "
                      "release in turn. A blocked release lists a minimal set of hard rules "
-                     "that forbid it; a possible one says what the plan would gain and lose.")))
+                     "that forbid it; a possible one says what the plan would gain and lose. "
+                     "Releases the model could not settle within the time limit are judged "
+                     "by moving the item alone (marked \u201calone\u201d): the rules that "
+                     "move breaks, or what it costs with every other item in place.")))
     return join(intro, reasons, *rankings)
 
 
@@ -652,9 +655,10 @@ def _ranking(item: PlanItem, options: Sequence[ReleaseOption],
 def _verdict(option: ReleaseOption) -> Html:
     if option.current:
         return tag("span", "chosen", class_="chosen")
+    alone = " (alone)" if option.alone else ""
     if option.blocked_by:
-        return tag("span", "blocked", class_="blocked")
-    return tag("span", "possible", class_="possible")
+        return tag("span", "blocked" + alone, class_="blocked")
+    return tag("span", "possible" + alone, class_="possible")
 
 
 # --- sweep ------------------------------------------------------------------------------

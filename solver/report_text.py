@@ -199,10 +199,17 @@ def print_options(inst: Instance, item: PlanItem, options: list[ReleaseOption],
     table.add_column("why")
     for option in options:
         label = option.release or "none"
-        mark = "[green]chosen[/green]: " if option.current else (
-            "[red]blocked by[/red] " if option.blocked_by else "possible: ")
+        if option.current:
+            mark = "[green]chosen[/green]: "
+        elif option.alone:
+            mark = "[yellow]moving it alone[/yellow]" + (" breaks " if option.blocked_by else ": ")
+        else:
+            mark = "[red]blocked by[/red] " if option.blocked_by else "possible: "
         table.add_row(f"  {label}", mark + option.summary)
     out.print(table)
+    if any(option.alone for option in options):
+        out.print("  [dim]\u201cmoving it alone\u201d: no time left to ask the model; other "
+                  "items moving might make room, or lower the cost (raise --time-limit)[/dim]")
 
 
 def print_comparison(c: Comparison, out: Any) -> None:

@@ -3,18 +3,30 @@ ones state the trade-off; infeasible scenarios get a clash proven minimal."""
 
 from __future__ import annotations
 
+import io
+import time
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from rich.console import Console
 
 from benchmarks.generate import generate
+from solver import explain as explain_module
 from solver.check import check_assignment
-from solver.engine import SolveOptions, solve
-from solver.explain import explain_items, minimal_clash, ranked, release_options
+from solver.engine import Solution, SolveOptions, solve
+from solver.explain import (
+    asked_releases,
+    explain_items,
+    minimal_clash,
+    ranked,
+    release_options,
+)
 from solver.instance import Instance
 from solver.model import Plan, Scenario
 from solver.objective import term_values
-from solver.plan import base_assignment, make_plan, plan_file
+from solver.plan import base_assignment, make_plan
+from solver.report_text import print_options
 from solver.scenario import load_scenario
 from tests.conftest import SEC_2020, item, scenario
 
@@ -120,14 +132,15 @@ def test_options_past_the_time_limit_are_judged_moving_the_item_alone(
     open one the objective change the plan with that move has."""
     inst, plan = generated_plan
     explained = explain_items(inst, plan, SolveOptions(time_limit=0))
+    placed = next(uid for uid, rid in plan.assignments.items() if rid is not None)
+    explained |= explain_items(inst, plan, SolveOptions(time_limit=0), [placed])
     options = [(uid, o) for uid, opts in explained.items() for o in opts if not o.current]
     assert {o.alone for _, o in options} == {True}
     assert {bool(o.blocked_by) for _, o in options} == {True, False}  # both kinds met
+    assert any(o.release is None for _, o in options)  # outside the horizon too
     before = term_values(inst, plan.assignments)
     for uid, option in options:
         moved = {**plan.assignments, uid: option.release}
-        assert option.summary.endswith("(judged moving this item alone: no time left to ask "
-                                       "the model)")
         if option.blocked_by:
             broken = {v.rule for v in check_assignment(inst, moved) if v.hard}
             assert broken == set(option.blocked_by), uid
@@ -135,27 +148,66 @@ def test_options_past_the_time_limit_are_judged_moving_the_item_alone(
             after = term_values(inst, moved)
             assert option.term_change == {t: after[t] - before[t] for t in after
                                           if after[t] != before[t]}, uid
+    text = Console(file=io.StringIO(), width=200)
+    items = {i.id: i for i in plan.items}
+    print_options(inst, items[placed], explained[placed], text)
+    assert "moving it alone" in text.file.getvalue()  # type: ignore[attr-defined]
 
 
 def test_explaining_shares_the_time_limit_then_judges_alone(
-    generated_plan: tuple[Instance, Plan],
+    generated_plan: tuple[Instance, Plan], monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """The model answers options in order until the shared limit runs out; the rest are
-    judged alone. With the whole seed round's time, none is."""
-    inst, plan = plan_file(SEC_2020 / "secmp0067-send-back.yaml")
-    assert not any(o.alone for opts in explain_items(inst, plan, FAST).values() for o in opts)
-    inst, big = generated_plan
-    explained = explain_items(inst, big, SolveOptions(time_limit=3))
-    asked = [o for uid in big.assignments for o in release_options_in_order(
-        explained[uid], inst, big.assignments[uid]) if not o.current]
+    """The model answers options in the order asked until the shared limit runs out; the
+    rest are judged alone. A clock that moves 10 s per re-solve makes it exact: 50 s, five
+    re-solves (the fifth's clash, if it is blocked, has no time left)."""
+    inst, plan = generated_plan
+    clock = [0.0]
+    real_solve = explain_module.solve
+    calls = []
+
+    def solve_taking_ten_seconds(*args: Any, **kwargs: Any) -> Any:
+        calls.append(args)
+        clock[0] += 10
+        return real_solve(*args, **kwargs)
+
+    monkeypatch.setattr(explain_module, "time", SimpleNamespace(monotonic=lambda: clock[0]))
+    monkeypatch.setattr(explain_module, "solve", solve_taking_ten_seconds)
+    explained = explain_items(inst, plan, SolveOptions(time_limit=50))
+    asked = [o for uid, rid in plan.assignments.items()
+             for o in in_asked_order(explained[uid], inst, rid) if not o.current]
     flags = [o.alone for o in asked]
-    assert False in flags and True in flags
-    assert flags == sorted(flags)  # once out of time, every later option is judged alone
+    assert len(calls) == 5
+    assert flags == sorted(flags) and flags.count(False) in (4, 5)
+    assert flags[4] == (asked[4].blocked_by != [] or asked[4].alone)
 
 
-def release_options_in_order(options: list[Any], inst: Instance, rid: str | None) -> list[Any]:
-    """An item's options in the order they were asked (its earlier releases, then its own),
-    not ranked."""
-    earlier = inst.release_ids[: inst.index(rid)] if rid else inst.release_ids
+def test_a_re_solve_stopped_unproven_is_judged_alone(
+    generated_plan: tuple[Instance, Plan], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A re-solve the time limit stopped before the first level was proven has no exact
+    answer to give: the option is judged alone, not shown as the model's."""
+    inst, plan = generated_plan
+    real_solve = explain_module.solve
+
+    def stopped(*args: Any, **kwargs: Any) -> Solution:
+        found = real_solve(*args, **kwargs)
+        return Solution(status="feasible", assignment=found.assignment,
+                        level_values=found.level_values[:1])
+
+    monkeypatch.setattr(explain_module, "solve", stopped)
+    uid = next(u for u, rid in plan.assignments.items() if rid and inst.index(rid) > 2)
+    options = explain_items(inst, plan, FAST, [uid])[uid]
+    assert [o.alone for o in options if not o.current and not o.blocked_by] != []
+    assert all(o.alone for o in options if not o.current and not o.blocked_by)
+
+
+def test_a_clash_out_of_time_is_none_with_a_deadline() -> None:
+    inst = Instance(load_scenario(SEC_2020 / "secmp0067-fixed-nov-2020.yaml"))
+    assert minimal_clash(inst, FAST) == ["decision-in-time(SECMP0067)", "fixed(SECMP0067)"]
+    assert minimal_clash(inst, FAST, deadline=time.monotonic()) is None
+
+
+def in_asked_order(options: list[Any], inst: Instance, rid: str | None) -> list[Any]:
+    """An item's options in the order they were asked, not ranked."""
     by_release = {o.release: o for o in options}
-    return [by_release[r] for r in [*earlier, rid]]
+    return [by_release[r] for r in asked_releases(inst, rid)]
