@@ -2,7 +2,8 @@
 minimal clash at scale, and drawing a large Gantt chart.
 
     python -m benchmarks.capabilities [--items 1000] [--warm-sizes 100,1000]
-                                      [--cold-limit S] [--workers N] [--out benchmarks/results]
+                                      [--explain-items 100] [--cold-limit S] [--workers N]
+                                      [--out benchmarks/results]
 
 Writes capabilities.md and capabilities.csv. Numbers depend on the machine's load: the
 header records it.
@@ -44,9 +45,25 @@ def explain_seed() -> list[Row]:
     """`secplan explain` on every item of the seed round (why here, why not earlier)."""
     options = SolveOptions()
     inst, plan = plan_file(SEC_2020 / "secmp0067-send-back.yaml", options)
+    return explain_all("explain every seed item", inst, plan, options)
+
+
+def explain_generated(items: int, limit: float) -> list[Row]:
+    """`secplan explain` on every item of a generated scenario, within `limit` seconds for
+    the explanations (the plan solved first, not timed)."""
+    options = SolveOptions(time_limit=limit)
+    inst = Instance(generated(items))
+    plan = make_plan(inst, solve(inst, options), options)
+    return explain_all(f"explain every item, {limit:g} s", inst, plan, options)
+
+
+def explain_all(case: str, inst: Instance, plan: Any, options: SolveOptions) -> list[Row]:
     out, seconds = timed(lambda: explain_items(inst, plan, options))
-    return [{"case": "explain every seed item", "size": len(out), "seconds": round(seconds, 2),
-             "result": f"{sum(len(v) for v in out.values())} release options"}]
+    asked = [o for opts in out.values() for o in opts if not o.current]
+    alone = sum(o.alone for o in asked)
+    return [{"case": case, "size": len(out), "seconds": round(seconds, 2),
+             "result": f"{len(asked)} release options, {len(asked) - alone} from the model"
+                       + (f", {alone} judged moving the item alone" if alone else "")}]
 
 
 def generated(items: int, seed: int = 1) -> Scenario:
@@ -131,6 +148,8 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--items", type=int, default=1000)
     parser.add_argument("--gantt-items", type=int, default=500)
+    parser.add_argument("--explain-items", type=int, default=100,
+                        help="generated items to explain every one of (0: none)")
     parser.add_argument("--limit", type=float, default=60.0)
     parser.add_argument("--warm-sizes", default="100,1000", help="what-if re-solve sizes")
     parser.add_argument(
@@ -140,7 +159,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results")
     args = parser.parse_args(argv)
     load_scenario(SEC_2020 / "baseline.yaml")  # warm imports before timing
-    rows = [*explain_seed(), *clash_at_scale(args.items),
+    rows = [*explain_seed(),
+            *(explain_generated(args.explain_items, args.limit) if args.explain_items else []),
+            *clash_at_scale(args.items),
             *(row for size in args.warm_sizes.split(",") if size
               for row in warm_against_cold(int(size), args.limit, args.workers, args.cold_limit)),
             *gantt_at_scale(args.gantt_items)]
