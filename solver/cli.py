@@ -33,7 +33,14 @@ app = typer.Typer(
 )
 
 ScenarioArg = Annotated[Path, typer.Argument(help="Scenario file (YAML or JSON).")]
-TimeLimit = Annotated[float, typer.Option("--time-limit", help="Seconds for the whole solve.")]
+TimeLimit = Annotated[
+    float,
+    typer.Option(
+        "--time-limit",
+        help="Seconds for the solve; the plan's fall-backs, and explanations when asked, may "
+        "each take as long again.",
+    ),
+]
 Workers = Annotated[
     int | None,
     typer.Option(
