@@ -344,7 +344,7 @@ def solve(
             solver = make_solver(options, deadline - time.monotonic(), builder.size)
             if tie_break and k == len(stages) - 1:
                 solver.parameters.max_deterministic_time = TIE_BREAK_DETERMINISTIC_TIME
-            status = solve_reporting(solver, builder.model, names[k], is_level[k] or tie_break)
+            status = solve_reporting(solver, builder.model, names[k], k >= len(first))
             if status == cp_model.INFEASIBLE:
                 return Solution(status="infeasible")
             if status == cp_model.UNKNOWN and found is None:
@@ -352,7 +352,7 @@ def solve(
             if status == cp_model.UNKNOWN:  # out of time: keep the plan of the last stage
                 if is_level[k]:  # the kept plan's value (set below) and what CP-SAT proved
                     solution.level_values.append(0)
-                    solution.level_bounds.append(_level_bound(solver))
+                    solution.level_bounds.append(_non_negative(solver.best_objective_bound))
                 if not (tie_break and k == len(stages) - 1):  # a level left unsolved
                     solution.status = "feasible"
                 break
@@ -360,7 +360,7 @@ def solve(
             value = round(solver.objective_value)
             if is_level[k]:
                 solution.level_values.append(value)
-                solution.level_bounds.append(_level_bound(solver))
+                solution.level_bounds.append(_non_negative(solver.best_objective_bound))
                 if status != cp_model.OPTIMAL:
                     solution.status = "feasible"
                     break
@@ -408,7 +408,8 @@ def solve_reporting(solver: cp_model.CpSolver, model: Any, stage: str,
                     non_negative: bool) -> Any:
     """`solver.solve(model)`, reporting the stage's progress when anyone listens
     (`solver.progress`); the search is the same either way. `non_negative`: the stage's
-    objective is never below 0 (a level, the tie-break), nor is its bound then shown.
+    objective is never below 0 (a level, the tie-break: any stage after the caller's own),
+    nor is its bound then shown.
     A model CP-SAT rejects is a fault of this program, raised, never a verdict."""
     if not progress.listening():
         status = solver.solve(model)
@@ -440,11 +441,6 @@ def _non_negative(bound: float) -> int:
     """A lower bound on a level: every term is a count or a sum of non-negative costs, so a
     level is never below 0 (nor is a bound not yet found)."""
     return max(0, round(bound)) if math.isfinite(bound) else 0
-
-
-def _level_bound(solver: cp_model.CpSolver) -> int:
-    """CP-SAT's lower bound on the level just solved."""
-    return _non_negative(solver.best_objective_bound)
 
 
 QUERY_PARAMETERS = {

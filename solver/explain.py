@@ -257,8 +257,8 @@ class ReleaseOption(BaseModel):
     other_moves: dict[str, tuple[str | None, str | None]] = Field(default_factory=dict)
     summary: str = ""
     alone: bool = False
-    """Judged by moving this item alone, without the solver, the time limit having run out
-    before the model was asked: `blocked_by` then names the rules that move breaks (other
+    """Judged by moving this item alone, without the solver, as the model did not settle it
+    within the time limit: `blocked_by` then names the rules that move breaks (other
     items moving might make room), `level_change` the cost with every other item in place
     (moving others might lower it)."""
 
@@ -361,24 +361,13 @@ def release_options(
         if rid == current:
             out.append(ReleaseOption(release=rid, current=True, summary="the recommended release"))
             continue
-        left = options.time_limit if deadline is None else deadline - time.monotonic()
-
-        def hold(builder: ModelBuilder, rid: str | None = rid) -> list[Any]:
-            builder.model.add(builder.x(unit_id, rid) == 1)
-            return []
-
-        try:
-            forced = solve(inst, dataclasses.replace(options, time_limit=left),
-                           hint=best.assignment, prepare=hold, tie_break=False) \
-                if left > 0 else Solution(status="unknown")
-        except NoPlanInTime:
-            forced = Solution(status="unknown")
+        forced = _held(inst, best, unit_id, rid, options, deadline)
         clash = (minimal_clash(inst, options, [(unit_id, rid)], deadline)
-                 if forced.status == "infeasible" else None)
+                 if forced is not None and forced.status == "infeasible" else None)
         if clash:
             out.append(blocked_option(rid, clash))
             continue
-        if forced.status != "optimal":  # not settled by the model in time
+        if forced is None or forced.status != "optimal":  # not settled by the model in time
             out.append(view().alone_option(unit, rid))
             continue
         terms = term_values(inst, forced.assignment)
@@ -401,6 +390,28 @@ def release_options(
         option.summary = _summary(inst, option, current)
         out.append(option)
     return out
+
+
+def _held(
+    inst: Instance, best: Solution, unit_id: str, rid: str | None, options: SolveOptions,
+    deadline: float | None,
+) -> Solution | None:
+    """The best plan with `unit_id` held in `rid`, solved within what is left until
+    `deadline` (or the time limit of `options`); None when no time is left or no plan was
+    found in it."""
+    left = options.time_limit if deadline is None else deadline - time.monotonic()
+    if left <= 0:
+        return None
+
+    def hold(builder: ModelBuilder) -> list[Any]:
+        builder.model.add(builder.x(unit_id, rid) == 1)
+        return []
+
+    try:
+        return solve(inst, dataclasses.replace(options, time_limit=left), hint=best.assignment,
+                     prepare=hold, tie_break=False)
+    except NoPlanInTime:
+        return None
 
 
 def ranked(options: list[ReleaseOption]) -> list[ReleaseOption]:

@@ -179,8 +179,9 @@ def plan_file(
     if reference is None:
         reference = base_assignment(path, options)
     inst = Instance(scenario, reference)
-    progress.report(str(path), f"planning {len(inst.units)} items in {len(inst.releases)} "
-                    "releases" + (" against the base plan" if reference else ""), done=True)
+    against = " against the base plan" if reference else ""
+    progress.report(os.path.relpath(path), f"planning {len(inst.units)} items in "
+                    f"{len(inst.releases)} releases{against}", done=True)
     solution = solve(inst, options, hint=reference)
     plan = make_plan(inst, solution, options)
     if alternatives and solution.status == "optimal":
