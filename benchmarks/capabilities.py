@@ -98,7 +98,7 @@ def warm_against_cold(
     from solver.changes import Redecide
 
     scenario = generated(items)
-    options = SolveOptions(time_limit=limit, workers=workers)
+    options = SolveOptions(time_limit=limit, wall_clock=True, workers=workers)
     base = solve(Instance(scenario), options)
     pending = [u for u in Instance(scenario).units if not u.decision_known][:5]
     changes = [Redecide(re_decide=u.id, expected_decision=u.decision.replace(

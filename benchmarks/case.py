@@ -16,6 +16,9 @@ a case that runs out of time still leaves the phases it finished. Phases:
   calls; stopped after `--plan-budget` seconds (then `plan_finished` is false and the
   time is a lower bound).
 
+The limit is counted by the clock (`SolveOptions.wall_clock`, `secplan --wall-clock`), as
+the targets are in wall seconds.
+
     python -m benchmarks.case FILE [--time-limit 60] [--workers N] [--plan-budget 300]
                                    [--profile PROFILE.txt]
 """
@@ -232,7 +235,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--profile", type=Path, help="write the top functions here")
     args = parser.parse_args(argv)
     chosen = {"workers": args.workers} if args.workers else {}
-    options = SolveOptions(time_limit=args.time_limit, **chosen)
+    options = SolveOptions(time_limit=args.time_limit, wall_clock=True, **chosen)
     if args.profile is None:
         run(args.scenario, options, args.plan_budget)
         return

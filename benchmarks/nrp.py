@@ -262,8 +262,8 @@ def solve_case(
     built = time.perf_counter() - start
     start = time.perf_counter()
     try:
-        solution = solve(inst, SolveOptions(time_limit=time_limit, workers=workers),
-                         tie_break=tie_break)  # fmt: skip
+        solution = solve(inst, SolveOptions(time_limit=time_limit, wall_clock=True,
+                                           workers=workers), tie_break=tie_break)  # fmt: skip
     except NoPlanInTime:
         return {"status": "no plan in time", "solve_s": time.perf_counter() - start}
     seconds = time.perf_counter() - start

@@ -13,6 +13,7 @@ import json
 import os
 import sys
 import tempfile
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -37,8 +38,18 @@ TimeLimit = Annotated[
     float,
     typer.Option(
         "--time-limit",
-        help="Seconds for the solve; the plan's fall-backs, and explanations when asked, may "
-        "each take as long again.",
+        help="The solve's budget, in seconds of this 2-core machine's work: counted as CP-SAT's "
+        "deterministic time, so a solve it cuts short gives the same plan on every run (the "
+        "clock stops it only at twice this). The plan's fall-backs, and explanations when "
+        "asked, get as much again each.",
+    ),
+]
+WallClock = Annotated[
+    bool,
+    typer.Option(
+        "--wall-clock",
+        help="Count --time-limit by the clock instead: all of it is used, but a solve it cuts "
+        "short may give a different plan from run to run.",
     ),
 ]
 Workers = Annotated[
@@ -86,7 +97,8 @@ def load(path: Path) -> Scenario:
 
 
 def options(
-    time_limit: float, workers: int | None, seed: int, show: bool | None = None
+    time_limit: float, workers: int | None, seed: int, show: bool | None = None,
+    wall_clock: bool = False,
 ) -> SolveOptions:
     """The solve options of a command's flags; with `show` (None: when standard error is a
     terminal), its progress is shown from now on."""
@@ -98,7 +110,7 @@ def options(
         fail("--time-limit must be positive")
     if show or (show is None and sys.stderr.isatty()):
         show_progress()
-    return SolveOptions(time_limit=time_limit, workers=workers, seed=seed)
+    return SolveOptions(time_limit=time_limit, wall_clock=wall_clock, workers=workers, seed=seed)
 
 
 def show_progress() -> None:
@@ -257,6 +269,7 @@ def solve(
     workers: Workers = None,
     seed: Seed = 0,
     show: ShowProgress = None,
+    wall_clock: WallClock = False,
 ) -> None:
     """Recommend an allocation of every item to a release.
 
@@ -268,7 +281,8 @@ def solve(
     if alternatives < 0 or tolerance < 0:
         fail("--alternatives and --tolerance cannot be negative")
     inst, plan = plan_of(
-        scenario, options(time_limit, workers, seed, show), None, alternatives, tolerance
+        scenario, options(time_limit, workers, seed, show, wall_clock), None, alternatives,
+        tolerance,
     )
     if out is not None:
         write_atomic(out / "plan.json", plan_json(plan))
@@ -318,6 +332,7 @@ def rid(
     workers: Workers = None,
     seed: Seed = 0,
     show: ShowProgress = None,
+    wall_clock: WallClock = False,
 ) -> None:
     """A release's scope table in the style of the RID: status, cut-off, fall-back."""
     from solver.instance import Instance
@@ -326,7 +341,7 @@ def rid(
     horizon = Instance(load(scenario)).release_ids
     if release not in horizon:
         fail(f"{scenario}: release {release!r} is not in the horizon ({', '.join(horizon)})")
-    inst, plan = plan_of(scenario, options(time_limit, workers, seed, show))
+    inst, plan = plan_of(scenario, options(time_limit, workers, seed, show, wall_clock))
     if plan.status == "infeasible":
         fail(f"{scenario}: no plan satisfies the rules; run `secplan solve` for the clash", 1)
     print_rid(inst, plan, release, console())
@@ -342,6 +357,7 @@ def explain(
     workers: Workers = None,
     seed: Seed = 0,
     show: ShowProgress = None,
+    wall_clock: WallClock = False,
 ) -> None:
     """Why each item sits where it does, computed from the model: for one item every
     release ranked (the rules that block it, or what it would cost); for all items, why
@@ -349,7 +365,7 @@ def explain(
     from solver.explain import explain_items
     from solver.report_text import print_clash, print_options
 
-    opts = options(time_limit, workers, seed, show)
+    opts = options(time_limit, workers, seed, show, wall_clock)
     inst, plan = plan_of(scenario, opts)
     if plan.status == "infeasible":
         if as_json:
@@ -384,13 +400,14 @@ def compare(
     workers: Workers = None,
     seed: Seed = 0,
     show: ShowProgress = None,
+    wall_clock: WallClock = False,
 ) -> None:
     """What moved between two scenarios' plans, and why (OTHER is planned against BASE's
     plan, so only what must or should move does)."""
     from solver.compare import compare_plans
     from solver.report_text import print_comparison
 
-    opts = options(time_limit, workers, seed, show)
+    opts = options(time_limit, workers, seed, show, wall_clock)
     _, base_plan = plan_of(base, opts)
     if base_plan.status == "infeasible":
         fail(f"{base}: no plan satisfies the rules; run `secplan solve` for the clash", 1)
@@ -438,9 +455,10 @@ def gantt(
     workers: Workers = None,
     seed: Seed = 0,
     show: ShowProgress = None,
+    wall_clock: WallClock = False,
 ) -> None:
     """Gantt chart of the plan: decisions, cut-offs, lead times, go-lives and baselines."""
-    inst, plan = plan_of(scenario, options(time_limit, workers, seed, show))
+    inst, plan = plan_of(scenario, options(time_limit, workers, seed, show, wall_clock))
     if plan.status == "infeasible":
         fail(f"{scenario}: no plan satisfies the rules; run `secplan solve` for the clash", 1)
     from solver.plot import draw_gantt, gantt_pages
@@ -474,12 +492,13 @@ def graph(
     workers: Workers = None,
     seed: Seed = 0,
     show: ShowProgress = None,
+    wall_clock: WallClock = False,
 ) -> None:
     """Dependency graph: items in columns by release, edges for every dependency rule.
 
     The file's extension picks the format: .png, .svg, .pdf, or .graphml / .dot to export
     the graph itself."""
-    inst, plan = plan_of(scenario, options(time_limit, workers, seed, show))
+    inst, plan = plan_of(scenario, options(time_limit, workers, seed, show, wall_clock))
     if plan.status == "infeasible":
         fail(f"{scenario}: no plan satisfies the rules; run `secplan solve` for the clash", 1)
     from solver.plot import dependency_graph, draw_graph, export_graph, graph_structure
@@ -519,6 +538,7 @@ def report(
     workers: Workers = None,
     seed: Seed = 0,
     show: ShowProgress = None,
+    wall_clock: WallClock = False,
 ) -> None:
     """One self-contained HTML page: summary, each release's scope table, Gantt chart,
     timetable and dependency graph, the reasons for every placement; with --compare what
@@ -533,7 +553,7 @@ def report(
     from solver.report import build_report, read_sweep, write_report
 
     matplotlib.use("Agg")
-    opts = options(time_limit, workers, seed, show)
+    opts = options(time_limit, workers, seed, show, wall_clock)
     sweep = None
     if sweep_file is not None:
         try:
@@ -618,6 +638,7 @@ def main() -> NoReturn:
     interpreter down object by object would add 0.1-0.2 s to every command (measured in
     benchmarks/README.md)."""
     gc.disable()
+    warnings.showwarning = show_warning
     try:
         app()
         code: int = 0
@@ -630,6 +651,13 @@ def main() -> NoReturn:
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)
+
+
+def show_warning(message: Warning | str, *_: Any, **__: Any) -> None:
+    """A warning as a line on standard error, in the planners' words (no source line)."""
+    if _spinner is not None:
+        _spinner.stop()  # started again by the next progress event
+    typer.echo(f"secplan: note: {message}", err=True)
 
 
 def exit_code(value: object) -> int:

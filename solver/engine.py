@@ -18,12 +18,14 @@ one's plan, so the same scenario gives the same plan.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from solver import progress
+from solver.budget import Budget
 from solver.cpsat import cp_model
 from solver.instance import Instance, Unit
 from solver.objective import level_values, levels, term_values
@@ -72,8 +74,14 @@ instead of leaving 10-38 units unplaced at 60 s; 100 and 1,000 items and the NRP
 solve as well or faster (benchmarks/README.md)."""
 
 
+CLOCK_STOPPED = (
+    "the clock stopped a search before its budget of work was spent (this machine did less "
+    "work per second than --time-limit counts on), so the result may differ from run to run"
+)
+
+
 class NoPlanInTime(Exception):
-    """The time limit ran out before CP-SAT found any plan (neither found nor disproved)."""
+    """The budget ran out before CP-SAT found any plan (neither found nor disproved)."""
 
     def __init__(self, seconds: float):
         super().__init__(
@@ -84,6 +92,12 @@ class NoPlanInTime(Exception):
 @dataclass(frozen=True)
 class SolveOptions:
     time_limit: float = 60.0
+    """The solving budget in seconds: by default counted as CP-SAT's deterministic work, so
+    that a limit cutting a search short gives the same result on every run
+    (`solver.budget`)."""
+    wall_clock: bool = False
+    """Count `time_limit` by the clock instead: all of it is used, and a search it cuts
+    short may end differently from run to run."""
     workers: int | None = None
     """None (the default): one CP-SAT worker with the full LP relaxation (on very large
     models CP-SAT's interleaved portfolio instead), deterministic, so the same input gives
@@ -104,6 +118,9 @@ class Solution:
     assignment: dict[str, str | None] = field(default_factory=dict)
     level_values: list[int] = field(default_factory=list)
     level_bounds: list[int] = field(default_factory=list)
+    clock_stopped: bool = False
+    """The clock, not the budget's work, stopped a stage: the plan may differ between runs
+    (`solver.budget`)."""
 
     @property
     def gap(self) -> float:
@@ -278,9 +295,10 @@ class ModelBuilder:
         model.proto.solution_hint.values.extend([value for _, value in pairs])
 
 
-def make_solver(options: SolveOptions, time_limit: float, size: int = 0) -> cp_model.CpSolver:
-    """A CP-SAT solver set up by `options`, stopping after `time_limit` seconds, for a
-    model with `size` placement variables."""
+def make_solver(options: SolveOptions, budget: Budget, size: int = 0,
+                most: float | None = None) -> cp_model.CpSolver:
+    """A CP-SAT solver set up by `options` for a model with `size` placement variables,
+    stopping when `budget` is spent (or after `most` units of its work)."""
     solver = cp_model.CpSolver()
     interleaved = options.workers is None and size > INTERLEAVED_MIN_VARIABLES
     solver.parameters.num_workers = options.workers or (INTERLEAVED_WORKERS if interleaved else 1)
@@ -292,7 +310,7 @@ def make_solver(options: SolveOptions, time_limit: float, size: int = 0) -> cp_m
     solver.parameters.max_presolve_iterations = PRESOLVE_ITERATIONS
     solver.parameters.cp_model_probing_level = PROBING_LEVEL
     solver.parameters.random_seed = options.seed
-    solver.parameters.max_time_in_seconds = max(time_limit, 0.01)
+    budget.limit(solver, most)
     return solver
 
 
@@ -311,16 +329,16 @@ def solve(
     hint: dict[str, str | None] | None = None,
     prepare: Callable[[ModelBuilder], list[Any]] | None = None,
     tie_break: bool = True,
+    budget: Budget | None = None,
 ) -> Solution:
     """Lexicographic solve: each priority level in turn, then the tie-break (every unit as
     early as possible among the optimal plans).
 
     `prepare` may add constraints to the model and return expressions to minimise before
     the objective's levels (alternative plans use it). Without `tie_break` the level values
-    are optimal but the plan is one of possibly several optima (enough for explaining)."""
-    import time
-
-    deadline = time.monotonic() + options.time_limit
+    are optimal but the plan is one of possibly several optima (enough for explaining).
+    The stages share `budget` (default: a fresh one of `options`), charged in turn."""
+    budget = budget or Budget.of(options)
     with model_of(inst) as builder:
         first = prepare(builder) if prepare else []
         stages: list[Any] = [*first, *level_expressions(builder)]
@@ -341,10 +359,10 @@ def solve(
             builder.model.minimize(expr)
             if found or hint:
                 builder.hint(found or hint or {})
-            solver = make_solver(options, deadline - time.monotonic(), builder.size)
-            if tie_break and k == len(stages) - 1:
-                solver.parameters.max_deterministic_time = TIE_BREAK_DETERMINISTIC_TIME
-            status = solve_reporting(solver, builder.model, names[k], k >= len(first))
+            last = tie_break and k == len(stages) - 1
+            solver = make_solver(options, budget, builder.size,
+                                 TIE_BREAK_DETERMINISTIC_TIME if last else None)
+            status = solve_reporting(solver, builder.model, names[k], k >= len(first), budget)
             if status == cp_model.INFEASIBLE:
                 return Solution(status="infeasible")
             if status == cp_model.UNKNOWN and found is None:
@@ -353,7 +371,7 @@ def solve(
                 if is_level[k]:  # the kept plan's value (set below) and what CP-SAT proved
                     solution.level_values.append(0)
                     solution.level_bounds.append(_non_negative(solver.best_objective_bound))
-                if not (tie_break and k == len(stages) - 1):  # a level left unsolved
+                if not last:  # a level left unsolved
                     solution.status = "feasible"
                 break
             found = builder.assignment(solver)
@@ -367,14 +385,18 @@ def solve(
             builder.model.add(expr <= value)
         if found is None:  # nothing to optimise: any plan satisfying the rules will do
             builder.model.clear_objective()  # type: ignore[no-untyped-call]
-            solver = make_solver(options, deadline - time.monotonic(), builder.size)
-            status = solve_reporting(solver, builder.model, "a plan keeping the rules", True)
+            solver = make_solver(options, budget, builder.size)
+            status = solve_reporting(solver, builder.model, "a plan keeping the rules", True,
+                                     budget)
             if status == cp_model.INFEASIBLE:
                 return Solution(status="infeasible")
             if status == cp_model.UNKNOWN:
                 raise NoPlanInTime(options.time_limit)
             found = builder.assignment(solver)
         solution.assignment = found
+        solution.clock_stopped = budget.clock_stopped
+        if budget.clock_stopped:
+            warnings.warn(CLOCK_STOPPED, stacklevel=2)
         # Report what the plan achieves: a level stopped unproven may count a soft rule as
         # broken (its literal left false) that the plan keeps, so CP-SAT's value can be higher;
         # a level stopped before any answer has the previous stage's plan.
@@ -405,11 +427,11 @@ class _Improvements(cp_model.CpSolverSolutionCallback):
 
 
 def solve_reporting(solver: cp_model.CpSolver, model: Any, stage: str,
-                    non_negative: bool) -> Any:
-    """`solver.solve(model)`, reporting the stage's progress when anyone listens
-    (`solver.progress`); the search is the same either way. `non_negative`: the stage's
-    objective is never below 0 (a level, the tie-break: any stage after the caller's own),
-    nor is its bound then shown.
+                    non_negative: bool, budget: Budget) -> Any:
+    """`solver.solve(model)`, charged to `budget`, reporting the stage's progress when
+    anyone listens (`solver.progress`); the search is the same either way. `non_negative`:
+    the stage's objective is never below 0 (a level, the tie-break: any stage after the
+    caller's own), nor is its bound then shown.
     A model CP-SAT rejects is a fault of this program, raised, never a verdict."""
     if not progress.listening():
         status = solver.solve(model)
@@ -426,6 +448,7 @@ def solve_reporting(solver: cp_model.CpSolver, model: Any, stage: str,
         progress.report(stage, f"{result} ({solver.wall_time:.1f} s)", done=True)
     if status == cp_model.MODEL_INVALID:
         raise RuntimeError(f"CP-SAT rejected the model: {model.validate()}")
+    budget.charge(solver, model, status in (cp_model.OPTIMAL, cp_model.INFEASIBLE))
     return status
 
 
@@ -452,7 +475,7 @@ QUERY_PARAMETERS = {
 """CP-SAT parameters of `make_query_solver`."""
 
 
-def make_query_solver(options: SolveOptions, time_limit: float) -> cp_model.CpSolver:
+def make_query_solver(options: SolveOptions, budget: Budget) -> cp_model.CpSolver:
     """A CP-SAT solver for a quick question about the hard model (can this unit go in that
     release?): one worker (or `options.workers`), CP-SAT's lightest presolve, no LP.
 
@@ -460,8 +483,8 @@ def make_query_solver(options: SolveOptions, time_limit: float) -> cp_model.CpSo
     model took 0.9 of the 1.2 s of each query at 1,000 generated items, and the LP does not
     help to find a plan. With QUERY_PARAMETERS such a query took 0.16-0.24 s there (finding a
     fall-back's earliest release by minimising: 0.59 s), the answers the same
-    (benchmarks/README.md, "Fall-backs")."""
-    solver = make_solver(options, time_limit)  # no size: never the interleaved portfolio
+    (benchmarks/README.md, "Fall-backs"). It stops when `budget` is spent."""
+    solver = make_solver(options, budget)  # no size: never the interleaved portfolio
     for name, value in QUERY_PARAMETERS.items():
         setattr(solver.parameters, name, value)
     return solver
@@ -504,19 +527,18 @@ def earliest_release(
     forbidden: list[str],
     options: SolveOptions,
     plan: dict[str, str | None],
+    budget: Budget | None = None,
 ) -> str | None:
     """The earliest release `unit` can go in when barred from `forbidden`, every hard rule
-    still holding (None: no release in the horizon). Raises `NoPlanInTime` when the time
-    limit runs out before the answer is proven. `builder` has every hard rule and nothing
-    else (no objective: a fresh `ModelBuilder`).
+    still holding (None: no release in the horizon). Raises `NoPlanInTime` when `budget`
+    (default: one of `options`) runs out before the answer is proven. `builder` has every
+    hard rule and nothing else (no objective: a fresh `ModelBuilder`).
 
     `plan` keeps every hard rule; the answer is most often the first release left, a few
     moves away from it, so that release is tried first (hinted with `plan`, `unit` moved
     there); only when it cannot be is the earliest of the others searched for. Thread-safe:
     each query works on its own copy of the builder's model."""
-    import time
-
-    deadline = time.monotonic() + options.time_limit
+    budget = budget or Budget.of(options)
     first = next(
         (r for r in builder.inst.release_ids if r not in forbidden and builder.can_use(unit, r)),
         None,
@@ -525,7 +547,9 @@ def earliest_release(
         return None
     with query_model(builder, {**plan, unit: first}) as model:
         model.add(model.get_bool_var_from_proto_index(builder.x(unit, first).index) == 1)
-        status = make_query_solver(options, options.time_limit).solve(model)
+        solver = make_query_solver(options, budget)
+        status = solver.solve(model)
+        budget.charge(solver, model, status != cp_model.UNKNOWN)
         del model  # freed now, before the next copy
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return first
@@ -537,8 +561,9 @@ def earliest_release(
                 model.add(model.get_bool_var_from_proto_index(builder.x(unit, rid).index) == 0)
         index = model.get_int_var_from_proto_index(builder.index(unit).index)
         model.minimize(index)
-        solver = make_query_solver(options, deadline - time.monotonic())
+        solver = make_query_solver(options, budget)
         status = solver.solve(model)
+        budget.charge(solver, model, status in (cp_model.OPTIMAL, cp_model.INFEASIBLE))
     if status in (cp_model.UNKNOWN, cp_model.FEASIBLE):  # a later release, not yet proven
         raise NoPlanInTime(options.time_limit)
     if status != cp_model.OPTIMAL:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -17,6 +16,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from solver import progress
+from solver.budget import Budget
 from solver.cpsat import cp_model
 from solver.engine import (
     DEFAULT_OPTIONS,
@@ -171,20 +171,22 @@ Forced = Sequence[tuple[str, str | None]]
 
 def _clash_core(
     builder: ModelBuilder, names: list[str], forced: list[Any], options: SolveOptions,
-    deadline: float | None,
+    budget: Budget | None,
 ) -> list[int] | None:
     """When the hard rules `names` clash (with the `forced` placements): CP-SAT's core, the
-    proto indexes of the assumptions it used; None when they can hold. With a `deadline`,
-    `_OutOfTime` when CP-SAT cannot tell before it (without, such a check counts as "they
-    can hold", which keeps a rule in the clash: a clash still, perhaps not minimal)."""
+    proto indexes of the assumptions it used; None when they can hold. With a shared
+    `budget`, `_OutOfTime` when CP-SAT cannot tell within it (without, each check has a
+    budget of `options`, and one it cannot settle counts as "they can hold", which keeps a
+    rule in the clash: a clash still, perhaps not minimal)."""
     builder.model.clear_assumptions()
     builder.model.add_assumptions([*forced, *(builder.literals[n] for n in names)])
-    limit = options.time_limit if deadline is None else deadline - time.monotonic()
-    if limit <= 0:
+    own = budget or Budget.of(options)
+    if not own.left():
         raise _OutOfTime
-    solver = make_solver(SolveOptions(limit, workers=1, seed=options.seed), limit)
+    solver = make_solver(dataclasses.replace(options, workers=1), own)
     status = solver.solve(builder.model)
-    if status == cp_model.UNKNOWN and deadline is not None:
+    own.charge(solver, builder.model, status != cp_model.UNKNOWN)
+    if status == cp_model.UNKNOWN and budget is not None:
         raise _OutOfTime
     if status != cp_model.INFEASIBLE:
         return None
@@ -193,24 +195,24 @@ def _clash_core(
 
 def minimal_clash(
     inst: Instance, options: SolveOptions = DEFAULT_OPTIONS, forced: Forced = (),
-    deadline: float | None = None,
+    budget: Budget | None = None,
 ) -> list[str] | None:
     """Names of hard rules that cannot all hold together (with the `forced` placements),
     minimal: without any one of them the rest can. Empty when they are satisfiable.
 
     CP-SAT's assumption core (one worker) is a starting point; deletion then drops each
     member the rest still clash without, which proves the result minimal. Each check has
-    the time limit of `options`; with a `deadline` (`time.monotonic()`) all of them share
-    what is left until it, and None says it passed before the clash was proven minimal."""
+    a budget of `options`; with a `budget` all of them share it, and None says it ran out
+    before the clash was proven minimal."""
     with model_of(inst, hard_as_assumptions=True) as builder:
         hard = sorted(name for name, rule in builder.rules.items() if rule.hard)
         held = [builder.x(uid, rid) for uid, rid in forced]
 
         def clash(names: list[str]) -> bool:
-            return _clash_core(builder, names, held, options, deadline) is not None
+            return _clash_core(builder, names, held, options, budget) is not None
 
         try:
-            first = _clash_core(builder, hard, held, options, deadline)
+            first = _clash_core(builder, hard, held, options, budget)
             if first is None:
                 return []
             by_index = {builder.literals[n].index: n for n in hard}
@@ -234,7 +236,7 @@ def smallest_relaxation(inst: Instance, options: SolveOptions = DEFAULT_OPTIONS)
     with model_of(inst, hard_as_assumptions=True) as builder:
         hard = sorted(name for name, rule in builder.rules.items() if rule.hard)
         builder.model.minimize(sum(1 - builder.literals[n] for n in hard))
-        solver = make_solver(options, options.time_limit, builder.size)
+        solver = make_solver(options, Budget.of(options), builder.size)
         if solver.solve(builder.model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return []
         return [n for n in hard if not solver.value(builder.literals[n])]
@@ -340,17 +342,17 @@ def release_options(
     unit_id: str,
     options: SolveOptions = DEFAULT_OPTIONS,
     releases: Sequence[str | None] | None = None,
-    deadline: float | None = None,
+    budget: Budget | None = None,
     view: Callable[[], PlanView] | None = None,
 ) -> list[ReleaseOption]:
     """For one item, each release (and outside the horizon): the hard rules that forbid it,
     or what it would cost against the best plan. Computed by re-solving with the item held
     there: blocked options get a minimal clash, open ones their objective change.
 
-    Each re-solve, and each clash, has what is left until `deadline` (`time.monotonic()`;
-    default: the time limit of `options` each). An option the model does not settle in it
-    (no time left, the re-solve not proven optimal, the clash not proven minimal) is judged
-    by moving the item alone (`PlanView.alone_option`; `view` gives the best plan's)."""
+    The re-solves and clashes share `budget` (default: a budget of `options` each). An
+    option the model does not settle in it (nothing left, the re-solve not proven optimal,
+    the clash not proven minimal) is judged by moving the item alone
+    (`PlanView.alone_option`; `view` gives the best plan's)."""
     unit = inst.unit(unit_id)
     current = best.assignment[unit_id]
     base_terms = term_values(inst, best.assignment)
@@ -361,8 +363,8 @@ def release_options(
         if rid == current:
             out.append(ReleaseOption(release=rid, current=True, summary="the recommended release"))
             continue
-        forced = _held(inst, best, unit_id, rid, options, deadline)
-        clash = (minimal_clash(inst, options, [(unit_id, rid)], deadline)
+        forced = _held(inst, best, unit_id, rid, options, budget)
+        clash = (minimal_clash(inst, options, [(unit_id, rid)], budget)
                  if forced is not None and forced.status == "infeasible" else None)
         if clash:
             out.append(blocked_option(rid, clash))
@@ -394,13 +396,12 @@ def release_options(
 
 def _held(
     inst: Instance, best: Solution, unit_id: str, rid: str | None, options: SolveOptions,
-    deadline: float | None,
+    budget: Budget | None,
 ) -> Solution | None:
-    """The best plan with `unit_id` held in `rid`, solved within what is left until
-    `deadline` (or the time limit of `options`); None when no time is left or no plan was
-    found in it."""
-    left = options.time_limit if deadline is None else deadline - time.monotonic()
-    if left <= 0:
+    """The best plan with `unit_id` held in `rid`, solved within what is left of `budget`
+    (default: a budget of `options`); None when nothing is left or no plan was found in
+    it."""
+    if budget is not None and not budget.left():
         return None
 
     def hold(builder: ModelBuilder) -> list[Any]:
@@ -408,8 +409,8 @@ def _held(
         return []
 
     try:
-        return solve(inst, dataclasses.replace(options, time_limit=left), hint=best.assignment,
-                     prepare=hold, tie_break=False)
+        return solve(inst, options, hint=best.assignment, prepare=hold, tie_break=False,
+                     budget=budget)
     except NoPlanInTime:
         return None
 
@@ -434,12 +435,12 @@ def explain_items(
     asks of a whole plan is "why not sooner?", and asking it of every later release too
     takes seven times as long (over 20 seconds on the seed round rather than 3).
 
-    All the re-solves and clashes share `options.time_limit` (a second one, after the plan's
-    own solve): each option asked of the model costs about half a second or more from 100
-    generated items up, and at 1,000 items a re-solve is not proven within a minute, as the
-    plan's own solve is not. The options the model does not settle within it are judged by
-    moving the item alone (`ReleaseOption.alone`)."""
-    deadline = time.monotonic() + options.time_limit
+    All the re-solves and clashes share a budget of `options.time_limit` (a second one,
+    after the plan's own solve): each option asked of the model costs about half a second
+    or more from 100 generated items up, and at 1,000 items a re-solve is not proven within
+    a minute, as the plan's own solve is not. The options the model does not settle within
+    it are judged by moving the item alone (`ReleaseOption.alone`)."""
+    budget = Budget.of(options)
     best = Solution(status=plan.status, assignment=plan.assignments,
                     level_values=level_values(inst.scenario.objective, plan.objective))
     view = functools.cache(lambda: PlanView(inst, plan.assignments))
@@ -449,7 +450,7 @@ def explain_items(
         considered = None if items is not None else asked_releases(inst, plan.assignments[uid])
         with progress.muted():
             out[uid] = ranked(
-                release_options(inst, best, uid, options, considered, deadline, view)
+                release_options(inst, best, uid, options, considered, budget, view)
             )
         progress.report("explanations", f"{k} of {len(asked)} items", done=k == len(asked))
     return out

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-import dataclasses
 import os
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
 from pathlib import Path
 
 from solver import progress
+from solver.budget import Budget
 from solver.check import check_assignment
 from solver.engine import (
     DEFAULT_OPTIONS,
@@ -26,13 +28,18 @@ from solver.objective import term_values
 from solver.scenario import base_of, load_scenario
 
 FALL_BACK_SECONDS = 5.0
-"""Time limit of one fall-back query that needs CP-SAT."""
+"""Budget of one fall-back query that needs CP-SAT, counted as `options` count seconds."""
 FALL_BACK_THREADS = min(2, os.cpu_count() or 1)
 """Fall-back queries run side by side on this many threads (CP-SAT releases the GIL while
-it solves). Each answer is exact, so the plan does not depend on their order; only which
-queries run out of the shared time limit can. Two take 0.6 of the time of one on this
-2-core machine (the Python around each query holds the GIL); more would multiply the
-memory of large models."""
+it solves). Two take 0.6 of the time of one on this 2-core machine (the Python around each
+query holds the GIL); more would multiply the memory of large models."""
+
+
+@dataclass
+class _Answer:
+    release: str | None
+    found: bool
+    work: float
 
 
 def fall_backs(view: PlanView, options: SolveOptions) -> tuple[dict[str, str | None], set[str]]:
@@ -42,13 +49,14 @@ def fall_backs(view: PlanView, options: SolveOptions) -> tuple[dict[str, str | N
 
     Fast path: the first release whose cut-off it still meets, when the unit fits there
     with every other item where it is (no earlier release is possible), or None when no
-    release is left. Otherwise CP-SAT
-    finds the earliest release, other items free to move, within FALL_BACK_SECONDS each
-    and `options.time_limit` for all of them."""
-    import time
+    release is left. Otherwise CP-SAT finds the earliest release, other items free to
+    move, within a budget of FALL_BACK_SECONDS each and the budget of `options` for all.
 
+    The questions are asked in unit order, and their answers are taken in that order while
+    the work they used fits the shared budget: each answer's work is the same on every run,
+    so which questions are answered is too, whatever the threads' timing (counted by the
+    clock, with `options.wall_clock`, it can differ)."""
     inst = view.inst
-    deadline = time.monotonic() + options.time_limit
     out: dict[str, str | None] = {}
     queries: dict[str, list[str]] = {}
     for unit in inst.units:
@@ -69,26 +77,55 @@ def fall_backs(view: PlanView, options: SolveOptions) -> tuple[dict[str, str | N
             progress.report(stage, fast, done=True)
         return out, set()
 
-    def query(builder: ModelBuilder, uid: str) -> str | None:
-        left = deadline - time.monotonic()
-        if left <= 0:
-            raise NoPlanInTime(options.time_limit)
-        limit = dataclasses.replace(options, time_limit=min(FALL_BACK_SECONDS, left))
-        return earliest_release(builder, uid, queries[uid], limit, view.plan)
+    total = Budget.of(options)
+    each = min(FALL_BACK_SECONDS, options.time_limit)
 
-    unknown: set[str] = set()
-    with model_of(inst) as builder, ThreadPoolExecutor(FALL_BACK_THREADS) as pool:
-        answers = {uid: pool.submit(query, builder, uid) for uid in queries}
-        for k, _ in enumerate(as_completed(answers.values()), 1):
-            progress.report(stage, f"{k} of {len(queries)} questions to CP-SAT answered")
-    for uid, answer in answers.items():
+    def query(builder: ModelBuilder, uid: str) -> _Answer:
+        budget = Budget.of(options, each)
         try:
-            out[uid] = answer.result()
+            found = earliest_release(builder, uid, queries[uid], options, view.plan, budget)
+            return _Answer(found, True, budget.spent)
         except NoPlanInTime:
+            return _Answer(None, False, budget.spent)
+
+    answers = _asked_in_order(inst, list(queries), query, total)
+    unknown: set[str] = set()
+    used = 0.0
+    for uid in queries:
+        answer = answers.get(uid)
+        used += answer.work if answer else 0.0
+        if answer is None or not answer.found or (total.total is not None and used >= total.total):
             unknown.add(uid)
+        else:
+            out[uid] = answer.release
     missing = f", {len(unknown)} not found within the time limit" if unknown else ""
     progress.report(stage, f"{fast}, {len(queries) - len(unknown)} by CP-SAT{missing}", done=True)
     return out, unknown
+
+
+def _asked_in_order(
+    inst: Instance, asked: list[str], query: Callable[[ModelBuilder, str], _Answer],
+    total: Budget,
+) -> dict[str, _Answer]:
+    """`query` for each of `asked` in turn, FALL_BACK_THREADS at a time, until the answers
+    have used `total` (or its clock has run out): every question before the first one
+    left out has its answer."""
+    answers: dict[str, _Answer] = {}
+    with model_of(inst) as builder, ThreadPoolExecutor(FALL_BACK_THREADS) as pool:
+        running: dict[Future[_Answer], str] = {}
+        waiting = iter(asked)
+        while True:
+            while (len(running) < FALL_BACK_THREADS and total.left()
+                   and (uid := next(waiting, None)) is not None):
+                running[pool.submit(query, builder, uid)] = uid
+            if not running:
+                return answers
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in finished:
+                answer = answers[running.pop(future)] = future.result()
+                total.take(answer.work)
+                progress.report("fall-backs",
+                                f"{len(answers)} of {len(asked)} questions to CP-SAT answered")
 
 
 def make_plan(inst: Instance, solution: Solution, options: SolveOptions) -> Plan:

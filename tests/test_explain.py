@@ -4,7 +4,6 @@ ones state the trade-off; infeasible scenarios get a clash proven minimal."""
 from __future__ import annotations
 
 import io
-import time
 from types import SimpleNamespace
 from typing import Any
 
@@ -12,7 +11,9 @@ import pytest
 from rich.console import Console
 
 from benchmarks.generate import generate
+from solver import budget as budget_module
 from solver import explain as explain_module
+from solver.budget import WORK_PER_SECOND, Budget
 from solver.check import check_assignment
 from solver.engine import Solution, SolveOptions, solve
 from solver.explain import (
@@ -154,31 +155,38 @@ def test_options_past_the_time_limit_are_judged_moving_the_item_alone(
     assert "moving it alone" in text.file.getvalue()  # type: ignore[attr-defined]
 
 
+@pytest.mark.parametrize("wall_clock", [False, True])
 def test_explaining_shares_the_time_limit_then_judges_alone(
-    generated_plan: tuple[Instance, Plan], monkeypatch: pytest.MonkeyPatch,
+    generated_plan: tuple[Instance, Plan], monkeypatch: pytest.MonkeyPatch, wall_clock: bool,
 ) -> None:
-    """The model answers options in the order asked until the shared limit runs out; the
-    rest are judged alone. A clock that moves 10 s per re-solve makes it exact: 50 s, five
-    re-solves (the fifth's clash, if it is blocked, has no time left)."""
+    """The model answers options in the order asked until the shared budget runs out; the
+    rest are judged alone. Re-solves that each cost a fifth of the budget (its work, or 10 s
+    of a clock that moves only then, with `wall_clock`) make it exact: five re-solves, the
+    clashes free."""
     inst, plan = generated_plan
     clock = [0.0]
-    real_solve = explain_module.solve
+    real_solve, real_clash = explain_module.solve, explain_module.minimal_clash
     calls = []
 
-    def solve_taking_ten_seconds(*args: Any, **kwargs: Any) -> Any:
+    def solve_costing_a_fifth(*args: Any, budget: Budget, **kwargs: Any) -> Any:
         calls.append(args)
+        found = real_solve(*args, **kwargs)
         clock[0] += 10
-        return real_solve(*args, **kwargs)
+        budget.take(0 if wall_clock else 50 * WORK_PER_SECOND / 5)
+        return found
 
-    monkeypatch.setattr(explain_module, "time", SimpleNamespace(monotonic=lambda: clock[0]))
-    monkeypatch.setattr(explain_module, "solve", solve_taking_ten_seconds)
-    explained = explain_items(inst, plan, SolveOptions(time_limit=50))
+    def free_clash(*args: Any) -> Any:
+        return real_clash(*args[:-1])  # each with a budget of its own
+
+    monkeypatch.setattr(budget_module, "time", SimpleNamespace(monotonic=lambda: clock[0]))
+    monkeypatch.setattr(explain_module, "solve", solve_costing_a_fifth)
+    monkeypatch.setattr(explain_module, "minimal_clash", free_clash)
+    explained = explain_items(inst, plan, SolveOptions(time_limit=50, wall_clock=wall_clock))
     asked = [o for uid, rid in plan.assignments.items()
              for o in in_asked_order(explained[uid], inst, rid) if not o.current]
     flags = [o.alone for o in asked]
     assert len(calls) == 5
-    assert flags == sorted(flags) and flags.count(False) in (4, 5)
-    assert flags[4] == (asked[4].blocked_by != [] or asked[4].alone)
+    assert flags == [False] * 5 + [True] * (len(flags) - 5)
 
 
 def test_a_re_solve_stopped_unproven_is_judged_alone(
@@ -204,7 +212,7 @@ def test_a_re_solve_stopped_unproven_is_judged_alone(
 def test_a_clash_out_of_time_is_none_with_a_deadline() -> None:
     inst = Instance(load_scenario(SEC_2020 / "secmp0067-fixed-nov-2020.yaml"))
     assert minimal_clash(inst, FAST) == ["decision-in-time(SECMP0067)", "fixed(SECMP0067)"]
-    assert minimal_clash(inst, FAST, deadline=time.monotonic()) is None
+    assert minimal_clash(inst, FAST, budget=Budget(0)) is None
 
 
 def in_asked_order(options: list[Any], inst: Instance, rid: str | None) -> list[Any]:

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from solver.budget import Budget
 from solver.check import check_assignment
 from solver.engine import SolveOptions, solve
 from solver.instance import Instance
@@ -105,8 +106,8 @@ def test_the_default_search_gives_the_same_plan_every_time(s: Scenario) -> None:
 def test_the_full_lp_is_kept_to_models_where_it_pays() -> None:
     from solver.engine import FULL_LP_MAX_VARIABLES, LINEARIZATION_LEVEL, make_solver
 
-    small = make_solver(SolveOptions(), 1.0, FULL_LP_MAX_VARIABLES)
-    large = make_solver(SolveOptions(), 1.0, FULL_LP_MAX_VARIABLES + 1)
+    small = make_solver(SolveOptions(), Budget(1.0), FULL_LP_MAX_VARIABLES)
+    large = make_solver(SolveOptions(), Budget(1.0), FULL_LP_MAX_VARIABLES + 1)
     assert small.parameters.linearization_level == LINEARIZATION_LEVEL == 2
     assert large.parameters.linearization_level == 1
     assert small.parameters.num_workers == 1
@@ -118,11 +119,12 @@ def test_the_default_search_is_deterministic_at_every_size() -> None:
     from solver.engine import FULL_LP_MAX_VARIABLES, INTERLEAVED_MIN_VARIABLES, make_solver
 
     for size in (0, FULL_LP_MAX_VARIABLES + 1, INTERLEAVED_MIN_VARIABLES + 1):
-        params = make_solver(SolveOptions(), 1.0, size).parameters
+        params = make_solver(SolveOptions(), Budget(1.0), size).parameters
         assert params.num_workers == 1 or params.interleave_search, size
-    large = make_solver(SolveOptions(), 1.0, INTERLEAVED_MIN_VARIABLES + 1).parameters
+    large = make_solver(SolveOptions(), Budget(1.0), INTERLEAVED_MIN_VARIABLES + 1).parameters
     assert large.num_workers > 1 and large.interleave_search
-    asked = make_solver(SolveOptions(workers=4), 1.0, INTERLEAVED_MIN_VARIABLES + 1).parameters
+    asked = make_solver(SolveOptions(workers=4), Budget(1.0),
+                        INTERLEAVED_MIN_VARIABLES + 1).parameters
     assert asked.num_workers == 4 and not asked.interleave_search
 
 
