@@ -3,11 +3,12 @@
 By default it is counted in CP-SAT's deterministic time ("work"), not by the clock: a solve
 the budget stops has then done the same search on any machine and under any load, so the
 same input gives the same plan, fall-backs and explanations even when a limit cuts them
-short. `--time-limit S` buys S x WORK_PER_SECOND units of work; the clock stops it only at
-CLOCK_FACTOR x S seconds, a safety stop for a machine much slower than this one, and a
-solve the clock stops is reported as such (`Budget.clock_stopped`). With `wall_clock` the
-limit is S seconds by the clock, as CP-SAT's own time limit: all the time is used, but a
-solve cut short may end differently from run to run.
+short (with the same OR-Tools). `--time-limit S` buys S x WORK_PER_SECOND units of work;
+the clock stops it only at CLOCK_FACTOR x S seconds, a safety stop for a machine much
+slower than this one, and a solve the clock stops is reported as such
+(`Budget.clock_stopped`). With `wall_clock` the limit is S seconds by the clock, as
+CP-SAT's own time limit: all the time is used, but a solve cut short may end differently
+from run to run.
 """
 
 from __future__ import annotations
@@ -18,11 +19,13 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from solver.engine import SolveOptions
 
-WORK_PER_SECOND = 0.2
+WORK_PER_SECOND = 0.3
 """Units of CP-SAT deterministic time one second of `--time-limit` buys. Measured on this
-2-core machine: 0.19-0.41 units per second of wall time over the levels of 100 to 1,000
-generated items (0.15 on a slow day), so a budget usually runs out before the clock says
-it would have (benchmarks/README.md, "Deterministic budgets")."""
+2-core machine: 0.19-0.41 units per second of wall time over the levels of 100 to 5,000
+generated items (the first level of 5,000 items: 0.3, proven within 18 units, not within
+12), and 0.2 when explaining every item of 100 (many small solves), so a default solve
+takes about its limit in seconds here, explaining about 1.5 times it
+(benchmarks/README.md, "Deterministic budgets")."""
 READ_WORK_PER_VARIABLE = 2.3e-6
 """Work charged per variable of a model for each CP-SAT call, on top of CP-SAT's own
 deterministic time, which leaves out reading and copying the model: most of a quick
@@ -30,7 +33,7 @@ question's time (a fall-back, an explanation's clash). Measured here: a fall-bac
 took 0.047 s at 250 generated items (4,225 variables), 0.20 s at 1,000 (16,488) and 0.9 s
 at 5,000 (81,459), about 11.5 microseconds per variable, while CP-SAT counted 0.0007-0.003
 units for each."""
-CLOCK_FACTOR = 2.0
+CLOCK_FACTOR = 3.0
 """The clock stops a budget of work at this many times its `--time-limit`."""
 MIN_WORK = 1e-3
 """CP-SAT needs a positive limit: what a solve gets when the budget is spent."""

@@ -40,7 +40,7 @@ TimeLimit = Annotated[
         "--time-limit",
         help="The solve's budget, in seconds of this 2-core machine's work: counted as CP-SAT's "
         "deterministic time, so a solve it cuts short gives the same plan on every run (the "
-        "clock stops it only at twice this). The plan's fall-backs, and explanations when "
+        "clock stops it only at three times this). The plan's fall-backs, and explanations when "
         "asked, get as much again each.",
     ),
 ]
