@@ -14,6 +14,7 @@ from run to run.
 from __future__ import annotations
 
 import time
+import warnings
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -37,49 +38,81 @@ CLOCK_FACTOR = 3.0
 """The clock stops a budget of work at this many times its `--time-limit`."""
 MIN_WORK = 1e-3
 """CP-SAT needs a positive limit: what a solve gets when the budget is spent."""
+NANO = 10**9
+"""Work is counted in whole billionths of a unit, so that a sum of it does not depend on the
+order of its terms (fall-back answers arrive in the threads' order, and are accepted in
+unit order)."""
+CLOCK_STOPPED = (
+    "the clock stopped a search before its budget of work was spent (this machine did less "
+    "work per second than --time-limit counts on), so the result may differ from run to run"
+)
 
 
 class Budget:
-    """What is left of one budget: work (None when counted by the clock alone) and a clock
-    deadline (`time.monotonic()`). Each solve is limited to what is left (`limit`) and then
-    charged what it used (`charge`), in the order the caller runs them."""
+    """What is left of one budget: work (`total` and `used`, in billionths of a unit;
+    `total` None when counted by the clock alone) and a clock deadline
+    (`time.monotonic()`). Each solve is limited to what is left (`limit`) and then charged
+    what it used (`charge`), in the order the caller runs them."""
 
     def __init__(self, seconds: float, wall_clock: bool = False):
-        self.seconds = seconds
-        self.work: float | None = None if wall_clock else seconds * WORK_PER_SECOND
+        self.seconds, self.wall_clock = seconds, wall_clock
+        self.total = None if wall_clock else round(seconds * WORK_PER_SECOND * NANO)
+        self.used = 0
         self.deadline = time.monotonic() + seconds * (1.0 if wall_clock else CLOCK_FACTOR)
-        self.total = self.work
-        self.spent = 0.0
         self.clock_stopped = False
 
     @classmethod
-    def of(cls, options: SolveOptions, seconds: float | None = None) -> Budget:
-        """The budget of `options` (or of `seconds` of it, counted the same way)."""
-        return cls(options.time_limit if seconds is None else seconds, options.wall_clock)
+    def of(cls, options: SolveOptions) -> Budget:
+        return cls(options.time_limit, options.wall_clock)
+
+    def part(self, seconds: float) -> Budget:
+        """A budget of its own, of `seconds` (counted the same way) for one of the many
+        questions this budget pays for. Counted by work it does not depend on what is left
+        here, which would depend on the order the questions end in; by the clock it ends
+        with this one's deadline at the latest."""
+        seconds = min(seconds, self.seconds)
+        if self.wall_clock:
+            seconds = min(seconds, max(self.deadline - time.monotonic(), 0.0))
+        return Budget(seconds, self.wall_clock)
+
+    @property
+    def work(self) -> float | None:
+        """Units of work left (None: counted by the clock)."""
+        return None if self.total is None else (self.total - self.used) / NANO
 
     def left(self) -> bool:
-        """Whether a solve could still run."""
-        return (self.work is None or self.work > 0) and time.monotonic() < self.deadline
+        """Whether a solve could still run. A budget of work whose clock has run out first
+        is `clock_stopped`."""
+        if self.total is not None and self.used >= self.total:
+            return False
+        if time.monotonic() < self.deadline:
+            return True
+        self.clock_stopped |= not self.wall_clock
+        return False
 
     def limit(self, solver: Any, most: float | None = None) -> None:
         """Stop `solver` when the budget is spent, or after `most` units of work."""
         solver.parameters.max_time_in_seconds = max(self.deadline - time.monotonic(), 0.01)
         caps = [w for w in (self.work, most) if w is not None]
         if caps:
-            work = min(caps)
-            solver.parameters.max_deterministic_time = max(work, MIN_WORK)
+            solver.parameters.max_deterministic_time = max(min(caps), MIN_WORK)
 
-    def take(self, work: float) -> None:
-        """Count `work` done elsewhere (by solves with budgets of their own)."""
-        self.spent += work
-        if self.work is not None:
-            self.work -= work
+    def take(self, used: int, clock_stopped: bool = False) -> None:
+        """Count `used` billionths of a unit done elsewhere (by a `part` of this budget, or
+        a solve), and whether the clock stopped it."""
+        self.used += used
+        self.clock_stopped |= clock_stopped
 
     def charge(self, solver: Any, model: Any, proven: bool) -> None:
         """Count the work `solver` did on `model`. A solve that ended unproven (`proven`
-        False) before its work limit was stopped by the clock: `clock_stopped` then says
-        the result may differ between runs."""
+        False) when the clock ran out was stopped by it: `clock_stopped` then says the
+        result may differ between runs."""
         work = solver.response_proto.deterministic_time
-        if self.work is not None and not proven:
-            self.clock_stopped |= work < solver.parameters.max_deterministic_time
-        self.take(work + len(model.proto.variables) * READ_WORK_PER_VARIABLE)
+        read = len(model.proto.variables) * READ_WORK_PER_VARIABLE
+        stopped = not proven and not self.wall_clock and time.monotonic() >= self.deadline - 0.05
+        self.take(round((work + read) * NANO), stopped)
+
+    def warn(self) -> None:
+        """Warn (`CLOCK_STOPPED`) when the clock stopped any of this budget's solves."""
+        if self.clock_stopped:
+            warnings.warn(CLOCK_STOPPED, stacklevel=3)

@@ -240,7 +240,7 @@ def plan_of(
     if plan.status == "infeasible":
         from solver.explain import minimal_clash
 
-        plan.clash = minimal_clash(inst, opts) or []  # None only with a deadline
+        plan.clash = minimal_clash(inst, opts) or []  # None only with a shared budget
     return inst, plan
 
 
@@ -601,7 +601,7 @@ def sweep(
         Path | None, typer.Option("--chart", help="Also draw the shares per item (PNG/SVG/PDF).")
     ] = None,
     time_limit: Annotated[
-        float, typer.Option("--time-limit", help="Seconds per sample's solve.")
+        float, typer.Option("--time-limit", help="Each sample's budget, counted as for `solve`.")
     ] = 20.0,
 ) -> None:
     """Monte Carlo what-ifs from the scenario's `uncertainty:` section: how likely each

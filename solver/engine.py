@@ -18,7 +18,6 @@ one's plan, so the same scenario gives the same plan.
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -72,12 +71,6 @@ PRESOLVE_ITERATIONS = 1
 items: with one, the first level (unplaced and exceptions) is proven optimal in 42-47 s
 instead of leaving 10-38 units unplaced at 60 s; 100 and 1,000 items and the NRP suite
 solve as well or faster (benchmarks/README.md)."""
-
-
-CLOCK_STOPPED = (
-    "the clock stopped a search before its budget of work was spent (this machine did less "
-    "work per second than --time-limit counts on), so the result may differ from run to run"
-)
 
 
 class NoPlanInTime(Exception):
@@ -395,8 +388,7 @@ def solve(
             found = builder.assignment(solver)
         solution.assignment = found
         solution.clock_stopped = budget.clock_stopped
-        if budget.clock_stopped:
-            warnings.warn(CLOCK_STOPPED, stacklevel=2)
+        budget.warn()
         # Report what the plan achieves: a level stopped unproven may count a soft rule as
         # broken (its literal left false) that the plan keeps, so CP-SAT's value can be higher;
         # a level stopped before any answer has the previous stage's plan.

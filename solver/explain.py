@@ -453,4 +453,5 @@ def explain_items(
                 release_options(inst, best, uid, options, considered, budget, view)
             )
         progress.report("explanations", f"{k} of {len(asked)} items", done=k == len(asked))
+    budget.warn()
     return out

@@ -28,7 +28,7 @@ from solver.objective import term_values
 from solver.scenario import base_of, load_scenario
 
 FALL_BACK_SECONDS = 5.0
-"""Budget of one fall-back query that needs CP-SAT, counted as `options` count seconds."""
+"""Budget of one fall-back query that needs CP-SAT (`Budget.part`)."""
 FALL_BACK_THREADS = min(2, os.cpu_count() or 1)
 """Fall-back queries run side by side on this many threads (CP-SAT releases the GIL while
 it solves). Two take 0.6 of the time of one on this 2-core machine (the Python around each
@@ -39,7 +39,8 @@ query holds the GIL); more would multiply the memory of large models."""
 class _Answer:
     release: str | None
     found: bool
-    work: float
+    budget: Budget
+    """The question's own budget: the work it used, whether the clock stopped it."""
 
 
 def fall_backs(view: PlanView, options: SolveOptions) -> tuple[dict[str, str | None], set[str]]:
@@ -78,28 +79,28 @@ def fall_backs(view: PlanView, options: SolveOptions) -> tuple[dict[str, str | N
         return out, set()
 
     total = Budget.of(options)
-    each = min(FALL_BACK_SECONDS, options.time_limit)
 
     def query(builder: ModelBuilder, uid: str) -> _Answer:
-        budget = Budget.of(options, each)
+        budget = total.part(FALL_BACK_SECONDS)
         try:
             found = earliest_release(builder, uid, queries[uid], options, view.plan, budget)
-            return _Answer(found, True, budget.spent)
+            return _Answer(found, True, budget)
         except NoPlanInTime:
-            return _Answer(None, False, budget.spent)
+            return _Answer(None, False, budget)
 
     answers = _asked_in_order(inst, list(queries), query, total)
     unknown: set[str] = set()
-    used = 0.0
+    used = 0
     for uid in queries:
         answer = answers.get(uid)
-        used += answer.work if answer else 0.0
+        used += answer.budget.used if answer else 0
         if answer is None or not answer.found or (total.total is not None and used >= total.total):
             unknown.add(uid)
         else:
             out[uid] = answer.release
     missing = f", {len(unknown)} not found within the time limit" if unknown else ""
     progress.report(stage, f"{fast}, {len(queries) - len(unknown)} by CP-SAT{missing}", done=True)
+    total.warn()
     return out, unknown
 
 
@@ -123,7 +124,7 @@ def _asked_in_order(
             finished, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in finished:
                 answer = answers[running.pop(future)] = future.result()
-                total.take(answer.work)
+                total.take(answer.budget.used, answer.budget.clock_stopped)
                 progress.report("fall-backs",
                                 f"{len(answers)} of {len(asked)} questions to CP-SAT answered")
 

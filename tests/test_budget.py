@@ -4,20 +4,23 @@ progress listener that sleeps at every event: CP-SAT waits for it, the clock run
 
 from __future__ import annotations
 
+import random
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
 from benchmarks.generate import dump_yaml, generate_scenario
 from solver import budget as budget_module
+from solver import plan as plan_module
 from solver import progress
 from solver.check import check_assignment
-from solver.engine import Solution, SolveOptions, solve
+from solver.engine import NoPlanInTime, Solution, SolveOptions, solve
 from solver.explain import PlanView
 from solver.instance import Instance
 from solver.model import Scenario
@@ -35,10 +38,16 @@ def inst() -> Instance:
 
 
 @pytest.fixture
-def slow_machine() -> Iterator[None]:
-    progress.listen(lambda event: time.sleep(0.02))
+def slow_machine() -> Iterator[list[progress.Event]]:
+    heard: list[progress.Event] = []
+
+    def sleep(event: progress.Event) -> None:
+        heard.append(event)
+        time.sleep(0.02)
+
+    progress.listen(sleep)
     try:
-        yield
+        yield heard
     finally:
         progress.listen(None)
 
@@ -65,25 +74,75 @@ def test_a_budget_cuts_the_search_short_where_the_work_ends(
 
 
 def test_a_slower_machine_gets_the_same_plan_and_fall_backs(
-    inst: Instance, quick: tuple[Solution, Any], slow_machine: None,
+    inst: Instance, quick: tuple[Solution, Any, float], slow_machine: list[progress.Event],
 ) -> None:
-    started = time.monotonic()
     solution, falls = planned(inst)
-    slower = time.monotonic() - started - quick[2]
+    assert len(slow_machine) > 20  # CP-SAT and the fall-backs waited that many times
     assert solution.assignment == quick[0].assignment
     assert solution.level_values == quick[0].level_values
     assert solution.level_bounds == quick[0].level_bounds
     assert falls == quick[1]
     assert not solution.clock_stopped
-    assert slower > 0.5  # the clock ran on while CP-SAT waited
+
+
+def test_fall_back_answers_are_taken_in_unit_order_whatever_the_threads_do(
+    inst: Instance, quick: tuple[Solution, Any, float], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Questions that each cost a known amount of work, the costly ones slow, end out of
+    order: the answers kept are those of the questions before the budget ran out, in unit
+    order, every run."""
+    total = round(FEW_QUESTIONS.time_limit * budget_module.WORK_PER_SECOND * budget_module.NANO)
+    costly = {u.id for k, u in enumerate(inst.units) if k % 3 == 0}
+    cost = {u.id: total // 4 if u.id in costly else total // 50 for u in inst.units}
+    asked: list[str] = []
+
+    def earliest(builder: Any, uid: str, forbidden: list[str], options: SolveOptions,
+                 plan: dict[str, str | None], budget: budget_module.Budget) -> str | None:
+        asked.append(uid)
+        time.sleep(0.05 if uid in costly else random.random() / 100)
+        budget.take(cost[uid])
+        if uid.endswith("7"):
+            raise NoPlanInTime(options.time_limit)
+        return inst.release_ids[-1]
+
+    monkeypatch.setattr(plan_module, "earliest_release", earliest)
+    view = PlanView(inst, quick[0].assignment)
+    runs = []
+    for seed in (1, 2):
+        random.seed(seed)
+        asked.clear()
+        runs.append(fall_backs(view, FEW_QUESTIONS))
+    assert runs[0] == runs[1]
+    found, unknown = runs[0]
+    questions = [u.id for u in inst.units if u.id in unknown or u.id in asked]
+    used, expected = 0, set()
+    for uid in questions:
+        used += cost[uid]
+        if used < total and not uid.endswith("7"):
+            expected.add(uid)
+    assert expected and {uid for uid in questions if uid not in unknown} == expected
+    assert all(found[uid] == inst.release_ids[-1] for uid in expected)
 
 
 def test_the_clock_stops_a_much_slower_machine_and_says_so(
-    inst: Instance, slow_machine: None, monkeypatch: pytest.MonkeyPatch,
+    inst: Instance, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(budget_module, "CLOCK_FACTOR", 0.4)  # the clock at 1.2 s
-    with pytest.warns(UserWarning, match="the clock stopped a search"):
-        solution = solve(inst, CUT_SHORT)
+    """The clock jumps past the safety stop once the first level is proven: the second
+    level has no time, and the solve says the clock stopped it."""
+    late = [0.0]
+    monkeypatch.setattr(budget_module, "time",
+                        SimpleNamespace(monotonic=lambda: time.monotonic() + late[0]))
+
+    def jump(event: progress.Event) -> None:
+        if event.done and event.stage.startswith("level 1"):
+            late[0] = 1e6
+
+    progress.listen(jump)
+    try:
+        with pytest.warns(UserWarning, match="the clock stopped a search"):
+            solution = solve(inst, CUT_SHORT)
+    finally:
+        progress.listen(None)
     assert solution.clock_stopped and solution.status == "feasible"
     assert not [v for v in check_assignment(inst, solution.assignment) if v.hard]
 
@@ -91,7 +150,7 @@ def test_the_clock_stops_a_much_slower_machine_and_says_so(
 def test_wall_clock_counts_the_limit_in_seconds(inst: Instance) -> None:
     started = time.monotonic()
     solution = solve(inst, SolveOptions(time_limit=3, wall_clock=True))
-    assert 3 <= time.monotonic() - started < 6
+    assert time.monotonic() - started >= 3
     assert solution.status == "feasible" and not solution.clock_stopped
 
 
@@ -104,7 +163,6 @@ def test_secplan_solve_cut_short_prints_the_same_plan_twice(tmp_path: Path) -> N
     assert [r.returncode for r in runs] == [0, 0], runs[0].stderr
     assert '"status": "feasible"' in runs[0].stdout
     assert runs[0].stdout == runs[1].stdout
-    assert "note" not in runs[0].stderr
     by_clock = subprocess.run([sys.executable, "-m", "solver", "solve", str(path), "--json",
                                "--time-limit", "2", "--wall-clock"],
                               capture_output=True, text=True, check=False)

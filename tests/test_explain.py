@@ -13,7 +13,7 @@ from rich.console import Console
 from benchmarks.generate import generate
 from solver import budget as budget_module
 from solver import explain as explain_module
-from solver.budget import WORK_PER_SECOND, Budget
+from solver.budget import NANO, WORK_PER_SECOND, Budget
 from solver.check import check_assignment
 from solver.engine import Solution, SolveOptions, solve
 from solver.explain import (
@@ -172,7 +172,7 @@ def test_explaining_shares_the_time_limit_then_judges_alone(
         calls.append(args)
         found = real_solve(*args, **kwargs)
         clock[0] += 10
-        budget.take(0 if wall_clock else 50 * WORK_PER_SECOND / 5)
+        budget.take(0 if wall_clock else round(50 * WORK_PER_SECOND / 5 * NANO))
         return found
 
     def free_clash(*args: Any) -> Any:
