@@ -2,7 +2,8 @@
 minimal clash at scale, and drawing a large Gantt chart.
 
     python -m benchmarks.capabilities [--items 1000] [--warm-sizes 100,1000]
-                                      [--explain-items 100] [--cold-limit S] [--workers N]
+                                      [--explain-items 100] [--explain-one-items 1000]
+                                      [--cold-limit S] [--workers N]
                                       [--out benchmarks/results]
 
 Writes capabilities.md and capabilities.csv. Numbers depend on the machine's load: the
@@ -57,13 +58,31 @@ def explain_generated(items: int, limit: float) -> list[Row]:
     return explain_all(f"explain every item, {limit:g} s", inst, plan, options)
 
 
-def explain_all(case: str, inst: Instance, plan: Any, options: SolveOptions) -> list[Row]:
-    out, seconds = timed(lambda: explain_items(inst, plan, options))
+def explain_one(items: int, limit: float) -> list[Row]:
+    """`secplan explain SCENARIO ITEM` at a size whose plan is not proven optimal: every
+    release of the first item planned in the middle of the horizon, within `limit` seconds
+    for the explanations (the plan solved first, within the same limit, not timed)."""
+    options = SolveOptions(time_limit=limit)
+    inst = Instance(generated(items))
+    plan = make_plan(inst, solve(inst, options), options)
+    middle = inst.release_ids[len(inst.releases) // 2]
+    uid = next(u for u, rid in plan.assignments.items() if rid == middle)
+    return explain_all(f"explain one item, every release, {limit:g} s (plan {plan.status})",
+                       inst, plan, options, [uid])
+
+
+def explain_all(case: str, inst: Instance, plan: Any, options: SolveOptions,
+                items: list[str] | None = None) -> list[Row]:
+    out, seconds = timed(lambda: explain_items(inst, plan, options, items))
     asked = [o for opts in out.values() for o in opts if not o.current]
     alone = sum(o.alone for o in asked)
-    return [{"case": case, "size": len(out), "seconds": round(seconds, 2),
-             "result": f"{len(asked)} release options, {len(asked) - alone} from the model"
-                       + (f", {alone} judged moving the item alone" if alone else "")}]
+    near = sum(o.neighbours is not None for o in asked)
+    model = len(asked) - alone - near
+    kinds = [f"{model} from the model"] + (
+        [f"{near} from the model with the item's neighbours free"] if near else []) + (
+        [f"{alone} judged moving the item alone"] if alone else [])
+    return [{"case": case, "size": len(inst.units), "seconds": round(seconds, 2),
+             "result": f"{len(asked)} release options: " + ", ".join(kinds)}]
 
 
 def generated(items: int, seed: int = 1) -> Scenario:
@@ -150,6 +169,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--gantt-items", type=int, default=500)
     parser.add_argument("--explain-items", type=int, default=100,
                         help="generated items to explain every one of (0: none)")
+    parser.add_argument("--explain-one-items", type=int, default=1000,
+                        help="generated items to explain one item of, every release (0: none)")
     parser.add_argument("--limit", type=float, default=60.0)
     parser.add_argument("--warm-sizes", default="100,1000", help="what-if re-solve sizes")
     parser.add_argument(
@@ -161,6 +182,7 @@ def main(argv: list[str] | None = None) -> None:
     load_scenario(SEC_2020 / "baseline.yaml")  # warm imports before timing
     rows = [*explain_seed(),
             *(explain_generated(args.explain_items, args.limit) if args.explain_items else []),
+            *(explain_one(args.explain_one_items, args.limit) if args.explain_one_items else []),
             *clash_at_scale(args.items),
             *(row for size in args.warm_sizes.split(",") if size
               for row in warm_against_cold(int(size), args.limit, args.workers, args.cold_limit)),

@@ -263,10 +263,48 @@ class ReleaseOption(BaseModel):
     within the time limit: `blocked_by` then names the rules that move breaks (other
     items moving might make room), `level_change` the cost with every other item in place
     (moving others might lower it)."""
+    neighbours: int | None = None
+    """Asked of the model with only this many other items free to move, its neighbours
+    (`neighbourhood`), the rest held where the plan has them, as the plan itself is not
+    proven optimal and a re-solve of the whole would not be either: `level_change` is then
+    what it costs at most (more items moving might lower it), `blocked_by` names the rules
+    moving it alone breaks, which its neighbours cannot make room for."""
 
 
 def blocked_option(rid: str | None, rules: list[str]) -> ReleaseOption:
     return ReleaseOption(release=rid, current=False, blocked_by=rules, summary=", ".join(rules))
+
+
+NEIGHBOUR_RULE_SIZE = 10
+"""A rule of at most this many items (a precedence, a group, a never-together pair) makes
+its items neighbours wherever they are; larger ones (capacities, uplift caps) only within
+the years a move touches."""
+
+
+def neighbourhood(inst: Instance, plan: Assignment, unit: Unit, rid: str | None) -> set[str]:
+    """The items free to move when asking the model about moving `unit` to `rid` in a plan
+    not proven optimal: those sharing a rule of at most NEIGHBOUR_RULE_SIZE items with it,
+    and those sharing any rule or a specification with it that sit in a release of the
+    years it leaves and enters (uplift caps are yearly), or outside the horizon when it
+    leaves or enters that."""
+    touched = _touched(inst, [rid, plan.get(unit.id)])
+    out: set[str] = set()
+    for rule in inst.rules_for(unit.id):
+        scope = rule.scope(inst) or []
+        if len(scope) <= NEIGHBOUR_RULE_SIZE:
+            out.update(scope)
+        else:
+            out.update(v for v in scope if plan.get(v) in touched)
+    specs = set(unit.specs)
+    out.update(v.id for v in inst.units if specs & set(v.specs) and plan.get(v.id) in touched)
+    out.discard(unit.id)
+    return out
+
+
+def _touched(inst: Instance, releases: list[str | None]) -> set[str | None]:
+    """The releases of the years of `releases` (and None, outside the horizon, if there)."""
+    years = {inst.release(r).year for r in releases if r is not None}
+    return {r.id for r in inst.releases if r.year in years} | {r for r in releases if r is None}
 
 
 def asked_releases(inst: Instance, rid: str | None) -> list[str | None]:
@@ -355,50 +393,90 @@ def release_options(
     (`PlanView.alone_option`; `view` gives the best plan's)."""
     unit = inst.unit(unit_id)
     current = best.assignment[unit_id]
-    base_terms = term_values(inst, best.assignment)
-    base_soft = _soft_broken(inst, best.assignment)
     view = view or functools.cache(lambda: PlanView(inst, best.assignment))
     out = []
     for rid in [*inst.release_ids, None] if releases is None else releases:
         if rid == current:
             out.append(ReleaseOption(release=rid, current=True, summary="the recommended release"))
-            continue
-        forced = _held(inst, best, unit_id, rid, options, budget)
-        clash = (minimal_clash(inst, options, [(unit_id, rid)], budget)
-                 if forced is not None and forced.status == "infeasible" else None)
-        if clash:
-            out.append(blocked_option(rid, clash))
-            continue
-        if forced is None or forced.status != "optimal":  # not settled by the model in time
-            out.append(view().alone_option(unit, rid))
-            continue
-        terms = term_values(inst, forced.assignment)
-        soft = _soft_broken(inst, forced.assignment)
-        option = ReleaseOption(
-            release=rid,
-            current=False,
-            level_change=[
-                a - b for a, b in zip(forced.level_values, best.level_values, strict=True)
-            ],
-            term_change={t: terms[t] - base_terms[t] for t in terms if terms[t] != base_terms[t]},
-            soft_broken=sorted(soft - base_soft),
-            soft_honoured=sorted(base_soft - soft),
-            other_moves={
-                u: (best.assignment[u], r)
-                for u, r in forced.assignment.items()
-                if u != unit_id and best.assignment[u] != r
-            },
-        )
-        option.summary = _summary(inst, option, current)
-        out.append(option)
+        elif best.status != "optimal":
+            out.append(_local_option(inst, best, unit, rid, options, budget, view))
+        else:
+            out.append(_model_option(inst, best, unit, rid, options, budget, view))
     return out
+
+
+def _model_option(
+    inst: Instance, best: Solution, unit: Unit, rid: str | None, options: SolveOptions,
+    budget: Budget | None, view: Callable[[], PlanView],
+) -> ReleaseOption:
+    """The option from the whole model re-solved with `unit` held in `rid`."""
+    forced = _held(inst, best, unit.id, rid, options, budget)
+    clash = (minimal_clash(inst, options, [(unit.id, rid)], budget)
+             if forced is not None and forced.status == "infeasible" else None)
+    if clash:
+        return blocked_option(rid, clash)
+    if forced is None or forced.status != "optimal":  # not settled by the model in time
+        return view().alone_option(unit, rid)
+    return _open_option(inst, best, unit, rid, forced.assignment, forced.level_values)
+
+
+def _local_option(
+    inst: Instance, best: Solution, unit: Unit, rid: str | None, options: SolveOptions,
+    budget: Budget | None, view: Callable[[], PlanView],
+) -> ReleaseOption:
+    """The option from the model with only `unit`'s neighbourhood free to move: the best
+    plan it finds within the budget (an upper bound on the cost), or the rules moving the
+    item alone breaks when its neighbours cannot make room."""
+    free = neighbourhood(inst, best.assignment, unit, rid)
+    forced = _held(inst, best, unit.id, rid, options, budget, free)
+    if forced is None:  # no time left, or no plan found in it
+        return view().alone_option(unit, rid)
+    if forced.status == "infeasible":
+        option = view().alone_option(unit, rid)
+        if not option.blocked_by:  # cannot be: moving it alone is in the neighbourhood's reach
+            return option
+        option.alone = False
+    else:
+        achieved = level_values(inst.scenario.objective, term_values(inst, forced.assignment))
+        option = _open_option(inst, best, unit, rid, forced.assignment, achieved)
+    option.neighbours = len(free)
+    held = f"its {len(free)} neighbour(s) free to move, every other item held"
+    option.summary = (f"{option.summary} (even with {held})" if option.blocked_by
+                      else f"at most: {option.summary} ({held})")
+    return option
+
+
+def _open_option(
+    inst: Instance, best: Solution, unit: Unit, rid: str | None,
+    plan: dict[str, str | None], values: list[int],
+) -> ReleaseOption:
+    """An open option: `plan` (with `unit` in `rid`, objective `values` per level) against
+    the best plan."""
+    terms, base_terms = term_values(inst, plan), term_values(inst, best.assignment)
+    soft, base_soft = _soft_broken(inst, plan), _soft_broken(inst, best.assignment)
+    option = ReleaseOption(
+        release=rid,
+        current=False,
+        level_change=[a - b for a, b in zip(values, best.level_values, strict=True)],
+        term_change={t: terms[t] - base_terms[t] for t in terms if terms[t] != base_terms[t]},
+        soft_broken=sorted(soft - base_soft),
+        soft_honoured=sorted(base_soft - soft),
+        other_moves={
+            u: (best.assignment[u], r)
+            for u, r in plan.items()
+            if u != unit.id and best.assignment[u] != r
+        },
+    )
+    option.summary = _summary(inst, option, best.assignment[unit.id])
+    return option
 
 
 def _held(
     inst: Instance, best: Solution, unit_id: str, rid: str | None, options: SolveOptions,
-    budget: Budget | None,
+    budget: Budget | None, free: set[str] | None = None,
 ) -> Solution | None:
-    """The best plan with `unit_id` held in `rid`, solved within what is left of `budget`
+    """The best plan with `unit_id` held in `rid` (and, given the items `free` to move,
+    every other item held where `best` has it), solved within what is left of `budget`
     (default: a budget of `options`); None when nothing is left or no plan was found in
     it."""
     if budget is not None and not budget.left():
@@ -406,23 +484,28 @@ def _held(
 
     def hold(builder: ModelBuilder) -> list[Any]:
         builder.model.add(builder.x(unit_id, rid) == 1)
+        if free is not None:
+            for uid, placed in best.assignment.items():
+                if uid != unit_id and uid not in free and builder.can_use(uid, placed):
+                    builder.model.add(builder.x(uid, placed) == 1)
         return []
 
     try:
-        return solve(inst, options, hint=best.assignment, prepare=hold, tie_break=False,
-                     budget=budget)
+        return solve(inst, options, hint={**best.assignment, unit_id: rid}, prepare=hold,
+                     tie_break=False, budget=budget)
     except NoPlanInTime:
         return None
 
 
 def ranked(options: list[ReleaseOption]) -> list[ReleaseOption]:
     """Options best first: the recommendation, then open ones by objective change, then
-    blocked ones by how few rules block them; those judged moving the item alone last (their
-    costs are what that one move costs, their rules what it breaks: not comparable)."""
+    blocked ones by how few rules block them; those asked with only the item's neighbours
+    free next, in the same order; those judged moving the item alone last (their costs are
+    what that one move costs, their rules what it breaks: not comparable)."""
     return sorted(
         options,
-        key=lambda o: (not o.current, o.alone, bool(o.blocked_by), o.level_change,
-                       len(o.blocked_by)),
+        key=lambda o: (not o.current, o.alone, o.neighbours is not None, bool(o.blocked_by),
+                       o.level_change, len(o.blocked_by)),
     )
 
 

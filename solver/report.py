@@ -620,6 +620,10 @@ def _explanations(inst: Instance, plan: Plan, explanations: ReleaseOptions) -> H
             tag("p", "Computed from the model: the plan re-solved with the item held in each "
                      "release in turn. A blocked release lists a minimal set of hard rules "
                      "that forbid it; a possible one says what the plan would gain and lose. "
+                     "When the plan is not proven optimal, the model is asked with only the "
+                     "item\u2019s neighbours free to move (items sharing a rule or a "
+                     "specification with it, in the years the move touches; marked "
+                     "\u201cnear\u201d): a cost is then at most what it says. "
                      "Releases the model could not settle within the time limit are judged "
                      "by moving the item alone (marked \u201calone\u201d): the rules that "
                      "move breaks, or what it costs with every other item in place.")))
@@ -655,7 +659,7 @@ def _ranking(item: PlanItem, options: Sequence[ReleaseOption],
 def _verdict(option: ReleaseOption) -> Html:
     if option.current:
         return tag("span", "chosen", class_="chosen")
-    alone = " (alone)" if option.alone else ""
+    alone = " (alone)" if option.alone else " (near)" if option.neighbours is not None else ""
     if option.blocked_by:
         return tag("span", "blocked" + alone, class_="blocked")
     return tag("span", "possible" + alone, class_="possible")

@@ -17,9 +17,11 @@ from solver.budget import NANO, WORK_PER_SECOND, Budget
 from solver.check import check_assignment
 from solver.engine import Solution, SolveOptions, solve
 from solver.explain import (
+    NEIGHBOUR_RULE_SIZE,
     asked_releases,
     explain_items,
     minimal_clash,
+    neighbourhood,
     ranked,
     release_options,
 )
@@ -219,3 +221,66 @@ def in_asked_order(options: list[Any], inst: Instance, rid: str | None) -> list[
     """An item's options in the order they were asked, not ranked."""
     by_release = {o.release: o for o in options}
     return [by_release[r] for r in asked_releases(inst, rid)]
+
+
+@pytest.fixture(scope="module")
+def unproven_plan() -> tuple[Instance, Plan]:
+    """250 generated items, planned within a budget that leaves the second level unproven."""
+    inst = Instance(Scenario.model_validate(generate(250, 10, 1).scenario))
+    plan = make_plan(inst, solve(inst, SolveOptions(time_limit=3)), SolveOptions(time_limit=1))
+    assert plan.status == "feasible"
+    return inst, plan
+
+
+def test_a_plan_not_proven_is_explained_with_each_item_s_neighbours_free(
+    unproven_plan: tuple[Instance, Plan],
+) -> None:
+    """The model is asked with only the item's neighbours free to move: an open option's
+    plan keeps every hard rule, moves no one else, and costs what it says (at most, since
+    more items moving could do better); a blocked one names the rules moving the item alone
+    breaks."""
+    inst, plan = unproven_plan
+    uid = next(u for u, rid in plan.assignments.items() if rid and inst.index(rid) >= 4)
+    options = explain_items(inst, plan, SolveOptions(time_limit=60), [uid])[uid]
+    asked = [o for o in options if not o.current]
+    assert {o.neighbours is not None for o in asked} == {True}  # none alone, none of the whole
+    assert {bool(o.blocked_by) for o in asked} == {True, False}
+    before = term_values(inst, plan.assignments)
+    for option in asked:
+        free = neighbourhood(inst, plan.assignments, inst.unit(uid), option.release)
+        assert option.neighbours == len(free)
+        moved = {**plan.assignments, uid: option.release,
+                 **{u: to for u, (_, to) in option.other_moves.items()}}
+        if option.blocked_by:
+            alone = {**plan.assignments, uid: option.release}
+            assert set(option.blocked_by) == {v.rule for v in check_assignment(inst, alone)
+                                              if v.hard}
+            assert "even with its" in option.summary
+            continue
+        assert set(option.other_moves) <= free
+        assert not [v for v in check_assignment(inst, moved) if v.hard]
+        after = term_values(inst, moved)
+        assert option.term_change == {t: after[t] - before[t] for t in after
+                                      if after[t] != before[t]}
+        assert option.summary.startswith("at most")
+    text = Console(file=io.StringIO(), width=200)
+    print_options(inst, next(i for i in plan.items if i.id == uid), options, text)
+    assert "neighbours free to move" in text.file.getvalue()  # type: ignore[attr-defined]
+
+
+def test_neighbourhood_is_the_item_s_rules_and_specifications_in_the_years_it_touches(
+    unproven_plan: tuple[Instance, Plan],
+) -> None:
+    inst, plan = unproven_plan
+    uid = next(u for u, rid in plan.assignments.items() if rid and inst.index(rid) >= 4)
+    unit, here = inst.unit(uid), plan.assignments[uid]
+    near = neighbourhood(inst, plan.assignments, unit, here)
+    far = neighbourhood(inst, plan.assignments, unit, inst.release_ids[0])
+    assert uid not in far and near <= far
+    years = {inst.release(here).year, inst.releases[0].year}
+    assert far - near  # the first year's items too
+    for other in far:
+        rid = plan.assignments[other]
+        small = any(other in scope and len(scope) <= NEIGHBOUR_RULE_SIZE
+                    for r in inst.rules_for(uid) for scope in [r.scope(inst) or []])
+        assert small or (rid is not None and inst.release(rid).year in years)
