@@ -60,13 +60,14 @@ def explain_generated(items: int, limit: float) -> list[Row]:
 
 def explain_one(items: int, limit: float) -> list[Row]:
     """`secplan explain SCENARIO ITEM` at a size whose plan is not proven optimal: every
-    release of the first item planned in the middle of the horizon, within `limit` seconds
+    release of the first item planned nearest the middle of the horizon, within `limit` seconds
     for the explanations (the plan solved first, within the same limit, not timed)."""
     options = SolveOptions(time_limit=limit)
     inst = Instance(generated(items))
     plan = make_plan(inst, solve(inst, options), options)
-    middle = inst.release_ids[len(inst.releases) // 2]
-    uid = next(u for u, rid in plan.assignments.items() if rid == middle)
+    placed = sorted((abs(inst.index(rid) - len(inst.releases) // 2), u)
+                    for u, rid in plan.assignments.items() if rid is not None)
+    uid = placed[0][1]
     return explain_all(f"explain one item, every release, {limit:g} s (plan {plan.status})",
                        inst, plan, options, [uid])
 

@@ -31,7 +31,7 @@ from solver.engine import (
 from solver.instance import Instance, MovedPlan, Unit
 from solver.model import Plan
 from solver.objective import level_values, levels, term_values
-from solver.rules.base import Assignment
+from solver.rules.base import Assignment, UnaryRule
 
 
 def decision_reason(inst: Instance, unit: Unit, rid: str) -> str:
@@ -267,8 +267,10 @@ class ReleaseOption(BaseModel):
     """Asked of the model with only this many other items free to move, its neighbours
     (`neighbourhood`), the rest held where the plan has them, as the plan itself is not
     proven optimal and a re-solve of the whole would not be either: `level_change` is then
-    what it costs at most (more items moving might lower it), `blocked_by` names the rules
-    moving it alone breaks, which its neighbours cannot make room for."""
+    the plan with the item here against the plan with it kept in its release, both solved
+    so (negative when the plan, not proven optimal, missed a better one), `other_moves`
+    against the latter; `blocked_by` names the rules moving it alone breaks, for which
+    its neighbours moving makes no room (items further away might)."""
 
 
 def blocked_option(rid: str | None, rules: list[str]) -> ReleaseOption:
@@ -283,18 +285,24 @@ the years a move touches."""
 
 def neighbourhood(inst: Instance, plan: Assignment, unit: Unit, rid: str | None) -> set[str]:
     """The items free to move when asking the model about moving `unit` to `rid` in a plan
-    not proven optimal: those sharing a rule of at most NEIGHBOUR_RULE_SIZE items with it,
-    and those sharing any rule or a specification with it that sit in a release of the
-    years it leaves and enters (uplift caps are yearly), or outside the horizon when it
-    leaves or enters that."""
+    not proven optimal: those linked to it by rules of at most NEIGHBOUR_RULE_SIZE items,
+    item to item (a precedence chain, a group), and those sharing any rule or a
+    specification with it that sit in a release of the years it leaves and enters (uplift
+    caps are yearly), or outside the horizon when it leaves or enters that."""
     touched = _touched(inst, [rid, plan.get(unit.id)])
     out: set[str] = set()
     for rule in inst.rules_for(unit.id):
         scope = rule.scope(inst) or []
-        if len(scope) <= NEIGHBOUR_RULE_SIZE:
-            out.update(scope)
-        else:
+        if len(scope) > NEIGHBOUR_RULE_SIZE:
             out.update(v for v in scope if plan.get(v) in touched)
+    linked, todo = {unit.id}, [unit.id]  # small rules, followed from item to item
+    while todo:
+        for rule in inst.rules_for(todo.pop()):
+            scope = rule.scope(inst) or []
+            if len(scope) <= NEIGHBOUR_RULE_SIZE:
+                todo.extend(v for v in scope if v not in linked)
+                linked.update(scope)
+    out |= linked
     specs = set(unit.specs)
     out.update(v.id for v in inst.units if specs & set(v.specs) and plan.get(v.id) in touched)
     out.discard(unit.id)
@@ -339,8 +347,9 @@ def _term_words(term: str, change: int, broken: list[str], honoured: list[str]) 
             )
 
 
-def _summary(inst: Instance, option: ReleaseOption, current: str | None) -> str:
-    """The trade-off of one open option against the recommendation, in words."""
+def _summary(inst: Instance, option: ReleaseOption, current: str | None, local: str = "") -> str:
+    """The trade-off of one open option against the recommendation, in words; `local` says
+    what both plans were solved with when only the item's neighbours were free."""
     weights: dict[str, int] = {t.term: t.weight for t in inst.scenario.objective}
     changes = [(t, c) for t, c in option.term_change.items() if weights.get(t)]
 
@@ -358,19 +367,28 @@ def _summary(inst: Instance, option: ReleaseOption, current: str | None) -> str:
         else better or worse or "change nothing the objective counts"
     )
     changed = [(k, d) for k, d in enumerate(option.level_change, 1) if d]
-    if changed:
+    here = current or "none"
+    if changed and changed[0][1] < 0:  # only with neighbours free, in a plan not proven
         level, delta = changed[0]
-        text += f": net {delta:+d} at priority {level}, so the plan keeps {current or 'none'}"
+        text += (f": net {delta:+d} at priority {level}, better than keeping it in {here}: "
+                 "the plan, not proven optimal, missed it")
+    elif changed:
+        level, delta = changed[0]
+        text += f": net {delta:+d} at priority {level}, so the plan keeps {here}"
+    elif local:
+        text += f"; as good as keeping it in {here}"
     else:
         text += (
             "; equally good, and the tie-break (each item, in id order, as early as "
-            f"possible) chose {current or 'none'}"
+            f"possible) chose {here}"
         )
     if option.other_moves:
         text += "; other items would move: " + ", ".join(
             f"{uid} {a or 'none'} -> {b or 'none'}"
             for uid, (a, b) in sorted(option.other_moves.items())
         )
+    if local:
+        text += f" (against keeping it in {here}, {local})"
     return text
 
 
@@ -387,6 +405,8 @@ def release_options(
     or what it would cost against the best plan. Computed by re-solving with the item held
     there: blocked options get a minimal clash, open ones their objective change.
 
+    A plan not proven optimal is asked with only the item's neighbours free to move
+    (`ReleaseOption.neighbours`), as a re-solve of the whole would not be proven either.
     The re-solves and clashes share `budget` (default: a budget of `options` each). An
     option the model does not settle in it (nothing left, the re-solve not proven optimal,
     the clash not proven minimal) is judged by moving the item alone
@@ -394,12 +414,13 @@ def release_options(
     unit = inst.unit(unit_id)
     current = best.assignment[unit_id]
     view = view or functools.cache(lambda: PlanView(inst, best.assignment))
+    stays: dict[frozenset[str], Solution | None] = {}
     out = []
     for rid in [*inst.release_ids, None] if releases is None else releases:
         if rid == current:
             out.append(ReleaseOption(release=rid, current=True, summary="the recommended release"))
         elif best.status != "optimal":
-            out.append(_local_option(inst, best, unit, rid, options, budget, view))
+            out.append(_local_option(inst, best, unit, rid, options, budget, view, stays))
         else:
             out.append(_model_option(inst, best, unit, rid, options, budget, view))
     return out
@@ -417,57 +438,69 @@ def _model_option(
         return blocked_option(rid, clash)
     if forced is None or forced.status != "optimal":  # not settled by the model in time
         return view().alone_option(unit, rid)
-    return _open_option(inst, best, unit, rid, forced.assignment, forced.level_values)
+    return _open_option(inst, best.assignment, best.level_values, unit, rid,
+                        forced.assignment, forced.level_values)
 
 
 def _local_option(
     inst: Instance, best: Solution, unit: Unit, rid: str | None, options: SolveOptions,
     budget: Budget | None, view: Callable[[], PlanView],
+    stays: dict[frozenset[str], Solution | None],
 ) -> ReleaseOption:
-    """The option from the model with only `unit`'s neighbourhood free to move: the best
-    plan it finds within the budget (an upper bound on the cost), or the rules moving the
-    item alone breaks when its neighbours cannot make room."""
+    """The option from the model with only `unit`'s neighbourhood free to move, everything
+    else held: the plan with `unit` in `rid` against the plan with it kept where it is, both
+    solved so (`stays` keeps the latter per neighbourhood). A release a rule on the item
+    alone bars (its decision, a window, frozen...) is blocked whatever the others do, and
+    needs no solve."""
+    broken = view().broken_by(unit, rid)
+    unary = {r.name for r in inst.rules_for(unit.id) if isinstance(r, UnaryRule)}
+    bars = sorted(unary & set(broken))
+    if bars:
+        return blocked_option(rid, bars)
     free = neighbourhood(inst, best.assignment, unit, rid)
-    forced = _held(inst, best, unit.id, rid, options, budget, free)
-    if forced is None:  # no time left, or no plan found in it
-        return view().alone_option(unit, rid)
-    if forced.status == "infeasible":
-        option = view().alone_option(unit, rid)
-        if not option.blocked_by:  # cannot be: moving it alone is in the neighbourhood's reach
-            return option
-        option.alone = False
-    else:
-        achieved = level_values(inst.scenario.objective, term_values(inst, forced.assignment))
-        option = _open_option(inst, best, unit, rid, forced.assignment, achieved)
-    option.neighbours = len(free)
+    moved = _held(inst, best, unit.id, rid, options, budget, free)
+    current = best.assignment[unit.id]
+    key = frozenset(free)
+    if moved is not None and moved.status != "infeasible" and key not in stays:
+        stays[key] = _held(inst, best, unit.id, current, options, budget, free)
+    stay = stays.get(key)
     held = f"its {len(free)} neighbour(s) free to move, every other item held"
-    option.summary = (f"{option.summary} (even with {held})" if option.blocked_by
-                      else f"at most: {option.summary} ({held})")
+    if moved is not None and moved.status == "infeasible" and broken:
+        option = blocked_option(rid, sorted(broken))
+        option.summary = (f"moving it alone breaks {option.summary}, and {held}, none "
+                          "makes room")
+    elif moved is None or moved.status == "infeasible" or stay is None:
+        return view().alone_option(unit, rid)  # no time left (infeasible cannot be here)
+    else:
+        option = _open_option(inst, stay.assignment, _values(inst, stay.assignment), unit,
+                              rid, moved.assignment, _values(inst, moved.assignment), held)
+    option.neighbours = len(free)
     return option
 
 
+def _values(inst: Instance, plan: Assignment) -> list[int]:
+    return level_values(inst.scenario.objective, term_values(inst, plan))
+
+
 def _open_option(
-    inst: Instance, best: Solution, unit: Unit, rid: str | None,
-    plan: dict[str, str | None], values: list[int],
+    inst: Instance, base: Assignment, base_values: list[int], unit: Unit, rid: str | None,
+    plan: Assignment, values: list[int], local: str = "",
 ) -> ReleaseOption:
     """An open option: `plan` (with `unit` in `rid`, objective `values` per level) against
-    the best plan."""
-    terms, base_terms = term_values(inst, plan), term_values(inst, best.assignment)
-    soft, base_soft = _soft_broken(inst, plan), _soft_broken(inst, best.assignment)
+    the `base` plan (`base_values`). `local` says what the two were solved with, when only
+    the item's neighbours were free to move."""
+    terms, base_terms = term_values(inst, plan), term_values(inst, base)
+    soft, base_soft = _soft_broken(inst, plan), _soft_broken(inst, base)
     option = ReleaseOption(
         release=rid,
         current=False,
-        level_change=[a - b for a, b in zip(values, best.level_values, strict=True)],
+        level_change=[a - b for a, b in zip(values, base_values, strict=True)],
         term_change={t: terms[t] - base_terms[t] for t in terms if terms[t] != base_terms[t]},
         soft_broken=sorted(soft - base_soft),
         soft_honoured=sorted(base_soft - soft),
-        other_moves={
-            u: (best.assignment[u], r)
-            for u, r in plan.items()
-            if u != unit.id and best.assignment[u] != r
-        },
+        other_moves={u: (base[u], r) for u, r in plan.items() if u != unit.id and base[u] != r},
     )
-    option.summary = _summary(inst, option, best.assignment[unit.id])
+    option.summary = _summary(inst, option, base[unit.id], local)
     return option
 
 

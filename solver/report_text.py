@@ -204,16 +204,17 @@ def print_options(inst: Instance, item: PlanItem, options: list[ReleaseOption],
         elif option.alone:
             mark = "[yellow]moving it alone[/yellow]" + (" breaks " if option.blocked_by else ": ")
         elif option.neighbours is not None:
-            mark = "[red]blocked by[/red] " if option.blocked_by else "[yellow]possible[/yellow], "
+            mark = "[red]blocked[/red]: " if option.blocked_by else "[yellow]possible[/yellow]: "
         else:
             mark = "[red]blocked by[/red] " if option.blocked_by else "possible: "
         table.add_row(f"  {label}", mark + option.summary)
     out.print(table)
     if any(option.neighbours is not None for option in options):
         out.print("  [dim]the plan is not proven optimal, so the model was asked with only the "
-                  "item's neighbours free to move (items sharing a rule or a specification "
-                  "with it, in the years the move touches): a cost is at most what it "
-                  "says[/dim]")
+                  "item's neighbours free to move (items linked to it by small rules, and "
+                  "those sharing a rule or a specification with it in the years the move "
+                  "touches), against keeping it where it is; items further away moving "
+                  "might do better[/dim]")
     if any(option.alone for option in options):
         out.print("  [dim]\u201cmoving it alone\u201d: no time left to ask the model; other "
                   "items moving might make room, or lower the cost (raise --time-limit)[/dim]")

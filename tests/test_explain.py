@@ -233,39 +233,110 @@ def unproven_plan() -> tuple[Instance, Plan]:
 
 
 def test_a_plan_not_proven_is_explained_with_each_item_s_neighbours_free(
-    unproven_plan: tuple[Instance, Plan],
+    unproven_plan: tuple[Instance, Plan], monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """The model is asked with only the item's neighbours free to move: an open option's
-    plan keeps every hard rule, moves no one else, and costs what it says (at most, since
-    more items moving could do better); a blocked one names the rules moving the item alone
-    breaks."""
+    """The model is asked with only the item's neighbours free to move, everything else
+    held: an open option is the plan with the item there against the plan with it kept
+    where it is, both keeping every hard rule and moving no one else; a blocked one names
+    the rules moving the item alone breaks, and its neighbours could make no room."""
     inst, plan = unproven_plan
+    solved: dict[tuple[str | None, frozenset[str]], Solution] = {}
+    real_held = explain_module._held
+
+    def held(*args: Any) -> Solution | None:
+        found = real_held(*args)
+        if found is not None:
+            solved[args[3], frozenset(args[6])] = found
+        return found
+
+    monkeypatch.setattr(explain_module, "_held", held)
     uid = next(u for u, rid in plan.assignments.items() if rid and inst.index(rid) >= 4)
+    here = plan.assignments[uid]
     options = explain_items(inst, plan, SolveOptions(time_limit=60), [uid])[uid]
     asked = [o for o in options if not o.current]
-    assert {o.neighbours is not None for o in asked} == {True}  # none alone, none of the whole
-    assert {bool(o.blocked_by) for o in asked} == {True, False}
-    before = term_values(inst, plan.assignments)
+    assert {o.alone for o in asked} == {False}
+    assert [o for o in asked if o.neighbours is not None and not o.blocked_by]
     for option in asked:
+        alone = {**plan.assignments, uid: option.release}
+        broken = {v.rule for v in check_assignment(inst, alone) if v.hard}
+        if option.neighbours is None:  # a rule on the item alone bars the release
+            assert option.blocked_by and set(option.blocked_by) <= broken
+            continue
         free = neighbourhood(inst, plan.assignments, inst.unit(uid), option.release)
         assert option.neighbours == len(free)
-        moved = {**plan.assignments, uid: option.release,
-                 **{u: to for u, (_, to) in option.other_moves.items()}}
+        moved = solved[option.release, frozenset(free)]
         if option.blocked_by:
-            alone = {**plan.assignments, uid: option.release}
-            assert set(option.blocked_by) == {v.rule for v in check_assignment(inst, alone)
-                                              if v.hard}
-            assert "even with its" in option.summary
+            assert moved.status == "infeasible"
+            assert set(option.blocked_by) == broken
+            assert "none makes room" in option.summary
             continue
-        assert set(option.other_moves) <= free
-        assert not [v for v in check_assignment(inst, moved) if v.hard]
-        after = term_values(inst, moved)
+        stay = solved[here, frozenset(free)].assignment
+        for found in (moved.assignment, stay):
+            assert not [v for v in check_assignment(inst, found) if v.hard]
+            assert {u for u, r in found.items() if r != plan.assignments[u]} <= free | {uid}
+        assert moved.assignment[uid] == option.release and stay[uid] == here
+        assert option.other_moves == {u: (stay[u], r) for u, r in moved.assignment.items()
+                                      if u != uid and stay[u] != r}
+        after, before = term_values(inst, moved.assignment), term_values(inst, stay)
         assert option.term_change == {t: after[t] - before[t] for t in after
                                       if after[t] != before[t]}
-        assert option.summary.startswith("at most")
+        assert f"against keeping it in {here}" in option.summary
     text = Console(file=io.StringIO(), width=200)
     print_options(inst, next(i for i in plan.items if i.id == uid), options, text)
     assert "neighbours free to move" in text.file.getvalue()  # type: ignore[attr-defined]
+
+
+def _not_proven(inst: Instance, assignments: dict[str, str | None]) -> Plan:
+    """A valid plan as a solve stopped early might give, marked not proven optimal."""
+    assert not [v for v in check_assignment(inst, assignments) if v.hard]
+    plan = make_plan(inst, solve(inst, FAST), FAST)
+    return plan.model_copy(update={"status": "feasible", "assignments": assignments,
+                                   "objective": term_values(inst, assignments)})
+
+
+def test_a_precedence_chain_moves_with_the_item() -> None:
+    """Q before P before U, each a release apart: U can come a release earlier if P and Q
+    do too, two links away."""
+    inst = Instance(scenario([item("Q"), item("P"), item("U")],
+                             [{"rule": "precedence", "before": "Q", "after": "P"},
+                              {"rule": "precedence", "before": "P", "after": "U"}]))
+    plan = _not_proven(inst, {"Q": "2021-11", "P": "2022-06", "U": "2022-11"})
+    options = {o.release: o for o in explain_items(inst, plan, FAST, ["U"])["U"]}
+    earlier = options["2022-06"]  # moving U alone breaks precedence(P, U)
+    assert earlier.neighbours == 2 and not earlier.blocked_by
+    assert next(d for d in earlier.level_change if d) < 0 and "missed it" in earlier.summary
+    first = options["2021-06"]  # nothing can come before Q there
+    assert first.neighbours == 2 and first.blocked_by == ["precedence(P, U)"]
+    assert "none makes room" in first.summary
+
+
+def test_a_move_is_costed_against_keeping_the_item_with_the_same_neighbours_free() -> None:
+    """B could come sooner whatever A does: moving A later costs A's delay only, not B's
+    gain, which keeping A where it is gets too."""
+    inst = Instance(scenario([item("A", specs=["DUIS"], value=1),
+                              item("B", specs=["DUIS"], value=10)]))
+    plan = _not_proven(inst, {"A": "2021-11", "B": "2021-11"})
+    options = {o.release: o for o in explain_items(inst, plan, FAST, ["A"])["A"]}
+    later = options["2022-06"]
+    assert later.neighbours == 1 and later.term_change["delay"] > 0
+    assert next(d for d in later.level_change if d) > 0
+    assert "so the plan keeps 2021-11" in later.summary and "sooner" not in later.summary
+
+
+def test_a_full_release_with_a_fixed_neighbour_is_blocked_and_a_barred_one_needs_no_solve(
+) -> None:
+    inst = Instance(scenario(
+        [item("ANCHOR", effort=3), item("A", effort=3, earliest="2021-11")],
+        [FIX_ANCHOR, {"rule": "capacity", "max_effort": 4, "dcc_only": False}]))
+    plan = _not_proven(inst, {"ANCHOR": "2021-11", "A": "2022-11"})
+    options = {o.release: o for o in explain_items(inst, plan, FAST, ["A"])["A"]}
+    full = options["2021-11"]
+    assert full.blocked_by == ["capacity(all)"] and full.neighbours == 1
+    assert "none makes room" in full.summary
+    barred = options["2021-06"]
+    assert barred.blocked_by == ["window(A)"] and barred.neighbours is None
+    assert not barred.alone
+    assert options["2022-06"].neighbours == 1 and "missed it" in options["2022-06"].summary
 
 
 def test_neighbourhood_is_the_item_s_rules_and_specifications_in_the_years_it_touches(
