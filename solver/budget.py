@@ -63,6 +63,7 @@ class Budget:
 
     @classmethod
     def of(cls, options: SolveOptions) -> Budget:
+        """The budget `options` give: `time_limit`, counted as `wall_clock` says."""
         return cls(options.time_limit, options.wall_clock)
 
     def part(self, seconds: float) -> Budget:
