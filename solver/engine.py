@@ -330,7 +330,9 @@ def solve(
     `prepare` may add constraints to the model and return expressions to minimise before
     the objective's levels (alternative plans use it). Without `tie_break` the level values
     are optimal but the plan is one of possibly several optima (enough for explaining).
-    The stages share `budget` (default: a fresh one of `options`), charged in turn."""
+    The stages share `budget` (default: a fresh one of `options`, which warns if the clock
+    stops it; a caller sharing its own warns once, when done), charged in turn."""
+    own = budget is None
     budget = budget or Budget.of(options)
     with model_of(inst) as builder:
         first = prepare(builder) if prepare else []
@@ -388,7 +390,8 @@ def solve(
             found = builder.assignment(solver)
         solution.assignment = found
         solution.clock_stopped = budget.clock_stopped
-        budget.warn()
+        if own:
+            budget.warn()
         # Report what the plan achieves: a level stopped unproven may count a soft rule as
         # broken (its literal left false) that the plan keeps, so CP-SAT's value can be higher;
         # a level stopped before any answer has the previous stage's plan.

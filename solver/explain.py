@@ -458,20 +458,22 @@ def _local_option(
     if bars:
         return blocked_option(rid, bars)
     free = neighbourhood(inst, best.assignment, unit, rid)
-    moved = _held(inst, best, unit.id, rid, options, budget, free)
-    current = best.assignment[unit.id]
-    key = frozenset(free)
-    if moved is not None and moved.status != "infeasible" and key not in stays:
-        stays[key] = _held(inst, best, unit.id, current, options, budget, free)
-    stay = stays.get(key)
     held = f"its {len(free)} neighbour(s) free to move, every other item held"
-    if moved is not None and moved.status == "infeasible" and broken:
+    moved = _held(inst, best, unit.id, rid, options, budget, free)
+    if moved is None or (moved.status == "infeasible" and not broken):
+        return view().alone_option(unit, rid)  # no time left (infeasible cannot be here)
+    if moved.status == "infeasible":
         option = blocked_option(rid, sorted(broken))
         option.summary = (f"moving it alone breaks {option.summary}, and {held}, none "
                           "makes room")
-    elif moved is None or moved.status == "infeasible" or stay is None:
-        return view().alone_option(unit, rid)  # no time left (infeasible cannot be here)
     else:
+        key = frozenset(free)
+        if key not in stays:
+            stays[key] = _held(inst, best, unit.id, best.assignment[unit.id], options,
+                               budget, free)
+        stay = stays[key]
+        if stay is None:  # no time left
+            return view().alone_option(unit, rid)
         option = _open_option(inst, stay.assignment, _values(inst, stay.assignment), unit,
                               rid, moved.assignment, _values(inst, moved.assignment), held)
     option.neighbours = len(free)
