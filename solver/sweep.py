@@ -41,6 +41,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, TypedDict
 
+from solver.budget import Budget
 from solver.calendar import build_releases, format_duration
 from solver.changes import Change, MoveRelease, Redecide, Reject, ShiftLeadTimes
 from solver.engine import DEFAULT_OPTIONS, SolveOptions, solve
@@ -212,6 +213,10 @@ class SampleRecord(TypedDict):
     exact changes are left out (a third of the line): `draw_changes(scenario, seed,
     index)` gives them back."""
     error: str | None
+    clock_stopped: bool
+    """The clock, not the budget's work, stopped one of the sample's solves (its worker did
+    less work per second than `--time-limit` counts on): another run may plan it otherwise
+    (`solver.budget`). Absent from files written before it was recorded: False."""
 
 
 def uplift_counts(inst: Instance, assignment: dict[str, str | None]) -> dict[str, dict[str, int]]:
@@ -233,6 +238,7 @@ def _record(
     assignment: dict[str, str | None] | None = None,
     moved: list[str] | None = None,
     uplifts: dict[str, dict[str, int]] | None = None,
+    clock_stopped: bool = False,
 ) -> SampleRecord:
     return SampleRecord(
         index=index,
@@ -242,21 +248,24 @@ def _record(
         uplifts=uplifts or {},
         drawn=[d.label for d in drawn],
         error=error,
+        clock_stopped=clock_stopped,
     )
 
 
 def solve_sample(payload: Payload, seed: int, index: int) -> SampleRecord:
     """Draw, apply and re-plan sample `index`. Never raises: a sample that fails is a
-    result too (its error recorded), so a sweep's totals always add up to N."""
+    result too (its error recorded), so a sweep's totals always add up to N. A solve the
+    clock stopped is recorded as such, not warned about on the worker's standard error."""
     from solver.explain import minimal_clash
     from solver.whatif import apply_changes
 
     drawn: list[Draw] = []
+    budget = Budget.of(payload.options)
     try:
         drawn = draw_sample(payload.scenario, seed, index)
         changes = [d.change for d in drawn]
         inst = Instance(apply_changes(payload.scenario, changes), reference=payload.base)
-        solution = solve(inst, payload.options, hint=payload.base)
+        solution = solve(inst, payload.options, hint=payload.base, budget=budget)
         if solution.status == "infeasible":
             clash = minimal_clash(inst, payload.options)
             error = "no plan satisfies the rules" + (f": {', '.join(clash)}" if clash else "")
@@ -271,6 +280,7 @@ def solve_sample(payload: Payload, seed: int, index: int) -> SampleRecord:
         assignment={uid: got.get(uid) for uid in payload.base},
         moved=sorted(uid for uid, rid in payload.base.items() if uid in got and got[uid] != rid),
         uplifts=uplift_counts(inst, got),
+        clock_stopped=budget.clock_stopped,
     )
 
 
@@ -310,6 +320,9 @@ class SweepResult:
     with_samples: Counter[str] = field(default_factory=Counter)
     with_moves: Counter[str] = field(default_factory=Counter)
     total_moves: int = 0
+    clock_stopped: int = 0
+    """Samples with a plan the clock stopped (`SampleRecord.clock_stopped`): only those may
+    come out otherwise in another run."""
     errors: list[tuple[int, str, str]] = field(default_factory=list)
     solved: int = 0
     seconds: float = 0.0
@@ -339,6 +352,7 @@ class SweepResult:
             if len(self.errors) > 2 * MAX_ERRORS:
                 self.errors = sorted(self.errors)[:MAX_ERRORS]
             return
+        self.clock_stopped += record.get("clock_stopped", False)
         assignment = record["assignment"]
         changed: set[str | None] = set()  # releases an item left or joined
         for uid, rid in self.base.items():
@@ -421,6 +435,7 @@ class SweepResult:
             "expected_uplifts": self.expected_uplifts(),
             "base_uplifts": self.base_uplifts,
             "mean_moves": self.total_moves / n if n else 0.0,
+            "clock_stopped": self.clock_stopped,
             "influence": self.influence(),
             "errors": [{"index": i, "status": s, "error": e}
                        for i, s, e in sorted(self.errors)[:MAX_ERRORS]],
@@ -703,6 +718,10 @@ def print_sweep(result: SweepResult, console: Any) -> None:
                   f"{result.seed} ({outcomes})")
     if result.solved:
         console.print(f"solved {result.solved} in this run at {result.rate:.1f} samples/s")
+    if result.clock_stopped:
+        console.print(f"[yellow]{result.clock_stopped} sample(s) stopped by the clock before "
+                      "their budget of work was spent (a worker slower than --time-limit "
+                      "counts on): another run may plan them otherwise[/yellow]")
     if not n:
         console.print("[red]no sample has a plan[/red]")
     else:

@@ -166,6 +166,56 @@ def test_the_tables_show_items_releases_uplifts_and_causes(local: SweepResult) -
     assert "SECMP0067" in text and f"{N} samples" in text
 
 
+def test_a_sample_the_clock_stops_is_recorded_counted_and_said(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A worker much slower than the budget counts on: the clock jumps past the safety stop
+    once the sample's first level is proven, and the second (not proven at once at 250
+    generated items) is cut short. The record says so (not a warning lost on the worker's
+    standard error), the summary counts it and the printed result says it."""
+    import io
+    from types import SimpleNamespace
+
+    from rich.console import Console
+
+    from benchmarks.generate import dump_yaml, generate_scenario
+    from solver import budget as budget_module
+    from solver import progress
+    from solver.check import check_assignment
+    from solver.instance import Instance
+    from solver.sweep import base_payload, print_sweep, solve_sample
+    from solver.whatif import apply_changes
+
+    path = tmp_path / "generated.yaml"
+    path.write_text(dump_yaml({**generate_scenario(250, 10, 1),
+                               "uncertainty": {"preset": "typical"}}))
+    payload, inst = base_payload(path, SolveOptions(time_limit=3))
+    late = [0.0]
+    monkeypatch.setattr(budget_module, "time",
+                        SimpleNamespace(monotonic=lambda: time.monotonic() + late[0]))
+
+    def jump(event: progress.Event) -> None:
+        if event.done and event.stage.startswith("level 1"):
+            late[0] = 1e6
+
+    progress.listen(jump)
+    try:
+        record = solve_sample(payload, SEED, 0)
+    finally:
+        progress.listen(None)
+    assert record["clock_stopped"] and record["status"] == "feasible"
+    sampled = Instance(apply_changes(payload.scenario, draw_changes(payload.scenario, SEED, 0)),
+                       reference=payload.base)
+    assert not [v for v in check_assignment(sampled, record["assignment"]) if v.hard]
+    result = SweepResult("t", SEED, 1, payload.base,
+                         {r.id: r.go_live for r in inst.releases}, {})
+    result.add(record)
+    assert result.summary()["clock_stopped"] == 1
+    buffer = io.StringIO()
+    print_sweep(result, Console(file=buffer, width=140))
+    assert "1 sample(s) stopped by the clock" in buffer.getvalue()
+
+
 def test_the_chart_has_one_bar_per_item_summing_to_one(local: SweepResult) -> None:
     import matplotlib
 
