@@ -31,6 +31,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode="markdown",  # a docstring's paragraphs reflowed, not broken mid-sentence
 )
 
 ScenarioArg = Annotated[Path, typer.Argument(help="Scenario file (YAML or JSON).")]
@@ -359,9 +360,11 @@ def explain(
     show: ShowProgress = None,
     wall_clock: WallClock = False,
 ) -> None:
-    """Why each item sits where it does, computed from the model: for one item every
-    release ranked (the rules that block it, or what it would cost); for all items, why
-    not earlier. For an infeasible scenario: the minimal set of clashing rules."""
+    """Why each item sits where it does, computed from the model.
+
+    For one item every release ranked (the rules that block it, or what it would cost);
+    for all items, why not earlier. For an infeasible scenario: the minimal set of
+    clashing rules."""
     from solver.explain import explain_items
     from solver.report_text import print_clash, print_options
 
@@ -402,8 +405,9 @@ def compare(
     show: ShowProgress = None,
     wall_clock: WallClock = False,
 ) -> None:
-    """What moved between two scenarios' plans, and why (OTHER is planned against BASE's
-    plan, so only what must or should move does)."""
+    """What moved between two scenarios' plans, and why.
+
+    OTHER is planned against BASE's plan, so only what must or should move does."""
     from solver.compare import compare_plans
     from solver.report_text import print_comparison
 
@@ -540,9 +544,11 @@ def report(
     show: ShowProgress = None,
     wall_clock: WallClock = False,
 ) -> None:
-    """One self-contained HTML page: summary, each release's scope table, Gantt chart,
-    timetable and dependency graph, the reasons for every placement; with --compare what
-    moved against BASE, with --explain releases ranked per item, with --sweep the shares.
+    """One self-contained HTML page: the plan, its charts and its reasons.
+
+    Summary, each release's scope table, Gantt chart, timetable and dependency graph, the
+    reasons for every placement; with --compare what moved against BASE, with --explain
+    releases ranked per item, with --sweep the shares.
 
     Exit 0: written; 1: no plan satisfies the rules (the report, with the clash, is still
     written); 2: bad input."""
@@ -604,10 +610,12 @@ def sweep(
         float, typer.Option("--time-limit", help="Each sample's budget, counted as for `solve`.")
     ] = 20.0,
 ) -> None:
-    """Monte Carlo what-ifs from the scenario's `uncertainty:` section: how likely each
-    item is to land in each release, and each release's scope to hold. Runs on a local
-    Dask cluster, or on an existing one with --scheduler; the same seed and sample count
-    give the same result whatever the number of workers or machines."""
+    """Monte Carlo what-ifs: how likely each item is to land in each release.
+
+    From the scenario's `uncertainty:` section: how likely each item is to land in each
+    release, and each release's scope to hold. Runs on a local Dask cluster, or on an
+    existing one with --scheduler; the same seed and sample count give the same result
+    whatever the number of workers or machines."""
     from solver.engine import SolveOptions
     from solver.scenario import ScenarioError
     from solver.sweep import SweepError, plot_sweep, print_sweep, run_sweep
