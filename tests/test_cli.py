@@ -214,3 +214,18 @@ def test_covid_delay_moves_items_each_with_its_reason() -> None:
     for m in c["moved"] + c["entered"] + c["left"]:
         assert m["reason"].startswith(("forced: ", "chosen: ")), m
     assert moved["SECMP0007"]["reason"].startswith("forced: decision-in-time(SECMP0007)")
+
+
+def test_help_lists_each_command_in_one_line_and_reflows_its_detail() -> None:
+    """`secplan --help` shows each command's first paragraph, so it must be one line; the
+    detail below it is reflowed to the terminal, not broken where the docstring breaks."""
+    from solver.cli import sweep
+
+    for command in app.registered_commands:
+        assert command.callback is not None
+        first = (command.callback.__doc__ or "").split("\n\n")[0]
+        assert "\n" not in first, command.callback.__name__
+    wide = runner.invoke(app, ["sweep", "--help"], env={"COLUMNS": "400"}, terminal_width=400)
+    assert wide.exit_code == 0
+    detail = " ".join((sweep.__doc__ or "").split("\n\n")[1].replace("`", "").split())
+    assert [line for line in wide.output.splitlines() if detail in " ".join(line.split())]
