@@ -121,7 +121,18 @@ def window_ids(calendar: Calendar) -> set[str]:
     return {f"{y:04d}-{w.month:02d}" for w in calendar.windows for (y, m) in months if m == w.month}
 
 
+def latest_start(end: dt.date, lead_time: Duration) -> dt.date:
+    """The last date `d` with `d + lead_time <= end`. Not always `end - lead_time`: month
+    arithmetic clips to a month's end, so 30 and 31 January + 1 month are 29 February
+    too, while 29 February - 1 month is 29 January."""
+    delta = to_delta(lead_time)
+    start = end - delta
+    while start + dt.timedelta(days=1) + delta <= end:
+        start += dt.timedelta(days=1)
+    return start
+
+
 def cut_off(go_live: dt.date, dcc_lead_time: Duration, party_lead_time: Duration) -> dt.date:
-    """Last decision date that still makes a go-live: DCC and Parties implement in parallel,
-    so the longer lead time decides."""
-    return min(go_live - to_delta(dcc_lead_time), go_live - to_delta(party_lead_time))
+    """Last decision date that still makes a go-live (decision + lead time no later than
+    go-live): DCC and Parties implement in parallel, so the longer lead time decides."""
+    return min(latest_start(go_live, dcc_lead_time), latest_start(go_live, party_lead_time))

@@ -1,6 +1,8 @@
 import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from solver.calendar import build_releases, cut_off, nth_weekday, to_delta
 from solver.model import Calendar, Policy
@@ -68,3 +70,22 @@ def test_month_arithmetic_clamps_to_month_end() -> None:
     assert D(2021, 3, 31) - to_delta("1 month") == D(2021, 2, 28)
     assert D(2024, 3, 31) - to_delta("1 month") == D(2024, 2, 29)
     assert D(2024, 2, 29) - to_delta("1 year") == D(2023, 2, 28)
+
+
+def test_a_month_end_decision_makes_a_go_live_it_reaches() -> None:
+    """Decision + lead time no later than go-live (domain rule 1): 30 and 31 January + 1
+    month are 29 February 2024, so a go-live on 29 February has its cut-off on the 31st,
+    not on 29 January (go-live - 1 month)."""
+    assert cut_off(D(2024, 2, 29), "0 days", "1 month") == D(2024, 1, 31)
+    assert cut_off(D(2021, 2, 28), "1 month", "0 days") == D(2021, 1, 31)
+    assert cut_off(D(2021, 4, 30), "2 months", "1 month") == D(2021, 2, 28)
+
+
+@given(go_live=st.dates(dt.date(2019, 1, 1), dt.date(2035, 12, 31)),
+       decision=st.dates(dt.date(2017, 1, 1), dt.date(2035, 12, 31)),
+       amount=st.integers(0, 30), unit=st.sampled_from(["days", "weeks", "months", "years"]))
+def test_a_decision_makes_a_go_live_exactly_when_it_is_by_the_cut_off(
+    go_live: dt.date, decision: dt.date, amount: int, unit: str,
+) -> None:
+    lead = f"{amount} {unit}"
+    assert (decision <= cut_off(go_live, lead, "0 days")) == (decision + to_delta(lead) <= go_live)
