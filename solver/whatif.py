@@ -58,20 +58,34 @@ def _lead_times(
     change: ShiftLeadTimes | ScaleLeadTimes,
     adjust: Callable[[dict[str, int]], dict[str, int]],
 ) -> None:
+    """Adjust the lead times of the chosen items, or of a split item's chosen parts: a part
+    is judged by its own impact and status where it has them, and gets its adjusted lead
+    time as its own (the item's stays for the parts left as they are)."""
     chosen = set(change.items) if change.items is not None else None
+    keys = ["dcc_lead_time"] if change.dcc_only else ["dcc_lead_time", "party_lead_time"]
+
+    def adjusted(unit: Data, item: Data) -> Data | None:
+        """`unit` (the item or one of its parts) with its lead times adjusted, or None when
+        the change leaves it as it is."""
+        impact = unit.get("dcc_impact")
+        if change.dcc_only and not (item.get("dcc_impact") if impact is None else impact):
+            return None
+        if change.pending_only and (unit.get("status") or item.get("status")) not in (
+            PENDING_STATUSES
+        ):
+            return None
+        lead = {key: unit.get(key) or item.get(key) or "0 days" for key in keys}
+        return {**unit, **{key: format_duration(adjust(duration_parts(lead[key])))
+                           for key in keys}}
+
     for k, item in enumerate(data["items"]):
         if chosen is not None and item["id"] not in chosen:
             continue
-        if change.dcc_only and not item.get("dcc_impact"):
+        if not item.get("parts"):
+            data["items"][k] = adjusted(item, item) or item
             continue
-        if change.pending_only and item.get("status") not in PENDING_STATUSES:
-            continue
-        updated = dict(item)
-        for key in ("dcc_lead_time", "party_lead_time"):
-            if key == "party_lead_time" and change.dcc_only:
-                continue
-            updated[key] = format_duration(adjust(duration_parts(item.get(key) or "0 days")))
-        data["items"][k] = updated
+        parts = [adjusted(part, item) or part for part in item["parts"]]
+        data["items"][k] = {**item, "parts": parts}
 
 
 def _shift(by: dict[str, int]) -> Callable[[dict[str, int]], dict[str, int]]:

@@ -87,3 +87,25 @@ def test_bad_changes_name_file_and_place(tmp_path: Path, changes: str, problem: 
         load_scenario(path)
     assert problem in str(err.value)
     assert err.value.file == str(path) and err.value.line is not None
+
+
+def test_stretched_lead_times_reach_a_split_items_parts() -> None:
+    """A part's own lead time is stretched too, and a part is judged by its own DCC impact
+    and status: the COVID-19 case must not leave a part's cut-off where it was."""
+    from solver.changes import ShiftLeadTimes
+    from solver.model import Scenario
+    from solver.whatif import apply_changes
+
+    data = load_scenario(BASE).model_dump(mode="json", by_alias=True, exclude_none=True)
+    data["items"].append({
+        "id": "SPLIT", "title": "A split DCC change", "route": "authority",
+        "status": "report-due", "expected_decision": "2020-09-24", "dcc_impact": True,
+        "dcc_lead_time": "6 months", "party_lead_time": "2 months",
+        "parts": [{"id": "1", "dcc_lead_time": "8 months"}, {"id": "2"},
+                  {"id": "3", "dcc_impact": False}, {"id": "4", "status": "approved"}]})
+    stretched = apply_changes(Scenario.model_validate(data),
+                              [ShiftLeadTimes.model_validate({"shift-lead-times": "3 months"})])
+    units = {u.id: (u.dcc_lead_time, u.party_lead_time)
+             for u in Instance(stretched).units if u.item.id == "SPLIT"}
+    assert units == {"SPLIT.1": ("11 months", "2 months"), "SPLIT.2": ("9 months", "2 months"),
+                     "SPLIT.3": ("6 months", "2 months"), "SPLIT.4": ("6 months", "2 months")}
