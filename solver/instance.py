@@ -228,17 +228,17 @@ class Instance:
                     Window(item=unit.id, earliest=unit.item.earliest, latest=unit.item.latest)
                 )
         for item in self.scenario.items:
-            parts = [f"{item.id}.{p.id}" for p in item.parts]
+            # the open parts in order: a closed part between two does not free them
+            parts = [uid for p in item.parts if (uid := f"{item.id}.{p.id}") in self._unit]
             for before, after in itertools.pairwise(parts):
-                if before in self._unit and after in self._unit:
-                    rules.append(
-                        Precedence(
-                            rule="precedence",
-                            before=before,
-                            after=after,
-                            note="parts of a split item go in order",
-                        )
+                rules.append(
+                    Precedence(
+                        rule="precedence",
+                        before=before,
+                        after=after,
+                        note="parts of a split item go in order",
                     )
+                )
         return rules
 
     def _file_rules(self) -> list[RuleBase]:

@@ -24,6 +24,17 @@ def test_split_item_parts_go_in_order() -> None:
     assert plan.assignments == {"S.1": "2021-06", "S.2": "2021-11", "S.3": "2022-06"}
 
 
+def test_parts_keep_their_order_across_a_withdrawn_part() -> None:
+    """Part 1's lead time would put it after part 3; part 2, between them, is withdrawn."""
+    s = scenario([item("S", parts=[{"id": "1", "dcc_lead_time": "18 months"},
+                                   {"id": "2", "status": "withdrawn"}, {"id": "3"}])])
+    _, plan = solve_checked(s)
+    first, third = plan.assignments["S.1"], plan.assignments["S.3"]
+    assert first is not None and (third is None or third > first)  # ids sort as dates
+    assert first > "2021-06"
+    assert broken_rules(s, {"S.1": first, "S.3": "2021-06"}) == {"precedence(S.1, S.3)"}
+
+
 def test_same_release_and_never_together() -> None:
     s = scenario([item("A"), item("B", expected_decision="2021-06-01"), item("C")],
                  [{"rule": "same-release", "items": ["A", "B"]},
