@@ -158,6 +158,9 @@ class Item(Strict):
             raise ValueError(f"a {self.status} item needs an expected_decision date")
         if len({p.id for p in self.parts}) != len(self.parts):
             raise ValueError("part ids repeat")
+        if self.parts and self.baseline is not None:
+            raise ValueError("a split item's baseline release goes on each part in that "
+                             "release's published scope (parts[].baseline)")
         return self
 
 

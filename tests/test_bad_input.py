@@ -342,6 +342,15 @@ def case_duplicate_part_id(tmp_path: Path) -> Case:
 
 
 @case
+def case_split_item_baseline(tmp_path: Path) -> Case:
+    path = write_base(tmp_path, lambda d: item(d, "SECMP0062").update(baseline="2020-11"))
+    return Case(
+        path, "items[SECMP0062]", r"split item's baseline.*\(parts\[\]\.baseline\)",
+        line_of(path, "id: SECMP0062"),
+    )
+
+
+@case
 def case_duplicate_release_id(tmp_path: Path) -> Case:
     extra = {"id": "2021-06", "go_live": D(2021, 3, 4)}
     path = write_base(tmp_path, lambda d: d["calendar"].update(extra=[extra]))
