@@ -38,7 +38,9 @@ def decision_reason(inst: Instance, unit: Unit, rid: str) -> str:
     release = inst.release(rid)
     cut = inst.cut_off(unit, release)
     said = (
-        f"decided {unit.decision}" if unit.decision_known else f"decision expected {unit.decision}"
+        f"decided {unit.decision}"
+        if unit.decision_known
+        else f"decision expected {unit.decision}{unit.overdue_note}"
     )
     return (
         f"{said}; {rid} cut-off {cut} (go-live {release.go_live} minus lead time "

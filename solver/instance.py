@@ -46,10 +46,21 @@ class Unit:
     effort: int
     value: int
     baseline: str | None
+    overdue_since: dt.date | None = None
+    """The expected decision date, when it is before `as_of` and the decision still to come:
+    `decision` is then `as_of`, the earliest it can now arrive."""
+
+    @property
+    def overdue_note(self) -> str:
+        """What to say after `decision` when it is overdue."""
+        return f" (overdue since {self.overdue_since})" if self.overdue_since else ""
 
 
-def _units(item: Item) -> list[Unit]:
+def _units(item: Item, as_of: dt.date) -> list[Unit]:
     decision = item.decided or item.expected_decision or dt.date.max
+    overdue = decision < as_of and item.decided is None
+    overdue_since = decision if overdue else None
+    decision = as_of if overdue else decision
     if not item.parts:
         return [
             Unit(
@@ -66,6 +77,7 @@ def _units(item: Item) -> list[Unit]:
                 item.effort,
                 item.value,
                 item.baseline,
+                overdue_since,
             )
         ]
     return [
@@ -83,6 +95,7 @@ def _units(item: Item) -> list[Unit]:
             item.effort if part.effort is None else part.effort,
             item.value,
             part.baseline,
+            overdue_since,
         )
         for part in item.parts
     ]
@@ -103,7 +116,7 @@ class Instance:
         self._release = {r.id: r for r in self.releases}
         self._cut_offs: dict[tuple[str, str, dt.date], dt.date] = {}
         self._lead_times: dict[tuple[str, str], str] = {}
-        everything = [u for item in scenario.items for u in _units(item)]
+        everything = [u for item in scenario.items for u in _units(item, scenario.as_of)]
         self.closed: dict[str, Unit] = {u.id: u for u in everything if u.status in CLOSED_STATUSES}
         self.units: list[Unit] = sorted(
             (u for u in everything if u.id not in self.closed), key=lambda u: u.id

@@ -416,7 +416,7 @@ def _status_text(unit: Unit) -> Html:
     if unit.decision_known:
         return join("Approved for inclusion (decided ", day(unit.decision), ").")
     words = _STATUS_WORDS.get(unit.status, unit.status)
-    return join(words, "; decision expected ", day(unit.decision), ".")
+    return join(words, "; decision expected ", day(unit.decision), unit.overdue_note, ".")
 
 
 def _cut_off_cell(unit: Unit, item: PlanItem) -> Html:

@@ -170,7 +170,8 @@ def print_rid(inst: Instance, plan: Plan, release_id: str, out: Any) -> None:
             status, by = f"Approved for inclusion ({unit.decision}).", ""
         else:
             status = (
-                f"{unit.status.replace('-', ' ').capitalize()}; decision expected {unit.decision}."
+                f"{unit.status.replace('-', ' ').capitalize()}; decision expected "
+                f"{unit.decision}{unit.overdue_note}."
             )
             by = str(item.cut_off)
         table.add_row(

@@ -26,6 +26,6 @@ class DecisionInTime(ReleaseGate):
             return None
         known = "decision" if unit.decision_known else "expected decision"
         return (
-            f"{known} {unit.decision} is after the {release.id} cut-off {cut} "
+            f"{known} {unit.decision}{unit.overdue_note} is after the {release.id} cut-off {cut} "
             f"(go-live {release.go_live} minus lead time {inst.lead_time(unit)})"
         )

@@ -35,3 +35,19 @@ def test_releases_the_decision_misses_get_no_variable() -> None:
     assert missed > 0
     assert ModelBuilder(inst).size == 2 * slots - missed
     assert ModelBuilder(inst, hard_as_assumptions=True).size == 2 * slots
+
+
+def test_an_overdue_decision_can_arrive_no_earlier_than_as_of() -> None:
+    """Expected on 1 April, still pending on 20 May: 2021-06's cut-off (17 May, 38 days
+    before 24 June) has passed though 1 April was before it."""
+    from solver.check import check_assignment
+
+    s = scenario([item("LATE", expected_decision="2021-04-01")], as_of="2021-05-20")
+    inst, plan = solve_checked(s)
+    assert plan.assignments["LATE"] == "2022-06"  # 2021-11's scope was baselined on 4 May
+    assert inst.unit("LATE").decision.isoformat() == "2021-05-20"
+    assert "decision-in-time(LATE)" in broken_rules(s, {"LATE": "2021-06"})
+    assert "decision-in-time(LATE)" not in broken_rules(s, {"LATE": "2021-11"})
+    said = {v.rule: v.message for v in check_assignment(inst, {"LATE": "2021-06"})}
+    assert "expected decision 2021-05-20 (overdue since 2021-04-01)" in said[
+        "decision-in-time(LATE)"]
