@@ -184,6 +184,16 @@ class Instance:
         return out
 
     @cached_property
+    def past_uplifts(self) -> dict[str, set[str]]:
+        """Release id -> the specifications implemented items changed there (their
+        `baseline`): out of planning, they still count towards their year's uplift cap."""
+        out: dict[str, set[str]] = {}
+        for unit in self.closed.values():
+            if unit.status == "implemented" and unit.baseline in self._release and unit.specs:
+                out.setdefault(unit.baseline, set()).update(unit.specs)
+        return out
+
+    @cached_property
     def _changers(self) -> list[Unit]:
         """The units that change some specification (explanations call `uplifts` often)."""
         return [u for u in self.units if u.specs]

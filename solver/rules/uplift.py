@@ -31,17 +31,23 @@ class UpliftCap(RuleBase):
     def scope(self, inst: Instance) -> list[str] | None:
         return [u.id for u in inst.units if self.spec in u.specs]
 
+    def _past(self, inst: Instance, rid: str) -> bool:
+        """Whether implemented items already changed the specification in `rid`."""
+        return self.spec in inst.past_uplifts.get(rid, ())
+
     def post(self, inst: Instance, m: Posting, when: list[Any]) -> None:
-        uplifts = [m.uplift(r.id, self.spec) for r in inst.releases if r.year == self.year]
+        uplifts = [1 if self._past(inst, r.id) else m.uplift(r.id, self.spec)
+                   for r in inst.releases if r.year == self.year]
         if len(uplifts) > self.max:
             m.model.add(sum(uplifts) <= self.max).only_enforce_if(when)
 
     def check(self, inst: Instance, plan: Assignment) -> list[str]:
         uplifts = inst.uplifts(plan)
         releases = [
-            r.id
+            r.id + (" (implemented)" if self._past(inst, r.id) else "")
             for r in inst.releases
-            if r.year == self.year and self.spec in uplifts.get(r.id, set())
+            if r.year == self.year
+            and (self._past(inst, r.id) or self.spec in uplifts.get(r.id, set()))
         ]
         if len(releases) <= self.max:
             return []

@@ -48,3 +48,16 @@ def test_soft_alignment_is_traded_against_value() -> None:
 def test_post_and_check_agree() -> None:
     assert 0 < assert_post_and_check_agree(scenario(_items(), [CAP])) < 25
     assert 0 < assert_post_and_check_agree(scenario(_items(), [ALIGN])) < 25
+
+
+def test_an_implemented_uplift_counts_towards_its_years_cap() -> None:
+    """June 2021 went live with a GBCS change: November 2021 cannot be a second."""
+    done = item("DONE", status="implemented", specs=["GBCS"], baseline="2021-06")
+    nxt = item("NEXT", status="approved", decided="2021-06-01", specs=["GBCS"],
+               baseline="2021-11")
+    s = scenario([done, nxt], [CAP], as_of="2021-07-01")
+    _, plan = solve_checked(s)
+    assert plan.assignments == {"NEXT": "2022-06"}
+    assert broken_rules(s, {"NEXT": "2021-11"}) == {"uplift-cap(GBCS, 2021)"}
+    free = scenario([done, nxt], [{**CAP, "max": 2}], as_of="2021-07-01")
+    assert solve_checked(free)[1].assignments == {"NEXT": "2021-11"}
