@@ -16,16 +16,20 @@ line where the YAML parser knows it) and what is wrong.
 from __future__ import annotations
 
 import difflib
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, get_args
+from typing import TYPE_CHECKING, Any, get_args
 
 import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from solver.model import Item, Scenario, WhatIf
+from solver.model import Calendar, Item, Scenario, WhatIf
 from solver.rules import Rule
+
+if TYPE_CHECKING:
+    from solver.calendar import Release
 
 Loc = tuple[str | int, ...]
 
@@ -372,6 +376,13 @@ def _inner_model(annotation: Any) -> type[BaseModel] | None:
 def _first_error(
     loaded: Loaded, exc: ValidationError, prefix: Loc = (), model: type[BaseModel] = Scenario
 ) -> ScenarioError:
+    return loaded.error(*_first_problem(exc, prefix, model))
+
+
+def _first_problem(
+    exc: ValidationError, prefix: Loc = (), model: type[BaseModel] = Scenario
+) -> tuple[Loc, str]:
+    """The place and words of a validation error's first problem."""
     errors = exc.errors()
     # A misspelt required key shows as both "missing" and "extra": name the typo.
     first = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
@@ -396,7 +407,7 @@ def _first_error(
     more = len(errors) - 1
     if more:
         problem += f" (+{more} more problem{'s' if more > 1 else ''})"
-    return loaded.error(loc, problem)
+    return loc, problem
 
 
 def base_of(path: Path | str) -> Path | None:
@@ -417,14 +428,16 @@ def load_scenario(path: Path | str) -> Scenario:
 
     for loc, problem in check_references(scenario):
         raise loaded.error(loc, problem)
-    try:
-        scenario = apply_changes(scenario)
-    except ChangeError as exc:
-        raise loaded.error(("changes", exc.index), exc.problem) from None
-    except ValidationError as exc:
-        raise _first_error(loaded, exc) from None
-    for loc, problem in check_references(scenario):
-        raise loaded.error(loc, problem)
+    for k, change in enumerate(scenario.changes):  # one at a time: a problem names its change
+        try:
+            scenario = apply_changes(scenario, [change])
+        except ChangeError as exc:
+            raise loaded.error(("changes", k), exc.problem) from None
+        except ValidationError as exc:
+            loc, problem = _first_problem(exc)
+            raise loaded.error(("changes", k), f"then {loaded.place(loc)}: {problem}") from None
+        for loc, problem in check_references(scenario):
+            raise loaded.error(("changes", k), f"then {loaded.place(loc)}: {problem}")
     return scenario
 
 
@@ -450,6 +463,7 @@ def check_references(scenario: Scenario) -> Iterator[tuple[Loc, str]]:
             yield ("calendar", "extra", i, "id"), f"release id {extra.id!r} is used twice"
         seen_extra.add(extra.id)
     releases = {r.id: r for r in build_releases(cal, scenario.policy)}
+    yield from _check_same_day(cal, list(releases.values()))
     order = {rid: k for k, rid in enumerate(releases)}
     specs = set(scenario.specifications)
     if len(specs) != len(scenario.specifications):
@@ -477,6 +491,24 @@ def check_references(scenario: Scenario) -> Iterator[tuple[Loc, str]]:
 
         for name in Instance(scenario).unknown_switched_off:
             yield ("changes",), f"switch-off names no rule {name!r}"
+
+
+def _check_same_day(cal: Calendar, releases: list[Release]) -> Iterator[tuple[Loc, str]]:
+    """One release a day: "after" and "before" could not tell two on the same go-live
+    apart. The place is the extra release or the move that makes the second."""
+    extra = {e.id: k for k, e in enumerate(cal.extra)}
+    for first, second in itertools.pairwise(releases):
+        if first.go_live != second.go_live:
+            continue
+        later = second if second.id in cal.moves or second.id in extra else first
+        other = first if later is second else second
+        place: Loc = (
+            ("calendar", "moves", later.id) if later.id in cal.moves
+            else ("calendar", "extra", extra[later.id], "go_live") if later.id in extra
+            else ("calendar",)
+        )
+        yield place, (f"release {later.id} goes live on {later.go_live}, the same day as "
+                      f"{other.id}: give each release its own day")
 
 
 def _check_item(

@@ -618,6 +618,30 @@ def case_what_if_added_item_duplicate_id(tmp_path: Path) -> Case:
 
 
 @case
+def case_release_on_another_releases_day(tmp_path: Path) -> Case:
+    extra = {"id": "2021-07", "go_live": D(2021, 6, 24)}  # the June 2021 release's day
+    path = write_base(tmp_path, lambda d: d["calendar"].update(extra=[extra]))
+    return Case(path, "calendar.extra[0].go_live", r"2021-07 goes live on 2021-06-24, the "
+                "same day as 2021-06", line_of(path, "go_live:"))
+
+
+@case
+def case_what_if_change_moves_a_release_onto_another(tmp_path: Path) -> Case:
+    path = write_what_if(tmp_path, {"changes": [{"move-release": "2021-11",
+                                                  "go_live": D(2021, 6, 24)}]})
+    return Case(path, "changes[0]", r"then calendar\.moves\.2021-11: release 2021-11 goes "
+                "live on 2021-06-24, the same day as 2021-06", line_of(path, "move-release"))
+
+
+@case
+def case_what_if_change_breaks_a_rule_field(tmp_path: Path) -> Case:
+    path = write_what_if(tmp_path, {"changes": [{"set-rule": "uplift-cap(GBCS, 2021)",
+                                                  "max": -1}]})
+    return Case(path, "changes[0]", r"then rules\[0\]\.max: .*greater than or equal to 0",
+                line_of(path, "set-rule"))
+
+
+@case
 def case_what_if_move_unknown_release(tmp_path: Path) -> Case:
     path = write_what_if(tmp_path, {"calendar": {"moves": {"2020-12": D(2020, 12, 3)}}})
     return Case(
