@@ -220,14 +220,16 @@ class SampleRecord(TypedDict):
 
 
 def uplift_counts(inst: Instance, assignment: dict[str, str | None]) -> dict[str, dict[str, int]]:
-    """Specification -> year (of go-live) -> how many releases change it under `assignment`."""
+    """Specification -> year (of go-live) -> how many releases change it under `assignment`,
+    both in sorted order (the specifications come from sets, whose order changes from one
+    process to the next: the summary's text must not)."""
     out: dict[str, dict[str, int]] = {}
     for rid, specs in inst.uplifts(assignment).items():
         year = str(inst.release(rid).year)
         for spec in specs:
             out.setdefault(spec, {})
             out[spec][year] = out[spec].get(year, 0) + 1
-    return out
+    return {spec: dict(sorted(out[spec].items())) for spec in sorted(out)}
 
 
 def _record(

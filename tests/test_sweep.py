@@ -390,3 +390,21 @@ def test_a_worker_killed_mid_sweep_loses_no_sample(
     assert sum(result.outcomes.values()) == N and not result.outcomes["error"]
     assert result.summary_json() == local.summary_json()
     assert sorted(r["index"] for r in records(out)) == list(range(N))
+
+
+def test_the_summary_is_the_same_text_whatever_the_hash_seed(tmp_path: Path) -> None:
+    """Two processes order a set of strings differently (PYTHONHASHSEED): the summary's
+    text must not follow them."""
+    import os
+
+    def run(hash_seed: str) -> str:
+        out = subprocess.run(
+            [sys.executable, "-m", "solver", "sweep", str(UNCERTAIN), "--samples", "4",
+             "--workers", "1", "--seed", str(SEED), "--json"],
+            capture_output=True, text=True, cwd=ROOT,
+            env={**os.environ, "PYTHONHASHSEED": hash_seed}, check=True,
+        )
+        return out.stdout
+
+    texts = {run(seed) for seed in ("1", "4")}  # orders of the seed round's specifications differ
+    assert len(texts) == 1 and json.loads(texts.pop())["base_uplifts"]

@@ -90,12 +90,15 @@ def save_figure(fig: Figure | SubFigure, path: str | Path, dpi: float = 150) -> 
     if fmt is None:
         allowed = ", ".join(sorted(_SAVE_FORMATS))
         raise ValueError(f"cannot save a figure as {path.name!r}: use one of {allowed}")
+    import matplotlib as mpl
+
     metadata: dict[str, str | None] = {}
     if fmt == "svg":
         metadata = {"Date": None}
     elif fmt == "pdf":
         metadata = {"CreationDate": None, "ModDate": None}
-    fig.get_figure(root=True).savefig(path, format=fmt, dpi=dpi, metadata=metadata)
+    with mpl.rc_context({"svg.hashsalt": "secplan"}):  # else its ids differ process to process
+        fig.get_figure(root=True).savefig(path, format=fmt, dpi=dpi, metadata=metadata)
 
 
 # --- rows and pages -----------------------------------------------------------------------

@@ -253,3 +253,18 @@ def test_go_live_labels_of_a_long_horizon_do_not_overlap() -> None:
     ]
     assert overlapping == []
     plt.close(fig)
+
+
+def test_two_processes_draw_the_same_svg(tmp_path: Path) -> None:
+    """An SVG's clip-path ids are random per process unless salted."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT, SEC_2020
+
+    for name in ("1", "2"):
+        subprocess.run([sys.executable, "-m", "solver", "gantt",
+                        str(SEC_2020 / "secmp0067-send-back.yaml"), "-o",
+                        str(tmp_path / f"{name}.svg")], cwd=ROOT, check=True,
+                       capture_output=True)
+    assert (tmp_path / "1.svg").read_bytes() == (tmp_path / "2.svg").read_bytes()
