@@ -12,7 +12,6 @@ import gc
 import json
 import os
 import sys
-import tempfile
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -159,15 +158,6 @@ def console() -> object:
     return Console(width=max(100, int(os.environ.get("COLUMNS", "120"))))
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write via a temporary file and rename, so a failure never leaves half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    os.replace(tmp, path)
-
-
 # --- validate / schema --------------------------------------------------------------------
 
 
@@ -276,6 +266,7 @@ def solve(
 
     Exit 0: plan found; 1: no plan satisfies the rules (the clashing rules are printed);
     2: bad input."""
+    from solver.files import write_atomic
     from solver.plan_io import plan_csv, plan_json
     from solver.report_text import print_clash, print_plan
 
@@ -289,6 +280,8 @@ def solve(
         write_atomic(out / "plan.json", plan_json(plan))
         if plan.status != "infeasible":
             write_atomic(out / "plan.csv", plan_csv(inst, plan))
+        else:  # an earlier run's table would contradict plan.json's "no plan"
+            (out / "plan.csv").unlink(missing_ok=True)
     if as_json:
         typer.echo(plan_json(plan), nl=False)
     elif plan.status == "infeasible":
@@ -439,6 +432,7 @@ def _draw(out: Path, draw: Any, size: tuple[float, float] | None = None) -> None
         ax = draw()
         if size is not None:
             ax.figure.set_size_inches(*size)
+        out.parent.mkdir(parents=True, exist_ok=True)  # as for every other file written
         save_figure(ax.figure, out)
     except ValueError as exc:
         fail(f"{out}: {exc}")
@@ -617,11 +611,14 @@ def sweep(
     existing one with --scheduler; the same seed and sample count give the same result
     whatever the number of workers or machines."""
     from solver.engine import SolveOptions
+    from solver.files import FIGURE_FORMATS
     from solver.scenario import ScenarioError
     from solver.sweep import SweepError, plot_sweep, print_sweep, run_sweep
 
     if time_limit <= 0:
         fail("--time-limit must be positive")
+    if chart is not None and chart.suffix.lower() not in FIGURE_FORMATS:
+        fail(f"--chart {chart}: use one of {', '.join(FIGURE_FORMATS)}")  # before the sweep
     try:
         result = run_sweep(scenario, samples, seed=seed, workers=workers, scheduler=scheduler,
                            out=out, progress=not as_json or sys.stderr.isatty(),
@@ -647,6 +644,7 @@ def main() -> NoReturn:
     benchmarks/README.md)."""
     gc.disable()
     warnings.showwarning = show_warning
+    problem = None
     try:
         app()
         code: int = 0
@@ -654,7 +652,12 @@ def main() -> NoReturn:
         code = 130
     except SystemExit as exc:
         code = exit_code(exc.code)
+    except OSError as exc:  # a file the system will not let a command write (or read)
+        where = f"{exc.filename}: " if exc.filename else ""
+        problem, code = f"secplan: {where}{exc.strerror or exc}", 2
     stop_progress()
+    if problem:
+        print(problem, file=sys.stderr)
     atexit._run_exitfuncs()
     sys.stdout.flush()
     sys.stderr.flush()

@@ -18,9 +18,7 @@ import datetime as dt
 import html
 import io
 import json
-import os
 import re
-import tempfile
 from collections.abc import Callable, Collection, Mapping, Sequence
 from functools import partial
 from pathlib import Path
@@ -203,19 +201,11 @@ def build_report(
 
 
 def write_report(path: str | Path, html_text: str) -> None:
-    """Write the report via a temporary file and a rename, so a reader never sees half a
-    page and a failure leaves any earlier report in place."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(html_text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write the report so that a reader never sees half a page and a failure leaves any
+    earlier report in place (`solver.files.write_atomic`)."""
+    from solver.files import write_atomic
+
+    write_atomic(path, html_text)
 
 
 def read_sweep(path: str | Path) -> dict[str, Any]:

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from solver.cli import app
@@ -48,6 +49,45 @@ def test_infeasible_scenario_prints_the_clash_and_exits_1(tmp_path: Path) -> Non
     assert "decision-in-time(SECMP0067)" in result.stdout
     assert "fixed(SECMP0067)" in result.stdout
     assert json.loads((tmp_path / "plan.json").read_text())["status"] == "infeasible"
+
+
+def test_an_infeasible_solve_leaves_no_earlier_table_beside_its_plan(tmp_path: Path) -> None:
+    assert secplan("solve", SEND_BACK, "--out", str(tmp_path)).returncode == 0
+    assert (tmp_path / "plan.csv").exists()
+    again = secplan("solve", str(SEC_2020 / "secmp0067-fixed-nov-2020.yaml"),
+                    "--out", str(tmp_path))
+    assert again.returncode == 1 and not (tmp_path / "plan.csv").exists()
+
+
+def test_written_files_get_the_users_permissions(tmp_path: Path) -> None:
+    """Not the owner-only mode of the temporary file they are written through."""
+    import os
+
+    old = os.umask(0o022)
+    try:
+        assert runner.invoke(app, ["solve", SEND_BACK, "--out", str(tmp_path)]).exit_code == 0
+    finally:
+        os.umask(old)
+    for name in ("plan.json", "plan.csv"):
+        assert (tmp_path / name).stat().st_mode & 0o777 == 0o644
+
+
+@pytest.mark.parametrize("args", [
+    ["gantt", SEND_BACK, "-o", "{blocked}/g.png"],
+    ["solve", SEND_BACK, "--out", "{blocked}/out"],
+    ["report", SEND_BACK, "-o", "{blocked}/r.html"],
+    ["sweep", str(SEC_2020 / "uncertain.yaml"), "--samples", "2", "--chart", "{where}/c.txt"],
+])
+def test_a_file_that_cannot_be_written_is_one_line_and_exit_2(
+    tmp_path: Path, args: list[str],
+) -> None:
+    """`blocked` is a file, so nothing can be made inside it (even by root)."""
+    blocked = tmp_path / "blocked"
+    blocked.write_text("kept")
+    result = secplan(*(a.format(blocked=blocked, where=tmp_path) for a in args))
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.splitlines()) == 1
+    assert result.stderr.startswith("secplan: ") and blocked.read_text() == "kept"
 
 
 def test_bad_input_exits_2_and_writes_nothing(tmp_path: Path) -> None:

@@ -32,6 +32,7 @@ from matplotlib.transforms import ScaledTranslation, blended_transform_factory
 from matplotlib.typing import LineStyleType
 
 from solver.calendar import Release
+from solver.files import FIGURE_FORMATS
 from solver.instance import Instance, Unit
 from solver.model import Plan
 
@@ -52,7 +53,6 @@ _PALETTE = (
 )
 """tab10 without its grey (kept for "not planned") and its red (kept for "as of")."""
 
-_SAVE_FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
 _ROW_INCHES = 0.25
 _OVERHEAD_INCHES = 1.5
 """Title, release names, date ticks and a two-line legend: what a page needs besides rows."""
@@ -86,9 +86,9 @@ def save_figure(fig: Figure | SubFigure, path: str | Path, dpi: float = 150) -> 
     date, so drawing and saving the same plan twice gives the same bytes.
     """
     path = Path(path)
-    fmt = _SAVE_FORMATS.get(path.suffix.lower())
+    fmt = FIGURE_FORMATS.get(path.suffix.lower())
     if fmt is None:
-        allowed = ", ".join(sorted(_SAVE_FORMATS))
+        allowed = ", ".join(sorted(FIGURE_FORMATS))
         raise ValueError(f"cannot save a figure as {path.name!r}: use one of {allowed}")
     import matplotlib as mpl
 

@@ -1,0 +1,38 @@
+"""Writing the files a command makes."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
+def write_atomic(path: str | Path, text: str) -> None:
+    """Write `text` via a temporary file in the same folder and a rename, so that a reader
+    never sees half a file and a failure leaves any earlier one in place. The folder is made
+    when missing; the file gets the permissions any file the user makes gets (the umask),
+    not the temporary file's owner-only ones."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:  # named by the file asked for, not the temporary one
+        raise OSError(exc.errno, exc.strerror, str(path)) from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+FIGURE_FORMATS = {".pdf": "pdf", ".png": "png", ".svg": "svg"}
+"""File extension -> the format a chart is saved in (no other is guessed)."""
