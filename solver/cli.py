@@ -337,7 +337,7 @@ def rid(
         fail(f"{scenario}: release {release!r} is not in the horizon ({', '.join(horizon)})")
     inst, plan = plan_of(scenario, options(time_limit, workers, seed, show, wall_clock))
     if plan.status == "infeasible":
-        fail(f"{scenario}: no plan satisfies the rules; run `secplan solve` for the clash", 1)
+        fail(f"{scenario}: no plan satisfies the rules; run `secplan solve` for the clash")
     print_rid(inst, plan, release, console())
 
 
@@ -407,10 +407,10 @@ def compare(
     opts = options(time_limit, workers, seed, show, wall_clock)
     _, base_plan = plan_of(base, opts)
     if base_plan.status == "infeasible":
-        fail(f"{base}: no plan satisfies the rules; run `secplan solve` for the clash", 1)
+        fail(f"{base}: no plan satisfies the rules; run `secplan solve` for the clash")
     other_inst, other_plan = plan_of(other, opts, base_plan.assignments)
     if other_plan.status == "infeasible":
-        fail(f"{other}: no plan satisfies the rules; run `secplan solve` for the clash", 1)
+        fail(f"{other}: no plan satisfies the rules; run `secplan solve` for the clash")
     comparison = compare_plans(base_plan, other_inst, other_plan)
     if as_json:
         typer.echo(comparison.model_dump_json(indent=2))
@@ -458,7 +458,7 @@ def gantt(
     """Gantt chart of the plan: decisions, cut-offs, lead times, go-lives and baselines."""
     inst, plan = plan_of(scenario, options(time_limit, workers, seed, show, wall_clock))
     if plan.status == "infeasible":
-        fail(f"{scenario}: no plan satisfies the rules; run `secplan solve` for the clash", 1)
+        fail(f"{scenario}: no plan satisfies the rules; run `secplan solve` for the clash")
     from solver.plot import draw_gantt, gantt_pages
 
     try:
@@ -498,7 +498,7 @@ def graph(
     the graph itself."""
     inst, plan = plan_of(scenario, options(time_limit, workers, seed, show, wall_clock))
     if plan.status == "infeasible":
-        fail(f"{scenario}: no plan satisfies the rules; run `secplan solve` for the clash", 1)
+        fail(f"{scenario}: no plan satisfies the rules; run `secplan solve` for the clash")
     from solver.plot import dependency_graph, draw_graph, export_graph, graph_structure
 
     g = dependency_graph(inst, plan)
@@ -544,8 +544,8 @@ def report(
     reasons for every placement; with --compare what moved against BASE, with --explain
     releases ranked per item, with --sweep the shares.
 
-    Exit 0: written; 1: no plan satisfies the rules (the report, with the clash, is still
-    written); 2: bad input."""
+    Exit 0: written (also when no plan satisfies the rules: the report shows the clash);
+    2: bad input."""
     import matplotlib
 
     from solver.compare import compare_plans
@@ -565,17 +565,22 @@ def report(
         _, base_plan = plan_of(compare_with, opts)
         if base_plan.status == "infeasible":
             fail(f"{compare_with}: no plan satisfies the rules; run `secplan solve` for the "
-                 "clash", 1)
+                 "clash")
     inst, plan = plan_of(scenario, opts, base_plan.assignments if base_plan else None)
     planned = plan.status != "infeasible"
+    if sweep is not None:
+        other = sorted(u for u, rid in sweep["base"].items() if plan.assignments.get(u) != rid)
+        if other or not planned:
+            fail(f"{sweep_file}: swept against another plan than {scenario}'s "
+                 f"({', '.join(other[:3]) or 'no plan'}{' ...' if len(other) > 3 else ''} "
+                 "placed otherwise); sweep this scenario")
     comparison = compare_plans(base_plan, inst, plan) if base_plan and planned else None
     explanations = explain_items(inst, plan, opts) if explain_all and planned else None
     write_report(out, build_report(inst, plan, comparison, explanations, sweep))
     typer.echo(f"wrote {out}")
     if not planned:
-        typer.echo(f"{scenario}: no plan satisfies the rules; the report shows the clash",
-                   err=True)
-        raise typer.Exit(1)
+        typer.echo(f"secplan: {scenario}: no plan satisfies the rules; the report shows the "
+                   "clash", err=True)
 
 
 @app.command()

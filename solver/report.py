@@ -226,6 +226,10 @@ def read_sweep(path: str | Path) -> dict[str, Any]:
         for shares in probabilities.values()
     ):
         raise ValueError("the sweep summary has no 'probabilities' (item -> release -> share)")
+    base = data.get("base")
+    if not isinstance(base, dict) or not all(r is None or isinstance(r, str)
+                                             for r in base.values()):
+        raise ValueError("the sweep summary has no 'base' plan (item -> release)")
     return data
 
 

@@ -269,3 +269,35 @@ def test_help_lists_each_command_in_one_line_and_reflows_its_detail() -> None:
     assert wide.exit_code == 0
     detail = " ".join((sweep.__doc__ or "").split("\n\n")[1].replace("`", "").split())
     assert [line for line in wide.output.splitlines() if detail in " ".join(line.split())]
+
+
+INFEASIBLE = str(SEC_2020 / "secmp0067-fixed-nov-2020.yaml")
+
+
+@pytest.mark.parametrize("args", [
+    ["rid", INFEASIBLE, "2021-06"], ["compare", SEND_BACK, INFEASIBLE],
+    ["gantt", INFEASIBLE, "-o", "{tmp}/g.png"], ["graph", INFEASIBLE, "-o", "{tmp}/g.png"],
+])
+def test_a_command_that_needs_a_plan_says_there_is_none_with_exit_2(
+    tmp_path: Path, args: list[str],
+) -> None:
+    """The README's exit codes (the design's contract: 0 / 2)."""
+    result = secplan(*(a.format(tmp=tmp_path) for a in args))
+    assert result.returncode == 2
+    assert "no plan satisfies the rules; run `secplan solve` for the clash" in result.stderr
+    assert not list(tmp_path.iterdir())
+
+
+def test_a_report_with_no_plan_shows_the_clash_and_exits_0(tmp_path: Path) -> None:
+    result = secplan("report", INFEASIBLE, "-o", str(tmp_path / "r.html"))
+    assert result.returncode == 0 and "fixed(SECMP0067)" in (tmp_path / "r.html").read_text()
+
+
+def test_a_report_refuses_a_sweep_made_against_another_plan(tmp_path: Path) -> None:
+    summary = {"samples": 1, "probabilities": {"SECMP0067": {"2020-11": 1.0}},
+               "base": {"SECMP0067": "2020-11"}}
+    (tmp_path / "s.json").write_text(json.dumps(summary))
+    result = secplan("report", SEND_BACK, "-o", str(tmp_path / "r.html"),
+                     "--sweep", str(tmp_path / "s.json"))
+    assert result.returncode == 2 and "swept against another plan" in result.stderr
+    assert "SECMP0067" in result.stderr and not (tmp_path / "r.html").exists()
