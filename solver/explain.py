@@ -65,11 +65,7 @@ class PlanView:
 
     def blocking(self, unit: Unit, rid: str | None) -> list[str]:
         """Names and messages of the hard rules broken by moving only `unit` to `rid`."""
-        return [
-            f"{name}: {message}"
-            for name, messages in self.broken_by(unit, rid).items()
-            for message in messages
-        ]
+        return said(self.broken_by(unit, rid))
 
     def broken_by(self, unit: Unit, rid: str | None) -> dict[str, list[str]]:
         """The hard rules moving only `unit` to `rid` breaks, each with its messages."""
@@ -132,6 +128,11 @@ class PlanView:
         return option
 
 
+def said(broken: dict[str, list[str]]) -> list[str]:
+    """Each broken rule's messages, as "name: message"."""
+    return [f"{name}: {message}" for name, messages in broken.items() for message in messages]
+
+
 REASON_RELEASES = 3
 """The plan file says why not each of this many releases just before an item's own."""
 
@@ -150,10 +151,15 @@ def placement_reasons(view: PlanView, unit: Unit) -> list[str]:
         r for r in asked_releases(inst, rid)[:-1]
         if r is not None and not inst.is_frozen(inst.release(r))
     ]
+    own = {rule.name for rule in inst.rules_for(unit.id) if isinstance(rule, UnaryRule)}
     for other in open_candidates[-REASON_RELEASES:]:
-        blocked = view.blocking(unit, other)
+        broken = view.broken_by(unit, other)
+        blocked = said(broken)
+        # a rule on the item alone bars the release; any other answer holds the rest of the
+        # plan still, and `secplan explain` may find the release open once others move too
+        alone = "" if broken and set(broken) <= own else " (moving it alone)"
         reasons.append(
-            f"not {other}: "
+            f"not {other}{alone}: "
             + ("; ".join(blocked) if blocked else view.move_option(unit, other).summary)
         )
     reference = inst.reference(unit)

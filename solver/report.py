@@ -600,8 +600,9 @@ def _explanations(inst: Instance, plan: Plan, explanations: ReleaseOptions) -> H
     )
     ranked = [i for i in shown if len(explanations.get(i.id, ())) > 1]
     intro = tag("p", "For each item: its cut-off in its release, then why it is not in "
-                     "each earlier open release (the hard rules that forbid it, or what the "
-                     "plan would lose by the objective).")
+                     "each earlier open release: the hard rules that forbid it, or, marked "
+                     "\u201cmoving it alone\u201d, what that release would break or cost with "
+                     "every other item where it is (the ranking below lets others move too).")
     rows = [(_item_cell(i), _release_link(i.release),
              _reasons(i, i in ranked)) for i in shown]
     reasons = table(("Item", "Release", "Why here, and not earlier"), rows, class_="why wide",

@@ -355,3 +355,17 @@ def test_neighbourhood_is_the_item_s_rules_and_specifications_in_the_years_it_to
         small = any(other in scope and len(scope) <= NEIGHBOUR_RULE_SIZE
                     for r in inst.rules_for(uid) for scope in [r.scope(inst) or []])
         assert small or (rid is not None and inst.release(rid).year in years)
+
+
+def test_a_reason_says_when_it_holds_the_rest_of_the_plan_still(
+    seed_plans: dict[str, tuple[Instance, Plan]],
+) -> None:
+    """MP078 (GBCS) cannot go in 2021-06 alone: the uplift rules would break while
+    SECMP0007 stays in 2021-11. That is not a rule against 2021-06 (`explain` ranks it open,
+    with others moving), while its own decision date does bar 2020-11."""
+    _, plan = seed_plans["secmp0067-send-back"]
+    reasons = next(i.reasons for i in plan.items if i.id == "MP078")
+    june = next(r for r in reasons if r.startswith("not 2021-06"))
+    november = next(r for r in reasons if r.startswith("not 2020-11"))
+    assert june.startswith("not 2021-06 (moving it alone): uplift-cap(GBCS, 2021)")
+    assert november.startswith("not 2020-11: decision-in-time(MP078)")
