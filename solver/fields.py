@@ -6,12 +6,21 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
-ItemId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
-ReleaseId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
-MonthId = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+_ID = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
+_MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
 _UNIT = r"\d+ (day|days|week|weeks|month|months|year|years)"
-Duration = Annotated[str, StringConstraints(pattern=rf"^{_UNIT}( {_UNIT})*$")]
+_PERIOD = rf"^{_UNIT}( {_UNIT})*$"
+ItemId = Annotated[str, StringConstraints(pattern=_ID)]
+ReleaseId = Annotated[str, StringConstraints(pattern=_ID)]
+MonthId = Annotated[str, StringConstraints(pattern=_MONTH)]
+Duration = Annotated[str, StringConstraints(pattern=_PERIOD)]
 """A period such as `38 days`, `6 weeks`, `12 months` or `1 month 10 days`."""
+PATTERN_WORDS = {
+    _ID: "an id of letters, digits, '.', '_' and '-', such as 'MP084' or '2021-06'",
+    _MONTH: "a month such as '2021-06'",
+    _PERIOD: "a period such as '38 days', '6 weeks', '12 months' or '1 month 10 days'",
+}
+"""What a value of each pattern looks like, for error messages (not the pattern itself)."""
 
 
 class Strict(BaseModel):

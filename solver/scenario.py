@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, get_args
 import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from solver.fields import PATTERN_WORDS
 from solver.model import Calendar, Item, Scenario, WhatIf
 from solver.rules import Rule
 
@@ -394,16 +395,26 @@ def _first_problem(
     elif first["type"] == "missing":
         problem = f"required key {loc[-1]!r} is missing"
         loc = loc[:-1]
+    elif first["type"] == "string_pattern_mismatch" and (
+        first.get("ctx", {}).get("pattern") in PATTERN_WORDS
+    ):
+        problem = f"should be {PATTERN_WORDS[first['ctx']['pattern']]}"
+    elif first["type"].startswith(("date_", "datetime_")):
+        problem = f"not a date YYYY-MM-DD: {first['msg'].rpartition(', ')[2]}"
     else:
         problem = first["msg"]
         if first["type"] == "value_error":
             problem = problem.removeprefix("Value error, ")
-        if "input" in first and not isinstance(first["input"], dict | list):
-            problem += f" (got {first['input']!r})"
-    # Keep tagged-union labels out of the place shown to the user.
+    if first["type"] not in ("extra_forbidden", "missing") and "input" in first and (
+        not isinstance(first["input"], dict | list)
+    ):
+        problem += f" (got {first['input']!r})"
+    # Keep tagged-union labels out of the place shown to the user: a rule's kind, and a
+    # change's kind where its key repeats it (`changes[0].shift-lead-times`).
     from solver.rules import RULE_MODELS
 
-    loc = tuple(p for p in loc if not (isinstance(p, str) and p in RULE_MODELS))
+    loc = tuple(p for k, p in enumerate(loc)
+                if not (isinstance(p, str) and (p in RULE_MODELS or loc[k + 1:k + 2] == (p,))))
     more = len(errors) - 1
     if more:
         problem += f" (+{more} more problem{'s' if more > 1 else ''})"

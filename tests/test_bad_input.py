@@ -291,7 +291,7 @@ def case_bad_status_value(tmp_path: Path) -> Case:
 @case
 def case_bad_date_string(tmp_path: Path) -> Case:
     path = write_base(tmp_path, lambda d: d.update(as_of="26/05/2020"))
-    return Case(path, "as_of", r"date.*26/05/2020", line_of(path, "as_of:"))
+    return Case(path, "as_of", r"not a date YYYY-MM-DD: .*26/05/2020", line_of(path, "as_of:"))
 
 
 @case
@@ -306,13 +306,16 @@ def case_impossible_date(tmp_path: Path) -> Case:
 @case
 def case_bad_month_id(tmp_path: Path) -> Case:
     path = write_base(tmp_path, lambda d: d["calendar"].update(last="2021-13"))
-    return Case(path, "calendar.last", r"2021-13", line_of(path, "last:"))
+    return Case(path, "calendar.last", r"should be a month such as '2021-06' \(got '2021-13'\)",
+                line_of(path, "last:"))
 
 
 @case
 def case_bad_duration(tmp_path: Path) -> Case:
     path = write_base(tmp_path, lambda d: item(d, "SECMP0007").update(dcc_lead_time="12 monts"))
-    return Case(path, "items[SECMP0007].dcc_lead_time", r"12 monts", line_of(path, "12 monts"))
+    return Case(path, "items[SECMP0007].dcc_lead_time",
+                r"should be a period such as '38 days'.* \(got '12 monts'\)",
+                line_of(path, "12 monts"))
 
 
 @case
@@ -639,6 +642,13 @@ def case_what_if_change_breaks_a_rule_field(tmp_path: Path) -> Case:
                                                   "max": -1}]})
     return Case(path, "changes[0]", r"then rules\[0\]\.max: .*greater than or equal to 0",
                 line_of(path, "set-rule"))
+
+
+@case
+def case_what_if_change_with_a_bad_period(tmp_path: Path) -> Case:
+    path = write_what_if(tmp_path, {"changes": [{"shift-lead-times": "3 monthz"}]})
+    return Case(path, "changes[0].shift-lead-times", r"should be a period such as",
+                line_of(path, "shift-lead-times"))
 
 
 @case
