@@ -300,12 +300,13 @@ def check(
     """Judge a plan against the scenario's rules, without a solver. Exit 0 valid, 1 not."""
     from solver.check import check_assignment
     from solver.instance import Instance
-    from solver.plan_io import read_assignments
+    from solver.plan_io import check_plan_names, read_assignments
 
-    data = load(scenario)
+    inst = Instance(load(scenario))
     with bad_input_exits():
         assignments = read_assignments(plan)
-    violations = check_assignment(Instance(data), assignments)
+        check_plan_names(plan, inst, assignments)
+    violations = check_assignment(inst, assignments)
     hard = [v for v in violations if v.hard]
     for v in violations:
         kind = "violated" if v.hard else "soft, broken"
@@ -370,13 +371,11 @@ def explain(
             print_clash(inst, plan, console())
         return
     if item is not None and item not in plan.assignments:
-        import difflib
+        from solver.scenario import unknown_name
 
-        close = difflib.get_close_matches(item, sorted(plan.assignments), n=1)
-        fail(
-            f"{scenario}: no planned item {item!r}"
-            + (f"; did you mean {close[0]!r}?" if close else "")
-        )
+        closed = inst.closed.get(item)
+        fail(f"{scenario}: " + (f"{item} is {closed.status}: not planned" if closed
+                                else unknown_name(item, plan.assignments, "planned item")))
     explained = explain_items(inst, plan, opts, [item] if item else None)
     if as_json:
         typer.echo(json.dumps({uid: [o.model_dump(mode="json") for o in opts_]

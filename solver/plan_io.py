@@ -68,6 +68,9 @@ def read_assignments(path: Path) -> dict[str, str | None]:
             "assignments",
             "a plan file needs an object 'assignments' mapping item ids to release ids (or null)",
         )
+    if data.get("status") == "infeasible":
+        raise ScenarioError(path, "status", "the file holds no plan: no plan satisfied its "
+                                            "scenario's rules")
     assignments = data["assignments"]
     for key, value in assignments.items():
         if value is not None and not isinstance(value, str):
@@ -75,3 +78,18 @@ def read_assignments(path: Path) -> dict[str, str | None]:
                 path, f"assignments.{key}", f"must be a release id or null (got {value!r})"
             )
     return dict(assignments)
+
+
+def check_plan_names(path: Path, inst: Instance, assignments: dict[str, str | None]) -> None:
+    """Raise `ScenarioError` for a plan file's first item or release the scenario does not
+    know at all (a typo, not a rule broken: bad input). Closed items and complete coverage
+    are for the checker to judge."""
+    from solver.scenario import unknown_name
+
+    items = {u.id for u in inst.units} | set(inst.closed)
+    for uid, rid in assignments.items():
+        if uid not in items:
+            raise ScenarioError(path, f"assignments.{uid}", unknown_name(uid, items, "item"))
+        if rid is not None and rid not in inst.release_ids:
+            raise ScenarioError(path, f"assignments.{uid}",
+                                unknown_name(rid, inst.release_ids, "release"))

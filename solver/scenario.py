@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import difflib
 import itertools
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, get_args
@@ -265,7 +265,7 @@ def _changes(source: SourceFile, key: str, value: Any, allowed: set[str]) -> dic
             raise ScenarioError(
                 source.path,
                 f"{key}.{change}",
-                _unknown_key(str(change), allowed),
+                unknown_name(str(change), allowed),
                 source.lines.get((key, change)),
             )
     return value
@@ -291,7 +291,7 @@ def _overlay_items(loaded: Loaded, source: SourceFile, value: Any) -> None:
             raise ScenarioError(
                 source.path,
                 f"items.update.{item_id}",
-                _unknown_key(str(item_id), set(map(str, ids)), "item"),
+                unknown_name(str(item_id), set(map(str, ids)), "item"),
                 source.lines.get(loc),
             )
         if not isinstance(fields, dict):
@@ -324,7 +324,7 @@ def _overlay_rules(loaded: Loaded, source: SourceFile, value: Any) -> None:
             raise ScenarioError(
                 source.path,
                 "rules.remove",
-                _unknown_key(str(name), set(names), "rule"),
+                unknown_name(str(name), set(names), "rule"),
                 source.lines.get(("rules", "remove")),
             )
         k = names.index(name)
@@ -338,8 +338,12 @@ def _overlay_rules(loaded: Loaded, source: SourceFile, value: Any) -> None:
 # --- validation -------------------------------------------------------------------------
 
 
-def _unknown_key(key: str, valid: set[str], what: str = "key") -> str:
-    close = difflib.get_close_matches(key, sorted(valid), n=1)
+def unknown_name(key: str, valid: Collection[str], what: str = "key") -> str:
+    """"unknown item 'secmp0067'; did you mean 'SECMP0067'?": the same name in another
+    case first, else the closest spelling."""
+    folded = {v.casefold(): v for v in sorted(valid)}
+    close = ([folded[key.casefold()]] if key.casefold() in folded
+             else difflib.get_close_matches(key, sorted(valid), n=1))
     hint = f"; did you mean {close[0]!r}?" if close else ""
     return f"unknown {what} {key!r}{hint}"
 
@@ -391,7 +395,7 @@ def _first_problem(
     if first["type"] == "extra_forbidden":
         holder = _model_at(loc, model)
         valid = set(holder.model_fields) if holder else set()
-        problem = _unknown_key(str(loc[-1]), valid)
+        problem = unknown_name(str(loc[-1]), valid)
     elif first["type"] == "missing":
         problem = f"required key {loc[-1]!r} is missing"
         loc = loc[:-1]
@@ -464,10 +468,10 @@ def check_references(scenario: Scenario) -> Iterator[tuple[Loc, str]]:
     windows = window_ids(cal)
     for rid in cal.moves:
         if rid not in windows and rid not in {e.id for e in cal.extra}:
-            yield ("calendar", "moves", rid), _unknown_key(rid, windows, "release")
+            yield ("calendar", "moves", rid), unknown_name(rid, windows, "release")
     for i, rid in enumerate(cal.cancel):
         if rid not in windows and rid not in {e.id for e in cal.extra}:
-            yield ("calendar", "cancel", i), _unknown_key(rid, windows, "release")
+            yield ("calendar", "cancel", i), unknown_name(rid, windows, "release")
     seen_extra: set[str] = set()
     for i, extra in enumerate(cal.extra):
         if extra.id in windows or extra.id in seen_extra:
@@ -550,21 +554,21 @@ def _check_item(
     for key in ("earliest", "latest", "baseline"):
         rid = getattr(item, key)
         if rid is not None and rid not in releases:
-            yield ("items", i, key), _unknown_key(rid, set(releases), "release")
+            yield ("items", i, key), unknown_name(rid, set(releases), "release")
     for k, spec in enumerate(item.specs):
         if spec not in specs:
-            yield ("items", i, "specs", k), _unknown_key(spec, specs, "specification")
+            yield ("items", i, "specs", k), unknown_name(spec, specs, "specification")
     for j, part in enumerate(item.parts):
         for k, spec in enumerate(part.specs or []):
             if spec not in specs:
                 yield (
                     ("items", i, "parts", j, "specs", k),
-                    _unknown_key(spec, specs, "specification"),
+                    unknown_name(spec, specs, "specification"),
                 )
         if part.baseline is not None and part.baseline not in releases:
             yield (
                 ("items", i, "parts", j, "baseline"),
-                _unknown_key(part.baseline, set(releases), "release"),
+                unknown_name(part.baseline, set(releases), "release"),
             )
 
 
@@ -575,13 +579,13 @@ def _check_rules(
     for k, rule in enumerate(scenario.rules):
         for key, item_id in rule.item_refs():
             if item_id not in ids:
-                yield ("rules", k, *key), _unknown_key(item_id, ids, "item")
+                yield ("rules", k, *key), unknown_name(item_id, ids, "item")
         for key, spec in rule.spec_refs():
             if spec not in specs:
-                yield ("rules", k, *key), _unknown_key(spec, specs, "specification")
+                yield ("rules", k, *key), unknown_name(spec, specs, "specification")
         for key, rid in rule.release_refs():
             if rid not in releases:
-                yield ("rules", k, *key), _unknown_key(rid, releases, "release")
+                yield ("rules", k, *key), unknown_name(rid, releases, "release")
         name = rule.name
         if name in names:
             yield ("rules", k), f"rule {name} is listed twice"

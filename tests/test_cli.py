@@ -128,6 +128,29 @@ def test_check_rejects_a_malformed_plan_file(tmp_path: Path) -> None:
     assert "plan.json:1" in result.stderr
 
 
+@pytest.mark.parametrize(("edit", "said"), [
+    ({"MP999": "2021-06"}, "assignments.MP999: unknown item 'MP999'"),
+    ({"mp084": "2020-11"}, "unknown item 'mp084'; did you mean 'MP084'?"),
+    ({"MP084": "2021-07"}, "assignments.MP084: unknown release '2021-07'"),
+])
+def test_check_calls_a_name_the_scenario_does_not_know_bad_input(
+    tmp_path: Path, edit: dict[str, str], said: str,
+) -> None:
+    """A typo in a plan file is not a rule the plan breaks: exit 2, naming the place."""
+    assert runner.invoke(app, ["solve", SEND_BACK, "--out", str(tmp_path)]).exit_code == 0
+    plan = json.loads((tmp_path / "plan.json").read_text())
+    (tmp_path / "edited.json").write_text(json.dumps(
+        {"assignments": {**plan["assignments"], **edit}}))
+    result = secplan("check", SEND_BACK, str(tmp_path / "edited.json"))
+    assert result.returncode == 2 and said in result.stderr, result.stderr
+
+
+def test_check_says_a_file_of_no_plan_holds_no_plan(tmp_path: Path) -> None:
+    secplan("solve", str(SEC_2020 / "secmp0067-fixed-nov-2020.yaml"), "--out", str(tmp_path))
+    result = secplan("check", SEND_BACK, str(tmp_path / "plan.json"))
+    assert result.returncode == 2 and "the file holds no plan" in result.stderr
+
+
 def test_rid_prints_the_cut_offs_of_the_moved_release() -> None:
     result = runner.invoke(app, ["rid", str(SEC_2020 / "nov-2020-29-november.yaml"), "2020-11"],
                            env={"COLUMNS": "200"})
@@ -301,3 +324,12 @@ def test_a_report_refuses_a_sweep_made_against_another_plan(tmp_path: Path) -> N
                      "--sweep", str(tmp_path / "s.json"))
     assert result.returncode == 2 and "swept against another plan" in result.stderr
     assert "SECMP0067" in result.stderr and not (tmp_path / "r.html").exists()
+
+
+@pytest.mark.parametrize(("item", "said"), [
+    ("secmp0067", "unknown planned item 'secmp0067'; did you mean 'SECMP0067'?"),
+    ("SECMP0062.1", "SECMP0062.1 is implemented: not planned"),
+])
+def test_explain_names_an_item_it_cannot_explain(item: str, said: str) -> None:
+    result = runner.invoke(app, ["explain", SEND_BACK, item])
+    assert result.exit_code == 2 and said in result.output
