@@ -40,8 +40,8 @@ TimeLimit = Annotated[
         "--time-limit",
         help="The solve's budget, in seconds of this 2-core machine's work: counted as CP-SAT's "
         "deterministic time, so a solve it cuts short gives the same plan on every run (the "
-        "clock stops it only at three times this). The plan's fall-backs, and explanations when "
-        "asked, get as much again each.",
+        "clock stops it only at three times this). The plan's fall-backs, and explanations "
+        "where a command gives them, get as much again each.",
     ),
 ]
 WallClock = Annotated[
@@ -217,9 +217,10 @@ def plan_of(
     reference: dict[str, str | None] | None = None,
     alternatives: int = 0,
     tolerance: float = 0.1,
+    clash: bool = True,
 ) -> tuple[Instance, Plan]:
     """Load and plan a scenario file (a what-if against its base plan); find the minimal
-    clash when no plan satisfies the rules."""
+    clash when no plan satisfies the rules (unless `clash` is False)."""
     from solver.engine import NoPlanInTime
     from solver.plan import plan_file
 
@@ -228,10 +229,20 @@ def plan_of(
             inst, plan = plan_file(path, opts, reference, alternatives, tolerance)
         except NoPlanInTime as exc:
             fail(f"{path}: {exc}", 1)
-    if plan.status == "infeasible":
+    if plan.status == "infeasible" and clash:
         from solver.explain import minimal_clash
 
         plan.clash = minimal_clash(inst, opts) or []  # None only with a shared budget
+    return inst, plan
+
+
+def planned(
+    path: Path, opts: SolveOptions, reference: dict[str, str | None] | None = None,
+) -> tuple[Instance, Plan]:
+    """`plan_of` for a command that needs a plan: none satisfying the rules is exit 2."""
+    inst, plan = plan_of(path, opts, reference, clash=False)
+    if plan.status == "infeasible":
+        fail(f"{path}: no plan satisfies the rules; run `secplan solve` for the clash")
     return inst, plan
 
 
@@ -336,9 +347,7 @@ def rid(
     horizon = Instance(load(scenario)).release_ids
     if release not in horizon:
         fail(f"{scenario}: release {release!r} is not in the horizon ({', '.join(horizon)})")
-    inst, plan = plan_of(scenario, options(time_limit, workers, seed, show, wall_clock))
-    if plan.status == "infeasible":
-        fail(f"{scenario}: no plan satisfies the rules; run `secplan solve` for the clash")
+    inst, plan = planned(scenario, options(time_limit, workers, seed, show, wall_clock))
     print_rid(inst, plan, release, console())
 
 
@@ -404,12 +413,8 @@ def compare(
     from solver.report_text import print_comparison
 
     opts = options(time_limit, workers, seed, show, wall_clock)
-    _, base_plan = plan_of(base, opts)
-    if base_plan.status == "infeasible":
-        fail(f"{base}: no plan satisfies the rules; run `secplan solve` for the clash")
-    other_inst, other_plan = plan_of(other, opts, base_plan.assignments)
-    if other_plan.status == "infeasible":
-        fail(f"{other}: no plan satisfies the rules; run `secplan solve` for the clash")
+    _, base_plan = planned(base, opts)
+    other_inst, other_plan = planned(other, opts, base_plan.assignments)
     comparison = compare_plans(base_plan, other_inst, other_plan)
     if as_json:
         typer.echo(comparison.model_dump_json(indent=2))
@@ -455,9 +460,7 @@ def gantt(
     wall_clock: WallClock = False,
 ) -> None:
     """Gantt chart of the plan: decisions, cut-offs, lead times, go-lives and baselines."""
-    inst, plan = plan_of(scenario, options(time_limit, workers, seed, show, wall_clock))
-    if plan.status == "infeasible":
-        fail(f"{scenario}: no plan satisfies the rules; run `secplan solve` for the clash")
+    inst, plan = planned(scenario, options(time_limit, workers, seed, show, wall_clock))
     from solver.plot import draw_gantt, gantt_pages
 
     try:
@@ -484,7 +487,9 @@ def timetable(scenario: ScenarioArg, out: OutFile) -> None:
 @app.command()
 def graph(
     scenario: ScenarioArg,
-    out: OutFile,
+    out: Annotated[Path, typer.Option(
+        "-o", "--out", help="Output file: .png, .svg or .pdf, or .graphml or .dot for the graph.",
+    )],
     time_limit: TimeLimit = 60.0,
     workers: Workers = None,
     seed: Seed = 0,
@@ -495,9 +500,7 @@ def graph(
 
     The file's extension picks the format: .png, .svg, .pdf, or .graphml / .dot to export
     the graph itself."""
-    inst, plan = plan_of(scenario, options(time_limit, workers, seed, show, wall_clock))
-    if plan.status == "infeasible":
-        fail(f"{scenario}: no plan satisfies the rules; run `secplan solve` for the clash")
+    inst, plan = planned(scenario, options(time_limit, workers, seed, show, wall_clock))
     from solver.plot import dependency_graph, draw_graph, export_graph, graph_structure
 
     g = dependency_graph(inst, plan)
@@ -561,23 +564,20 @@ def report(
             fail(f"{sweep_file}: {exc}")
     base_plan = None
     if compare_with is not None:
-        _, base_plan = plan_of(compare_with, opts)
-        if base_plan.status == "infeasible":
-            fail(f"{compare_with}: no plan satisfies the rules; run `secplan solve` for the "
-                 "clash")
+        _, base_plan = planned(compare_with, opts)
     inst, plan = plan_of(scenario, opts, base_plan.assignments if base_plan else None)
-    planned = plan.status != "infeasible"
+    has_plan = plan.status != "infeasible"
     if sweep is not None:
         other = sorted(u for u, rid in sweep["base"].items() if plan.assignments.get(u) != rid)
-        if other or not planned:
+        if other or not has_plan:
             fail(f"{sweep_file}: swept against another plan than {scenario}'s "
                  f"({', '.join(other[:3]) or 'no plan'}{' ...' if len(other) > 3 else ''} "
                  "placed otherwise); sweep this scenario")
-    comparison = compare_plans(base_plan, inst, plan) if base_plan and planned else None
-    explanations = explain_items(inst, plan, opts) if explain_all and planned else None
+    comparison = compare_plans(base_plan, inst, plan) if base_plan and has_plan else None
+    explanations = explain_items(inst, plan, opts) if explain_all and has_plan else None
     write_report(out, build_report(inst, plan, comparison, explanations, sweep))
     typer.echo(f"wrote {out}")
-    if not planned:
+    if not has_plan:
         typer.echo(f"secplan: {scenario}: no plan satisfies the rules; the report shows the "
                    "clash", err=True)
 
