@@ -460,6 +460,8 @@ def gantt(
     wall_clock: WallClock = False,
 ) -> None:
     """Gantt chart of the plan: decisions, cut-offs, lead times, go-lives and baselines."""
+    if rows < 1:
+        fail(f"--rows {rows}: a page needs at least one row")
     inst, plan = planned(scenario, options(time_limit, workers, seed, show, wall_clock))
     from solver.plot import draw_gantt, gantt_pages
 

@@ -333,3 +333,9 @@ def test_a_report_refuses_a_sweep_made_against_another_plan(tmp_path: Path) -> N
 def test_explain_names_an_item_it_cannot_explain(item: str, said: str) -> None:
     result = runner.invoke(app, ["explain", SEND_BACK, item])
     assert result.exit_code == 2 and said in result.output
+
+
+def test_gantt_names_the_option_a_bad_row_count_came_from(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["gantt", SEND_BACK, "-o", str(tmp_path / "g.png"),
+                                 "--rows", "0"])
+    assert result.exit_code == 2 and "--rows 0: a page needs at least one row" in result.output

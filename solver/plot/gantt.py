@@ -511,6 +511,7 @@ def draw_gantt(
             ha="center",
             va="center",
         )
+        ax.set_xticks([])  # no dates to draw: not a 0-1 scale either
         ax.set_yticks([])
         return ax
     colours = release_colours(inst)

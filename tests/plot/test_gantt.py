@@ -121,6 +121,7 @@ def test_an_infeasible_plan_draws_an_empty_chart(small: Instance) -> None:
     assert gantt_pages(plan) == 1
     ax = draw_gantt(small, plan)
     assert item_labels(ax) == []
+    assert list(ax.get_xticks()) == []  # not a bare 0-1 scale
     plt.close(ax.figure)
 
 
