@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -76,3 +80,25 @@ def seed_plans() -> dict[str, tuple[Instance, Plan]]:
     for path in sorted(SEC_2020.glob("*.yaml")):
         out[path.stem] = solve_checked(load_scenario(path), SolveOptions(time_limit=60))
     return out
+
+
+@contextmanager
+def clock_jumps_after_level_1(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A machine much slower than the budget counts on: once a solve's first level is
+    proven, the clock jumps past every budget's safety stop."""
+    from solver import budget as budget_module
+    from solver import progress
+
+    late = [0.0]
+    monkeypatch.setattr(budget_module, "time",
+                        SimpleNamespace(monotonic=lambda: time.monotonic() + late[0]))
+
+    def jump(event: progress.Event) -> None:
+        if event.done and event.stage.startswith("level 1"):
+            late[0] = 1e6
+
+    progress.listen(jump)
+    try:
+        yield
+    finally:
+        progress.listen(None)

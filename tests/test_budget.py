@@ -10,7 +10,6 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -25,6 +24,7 @@ from solver.explain import PlanView
 from solver.instance import Instance
 from solver.model import Scenario
 from solver.plan import fall_backs
+from tests.conftest import clock_jumps_after_level_1
 
 CUT_SHORT = SolveOptions(time_limit=3)
 """At 250 generated items the second level is not proven within this."""
@@ -129,20 +129,10 @@ def test_the_clock_stops_a_much_slower_machine_and_says_so(
 ) -> None:
     """The clock jumps past the safety stop once the first level is proven: the second
     level has no time, and the solve says the clock stopped it."""
-    late = [0.0]
-    monkeypatch.setattr(budget_module, "time",
-                        SimpleNamespace(monotonic=lambda: time.monotonic() + late[0]))
-
-    def jump(event: progress.Event) -> None:
-        if event.done and event.stage.startswith("level 1"):
-            late[0] = 1e6
-
-    progress.listen(jump)
-    try:
-        with pytest.warns(UserWarning, match="the clock stopped a search"):
-            solution = solve(inst, CUT_SHORT)
-    finally:
-        progress.listen(None)
+    with clock_jumps_after_level_1(monkeypatch), pytest.warns(
+        UserWarning, match="the clock stopped a search"
+    ):
+        solution = solve(inst, CUT_SHORT)
     assert solution.clock_stopped and solution.status == "feasible"
     assert not [v for v in check_assignment(inst, solution.assignment) if v.hard]
 

@@ -25,7 +25,7 @@ from solver.plan import plan_file
 from solver.scenario import ScenarioError, load_scenario
 from solver.sweep import NONE, SweepError, SweepResult, draw_changes, run_sweep
 from solver.uncertainty import Triangular, Uncertainty
-from tests.conftest import ROOT, SEC_2020
+from tests.conftest import ROOT, SEC_2020, clock_jumps_after_level_1
 
 UNCERTAIN = SEC_2020 / "uncertain.yaml"
 SEND_BACK = SEC_2020 / "secmp0067-send-back.yaml"
@@ -174,13 +174,10 @@ def test_a_sample_the_clock_stops_is_recorded_counted_and_said(
     generated items) is cut short. The record says so (not a warning lost on the worker's
     standard error), the summary counts it and the printed result says it."""
     import io
-    from types import SimpleNamespace
 
     from rich.console import Console
 
     from benchmarks.generate import dump_yaml, generate_scenario
-    from solver import budget as budget_module
-    from solver import progress
     from solver.check import check_assignment
     from solver.instance import Instance
     from solver.sweep import base_payload, print_sweep, solve_sample
@@ -190,19 +187,8 @@ def test_a_sample_the_clock_stops_is_recorded_counted_and_said(
     path.write_text(dump_yaml({**generate_scenario(250, 10, 1),
                                "uncertainty": {"preset": "typical"}}))
     payload, inst = base_payload(path, SolveOptions(time_limit=3))
-    late = [0.0]
-    monkeypatch.setattr(budget_module, "time",
-                        SimpleNamespace(monotonic=lambda: time.monotonic() + late[0]))
-
-    def jump(event: progress.Event) -> None:
-        if event.done and event.stage.startswith("level 1"):
-            late[0] = 1e6
-
-    progress.listen(jump)
-    try:
+    with clock_jumps_after_level_1(monkeypatch):
         record = solve_sample(payload, SEED, 0)
-    finally:
-        progress.listen(None)
     assert record["clock_stopped"] and record["status"] == "feasible"
     sampled = Instance(apply_changes(payload.scenario, draw_changes(payload.scenario, SEED, 0)),
                        reference=payload.base)
