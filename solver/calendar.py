@@ -123,12 +123,17 @@ def window_ids(calendar: Calendar) -> set[str]:
 
 def latest_start(end: dt.date, lead_time: Duration) -> dt.date:
     """The last date `d` with `d + lead_time <= end`. Not always `end - lead_time`: month
-    arithmetic clips to a month's end, so 30 and 31 January + 1 month are 29 February
-    too, while 29 February - 1 month is 29 January."""
+    arithmetic clips to a month's end (30 and 31 January + 1 month are 29 February too,
+    while 29 February - 1 month is 29 January), and adds months before days, so going
+    back crosses other months than coming forward ("1 month 10 days" before 1 March 2023
+    is 22 January, but 22 January + 1 month 10 days is 4 March)."""
     delta = to_delta(lead_time)
     start = end - delta
-    while start + dt.timedelta(days=1) + delta <= end:
-        start += dt.timedelta(days=1)
+    day = dt.timedelta(days=1)
+    while start + delta > end:
+        start -= day
+    while start + day + delta <= end:
+        start += day
     return start
 
 

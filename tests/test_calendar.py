@@ -81,11 +81,19 @@ def test_a_month_end_decision_makes_a_go_live_it_reaches() -> None:
     assert cut_off(D(2021, 4, 30), "2 months", "1 month") == D(2021, 2, 28)
 
 
+UNITS = st.sampled_from(["days", "weeks", "months", "years"])
+
+
 @given(go_live=st.dates(dt.date(2019, 1, 1), dt.date(2035, 12, 31)),
        decision=st.dates(dt.date(2017, 1, 1), dt.date(2035, 12, 31)),
-       amount=st.integers(0, 30), unit=st.sampled_from(["days", "weeks", "months", "years"]))
+       periods=st.lists(st.tuples(st.integers(0, 30), UNITS), min_size=1, max_size=3))
 def test_a_decision_makes_a_go_live_exactly_when_it_is_by_the_cut_off(
-    go_live: dt.date, decision: dt.date, amount: int, unit: str,
+    go_live: dt.date, decision: dt.date, periods: list[tuple[int, str]],
 ) -> None:
-    lead = f"{amount} {unit}"
+    lead = " ".join(f"{n} {unit}" for n, unit in periods)
     assert (decision <= cut_off(go_live, lead, "0 days")) == (decision + to_delta(lead) <= go_live)
+
+
+def test_a_mixed_period_counts_months_first() -> None:
+    """22 January + 1 month 10 days is 4 March: too late for 1 March; 19 January is not."""
+    assert cut_off(D(2023, 3, 1), "0 days", "1 month 10 days") == D(2023, 1, 19)

@@ -27,5 +27,5 @@ class DecisionInTime(ReleaseGate):
         known = "decision" if unit.decision_known else "expected decision"
         return (
             f"{known} {unit.decision}{unit.overdue_note} is after the {release.id} cut-off {cut} "
-            f"(go-live {release.go_live} minus lead time {inst.lead_time(unit)})"
+            f"(lead time {inst.lead_time(unit)} before go-live {release.go_live})"
         )
