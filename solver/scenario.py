@@ -443,17 +443,41 @@ def load_scenario(path: Path | str) -> Scenario:
 
     for loc, problem in check_references(scenario):
         raise loaded.error(loc, problem)
-    for k, change in enumerate(scenario.changes):  # one at a time: a problem names its change
-        try:
-            scenario = apply_changes(scenario, [change])
-        except ChangeError as exc:
-            raise loaded.error(("changes", k), exc.problem) from None
-        except ValidationError as exc:
-            loc, problem = _first_problem(exc)
-            raise loaded.error(("changes", k), f"then {loaded.place(loc)}: {problem}") from None
-        for loc, problem in check_references(scenario):
-            raise loaded.error(("changes", k), f"then {loaded.place(loc)}: {problem}")
-    return scenario
+    try:
+        changed = apply_changes(scenario)
+    except ChangeError as exc:
+        raise loaded.error(("changes", exc.index), exc.problem) from None
+    except ValidationError as exc:
+        raise _blame(loaded, scenario, _first_problem(exc)) from None
+    for found in check_references(changed):
+        raise _blame(loaded, scenario, found)
+    return changed
+
+
+def _problem_after(scenario: Scenario, count: int) -> tuple[Loc, str] | None:
+    """The first problem of `scenario` with its first `count` changes applied (None for
+    none, or when a change cannot apply yet)."""
+    from solver.whatif import ChangeError, apply_changes
+
+    try:
+        applied = apply_changes(scenario, scenario.changes[:count])
+    except ChangeError:
+        return None
+    except ValidationError as exc:
+        return _first_problem(exc)
+    return next(iter(check_references(applied)), None)
+
+
+def _blame(loaded: Loaded, scenario: Scenario, problem: tuple[Loc, str]) -> ScenarioError:
+    """The error for a problem of `scenario` once all its changes apply, placed at the change
+    after which it appears and stays (the base file itself is valid): changes may pass
+    through an invalid state (a pin before the release it names is added), so only the
+    final scenario is judged."""
+    k = len(scenario.changes)
+    while k > 1 and _problem_after(scenario, k - 1) == problem:
+        k -= 1
+    loc, words = problem
+    return loaded.error(("changes", k - 1), f"then {loaded.place(loc)}: {words}")
 
 
 # --- references ---------------------------------------------------------------------------

@@ -109,3 +109,16 @@ def test_stretched_lead_times_reach_a_split_items_parts() -> None:
              for u in Instance(stretched).units if u.item.id == "SPLIT"}
     assert units == {"SPLIT.1": ("11 months", "2 months"), "SPLIT.2": ("9 months", "2 months"),
                      "SPLIT.3": ("6 months", "2 months"), "SPLIT.4": ("6 months", "2 months")}
+
+
+def test_changes_may_pass_through_an_invalid_state(tmp_path: Path) -> None:
+    """Only the scenario with every change applied is judged: a pin may name the release a
+    later change adds, and a release may take a day another one leaves."""
+    path = what_if(tmp_path, "  - {pin: MP084, release: '2021-09'}\n"
+                             "  - {add-release: '2021-09', go_live: 2021-09-02}\n"
+                             "  - {add-release: '2021-07', go_live: 2021-06-24}\n"
+                             "  - {move-release: '2021-06', go_live: 2021-06-17}\n")
+    inst = Instance(load_scenario(path))
+    assert inst.release("2021-07").go_live == dt.date(2021, 6, 24)
+    assert any(r.name == "fixed(MP084)" and r.release == "2021-09"  # type: ignore[attr-defined]
+               for r in inst.rules)
