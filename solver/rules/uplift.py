@@ -35,22 +35,27 @@ class UpliftCap(RuleBase):
         """Whether implemented items already changed the specification in `rid`."""
         return self.spec in inst.past_uplifts.get(rid, ())
 
+    def _left(self, inst: Instance) -> int:
+        """How many more releases of the year the plan may uplift the specification in:
+        implemented items' releases count first (none left when they already took more;
+        the past itself is not the plan's to break)."""
+        past = sum(self._past(inst, r.id) for r in inst.releases if r.year == self.year)
+        return max(0, self.max - past)
+
     def post(self, inst: Instance, m: Posting, when: list[Any]) -> None:
-        uplifts = [1 if self._past(inst, r.id) else m.uplift(r.id, self.spec)
-                   for r in inst.releases if r.year == self.year]
-        if len(uplifts) > self.max:
-            m.model.add(sum(uplifts) <= self.max).only_enforce_if(when)
+        uplifts = [m.uplift(r.id, self.spec) for r in inst.releases
+                   if r.year == self.year and not self._past(inst, r.id)]
+        if len(uplifts) > self._left(inst):
+            m.model.add(sum(uplifts) <= self._left(inst)).only_enforce_if(when)
 
     def check(self, inst: Instance, plan: Assignment) -> list[str]:
         uplifts = inst.uplifts(plan)
-        releases = [
-            r.id + (" (implemented)" if self._past(inst, r.id) else "")
-            for r in inst.releases
-            if r.year == self.year
-            and (self._past(inst, r.id) or self.spec in uplifts.get(r.id, set()))
-        ]
-        if len(releases) <= self.max:
+        year = [r.id for r in inst.releases if r.year == self.year]
+        added = [r for r in year if not self._past(inst, r) and self.spec in uplifts.get(r, ())]
+        if len(added) <= self._left(inst):
             return []
+        releases = [f"{r} (implemented)" if self._past(inst, r) else r for r in year
+                    if self._past(inst, r) or r in added]
         return [
             f"{self.spec} is uplifted in {len(releases)} releases of {self.year} "
             f"({', '.join(releases)}); at most {self.max} allowed"

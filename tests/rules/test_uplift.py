@@ -61,3 +61,15 @@ def test_an_implemented_uplift_counts_towards_its_years_cap() -> None:
     assert broken_rules(s, {"NEXT": "2021-11"}) == {"uplift-cap(GBCS, 2021)"}
     free = scenario([done, nxt], [{**CAP, "max": 2}], as_of="2021-07-01")
     assert solve_checked(free)[1].assignments == {"NEXT": "2021-11"}
+
+
+def test_a_cap_the_past_already_broke_bars_only_new_uplifts() -> None:
+    """Two GBCS releases went live in 2021 (a material change needed the second): the
+    year's plan is not infeasible, it just adds no third."""
+    done = [item(f"DONE{k}", status="implemented", specs=["GBCS"], baseline=rid)
+            for k, rid in enumerate(["2021-06", "2021-11"])]
+    other = item("OTHER", status="approved", decided="2021-06-01", baseline="2022-06")
+    s = scenario([*done, other], [CAP], as_of="2021-12-01")
+    _, plan = solve_checked(s)
+    assert plan.status == "optimal" and plan.assignments == {"OTHER": "2022-06"}
+    assert broken_rules(s, {"OTHER": "2022-06"}) == set()
