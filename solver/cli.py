@@ -570,7 +570,9 @@ def report(
     inst, plan = plan_of(scenario, opts, base_plan.assignments if base_plan else None)
     has_plan = plan.status != "infeasible"
     if sweep is not None:
-        other = sorted(u for u, rid in sweep["base"].items() if plan.assignments.get(u) != rid)
+        base, mine = sweep["base"], plan.assignments
+        other = sorted(u for u in {*base, *mine} if u not in base or u not in mine
+                       or base[u] != mine[u])
         if other or not has_plan:
             fail(f"{sweep_file}: swept against another plan than {scenario}'s "
                  f"({', '.join(other[:3]) or 'no plan'}{' ...' if len(other) > 3 else ''} "
@@ -659,8 +661,9 @@ def main() -> NoReturn:
     except SystemExit as exc:
         code = exit_code(exc.code)
     except OSError as exc:  # a file the system will not let a command write (or read)
-        where = f"{exc.filename}: " if exc.filename else ""
-        problem, code = f"secplan: {where}{exc.strerror or exc}", 2
+        if not exc.filename:
+            raise  # not a file's problem: a bug to show in full
+        problem, code = f"secplan: {exc.filename}: {exc.strerror or exc}", 2
     stop_progress()
     if problem:
         print(problem, file=sys.stderr)

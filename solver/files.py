@@ -13,11 +13,15 @@ def _umask() -> int:
     return current
 
 
+UMASK = _umask()
+"""Read once, at import (setting it to read it is not safe while other threads make files)."""
+
+
 def write_atomic(path: str | Path, text: str) -> None:
     """Write `text` via a temporary file in the same folder and a rename, so that a reader
     never sees half a file and a failure leaves any earlier one in place. The folder is made
-    when missing; the file gets the permissions any file the user makes gets (the umask),
-    not the temporary file's owner-only ones."""
+    when missing; the file keeps the permissions of the one it replaces, or gets those any
+    new file of the user's gets (the umask), not the temporary file's owner-only ones."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -27,7 +31,8 @@ def write_atomic(path: str | Path, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
-        os.chmod(tmp, 0o666 & ~_umask())
+        mode = path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~UMASK
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -60,16 +60,16 @@ def test_an_infeasible_solve_leaves_no_earlier_table_beside_its_plan(tmp_path: P
 
 
 def test_written_files_get_the_users_permissions(tmp_path: Path) -> None:
-    """Not the owner-only mode of the temporary file they are written through."""
-    import os
+    """Not the owner-only mode of the temporary file they are written through; a file
+    written again keeps the mode its owner gave it."""
+    from solver.files import UMASK
 
-    old = os.umask(0o022)
-    try:
-        assert runner.invoke(app, ["solve", SEND_BACK, "--out", str(tmp_path)]).exit_code == 0
-    finally:
-        os.umask(old)
+    assert runner.invoke(app, ["solve", SEND_BACK, "--out", str(tmp_path)]).exit_code == 0
     for name in ("plan.json", "plan.csv"):
-        assert (tmp_path / name).stat().st_mode & 0o777 == 0o644
+        assert (tmp_path / name).stat().st_mode & 0o777 == 0o666 & ~UMASK
+    (tmp_path / "plan.json").chmod(0o600)
+    assert runner.invoke(app, ["solve", SEND_BACK, "--out", str(tmp_path)]).exit_code == 0
+    assert (tmp_path / "plan.json").stat().st_mode & 0o777 == 0o600
 
 
 @pytest.mark.parametrize("args", [
@@ -81,7 +81,8 @@ def test_written_files_get_the_users_permissions(tmp_path: Path) -> None:
 def test_a_file_that_cannot_be_written_is_one_line_and_exit_2(
     tmp_path: Path, args: list[str],
 ) -> None:
-    """`blocked` is a file, so nothing can be made inside it (even by root)."""
+    """`blocked` is a file, so nothing can be made inside it (even by root); a chart of a
+    format no one can draw is refused before the sweep runs."""
     blocked = tmp_path / "blocked"
     blocked.write_text("kept")
     result = secplan(*(a.format(blocked=blocked, where=tmp_path) for a in args))
@@ -317,13 +318,19 @@ def test_a_report_with_no_plan_shows_the_clash_and_exits_0(tmp_path: Path) -> No
 
 
 def test_a_report_refuses_a_sweep_made_against_another_plan(tmp_path: Path) -> None:
-    summary = {"samples": 1, "probabilities": {"SECMP0067": {"2020-11": 1.0}},
-               "base": {"SECMP0067": "2020-11"}}
-    (tmp_path / "s.json").write_text(json.dumps(summary))
-    result = secplan("report", SEND_BACK, "-o", str(tmp_path / "r.html"),
-                     "--sweep", str(tmp_path / "s.json"))
-    assert result.returncode == 2 and "swept against another plan" in result.stderr
-    assert "SECMP0067" in result.stderr and not (tmp_path / "r.html").exists()
+    plan = json.loads(secplan("solve", SEND_BACK, "--json").stdout)["assignments"]
+    dropped = dict(plan)
+    dropped.pop("MP084")
+    for base, named in (({**plan, "SECMP0067": "2020-11"}, "SECMP0067"), (dropped, "MP084"),
+                        ({**plan, "DP999": None}, "DP999")):
+        summary = {"samples": 1, "probabilities": {"SECMP0067": {"2020-11": 1.0}},
+                   "base": base}
+        (tmp_path / "s.json").write_text(json.dumps(summary))
+        result = secplan("report", SEND_BACK, "-o", str(tmp_path / "r.html"),
+                         "--sweep", str(tmp_path / "s.json"))
+        assert result.returncode == 2 and "swept against another plan" in result.stderr
+        assert f"({named} placed otherwise)" in result.stderr
+        assert not (tmp_path / "r.html").exists()
 
 
 @pytest.mark.parametrize(("item", "said"), [
