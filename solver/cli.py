@@ -573,9 +573,11 @@ def report(
         base, mine = sweep["base"], plan.assignments
         other = sorted(u for u in {*base, *mine} if u not in base or u not in mine
                        or base[u] != mine[u])
-        if other or not has_plan:
+        if not has_plan:
+            fail(f"{sweep_file}: a sweep needs a plan to show against, and {scenario} has none")
+        if other:
             fail(f"{sweep_file}: swept against another plan than {scenario}'s "
-                 f"({', '.join(other[:3]) or 'no plan'}{' ...' if len(other) > 3 else ''} "
+                 f"({', '.join(other[:3])}{' ...' if len(other) > 3 else ''} "
                  "placed otherwise); sweep this scenario")
     comparison = compare_plans(base_plan, inst, plan) if base_plan and has_plan else None
     explanations = explain_items(inst, plan, opts) if explain_all and has_plan else None

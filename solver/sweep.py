@@ -262,11 +262,11 @@ def solve_sample(payload: Payload, seed: int, index: int) -> SampleRecord:
     from solver.whatif import apply_changes
 
     drawn: list[Draw] = []
-    budget = Budget.of(payload.options)
     try:
         drawn = draw_sample(payload.scenario, seed, index)
         changes = [d.change for d in drawn]
         inst = Instance(apply_changes(payload.scenario, changes), reference=payload.base)
+        budget = Budget.of(payload.options)  # its clock starts with the solve
         solution = solve(inst, payload.options, hint=payload.base, budget=budget)
         if solution.status == "infeasible":
             clash = minimal_clash(inst, payload.options)
