@@ -44,13 +44,14 @@ class _Answer:
 
 
 def fall_backs(view: PlanView, options: SolveOptions) -> tuple[dict[str, str | None], set[str]]:
-    """For each pending unit placed in a release: the earliest release it can still make
-    if its decision arrives the day after that release's cut-off, all hard rules holding.
-    Also the units whose fall-back was not found in time.
+    """For each pending unit placed in a release: the release it lapses to if its decision
+    arrives the day after that release's cut-off, all hard rules holding. Also the units
+    whose fall-back was not found in time.
 
-    Fast path: the first release whose cut-off it still meets, when the unit fits there
-    with every other item where it is (no earlier release is possible), or None when no
-    release is left. Otherwise CP-SAT finds the earliest release, other items free to
+    It lapses to the first release left whose cut-off it still meets and where it fits with
+    every other item where the plan puts it (None when no release is left): as the plan
+    stands, the Panel's reading of a fall-back, found without the solver. Only when no
+    release left holds it so does CP-SAT find the earliest one with other items free to
     move, within a budget of FALL_BACK_SECONDS each and the budget of `options` for all.
 
     The questions are asked in unit order, and their answers are taken in that order while
@@ -66,9 +67,10 @@ def fall_backs(view: PlanView, options: SolveOptions) -> tuple[dict[str, str | N
             continue
         cut = inst.cut_off(unit, inst.release(rid))
         missed = [r.id for r in inst.releases if inst.cut_off(unit, r) <= cut]
-        first = next((r for r in inst.release_ids if r not in missed), None)
-        if first is None or not view.blocking(unit, first):
-            out[unit.id] = first  # None: no release left whose cut-off it meets
+        left = [r for r in inst.release_ids if r not in missed]
+        fits = next((r for r in left if not view.blocking(unit, r)), None)
+        if not left or fits is not None:
+            out[unit.id] = fits  # None: no release left whose cut-off it meets
         else:
             queries[unit.id] = missed
     stage = "fall-backs"

@@ -106,7 +106,7 @@ def test_fall_backs_on_threads_equal_one_at_a_time(monkeypatch: pytest.MonkeyPat
     assert plan_module.fall_backs(view, OPTIONS) == alone
     found, unknown = alone
     assert unknown == set()
-    assert len(set(asked)) >= 10  # answered by CP-SAT, not by the solver-free fast path
+    assert len(set(asked)) >= 5  # answered by CP-SAT, not by the solver-free fast path
     assert set(asked) <= set(found)
 
 
@@ -117,7 +117,7 @@ def test_fall_backs_out_of_time_say_so(monkeypatch: pytest.MonkeyPatch) -> None:
     inst = Instance(Scenario.model_validate(generated.scenario))
     view = PlanView(inst, generated.witness)
     found, unknown = plan_module.fall_backs(view, SolveOptions(time_limit=0))
-    assert len(unknown) >= 10
+    assert len(unknown) >= 5
     assert found and not set(found) & unknown
     solution = Solution(status="feasible", assignment=dict(generated.witness))
     items = {i.id: i for i in plan_module.make_plan(inst, solution, SolveOptions(0)).items}

@@ -106,3 +106,28 @@ def test_infeasible_what_if_names_the_clash(seed_plans: Plans) -> None:
 
     assert plan.status == "infeasible"
     assert minimal_clash(inst) == ["decision-in-time(SECMP0067)", "fixed(SECMP0067)"]
+
+
+def test_a_fall_back_is_where_a_late_decision_lapses_to(seed_plans: Plans) -> None:
+    """Every pending item decided the day after its cut-off and the round re-planned
+    against the plan: the item goes to its fall-back. (DP124 without the extra DUIS
+    version: 2021-06 is still possible if SECMP0007 and others slip a year, but the
+    re-plan, like the Panel, keeps them and puts DP124 in 2021-11.)"""
+    from solver.changes import Redecide
+    from solver.engine import SolveOptions, solve
+    from solver.whatif import apply_changes
+
+    for name in ("no-extra-duis-2021", "secmp0067-send-back"):
+        inst, plan = seed_plans[name]
+        pending = [i for i in plan.items if i.fall_back is not None and "." not in i.id]
+        assert len(pending) >= 15
+        for item in pending:
+            assert item.cut_off is not None
+            late = Redecide.model_validate({"re-decide": item.id, "expected_decision":
+                                            (item.cut_off + dt.timedelta(days=1)).isoformat()})
+            moved = Instance(apply_changes(inst.scenario, [late]), reference=plan.assignments)
+            solution = solve(moved, SolveOptions(time_limit=20), hint=plan.assignments)
+            assert solution.status == "optimal"
+            assert solution.assignment[item.id] == item.fall_back, (name, item.id)
+        if name == "no-extra-duis-2021":
+            assert next(i.fall_back for i in pending if i.id == "DP124") == "2021-11"
