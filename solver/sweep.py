@@ -787,9 +787,9 @@ def plot_sweep(result: SweepResult, ax: Axes | None = None) -> Axes:
     probabilities = result.probabilities()
     order = {rid: k for k, rid in enumerate([*result.releases, None])}
     items = sorted(result.base, key=lambda u: (order[result.base[u]], u), reverse=True)
-    palette = plt.get_cmap("tab10")
-    colours = {rid: palette(k % 10) for k, rid in enumerate(result.releases)}
-    colours[NONE] = (0.75, 0.75, 0.75, 1.0)
+    from solver.plot.gantt import NOT_PLANNED_COLOUR, horizon_colours
+
+    colours = {**horizon_colours(list(result.releases)), NONE: NOT_PLANNED_COLOUR}
     left = [0.0] * len(items)
     for rid, colour in colours.items():
         widths = [probabilities.get(uid, {}).get(rid, 0.0) for uid in items]

@@ -218,6 +218,18 @@ def test_the_chart_has_one_bar_per_item_summing_to_one(local: SweepResult) -> No
         widths[y] = widths.get(y, 0.0) + bar.get_width()
     assert len(widths) == len(local.base)
     assert all(math.isclose(w, 1.0) for w in widths.values())
+    # each release in the colour the Gantt chart and the timetable give it
+    from matplotlib.colors import to_rgba
+
+    from solver.instance import Instance
+    from solver.plot.gantt import release_colours
+    from solver.scenario import load_scenario
+
+    colours = release_colours(Instance(load_scenario(UNCERTAIN)))
+    bars = {c.get_label(): c.patches[0].get_facecolor() for c in ax.containers}
+    assert len(bars) >= 2
+    for rid, colour in bars.items():
+        assert colour == to_rgba(colours["not planned" if rid == NONE else rid]), rid
     plt.close(ax.figure)
 
 

@@ -72,9 +72,12 @@ _GO_LIVE_ROW_POINTS = 22.0
 def release_colours(inst: Instance) -> dict[str, str]:
     """Release id -> colour, fixed by the release's place in the horizon, so a release
     keeps its colour on every page and in every picture of the same scenario."""
-    out = {rid: _PALETTE[k % len(_PALETTE)] for k, rid in enumerate(inst.release_ids)}
-    out[NOT_PLANNED] = NOT_PLANNED_COLOUR
-    return out
+    return {**horizon_colours(inst.release_ids), NOT_PLANNED: NOT_PLANNED_COLOUR}
+
+
+def horizon_colours(release_ids: Sequence[str]) -> dict[str, str]:
+    """The horizon's release ids, in order -> their colours in every chart."""
+    return {rid: _PALETTE[k % len(_PALETTE)] for k, rid in enumerate(release_ids)}
 
 
 def save_figure(fig: Figure | SubFigure, path: str | Path, dpi: float = 150) -> None:
