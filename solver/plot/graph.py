@@ -46,6 +46,8 @@ class EdgeStyle(TypedDict):
     dot_style: str
 
 
+BROKEN_COLOUR = "#d62728"
+"""The label of a tie whose soft rule the plan breaks."""
 EDGE_STYLES: dict[str, EdgeStyle] = {
     "precedence": EdgeStyle(
         color="#000000",
@@ -128,9 +130,14 @@ def dependency_graph(inst: Instance, plan: Plan) -> nx.MultiDiGraph[str]:
             status=unit.status,
             title=unit.title,
         )
+    judged = {u.id: plan.assignments.get(u.id) for u in inst.units}
     for rule in inst.rules:
-        for a, b, kind, extra in _rule_ties(inst, plan, rule):
-            graph.add_edge(a, b, key=rule.name, kind=kind, rule=rule.name, hard=rule.hard, **extra)
+        ties = _rule_ties(inst, plan, rule)
+        # a soft rule the plan breaks (it pays the penalty): each of its ties says so
+        broken = bool(ties) and not rule.hard and bool(rule.check(inst, judged))
+        for a, b, kind, extra in ties:
+            graph.add_edge(a, b, key=rule.name, kind=kind, rule=rule.name, hard=rule.hard,
+                           **{"broken": broken, **extra})
     _add_shared_specs(inst, plan, graph)
     return graph
 
@@ -142,7 +149,8 @@ def _rule_ties(
     items (caps, windows, fixed releases...) make none.
 
     An aligned-uplift edge is `binding` when the plan puts the item in the anchor's
-    calendar year: only then does the rule constrain it.
+    calendar year: only then does the rule constrain it; a soft one is `broken` when the
+    item is then in another release than the anchor.
     """
     if isinstance(rule, Precedence):
         return [(rule.before, rule.after, "precedence", {})]
@@ -152,19 +160,15 @@ def _rule_ties(
         return [(a, b, "never-together", {}) for a, b in itertools.combinations(rule.items, 2)]
     if isinstance(rule, AlignedUplift):
         year = _year(inst, plan, rule.anchor)
-        return [
-            (
-                rule.anchor,
-                u.id,
-                "aligned-uplift",
-                {
-                    "spec": rule.spec,
-                    "binding": year is not None and _year(inst, plan, u.id) == year,
-                },
-            )
-            for u in inst.units
-            if rule.spec in u.specs and u.id != rule.anchor
-        ]
+        out: list[tuple[str, str, str, dict[str, str | bool]]] = []
+        for u in inst.units:
+            if rule.spec in u.specs and u.id != rule.anchor:
+                binding = year is not None and _year(inst, plan, u.id) == year
+                apart = plan.assignments.get(u.id) != plan.assignments.get(rule.anchor)
+                out.append((rule.anchor, u.id, "aligned-uplift", {
+                    "spec": rule.spec, "binding": binding,
+                    "broken": binding and apart and not rule.hard}))
+        return out
     return []
 
 
@@ -437,16 +441,16 @@ def _edge_groups(graph: nx.MultiDiGraph[str]) -> dict[tuple[str, str, str], list
 
 
 def _edge_label(edges: list[dict[str, Any]]) -> str:
-    """'GBCS, DUIS (soft)': the specifications an alignment is about, soft ones marked."""
-    return ", ".join(
-        sorted(
-            {
-                str(e["spec"]) + ("" if e.get("hard", True) else " (soft)")
-                for e in edges
-                if "spec" in e
-            }
-        )
-    )
+    """'GBCS, DUIS (soft)': the specifications an alignment is about, soft ones marked, and
+    'broken' where the plan breaks a soft rule (paying its penalty)."""
+
+    def soft(e: dict[str, Any]) -> str:
+        return "" if e.get("hard", True) else " (soft, broken)" if e.get("broken") else " (soft)"
+
+    specs = {str(e["spec"]) + soft(e) for e in edges if "spec" in e}
+    if not specs and any(e.get("broken") for e in edges):
+        return "broken (soft)"
+    return ", ".join(sorted(specs))
 
 
 def _on_curve(points: list[Point], t: float) -> Point:
@@ -544,7 +548,7 @@ def _draw_curves(ax: Axes, curves: list[_Curve]) -> None:
                 *_on_curve(curve.points, 0.78),
                 label,
                 fontsize=6.5,
-                color=style["color"],
+                color=BROKEN_COLOUR if "broken" in label else style["color"],
                 alpha=max(alpha, 0.6),
                 ha="center",
                 va="center",

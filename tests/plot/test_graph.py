@@ -118,6 +118,12 @@ def test_seed_graph_ties_the_2021_uplifts_to_secmp0007() -> None:
     link = aligned["SECMP0007", "SECMP0067"]
     assert link["binding"] and not link["hard"] and link["spec"] == "DUIS"
     assert graph_structure(graph)["precedence_cycles"] == []
+    # ... and the plan breaks it (a second DUIS version in 2021), which the picture says
+    assert link["broken"] and not aligned["SECMP0007", "MP078"]["broken"]
+    ax = draw_graph(inst, plan_of(inst, send_back_plan(inst)))
+    labels = [t for t in ax.texts if t.get_text() == "DUIS (soft, broken)"]
+    assert len(labels) == 1 and labels[0].get_color() == "#d62728"
+    plt.close(ax.figure)
 
 
 def test_graphml_export_reads_back(ties: Instance, tmp_path: Path) -> None:
