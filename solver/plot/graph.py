@@ -129,6 +129,7 @@ def dependency_graph(inst: Instance, plan: Plan) -> nx.MultiDiGraph[str]:
             release=plan.assignments.get(unit.id) or NOT_PLANNED,
             status=unit.status,
             title=unit.title,
+            specs=",".join(unit.specs),
         )
     judged = {u.id: plan.assignments.get(u.id) for u in inst.units}
     for rule in inst.rules:
@@ -396,12 +397,13 @@ def _draw_node(ax: Axes, uid: str, xy: Point, colour: str) -> None:
 
 
 def _rails(graph: nx.MultiDiGraph[str]) -> dict[tuple[str, str], set[str]]:
-    """(release, spec) -> the items its shared-spec edges join."""
+    """(release, spec) -> the planned items changing the specification there: one alone
+    is an uplift too."""
     out: dict[tuple[str, str], set[str]] = defaultdict(set)
-    releases = _node_attr(graph, "release")
-    for a, b, data in graph.edges(data=True):
-        if data["kind"] == "shared-spec":
-            out[releases[a], str(data["spec"])] |= {a, b}
+    for uid, data in graph.nodes(data=True):
+        if data["release"] != NOT_PLANNED:
+            for spec in filter(None, str(data.get("specs", "")).split(",")):
+                out[str(data["release"]), spec].add(uid)
     return out
 
 

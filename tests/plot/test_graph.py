@@ -75,13 +75,14 @@ def test_shared_specs_chain_items_of_one_release_in_id_order(ties: Instance) -> 
     assert shared == {("C", "D", "GBCS"), ("D", "E", "GBCS"), ("B", "E", "DUIS")}
 
 
-def test_nodes_carry_release_status_and_title(ties: Instance) -> None:
+def test_nodes_carry_release_status_title_and_specifications(ties: Instance) -> None:
     graph = dependency_graph(ties, plan_of(ties, PLAN))
     assert set(graph) == set(SPECS)
     assert graph.nodes["A"] == {
         "release": "2021-06",
         "status": "change-board-vote",
         "title": 'Item "A" \\ test',
+        "specs": "DUIS",
     }
     assert graph.nodes["G"]["release"] == NOT_PLANNED
 
