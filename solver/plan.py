@@ -22,7 +22,7 @@ from solver.engine import (
     solve,
 )
 from solver.explain import PlanView, placement_reasons
-from solver.instance import Instance
+from solver.instance import Instance, Unit
 from solver.model import Plan, PlanItem, PlanRelease, Scenario
 from solver.objective import term_values
 from solver.scenario import base_of, load_scenario
@@ -41,6 +41,19 @@ class _Answer:
     found: bool
     budget: Budget
     """The question's own budget: the work it used, whether the clock stopped it."""
+
+
+def _fall_back_reasons(view: PlanView, unit: Unit, falls: dict[str, str | None],
+                       unknown: set[str]) -> list[str]:
+    """What a fall-back's number alone does not say: that it was not found in time, or that
+    it needs other items to move (no release left holds the unit as the plan stands)."""
+    if unit.id in unknown:
+        return ["fall-back not found within the time limit"]
+    fall_back = falls.get(unit.id)
+    if fall_back is not None and view.blocking(unit, fall_back):
+        return [f"fall-back {fall_back} only if other items move too: no release left holds "
+                "it as the plan stands"]
+    return []
 
 
 def fall_backs(view: PlanView, options: SolveOptions) -> tuple[dict[str, str | None], set[str]]:
@@ -156,8 +169,7 @@ def make_plan(inst: Instance, solution: Solution, options: SolveOptions) -> Plan
             release=assignment[u.id],
             cut_off=inst.cut_off(u, inst.release(rid)) if (rid := assignment[u.id]) else None,
             fall_back=falls.get(u.id),
-            reasons=placement_reasons(view, u)
-            + (["fall-back not found within the time limit"] if u.id in unknown else []),
+            reasons=placement_reasons(view, u) + _fall_back_reasons(view, u, falls, unknown),
         )
         for u in inst.units
     ]

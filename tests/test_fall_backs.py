@@ -142,3 +142,22 @@ def test_a_query_model_is_freed_without_the_garbage_collector() -> None:
         finally:
             if was_on:
                 gc.enable()
+
+
+def test_a_fall_back_that_needs_others_to_move_says_so() -> None:
+    """Only where no release left holds the item as the plan stands: moving it alone to its
+    fall-back breaks a hard rule (judged by the checker), and the reasons say so."""
+    generated = generate(120, 4, 5)
+    inst = Instance(Scenario.model_validate(generated.scenario))
+    solution = Solution(status="feasible", assignment=dict(generated.witness))
+    plan = plan_module.make_plan(inst, solution, OPTIONS)
+    said = [i for i in plan.items if any("only if other items move too" in r for r in i.reasons)]
+    assert len(said) >= 3
+    for item in said:
+        assert item.fall_back is not None
+        moved = {**plan.assignments, item.id: item.fall_back}
+        assert [v for v in check_assignment(inst, moved) if v.hard], item.id
+    fast = [i for i in plan.items if i.fall_back is not None and i not in said]
+    assert fast and all(
+        not [v for v in check_assignment(inst, {**plan.assignments, i.id: i.fall_back})
+             if v.hard] for i in fast)

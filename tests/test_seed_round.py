@@ -129,5 +129,6 @@ def test_a_fall_back_is_where_a_late_decision_lapses_to(seed_plans: Plans) -> No
             solution = solve(moved, SolveOptions(time_limit=20), hint=plan.assignments)
             assert solution.status == "optimal"
             assert solution.assignment[item.id] == item.fall_back, (name, item.id)
+            assert not any("only if other items move" in r for r in item.reasons)
         if name == "no-extra-duis-2021":
             assert next(i.fall_back for i in pending if i.id == "DP124") == "2021-11"
