@@ -621,14 +621,17 @@ def sweep(
     existing one with --scheduler; the same seed and sample count give the same result
     whatever the number of workers or machines."""
     from solver.engine import SolveOptions
-    from solver.files import FIGURE_FORMATS
+    from solver.files import figure_format
     from solver.scenario import ScenarioError
     from solver.sweep import SweepError, plot_sweep, print_sweep, run_sweep
 
     if time_limit <= 0:
         fail("--time-limit must be positive")
-    if chart is not None and chart.suffix.lower() not in FIGURE_FORMATS:
-        fail(f"--chart {chart}: use one of {', '.join(FIGURE_FORMATS)}")  # before the sweep
+    if chart is not None:
+        try:
+            figure_format(chart)  # before the sweep, not after it
+        except ValueError as exc:
+            fail(f"--chart: {exc}")
     try:
         result = run_sweep(scenario, samples, seed=seed, workers=workers, scheduler=scheduler,
                            out=out, progress=not as_json or sys.stderr.isatty(),

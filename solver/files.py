@@ -41,3 +41,13 @@ def write_atomic(path: str | Path, text: str) -> None:
 
 FIGURE_FORMATS = {".pdf": "pdf", ".png": "png", ".svg": "svg"}
 """File extension -> the format a chart is saved in (no other is guessed)."""
+
+
+def figure_format(path: str | Path) -> str:
+    """The format a chart saved as `path` gets; ValueError for any other extension, so a
+    typo such as `.pgn` fails before anything is drawn, not as a file nobody can open."""
+    fmt = FIGURE_FORMATS.get(Path(path).suffix.lower())
+    if fmt is None:
+        allowed = ", ".join(FIGURE_FORMATS)
+        raise ValueError(f"cannot save a figure as {Path(path).name!r}: use one of {allowed}")
+    return fmt

@@ -443,6 +443,8 @@ def load_scenario(path: Path | str) -> Scenario:
 
     for loc, problem in check_references(scenario):
         raise loaded.error(loc, problem)
+    if not scenario.changes:
+        return scenario
     try:
         changed = apply_changes(scenario)
     except ChangeError as exc:

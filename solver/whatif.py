@@ -64,16 +64,16 @@ def _lead_times(
     chosen = set(change.items) if change.items is not None else None
     keys = ["dcc_lead_time"] if change.dcc_only else ["dcc_lead_time", "party_lead_time"]
 
-    def adjusted(unit: Data, item: Data) -> Data | None:
-        """`unit` (the item or one of its parts) with its lead times adjusted, or None when
-        the change leaves it as it is."""
+    def adjusted(unit: Data, item: Data) -> Data:
+        """`unit` (the item or one of its parts) with its lead times adjusted where the
+        change reaches it."""
         impact = unit.get("dcc_impact")
         if change.dcc_only and not (item.get("dcc_impact") if impact is None else impact):
-            return None
+            return unit
         if change.pending_only and (unit.get("status") or item.get("status")) not in (
             PENDING_STATUSES
         ):
-            return None
+            return unit
         lead = {key: unit.get(key) or item.get(key) or "0 days" for key in keys}
         return {**unit, **{key: format_duration(adjust(duration_parts(lead[key])))
                            for key in keys}}
@@ -82,9 +82,9 @@ def _lead_times(
         if chosen is not None and item["id"] not in chosen:
             continue
         if not item.get("parts"):
-            data["items"][k] = adjusted(item, item) or item
+            data["items"][k] = adjusted(item, item)
             continue
-        parts = [adjusted(part, item) or part for part in item["parts"]]
+        parts = [adjusted(part, item) for part in item["parts"]]
         data["items"][k] = {**item, "parts": parts}
 
 

@@ -32,7 +32,7 @@ from matplotlib.transforms import ScaledTranslation, blended_transform_factory
 from matplotlib.typing import LineStyleType
 
 from solver.calendar import Release
-from solver.files import FIGURE_FORMATS
+from solver.files import figure_format
 from solver.instance import Instance, Unit
 from solver.model import Plan
 
@@ -88,11 +88,7 @@ def save_figure(fig: Figure | SubFigure, path: str | Path, dpi: float = 150) -> 
     loudly instead of writing a file nobody can open. Vector files carry no creation
     date, so drawing and saving the same plan twice gives the same bytes.
     """
-    path = Path(path)
-    fmt = FIGURE_FORMATS.get(path.suffix.lower())
-    if fmt is None:
-        allowed = ", ".join(sorted(FIGURE_FORMATS))
-        raise ValueError(f"cannot save a figure as {path.name!r}: use one of {allowed}")
+    fmt = figure_format(path)
     import matplotlib as mpl
 
     metadata: dict[str, str | None] = {}

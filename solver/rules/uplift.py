@@ -45,8 +45,9 @@ class UpliftCap(RuleBase):
     def post(self, inst: Instance, m: Posting, when: list[Any]) -> None:
         uplifts = [m.uplift(r.id, self.spec) for r in inst.releases
                    if r.year == self.year and not self._past(inst, r.id)]
-        if len(uplifts) > self._left(inst):
-            m.model.add(sum(uplifts) <= self._left(inst)).only_enforce_if(when)
+        left = self._left(inst)
+        if len(uplifts) > left:
+            m.model.add(sum(uplifts) <= left).only_enforce_if(when)
 
     def check(self, inst: Instance, plan: Assignment) -> list[str]:
         uplifts = inst.uplifts(plan)
