@@ -231,6 +231,11 @@ class PlanItem(BaseModel):
     release: str | None
     cut_off: dt.date | None
     fall_back: str | None
+    fall_back_needs_moves: bool = Field(
+        default=False,
+        description="The fall-back holds the item only if other items move too: no release "
+        "left holds it as the plan stands.",
+    )
     reasons: list[str]
 
 

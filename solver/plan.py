@@ -43,16 +43,15 @@ class _Answer:
     """The question's own budget: the work it used, whether the clock stopped it."""
 
 
-def _fall_back_reasons(view: PlanView, unit: Unit, falls: dict[str, str | None],
-                       unknown: set[str]) -> list[str]:
+def _fall_back_reasons(unit: Unit, falls: dict[str, str | None], unknown: set[str],
+                       needs_moves: set[str]) -> list[str]:
     """What a fall-back's number alone does not say: that it was not found in time, or that
     it needs other items to move (no release left holds the unit as the plan stands)."""
     if unit.id in unknown:
         return ["fall-back not found within the time limit"]
-    fall_back = falls.get(unit.id)
-    if fall_back is not None and view.blocking(unit, fall_back):
-        return [f"fall-back {fall_back} only if other items move too: no release left holds "
-                "it as the plan stands"]
+    if unit.id in needs_moves:
+        return [f"fall-back {falls[unit.id]} only if other items move too: no release left "
+                "holds it as the plan stands"]
     return []
 
 
@@ -152,6 +151,8 @@ def make_plan(inst: Instance, solution: Solution, options: SolveOptions) -> Plan
     uplifts = inst.uplifts(assignment)
     view = PlanView(inst, assignment)
     falls, unknown = fall_backs(view, options)
+    needs_moves = {uid for uid, r in falls.items()
+                   if r is not None and view.blocking(inst.unit(uid), r)}
     releases = [
         PlanRelease(
             id=r.id,
@@ -169,7 +170,9 @@ def make_plan(inst: Instance, solution: Solution, options: SolveOptions) -> Plan
             release=assignment[u.id],
             cut_off=inst.cut_off(u, inst.release(rid)) if (rid := assignment[u.id]) else None,
             fall_back=falls.get(u.id),
-            reasons=placement_reasons(view, u) + _fall_back_reasons(view, u, falls, unknown),
+            fall_back_needs_moves=u.id in needs_moves,
+            reasons=placement_reasons(view, u) + _fall_back_reasons(u, falls, unknown,
+                                                                    needs_moves),
         )
         for u in inst.units
     ]

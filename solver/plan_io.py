@@ -31,6 +31,7 @@ def plan_csv(inst: Instance, plan: Plan) -> str:
             "fall_back",
             "dcc_impact",
             "specs",
+            "fall_back_needs_moves",
         ]
     )
     for item in plan.items:
@@ -47,6 +48,7 @@ def plan_csv(inst: Instance, plan: Plan) -> str:
                 item.fall_back or "",
                 "yes" if unit and unit.dcc_impact else "no",
                 ";".join(unit.specs) if unit else "",
+                "yes" if item.fall_back_needs_moves else "",
             ]
         )
     return out.getvalue()

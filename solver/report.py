@@ -426,8 +426,11 @@ def _fall_back_cell(inst: Instance, unit: Unit, item: PlanItem) -> Html:
         return tag("span", "-", class_="na")
     if item.fall_back is None:
         return join("none in the horizon")
-    return join(_release_link(item.fall_back), " (", day(inst.release(item.fall_back).go_live),
+    cell = join(_release_link(item.fall_back), " (", day(inst.release(item.fall_back).go_live),
                 ")")
+    if item.fall_back_needs_moves:
+        return join(cell, tag("span", "only if other items move too", class_="note"))
+    return cell
 
 
 def _outside(inst: Instance, plan: Plan) -> Html:

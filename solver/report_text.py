@@ -82,6 +82,14 @@ def print_summary(inst: Instance, out: Any) -> None:
     out.print(rules)
 
 
+def fall_back_words(item: PlanItem) -> str:
+    """An item's fall-back as a table cell: the release, marked when it holds the item only
+    if other items move too."""
+    if item.fall_back is None:
+        return ""
+    return item.fall_back + (" (if others move)" if item.fall_back_needs_moves else "")
+
+
 def print_plan(inst: Instance, plan: Plan, out: Any) -> None:
     """What `secplan solve` shows: one table per release, then anything left out."""
     gap = f", gap {plan.gap:.2%}" if plan.gap else ""
@@ -100,7 +108,7 @@ def print_plan(inst: Instance, plan: Plan, out: Any) -> None:
             table.add_column(col)
         for uid in release.items:
             i = items[uid]
-            table.add_row(uid, i.title, i.status, str(i.cut_off or ""), i.fall_back or "")
+            table.add_row(uid, i.title, i.status, str(i.cut_off or ""), fall_back_words(i))
         if release.items:
             out.print(table)
         else:
@@ -179,7 +187,7 @@ def print_rid(inst: Instance, plan: Plan, release_id: str, out: Any) -> None:
             "yes" if unit.dcc_impact else "",
             status,
             by,
-            item.fall_back or "",
+            fall_back_words(item),
         )
     out.print(table)
 
@@ -191,7 +199,7 @@ def print_options(inst: Instance, item: PlanItem, options: list[ReleaseOption],
 
     head = f"[bold]{item.id}[/bold] {item.title} -> {item.release or 'no release'}"
     if item.fall_back:
-        head += f" (fall-back {item.fall_back} if the decision misses {item.cut_off})"
+        head += f" (fall-back {fall_back_words(item)} if the decision misses {item.cut_off})"
     out.print(head)
     if item.release:
         out.print("  " + decision_reason(inst, inst.unit(item.id), item.release))

@@ -4,11 +4,14 @@ and that release has a plan the solver-free checker accepts."""
 
 from __future__ import annotations
 
+import csv
 import gc
+import io
 import weakref
 from typing import Any
 
 import pytest
+from rich.console import Console
 
 from benchmarks.generate import generate
 from solver import plan as plan_module
@@ -25,6 +28,9 @@ from solver.engine import (
 from solver.explain import PlanView
 from solver.instance import Instance
 from solver.model import Scenario
+from solver.plan_io import plan_csv
+from solver.report import build_report
+from solver.report_text import print_rid
 
 OPTIONS = SolveOptions(time_limit=30)
 
@@ -161,3 +167,28 @@ def test_a_fall_back_that_needs_others_to_move_says_so() -> None:
     assert fast and all(
         not [v for v in check_assignment(inst, {**plan.assignments, i.id: i.fall_back})
              if v.hard] for i in fast)
+    assert [i.id for i in plan.items if i.fall_back_needs_moves] == [i.id for i in said]
+
+
+def test_scope_tables_mark_a_fall_back_that_needs_others_to_move() -> None:
+    """The RID table (text and HTML) and plan.csv say which fall-backs hold the item only if
+    other items move too, not only the item's reasons."""
+    generated = generate(120, 4, 5)
+    inst = Instance(Scenario.model_validate(generated.scenario))
+    solution = Solution(status="feasible", assignment=dict(generated.witness))
+    plan = plan_module.make_plan(inst, solution, OPTIONS)
+    item = next(i for i in plan.items if i.fall_back_needs_moves)
+    alone = next(i for i in plan.items if i.fall_back and not i.fall_back_needs_moves
+                 and i.release == item.release)
+    assert item.release is not None
+    console = Console(width=400, record=True, file=io.StringIO())
+    print_rid(inst, plan, item.release, console)
+    rows = {line.split()[1].strip("│"): line for line in console.export_text().splitlines()
+            if line.startswith("│")}
+    assert f"{item.fall_back} (if others move)" in rows[item.id]
+    assert "if others move" not in rows[alone.id]
+    cells = build_report(inst, plan).count('<span class="note">only if other items move too')
+    assert cells == sum(i.fall_back_needs_moves for i in plan.items)
+    csv_rows = {r["item"]: r for r in csv.DictReader(io.StringIO(plan_csv(inst, plan)))}
+    assert csv_rows[item.id]["fall_back_needs_moves"] == "yes"
+    assert csv_rows[alone.id]["fall_back_needs_moves"] == ""
