@@ -568,13 +568,25 @@ def _draw_slots(
     ax.tick_params(axis="y", length=0)
 
 
+class _DatedFormatter(mdates.ConciseDateFormatter):
+    """Concise tick names whose first one carries its year ("Sep 2019", "Nov", "2020"): with
+    no offset shown, an axis starting in September would not say which year's."""
+
+    def format_ticks(self, values: Sequence[float]) -> list[str]:
+        labels: list[str] = super().format_ticks(values)  # type: ignore[no-untyped-call]
+        if labels and not (labels[0].isdigit() and len(labels[0]) == 4):
+            first = mdates.num2date(values[0])  # type: ignore[no-untyped-call]
+            labels[0] = (f"{labels[0]} {first:%Y}" if labels[0].isalpha()
+                         else f"{first.day} {first:%b %Y}")
+        return labels
+
+
 def date_axis(ax: Axes) -> None:
-    """Month ticks named concisely ("Apr", "2021") with a light grid, for every time axis."""
+    """Month ticks named concisely ("Sep 2019", "Nov", "2020") with a light grid, for every
+    time axis."""
     locator = mdates.AutoDateLocator(minticks=6, maxticks=14)  # type: ignore[no-untyped-call]
     ax.xaxis.set_major_locator(locator)
-    formatter = mdates.ConciseDateFormatter(  # type: ignore[no-untyped-call]
-        locator, show_offset=False
-    )
+    formatter = _DatedFormatter(locator, show_offset=False)  # type: ignore[no-untyped-call]
     ax.xaxis.set_major_formatter(formatter)
     ax.tick_params(axis="x", labelsize=8)
     ax.grid(axis="x", color="#e0e0e0", linewidth=0.6, zorder=0)

@@ -114,6 +114,18 @@ def test_releases_filter_keeps_only_the_named_groups(small: Instance) -> None:
     plt.close("all")
 
 
+def test_the_first_date_tick_names_its_year() -> None:
+    """A chart of one release starts months before its year's first January: its first
+    tick says the year ("Sep 2019"), which concise month names alone would not."""
+    inst = seed("secmp0067-send-back")
+    ax = draw_gantt(inst, plan_of(inst, send_back_plan(inst)), releases=["2020-11"])
+    ax.figure.canvas.draw()
+    ticks = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+    assert ticks[0] == "Sep 2019", ticks
+    assert ticks[1] == "Nov" and "2020" in ticks
+    plt.close(ax.figure)
+
+
 def test_an_infeasible_plan_draws_an_empty_chart(small: Instance) -> None:
     plan = plan_of(small, {}, status="infeasible").model_copy(
         update={"assignments": {}, "releases": []}
