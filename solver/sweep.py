@@ -47,6 +47,7 @@ from solver.changes import Change, MoveRelease, Redecide, Reject, ShiftLeadTimes
 from solver.engine import DEFAULT_OPTIONS, SolveOptions, solve
 from solver.instance import Instance
 from solver.model import PENDING_STATUSES, Scenario
+from solver.scenario import check_references
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -65,7 +66,7 @@ MAX_BATCH = 50
 next to ~0.1 s per sample, small enough that a lost worker costs little re-work."""
 NONE = "none"
 """The outcome of an item outside the horizon, or rejected, in a sample."""
-DEFINITE = frozenset({"optimal", "feasible", "infeasible"})
+DEFINITE = frozenset({"optimal", "feasible", "infeasible", "invalid"})
 """Sample outcomes a resumed sweep keeps; an `error` may be passing (a lost worker, a
 time limit on a loaded machine), so a resumed sweep solves it again."""
 CONNECT_TIMEOUT = "20s"
@@ -201,7 +202,8 @@ class SampleRecord(TypedDict):
 
     index: int
     status: str
-    """optimal, feasible (time limit), infeasible, or error."""
+    """optimal, feasible (time limit), infeasible, invalid (the draws break a rule of
+    scenario files: two releases on one day), or error."""
     assignment: dict[str, str | None]
     """Every item of the base plan -> its release (None: outside the horizon, rejected)."""
     moved: list[str]
@@ -264,8 +266,12 @@ def solve_sample(payload: Payload, seed: int, index: int) -> SampleRecord:
     drawn: list[Draw] = []
     try:
         drawn = draw_sample(payload.scenario, seed, index)
-        changes = [d.change for d in drawn]
-        inst = Instance(apply_changes(payload.scenario, changes), reference=payload.base)
+        scenario = apply_changes(payload.scenario, [d.change for d in drawn])
+        problem = next(check_references(scenario), None)  # two go-lives drawn on one day
+        if problem is not None:
+            return _record(index, "invalid", drawn, f"the draws make no valid scenario: "
+                                                    f"{problem[1]}")
+        inst = Instance(scenario, reference=payload.base)
         budget = Budget.of(payload.options)  # its clock starts with the solve
         solution = solve(inst, payload.options, hint=payload.base, budget=budget)
         if solution.status == "infeasible":

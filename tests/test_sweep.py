@@ -292,6 +292,17 @@ def test_a_failing_sample_is_recorded_with_its_error(tmp_path: Path) -> None:
     result = sweep(doomed, 2)
     assert result.outcomes == {"error": 2}
     assert all("out of range" in e for _, _, e in result.errors)
+    # Draws that put two releases on one go-live day make no valid scenario: said, not solved.
+    same_day = tmp_path / "same-day.yaml"
+    same_day.write_text(
+        f"extends: {SEND_BACK}\n"
+        "uncertainty: {releases: {'2020-11': {move: 1.0, days: {low: 231, mode: 231, "
+        "high: 231}}}}\n"
+    )
+    result = sweep(same_day, 2)
+    assert result.outcomes == {"invalid": 2}
+    assert all("2020-11 goes live on 2021-06-24, the same day as 2021-06" in e
+               for _, _, e in result.errors)
 
 
 # --- a real Dask cluster ----------------------------------------------------------------
