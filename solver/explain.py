@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field
 
 from solver import progress
 from solver.budget import Budget
+from solver.check import check_assignment
 from solver.cpsat import cp_model
 from solver.engine import (
     DEFAULT_OPTIONS,
@@ -29,7 +30,7 @@ from solver.engine import (
     solve,
 )
 from solver.instance import Instance, MovedPlan, Unit
-from solver.model import Plan
+from solver.model import Plan, PlanViolation
 from solver.objective import level_values, levels, term_values
 from solver.rules.base import Assignment, UnaryRule
 
@@ -239,15 +240,22 @@ def minimal_clash(
         return core
 
 
-def smallest_relaxation(inst: Instance, options: SolveOptions = DEFAULT_OPTIONS) -> list[str]:
-    """The fewest hard rules to drop for some plan to exist."""
+def smallest_relaxation(inst: Instance,
+                        options: SolveOptions = DEFAULT_OPTIONS) -> list[PlanViolation]:
+    """The fewest hard rules to drop for some plan to exist, each with what such a plan
+    does to it in the checker's words ("expected decision 2020-11-19 is after the 2020-11
+    cut-off ..."): the rule's name alone does not say what relaxing it takes."""
     with model_of(inst, hard_as_assumptions=True) as builder:
         hard = sorted(name for name, rule in builder.rules.items() if rule.hard)
         builder.model.minimize(sum(1 - builder.literals[n] for n in hard))
         solver = make_solver(options, Budget.of(options), builder.size)
         if solver.solve(builder.model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return []
-        return [n for n in hard if not solver.value(builder.literals[n])]
+        dropped = [n for n in hard if not solver.value(builder.literals[n])]
+        broken = check_assignment(inst, builder.assignment(solver))
+    return [PlanViolation(rule=n, hard=True,
+                          message="; ".join(v.message for v in broken if v.rule == n))
+            for n in dropped]
 
 
 # --- model-based explanations -----------------------------------------------------------

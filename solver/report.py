@@ -339,11 +339,17 @@ def _objective(inst: Instance, plan: Plan) -> Html:
 
 
 def _clash(inst: Instance, plan: Plan) -> Html:
+    from solver.explain import smallest_relaxation
+
     notes = {r.name: r.note for r in inst.rules}
     rows = [(name, notes.get(name, "")) for name in plan.clash]
+    relax = [(v.rule, v.message) for v in smallest_relaxation(inst)]
     return join(
         tag("p", "These rules cannot all hold together; without any one of them the rest can."),
         table(("rule", "note"), rows, class_="clash"),
+        tag("p", "The smallest set of rules to relax for a plan, and what such a plan does "
+                 "to them:") if relax else "",
+        table(("rule", "what the plan without it does"), relax, class_="clash") if relax else "",
     )
 
 

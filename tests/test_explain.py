@@ -24,12 +24,13 @@ from solver.explain import (
     neighbourhood,
     ranked,
     release_options,
+    smallest_relaxation,
 )
 from solver.instance import Instance
 from solver.model import Plan, Scenario
 from solver.objective import term_values
-from solver.plan import base_assignment, make_plan
-from solver.report_text import print_options
+from solver.plan import base_assignment, make_plan, plan_scenario
+from solver.report_text import print_clash, print_options
 from solver.scenario import load_scenario
 from tests.conftest import SEC_2020, item, scenario
 
@@ -119,6 +120,22 @@ def test_infeasible_clash_is_minimal() -> None:
     for name in clash:  # without any one member, the remaining hard rules hold together
         relaxed = s.model_copy(update={"switched_off": [name]})
         assert solve(Instance(relaxed), FAST).status == "optimal"
+
+
+def test_the_smallest_relaxation_says_what_relaxing_each_rule_takes() -> None:
+    """Not only the rule's name: what the plan found without it does to it (here, the
+    decision SECMP0067 would need by the November 2020 cut-off), as solve prints it."""
+    s = load_scenario(SEC_2020 / "secmp0067-fixed-nov-2020.yaml")
+    inst = Instance(s)
+    relax = smallest_relaxation(inst, FAST)
+    assert [v.rule for v in relax] == ["decision-in-time(SECMP0067)"]
+    assert relax[0].message.startswith(
+        "expected decision 2020-11-19 is after the 2020-11 cut-off 2020-07-05")
+    console = Console(width=300, record=True, file=io.StringIO())
+    print_clash(inst, plan_scenario(s, FAST), console)
+    shown = console.export_text()
+    assert ("  - decision-in-time(SECMP0067): expected decision 2020-11-19 is after the "
+            "2020-11 cut-off 2020-07-05") in shown
 
 
 @pytest.fixture(scope="module")

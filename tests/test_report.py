@@ -21,6 +21,7 @@ from solver.instance import Instance
 from solver.model import Plan
 from solver.plan import plan_file
 from solver.report import build_report, read_sweep, write_report
+from solver.scenario import check_references
 from tests.conftest import FAST, SEC_2020, item, scenario, solve_checked
 
 OPTIONS = SolveOptions(time_limit=60)
@@ -209,16 +210,22 @@ def test_figures_are_inline_svg_with_ids_unique_on_the_page(
 
 
 def test_an_infeasible_plan_reports_the_clash() -> None:
-    s = scenario([item("A")], rules=[
-        {"rule": "fixed", "item": "A", "release": "2021-06"},
+    s = scenario([item("A"), item("B")], rules=[
         {"rule": "fixed", "item": "A", "release": "2021-11"},
+        {"rule": "fixed", "item": "B", "release": "2021-06"},
+        {"rule": "precedence", "before": "A", "after": "B"},
     ])
+    assert not list(check_references(s))  # a scenario a user could write
     inst, plan = solve_checked(s)
     assert plan.status == "infeasible"
     plan.clash = minimal_clash(inst, FAST)
+    assert len(plan.clash) >= 2
     page = build_report(inst, plan)
     clash = element(page, "clash")
-    assert [r[0] for r in rows(clash)] == plan.clash
+    relaxed = rows(clash)[len(plan.clash):]  # then the smallest relaxation, with its cost
+    assert [r[0] for r in rows(clash)[:len(plan.clash)]] == plan.clash
+    assert len(relaxed) == 1 and relaxed[0][0] in plan.clash
+    assert relaxed[0][1].startswith(("A ", "B ")), relaxed  # what the plan without it does
     assert 'id="releases"' not in page and 'id="figure-timetable"' in page
 
 
