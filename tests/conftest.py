@@ -16,7 +16,7 @@ from solver.engine import SolveOptions, solve
 from solver.instance import Instance
 from solver.model import Plan, Scenario
 from solver.plan import make_plan
-from solver.scenario import load_scenario
+from solver.scenario import check_references, load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 SEC_2020 = ROOT / "scenarios" / "sec-2020"
@@ -55,7 +55,10 @@ def scenario(items: list[dict[str, Any]], rules: list[dict[str, Any]] | None = N
         "rules": rules or [],
     }
     data.update(fields)
-    return Scenario.model_validate(data)
+    made = Scenario.model_validate(data)
+    problems = list(check_references(made))
+    assert not problems, f"not a scenario a user could load: {problems}"
+    return made
 
 
 def assert_valid(inst: Instance, plan: Plan) -> None:
