@@ -242,9 +242,10 @@ def minimal_clash(
 
 def smallest_relaxation(inst: Instance,
                         options: SolveOptions = DEFAULT_OPTIONS) -> list[PlanViolation]:
-    """The fewest hard rules to drop for some plan to exist, each with what such a plan
-    does to it in the checker's words ("expected decision 2020-11-19 is after the 2020-11
-    cut-off ..."): the rule's name alone does not say what relaxing it takes."""
+    """The fewest hard rules to drop for some plan to exist, each with what the plan made
+    without them (planned as `secplan solve` would) does to it, in the checker's words
+    ("expected decision 2020-11-19 is after the 2020-11 cut-off ..."): the rule's name
+    alone does not say what relaxing it takes."""
     with model_of(inst, hard_as_assumptions=True) as builder:
         hard = sorted(name for name, rule in builder.rules.items() if rule.hard)
         builder.model.minimize(sum(1 - builder.literals[n] for n in hard))
@@ -252,7 +253,14 @@ def smallest_relaxation(inst: Instance,
         if solver.solve(builder.model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return []
         dropped = [n for n in hard if not solver.value(builder.literals[n])]
-        broken = check_assignment(inst, builder.assignment(solver))
+    off = [*inst.scenario.switched_off, *dropped]
+    relaxed = Instance(inst.scenario.model_copy(update={"switched_off": off}),
+                       reference=inst.reference_plan)
+    try:
+        planned = solve(relaxed, options, hint=inst.reference_plan).assignment
+    except NoPlanInTime:
+        planned = {}
+    broken = check_assignment(inst, planned) if planned else []
     return [PlanViolation(rule=n, hard=True,
                           message="; ".join(v.message for v in broken if v.rule == n))
             for n in dropped]

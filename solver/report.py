@@ -347,9 +347,10 @@ def _clash(inst: Instance, plan: Plan) -> Html:
     return join(
         tag("p", "These rules cannot all hold together; without any one of them the rest can."),
         table(("rule", "note"), rows, class_="clash"),
-        tag("p", "The smallest set of rules to relax for a plan, and what such a plan does "
-                 "to them:") if relax else "",
-        table(("rule", "what the plan without it does"), relax, class_="clash") if relax else "",
+        tag("p", "The smallest set of rules to relax for a plan, and what the plan made "
+                 "without them does to them:") if relax else "",
+        table(("rule", "what the plan made without it does"), relax, class_="clash")
+        if relax else "",
     )
 
 

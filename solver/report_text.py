@@ -150,8 +150,8 @@ def print_clash(inst: Instance, plan: Plan, out: Any) -> None:
         out.print(f"  - {name}{note}")
     relax = smallest_relaxation(inst)
     if relax:
-        out.print("Smallest set of rules to relax for a plan, and what such a plan does to "
-                  "them:")
+        out.print("Smallest set of rules to relax for a plan, and what the plan made without "
+                  "them does to them:")
         for broken in relax:
             out.print(f"  - {broken.rule}" + (f": {broken.message}" if broken.message else ""))
 

@@ -138,6 +138,18 @@ def test_the_smallest_relaxation_says_what_relaxing_each_rule_takes() -> None:
             "2020-11 cut-off 2020-07-05") in shown
 
 
+def test_the_smallest_relaxation_is_judged_on_the_plan_made_without_it() -> None:
+    """Dropping the pin on A is the one-rule relaxation; the plan made without it puts A in
+    2021-11 (its earliest release apart from B's and C's), not wherever the search for the
+    relaxation left it (no release)."""
+    s = scenario([item(u, value=5) for u in "ABC"], rules=[
+        {"rule": "fixed", "item": u, "release": "2021-06"} for u in "ABC"] + [
+        {"rule": "never-together", "items": ["A", other]} for other in "BC"])
+    relax = smallest_relaxation(Instance(s), FAST)
+    assert [(v.rule, v.message) for v in relax] == [
+        ("fixed(A)", "A is fixed in 2021-06 but goes in 2021-11")]
+
+
 @pytest.fixture(scope="module")
 def generated_plan() -> tuple[Instance, Plan]:
     inst = Instance(Scenario.model_validate(generate(100, 10, 1).scenario))
