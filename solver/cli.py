@@ -306,7 +306,9 @@ def solve(
 @app.command()
 def check(
     scenario: ScenarioArg,
-    plan: Annotated[Path, typer.Argument(help="plan.json to judge (also a hand-written one).")],
+    plan: Annotated[Path, typer.Argument(
+        help="plan.json, or a .csv with item and release columns (plan.csv), to judge; also "
+             "a hand-written one.")],
 ) -> None:
     """Judge a plan against the scenario's rules, without a solver. Exit 0 valid, 1 not."""
     from solver.check import check_assignment

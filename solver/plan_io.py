@@ -6,6 +6,7 @@ import csv
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 from solver.instance import Instance
 from solver.model import Plan
@@ -55,15 +56,22 @@ def plan_csv(inst: Instance, plan: Plan) -> str:
 
 
 def read_assignments(path: Path) -> dict[str, str | None]:
-    """The `assignments` of a plan file (item id -> release id or null)."""
+    """The allocation a plan file gives (item id -> release id or null): a `plan.json`'s
+    `assignments`, or a CSV with `item` and `release` columns such as `plan.csv` (an empty
+    release: outside the horizon), by the file's extension."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ScenarioError(path, "", "file not found") from None
-    except json.JSONDecodeError as exc:
-        raise ScenarioError(path, "JSON syntax", exc.msg, exc.lineno) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioError(path, "", f"cannot read file: {exc}") from None
+    if path.suffix.lower() == ".csv":
+        return _csv_assignments(path, text)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ScenarioError(path, "JSON syntax", exc.msg + " (a plan is plan.json, or a CSV "
+                            "file named .csv with item and release columns)", exc.lineno) from None
     if not isinstance(data, dict) or not isinstance(data.get("assignments"), dict):
         raise ScenarioError(
             path,
@@ -79,7 +87,56 @@ def read_assignments(path: Path) -> dict[str, str | None]:
             raise ScenarioError(
                 path, f"assignments.{key}", f"must be a release id or null (got {value!r})"
             )
+    _check_agreement(path, data, assignments)
     return dict(assignments)
+
+
+_AGREE = ("plan.json gives the allocation three times (assignments, items, releases): make "
+          "them agree, keep only assignments, or edit the release column of plan.csv instead")
+
+
+def _check_agreement(path: Path, data: dict[str, Any],
+                     assignments: dict[str, str | None]) -> None:
+    """A hand-edited plan.json whose `items` or `releases` say otherwise than its
+    `assignments` is bad input: judging `assignments` alone would call the edit valid."""
+    items = data.get("items")
+    for entry in items if isinstance(items, list) else []:
+        if isinstance(entry, dict) and entry.get("id") in assignments and "release" in entry:
+            uid = entry["id"]
+            if entry["release"] != assignments[uid]:
+                raise ScenarioError(path, f"items[{uid}].release",
+                                    f"says {entry['release'] or 'null'}, but assignments.{uid} "
+                                    f"says {assignments[uid] or 'null'}; {_AGREE}")
+    releases = data.get("releases")
+    for entry in releases if isinstance(releases, list) else []:
+        if not (isinstance(entry, dict) and isinstance(entry.get("items"), list)):
+            continue
+        rid, listed = entry.get("id"), entry["items"]
+        for uid in listed:
+            if uid in assignments and assignments[uid] != rid:
+                raise ScenarioError(path, f"releases[{rid}].items",
+                                    f"lists {uid}, but assignments.{uid} says "
+                                    f"{assignments[uid] or 'null'}; {_AGREE}")
+        for uid in sorted(u for u, r in assignments.items() if r == rid and u not in listed):
+            raise ScenarioError(path, f"releases[{rid}].items",
+                                f"leaves out {uid}, which assignments.{uid} puts there; {_AGREE}")
+
+
+def _csv_assignments(path: Path, text: str) -> dict[str, str | None]:
+    reader = csv.DictReader(io.StringIO(text))
+    missing = [c for c in ("item", "release") if c not in (reader.fieldnames or [])]
+    if missing:
+        raise ScenarioError(path, "header", "a CSV plan needs the columns item and release (as "
+                            f"plan.csv has); {' and '.join(missing)} missing", 1)
+    out: dict[str, str | None] = {}
+    for row in reader:
+        uid, rid = (row.get("item") or "").strip(), (row.get("release") or "").strip()
+        if not uid:
+            raise ScenarioError(path, "item", "empty item id", reader.line_num)
+        if uid in out:
+            raise ScenarioError(path, f"item {uid}", "listed twice", reader.line_num)
+        out[uid] = rid or None
+    return out
 
 
 def check_plan_names(path: Path, inst: Instance, assignments: dict[str, str | None]) -> None:
@@ -89,9 +146,10 @@ def check_plan_names(path: Path, inst: Instance, assignments: dict[str, str | No
     from solver.scenario import unknown_name
 
     items = {u.id for u in inst.units} | set(inst.closed)
+    csv_file = path.suffix.lower() == ".csv"
     for uid, rid in assignments.items():
+        place = f"item {uid}" if csv_file else f"assignments.{uid}"
         if uid not in items:
-            raise ScenarioError(path, f"assignments.{uid}", unknown_name(uid, items, "item"))
+            raise ScenarioError(path, place, unknown_name(uid, items, "item"))
         if rid is not None and rid not in inst.release_ids:
-            raise ScenarioError(path, f"assignments.{uid}",
-                                unknown_name(rid, inst.release_ids, "release"))
+            raise ScenarioError(path, place, unknown_name(rid, inst.release_ids, "release"))

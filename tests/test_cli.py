@@ -146,6 +146,49 @@ def test_check_calls_a_name_the_scenario_does_not_know_bad_input(
     assert result.returncode == 2 and said in result.stderr, result.stderr
 
 
+@pytest.mark.parametrize(("section", "said"), [
+    ("items", "items[MP078].release: says 2021-06, but assignments.MP078 says 2021-11"),
+    ("releases", "releases[2021-06].items: lists MP078, but assignments.MP078 says 2021-11"),
+    ("assignments", "items[MP078].release: says 2021-11, but assignments.MP078 says 2021-06"),
+])
+def test_check_refuses_a_plan_json_whose_sections_disagree(
+    tmp_path: Path, section: str, said: str,
+) -> None:
+    """plan.json gives the allocation three times; one edited alone must not be judged by
+    another (an edit to `items` or `releases` was called valid)."""
+    assert runner.invoke(app, ["solve", SEND_BACK, "--out", str(tmp_path)]).exit_code == 0
+    plan = json.loads((tmp_path / "plan.json").read_text())
+    if section == "items":
+        next(i for i in plan["items"] if i["id"] == "MP078")["release"] = "2021-06"
+    elif section == "releases":
+        next(r for r in plan["releases"] if r["id"] == "2021-06")["items"].append("MP078")
+    else:
+        plan["assignments"]["MP078"] = "2021-06"
+    (tmp_path / "edited.json").write_text(json.dumps(plan))
+    result = secplan("check", SEND_BACK, str(tmp_path / "edited.json"))
+    assert result.returncode == 2 and said in result.stderr, result.stderr
+
+
+def test_check_judges_plan_csv_and_its_edits(tmp_path: Path) -> None:
+    """plan.csv (a spreadsheet's plan) is judged by its item and release columns."""
+    assert runner.invoke(app, ["solve", SEND_BACK, "--out", str(tmp_path)]).exit_code == 0
+    plan_csv = tmp_path / "plan.csv"
+    assert secplan("check", SEND_BACK, str(plan_csv)).returncode == 0
+    rows = plan_csv.read_text().splitlines()
+    edited = [r.replace(",2021-11,", ",2021-06,", 1) if r.startswith("MP078,") else r
+              for r in rows]
+    assert edited != rows
+    (tmp_path / "edited.csv").write_text("\n".join(edited) + "\n")
+    result = secplan("check", SEND_BACK, str(tmp_path / "edited.csv"))
+    assert result.returncode == 1 and "uplift-cap(GBCS, 2021) [violated]" in result.stdout
+    (tmp_path / "bare.csv").write_text("item,where\nMP078,2021-06\n")
+    result = secplan("check", SEND_BACK, str(tmp_path / "bare.csv"))
+    assert result.returncode == 2 and "bare.csv:1: header:" in result.stderr
+    assert "release missing" in result.stderr
+    result = secplan("check", SEND_BACK, str(plan_csv.with_name("plan.csv.json")))
+    assert result.returncode == 2 and "file not found" in result.stderr
+
+
 def test_check_says_a_file_of_no_plan_holds_no_plan(tmp_path: Path) -> None:
     secplan("solve", str(SEC_2020 / "secmp0067-fixed-nov-2020.yaml"), "--out", str(tmp_path))
     result = secplan("check", SEND_BACK, str(tmp_path / "plan.json"))
