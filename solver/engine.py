@@ -516,6 +516,16 @@ def query_model(builder: ModelBuilder, hint: dict[str, str | None]) -> Iterator[
         free_model(model)
 
 
+def _keep_placed(builder: ModelBuilder, model: Any, plan: dict[str, str | None],
+                 unit: str) -> None:
+    """Every unit but `unit` that `plan` places stays in some release of the horizon: a
+    fall-back bought by pushing another item out is not where a re-plan puts it (one unit
+    out either way, and the re-plan may as well leave this one out)."""
+    for other, rid in plan.items():
+        if rid is not None and other != unit:
+            model.proto.variables[builder.x(other, None).index].domain[1] = 0  # [0, 1] -> [0, 0]
+
+
 def earliest_release(
     builder: ModelBuilder,
     unit: str,
@@ -525,7 +535,8 @@ def earliest_release(
     budget: Budget | None = None,
 ) -> str | None:
     """The earliest release `unit` can go in when barred from `forbidden`, every hard rule
-    still holding (None: no release in the horizon). Raises `NoPlanInTime` when `budget`
+    still holding and every other unit `plan` places still in the horizon (None: no such
+    release). Raises `NoPlanInTime` when `budget`
     (default: one of `options`) runs out before the answer is proven. `builder` has every
     hard rule and nothing else (no objective: a fresh `ModelBuilder`).
 
@@ -541,6 +552,7 @@ def earliest_release(
     if first is None:
         return None
     with query_model(builder, {**plan, unit: first}) as model:
+        _keep_placed(builder, model, plan, unit)
         model.add(model.get_bool_var_from_proto_index(builder.x(unit, first).index) == 1)
         solver = make_query_solver(options, budget)
         status = solver.solve(model)
@@ -551,6 +563,7 @@ def earliest_release(
     if status == cp_model.UNKNOWN:
         raise NoPlanInTime(options.time_limit)
     with query_model(builder, plan) as model:
+        _keep_placed(builder, model, plan, unit)
         for rid in [*forbidden, first]:
             if builder.can_use(unit, rid):
                 model.add(model.get_bool_var_from_proto_index(builder.x(unit, rid).index) == 0)

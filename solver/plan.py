@@ -43,15 +43,28 @@ class _Answer:
     """The question's own budget: the work it used, whether the clock stopped it."""
 
 
-def _fall_back_reasons(unit: Unit, falls: dict[str, str | None], unknown: set[str],
-                       needs_moves: set[str]) -> list[str]:
-    """What a fall-back's number alone does not say: that it was not found in time, or that
-    it needs other items to move (no release left holds the unit as the plan stands)."""
+def releases_left(inst: Instance, unit: Unit, rid: str) -> list[str]:
+    """The releases whose cut-off `unit` still meets when its decision misses the cut-off
+    of `rid`, its release in a plan."""
+    cut = inst.cut_off(unit, inst.release(rid))
+    return [r.id for r in inst.releases if inst.cut_off(unit, r) > cut]
+
+
+def _fall_back_reasons(view: PlanView, unit: Unit, falls: dict[str, str | None],
+                       unknown: set[str], needs_moves: set[str]) -> list[str]:
+    """What a fall-back's number alone does not say: that it was not found in time, that it
+    needs other items to move (no release left holds the unit as the plan stands), or that
+    no release left holds it unless another item leaves the horizon."""
+    rid = view.plan.get(unit.id)
     if unit.id in unknown:
         return ["fall-back not found within the time limit"]
     if unit.id in needs_moves:
         return [f"fall-back {falls[unit.id]} only if other items move too: no release left "
                 "holds it as the plan stands"]
+    if (unit.id in falls and falls[unit.id] is None and rid is not None
+            and releases_left(view.inst, unit, rid)):
+        return ["no fall-back in the horizon: no release left holds it unless another item "
+                "leaves the horizon"]
     return []
 
 
@@ -64,7 +77,9 @@ def fall_backs(view: PlanView, options: SolveOptions) -> tuple[dict[str, str | N
     every other item where the plan puts it (None when no release is left): as the plan
     stands, the Panel's reading of a fall-back, found without the solver. Only when no
     release left holds it so does CP-SAT find the earliest one with other items free to
-    move, within a budget of FALL_BACK_SECONDS each and the budget of `options` for all.
+    move but kept in the horizon (None when there is none: a re-plan would leave one unit
+    out either way), within a budget of FALL_BACK_SECONDS each and the budget of `options`
+    for all.
 
     The questions are asked in unit order, and their answers are taken in that order while
     the work they used fits the shared budget: each answer's work is the same on every run,
@@ -77,9 +92,8 @@ def fall_backs(view: PlanView, options: SolveOptions) -> tuple[dict[str, str | N
         rid = view.plan.get(unit.id)
         if rid is None or unit.decision_known:
             continue
-        cut = inst.cut_off(unit, inst.release(rid))
-        missed = [r.id for r in inst.releases if inst.cut_off(unit, r) <= cut]
-        left = [r for r in inst.release_ids if r not in missed]
+        left = releases_left(inst, unit, rid)
+        missed = [r for r in inst.release_ids if r not in left]
         fits = next((r for r in left if not view.blocking(unit, r)), None)
         if not left or fits is not None:
             out[unit.id] = fits  # None: no release left whose cut-off it meets
@@ -171,7 +185,7 @@ def make_plan(inst: Instance, solution: Solution, options: SolveOptions) -> Plan
             cut_off=inst.cut_off(u, inst.release(rid)) if (rid := assignment[u.id]) else None,
             fall_back=falls.get(u.id),
             fall_back_needs_moves=u.id in needs_moves,
-            reasons=placement_reasons(view, u) + _fall_back_reasons(u, falls, unknown,
+            reasons=placement_reasons(view, u) + _fall_back_reasons(view, u, falls, unknown,
                                                                     needs_moves),
         )
         for u in inst.units

@@ -82,11 +82,13 @@ def print_summary(inst: Instance, out: Any) -> None:
     out.print(rules)
 
 
-def fall_back_words(item: PlanItem) -> str:
+def fall_back_words(inst: Instance, item: PlanItem) -> str:
     """An item's fall-back as a table cell: the release, marked when it holds the item only
-    if other items move too."""
+    if other items move too; "none in the horizon" for a pending item placed without one;
+    nothing for a decided item."""
     if item.fall_back is None:
-        return ""
+        placed_pending = item.release is not None and not inst.unit(item.id).decision_known
+        return "none in the horizon" if placed_pending else ""
     return item.fall_back + (" (if others move)" if item.fall_back_needs_moves else "")
 
 
@@ -108,7 +110,7 @@ def print_plan(inst: Instance, plan: Plan, out: Any) -> None:
             table.add_column(col)
         for uid in release.items:
             i = items[uid]
-            table.add_row(uid, i.title, i.status, str(i.cut_off or ""), fall_back_words(i))
+            table.add_row(uid, i.title, i.status, str(i.cut_off or ""), fall_back_words(inst, i))
         if release.items:
             out.print(table)
         else:
@@ -190,7 +192,7 @@ def print_rid(inst: Instance, plan: Plan, release_id: str, out: Any) -> None:
             "yes" if unit.dcc_impact else "",
             status,
             by,
-            fall_back_words(item),
+            fall_back_words(inst, item),
         )
     out.print(table)
 
@@ -202,7 +204,8 @@ def print_options(inst: Instance, item: PlanItem, options: list[ReleaseOption],
 
     head = f"[bold]{item.id}[/bold] {item.title} -> {item.release or 'no release'}"
     if item.fall_back:
-        head += f" (fall-back {fall_back_words(item)} if the decision misses {item.cut_off})"
+        head += (f" (fall-back {fall_back_words(inst, item)} if the decision misses "
+                 f"{item.cut_off})")
     out.print(head)
     if item.release:
         out.print("  " + decision_reason(inst, inst.unit(item.id), item.release))

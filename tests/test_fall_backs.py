@@ -24,6 +24,7 @@ from solver.engine import (
     earliest_release,
     model_of,
     query_model,
+    solve,
 )
 from solver.explain import PlanView
 from solver.instance import Instance
@@ -31,17 +32,20 @@ from solver.model import Scenario
 from solver.plan_io import plan_csv
 from solver.report import build_report
 from solver.report_text import print_rid
+from tests.conftest import item, scenario
 
 OPTIONS = SolveOptions(time_limit=30)
 
 
 def oracle(
-    builder: ModelBuilder, unit: str, forbidden: list[str]
+    builder: ModelBuilder, unit: str, forbidden: list[str], plan: dict[str, str | None],
 ) -> tuple[str | None, dict[str, str | None] | None]:
     """The earliest release by one CP-SAT minimisation of the unit's slot (default
-    settings, no hint), with the plan that reaches it (None when no plan can: the unit is
-    held in a release it is barred from, by a fixed item for instance)."""
+    settings, no hint), every other unit `plan` places kept in the horizon, with the plan
+    that reaches it (None when no plan can: the unit is held in a release it is barred
+    from, by a fixed item for instance)."""
     model = builder.model.clone()
+    model.add(sum(builder.x(u, None) for u, r in plan.items() if r and u != unit) == 0)
     for rid in forbidden:
         if builder.can_use(unit, rid):
             model.add(model.get_bool_var_from_proto_index(builder.x(unit, rid).index) == 0)
@@ -76,12 +80,13 @@ def test_earliest_release_matches_a_plain_minimisation() -> None:
             # barred from its own release and every one before it: the fall-back question,
             # and a harder one, as the first release left is often full
             forbidden = inst.release_ids[: inst.release_ids.index(rid) + 1]
-            expected, witness = oracle(builder, unit.id, forbidden)
+            expected, witness = oracle(builder, unit.id, forbidden, plan)
             assert earliest_release(builder, unit.id, forbidden, OPTIONS, plan) == expected
             if witness is None:
                 continue
             assert witness[unit.id] == expected
             assert not [v for v in check_assignment(inst, witness) if v.hard], unit.id
+            assert all(witness[u] for u, r in plan.items() if r and u != unit.id)
             left = [
                 r for r in inst.release_ids if r not in forbidden and builder.can_use(unit.id, r)
             ]
@@ -159,10 +164,10 @@ def test_a_fall_back_that_needs_others_to_move_says_so() -> None:
     plan = plan_module.make_plan(inst, solution, OPTIONS)
     said = [i for i in plan.items if any("only if other items move too" in r for r in i.reasons)]
     assert len(said) >= 3
-    for item in said:
-        assert item.fall_back is not None
-        moved = {**plan.assignments, item.id: item.fall_back}
-        assert [v for v in check_assignment(inst, moved) if v.hard], item.id
+    for placed in said:
+        assert placed.fall_back is not None
+        moved = {**plan.assignments, placed.id: placed.fall_back}
+        assert [v for v in check_assignment(inst, moved) if v.hard], placed.id
     fast = [i for i in plan.items if i.fall_back is not None and i not in said]
     assert fast and all(
         not [v for v in check_assignment(inst, {**plan.assignments, i.id: i.fall_back})
@@ -177,18 +182,38 @@ def test_scope_tables_mark_a_fall_back_that_needs_others_to_move() -> None:
     inst = Instance(Scenario.model_validate(generated.scenario))
     solution = Solution(status="feasible", assignment=dict(generated.witness))
     plan = plan_module.make_plan(inst, solution, OPTIONS)
-    item = next(i for i in plan.items if i.fall_back_needs_moves)
+    marked = next(i for i in plan.items if i.fall_back_needs_moves)
     alone = next(i for i in plan.items if i.fall_back and not i.fall_back_needs_moves
-                 and i.release == item.release)
-    assert item.release is not None
+                 and i.release == marked.release)
+    assert marked.release is not None
     console = Console(width=400, record=True, file=io.StringIO())
-    print_rid(inst, plan, item.release, console)
+    print_rid(inst, plan, marked.release, console)
     rows = {line.split()[1].strip("│"): line for line in console.export_text().splitlines()
             if line.startswith("│")}
-    assert f"{item.fall_back} (if others move)" in rows[item.id]
+    assert f"{marked.fall_back} (if others move)" in rows[marked.id]
     assert "if others move" not in rows[alone.id]
     cells = build_report(inst, plan).count('<span class="note">only if other items move too')
     assert cells == sum(i.fall_back_needs_moves for i in plan.items)
     csv_rows = {r["item"]: r for r in csv.DictReader(io.StringIO(plan_csv(inst, plan)))}
-    assert csv_rows[item.id]["fall_back_needs_moves"] == "yes"
+    assert csv_rows[marked.id]["fall_back_needs_moves"] == "yes"
     assert csv_rows[alone.id]["fall_back_needs_moves"] == ""
+
+
+def test_a_release_left_only_by_pushing_another_item_out_is_no_fall_back() -> None:
+    """A misses 2022-06; 2022-11 takes one item and B, too late for any other release, is
+    there. A re-plan leaves one of them out either way, so A has no fall-back in the
+    horizon (it said "2022-11 (if others move)", which needed B out), and says why."""
+    s = scenario([item("A", expected_decision="2021-10-15"),
+                  item("B", expected_decision="2022-06-15")],
+                 rules=[{"rule": "capacity", "releases": ["2022-11"], "max_count": 1,
+                         "dcc_only": False}])
+    inst = Instance(s)
+    plan = plan_module.make_plan(inst, solve(inst, OPTIONS), OPTIONS)
+    items = {i.id: i for i in plan.items}
+    assert (items["A"].release, items["B"].release) == ("2022-06", "2022-11")
+    assert items["A"].fall_back is None and not items["A"].fall_back_needs_moves
+    assert ("no fall-back in the horizon: no release left holds it unless another item "
+            "leaves the horizon") in items["A"].reasons
+    console = Console(width=300, record=True, file=io.StringIO())
+    print_rid(inst, plan, "2022-06", console)
+    assert "none in the horizon" in console.export_text()
