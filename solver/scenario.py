@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import difflib
 import itertools
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, get_args
@@ -135,6 +135,8 @@ class Loaded:
     items: list[list[Origin]] = field(default_factory=list)
     rules: list[list[Origin]] = field(default_factory=list)
     changes: list[list[Origin]] = field(default_factory=list)
+    removed: dict[str, str] = field(default_factory=dict)
+    """Item id -> where an overlay's `items: remove:` took it out ("wi.yaml:4")."""
 
     def error(self, loc: Loc, problem: str) -> ScenarioError:
         """A `ScenarioError` for a place in the merged data."""
@@ -285,6 +287,8 @@ def _overlay_items(loaded: Loaded, source: SourceFile, value: Any) -> None:
             )
         k = ids.index(item_id)
         del items[k], ids[k], loaded.items[k]
+        line = source.lines.get(("items", "remove"))
+        loaded.removed[str(item_id)] = f"{source.path.name}:{line}" if line else source.path.name
     for item_id, fields in (changes.get("update") or {}).items():
         loc = ("items", "update", item_id)
         if item_id not in ids:
@@ -441,7 +445,7 @@ def load_scenario(path: Path | str) -> Scenario:
         raise _first_error(loaded, exc) from None
     from solver.whatif import ChangeError, apply_changes
 
-    for loc, problem in check_references(scenario):
+    for loc, problem in check_references(scenario, loaded.removed):
         raise loaded.error(loc, problem)
     if not scenario.changes:
         return scenario
@@ -485,8 +489,23 @@ def _blame(loaded: Loaded, scenario: Scenario, problem: tuple[Loc, str]) -> Scen
 # --- references ---------------------------------------------------------------------------
 
 
-def check_references(scenario: Scenario) -> Iterator[tuple[Loc, str]]:
-    """Cross-references and orderings pydantic cannot see, as (place, problem)."""
+def _missing_release(rid: str, releases: Collection[str], scenario: Scenario,
+                     remedy: str) -> str:
+    """A reference to a release the scenario does not have: cancelled (say what to do), or
+    a typo."""
+    if rid in scenario.calendar.cancel:
+        return f"release {rid!r} is cancelled, and this still names it: {remedy}"
+    return unknown_name(rid, releases, "release")
+
+
+_ITEM_REMEDY = "update the item too (items: {update: {ID: {FIELD: ...}}})"
+_RULE_REMEDY = "change the rule too (set-rule, switch-off, or rules: {remove, add})"
+
+
+def check_references(scenario: Scenario,
+                     removed: Mapping[str, str] | None = None) -> Iterator[tuple[Loc, str]]:
+    """Cross-references and orderings pydantic cannot see, as (place, problem). `removed`:
+    item ids an overlay took out, and where (a rule still naming one says so)."""
     from solver.calendar import build_releases, window_ids
     from solver.rules import precedence_cycle
 
@@ -520,7 +539,7 @@ def check_references(scenario: Scenario) -> Iterator[tuple[Loc, str]]:
                     ("items", i, "earliest"),
                     (f"earliest release {item.earliest} is after latest release {item.latest}"),
                 )
-    yield from _check_rules(scenario, ids, specs, set(releases))
+    yield from _check_rules(scenario, ids, specs, set(releases), removed or {})
     cycle = precedence_cycle(scenario)
     if cycle:
         yield ("rules",), "precedence cycle: " + " -> ".join(cycle)
@@ -580,7 +599,9 @@ def _check_item(
     for key in ("earliest", "latest", "baseline"):
         rid = getattr(item, key)
         if rid is not None and rid not in releases:
-            yield ("items", i, key), unknown_name(rid, set(releases), "release")
+            yield ("items", i, key), _missing_release(
+                rid, set(releases), scenario,
+                _ITEM_REMEDY.replace("ID", item.id).replace("FIELD", key))
     for k, spec in enumerate(item.specs):
         if spec not in specs:
             yield ("items", i, "specs", k), unknown_name(spec, specs, "specification")
@@ -594,24 +615,31 @@ def _check_item(
         if part.baseline is not None and part.baseline not in releases:
             yield (
                 ("items", i, "parts", j, "baseline"),
-                unknown_name(part.baseline, set(releases), "release"),
+                _missing_release(part.baseline, set(releases), scenario,
+                                 _ITEM_REMEDY.replace("ID", item.id).replace("FIELD", "parts")),
             )
 
 
 def _check_rules(
-    scenario: Scenario, ids: set[str], specs: set[str], releases: set[str]
+    scenario: Scenario, ids: set[str], specs: set[str], releases: set[str],
+    removed: Mapping[str, str],
 ) -> Iterator[tuple[Loc, str]]:
     names: set[str] = set()
     for k, rule in enumerate(scenario.rules):
         for key, item_id in rule.item_refs():
-            if item_id not in ids:
+            if item_id in removed and item_id not in ids:
+                yield ("rules", k, *key), (f"item {item_id!r} is removed ({removed[item_id]}, "
+                                           f"items.remove), and this still names it: "
+                                           f"{_RULE_REMEDY}")
+            elif item_id not in ids:
                 yield ("rules", k, *key), unknown_name(item_id, ids, "item")
         for key, spec in rule.spec_refs():
             if spec not in specs:
                 yield ("rules", k, *key), unknown_name(spec, specs, "specification")
         for key, rid in rule.release_refs():
             if rid not in releases:
-                yield ("rules", k, *key), unknown_name(rid, releases, "release")
+                yield ("rules", k, *key), _missing_release(rid, releases, scenario,
+                                                           _RULE_REMEDY)
         name = rule.name
         if name in names:
             yield ("rules", k), f"rule {name} is listed twice"

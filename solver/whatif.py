@@ -63,21 +63,28 @@ def _lead_times(
     time as its own (the item's stays for the parts left as they are)."""
     chosen = set(change.items) if change.items is not None else None
     keys = ["dcc_lead_time"] if change.dcc_only else ["dcc_lead_time", "party_lead_time"]
+    skipped: dict[str, str] = {}  # item id -> why the change does not reach it
 
     def adjusted(unit: Data, item: Data) -> Data:
         """`unit` (the item or one of its parts) with its lead times adjusted where the
         change reaches it."""
         impact = unit.get("dcc_impact")
         if change.dcc_only and not (item.get("dcc_impact") if impact is None else impact):
+            skipped.setdefault(item["id"], "has no DCC-system impact, and dcc_only (true by "
+                                           "default) skips it: add dcc_only: false")
             return unit
         if change.pending_only and (unit.get("status") or item.get("status")) not in (
             PENDING_STATUSES
         ):
+            skipped.setdefault(item["id"], "is decided, and pending_only (true by default) "
+                                           "skips it: add pending_only: false")
             return unit
         lead = {key: unit.get(key) or item.get(key) or "0 days" for key in keys}
+        reached.add(item["id"])
         return {**unit, **{key: format_duration(adjust(duration_parts(lead[key])))
                            for key in keys}}
 
+    reached: set[str] = set()
     for k, item in enumerate(data["items"]):
         if chosen is not None and item["id"] not in chosen:
             continue
@@ -86,6 +93,10 @@ def _lead_times(
             continue
         parts = [adjusted(part, item) for part in item["parts"]]
         data["items"][k] = {**item, "parts": parts}
+    for uid in change.items or []:  # an item named and left as it is: say so, not nothing
+        if uid not in reached:
+            _item(data, uid)  # an unknown id: "unknown item ..., did you mean"
+            raise KeyError(f"{uid} {skipped[uid]}")
 
 
 def _shift(by: dict[str, int]) -> Callable[[dict[str, int]], dict[str, int]]:

@@ -555,6 +555,62 @@ def case_what_if_remove_unknown_rule(tmp_path: Path) -> Case:
 
 
 @case
+def case_what_if_cancels_a_release_an_item_is_baselined_in(tmp_path: Path) -> Case:
+    path = write_what_if(tmp_path, {"changes": [{"cancel-release": "2020-11"}]})
+    return Case(
+        path,
+        "changes[0]",
+        r"then items\[MP084\].baseline: release '2020-11' is cancelled, and this still names "
+        r"it: update the item too \(items: \{update: \{MP084: \{baseline: \.\.\.\}\}\}\)$",
+        line_of(path, "cancel-release"),
+    )
+
+
+@case
+def case_what_if_cancels_a_release_a_rule_names(tmp_path: Path) -> Case:
+    path = write_what_if(tmp_path, {
+        "calendar": {"cancel": ["2020-11"]},
+        "items": {"update": {"MP084": {"baseline": None}}},
+    })
+    return Case(
+        path,
+        "rules[2].release",
+        r"release '2020-11' is cancelled, and this still names it: change the rule too",
+        line_of(tmp_path / "base.yaml", "release: 2020-11"),
+        tmp_path / "base.yaml",
+    )
+
+
+@case
+def case_what_if_removes_an_item_a_rule_names(tmp_path: Path) -> Case:
+    path = write_what_if(tmp_path, {"items": {"remove": ["MP084"]}})
+    return Case(
+        path,
+        "rules[1].before",
+        r"item 'MP084' is removed \(what-if.yaml:\d+, items.remove\), and this still names it",
+        line_of(tmp_path / "base.yaml", "before: MP084"),
+        tmp_path / "base.yaml",
+    )
+
+
+@case
+def case_what_if_shifts_a_named_item_its_filters_skip(tmp_path: Path) -> Case:
+    path = write_what_if(tmp_path, {"changes": [
+        {"shift-lead-times": "3 months", "items": ["SECMP0007"]},
+        {"scale-lead-times": 1.5, "items": ["MP084"]},
+    ]})
+    return Case(path, "changes[0]", r"SECMP0007 is decided, and pending_only \(true by "
+                r"default\) skips it: add pending_only: false", line_of(path, "shift-lead-times"))
+
+
+@case
+def case_what_if_scales_a_named_item_with_no_dcc_impact(tmp_path: Path) -> Case:
+    path = write_what_if(tmp_path, {"changes": [{"scale-lead-times": 1.5, "items": ["MP084"]}]})
+    return Case(path, "changes[0]", r"MP084 has no DCC-system impact, and dcc_only",
+                line_of(path, "scale-lead-times"))
+
+
+@case
 def case_what_if_unknown_top_level_key(tmp_path: Path) -> Case:
     path = write_what_if(tmp_path, {"calender": {"moves": {"2020-11": D(2020, 11, 29)}}})
     return Case(
