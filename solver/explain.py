@@ -385,7 +385,9 @@ def _summary(inst: Instance, option: ReleaseOption, current: str | None, local: 
 
     better = listed([(t, c) for t, c in changes if c < 0])
     worse = listed([(t, c) for t, c in changes if c > 0])
-    text = "it would " + (
+    # With other items moving too, the terms are the whole plan's, not this item's alone
+    # (CR3002 earlier but MP209.2 later: "the plan would deliver 5 value-months later").
+    text = ("the plan would " if option.other_moves else "it would ") + (
         f"{better}, but {worse}"
         if better and worse
         else better or worse or "change nothing the objective counts"

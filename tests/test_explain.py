@@ -323,6 +323,21 @@ def _not_proven(inst: Instance, assignments: dict[str, str | None]) -> Plan:
                                    "objective": term_values(inst, assignments)})
 
 
+def test_a_trade_off_with_other_items_moving_is_worded_as_the_plan_s() -> None:
+    """B into the full 2021-06 pushes A (worth more) out to 2021-11: B itself comes sooner,
+    the plan delivers later. The words must not say B would be later."""
+    inst = Instance(scenario([item("A", value=5), item("B", value=1)],
+                             [{"rule": "capacity", "releases": ["2021-06"], "max_count": 1,
+                               "dcc_only": False}]))
+    plan = make_plan(inst, solve(inst, FAST), FAST)
+    assert plan.assignments == {"A": "2021-06", "B": "2021-11"}
+    earlier = next(o for o in explain_items(inst, plan, FAST, ["B"])["B"]
+                   if o.release == "2021-06")
+    assert earlier.other_moves == {"A": ("2021-06", "2021-11")}
+    assert earlier.summary.startswith("the plan would deliver 20 value-months later"), (
+        earlier.summary)
+
+
 def test_a_precedence_chain_moves_with_the_item() -> None:
     """Q before P before U, each a release apart: U can come a release earlier if P and Q
     do too, two links away."""
