@@ -291,8 +291,13 @@ def solve(
         write_atomic(out / "plan.json", plan_json(plan))
         if plan.status != "infeasible":
             write_atomic(out / "plan.csv", plan_csv(inst, plan))
-        else:  # an earlier run's table would contradict plan.json's "no plan"
+        else:  # an earlier run's table would contradict plan.json's "no plan": said
+            removed = (out / "plan.csv").exists()
             (out / "plan.csv").unlink(missing_ok=True)
+            typer.echo(f"secplan: no plan: {out / 'plan.json'} now says so (status "
+                       f"infeasible, with the clash)"
+                       + (f"; removed {out / 'plan.csv'}, an earlier plan's" if removed else ""),
+                       err=True)
     if as_json:
         typer.echo(plan_json(plan), nl=False)
     elif plan.status == "infeasible":

@@ -57,6 +57,7 @@ def test_an_infeasible_solve_leaves_no_earlier_table_beside_its_plan(tmp_path: P
     again = secplan("solve", str(SEC_2020 / "secmp0067-fixed-nov-2020.yaml"),
                     "--out", str(tmp_path))
     assert again.returncode == 1 and not (tmp_path / "plan.csv").exists()
+    assert "now says so" in again.stderr and f"removed {tmp_path / 'plan.csv'}" in again.stderr
 
 
 def test_written_files_get_the_users_permissions(tmp_path: Path) -> None:
