@@ -407,10 +407,20 @@ def _rid_row(inst: Instance, release_id: str, item: PlanItem) -> list[object]:
         _item_link(item.id),
         join(*title),
         tag("span", "✓", class_="tick", aria_label="yes") if unit.dcc_impact else "",
-        _status_text(unit),
+        _status_cell(inst, unit, release_id),
         _cut_off_cell(unit, item),
         _fall_back_cell(inst, unit, item),
     ]
+
+
+def _status_cell(inst: Instance, unit: Unit, release_id: str) -> Html:
+    from solver.rules.baseline import exception_note
+
+    exception = exception_note(inst, unit, inst.release(release_id))
+    if exception is None:
+        return _status_text(unit)
+    return join(_status_text(unit), tag("span", "Exception: " + exception.removesuffix(
+        ": an exception"), class_="note exception"))
 
 
 def _status_text(unit: Unit) -> Html:

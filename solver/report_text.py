@@ -10,6 +10,7 @@ from solver.compare import Comparison
 from solver.explain import ReleaseOption
 from solver.instance import Instance
 from solver.model import Plan, PlanItem
+from solver.rules.baseline import exception_note
 
 
 def print_summary(inst: Instance, out: Any) -> None:
@@ -187,6 +188,9 @@ def print_rid(inst: Instance, plan: Plan, release_id: str, out: Any) -> None:
                 f"{unit.decision}{unit.overdue_note}."
             )
             by = str(item.cut_off)
+        exception = exception_note(inst, unit, r)
+        if exception:
+            status += f" Exception: {exception.removesuffix(': an exception')}."
         table.add_row(
             f"{uid} '{unit.title}'",
             "yes" if unit.dcc_impact else "",

@@ -5,6 +5,7 @@ Chromium (required in CI; skipped elsewhere only when no Chromium is installed).
 from __future__ import annotations
 
 import html
+import io
 import json
 import os
 import re
@@ -13,6 +14,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 
 from solver.check import check_assignment
 from solver.compare import compare_plans
@@ -22,6 +24,7 @@ from solver.instance import Instance
 from solver.model import Plan
 from solver.plan import plan_file
 from solver.report import build_report, read_sweep, write_report
+from solver.report_text import print_rid
 from solver.scenario import check_references
 from tests.conftest import FAST, SEC_2020, item, scenario, solve_checked
 
@@ -231,6 +234,26 @@ def test_an_infeasible_plan_reports_the_clash() -> None:
     said = [v.message for v in check_assignment(inst, made.assignments) if v.rule == relaxed[0][0]]
     assert relaxed[0][1] == "; ".join(said) and said
     assert 'id="releases"' not in page and 'id="figure-timetable"' in page
+
+
+def test_scope_tables_mark_an_exception() -> None:
+    """An item added after its release's scope baseline (exceptions allowed) is marked as
+    such in the RID table and the report's scope table, not shown as plain "approved"."""
+    s = scenario([item("A", status="approved", decided="2021-03-01"),
+                  item("B", status="approved", decided="2021-03-01")],
+                 rules=[{"rule": "fixed", "item": "A", "release": "2021-06"}],
+                 as_of="2021-04-01", policy={"exceptions": "allowed"})
+    inst, plan = solve_checked(s)
+    assert plan.assignments == {"A": "2021-06", "B": "2021-11"}
+    said = "Exception: added to 2021-06 after its full scope baseline 2020-12-24"
+    console = Console(width=300, record=True, file=io.StringIO())
+    print_rid(inst, plan, "2021-06", console)
+    assert said in console.export_text()
+    console = Console(width=300, record=True, file=io.StringIO())
+    print_rid(inst, plan, "2021-11", console)
+    assert "Exception" not in console.export_text()
+    scope = text_of(element(build_report(inst, plan), "releases"))
+    assert scope.count(said) == 1
 
 
 def test_the_same_inputs_give_the_same_bytes(nov_29: tuple[Instance, Plan, str]) -> None:

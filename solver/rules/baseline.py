@@ -48,6 +48,13 @@ class ScopeBaseline(ReleaseGate):
         )
 
 
+def exception_note(inst: Instance, unit: Unit, release: Release) -> str | None:
+    """Why `unit` in `release` is a scope-baseline exception, in the rule's words (None
+    when it is not one, or its rule is switched off): for the scope tables."""
+    return next((rule.bars(inst, unit, release) for rule in inst.rules_for(unit.id)
+                 if isinstance(rule, ScopeBaseline)), None)
+
+
 class Frozen(UnaryRule):
     """Built in for each release gone live before `as_of`: its scope cannot change."""
 
