@@ -521,8 +521,9 @@ def graph(
         _draw(out, lambda: draw_graph(inst, plan))
     for cycle in structure["precedence_cycles"]:
         typer.echo("precedence cycle: " + " -> ".join(cycle), err=True)
-    for group in structure["move_together"]:
-        typer.echo("move together: " + ", ".join(group))
+    for group in structure["linked"]:
+        typer.echo("linked by precedence or same-release (moving one may move the others): "
+                   + ", ".join(group))
     if structure["precedence_cycles"]:
         raise typer.Exit(2)
 

@@ -108,7 +108,7 @@ class GraphStructure(TypedDict):
     """What `graph_structure` reports."""
 
     precedence_cycles: list[list[str]]
-    move_together: list[list[str]]
+    linked: list[list[str]]
     edges: dict[str, int]
 
 
@@ -193,8 +193,9 @@ def _add_shared_specs(inst: Instance, plan: Plan, graph: nx.MultiDiGraph[str]) -
 
 def graph_structure(graph: nx.MultiDiGraph[str]) -> GraphStructure:
     """Precedence cycles (none in a valid scenario: no plan can satisfy one), the groups of
-    items that move together (joined by same-release or precedence edges), and how many
-    edges of each kind there are."""
+    items linked by same-release or precedence edges (moving one may move the others: a
+    precedence keeps them apart, in order, not together), and how many edges of each kind
+    there are."""
     precedence: nx.DiGraph[str] = nx.DiGraph()
     together: nx.Graph[str] = nx.Graph()
     kinds = _edge_kinds(graph)
@@ -208,7 +209,7 @@ def graph_structure(graph: nx.MultiDiGraph[str]) -> GraphStructure:
     counts = Counter(kind for _, _, kind in kinds)
     return GraphStructure(
         precedence_cycles=cycles,
-        move_together=groups,
+        linked=groups,
         edges={kind: counts[kind] for kind in EDGE_KINDS},
     )
 

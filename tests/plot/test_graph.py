@@ -90,7 +90,7 @@ def test_nodes_carry_release_status_title_and_specifications(ties: Instance) -> 
 def test_structure_reports_no_cycles_and_who_moves_together(ties: Instance) -> None:
     report = graph_structure(dependency_graph(ties, plan_of(ties, PLAN)))
     assert report["precedence_cycles"] == []
-    assert report["move_together"] == [["A", "B"], ["C", "D"]]
+    assert report["linked"] == [["A", "B"], ["C", "D"]]
     assert report["edges"] == {
         "precedence": 1,
         "same-release": 1,
@@ -108,7 +108,7 @@ def test_structure_finds_a_precedence_cycle() -> None:
     graph.add_edge("W", "V", kind="same-release")
     report = graph_structure(graph)
     assert report["precedence_cycles"] == [["X", "Y", "Z"]]
-    assert report["move_together"] == [["V", "W", "X", "Y", "Z"]]
+    assert report["linked"] == [["V", "W", "X", "Y", "Z"]]
 
 
 def test_seed_graph_ties_the_2021_uplifts_to_secmp0007() -> None:
