@@ -20,7 +20,7 @@ import itertools
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, get_args
+from typing import TYPE_CHECKING, Any, get_args, get_origin
 
 import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -357,10 +357,12 @@ def _model_at(loc: Loc, root: type[BaseModel]) -> type[BaseModel] | None:
     from solver.rules import RULE_MODELS
 
     model: type[BaseModel] | None = root
+    keyed = False  # the part is a key of a mapping (`uncertainty.items.MP204`), not a field
     for part in loc[:-1]:
         if model is None:
             return None
-        if isinstance(part, int):
+        if isinstance(part, int) or keyed:
+            keyed = False
             continue
         if part in RULE_MODELS:
             model = RULE_MODELS[part]
@@ -369,7 +371,26 @@ def _model_at(loc: Loc, root: type[BaseModel]) -> type[BaseModel] | None:
         if info is None:
             return None
         model = _inner_model(info.annotation)
+        keyed = _is_mapping(info.annotation)
     return model
+
+
+def _is_mapping(annotation: Any) -> bool:
+    if get_origin(annotation) in (dict, Mapping):
+        return True
+    return any(_is_mapping(arg) for arg in get_args(annotation))
+
+
+def _pattern_words(loc: Loc, root: type[BaseModel]) -> str | None:
+    """What a valid value of the string field at `loc` looks like, when its pattern is one
+    of PATTERN_WORDS (a period, a release id)."""
+    holder = _model_at(loc, root)
+    info = holder.model_fields.get(str(loc[-1])) if holder else None
+    for meta in info.metadata if info else []:
+        pattern = getattr(meta, "pattern", None)
+        if pattern in PATTERN_WORDS:
+            return PATTERN_WORDS[pattern]
+    return None
 
 
 def _inner_model(annotation: Any) -> type[BaseModel] | None:
@@ -409,6 +430,13 @@ def _first_problem(
         problem = f"should be {PATTERN_WORDS[first['ctx']['pattern']]}"
     elif first["type"].startswith(("date_", "datetime_")):
         problem = f"not a date YYYY-MM-DD: {first['msg'].rpartition(', ')[2]}"
+    elif first["type"] == "union_tag_invalid":  # `rule: capactiy`
+        ctx = first.get("ctx", {})
+        tags = [t.strip(" '") for t in str(ctx.get("expected_tags", "")).split(",")]
+        what = str(ctx.get("discriminator", "kind")).strip("'")
+        problem = unknown_name(str(ctx.get("tag")), tags, what)
+    elif first["type"] == "string_type" and (words := _pattern_words(loc, model)):
+        problem = f"should be {words}"  # `party_lead_time: 90`: a number, not a period
     else:
         problem = first["msg"]
         if first["type"] == "value_error":

@@ -319,6 +319,29 @@ def case_bad_duration(tmp_path: Path) -> Case:
 
 
 @case
+def case_number_for_a_period(tmp_path: Path) -> Case:
+    path = write_base(tmp_path, lambda d: item(d, "MP084").update(party_lead_time=90))
+    return Case(path, "items[MP084].party_lead_time",
+                r"^should be a period such as '38 days'.* \(got 90\)$",
+                line_of(path, "party_lead_time: 90"))
+
+
+@case
+def case_unknown_rule_kind(tmp_path: Path) -> Case:
+    path = write_base(tmp_path, lambda d: d["rules"][0].update(rule="uplift-cpa"))
+    return Case(path, "rules[0]", r"^unknown rule 'uplift-cpa'; did you mean 'uplift-cap'\?$",
+                line_of(path, "rule: uplift-cpa"))
+
+
+@case
+def case_unknown_key_in_uncertainty_entry(tmp_path: Path) -> Case:
+    path = write_base(tmp_path, lambda d: d.update(
+        uncertainty={"items": {"MP084": {"aproval": 0.5}}}))
+    return Case(path, "uncertainty.items.MP084.aproval",
+                r"unknown key 'aproval'; did you mean 'approval'\?", line_of(path, "aproval:"))
+
+
+@case
 def case_bad_policy_duration(tmp_path: Path) -> Case:
     path = write_base(tmp_path, lambda d: d.update(policy={"dcc_baseline": "a year"}))
     return Case(path, "policy.dcc_baseline", r"a year", line_of(path, "dcc_baseline:"))
