@@ -10,6 +10,7 @@ from __future__ import annotations
 import atexit
 import gc
 import json
+import math
 import os
 import sys
 import warnings
@@ -61,7 +62,8 @@ Workers = Annotated[
         "deterministic.",
     ),
 ]
-Seed = Annotated[int, typer.Option("--seed", help="CP-SAT random seed.")]
+Seed = Annotated[int, typer.Option("--seed", help="CP-SAT random seed.", min=-2**31,
+                                   max=2**31 - 1)]
 ShowProgress = Annotated[
     bool | None,
     typer.Option(
@@ -106,11 +108,20 @@ def options(
 
     if workers is not None and workers < 1:
         fail("--workers must be at least 1")
-    if time_limit <= 0:
-        fail("--time-limit must be positive")
+    check_time_limit(time_limit)
     if show or (show is None and sys.stderr.isatty()):
         show_progress()
     return SolveOptions(time_limit=time_limit, wall_clock=wall_clock, workers=workers, seed=seed)
+
+
+MAX_TIME_LIMIT = 1e6
+"""Seconds: about eleven days, far past any useful solve, well inside CP-SAT's numbers."""
+
+
+def check_time_limit(seconds: float) -> None:
+    if not (math.isfinite(seconds) and 0 < seconds <= MAX_TIME_LIMIT):
+        fail(f"--time-limit must be a positive number of seconds, at most {MAX_TIME_LIMIT:,.0f} "
+             f"(got {seconds})")
 
 
 def show_progress() -> None:
@@ -281,8 +292,8 @@ def solve(
     from solver.plan_io import plan_csv, plan_json
     from solver.report_text import print_clash, print_plan
 
-    if alternatives < 0 or tolerance < 0:
-        fail("--alternatives and --tolerance cannot be negative")
+    if alternatives < 0 or not (math.isfinite(tolerance) and tolerance >= 0):
+        fail("--alternatives and --tolerance must be non-negative numbers")
     inst, plan = plan_of(
         scenario, options(time_limit, workers, seed, show, wall_clock), None, alternatives,
         tolerance,
@@ -509,12 +520,17 @@ def graph(
 
     The file's extension picks the format: .png, .svg, .pdf, or .graphml / .dot to export
     the graph itself."""
+    from solver.files import FIGURE_FORMATS
+
+    allowed = [*FIGURE_FORMATS, ".graphml", ".dot"]
+    if out.suffix.lower() not in allowed:  # before the solve, naming every format
+        fail(f"{out}: cannot write a graph as {out.name!r}: use one of {', '.join(allowed)}")
     inst, plan = planned(scenario, options(time_limit, workers, seed, show, wall_clock))
     from solver.plot import dependency_graph, draw_graph, export_graph, graph_structure
 
     g = dependency_graph(inst, plan)
     structure = graph_structure(g)
-    if out.suffix in (".graphml", ".dot"):
+    if out.suffix.lower() in (".graphml", ".dot"):
         export_graph(g, out)
         typer.echo(f"wrote {out}")
     else:
@@ -564,6 +580,8 @@ def report(
     from solver.explain import explain_items
     from solver.report import build_report, read_sweep, write_report
 
+    if out.suffix.lower() not in (".html", ".htm"):  # not the scenario, say, by a slip
+        fail(f"-o: the report is one HTML page: name it .html (got {out.name!r})")
     matplotlib.use("Agg")
     opts = options(time_limit, workers, seed, show, wall_clock)
     sweep = None
@@ -633,8 +651,7 @@ def sweep(
     from solver.scenario import ScenarioError
     from solver.sweep import SweepError, plot_sweep, print_sweep, run_sweep
 
-    if time_limit <= 0:
-        fail("--time-limit must be positive")
+    check_time_limit(time_limit)
     if chart is not None:
         try:
             figure_format(chart)  # before the sweep, not after it

@@ -300,6 +300,35 @@ def test_picture_bad_requests_exit_2(tmp_path: Path) -> None:
                                "--release", "2030-06"]).exit_code == 2
 
 
+@pytest.mark.parametrize(("args", "said"), [
+    (["solve", SEND_BACK, "--time-limit", "nan"], "--time-limit must be a positive number"),
+    (["solve", SEND_BACK, "--time-limit", "inf"], "--time-limit must be a positive number"),
+    (["rid", SEND_BACK, "2020-11", "--time-limit", "1e308"], "at most 1,000,000"),
+    (["sweep", SEND_BACK, "--samples", "2", "--time-limit", "nan"], "--time-limit must be"),
+    (["solve", SEND_BACK, "--seed", "2147483648"], "--seed"),
+    (["solve", SEND_BACK, "--alternatives", "1", "--tolerance", "nan"], "--tolerance must be"),
+    (["graph", SEND_BACK, "-o", "{tmp}/g.txt"], "use one of .pdf, .png, .svg, .graphml, .dot"),
+    (["report", SEND_BACK, "-o", "{tmp}/copy.yaml"], "name it .html"),
+])
+def test_bad_option_values_exit_2_with_one_message(
+    tmp_path: Path, args: list[str], said: str,
+) -> None:
+    """Not a traceback (NaN, infinity, a seed past 32 bits), and not an HTML page written
+    over a file that is not one (a report's -o once took the scenario's own name)."""
+    (tmp_path / "copy.yaml").write_text("kept")
+    result = secplan(*(a.replace("{tmp}", str(tmp_path)) for a in args))
+    assert result.returncode == 2, result.stderr
+    assert said in result.stderr and "Traceback" not in result.stderr, result.stderr
+    assert (tmp_path / "copy.yaml").read_text() == "kept"
+
+
+def test_an_output_that_is_a_directory_is_named_as_given(tmp_path: Path) -> None:
+    (tmp_path / "plan.json").mkdir()
+    result = secplan("solve", SEND_BACK, "--out", str(tmp_path))
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"secplan: {tmp_path / 'plan.json'}: Is a directory"
+
+
 def test_sweep_json_summary_through_the_command(tmp_path: Path) -> None:
     result = secplan("sweep", str(SEC_2020 / "uncertain.yaml"), "--samples", "8", "--json",
                      "--out", str(tmp_path / "s.jsonl"), "--chart", str(tmp_path / "s.png"))
