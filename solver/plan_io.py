@@ -60,7 +60,7 @@ def read_assignments(path: Path) -> dict[str, str | None]:
     `assignments`, or a CSV with `item` and `release` columns such as `plan.csv` (an empty
     release: outside the horizon), by the file's extension."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # a spreadsheet's CSV may start with a BOM
     except FileNotFoundError:
         raise ScenarioError(path, "", "file not found") from None
     except (OSError, UnicodeDecodeError) as exc:
@@ -68,7 +68,9 @@ def read_assignments(path: Path) -> dict[str, str | None]:
     if path.suffix.lower() == ".csv":
         return _csv_assignments(path, text)
     try:
-        data = json.loads(text)
+        data = json.loads(text, object_pairs_hook=_no_repeats)
+    except _RepeatedKey as exc:
+        raise ScenarioError(path, "", f"key {exc.key!r} appears twice in one object") from None
     except json.JSONDecodeError as exc:
         raise ScenarioError(path, "JSON syntax", exc.msg + " (a plan is plan.json, or a CSV "
                             "file named .csv with item and release columns)", exc.lineno) from None
@@ -89,6 +91,22 @@ def read_assignments(path: Path) -> dict[str, str | None]:
             )
     _check_agreement(path, data, assignments)
     return dict(assignments)
+
+
+class _RepeatedKey(ValueError):
+    def __init__(self, key: str):
+        super().__init__(key)
+        self.key = key
+
+
+def _no_repeats(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object, refusing a key given twice (the last would silently win)."""
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _RepeatedKey(key)
+        out[key] = value
+    return out
 
 
 _AGREE = ("plan.json gives the allocation three times (assignments, items, releases): make "
@@ -123,18 +141,28 @@ def _check_agreement(path: Path, data: dict[str, Any],
 
 
 def _csv_assignments(path: Path, text: str) -> dict[str, str | None]:
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in ("item", "release") if c not in (reader.fieldnames or [])]
+    rows = csv.reader(io.StringIO(text))
+    header = [c.strip() for c in next(rows, [])]
+    missing = [c for c in ("item", "release") if c not in header]
     if missing:
         raise ScenarioError(path, "header", "a CSV plan needs the columns item and release (as "
                             f"plan.csv has); {' and '.join(missing)} missing", 1)
+    twice = sorted({c for c in header if header.count(c) > 1 and c})
+    if twice:
+        raise ScenarioError(path, "header", f"column {twice[0]!r} appears twice", 1)
+    at = {c: header.index(c) for c in ("item", "release")}
     out: dict[str, str | None] = {}
-    for row in reader:
-        uid, rid = (row.get("item") or "").strip(), (row.get("release") or "").strip()
+    for row in rows:
+        if not any(cell.strip() for cell in row):
+            continue  # a blank line
+        if len(row) != len(header):
+            raise ScenarioError(path, "row", f"{len(row)} field{'s' * (len(row) != 1)} where "
+                                f"the header has {len(header)}", rows.line_num)
+        uid, rid = row[at["item"]].strip(), row[at["release"]].strip()
         if not uid:
-            raise ScenarioError(path, "item", "empty item id", reader.line_num)
+            raise ScenarioError(path, "item", "empty item id", rows.line_num)
         if uid in out:
-            raise ScenarioError(path, f"item {uid}", "listed twice", reader.line_num)
+            raise ScenarioError(path, f"item {uid}", "listed twice", rows.line_num)
         out[uid] = rid or None
     return out
 

@@ -50,12 +50,17 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
-def _parse(text: str) -> tuple[yaml.Node | None, Any]:
-    """One parse: the node tree (for line numbers) and the data built from it."""
+def _parse(text: str) -> tuple[dict[Loc, int], Any]:
+    """One parse: the line of every key path, then the data built from the node tree
+    (after `_node_lines` has refused what it refuses, an alias first of all)."""
     loader = _Loader(text)
+    lines: dict[Loc, int] = {}
     try:
         node = loader.get_single_node()
-        return node, (loader.construct_document(node) if node is not None else None)
+        if node is None:
+            return lines, None
+        _node_lines(node, (), lines, set())
+        return lines, loader.construct_document(node)
     finally:
         loader.dispose()
 
@@ -78,17 +83,44 @@ class SourceFile:
     lines: dict[Loc, int]
 
 
-def _node_lines(node: yaml.Node, loc: Loc, out: dict[Loc, int]) -> None:
-    out[loc] = node.start_mark.line + 1
+MAX_DEPTH = 40
+"""Nesting a scenario file may have (a real one needs under ten levels)."""
+
+
+class _BadNode(Exception):
+    def __init__(self, loc: Loc, line: int, problem: str):
+        super().__init__(problem)
+        shown = "".join(f"[{part}]" if isinstance(part, int) else f".{part}"
+                        for part in loc[:4]).lstrip(".")
+        self.place = shown + ("..." if len(loc) > 4 else "")
+        self.line, self.problem = line, problem
+
+
+def _node_lines(node: yaml.Node, loc: Loc, out: dict[Loc, int], seen: set[int]) -> None:
+    """Index the line of every key path; refuse what a strict file cannot mean: a key
+    given twice (one would silently win), an alias (`*name`, which can also expand
+    without bound) and nesting past MAX_DEPTH."""
+    line = node.start_mark.line + 1
+    if id(node) in seen:  # an alias is the node it names: its line is the anchor's
+        raise _BadNode(loc, out.get(loc, line), "YAML aliases (*name) are not supported: "
+                                                "write the value out")
+    seen.add(id(node))
+    if len(loc) > MAX_DEPTH:
+        raise _BadNode(loc, line, f"nested more than {MAX_DEPTH} levels deep")
+    out[loc] = line
     if isinstance(node, yaml.MappingNode):
+        first: dict[Any, int] = {}
         for key, value in node.value:
             k = key.value
-            out[(*loc, k)] = key.start_mark.line + 1
-            _node_lines(value, (*loc, k), out)
+            if k in first:
+                raise _BadNode((*loc, k), key.start_mark.line + 1,
+                               f"key {k!r} appears twice (first on line {first[k]})")
+            first[k] = out[(*loc, k)] = key.start_mark.line + 1
+            _node_lines(value, (*loc, k), out, seen)
             out[(*loc, k)] = key.start_mark.line + 1
     elif isinstance(node, yaml.SequenceNode):
         for i, value in enumerate(node.value):
-            _node_lines(value, (*loc, i), out)
+            _node_lines(value, (*loc, i), out, seen)
 
 
 def read_source(path: Path) -> SourceFile:
@@ -102,7 +134,11 @@ def read_source(path: Path) -> SourceFile:
     if not text.strip():
         raise ScenarioError(path, "", "file is empty")
     try:
-        node, data = _parse(text)
+        lines, data = _parse(text)
+    except _BadNode as exc:
+        raise ScenarioError(path, exc.place, exc.problem, exc.line) from None
+    except RecursionError:
+        raise ScenarioError(path, "", f"nested more than {MAX_DEPTH} levels deep") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -111,9 +147,6 @@ def read_source(path: Path) -> SourceFile:
         raise ScenarioError(path, "YAML syntax", str(exc)) from None
     if not isinstance(data, dict):
         raise ScenarioError(path, "", "the file must hold a mapping of keys (name, items, ...)", 1)
-    lines: dict[Loc, int] = {}
-    if node is not None:
-        _node_lines(node, (), lines)
     return SourceFile(path, data, lines)
 
 
@@ -183,15 +216,23 @@ class Loaded:
 # --- extends ------------------------------------------------------------------------------
 
 
+MAX_EXTENDS = 30
+"""Files in one `extends:` chain (what-ifs of what-ifs: a handful in practice)."""
+
+
 def load_merged(path: Path, _seen: tuple[Path, ...] = ()) -> Loaded:
     """Read a file and, recursively, the base it extends; merge the overlays in order."""
     path = path.resolve() if path.exists() else path
     source = read_source(path)
-    base_name = source.data.get("extends")
-    if base_name is None:
+    if "extends" not in source.data:
         return _as_base(source)
-    if not isinstance(base_name, str):
-        raise ScenarioError(path, "extends", "must be a file name", source.lines.get(("extends",)))
+    base_name = source.data["extends"]
+    if not (isinstance(base_name, str) and base_name.strip()):
+        raise ScenarioError(path, "extends", f"must be a file name (got {base_name!r})",
+                            source.lines.get(("extends",)))
+    if len(_seen) >= MAX_EXTENDS:
+        raise ScenarioError(path, "extends", f"more than {MAX_EXTENDS} files extend one "
+                            "another here: flatten the chain", source.lines.get(("extends",)))
     base_path = (path.parent / base_name).resolve()
     if base_path in (*_seen, path):
         cycle = " -> ".join(p.name for p in (*_seen, path, base_path))

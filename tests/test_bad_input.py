@@ -521,6 +521,46 @@ def case_extends_cycle(tmp_path: Path) -> Case:
 
 
 @case
+def case_extends_a_long_chain(tmp_path: Path) -> Case:
+    write_base(tmp_path, name="c0.yaml")
+    for k in range(1, 41):
+        write_yaml(tmp_path / f"c{k}.yaml", {"extends": f"c{k - 1}.yaml"})
+    return Case(tmp_path / "c40.yaml", "extends", r"more than 30 files extend one another",
+                1, file=tmp_path / "c10.yaml")
+
+
+@case
+def case_extends_an_empty_name(tmp_path: Path) -> Case:
+    path = write_yaml(tmp_path / "what-if.yaml", {"extends": None, "description": "x"})
+    return Case(path, "extends", r"must be a file name \(got None\)", 1)
+
+
+@case
+def case_a_key_given_twice(tmp_path: Path) -> Case:
+    path = write_base(tmp_path)
+    text = path.read_text()
+    path.write_text(text.replace("as_of: ", "as_of: 2020-06-26\nas_of: ", 1))
+    return Case(path, "as_of", r"key 'as_of' appears twice \(first on line 2\)", 3)
+
+
+@case
+def case_a_yaml_alias(tmp_path: Path) -> Case:
+    path = write_base(tmp_path)
+    text = path.read_text()
+    path.write_text(text.replace("specifications:\n", "specifications: &specs\n", 1)
+                    + "note: *specs\n")
+    return Case(path, "note", r"YAML aliases \(\*name\) are not supported",
+                line_of(path, "note: *specs"))
+
+
+@case
+def case_nesting_too_deep(tmp_path: Path) -> Case:
+    path = tmp_path / "deep.yaml"
+    path.write_text("name: x\nnote: " + "[" * 60 + "]" * 60 + "\n")
+    return Case(path, "note[0][0][0]...", r"nested more than 40 levels deep", 2)
+
+
+@case
 def case_extends_self(tmp_path: Path) -> Case:
     path = write_yaml(tmp_path / "self.yaml", {"extends": "self.yaml"})
     return Case(path, "extends", r"cycle.*self\.yaml", 1)

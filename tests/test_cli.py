@@ -190,6 +190,28 @@ def test_check_judges_plan_csv_and_its_edits(tmp_path: Path) -> None:
     assert result.returncode == 2 and "file not found" in result.stderr
 
 
+def test_check_reads_a_spreadsheet_s_csv_and_refuses_a_malformed_one(tmp_path: Path) -> None:
+    """A byte-order mark (Excel's) is no part of the header; a short row, a column given
+    twice or a JSON key given twice is bad input, not a plan judged (last one winning)."""
+    assert runner.invoke(app, ["solve", SEND_BACK, "--out", str(tmp_path)]).exit_code == 0
+    text = (tmp_path / "plan.csv").read_text()
+    (tmp_path / "bom.csv").write_text("\ufeff" + text, encoding="utf-8")
+    assert secplan("check", SEND_BACK, str(tmp_path / "bom.csv")).returncode == 0
+    lines = text.splitlines()
+    cases = {
+        "short.csv": ("\n".join([*lines[:4], lines[4].split(",")[0], *lines[5:]]) + "\n",
+                      "short.csv:5: row: 1 field where the header has"),
+        "twice.csv": (lines[0] + ",release\n" + "\n".join(f"{r},2021-06" for r in lines[1:]),
+                      "twice.csv:1: header: column 'release' appears twice"),
+        "twice.json": ('{"assignments": {"MP084": "2021-06", "MP084": "2020-11"}}',
+                       "twice.json: key 'MP084' appears twice in one object"),
+    }
+    for name, (content, said) in cases.items():
+        (tmp_path / name).write_text(content)
+        result = secplan("check", SEND_BACK, str(tmp_path / name))
+        assert result.returncode == 2 and said in result.stderr, (name, result.stderr)
+
+
 def test_check_says_a_file_of_no_plan_holds_no_plan(tmp_path: Path) -> None:
     secplan("solve", str(SEC_2020 / "secmp0067-fixed-nov-2020.yaml"), "--out", str(tmp_path))
     result = secplan("check", SEND_BACK, str(tmp_path / "plan.json"))
