@@ -45,6 +45,11 @@ PENDING_STATUSES = frozenset(
 )
 """Statuses whose decision is still to come: they need an expected decision date."""
 CLOSED_STATUSES = frozenset({"rejected", "withdrawn", "implemented"})
+MAX_VALUE = 100_000
+MAX_EFFORT = 1_000_000
+MAX_WEIGHT = 10_000
+"""Bounds on the numbers the objective multiplies (value x months x weight, summed over
+20,000 items, stays far inside the solver's 64-bit integers)."""
 """Statuses that take an item out of planning."""
 
 
@@ -83,6 +88,11 @@ class Calendar(Strict):
     def _first_not_after_last(self) -> Calendar:
         if self.first > self.last:
             raise ValueError(f"first ({self.first}) is after last ({self.last})")
+        months = [w.month for w in self.windows]
+        twice = sorted({m for m in months if months.count(m) > 1})
+        if twice:  # release ids are YYYY-MM: the second would silently replace the first
+            raise ValueError(f"two windows in month {twice[0]}: one release a month (its id "
+                             "is YYYY-MM); add another as an extra release")
         return self
 
 
@@ -102,6 +112,8 @@ class Policy(Strict):
     baselined_move_cost: int = Field(
         3,
         ge=1,
+        le=100_000,
+        strict=True,
         description="A move out of a release whose scope is baselined counts this many moves.",
     )
 
@@ -119,7 +131,7 @@ class Part(Strict):
     party_lead_time: Duration | None = None
     dcc_impact: bool | None = None
     specs: list[str] | None = None
-    effort: int | None = Field(None, ge=0)
+    effort: int | None = Field(None, ge=0, le=MAX_EFFORT, strict=True)
     baseline: ReleaseId | None = None
     note: str = ""
 
@@ -138,8 +150,8 @@ class Item(Strict):
     party_lead_time: Duration = "0 days"
     dcc_impact: bool = False
     specs: list[str] = Field(default_factory=list)
-    effort: int = Field(0, ge=0)
-    value: int = Field(1, ge=0)
+    effort: int = Field(0, ge=0, le=MAX_EFFORT, strict=True)
+    value: int = Field(1, ge=0, le=MAX_VALUE, strict=True)
     earliest: ReleaseId | None = None
     latest: ReleaseId | None = None
     baseline: ReleaseId | None = Field(
@@ -173,8 +185,8 @@ class ObjectiveTerm(Strict):
     """One term of the objective: lower priority numbers are optimised first."""
 
     term: Term
-    priority: int = Field(ge=1)
-    weight: int = Field(1, ge=0)
+    priority: int = Field(ge=1, le=100, strict=True)
+    weight: int = Field(1, ge=0, le=MAX_WEIGHT, strict=True)
 
 
 DEFAULT_OBJECTIVE: tuple[ObjectiveTerm, ...] = (
@@ -299,7 +311,7 @@ class PolicyChanges(Strict):
     dcc_baseline: Duration | None = None
     full_baseline: Duration | None = None
     exceptions: Literal["forbidden", "allowed"] | None = None
-    baselined_move_cost: int | None = Field(None, ge=1)
+    baselined_move_cost: int | None = Field(None, ge=1, le=100_000, strict=True)
 
 
 class WhatIf(Strict):

@@ -318,7 +318,12 @@ def _overlay_items(loaded: Loaded, source: SourceFile, value: Any) -> None:
     changes = _changes(source, "items", value, {"update", "add", "remove"})
     items: list[Any] = list(loaded.data.get("items") or [])
     ids = [entry.get("id") if isinstance(entry, dict) else None for entry in items]
-    for item_id in changes.get("remove") or []:
+    removing = list(changes.get("remove") or [])
+    for i, item_id in enumerate(removing):
+        if item_id in removing[:i]:
+            raise ScenarioError(source.path, f"items.remove[{i}]",
+                                f"{item_id!r} is listed twice",
+                                source.lines.get(("items", "remove", i)))
         if item_id not in ids:
             raise ScenarioError(
                 source.path,
@@ -364,7 +369,11 @@ def _overlay_rules(loaded: Loaded, source: SourceFile, value: Any) -> None:
             names.append(TypeAdapter(Rule).validate_python(entry).name)
         except ValidationError as exc:
             raise _first_error(loaded, exc, ("rules", k)) from None
-    for name in changes.get("remove") or []:
+    removing = list(changes.get("remove") or [])
+    for i, name in enumerate(removing):
+        if name in removing[:i]:
+            raise ScenarioError(source.path, f"rules.remove[{i}]", f"{name!r} is listed twice",
+                                source.lines.get(("rules", "remove", i)))
         if name not in names:
             raise ScenarioError(
                 source.path,
@@ -470,7 +479,8 @@ def _first_problem(
     ):
         problem = f"should be {PATTERN_WORDS[first['ctx']['pattern']]}"
     elif first["type"].startswith(("date_", "datetime_")):
-        problem = f"not a date YYYY-MM-DD: {first['msg'].rpartition(', ')[2]}"
+        problem = ("not a date YYYY-MM-DD" if not isinstance(first.get("input"), str)
+                   else f"not a date YYYY-MM-DD: {first['msg'].rpartition(', ')[2]}")
     elif first["type"] == "union_tag_invalid":  # `rule: capactiy`
         ctx = first.get("ctx", {})
         tags = [t.strip(" '") for t in str(ctx.get("expected_tags", "")).split(",")]
@@ -695,7 +705,11 @@ def _check_rules(
 ) -> Iterator[tuple[Loc, str]]:
     names: set[str] = set()
     for k, rule in enumerate(scenario.rules):
+        named: set[str] = set()
         for key, item_id in rule.item_refs():
+            if item_id in named:  # never-together(A, A) silently left A out of the plan
+                yield ("rules", k, *key), f"item {item_id!r} is listed twice in this rule"
+            named.add(item_id)
             if item_id in removed and item_id not in ids:
                 yield ("rules", k, *key), (f"item {item_id!r} is removed ({removed[item_id]}, "
                                            f"items.remove), and this still names it: "

@@ -107,7 +107,27 @@ class ItemUncertainty(Strict):
     def _no_negative_lead_time(cls, value: Triangular | None) -> Triangular | None:
         if value is not None and value.low < 0:
             raise ValueError("extra_months cannot be negative (a lead time only grows)")
-        return value
+        return _within(value, MAX_MONTHS, "months")
+
+    @field_validator("delay_days")
+    @classmethod
+    def _days_in_range(cls, value: Triangular | None) -> Triangular | None:
+        return _within(value, MAX_DAYS, "days")
+
+
+MAX_DAYS = 3660
+"""Days a decision or go-live may be drawn to move, either way: ten years."""
+MAX_MONTHS = 120
+"""Months a build may be drawn to overrun: ten years."""
+
+
+def _within(value: Triangular | None, most: int, unit: str) -> Triangular | None:
+    """A spread whose draws stay within `most` units either way (dates beyond would not be
+    dates any more: every sample would fail)."""
+    if value is not None and max(abs(value.low), abs(value.high)) > most:
+        raise ValueError(f"at most {most:,} {unit} either way (got {value.low:g} to "
+                         f"{value.high:g})")
+    return value
 
 
 class ReleaseUncertainty(Strict):
@@ -118,6 +138,11 @@ class ReleaseUncertainty(Strict):
         None, description="Days the go-live moves by when it moves (negative: earlier)."
     )
     note: str = ""
+
+    @field_validator("days")
+    @classmethod
+    def _days_in_range(cls, value: Triangular | None) -> Triangular | None:
+        return _within(value, MAX_DAYS, "days")
 
 
 @dataclass(frozen=True)

@@ -342,6 +342,64 @@ def case_unknown_key_in_uncertainty_entry(tmp_path: Path) -> Case:
 
 
 @case
+def case_a_period_past_a_hundred_years(tmp_path: Path) -> Case:
+    path = write_base(tmp_path, lambda d: item(d, "MP084").update(party_lead_time="3000 years"))
+    return Case(path, "items[MP084].party_lead_time", r"^a period of at most 100 years",
+                line_of(path, "3000 years"))
+
+
+@case
+def case_a_spread_past_any_date(tmp_path: Path) -> Case:
+    path = write_base(tmp_path, lambda d: d.update(uncertainty={"every_item": {
+        "delay_days": {"low": 0, "mode": 0, "high": 99999999}}}))
+    return Case(path, "uncertainty.every_item.delay_days", r"at most 3,660 days either way",
+                line_of(path, "delay_days:"))
+
+
+@case
+def case_a_number_the_objective_could_overflow_on(tmp_path: Path) -> Case:
+    path = write_base(tmp_path, lambda d: item(d, "MP084").update(value=10**15))
+    return Case(path, "items[MP084].value", r"less than or equal to 100000",
+                line_of(path, "value:"))
+
+
+@case
+def case_a_boolean_for_a_number(tmp_path: Path) -> Case:
+    path = write_base(tmp_path, lambda d: item(d, "MP084").update(value=True))
+    return Case(path, "items[MP084].value", r"valid integer \(got True\)",
+                line_of(path, "value:"))
+
+
+@case
+def case_a_number_for_a_date(tmp_path: Path) -> Case:
+    path = write_base(tmp_path, lambda d: d.update(as_of=20200526))
+    return Case(path, "as_of", r"^not a date YYYY-MM-DD \(got 20200526\)$",
+                line_of(path, "as_of:"))
+
+
+@case
+def case_an_item_twice_in_one_rule(tmp_path: Path) -> Case:
+    path = write_base(tmp_path, lambda d: d["rules"].append(
+        {"rule": "never-together", "items": ["MP084", "MP084"]}))
+    return Case(path, "rules[3].items[1]", r"item 'MP084' is listed twice in this rule",
+                line_of(path, "- MP084", 2))
+
+
+@case
+def case_two_windows_in_one_month(tmp_path: Path) -> Case:
+    path = write_base(tmp_path, lambda d: d["calendar"]["windows"].append(
+        {"month": 11, "weekday": "thursday", "week": "last"}))
+    return Case(path, "calendar", r"two windows in month 11", line_of(path, "calendar:"))
+
+
+@case
+def case_what_if_removes_an_item_twice(tmp_path: Path) -> Case:
+    path = write_what_if(tmp_path, {"items": {"remove": ["MP084", "MP084"]}})
+    return Case(path, "items.remove[1]", r"'MP084' is listed twice",
+                line_of(path, "- MP084", 2))
+
+
+@case
 def case_bad_policy_duration(tmp_path: Path) -> Case:
     path = write_base(tmp_path, lambda d: d.update(policy={"dcc_baseline": "a year"}))
     return Case(path, "policy.dcc_baseline", r"a year", line_of(path, "dcc_baseline:"))

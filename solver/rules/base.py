@@ -42,7 +42,8 @@ class RuleBase(Strict):
     """Fields every rule has: hard rules must hold; soft ones cost `penalty` when broken."""
 
     hard: bool = True
-    penalty: int = Field(0, ge=0, description="Cost of breaking a soft rule.")
+    penalty: int = Field(0, ge=0, le=1_000_000, strict=True,
+                         description="Cost of breaking a soft rule.")
     note: str = ""
 
     term: ClassVar[str] = "soft-rules"

@@ -18,8 +18,8 @@ class Capacity(RuleBase):
 
     rule: Literal["capacity"]
     releases: list[ReleaseId] | None = Field(None, description="Default: every release.")
-    max_effort: int | None = Field(None, ge=0)
-    max_count: int | None = Field(None, ge=0)
+    max_effort: int | None = Field(None, ge=0, le=10**12, strict=True)
+    max_count: int | None = Field(None, ge=0, le=10**9, strict=True)
     dcc_only: bool = Field(True, description="Count only items that impact DCC Systems.")
 
     @model_validator(mode="after")
