@@ -652,11 +652,13 @@ def sweep(
     from solver.sweep import SweepError, plot_sweep, print_sweep, run_sweep
 
     check_time_limit(time_limit)
-    if chart is not None:
+    if chart is not None:  # checked before the sweep, not after it
         try:
-            figure_format(chart)  # before the sweep, not after it
+            figure_format(chart)
         except ValueError as exc:
             fail(f"--chart: {exc}")
+        if chart.is_dir():
+            fail(f"--chart: {chart}: Is a directory")
     try:
         result = run_sweep(scenario, samples, seed=seed, workers=workers, scheduler=scheduler,
                            out=out, progress=not as_json or sys.stderr.isatty(),

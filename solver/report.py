@@ -220,12 +220,16 @@ def read_sweep(path: str | Path) -> dict[str, Any]:
     if not isinstance(data.get("samples"), int):
         raise ValueError("the sweep summary has no 'samples' count")
     probabilities = data.get("probabilities")
-    if not isinstance(probabilities, dict) or not all(
-        isinstance(shares, dict)
-        and all(isinstance(p, int | float) and not isinstance(p, bool) for p in shares.values())
-        for shares in probabilities.values()
-    ):
+    if not isinstance(probabilities, dict):
         raise ValueError("the sweep summary has no 'probabilities' (item -> release -> share)")
+    for item, shares in probabilities.items():
+        if not isinstance(shares, dict):
+            raise ValueError(f"probabilities.{item}: should map releases to shares")
+        for release, share in shares.items():
+            if not (isinstance(share, int | float) and not isinstance(share, bool)
+                    and 0 <= share <= 1):
+                raise ValueError(f"probabilities.{item}.{release}: a share between 0 and 1 "
+                                 f"(got {share!r})")
     base = data.get("base")
     if not isinstance(base, dict) or not all(r is None or isinstance(r, str)
                                              for r in base.values()):

@@ -224,6 +224,9 @@ def load_merged(path: Path, _seen: tuple[Path, ...] = ()) -> Loaded:
     """Read a file and, recursively, the base it extends; merge the overlays in order."""
     path = path.resolve() if path.exists() else path
     source = read_source(path)
+    if {"assignments", "status"} <= source.data.keys():  # `--compare plan.json`, say
+        raise ScenarioError(path, "", "a plan file, not a scenario: give the scenario file "
+                                      "it was planned from")
     if "extends" not in source.data:
         return _as_base(source)
     base_name = source.data["extends"]

@@ -489,13 +489,25 @@ def read_records(out: Path, payload: Payload, seed: int, samples: int) -> dict[i
     found: dict[int, SampleRecord] = {}
     for line in lines[1:]:
         try:
-            record: SampleRecord = json.loads(line)
-            index = record["index"]
-        except (ValueError, KeyError, TypeError):
+            record = json.loads(line)
+        except ValueError:
             continue
-        if 0 <= index < samples:
-            found[index] = record
+        if _well_formed(record) and 0 <= record["index"] < samples:
+            found[record["index"]] = record
     return {i: r for i, r in found.items() if r["status"] in DEFINITE}
+
+
+_FIELDS: dict[str, type | tuple[type, ...]] = {
+    "index": int, "status": str, "assignment": dict, "moved": list, "uplifts": dict,
+    "drawn": list, "error": (str, type(None)),
+}
+
+
+def _well_formed(record: Any) -> bool:
+    """A line with every field of a `SampleRecord`, each of its type: anything else (a torn
+    or hand-edited line) is not kept, and its sample is solved again."""
+    return isinstance(record, dict) and all(
+        isinstance(record.get(key, ...), kind) for key, kind in _FIELDS.items())
 
 
 @contextmanager

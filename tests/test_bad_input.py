@@ -619,6 +619,13 @@ def case_nesting_too_deep(tmp_path: Path) -> Case:
 
 
 @case
+def case_a_plan_file_for_a_scenario(tmp_path: Path) -> Case:
+    path = tmp_path / "plan.json"
+    path.write_text('{\n  "scenario": "mini",\n  "status": "optimal",\n  "assignments": {}\n}\n')
+    return Case(path, "", r"a plan file, not a scenario", None)
+
+
+@case
 def case_extends_self(tmp_path: Path) -> Case:
     path = write_yaml(tmp_path / "self.yaml", {"extends": "self.yaml"})
     return Case(path, "extends", r"cycle.*self\.yaml", 1)

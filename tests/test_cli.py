@@ -331,6 +331,7 @@ def test_picture_bad_requests_exit_2(tmp_path: Path) -> None:
     (["solve", SEND_BACK, "--alternatives", "1", "--tolerance", "nan"], "--tolerance must be"),
     (["graph", SEND_BACK, "-o", "{tmp}/g.txt"], "use one of .pdf, .png, .svg, .graphml, .dot"),
     (["report", SEND_BACK, "-o", "{tmp}/copy.yaml"], "name it .html"),
+    (["sweep", SEND_BACK, "--samples", "2", "--chart", "{tmp}/d.png"], "--chart: "),
 ])
 def test_bad_option_values_exit_2_with_one_message(
     tmp_path: Path, args: list[str], said: str,
@@ -338,6 +339,7 @@ def test_bad_option_values_exit_2_with_one_message(
     """Not a traceback (NaN, infinity, a seed past 32 bits), and not an HTML page written
     over a file that is not one (a report's -o once took the scenario's own name)."""
     (tmp_path / "copy.yaml").write_text("kept")
+    (tmp_path / "d.png").mkdir()
     result = secplan(*(a.replace("{tmp}", str(tmp_path)) for a in args))
     assert result.returncode == 2, result.stderr
     assert said in result.stderr and "Traceback" not in result.stderr, result.stderr

@@ -290,7 +290,9 @@ def test_read_sweep_accepts_a_summary_and_names_what_is_missing(tmp_path: Path) 
                           ('{"probabilities": {}}', "'samples'"),
                           ('{"samples": 3}', "'probabilities'"),
                           ('{"samples": 3, "probabilities": {"A": {"2021-06": "most"}}}',
-                           "'probabilities'")):
+                           r"probabilities.A.2021-06: a share between 0 and 1 \(got 'most'\)"),
+                          ('{"samples": 3, "probabilities": {"A": [0.5]}}',
+                           "probabilities.A: should map releases to shares")):
         bad = tmp_path / "bad.json"
         bad.write_text(text, encoding="utf-8")
         with pytest.raises(ValueError, match=message):
