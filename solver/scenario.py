@@ -524,11 +524,11 @@ def load_scenario(path: Path | str) -> Scenario:
     try:
         scenario = Scenario.model_validate(loaded.data)
     except ValidationError as exc:
-        raise _first_error(loaded, exc) from None
+        raise _in_what_if(Path(path), _first_error(loaded, exc)) from None
     from solver.whatif import ChangeError, apply_changes
 
     for loc, problem in check_references(scenario, loaded.removed):
-        raise loaded.error(loc, problem)
+        raise _in_what_if(Path(path), loaded.error(loc, problem))
     if not scenario.changes:
         return scenario
     try:
@@ -540,6 +540,22 @@ def load_scenario(path: Path | str) -> Scenario:
     for found in check_references(changed):
         raise _blame(loaded, scenario, found)
     return changed
+
+
+def _in_what_if(path: Path, error: ScenarioError) -> ScenarioError:
+    """An error placed in a base file that is valid on its own comes from the what-if's
+    overlays (`specifications: [X]` drops a specification the base's items change): say
+    so, naming the what-if, or its author looks for a fault in a file they did not edit."""
+    base = base_of(path)
+    if base is None or Path(error.file).resolve() == path.resolve():
+        return error
+    try:
+        load_scenario(base)
+    except ScenarioError:
+        return error  # the base's own fault
+    return ScenarioError(error.file, error.place,
+                         f"{error.problem} (after the overlays of {path.name}; "
+                         f"{base.name} alone is valid)", error.line)
 
 
 def _problem_after(scenario: Scenario, count: int) -> tuple[Loc, str] | None:

@@ -710,6 +710,15 @@ def case_what_if_cancels_a_release_a_rule_names(tmp_path: Path) -> Case:
 
 
 @case
+def case_what_if_overlay_breaks_a_valid_base(tmp_path: Path) -> Case:
+    path = write_what_if(tmp_path, {"specifications": ["DUIS"]})
+    return Case(path, "items[SECMP0007].specs[0]",
+                r"unknown specification 'GBCS'.* \(after the overlays of what-if.yaml; "
+                r"base.yaml alone is valid\)$",
+                line_of(tmp_path / "base.yaml", "- GBCS", 2), tmp_path / "base.yaml")
+
+
+@case
 def case_what_if_removes_an_item_a_rule_names(tmp_path: Path) -> Case:
     path = write_what_if(tmp_path, {"items": {"remove": ["MP084"]}})
     return Case(
