@@ -286,27 +286,21 @@ def test_a_failing_sample_is_recorded_with_its_error(tmp_path: Path) -> None:
     assert all("no plan satisfies the rules" in r["error"] and "MP080" in r["error"]
                for r in lines)
     assert len(json.loads(result.summary_json())["errors"]) == 3
-    # A sample that raises (here: a decision date past the end of the calendar) is kept too.
-    doomed = tmp_path / "doomed.yaml"
-    doomed.write_text(
-        f"extends: {SEND_BACK}\n"
-        "items: {update: {MP080: {expected_decision: 9999-12-30}}}\n"
-        "uncertainty: {items: {MP080: {delay_days: {low: 5, mode: 5, high: 5}}}}\n"
-    )
-    result = sweep(doomed, 2)
-    assert result.outcomes == {"error": 2}
-    assert all("out of range" in e for _, _, e in result.errors)
-    # Draws that put two releases on one go-live day make no valid scenario: said, not solved.
-    same_day = tmp_path / "same-day.yaml"
-    same_day.write_text(
-        f"extends: {SEND_BACK}\n"
-        "uncertainty: {releases: {'2020-11': {move: 1.0, days: {low: 231, mode: 231, "
-        "high: 231}}}}\n"
-    )
-    result = sweep(same_day, 2)
-    assert result.outcomes == {"invalid": 2}
-    assert all("2020-11 goes live on 2021-06-24, the same day as 2021-06" in e
-               for _, _, e in result.errors)
+    # A sample that raises (here: a decision date past the end of the calendar) is kept
+    # too; draws that put two releases on one go-live day make no valid scenario: said.
+    for name, tail, outcome, said in (
+        ("doomed", "items: {update: {MP080: {expected_decision: 9999-12-30}}}\n"
+                   "uncertainty: {items: {MP080: {delay_days: {low: 5, mode: 5, high: 5}}}}\n",
+         "error", "out of range"),
+        ("same-day", "uncertainty: {releases: {'2020-11': {move: 1.0, days: {low: 231, "
+                     "mode: 231, high: 231}}}}\n",
+         "invalid", "2020-11 goes live on 2021-06-24, the same day as 2021-06"),
+    ):
+        path = tmp_path / f"{name}.yaml"
+        path.write_text(f"extends: {SEND_BACK}\n{tail}")
+        result = sweep(path, 2)
+        assert result.outcomes == {outcome: 2}
+        assert all(said in e for _, _, e in result.errors), result.errors
 
 
 # --- a real Dask cluster ----------------------------------------------------------------
