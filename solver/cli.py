@@ -241,9 +241,10 @@ def plan_of(
         except NoPlanInTime as exc:
             fail(f"{path}: {exc}", 1)
     if plan.status == "infeasible" and clash:
-        from solver.explain import minimal_clash
+        from solver.explain import minimal_clash, smallest_relaxation
 
         plan.clash = minimal_clash(inst, opts) or []  # None only with a shared budget
+        plan.relaxation = smallest_relaxation(inst, opts)
     return inst, plan
 
 
@@ -393,7 +394,9 @@ def explain(
     inst, plan = plan_of(scenario, opts)
     if plan.status == "infeasible":
         if as_json:
-            typer.echo(json.dumps({"status": "infeasible", "clash": plan.clash}, indent=2))
+            typer.echo(json.dumps({"status": "infeasible", "clash": plan.clash,
+                                   "relaxation": [v.model_dump() for v in plan.relaxation]},
+                                  indent=2))
         else:
             print_clash(inst, plan, console())
         return

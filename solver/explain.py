@@ -246,18 +246,21 @@ def smallest_relaxation(inst: Instance,
     without them (planned as `secplan solve` would) does to it, in the checker's words
     ("expected decision 2020-11-19 is after the 2020-11 cut-off ..."): the rule's name
     alone does not say what relaxing it takes."""
+    budget = Budget.of(options)  # one budget for both searches
     with model_of(inst, hard_as_assumptions=True) as builder:
         hard = sorted(name for name, rule in builder.rules.items() if rule.hard)
         builder.model.minimize(sum(1 - builder.literals[n] for n in hard))
-        solver = make_solver(options, Budget.of(options), builder.size)
-        if solver.solve(builder.model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        solver = make_solver(options, budget, builder.size)
+        status = solver.solve(builder.model)
+        budget.charge(solver, builder.model, status == cp_model.OPTIMAL)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return []
         dropped = [n for n in hard if not solver.value(builder.literals[n])]
     off = [*inst.scenario.switched_off, *dropped]
     relaxed = Instance(inst.scenario.model_copy(update={"switched_off": off}),
                        reference=inst.reference_plan)
     try:
-        planned = solve(relaxed, options, hint=inst.reference_plan).assignment
+        planned = solve(relaxed, options, hint=inst.reference_plan, budget=budget).assignment
     except NoPlanInTime:
         planned = {}
     broken = check_assignment(inst, planned) if planned else []

@@ -279,6 +279,11 @@ class Plan(BaseModel):
     items: list[PlanItem] = Field(default_factory=list)
     violations: list[PlanViolation] = Field(default_factory=list)
     clash: list[str] = Field(default_factory=list)
+    relaxation: list[PlanViolation] = Field(
+        default_factory=list,
+        description="With no plan: the fewest hard rules to drop for one, each with what the "
+        "plan made without them does to it.",
+    )
     alternatives: list[Alternative] = Field(default_factory=list)
 
 

@@ -343,11 +343,9 @@ def _objective(inst: Instance, plan: Plan) -> Html:
 
 
 def _clash(inst: Instance, plan: Plan) -> Html:
-    from solver.explain import smallest_relaxation
-
     notes = {r.name: r.note for r in inst.rules}
     rows = [(name, notes.get(name, "")) for name in plan.clash]
-    relax = [(v.rule, v.message) for v in smallest_relaxation(inst)]
+    relax = [(v.rule, v.message) for v in plan.relaxation]
     return join(
         tag("p", "These rules cannot all hold together; without any one of them the rest can."),
         table(("rule", "note"), rows, class_="clash"),

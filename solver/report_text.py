@@ -143,15 +143,13 @@ def print_plan(inst: Instance, plan: Plan, out: Any) -> None:
 
 
 def print_clash(inst: Instance, plan: Plan, out: Any) -> None:
-    from solver.explain import smallest_relaxation
-
     out.print(f"[bold red]{plan.scenario}: no plan satisfies the rules.[/bold red]")
     out.print("These rules clash (a minimal set: without any one of them the rest can hold):")
     rules = {r.name: r for r in inst.rules}
     for name in plan.clash:
         note = f"  ({rules[name].note})" if rules[name].note else ""
         out.print(f"  - {name}{note}")
-    relax = smallest_relaxation(inst)
+    relax = plan.relaxation
     if relax:
         out.print("Smallest set of rules to relax for a plan, and what the plan made without "
                   "them does to them:")

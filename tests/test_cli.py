@@ -48,7 +48,11 @@ def test_infeasible_scenario_prints_the_clash_and_exits_1(tmp_path: Path) -> Non
     assert result.returncode == 1
     assert "decision-in-time(SECMP0067)" in result.stdout
     assert "fixed(SECMP0067)" in result.stdout
-    assert json.loads((tmp_path / "plan.json").read_text())["status"] == "infeasible"
+    assert ("  - decision-in-time(SECMP0067): expected decision 2020-11-19 is after the "
+            "2020-11 cut-off") in result.stdout  # the smallest relaxation, with its cost
+    written = json.loads((tmp_path / "plan.json").read_text())
+    assert written["status"] == "infeasible"
+    assert [v["rule"] for v in written["relaxation"]] == ["decision-in-time(SECMP0067)"]
 
 
 def test_an_infeasible_solve_leaves_no_earlier_table_beside_its_plan(tmp_path: Path) -> None:

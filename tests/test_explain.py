@@ -131,8 +131,10 @@ def test_the_smallest_relaxation_says_what_relaxing_each_rule_takes() -> None:
     assert [v.rule for v in relax] == ["decision-in-time(SECMP0067)"]
     assert relax[0].message.startswith(
         "expected decision 2020-11-19 is after the 2020-11 cut-off 2020-07-05")
+    plan = plan_scenario(s, FAST)
+    plan.relaxation = relax
     console = Console(width=300, record=True, file=io.StringIO())
-    print_clash(inst, plan_scenario(s, FAST), console)
+    print_clash(inst, plan, console)
     shown = console.export_text()
     assert ("  - decision-in-time(SECMP0067): expected decision 2020-11-19 is after the "
             "2020-11 cut-off 2020-07-05") in shown

@@ -19,7 +19,7 @@ from rich.console import Console
 from solver.check import check_assignment
 from solver.compare import compare_plans
 from solver.engine import SolveOptions
-from solver.explain import explain_items, minimal_clash
+from solver.explain import explain_items, minimal_clash, smallest_relaxation
 from solver.instance import Instance
 from solver.model import Plan
 from solver.plan import plan_file
@@ -223,6 +223,7 @@ def test_an_infeasible_plan_reports_the_clash() -> None:
     inst, plan = solve_checked(s)
     assert plan.status == "infeasible"
     plan.clash = minimal_clash(inst, FAST)
+    plan.relaxation = smallest_relaxation(inst, FAST)
     assert len(plan.clash) >= 2
     page = build_report(inst, plan)
     clash = element(page, "clash")
