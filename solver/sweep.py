@@ -46,7 +46,7 @@ from solver.calendar import build_releases, format_duration
 from solver.changes import Change, MoveRelease, Redecide, Reject, ShiftLeadTimes
 from solver.engine import DEFAULT_OPTIONS, SolveOptions, solve
 from solver.instance import Instance
-from solver.model import PENDING_STATUSES, Scenario
+from solver.model import PENDING_STATUSES, Item, Scenario
 from solver.scenario import check_references
 
 if TYPE_CHECKING:
@@ -133,7 +133,7 @@ def draw_sample(scenario: Scenario, seed: int, index: int) -> list[Draw]:
             drawn.append(Draw(Redecide(re_decide=item.id, expected_decision=decision),
                               f"{item.id} decided {_lateness(days)}"))
         months = round(odds.extra_months.draw(overrun))
-        if months and item.dcc_impact:
+        if months and _overrun_reaches(item):
             period = format_duration({"months": months})
             drawn.append(Draw(ShiftLeadTimes(shift_lead_times=period, items=[item.id]),
                               f"{item.id} DCC lead time +{period}"))
@@ -150,6 +150,15 @@ def draw_sample(scenario: Scenario, seed: int, index: int) -> list[Draw]:
                               f"{release.id} go-live {weeks} week{'s' * (weeks > 1)} "
                               f"{'later' if days > 0 else 'earlier'}"))
     return drawn
+
+
+def _overrun_reaches(item: Item) -> bool:
+    """A DCC build overrun (a lead-time shift on the item) changes some pending DCC-system
+    part of it: a split item's DCC part may be decided already."""
+    from solver.whatif import lead_time_skip
+
+    data = item.model_dump()
+    return any(lead_time_skip(unit, data) is None for unit in data["parts"] or [data])
 
 
 def draw_changes(scenario: Scenario, seed: int, index: int) -> list[Change]:

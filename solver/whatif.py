@@ -53,6 +53,23 @@ def _set_item(data: Data, uid: str, **fields: Any) -> None:
     data["items"] = [item if i["id"] == uid else i for i in data["items"]]
 
 
+_NOT_DCC = "no DCC-system impact (dcc_only, true by default: add dcc_only: false)"
+_DECIDED = "decided (pending_only, true by default: add pending_only: false)"
+
+
+def lead_time_skip(unit: Data, item: Data, dcc_only: bool = True,
+                   pending_only: bool = True) -> str | None:
+    """Why a lead-time change with these filters leaves `unit` (an item, or one of its
+    parts, judged by its own impact and status where it has them) as it is; None when the
+    change reaches it."""
+    impact = unit.get("dcc_impact")
+    if dcc_only and not (item.get("dcc_impact") if impact is None else impact):
+        return _NOT_DCC
+    if pending_only and (unit.get("status") or item.get("status")) not in PENDING_STATUSES:
+        return _DECIDED
+    return None
+
+
 def _lead_times(
     data: Data,
     change: ShiftLeadTimes | ScaleLeadTimes,
@@ -60,31 +77,24 @@ def _lead_times(
 ) -> None:
     """Adjust the lead times of the chosen items, or of a split item's chosen parts: a part
     is judged by its own impact and status where it has them, and gets its adjusted lead
-    time as its own (the item's stays for the parts left as they are)."""
+    time as its own (the item's stays for the parts left as they are). An item named in
+    `items` that the change reaches nowhere is an error saying why."""
     chosen = set(change.items) if change.items is not None else None
     keys = ["dcc_lead_time"] if change.dcc_only else ["dcc_lead_time", "party_lead_time"]
-    skipped: dict[str, str] = {}  # item id -> why the change does not reach it
+    skipped: dict[str, set[str]] = {}  # item id -> why the change leaves its units alone
+    reached: set[str] = set()
 
     def adjusted(unit: Data, item: Data) -> Data:
-        """`unit` (the item or one of its parts) with its lead times adjusted where the
-        change reaches it."""
-        impact = unit.get("dcc_impact")
-        if change.dcc_only and not (item.get("dcc_impact") if impact is None else impact):
-            skipped.setdefault(item["id"], "has no DCC-system impact, and dcc_only (true by "
-                                           "default) skips it: add dcc_only: false")
-            return unit
-        if change.pending_only and (unit.get("status") or item.get("status")) not in (
-            PENDING_STATUSES
-        ):
-            skipped.setdefault(item["id"], "is decided, and pending_only (true by default) "
-                                           "skips it: add pending_only: false")
+        """`unit` with its lead times adjusted where the change reaches it."""
+        why = lead_time_skip(unit, item, change.dcc_only, change.pending_only)
+        if why is not None:
+            skipped.setdefault(item["id"], set()).add(why)
             return unit
         lead = {key: unit.get(key) or item.get(key) or "0 days" for key in keys}
         reached.add(item["id"])
         return {**unit, **{key: format_duration(adjust(duration_parts(lead[key])))
                            for key in keys}}
 
-    reached: set[str] = set()
     for k, item in enumerate(data["items"]):
         if chosen is not None and item["id"] not in chosen:
             continue
@@ -95,8 +105,9 @@ def _lead_times(
         data["items"][k] = {**item, "parts": parts}
     for uid in change.items or []:  # an item named and left as it is: say so, not nothing
         if uid not in reached:
-            _item(data, uid)  # an unknown id: "unknown item ..., did you mean"
-            raise KeyError(f"{uid} {skipped[uid]}")
+            item = _item(data, uid)  # an unknown id: "unknown item ..., did you mean"
+            whose = "none of its parts is reached" if item.get("parts") else "not reached"
+            raise KeyError(f"{uid}: {whose}: {'; '.join(sorted(skipped[uid]))}")
 
 
 def _shift(by: dict[str, int]) -> Callable[[dict[str, int]], dict[str, int]]:

@@ -736,14 +736,14 @@ def case_what_if_shifts_a_named_item_its_filters_skip(tmp_path: Path) -> Case:
         {"shift-lead-times": "3 months", "items": ["SECMP0007"]},
         {"scale-lead-times": 1.5, "items": ["MP084"]},
     ]})
-    return Case(path, "changes[0]", r"SECMP0007 is decided, and pending_only \(true by "
-                r"default\) skips it: add pending_only: false", line_of(path, "shift-lead-times"))
+    return Case(path, "changes[0]", r"SECMP0007: not reached: decided \(pending_only, true by "
+                r"default: add pending_only: false\)$", line_of(path, "shift-lead-times"))
 
 
 @case
 def case_what_if_scales_a_named_item_with_no_dcc_impact(tmp_path: Path) -> Case:
     path = write_what_if(tmp_path, {"changes": [{"scale-lead-times": 1.5, "items": ["MP084"]}]})
-    return Case(path, "changes[0]", r"MP084 has no DCC-system impact, and dcc_only",
+    return Case(path, "changes[0]", r"MP084: not reached: no DCC-system impact \(dcc_only",
                 line_of(path, "scale-lead-times"))
 
 

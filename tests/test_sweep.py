@@ -105,6 +105,29 @@ def test_a_typo_in_the_uncertainty_section_is_bad_input(tmp_path: Path) -> None:
         sweep(path, 2)
 
 
+def test_an_overrun_is_drawn_only_for_an_item_with_a_pending_dcc_part(tmp_path: Path) -> None:
+    """S is pending, but its DCC part is implemented and the other has no DCC impact: an
+    overrun has nothing to stretch, so none is drawn (it made every sample an error)."""
+    path = tmp_path / "split.yaml"
+    path.write_text(
+        "name: split\nas_of: 2020-11-01\n"
+        "calendar: {windows: [{month: 6, week: last}, {month: 11, week: first}], "
+        "first: '2021-06', last: '2022-11'}\n"
+        "items:\n"
+        "  - {id: S, title: split, status: change-board-vote, expected_decision: 2021-01-15,"
+        " dcc_impact: true, dcc_lead_time: 3 months, parts: [{id: '1', status: implemented,"
+        " baseline: '2021-06'}, {id: '2', dcc_impact: false}]}\n"
+        "  - {id: T, title: whole, status: change-board-vote, expected_decision: 2021-01-15,"
+        " dcc_impact: true, dcc_lead_time: 3 months}\n"
+        "uncertainty: {preset: none, items: {S: {extra_months: {low: 2, mode: 2, high: 2}},"
+        " T: {extra_months: {low: 2, mode: 2, high: 2}}}}\n")
+    assert [c.model_dump(by_alias=True, exclude_none=True) for c in
+            draw_changes(load_scenario(path), SEED, 0)] == [
+        {"note": "", "shift-lead-times": "2 months", "dcc_only": True, "pending_only": True,
+         "items": ["T"]}]
+    assert sweep(path, 2).outcomes == {"optimal": 2}
+
+
 def test_a_sample_depends_only_on_seed_and_index() -> None:
     scenario = load_scenario(UNCERTAIN)
     first = [draw_changes(scenario, SEED, i) for i in range(6)]
