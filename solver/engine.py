@@ -533,10 +533,11 @@ def earliest_release(
     options: SolveOptions,
     plan: dict[str, str | None],
     budget: Budget | None = None,
+    keep_placed: bool = True,
 ) -> str | None:
     """The earliest release `unit` can go in when barred from `forbidden`, every hard rule
-    still holding and every other unit `plan` places still in the horizon (None: no such
-    release). Raises `NoPlanInTime` when `budget`
+    still holding and (with `keep_placed`) every other unit `plan` places still in the
+    horizon (None: no such release). Raises `NoPlanInTime` when `budget`
     (default: one of `options`) runs out before the answer is proven. `builder` has every
     hard rule and nothing else (no objective: a fresh `ModelBuilder`).
 
@@ -552,7 +553,8 @@ def earliest_release(
     if first is None:
         return None
     with query_model(builder, {**plan, unit: first}) as model:
-        _keep_placed(builder, model, plan, unit)
+        if keep_placed:
+            _keep_placed(builder, model, plan, unit)
         model.add(model.get_bool_var_from_proto_index(builder.x(unit, first).index) == 1)
         solver = make_query_solver(options, budget)
         status = solver.solve(model)
@@ -563,7 +565,8 @@ def earliest_release(
     if status == cp_model.UNKNOWN:
         raise NoPlanInTime(options.time_limit)
     with query_model(builder, plan) as model:
-        _keep_placed(builder, model, plan, unit)
+        if keep_placed:
+            _keep_placed(builder, model, plan, unit)
         for rid in [*forbidden, first]:
             if builder.can_use(unit, rid):
                 model.add(model.get_bool_var_from_proto_index(builder.x(unit, rid).index) == 0)

@@ -248,6 +248,9 @@ class PlanItem(BaseModel):
         description="The fall-back holds the item only if other items move too: no release "
         "left holds it as the plan stands.",
     )
+    fall_back_found: bool = Field(
+        default=True, description="False when the fall-back was not found within the budget."
+    )
     reasons: list[str]
 
 

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from solver import progress
 from solver.budget import Budget
@@ -41,6 +42,21 @@ class _Answer:
     found: bool
     budget: Budget
     """The question's own budget: the work it used, whether the clock stopped it."""
+    pushing: str | None = None
+    """With no release found: the earliest one that holds the unit if another item leaves
+    the horizon (None: not even so)."""
+
+
+class FallBacks(NamedTuple):
+    """The fall-backs of a plan's pending units (`fall_backs`)."""
+
+    found: dict[str, str | None]
+    """Unit -> its fall-back (None: no release left holds it)."""
+    unknown: set[str]
+    """Units whose fall-back was not found within the budget."""
+    pushing: dict[str, str]
+    """Units without a fall-back -> the release left that would hold them only if another
+    item left the horizon."""
 
 
 def releases_left(inst: Instance, unit: Unit, rid: str) -> list[str]:
@@ -50,25 +66,22 @@ def releases_left(inst: Instance, unit: Unit, rid: str) -> list[str]:
     return [r.id for r in inst.releases if inst.cut_off(unit, r) > cut]
 
 
-def _fall_back_reasons(view: PlanView, unit: Unit, falls: dict[str, str | None],
-                       unknown: set[str], needs_moves: set[str]) -> list[str]:
+def _fall_back_reasons(unit: Unit, falls: FallBacks, needs_moves: set[str]) -> list[str]:
     """What a fall-back's number alone does not say: that it was not found in time, that it
     needs other items to move (no release left holds the unit as the plan stands), or that
-    no release left holds it unless another item leaves the horizon."""
-    rid = view.plan.get(unit.id)
-    if unit.id in unknown:
+    a release left holds it only if another item leaves the horizon."""
+    if unit.id in falls.unknown:
         return ["fall-back not found within the time limit"]
     if unit.id in needs_moves:
-        return [f"fall-back {falls[unit.id]} only if other items move too: no release left "
-                "holds it as the plan stands"]
-    if (unit.id in falls and falls[unit.id] is None and rid is not None
-            and releases_left(view.inst, unit, rid)):
-        return ["no fall-back in the horizon: no release left holds it unless another item "
-                "leaves the horizon"]
+        return [f"fall-back {falls.found[unit.id]} only if other items move too: no release "
+                "left holds it as the plan stands"]
+    if unit.id in falls.pushing:
+        return [f"no fall-back in the horizon: {falls.pushing[unit.id]} would hold it only if "
+                "another item left the horizon"]
     return []
 
 
-def fall_backs(view: PlanView, options: SolveOptions) -> tuple[dict[str, str | None], set[str]]:
+def fall_backs(view: PlanView, options: SolveOptions) -> FallBacks:
     """For each pending unit placed in a release: the release it lapses to if its decision
     arrives the day after that release's cut-off, all hard rules holding. Also the units
     whose fall-back was not found in time.
@@ -104,7 +117,7 @@ def fall_backs(view: PlanView, options: SolveOptions) -> tuple[dict[str, str | N
     if not queries:
         if out:
             progress.report(stage, fast, done=True)
-        return out, set()
+        return FallBacks(out, set(), {})
 
     total = Budget.of(options)
 
@@ -112,12 +125,15 @@ def fall_backs(view: PlanView, options: SolveOptions) -> tuple[dict[str, str | N
         budget = total.part(FALL_BACK_SECONDS)
         try:
             found = earliest_release(builder, uid, queries[uid], options, view.plan, budget)
-            return _Answer(found, True, budget)
+            pushing = None if found else earliest_release(
+                builder, uid, queries[uid], options, view.plan, budget, keep_placed=False)
+            return _Answer(found, True, budget, pushing)
         except NoPlanInTime:
             return _Answer(None, False, budget)
 
     answers = _asked_in_order(inst, list(queries), query, total)
     unknown: set[str] = set()
+    pushing: dict[str, str] = {}
     used = 0
     for uid in queries:
         answer = answers.get(uid)
@@ -126,10 +142,12 @@ def fall_backs(view: PlanView, options: SolveOptions) -> tuple[dict[str, str | N
             unknown.add(uid)
         else:
             out[uid] = answer.release
+            if answer.pushing is not None:
+                pushing[uid] = answer.pushing
     missing = f", {len(unknown)} not found within the time limit" if unknown else ""
     progress.report(stage, f"{fast}, {len(queries) - len(unknown)} by CP-SAT{missing}", done=True)
     total.warn()
-    return out, unknown
+    return FallBacks(out, unknown, pushing)
 
 
 def _asked_in_order(
@@ -164,8 +182,8 @@ def make_plan(inst: Instance, solution: Solution, options: SolveOptions) -> Plan
     assignment = solution.assignment
     uplifts = inst.uplifts(assignment)
     view = PlanView(inst, assignment)
-    falls, unknown = fall_backs(view, options)
-    needs_moves = {uid for uid, r in falls.items()
+    falls = fall_backs(view, options)
+    needs_moves = {uid for uid, r in falls.found.items()
                    if r is not None and view.blocking(inst.unit(uid), r)}
     releases = [
         PlanRelease(
@@ -183,10 +201,10 @@ def make_plan(inst: Instance, solution: Solution, options: SolveOptions) -> Plan
             status=u.status,
             release=assignment[u.id],
             cut_off=inst.cut_off(u, inst.release(rid)) if (rid := assignment[u.id]) else None,
-            fall_back=falls.get(u.id),
+            fall_back=falls.found.get(u.id),
             fall_back_needs_moves=u.id in needs_moves,
-            reasons=placement_reasons(view, u) + _fall_back_reasons(view, u, falls, unknown,
-                                                                    needs_moves),
+            fall_back_found=u.id not in falls.unknown,
+            reasons=placement_reasons(view, u) + _fall_back_reasons(u, falls, needs_moves),
         )
         for u in inst.units
     ]

@@ -444,7 +444,7 @@ def _fall_back_cell(inst: Instance, unit: Unit, item: PlanItem) -> Html:
     if unit.decision_known:
         return tag("span", "-", class_="na")
     if item.fall_back is None:
-        return join("none in the horizon")
+        return join("none in the horizon" if item.fall_back_found else "not found in time")
     cell = join(_release_link(item.fall_back), " (", day(inst.release(item.fall_back).go_live),
                 ")")
     if item.fall_back_needs_moves:

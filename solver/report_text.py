@@ -85,11 +85,13 @@ def print_summary(inst: Instance, out: Any) -> None:
 
 def fall_back_words(inst: Instance, item: PlanItem) -> str:
     """An item's fall-back as a table cell: the release, marked when it holds the item only
-    if other items move too; "none in the horizon" for a pending item placed without one;
-    nothing for a decided item."""
+    if other items move too; "none in the horizon" for a pending item placed without one
+    ("not found in time" when the budget ran out first); nothing for a decided item."""
     if item.fall_back is None:
         placed_pending = item.release is not None and not inst.unit(item.id).decision_known
-        return "none in the horizon" if placed_pending else ""
+        if not placed_pending:
+            return ""
+        return "none in the horizon" if item.fall_back_found else "not found in time"
     return item.fall_back + (" (if others move)" if item.fall_back_needs_moves else "")
 
 

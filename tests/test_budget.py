@@ -23,7 +23,7 @@ from solver.engine import NoPlanInTime, Solution, SolveOptions, solve
 from solver.explain import PlanView
 from solver.instance import Instance
 from solver.model import Scenario
-from solver.plan import fall_backs
+from solver.plan import FallBacks, fall_backs
 from tests.conftest import clock_jumps_after_level_1
 
 CUT_SHORT = SolveOptions(time_limit=3)
@@ -53,13 +53,13 @@ def slow_machine() -> Iterator[list[progress.Event]]:
         progress.listen(None)
 
 
-def planned(inst: Instance) -> tuple[Solution, tuple[dict[str, str | None], set[str]]]:
+def planned(inst: Instance) -> tuple[Solution, FallBacks]:
     solution = solve(inst, CUT_SHORT)
     return solution, fall_backs(PlanView(inst, solution.assignment), FEW_QUESTIONS)
 
 
 @pytest.fixture(scope="module")
-def quick(inst: Instance) -> tuple[Solution, tuple[dict[str, str | None], set[str]], float]:
+def quick(inst: Instance) -> tuple[Solution, FallBacks, float]:
     started = time.monotonic()
     return (*planned(inst), time.monotonic() - started)
 
@@ -67,7 +67,7 @@ def quick(inst: Instance) -> tuple[Solution, tuple[dict[str, str | None], set[st
 def test_a_budget_cuts_the_search_short_where_the_work_ends(
     inst: Instance, quick: tuple[Solution, Any],
 ) -> None:
-    solution, (found, unknown), _ = quick
+    solution, (found, unknown, _), _ = quick
     assert solution.status == "feasible" and solution.gap > 0  # cut short, by the budget
     assert not solution.clock_stopped
     assert not [v for v in check_assignment(inst, solution.assignment) if v.hard]
@@ -114,7 +114,7 @@ def test_fall_back_answers_are_taken_in_unit_order_whatever_the_threads_do(
         asked.clear()
         runs.append(fall_backs(view, FEW_QUESTIONS))
     assert runs[0] == runs[1]
-    found, unknown = runs[0]
+    found, unknown, _ = runs[0]
     questions = [u.id for u in inst.units if u.id in unknown or u.id in asked]
     used, expected = 0, set()
     for uid in questions:

@@ -31,7 +31,7 @@ from solver.instance import Instance
 from solver.model import Scenario
 from solver.plan_io import plan_csv
 from solver.report import build_report
-from solver.report_text import print_rid
+from solver.report_text import fall_back_words, print_rid
 from tests.conftest import item, scenario
 
 OPTIONS = SolveOptions(time_limit=30)
@@ -115,7 +115,7 @@ def test_fall_backs_on_threads_equal_one_at_a_time(monkeypatch: pytest.MonkeyPat
     alone = plan_module.fall_backs(view, OPTIONS)
     monkeypatch.setattr(plan_module, "FALL_BACK_THREADS", 2)
     assert plan_module.fall_backs(view, OPTIONS) == alone
-    found, unknown = alone
+    found, unknown, _ = alone
     assert unknown == set()
     assert len(set(asked)) >= 5  # answered by CP-SAT, not by the solver-free fast path
     assert set(asked) <= set(found)
@@ -127,14 +127,15 @@ def test_fall_backs_out_of_time_say_so(monkeypatch: pytest.MonkeyPatch) -> None:
     generated = generate(120, 4, 5)
     inst = Instance(Scenario.model_validate(generated.scenario))
     view = PlanView(inst, generated.witness)
-    found, unknown = plan_module.fall_backs(view, SolveOptions(time_limit=0))
+    found, unknown, _ = plan_module.fall_backs(view, SolveOptions(time_limit=0))
     assert len(unknown) >= 5
     assert found and not set(found) & unknown
     solution = Solution(status="feasible", assignment=dict(generated.witness))
     items = {i.id: i for i in plan_module.make_plan(inst, solution, SolveOptions(0)).items}
     for uid in unknown:
-        assert items[uid].fall_back is None
+        assert items[uid].fall_back is None and not items[uid].fall_back_found
         assert "fall-back not found within the time limit" in items[uid].reasons
+        assert fall_back_words(inst, items[uid]) == "not found in time"
 
 
 def test_a_query_model_is_freed_without_the_garbage_collector() -> None:
@@ -212,8 +213,19 @@ def test_a_release_left_only_by_pushing_another_item_out_is_no_fall_back() -> No
     items = {i.id: i for i in plan.items}
     assert (items["A"].release, items["B"].release) == ("2022-06", "2022-11")
     assert items["A"].fall_back is None and not items["A"].fall_back_needs_moves
-    assert ("no fall-back in the horizon: no release left holds it unless another item "
-            "leaves the horizon") in items["A"].reasons
+    assert ("no fall-back in the horizon: 2022-11 would hold it only if another item left "
+            "the horizon") in items["A"].reasons
     console = Console(width=300, record=True, file=io.StringIO())
     print_rid(inst, plan, "2022-06", console)
     assert "none in the horizon" in console.export_text()
+
+
+def test_an_item_its_own_rules_keep_from_every_later_release_has_no_such_reason() -> None:
+    """A (latest 2021-06) has no release left after missing 2021-06: no other item is in
+    the way, so no reason may say one is."""
+    s = scenario([item("A", latest="2021-06"), item("B")])
+    inst = Instance(s)
+    plan = plan_module.make_plan(inst, solve(inst, OPTIONS), OPTIONS)
+    a = next(i for i in plan.items if i.id == "A")
+    assert a.release == "2021-06" and a.fall_back is None
+    assert not [r for r in a.reasons if "fall-back" in r], a.reasons

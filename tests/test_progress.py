@@ -67,7 +67,7 @@ def test_each_level_reports_better_plans_then_its_proven_value(
 def test_fall_backs_report_questions_answered(events: list[progress.Event]) -> None:
     generated = generate(120, 4, 5)
     inst = Instance(Scenario.model_validate(generated.scenario))
-    found, unknown = plan_module.fall_backs(PlanView(inst, generated.witness),
+    found, unknown, _ = plan_module.fall_backs(PlanView(inst, generated.witness),
                                             SolveOptions(time_limit=60))
     assert unknown == set()
     counted = [e for e in events if e.stage == "fall-backs"]
