@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from dateutil.relativedelta import FR, MO, SA, SU, TH, TU, WE, relativedelta, weekday
 
-from solver.fields import Duration
+from solver.fields import Duration, duration_parts
 from solver.model import Calendar, Policy, Week, Weekday, Window
 
 _WEEKDAYS: dict[Weekday, weekday] = {
@@ -27,16 +27,6 @@ _WEEK_NUMBER: dict[Week, int] = {"first": 1, "second": 2, "third": 3, "fourth": 
 
 
 _UNITS = ("years", "months", "weeks", "days")
-
-
-def duration_parts(duration: Duration) -> dict[str, int]:
-    """`'1 month 10 days'` -> `{'months': 1, 'days': 10}` (units summed, plural names)."""
-    words = duration.split()
-    parts: dict[str, int] = {}
-    for count, unit in zip(words[::2], words[1::2], strict=True):
-        name = unit if unit.endswith("s") else unit + "s"
-        parts[name] = parts.get(name, 0) + int(count)
-    return parts
 
 
 def format_duration(parts: dict[str, int]) -> str:

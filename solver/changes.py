@@ -83,7 +83,7 @@ class ShiftLeadTimes(Change):
 class ScaleLeadTimes(Change):
     """Multiply lead times (each part of a period, rounded to whole units)."""
 
-    scale_lead_times: float = Field(alias="scale-lead-times", gt=0)
+    scale_lead_times: float = Field(alias="scale-lead-times", gt=0, le=100)
     dcc_only: bool = True
     pending_only: bool = True
     items: list[ItemId] | None = None

@@ -13,16 +13,25 @@ _PERIOD = rf"^{_UNIT}( {_UNIT})*$"
 ItemId = Annotated[str, StringConstraints(pattern=_ID)]
 ReleaseId = Annotated[str, StringConstraints(pattern=_ID)]
 MonthId = Annotated[str, StringConstraints(pattern=_MONTH)]
-MAX_PERIOD_DAYS = 36_600
+def duration_parts(duration: str) -> dict[str, int]:
+    """`'1 month 10 days'` -> `{'months': 1, 'days': 10}` (units summed, plural names)."""
+    words = duration.split()
+    parts: dict[str, int] = {}
+    for count, unit in zip(words[::2], words[1::2], strict=True):
+        name = unit if unit.endswith("s") else unit + "s"
+        parts[name] = parts.get(name, 0) + int(count)
+    return parts
+
+
+MAX_PERIOD_MONTHS = 1200
 """A period may span a hundred years at most (so every date it reaches is a date)."""
 
 
 def _not_too_long(period: str) -> str:
-    words = period.split()
-    per = {"day": 1, "week": 7, "month": 31, "year": 366}
-    days = sum(int(n) * per[unit.removesuffix("s")] for n, unit in zip(words[::2], words[1::2],
-                                                                        strict=True))
-    if days > MAX_PERIOD_DAYS:
+    p = duration_parts(period)
+    months = 12 * p.get("years", 0) + p.get("months", 0)
+    days = 7 * p.get("weeks", 0) + p.get("days", 0)
+    if months * 31 + days > MAX_PERIOD_MONTHS * 31:  # "1200 months" = "100 years"
         raise ValueError("a period of at most 100 years")
     return period
 

@@ -59,7 +59,7 @@ MAX_WEIGHT = 10_000
 class Window(Strict):
     """A standard release window: the `week` `weekday` of `month`, every year."""
 
-    month: int = Field(ge=1, le=12)
+    month: int = Field(ge=1, le=12, strict=True)
     weekday: Weekday = "thursday"
     week: Week
 

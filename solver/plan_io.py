@@ -119,7 +119,8 @@ def _check_agreement(path: Path, data: dict[str, Any],
     `assignments` is bad input: judging `assignments` alone would call the edit valid."""
     items = data.get("items")
     for entry in items if isinstance(items, list) else []:
-        if isinstance(entry, dict) and entry.get("id") in assignments and "release" in entry:
+        if (isinstance(entry, dict) and isinstance(entry.get("id"), str)
+                and entry["id"] in assignments and "release" in entry):
             uid = entry["id"]
             if entry["release"] != assignments[uid]:
                 raise ScenarioError(path, f"items[{uid}].release",
@@ -130,7 +131,10 @@ def _check_agreement(path: Path, data: dict[str, Any],
         if not (isinstance(entry, dict) and isinstance(entry.get("items"), list)):
             continue
         rid, listed = entry.get("id"), entry["items"]
-        for uid in listed:
+        for k, uid in enumerate(listed):
+            if not isinstance(uid, str):
+                raise ScenarioError(path, f"releases[{rid}].items[{k}]",
+                                    f"should be an item id (got {uid!r})")
             if uid in assignments and assignments[uid] != rid:
                 raise ScenarioError(path, f"releases[{rid}].items",
                                     f"lists {uid}, but assignments.{uid} says "

@@ -597,7 +597,17 @@ def _missing_release(rid: str, releases: Collection[str], scenario: Scenario,
 
 
 _ITEM_REMEDY = "update the item too (items: {update: {ID: {FIELD: ...}}})"
-_RULE_REMEDY = "change the rule too (set-rule, switch-off, or rules: {remove, add})"
+def _removed_as(unit_id: str, removed: Mapping[str, str]) -> str | None:
+    """"item 'X' is removed (wi.yaml:4, items.remove)" when an overlay removed `unit_id`,
+    or the split item it is a part of (`X.2`)."""
+    for item_id, where in removed.items():
+        if unit_id == item_id or unit_id.startswith(item_id + "."):
+            return f"item {item_id!r} is removed ({where}, items.remove)"
+    return None
+
+
+_RULE_REMEDY = "change the rule too (set-rule, or rules: {remove, add})"
+_REMOVED_REMEDY = "remove or replace the rule too (rules: {remove, add})"
 
 
 def check_references(scenario: Scenario,
@@ -643,7 +653,11 @@ def check_references(scenario: Scenario,
         yield ("rules",), "precedence cycle: " + " -> ".join(cycle)
     all_ids = {i.id for i in scenario.items} | ids
     for place, problem in scenario.uncertainty.unknown_references(all_ids, set(releases)):
-        yield ("uncertainty", *place), problem
+        name = str(place[-1])
+        gone = _removed_as(name, removed or {}) if place[0] == "items" else (
+            f"release {name!r} is cancelled" if name in cal.cancel else None)
+        yield ("uncertainty", *place), (f"{gone}, and this still names it: drop the entry too"
+                                        if gone else problem)
     if scenario.switched_off:
         from solver.instance import Instance
 
@@ -729,10 +743,9 @@ def _check_rules(
             if item_id in named:  # never-together(A, A) silently left A out of the plan
                 yield ("rules", k, *key), f"item {item_id!r} is listed twice in this rule"
             named.add(item_id)
-            if item_id in removed and item_id not in ids:
-                yield ("rules", k, *key), (f"item {item_id!r} is removed ({removed[item_id]}, "
-                                           f"items.remove), and this still names it: "
-                                           f"{_RULE_REMEDY}")
+            gone = _removed_as(item_id, removed)
+            if gone is not None and item_id not in ids:
+                yield ("rules", k, *key), f"{gone}, and this still names it: {_REMOVED_REMEDY}"
             elif item_id not in ids:
                 yield ("rules", k, *key), unknown_name(item_id, ids, "item")
         for key, spec in rule.spec_refs():

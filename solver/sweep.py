@@ -501,7 +501,7 @@ def read_records(out: Path, payload: Payload, seed: int, samples: int) -> dict[i
             record = json.loads(line)
         except ValueError:
             continue
-        if _well_formed(record) and 0 <= record["index"] < samples:
+        if _well_formed(record, payload.base) and 0 <= record["index"] < samples:
             found[record["index"]] = record
     return {i: r for i, r in found.items() if r["status"] in DEFINITE}
 
@@ -512,11 +512,20 @@ _FIELDS: dict[str, type | tuple[type, ...]] = {
 }
 
 
-def _well_formed(record: Any) -> bool:
-    """A line with every field of a `SampleRecord`, each of its type: anything else (a torn
-    or hand-edited line) is not kept, and its sample is solved again."""
-    return isinstance(record, dict) and all(
-        isinstance(record.get(key, ...), kind) for key, kind in _FIELDS.items())
+def _well_formed(record: Any, base: dict[str, str | None]) -> bool:
+    """A line with every field of a `SampleRecord`, each of its type down to its items, and
+    only items of the base plan: anything else (a torn or hand-edited line) is not kept,
+    and its sample is solved again."""
+    if not (isinstance(record, dict)
+            and all(isinstance(record.get(key, ...), kind) for key, kind in _FIELDS.items())):
+        return False
+    return (all(u in base and (r is None or isinstance(r, str))
+                for u, r in record["assignment"].items())
+            and all(isinstance(u, str) and u in base for u in record["moved"])
+            and all(isinstance(label, str) for label in record["drawn"])
+            and all(isinstance(years, dict) and all(
+                isinstance(y, str) and isinstance(n, int) for y, n in years.items())
+                for years in record["uplifts"].values()))
 
 
 @contextmanager

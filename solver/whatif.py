@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from solver.calendar import duration_parts, format_duration
+from solver.calendar import format_duration
 from solver.changes import (
     AddRelease,
     Approve,
@@ -22,6 +22,7 @@ from solver.changes import (
     SwitchOff,
     Withdraw,
 )
+from solver.fields import duration_parts
 from solver.model import PENDING_STATUSES, Scenario
 
 

@@ -364,6 +364,20 @@ def case_a_number_the_objective_could_overflow_on(tmp_path: Path) -> Case:
 
 
 @case
+def case_a_boolean_for_a_gap(tmp_path: Path) -> Case:
+    path = write_base(tmp_path, lambda d: d["rules"][1].update(min_gap=True))
+    return Case(path, "rules[1].min_gap", r"valid integer \(got True\)",
+                line_of(path, "min_gap:"))
+
+
+@case
+def case_what_if_scales_lead_times_without_bound(tmp_path: Path) -> Case:
+    path = write_what_if(tmp_path, {"changes": [{"scale-lead-times": float("inf")}]})
+    return Case(path, "changes[0].scale-lead-times", r"less than or equal to 100",
+                line_of(path, "scale-lead-times"))
+
+
+@case
 def case_a_boolean_for_a_number(tmp_path: Path) -> Case:
     path = write_base(tmp_path, lambda d: item(d, "MP084").update(value=True))
     return Case(path, "items[MP084].value", r"valid integer \(got True\)",

@@ -209,6 +209,9 @@ def test_check_reads_a_spreadsheet_s_csv_and_refuses_a_malformed_one(tmp_path: P
                       "twice.csv:1: header: column 'release' appears twice"),
         "twice.json": ('{"assignments": {"MP084": "2021-06", "MP084": "2020-11"}}',
                        "twice.json: key 'MP084' appears twice in one object"),
+        "odd.json": ('{"assignments": {"MP084": "2021-06"}, "releases": [{"id": "2021-06", '
+                     '"items": ["MP084", {"id": "MP088"}]}]}',
+                     "odd.json: releases[2021-06].items[1]: should be an item id"),
     }
     for name, (content, said) in cases.items():
         (tmp_path / name).write_text(content)

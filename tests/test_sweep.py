@@ -280,12 +280,14 @@ def test_resume_solves_only_the_missing_samples(tmp_path: Path, local: SweepResu
     assert half.solved == N // 2 and len(out.read_text().splitlines()) == 1 + N // 2
     lines = out.read_text().splitlines()
     damaged = json.loads(lines[1])
-    del damaged["assignment"]  # a hand-edited line: not kept, its sample solved again
-    out.write_text("\n".join([lines[0], json.dumps(damaged), *lines[2:]]) + "\n")
+    del damaged["assignment"]  # hand-edited lines: not kept, their samples solved again
+    stranger = {**json.loads(lines[2]), "moved": ["NOT-AN-ITEM"]}
+    out.write_text("\n".join([lines[0], json.dumps(damaged), json.dumps(stranger), *lines[3:]])
+                   + "\n")
     with out.open("a") as handle:
         handle.write('{"index": 15, "stat')  # a write cut short by an interruption
     full = sweep(UNCERTAIN, N, out=out)
-    assert full.solved == N - N // 2 + 1
+    assert full.solved == N - N // 2 + 2
     assert full.summary_json() == local.summary_json()
     assert sorted({r["index"] for r in records(out)}) == list(range(N))
     again = sweep(UNCERTAIN, N, out=out)
@@ -419,7 +421,7 @@ def test_a_worker_killed_mid_sweep_loses_no_sample(
     assert killed, "the worker was never caught with a task in flight"
     assert sum(result.outcomes.values()) == N and not result.outcomes["error"]
     assert result.summary_json() == local.summary_json()
-    assert sorted({r["index"] for r in records(out)}) == list(range(N))
+    assert sorted(r["index"] for r in records(out)) == list(range(N))
 
 
 def test_the_summary_is_the_same_text_whatever_the_hash_seed(tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ class Precedence(RuleBase):
     rule: Literal["precedence"]
     before: ItemId
     after: ItemId
-    min_gap: int = Field(1, ge=0)
+    min_gap: int = Field(1, ge=0, le=1000, strict=True)
 
     @property
     def name(self) -> str:

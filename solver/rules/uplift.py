@@ -18,8 +18,8 @@ class UpliftCap(RuleBase):
 
     rule: Literal["uplift-cap"]
     spec: str
-    year: int
-    max: int = Field(ge=0)
+    year: int = Field(ge=1900, le=2999, strict=True)
+    max: int = Field(ge=0, le=1000, strict=True)
 
     @property
     def name(self) -> str:
