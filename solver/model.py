@@ -251,6 +251,11 @@ class PlanItem(BaseModel):
     fall_back_found: bool = Field(
         default=True, description="False when the fall-back was not found within the budget."
     )
+    fall_back_if_others_move: str | None = Field(
+        default=None,
+        description="An earlier release than the fall-back (found as the plan stands) that "
+        "holds the item if other items move, kept in the horizon: a re-plan may put it there.",
+    )
     reasons: list[str]
 
 

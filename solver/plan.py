@@ -45,6 +45,9 @@ class _Answer:
     pushing: str | None = None
     """With no release found: the earliest one that holds the unit if another item leaves
     the horizon (None: not even so)."""
+    earlier: str | None = None
+    """For a fall-back found as the plan stands: an earlier release that holds the unit if
+    other items move (kept in the horizon)."""
 
 
 class FallBacks(NamedTuple):
@@ -57,6 +60,10 @@ class FallBacks(NamedTuple):
     pushing: dict[str, str]
     """Units without a fall-back -> the release left that would hold them only if another
     item left the horizon."""
+    earlier: dict[str, str]
+    """Units whose fall-back was found as the plan stands -> an earlier release left that
+    holds them if other items move, kept in the horizon (where a re-plan may well put
+    them)."""
 
 
 def releases_left(inst: Instance, unit: Unit, rid: str) -> list[str]:
@@ -78,6 +85,9 @@ def _fall_back_reasons(unit: Unit, falls: FallBacks, needs_moves: set[str]) -> l
     if unit.id in falls.pushing:
         return [f"no fall-back in the horizon: {falls.pushing[unit.id]} would hold it only if "
                 "another item left the horizon"]
+    if unit.id in falls.earlier:
+        return [f"fall-back {falls.found[unit.id]} as the plan stands; "
+                f"{falls.earlier[unit.id]} if other items move"]
     return []
 
 
@@ -91,8 +101,10 @@ def fall_backs(view: PlanView, options: SolveOptions) -> FallBacks:
     stands, the Panel's reading of a fall-back, found without the solver. Only when no
     release left holds it so does CP-SAT find the earliest one with other items free to
     move but kept in the horizon (None when there is none: a re-plan would leave one unit
-    out either way), within a budget of FALL_BACK_SECONDS each and the budget of `options`
-    for all.
+    out either way). When the release found as the plan stands is not the first the unit
+    may use, CP-SAT is also asked for an earlier one with others moving (`earlier`: a
+    re-plan may put it there). Each question has a budget of FALL_BACK_SECONDS, and all
+    share the budget of `options`, the fall-backs' own questions first.
 
     The questions are asked in unit order, and their answers are taken in that order while
     the work they used fits the shared budget: each answer's work is the same on every run,
@@ -100,7 +112,8 @@ def fall_backs(view: PlanView, options: SolveOptions) -> FallBacks:
     clock, with `options.wall_clock`, it can differ)."""
     inst = view.inst
     out: dict[str, str | None] = {}
-    queries: dict[str, list[str]] = {}
+    queries: dict[str, list[str]] = {}  # unit -> the releases it missed
+    sooner: dict[str, tuple[list[str], list[str]]] = {}  # missed, and left before the fit
     for unit in inst.units:
         rid = view.plan.get(unit.id)
         if rid is None or unit.decision_known:
@@ -110,20 +123,28 @@ def fall_backs(view: PlanView, options: SolveOptions) -> FallBacks:
         fits = next((r for r in left if not view.blocking(unit, r)), None)
         if not left or fits is not None:
             out[unit.id] = fits  # None: no release left whose cut-off it meets
+            if fits is not None and fits != left[0]:
+                sooner[unit.id] = missed, left[:left.index(fits)]
         else:
             queries[unit.id] = missed
     stage = "fall-backs"
     fast = f"{len(out)} found without the solver"
-    if not queries:
+    if not queries and not sooner:
         if out:
             progress.report(stage, fast, done=True)
-        return FallBacks(out, set(), {})
+        return FallBacks(out, set(), {}, {})
 
     total = Budget.of(options)
 
     def query(builder: ModelBuilder, uid: str) -> _Answer:
         budget = total.part(FALL_BACK_SECONDS)
         try:
+            if uid in sooner:  # found as the plan stands: earlier with others moving?
+                missed, before = sooner[uid]
+                if not any(builder.can_use(uid, r) for r in before):
+                    return _Answer(None, True, budget)  # its own rules bar every one
+                found = earliest_release(builder, uid, missed, options, view.plan, budget)
+                return _Answer(None, True, budget, earlier=found if found in before else None)
             found = earliest_release(builder, uid, queries[uid], options, view.plan, budget)
             pushing = None if found else earliest_release(
                 builder, uid, queries[uid], options, view.plan, budget, keep_placed=False)
@@ -131,23 +152,32 @@ def fall_backs(view: PlanView, options: SolveOptions) -> FallBacks:
         except NoPlanInTime:
             return _Answer(None, False, budget)
 
-    answers = _asked_in_order(inst, list(queries), query, total)
+    asked = [*queries, *sooner]  # the fall-backs' own questions first
+    answers = _asked_in_order(inst, asked, query, total)
     unknown: set[str] = set()
     pushing: dict[str, str] = {}
+    earlier: dict[str, str] = {}
     used = 0
-    for uid in queries:
+    for uid in asked:
         answer = answers.get(uid)
         used += answer.budget.used if answer else 0
-        if answer is None or not answer.found or (total.total is not None and used >= total.total):
+        answered = (answer is not None and answer.found
+                    and (total.total is None or used < total.total))
+        if uid in sooner:
+            if answered and answer is not None and answer.earlier is not None:
+                earlier[uid] = answer.earlier
+        elif not answered or answer is None:
             unknown.add(uid)
         else:
             out[uid] = answer.release
             if answer.pushing is not None:
                 pushing[uid] = answer.pushing
     missing = f", {len(unknown)} not found within the time limit" if unknown else ""
-    progress.report(stage, f"{fast}, {len(queries) - len(unknown)} by CP-SAT{missing}", done=True)
+    sooner_said = f"; {len(earlier)} sooner if other items move" if earlier else ""
+    progress.report(stage, f"{fast}, {len(queries) - len(unknown)} by CP-SAT{missing}"
+                    f"{sooner_said}", done=True)
     total.warn()
-    return FallBacks(out, unknown, pushing)
+    return FallBacks(out, unknown, pushing, earlier)
 
 
 def _asked_in_order(
@@ -204,6 +234,7 @@ def make_plan(inst: Instance, solution: Solution, options: SolveOptions) -> Plan
             fall_back=falls.found.get(u.id),
             fall_back_needs_moves=u.id in needs_moves,
             fall_back_found=u.id not in falls.unknown,
+            fall_back_if_others_move=falls.earlier.get(u.id),
             reasons=placement_reasons(view, u) + _fall_back_reasons(u, falls, needs_moves),
         )
         for u in inst.units

@@ -33,6 +33,7 @@ def plan_csv(inst: Instance, plan: Plan) -> str:
             "dcc_impact",
             "specs",
             "fall_back_needs_moves",
+            "fall_back_if_others_move",
         ]
     )
     for item in plan.items:
@@ -50,6 +51,7 @@ def plan_csv(inst: Instance, plan: Plan) -> str:
                 "yes" if unit and unit.dcc_impact else "no",
                 ";".join(unit.specs) if unit else "",
                 "yes" if item.fall_back_needs_moves else "",
+                item.fall_back_if_others_move or "",
             ]
         )
     return out.getvalue()

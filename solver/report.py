@@ -449,6 +449,9 @@ def _fall_back_cell(inst: Instance, unit: Unit, item: PlanItem) -> Html:
                 ")")
     if item.fall_back_needs_moves:
         return join(cell, tag("span", "only if other items move too", class_="note"))
+    if item.fall_back_if_others_move:
+        return join(cell, tag("span", f"or {item.fall_back_if_others_move} if other items "
+                                      "move", class_="note"))
     return cell
 
 

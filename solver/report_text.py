@@ -92,6 +92,8 @@ def fall_back_words(inst: Instance, item: PlanItem) -> str:
         if not placed_pending:
             return ""
         return "none in the horizon" if item.fall_back_found else "not found in time"
+    if item.fall_back_if_others_move:
+        return f"{item.fall_back} (or {item.fall_back_if_others_move} if others move)"
     return item.fall_back + (" (if others move)" if item.fall_back_needs_moves else "")
 
 

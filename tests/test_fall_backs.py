@@ -115,7 +115,7 @@ def test_fall_backs_on_threads_equal_one_at_a_time(monkeypatch: pytest.MonkeyPat
     alone = plan_module.fall_backs(view, OPTIONS)
     monkeypatch.setattr(plan_module, "FALL_BACK_THREADS", 2)
     assert plan_module.fall_backs(view, OPTIONS) == alone
-    found, unknown, _ = alone
+    found, unknown, *_ = alone
     assert unknown == set()
     assert len(set(asked)) >= 5  # answered by CP-SAT, not by the solver-free fast path
     assert set(asked) <= set(found)
@@ -127,7 +127,7 @@ def test_fall_backs_out_of_time_say_so(monkeypatch: pytest.MonkeyPatch) -> None:
     generated = generate(120, 4, 5)
     inst = Instance(Scenario.model_validate(generated.scenario))
     view = PlanView(inst, generated.witness)
-    found, unknown, _ = plan_module.fall_backs(view, SolveOptions(time_limit=0))
+    found, unknown, *_ = plan_module.fall_backs(view, SolveOptions(time_limit=0))
     assert len(unknown) >= 5
     assert found and not set(found) & unknown
     solution = Solution(status="feasible", assignment=dict(generated.witness))
@@ -229,3 +229,33 @@ def test_an_item_its_own_rules_keep_from_every_later_release_has_no_such_reason(
     a = next(i for i in plan.items if i.id == "A")
     assert a.release == "2021-06" and a.fall_back is None
     assert not [r for r in a.reasons if "fall-back" in r], a.reasons
+
+
+def test_a_fall_back_later_than_others_moving_allow_names_the_earlier_release() -> None:
+    """A fall-back found as the plan stands may lie years after a release a re-plan could
+    give by moving others (audit: 2025-06 stated, 2022-11 re-planned): the earliest such
+    release is named beside it, and is exactly the earliest with others free (kept in the
+    horizon), where moving the item alone breaks a hard rule."""
+    generated = generate(120, 4, 5)
+    inst = Instance(Scenario.model_validate(generated.scenario))
+    plan = plan_module.make_plan(
+        inst, Solution(status="feasible", assignment=dict(generated.witness)), OPTIONS)
+    sooner = [i for i in plan.items if i.fall_back_if_others_move]
+    assert len(sooner) >= 3
+    order = inst.release_ids
+    with model_of(inst) as builder:
+        for entry in sooner:
+            assert entry.fall_back and order.index(entry.fall_back_if_others_move or "") < \
+                order.index(entry.fall_back)
+            moved = {**plan.assignments, entry.id: entry.fall_back_if_others_move}
+            assert [v for v in check_assignment(inst, moved) if v.hard], entry.id
+            unit = inst.unit(entry.id)
+            assert entry.release is not None
+            missed = [r for r in order
+                      if r not in plan_module.releases_left(inst, unit, entry.release)]
+            expected, _ = oracle(builder, entry.id, missed, plan.assignments)
+            assert expected == entry.fall_back_if_others_move, entry.id
+            assert (f"fall-back {entry.fall_back} as the plan stands; "
+                    f"{entry.fall_back_if_others_move} if other items move") in entry.reasons
+            assert fall_back_words(inst, entry) == (
+                f"{entry.fall_back} (or {entry.fall_back_if_others_move} if others move)")
