@@ -6,7 +6,7 @@ import datetime as dt
 
 from pydantic import BaseModel
 
-from solver.explain import PlanView
+from solver.explain import PlanView, own_rules, said
 from solver.instance import Instance
 from solver.model import Plan
 
@@ -59,9 +59,10 @@ def why_moved(view: PlanView, uid: str, before: str | None) -> str:
     unit = inst.unit(uid)
     if before is not None and before not in inst.release_ids:
         return f"its base release {before} is no longer in the calendar"
-    blocked = view.blocking(unit, before)
-    if blocked:
-        return "forced: " + "; ".join(blocked)
+    broken = view.broken_by(unit, before)
+    if broken:  # by a rule on the item alone, or (others held still) by one with others
+        alone = "" if set(broken) <= own_rules(inst, unit) else " (moving it back alone)"
+        return f"forced{alone}: " + "; ".join(said(broken))
     return f"chosen: staying in {before or 'no release'}, " + view.move_option(unit, before).summary
 
 

@@ -144,15 +144,12 @@ def placement_reasons(view: PlanView, unit: Unit) -> list[str]:
     objective trade-off). `secplan explain` goes further, with the model."""
     inst = view.inst
     rid = view.plan.get(unit.id)
-    reasons = [
-        decision_reason(inst, unit, rid) if rid is not None
-        else "no release in the horizon satisfies the rules"
-    ]
+    own = own_rules(inst, unit)
+    reasons = [decision_reason(inst, unit, rid) if rid is not None else _why_outside(view, unit)]
     open_candidates = [
         r for r in asked_releases(inst, rid)[:-1]
         if r is not None and not inst.is_frozen(inst.release(r))
     ]
-    own = {rule.name for rule in inst.rules_for(unit.id) if isinstance(rule, UnaryRule)}
     for other in open_candidates[-REASON_RELEASES:]:
         broken = view.broken_by(unit, other)
         blocked = said(broken)
@@ -168,6 +165,23 @@ def placement_reasons(view: PlanView, unit: Unit) -> list[str]:
         source = "base plan" if inst.reference_plan is not None else "published baseline"
         reasons.append(f"moved from {reference} (its release in the {source})")
     return reasons
+
+
+def own_rules(inst: Instance, unit: Unit) -> set[str]:
+    """Names of the rules on the unit alone (its decision, window, baseline, pin): a
+    release one of them bars stays barred whatever other items do."""
+    return {rule.name for rule in inst.rules_for(unit.id) if isinstance(rule, UnaryRule)}
+
+
+def _why_outside(view: PlanView, unit: Unit) -> str:
+    """The first reason of a unit the plan leaves outside the horizon: only when its own
+    rules bar every release is no release possible; otherwise the reasons below say what
+    moving it alone would break or cost (`secplan explain` weighs moving others too)."""
+    own = own_rules(view.inst, unit)
+    if all(set(view.broken_by(unit, r)) & own for r in view.inst.release_ids):
+        return "no release in the horizon satisfies its own rules"
+    return ("outside the horizon: each release would break a rule or cost more with the plan "
+            "as it stands (`secplan explain` weighs moving other items too)")
 
 
 class _OutOfTime(Exception):

@@ -1,0 +1,43 @@
+"""`compare`'s reasons for what moved, and the reasons of an item left outside the horizon:
+"forced" only where a rule on the item alone forces it; otherwise said to hold the rest of
+the plan still (an audit found trade-offs called forced)."""
+
+from __future__ import annotations
+
+from solver.compare import compare_plans
+from solver.engine import solve
+from solver.instance import Instance
+from solver.plan import make_plan
+from tests.conftest import FAST, item, scenario, solve_checked
+
+CAPACITY_ONE = {"rule": "capacity", "releases": ["2021-06"], "max_count": 1, "dcc_only": False}
+
+
+def test_a_move_a_shared_rule_makes_is_forced_only_moving_it_back_alone() -> None:
+    """A and B share 2021-06; a what-if allows one item there. B (worth more) stays, A
+    moves: moving A back alone breaks the capacity, but A back and B out is a plan too."""
+    items = [item("A", value=1), item("B", value=5),
+             item("C", expected_decision="2021-06-01")]  # misses 2021-06 by its decision
+    _, base = solve_checked(scenario(items))
+    assert base.assignments == {"A": "2021-06", "B": "2021-06", "C": "2021-11"}
+    late = [*items[:2], item("C", expected_decision="2021-10-01")]
+    other_inst = Instance(scenario(late, [CAPACITY_ONE]), reference=base.assignments)
+    other = make_plan(other_inst, solve(other_inst, FAST, hint=base.assignments), FAST)
+    assert other.assignments == {"A": "2021-11", "B": "2021-06", "C": "2022-06"}
+    reasons = {m.item: m.reason for m in compare_plans(base, other_inst, other).moved}
+    assert reasons["A"].startswith("forced (moving it back alone): capacity(2021-06)")
+    assert reasons["C"].startswith("forced: decision-in-time(C)")  # its own rule: forced
+
+
+def test_an_item_left_out_says_whether_its_own_rules_bar_every_release() -> None:
+    """A fits only 2021-06 (latest), which holds one item, pinned B; D's decision misses
+    every release. Only D has no release its own rules allow."""
+    s = scenario([item("A", latest="2021-06"), item("B", status="approved"),
+                  item("D", expected_decision="2023-01-01")],
+                 [CAPACITY_ONE, {"rule": "fixed", "item": "B", "release": "2021-06"}])
+    _, plan = solve_checked(s)
+    first = {i.id: i.reasons[0] for i in plan.items}
+    assert plan.assignments["A"] is None and plan.assignments["D"] is None
+    assert first["D"] == "no release in the horizon satisfies its own rules"
+    assert first["A"].startswith("outside the horizon: each release would break a rule or cost "
+                                 "more with the plan as it stands")
