@@ -143,8 +143,9 @@ def fall_backs(view: PlanView, options: SolveOptions) -> FallBacks:
                 missed, before = sooner[uid]
                 if not any(builder.can_use(uid, r) for r in before):
                     return _Answer(None, True, budget)  # its own rules bar every one
-                found = earliest_release(builder, uid, missed, options, view.plan, budget)
-                return _Answer(None, True, budget, earlier=found if found in before else None)
+                barred = [r for r in inst.release_ids if r not in before]  # only sooner ones
+                found = earliest_release(builder, uid, barred, options, view.plan, budget)
+                return _Answer(None, True, budget, earlier=found)
             found = earliest_release(builder, uid, queries[uid], options, view.plan, budget)
             pushing = None if found else earliest_release(
                 builder, uid, queries[uid], options, view.plan, budget, keep_placed=False)
