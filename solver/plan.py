@@ -101,19 +101,20 @@ def fall_backs(view: PlanView, options: SolveOptions) -> FallBacks:
     stands, the Panel's reading of a fall-back, found without the solver. Only when no
     release left holds it so does CP-SAT find the earliest one with other items free to
     move but kept in the horizon (None when there is none: a re-plan would leave one unit
-    out either way). When the release found as the plan stands is not the first the unit
-    may use, CP-SAT is also asked for an earlier one with others moving (`earlier`: a
-    re-plan may put it there). Each question has a budget of FALL_BACK_SECONDS, and all
+    out either way). When the release found as the plan stands is not the first one left,
+    CP-SAT is also asked for an earlier one with others moving (`earlier`: a re-plan may
+    put it there). Each question has a budget of FALL_BACK_SECONDS, and all
     share the budget of `options`, the fall-backs' own questions first.
 
-    The questions are asked in unit order, and their answers are taken in that order while
-    the work they used fits the shared budget: each answer's work is the same on every run,
-    so which questions are answered is too, whatever the threads' timing (counted by the
-    clock, with `options.wall_clock`, it can differ)."""
+    The questions are asked in unit order (the fall-backs' own, then the sooner ones), and
+    their answers are taken in that order while the work they used fits the shared budget:
+    each answer's work is the same on every run, so which questions are answered is too,
+    whatever the threads' timing (counted by the clock, with `options.wall_clock`, it can
+    differ)."""
     inst = view.inst
     out: dict[str, str | None] = {}
     queries: dict[str, list[str]] = {}  # unit -> the releases it missed
-    sooner: dict[str, tuple[list[str], list[str]]] = {}  # missed, and left before the fit
+    sooner: dict[str, list[str]] = {}  # unit -> the releases left before its fall-back
     for unit in inst.units:
         rid = view.plan.get(unit.id)
         if rid is None or unit.decision_known:
@@ -124,7 +125,7 @@ def fall_backs(view: PlanView, options: SolveOptions) -> FallBacks:
         if not left or fits is not None:
             out[unit.id] = fits  # None: no release left whose cut-off it meets
             if fits is not None and fits != left[0]:
-                sooner[unit.id] = missed, left[:left.index(fits)]
+                sooner[unit.id] = left[:left.index(fits)]
         else:
             queries[unit.id] = missed
     stage = "fall-backs"
@@ -140,7 +141,7 @@ def fall_backs(view: PlanView, options: SolveOptions) -> FallBacks:
         budget = total.part(FALL_BACK_SECONDS)
         try:
             if uid in sooner:  # found as the plan stands: earlier with others moving?
-                missed, before = sooner[uid]
+                before = sooner[uid]
                 if not any(builder.can_use(uid, r) for r in before):
                     return _Answer(None, True, budget)  # its own rules bar every one
                 barred = [r for r in inst.release_ids if r not in before]  # only sooner ones
