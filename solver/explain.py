@@ -310,8 +310,9 @@ class ReleaseOption(BaseModel):
     proven optimal and a re-solve of the whole would not be either: `level_change` is then
     the plan with the item here against the plan with it kept in its release, both solved
     so (negative when the plan, not proven optimal, missed a better one), `other_moves`
-    against the latter; `blocked_by` names the rules moving it alone breaks, for which
-    its neighbours moving makes no room (items further away might)."""
+    from the plan itself (applied to it, they give the option's plan); `blocked_by` names
+    the rules moving it alone breaks, for which its neighbours moving makes no room (items
+    further away might)."""
 
 
 def blocked_option(rid: str | None, rules: list[str]) -> ReleaseOption:
@@ -518,7 +519,8 @@ def _local_option(
         if stay is None:  # no time left
             return view().alone_option(unit, rid)
         option = _open_option(inst, stay.assignment, _values(inst, stay.assignment), unit,
-                              rid, moved.assignment, _values(inst, moved.assignment), held)
+                              rid, moved.assignment, _values(inst, moved.assignment), held,
+                              moves_from=best.assignment)
     option.neighbours = len(free)
     return option
 
@@ -530,10 +532,14 @@ def _values(inst: Instance, plan: Assignment) -> list[int]:
 def _open_option(
     inst: Instance, base: Assignment, base_values: list[int], unit: Unit, rid: str | None,
     plan: Assignment, values: list[int], local: str = "",
+    moves_from: Assignment | None = None,
 ) -> ReleaseOption:
     """An open option: `plan` (with `unit` in `rid`, objective `values` per level) against
     the `base` plan (`base_values`). `local` says what the two were solved with, when only
-    the item's neighbours were free to move."""
+    the item's neighbours were free to move; the other items' moves are listed from
+    `moves_from` (default `base`): the user's plan, when `base` is a re-solve of it that
+    may differ in equally good ways, so that the moves listed are the whole recipe."""
+    start = base if moves_from is None else moves_from
     terms, base_terms = term_values(inst, plan), term_values(inst, base)
     soft, base_soft = _soft_broken(inst, plan), _soft_broken(inst, base)
     option = ReleaseOption(
@@ -543,7 +549,8 @@ def _open_option(
         term_change={t: terms[t] - base_terms[t] for t in terms if terms[t] != base_terms[t]},
         soft_broken=sorted(soft - base_soft),
         soft_honoured=sorted(base_soft - soft),
-        other_moves={u: (base[u], r) for u, r in plan.items() if u != unit.id and base[u] != r},
+        other_moves={u: (start[u], r) for u, r in plan.items()
+                     if u != unit.id and start[u] != r},
     )
     option.summary = _summary(inst, option, base[unit.id], local)
     return option

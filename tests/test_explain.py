@@ -28,7 +28,7 @@ from solver.explain import (
 )
 from solver.instance import Instance
 from solver.model import Plan, Scenario
-from solver.objective import term_values
+from solver.objective import level_values, term_values
 from solver.plan import base_assignment, make_plan, plan_scenario
 from solver.report_text import print_clash, print_options
 from solver.scenario import load_scenario
@@ -306,8 +306,14 @@ def test_a_plan_not_proven_is_explained_with_each_item_s_neighbours_free(
             assert not [v for v in check_assignment(inst, found) if v.hard]
             assert {u for u, r in found.items() if r != plan.assignments[u]} <= free | {uid}
         assert moved.assignment[uid] == option.release and stay[uid] == here
-        assert option.other_moves == {u: (stay[u], r) for u, r in moved.assignment.items()
-                                      if u != uid and stay[u] != r}
+        # the moves listed from the plan itself: applied to it, they give the option's plan
+        # (listed from the re-solved `stay`, an equally good swap there left them short)
+        assert option.other_moves == {u: (plan.assignments[u], r)
+                                      for u, r in moved.assignment.items()
+                                      if u != uid and plan.assignments[u] != r}
+        recipe = {**plan.assignments, uid: option.release,
+                  **{u: r for u, (_, r) in option.other_moves.items()}}
+        assert recipe == moved.assignment
         after, before = term_values(inst, moved.assignment), term_values(inst, stay)
         assert option.term_change == {t: after[t] - before[t] for t in after
                                       if after[t] != before[t]}
@@ -315,6 +321,26 @@ def test_a_plan_not_proven_is_explained_with_each_item_s_neighbours_free(
     text = Console(file=io.StringIO(), width=200)
     print_options(inst, next(i for i in plan.items if i.id == uid), options, text)
     assert "neighbours free to move" in text.file.getvalue()  # type: ignore[attr-defined]
+
+
+def test_moves_are_listed_from_the_plan_not_from_its_equally_good_re_solve() -> None:
+    """With neighbours free, the "kept where it is" plan is a re-solve that may swap two
+    items the user's plan has the other way round (audit: CR1343 and MP294): the moves an
+    option lists must start from the user's plan, or applying them breaks a rule."""
+    inst = Instance(scenario([item(u) for u in "ABCD"]))
+    users = {"A": "2021-06", "B": "2021-11", "C": "2022-06", "D": "2022-11"}
+    re_solved = {**users, "B": "2022-06", "C": "2021-11"}  # B and C the other way round
+    there = {**re_solved, "A": "2021-11", "B": "2021-06"}
+    option = explain_module._open_option(
+        inst, re_solved, _values(inst, re_solved), inst.unit("A"), "2021-11", there,
+        _values(inst, there), "its 3 neighbour(s) free to move", moves_from=users)
+    assert option.other_moves == {"B": ("2021-11", "2021-06"), "C": ("2022-06", "2021-11")}
+    assert {**users, "A": "2021-11", **{u: r for u, (_, r) in option.other_moves.items()}} \
+        == there
+
+
+def _values(inst: Instance, plan: dict[str, str | None]) -> list[int]:
+    return level_values(inst.scenario.objective, term_values(inst, plan))
 
 
 def _not_proven(inst: Instance, assignments: dict[str, str | None]) -> Plan:
