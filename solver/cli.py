@@ -605,9 +605,12 @@ def report(
         if not has_plan:
             fail(f"{sweep_file}: a sweep needs a plan to show against, and {scenario} has none")
         if other:
+            hint = (f"; with --compare, {scenario} is planned against {compare_with}'s plan, "
+                    "and a sweep against its own base's: compare with that base, or leave "
+                    "--compare out" if compare_with is not None else "; sweep this scenario")
             fail(f"{sweep_file}: swept against another plan than {scenario}'s "
                  f"({', '.join(other[:3])}{' ...' if len(other) > 3 else ''} "
-                 "placed otherwise); sweep this scenario")
+                 f"placed otherwise){hint}")
     comparison = compare_plans(base_plan, inst, plan) if base_plan and has_plan else None
     explanations = explain_items(inst, plan, opts) if explain_all and has_plan else None
     write_report(out, build_report(inst, plan, comparison, explanations, sweep))

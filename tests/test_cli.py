@@ -436,6 +436,10 @@ def test_a_report_refuses_a_sweep_made_against_another_plan(tmp_path: Path) -> N
         assert result.returncode == 2 and "swept against another plan" in result.stderr
         assert f"({named} placed otherwise)" in result.stderr
         assert not (tmp_path / "r.html").exists()
+    # with --compare the plan is planned against the compared base's: the message says so
+    result = secplan("report", SEND_BACK, "-o", str(tmp_path / "r.html"), "--sweep",
+                     str(tmp_path / "s.json"), "--compare", str(SEC_2020 / "baseline.yaml"))
+    assert result.returncode == 2 and "with --compare" in result.stderr, result.stderr
 
 
 @pytest.mark.parametrize(("item", "said"), [
