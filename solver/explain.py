@@ -145,7 +145,8 @@ def placement_reasons(view: PlanView, unit: Unit) -> list[str]:
     inst = view.inst
     rid = view.plan.get(unit.id)
     own = own_rules(inst, unit)
-    reasons = [decision_reason(inst, unit, rid) if rid is not None else _why_outside(view, unit)]
+    reasons = [decision_reason(inst, unit, rid) if rid is not None
+               else _why_outside(view, unit, own)]
     open_candidates = [
         r for r in asked_releases(inst, rid)[:-1]
         if r is not None and not inst.is_frozen(inst.release(r))
@@ -173,11 +174,10 @@ def own_rules(inst: Instance, unit: Unit) -> set[str]:
     return {rule.name for rule in inst.rules_for(unit.id) if isinstance(rule, UnaryRule)}
 
 
-def _why_outside(view: PlanView, unit: Unit) -> str:
+def _why_outside(view: PlanView, unit: Unit, own: set[str]) -> str:
     """The first reason of a unit the plan leaves outside the horizon: only when its own
-    rules bar every release is no release possible; otherwise the reasons below say what
-    moving it alone would break or cost (`secplan explain` weighs moving others too)."""
-    own = own_rules(view.inst, unit)
+    rules (`own`) bar every release is no release possible; otherwise the reasons below say
+    what moving it alone would break or cost (`secplan explain` weighs moving others too)."""
     if all(set(view.broken_by(unit, r)) & own for r in view.inst.release_ids):
         return "no release in the horizon satisfies its own rules"
     return ("outside the horizon: each release would break a rule or cost more with the plan "
@@ -497,8 +497,7 @@ def _local_option(
     alone bars (its decision, a window, frozen...) is blocked whatever the others do, and
     needs no solve."""
     broken = view().broken_by(unit, rid)
-    unary = {r.name for r in inst.rules_for(unit.id) if isinstance(r, UnaryRule)}
-    bars = sorted(unary & set(broken))
+    bars = sorted(own_rules(inst, unit) & set(broken))
     if bars:
         return blocked_option(rid, bars)
     free = neighbourhood(inst, best.assignment, unit, rid)

@@ -64,6 +64,9 @@ class FallBacks(NamedTuple):
     """Units whose fall-back was found as the plan stands -> an earlier release left that
     holds them if other items move, kept in the horizon (where a re-plan may well put
     them)."""
+    needs_moves: set[str]
+    """Units whose fall-back holds them only if other items move too (CP-SAT's answers:
+    no release left holds them as the plan stands)."""
 
 
 def releases_left(inst: Instance, unit: Unit, rid: str) -> list[str]:
@@ -73,13 +76,13 @@ def releases_left(inst: Instance, unit: Unit, rid: str) -> list[str]:
     return [r.id for r in inst.releases if inst.cut_off(unit, r) > cut]
 
 
-def _fall_back_reasons(unit: Unit, falls: FallBacks, needs_moves: set[str]) -> list[str]:
+def _fall_back_reasons(unit: Unit, falls: FallBacks) -> list[str]:
     """What a fall-back's number alone does not say: that it was not found in time, that it
     needs other items to move (no release left holds the unit as the plan stands), or that
     a release left holds it only if another item leaves the horizon."""
     if unit.id in falls.unknown:
         return ["fall-back not found within the time limit"]
-    if unit.id in needs_moves:
+    if unit.id in falls.needs_moves:
         return [f"fall-back {falls.found[unit.id]} only if other items move too: no release "
                 "left holds it as the plan stands"]
     if unit.id in falls.pushing:
@@ -133,7 +136,7 @@ def fall_backs(view: PlanView, options: SolveOptions) -> FallBacks:
     if not queries and not sooner:
         if out:
             progress.report(stage, fast, done=True)
-        return FallBacks(out, set(), {}, {})
+        return FallBacks(out, set(), {}, {}, set())
 
     total = Budget.of(options)
 
@@ -179,7 +182,8 @@ def fall_backs(view: PlanView, options: SolveOptions) -> FallBacks:
     progress.report(stage, f"{fast}, {len(queries) - len(unknown)} by CP-SAT{missing}"
                     f"{sooner_said}", done=True)
     total.warn()
-    return FallBacks(out, unknown, pushing, earlier)
+    needs_moves = {uid for uid in queries if out.get(uid) is not None}
+    return FallBacks(out, unknown, pushing, earlier, needs_moves)
 
 
 def _asked_in_order(
@@ -215,8 +219,6 @@ def make_plan(inst: Instance, solution: Solution, options: SolveOptions) -> Plan
     uplifts = inst.uplifts(assignment)
     view = PlanView(inst, assignment)
     falls = fall_backs(view, options)
-    needs_moves = {uid for uid, r in falls.found.items()
-                   if r is not None and view.blocking(inst.unit(uid), r)}
     releases = [
         PlanRelease(
             id=r.id,
@@ -234,10 +236,10 @@ def make_plan(inst: Instance, solution: Solution, options: SolveOptions) -> Plan
             release=assignment[u.id],
             cut_off=inst.cut_off(u, inst.release(rid)) if (rid := assignment[u.id]) else None,
             fall_back=falls.found.get(u.id),
-            fall_back_needs_moves=u.id in needs_moves,
+            fall_back_needs_moves=u.id in falls.needs_moves,
             fall_back_found=u.id not in falls.unknown,
             fall_back_if_others_move=falls.earlier.get(u.id),
-            reasons=placement_reasons(view, u) + _fall_back_reasons(u, falls, needs_moves),
+            reasons=placement_reasons(view, u) + _fall_back_reasons(u, falls),
         )
         for u in inst.units
     ]

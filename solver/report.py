@@ -421,8 +421,7 @@ def _status_cell(inst: Instance, unit: Unit, release_id: str) -> Html:
     exception = exception_note(inst, unit, inst.release(release_id))
     if exception is None:
         return _status_text(unit)
-    return join(_status_text(unit), tag("span", "Exception: " + exception.removesuffix(
-        ": an exception"), class_="note exception"))
+    return join(_status_text(unit), tag("span", exception, class_="note exception"))
 
 
 def _status_text(unit: Unit) -> Html:

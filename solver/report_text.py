@@ -192,7 +192,7 @@ def print_rid(inst: Instance, plan: Plan, release_id: str, out: Any) -> None:
             by = str(item.cut_off)
         exception = exception_note(inst, unit, r)
         if exception:
-            status += f" Exception: {exception.removesuffix(': an exception')}."
+            status += f" {exception}."
         table.add_row(
             f"{uid} '{unit.title}'",
             "yes" if unit.dcc_impact else "",

@@ -317,16 +317,21 @@ def _changes(source: SourceFile, key: str, value: Any, allowed: set[str]) -> dic
     return value
 
 
+def _removals(source: SourceFile, key: str, changes: dict[str, Any]) -> list[Any]:
+    """An overlay's `KEY: {remove: [...]}`, none listed twice."""
+    removing = list(changes.get("remove") or [])
+    for i, name in enumerate(removing):
+        if name in removing[:i]:
+            raise ScenarioError(source.path, f"{key}.remove[{i}]", f"{name!r} is listed twice",
+                                source.lines.get((key, "remove", i)))
+    return removing
+
+
 def _overlay_items(loaded: Loaded, source: SourceFile, value: Any) -> None:
     changes = _changes(source, "items", value, {"update", "add", "remove"})
     items: list[Any] = list(loaded.data.get("items") or [])
     ids = [entry.get("id") if isinstance(entry, dict) else None for entry in items]
-    removing = list(changes.get("remove") or [])
-    for i, item_id in enumerate(removing):
-        if item_id in removing[:i]:
-            raise ScenarioError(source.path, f"items.remove[{i}]",
-                                f"{item_id!r} is listed twice",
-                                source.lines.get(("items", "remove", i)))
+    for item_id in _removals(source, "items", changes):
         if item_id not in ids:
             raise ScenarioError(
                 source.path,
@@ -372,11 +377,7 @@ def _overlay_rules(loaded: Loaded, source: SourceFile, value: Any) -> None:
             names.append(TypeAdapter(Rule).validate_python(entry).name)
         except ValidationError as exc:
             raise _first_error(loaded, exc, ("rules", k)) from None
-    removing = list(changes.get("remove") or [])
-    for i, name in enumerate(removing):
-        if name in removing[:i]:
-            raise ScenarioError(source.path, f"rules.remove[{i}]", f"{name!r} is listed twice",
-                                source.lines.get(("rules", "remove", i)))
+    for name in _removals(source, "rules", changes):
         if name not in names:
             raise ScenarioError(
                 source.path,
@@ -663,6 +664,15 @@ def check_references(scenario: Scenario,
 
         for name in Instance(scenario).unknown_switched_off:
             yield ("changes",), f"switch-off names no rule {name!r}"
+
+
+def same_day_releases(scenario: Scenario) -> Iterator[tuple[Loc, str]]:
+    """`check_references`' one-release-a-day check alone: for a sweep's drawn go-lives,
+    the one thing a drawn release move can break."""
+    from solver.calendar import build_releases
+
+    yield from _check_same_day(scenario.calendar,
+                               build_releases(scenario.calendar, scenario.policy))
 
 
 def _check_same_day(cal: Calendar, releases: list[Release]) -> Iterator[tuple[Loc, str]]:

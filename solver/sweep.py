@@ -47,7 +47,7 @@ from solver.changes import Change, MoveRelease, Redecide, Reject, ShiftLeadTimes
 from solver.engine import DEFAULT_OPTIONS, SolveOptions, solve
 from solver.instance import Instance
 from solver.model import PENDING_STATUSES, Item, Scenario
-from solver.scenario import check_references
+from solver.scenario import same_day_releases
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -276,7 +276,7 @@ def solve_sample(payload: Payload, seed: int, index: int) -> SampleRecord:
     try:
         drawn = draw_sample(payload.scenario, seed, index)
         scenario = apply_changes(payload.scenario, [d.change for d in drawn])
-        problem = next(check_references(scenario), None)  # two go-lives drawn on one day
+        problem = next(same_day_releases(scenario), None)  # two go-lives drawn on one day
         if problem is not None:
             return _record(index, "invalid", drawn, f"the draws make no valid scenario: "
                                                     f"{problem[1]}")

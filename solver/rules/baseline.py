@@ -49,10 +49,12 @@ class ScopeBaseline(ReleaseGate):
 
 
 def exception_note(inst: Instance, unit: Unit, release: Release) -> str | None:
-    """Why `unit` in `release` is a scope-baseline exception, in the rule's words (None
-    when it is not one, or its rule is switched off): for the scope tables."""
-    return next((rule.bars(inst, unit, release) for rule in inst.rules_for(unit.id)
-                 if isinstance(rule, ScopeBaseline)), None)
+    """"Exception: added to R after its ... scope baseline D (as of ...)" when `unit` in
+    `release` is a scope-baseline exception (None when it is not one, or its rule is
+    switched off): for the scope tables, in the rule's words."""
+    why = next((rule.bars(inst, unit, release) for rule in inst.rules_for(unit.id)
+                if isinstance(rule, ScopeBaseline)), None)
+    return None if why is None else "Exception: " + why.removesuffix(": an exception")
 
 
 class Frozen(UnaryRule):
