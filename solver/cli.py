@@ -95,7 +95,17 @@ def load(path: Path) -> Scenario:
     from solver.scenario import load_scenario
 
     with bad_input_exits():
-        return load_scenario(path)
+        scenario = load_scenario(path)
+    warn(path, scenario)
+    return scenario
+
+
+def warn(path: Path, scenario: Scenario) -> None:
+    """Print on standard error what the scenario says that is probably not meant."""
+    from solver.lint import scenario_warnings
+
+    for message in scenario_warnings(scenario):
+        typer.echo(f"secplan: warning: {path}: {message}", err=True)
 
 
 def options(
@@ -240,6 +250,7 @@ def plan_of(
             inst, plan = plan_file(path, opts, reference, alternatives, tolerance)
         except NoPlanInTime as exc:
             fail(f"{path}: {exc}", 1)
+    warn(path, inst.scenario)
     if plan.status == "infeasible" and clash:
         from solver.explain import minimal_clash, smallest_relaxation
 

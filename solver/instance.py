@@ -56,7 +56,8 @@ class Unit:
         return f" (overdue since {self.overdue_since})" if self.overdue_since else ""
 
 
-def _units(item: Item, as_of: dt.date) -> list[Unit]:
+def units_of(item: Item, as_of: dt.date) -> list[Unit]:
+    """The units an item is planned as: itself, or each of its parts with what they inherit."""
     decision = item.decided or item.expected_decision or dt.date.max
     overdue = decision < as_of and item.decided is None
     overdue_since = decision if overdue else None
@@ -116,7 +117,7 @@ class Instance:
         self._release = {r.id: r for r in self.releases}
         self._cut_offs: dict[tuple[str, str, dt.date], dt.date] = {}
         self._lead_times: dict[tuple[str, str], str] = {}
-        everything = [u for item in scenario.items for u in _units(item, scenario.as_of)]
+        everything = [u for item in scenario.items for u in units_of(item, scenario.as_of)]
         self.closed: dict[str, Unit] = {u.id: u for u in everything if u.status in CLOSED_STATUSES}
         self.units: list[Unit] = sorted(
             (u for u in everything if u.id not in self.closed), key=lambda u: u.id

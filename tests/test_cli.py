@@ -455,3 +455,29 @@ def test_gantt_names_the_option_a_bad_row_count_came_from(tmp_path: Path) -> Non
     result = runner.invoke(app, ["gantt", SEND_BACK, "-o", str(tmp_path / "g.png"),
                                  "--rows", "0"])
     assert result.exit_code == 2 and "--rows 0: a page needs at least one row" in result.output
+
+
+def test_a_dcc_lead_time_without_dcc_impact_is_warned_about_not_refused(tmp_path: Path) -> None:
+    import yaml
+
+    from tests.conftest import item, scenario
+
+    data = scenario([
+        item("DOC", dcc_lead_time="6 months"),
+        item("DCC", dcc_lead_time="6 months", dcc_impact=True),
+        item("SPLIT", dcc_impact=True, parts=[
+            {"id": "1", "dcc_lead_time": "3 months"},
+            {"id": "2", "dcc_lead_time": "3 months", "dcc_impact": False},
+        ]),
+    ]).model_dump(mode="json", exclude_defaults=True)
+    path = tmp_path / "doc.yaml"
+    path.write_text(yaml.safe_dump(data))
+    for command in (["validate"], ["solve", "--json"]):
+        result = secplan(*command, str(path))
+        assert result.returncode == 0, result.stderr
+        warnings = [line for line in result.stderr.splitlines() if "warning" in line]
+        assert len(warnings) == 2, result.stderr
+        assert warnings[0].startswith(f"secplan: warning: {path}: DOC: dcc_lead_time 6 months")
+        assert "set `dcc_impact: true`" in warnings[0]
+        assert "SPLIT.2: dcc_lead_time 3 months" in warnings[1]
+    assert json.loads(result.stdout)["status"] == "optimal"

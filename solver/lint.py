@@ -1,0 +1,28 @@
+"""What a valid scenario says that its author probably did not mean: warnings. The
+commands print them on standard error and carry on; what cannot be planned is bad input
+(`solver.scenario`) instead."""
+
+from __future__ import annotations
+
+from solver.fields import duration_parts
+from solver.instance import units_of
+from solver.model import Scenario
+
+
+def _nonzero(duration: str) -> bool:
+    return any(duration_parts(duration).values())
+
+
+def scenario_warnings(scenario: Scenario) -> list[str]:
+    """One sentence per doubtful entry, naming the item (or part) and what to do."""
+    found = []
+    for item in scenario.items:
+        for unit in units_of(item, scenario.as_of):
+            if _nonzero(unit.dcc_lead_time) and not unit.dcc_impact:
+                found.append(
+                    f"{unit.id}: dcc_lead_time {unit.dcc_lead_time} but no dcc_impact: its "
+                    "cut-off counts the lead time, but DCC capacity rules, DCC lead-time "
+                    "changes and the DCC scope baseline leave it out; set `dcc_impact: true` "
+                    "if it changes DCC Systems"
+                )
+    return found
