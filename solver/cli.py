@@ -100,12 +100,17 @@ def load(path: Path) -> Scenario:
     return scenario
 
 
+class DoubtfulEntry(UserWarning):
+    """Something a valid scenario says that is probably not meant (`solver.lint`)."""
+
+
 def warn(path: Path, scenario: Scenario) -> None:
-    """Print on standard error what the scenario says that is probably not meant."""
+    """Warn, on standard error, about what the scenario says that is probably not meant:
+    once per command, however often the command reads the file."""
     from solver.lint import scenario_warnings
 
     for message in scenario_warnings(scenario):
-        typer.echo(f"secplan: warning: {path}: {message}", err=True)
+        warnings.warn(DoubtfulEntry(f"{path}: {message}"), stacklevel=1)
 
 
 def options(
@@ -676,6 +681,7 @@ def sweep(
             fail(f"--chart: {exc}")
         if chart.is_dir():
             fail(f"--chart: {chart}: Is a directory")
+    load(scenario)  # its warnings before the sweep (bad input stops it there too)
     try:
         result = run_sweep(scenario, samples, seed=seed, workers=workers, scheduler=scheduler,
                            out=out, progress=not as_json or sys.stderr.isatty(),
@@ -726,7 +732,8 @@ def show_warning(message: Warning | str, *_: Any, **__: Any) -> None:
     """A warning as a line on standard error, in the planners' words (no source line)."""
     if _spinner is not None:
         _spinner.stop()  # started again by the next progress event
-    typer.echo(f"secplan: note: {message}", err=True)
+    kind = "warning" if isinstance(message, DoubtfulEntry) else "note"
+    typer.echo(f"secplan: {kind}: {message}", err=True)
 
 
 def exit_code(value: object) -> int:

@@ -481,3 +481,16 @@ def test_a_dcc_lead_time_without_dcc_impact_is_warned_about_not_refused(tmp_path
         assert "set `dcc_impact: true`" in warnings[0]
         assert "SPLIT.2: dcc_lead_time 3 months" in warnings[1]
     assert json.loads(result.stdout)["status"] == "optimal"
+
+
+def test_a_warning_is_given_once_when_a_command_reads_the_file_twice(tmp_path: Path) -> None:
+    import yaml
+
+    from tests.conftest import item, scenario
+
+    data = scenario([item("DOC", dcc_lead_time="6 months")])
+    path = tmp_path / "doc.yaml"
+    path.write_text(yaml.safe_dump(data.model_dump(mode="json", exclude_defaults=True)))
+    result = secplan("rid", str(path), "2021-06")  # loads the file, then plans it
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.count("secplan: warning:") == 1, result.stderr
