@@ -347,11 +347,14 @@ def check(
     from solver.check import check_assignment
     from solver.instance import Instance
     from solver.plan_io import check_plan_names, read_assignments
+    from solver.scenario import removed_items
 
     inst = Instance(load(scenario))
     with bad_input_exits():
         assignments = read_assignments(plan)
-        check_plan_names(plan, inst, assignments)
+        dropped = check_plan_names(plan, inst, assignments, removed_items(scenario))
+    for uid, gone in dropped.items():
+        warnings.warn(f"{plan}: {uid} is not judged: {gone}", stacklevel=1)
     violations = check_assignment(inst, assignments)
     hard = [v for v in violations if v.hard]
     for v in violations:

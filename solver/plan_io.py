@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -173,17 +174,27 @@ def _csv_assignments(path: Path, text: str) -> dict[str, str | None]:
     return out
 
 
-def check_plan_names(path: Path, inst: Instance, assignments: dict[str, str | None]) -> None:
+def check_plan_names(path: Path, inst: Instance, assignments: dict[str, str | None],
+                     removed: Mapping[str, str]) -> dict[str, str]:
     """Raise `ScenarioError` for a plan file's first item or release the scenario does not
-    know at all (a typo, not a rule broken: bad input). Closed items and complete coverage
-    are for the checker to judge."""
-    from solver.scenario import unknown_name
+    know at all (a typo, not a rule broken: bad input). Return, and take out of
+    `assignments`, the items a what-if's overlay `removed` (an older plan may well name
+    them), each with where. Closed items and complete coverage are for the checker to
+    judge."""
+    from solver.scenario import removed_as, unknown_name
 
     items = {u.id for u in inst.units} | set(inst.closed)
     csv_file = path.suffix.lower() == ".csv"
+    dropped = {}
     for uid, rid in assignments.items():
         place = f"item {uid}" if csv_file else f"assignments.{uid}"
         if uid not in items:
-            raise ScenarioError(path, place, unknown_name(uid, items, "item"))
-        if rid is not None and rid not in inst.release_ids:
+            gone = removed_as(uid, removed)
+            if gone is None:
+                raise ScenarioError(path, place, unknown_name(uid, items, "item"))
+            dropped[uid] = gone
+        elif rid is not None and rid not in inst.release_ids:
             raise ScenarioError(path, place, unknown_name(rid, inst.release_ids, "release"))
+    for uid in dropped:
+        del assignments[uid]
+    return dropped

@@ -519,6 +519,11 @@ def base_of(path: Path | str) -> Path | None:
     return (path.parent / base).resolve() if isinstance(base, str) else None
 
 
+def removed_items(path: Path | str) -> dict[str, str]:
+    """Item id -> where an overlay of the scenario file took it out ("wi.yaml:4")."""
+    return load_merged(Path(path)).removed
+
+
 def load_scenario(path: Path | str) -> Scenario:
     """Load, resolve `extends`, validate shape and references; raise `ScenarioError`."""
     loaded = load_merged(Path(path))
@@ -598,7 +603,7 @@ def _missing_release(rid: str, releases: Collection[str], scenario: Scenario,
 
 
 _ITEM_REMEDY = "update the item too (items: {update: {ID: {FIELD: ...}}})"
-def _removed_as(unit_id: str, removed: Mapping[str, str]) -> str | None:
+def removed_as(unit_id: str, removed: Mapping[str, str]) -> str | None:
     """"item 'X' is removed (wi.yaml:4, items.remove)" when an overlay removed `unit_id`,
     or the split item it is a part of (`X.2`)."""
     for item_id, where in removed.items():
@@ -655,7 +660,7 @@ def check_references(scenario: Scenario,
     all_ids = {i.id for i in scenario.items} | ids
     for place, problem in scenario.uncertainty.unknown_references(all_ids, set(releases)):
         name = str(place[-1])
-        gone = _removed_as(name, removed or {}) if place[0] == "items" else (
+        gone = removed_as(name, removed or {}) if place[0] == "items" else (
             f"release {name!r} is cancelled" if name in cal.cancel else None)
         yield ("uncertainty", *place), (f"{gone}, and this still names it: drop the entry too"
                                         if gone else problem)
@@ -753,7 +758,7 @@ def _check_rules(
             if item_id in named:  # never-together(A, A) silently left A out of the plan
                 yield ("rules", k, *key), f"item {item_id!r} is listed twice in this rule"
             named.add(item_id)
-            gone = _removed_as(item_id, removed)
+            gone = removed_as(item_id, removed)
             if gone is not None and item_id not in ids:
                 yield ("rules", k, *key), f"{gone}, and this still names it: {_REMOVED_REMEDY}"
             elif item_id not in ids:

@@ -151,6 +151,30 @@ def test_check_calls_a_name_the_scenario_does_not_know_bad_input(
     assert result.returncode == 2 and said in result.stderr, result.stderr
 
 
+def test_check_judges_an_older_plan_without_the_items_a_what_if_removes(tmp_path: Path) -> None:
+    """Removed items (MP101; SECMP0062.2, a part of split SECMP0062) are left out with a
+    note, the rest judged; a name no file ever had is still bad input."""
+    assert runner.invoke(app, ["solve", SEND_BACK, "--out", str(tmp_path)]).exit_code == 0
+    what_if = tmp_path / "removed.yaml"
+    what_if.write_text(f"extends: {SEND_BACK}\nname: removed\n"
+                       "items: {remove: [MP101, SECMP0062]}\n"
+                       "rules: {remove: ['fixed(SECMP0062.2)']}\n")
+    closed_part_listed = {"plan.json": [], "plan.csv": ["SECMP0062.1"]}  # implemented
+    for plan, closed in closed_part_listed.items():
+        result = secplan("check", str(what_if), str(tmp_path / plan))
+        assert result.returncode == 0, result.stderr
+        assert "valid" in result.stdout
+        notes = [line for line in result.stderr.splitlines() if "is not judged" in line]
+        assert sorted(n.split(": ")[3] for n in notes) == [
+            f"{uid} is not judged" for uid in ["MP101", *closed, "SECMP0062.2"]]
+        assert "item 'MP101' is removed (removed.yaml:3, items.remove)" in notes[0]
+    edited = json.loads((tmp_path / "plan.json").read_text())["assignments"]
+    edited["MP999"] = "2021-06"
+    (tmp_path / "typo.json").write_text(json.dumps({"assignments": edited}))
+    typo = secplan("check", str(what_if), str(tmp_path / "typo.json"))
+    assert typo.returncode == 2 and "assignments.MP999" in typo.stderr, typo.stderr
+
+
 @pytest.mark.parametrize(("section", "said"), [
     ("items", "items[MP078].release: says 2021-06, but assignments.MP078 says 2021-11"),
     ("releases", "releases[2021-06].items: lists MP078, but assignments.MP078 says 2021-11"),
