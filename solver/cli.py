@@ -465,8 +465,10 @@ def compare(
 OutFile = Annotated[Path, typer.Option("-o", "--out", help="Output file (.png, .svg or .pdf).")]
 
 
-def _draw(out: Path, draw: Any, size: tuple[float, float] | None = None) -> None:
-    """Run a plot function and save its figure; a bad request is bad input (exit 2)."""
+def _draw(out: Path, draw: Any, size: tuple[float, float] | None = None,
+          err: bool = False) -> None:
+    """Run a plot function and save its figure; a bad request is bad input (exit 2). Say
+    so on standard output, or on standard error (`err`) when that carries JSON."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -480,7 +482,7 @@ def _draw(out: Path, draw: Any, size: tuple[float, float] | None = None) -> None
         save_figure(ax.figure, out)
     except ValueError as exc:
         fail(f"{out}: {exc}")
-    typer.echo(f"wrote {out}")
+    typer.echo(f"wrote {out}", err=err)
 
 
 @app.command()
@@ -693,7 +695,7 @@ def sweep(
     except (ScenarioError, SweepError, ValueError) as exc:
         fail(str(exc))
     if chart is not None:
-        _draw(chart, lambda: plot_sweep(result))
+        _draw(chart, lambda: plot_sweep(result), err=as_json)
     if as_json:
         typer.echo(result.summary_json())
     else:

@@ -503,8 +503,9 @@ def _local_option(
     free = neighbourhood(inst, best.assignment, unit, rid)
     held = f"its {len(free)} neighbour(s) free to move, every other item held"
     moved = _held(inst, best, unit.id, rid, options, budget, free)
-    if moved is None or (moved.status == "infeasible" and not broken):
-        return view().alone_option(unit, rid)  # no time left (infeasible cannot be here)
+    if moved is None or moved.status == "feasible" or (
+            moved.status == "infeasible" and not broken):
+        return view().alone_option(unit, rid)  # not settled in time (infeasible cannot be)
     if moved.status == "infeasible":
         option = blocked_option(rid, sorted(broken))
         option.summary = (f"moving it alone breaks {option.summary}, and {held}, none "
@@ -515,8 +516,8 @@ def _local_option(
             stays[key] = _held(inst, best, unit.id, best.assignment[unit.id], options,
                                budget, free)
         stay = stays[key]
-        if stay is None:  # no time left
-            return view().alone_option(unit, rid)
+        if stay is None or stay.status != "optimal" or moved.status != "optimal":
+            return view().alone_option(unit, rid)  # either not settled in time
         option = _open_option(inst, stay.assignment, _values(inst, stay.assignment), unit,
                               rid, moved.assignment, _values(inst, moved.assignment), held,
                               moves_from=best.assignment)

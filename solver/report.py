@@ -626,7 +626,8 @@ def _explanations(inst: Instance, plan: Plan, explanations: ReleaseOptions) -> H
     intro = tag("p", "For each item: its cut-off in its release, then why it is not in "
                      "each earlier open release: the hard rules that forbid it, or, marked "
                      "\u201cmoving it alone\u201d, what that release would break or cost with "
-                     "every other item where it is (the ranking below lets others move too).")
+                     "every other item where it is"
+                     + (" (the ranking below lets others move too)." if ranked else "."))
     rows = [(_item_cell(i), _release_link(i.release),
              _reasons(i, i in ranked)) for i in shown]
     reasons = table(("Item", "Release", "Why here, and not earlier"), rows, class_="why wide",
@@ -637,14 +638,17 @@ def _explanations(inst: Instance, plan: Plan, explanations: ReleaseOptions) -> H
         rankings.insert(0, join(
             tag("h3", "Releases ranked per item, best first"),
             tag("p", "Computed from the model: the plan re-solved with the item held in each "
-                     "release in turn. A blocked release lists a minimal set of hard rules "
-                     "that forbid it; a possible one says what the plan would gain and lose. "
+                     "release in turn. A blocked release lists hard rules that forbid it "
+                     "(a minimal set of them; rules on the item alone, such as its "
+                     "decision date, each forbid it by themselves); a possible one says "
+                     "what the plan would gain and lose. "
                      "When the plan is not proven optimal, the model is asked with only the "
                      "item\u2019s neighbours free to move (items linked to it by small rules, "
                      "and those sharing a rule or a specification with it in the years the "
                      "move touches; marked \u201cnear\u201d), against keeping it where it "
-                     "is: a blocked one lists the rules moving it alone breaks, for which "
-                     "its neighbours make no room. "
+                     "is: \u201cno room nearby\u201d lists the rules moving it alone breaks, "
+                     "for which its neighbours make no room (items further away moving "
+                     "might). "
                      "Releases the model could not settle within the time limit are judged "
                      "by moving the item alone (marked \u201calone\u201d): the rules that "
                      "move breaks, or what it costs with every other item in place.")))
@@ -681,6 +685,8 @@ def _verdict(option: ReleaseOption) -> Html:
     if option.current:
         return tag("span", "chosen", class_="chosen")
     alone = " (alone)" if option.alone else " (near)" if option.neighbours is not None else ""
+    if option.blocked_by and option.neighbours is not None:
+        return tag("span", "no room nearby", class_="no-room")
     if option.blocked_by:
         return tag("span", "blocked" + alone, class_="blocked")
     return tag("span", "possible" + alone, class_="possible")
@@ -717,7 +723,7 @@ def _share(p: float, is_base: bool) -> Html:
 
 _CSS = """
 :root { --ink: #1d1d1f; --muted: #5a5a60; --rule: #d4d4d8; --band: #f5f5f7;
-  --accent: #1f4e79; --bad: #a4262c; --good: #2e7d32; }
+  --accent: #1f4e79; --bad: #a4262c; --good: #2e7d32; --warn: #8a5a00; }
 * { box-sizing: border-box; }
 html { font-size: 15px; }
 body { margin: 0 auto; max-width: 1200px; padding: 1.5rem 2rem 4rem; color: var(--ink);
@@ -763,6 +769,7 @@ table.options th:nth-child(-n+2) { width: 6.5rem; }
 .chosen { color: var(--good); font-weight: bold; }
 .blocked { color: var(--bad); font-weight: bold; }
 .possible { color: var(--accent); }
+.no-room { color: var(--warn); font-weight: bold; }
 table.sweep td .base { outline: 1px solid var(--accent); padding: 0 .25rem; }
 table.sweep td .likely { font-weight: bold; }
 figure { margin: 1rem 0 2rem; }

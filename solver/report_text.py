@@ -225,7 +225,8 @@ def print_options(inst: Instance, item: PlanItem, options: list[ReleaseOption],
         elif option.alone:
             mark = "[yellow]moving it alone[/yellow]" + (" breaks " if option.blocked_by else ": ")
         elif option.neighbours is not None:
-            mark = "[red]blocked[/red]: " if option.blocked_by else "[yellow]possible[/yellow]: "
+            mark = ("[yellow]no room nearby[/yellow]: " if option.blocked_by
+                    else "[yellow]possible[/yellow]: ")
         else:
             mark = "[red]blocked by[/red] " if option.blocked_by else "possible: "
         table.add_row(f"  {label}", mark + option.summary)

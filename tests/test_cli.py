@@ -388,7 +388,8 @@ def test_sweep_json_summary_through_the_command(tmp_path: Path) -> None:
     result = secplan("sweep", str(SEC_2020 / "uncertain.yaml"), "--samples", "8", "--json",
                      "--out", str(tmp_path / "s.jsonl"), "--chart", str(tmp_path / "s.png"))
     assert result.returncode == 0, result.stderr
-    summary = json.loads(result.stdout[result.stdout.index("{"):])
+    summary = json.loads(result.stdout)  # only the JSON: "wrote s.png" on standard error
+    assert f"wrote {tmp_path / 's.png'}" in result.stderr
     assert summary["samples"] == 8
     for shares in summary["probabilities"].values():
         assert abs(sum(shares.values()) - 1) < 1e-9

@@ -3,6 +3,7 @@ ones state the trade-off; infeasible scenarios get a clash proven minimal."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from types import SimpleNamespace
 from typing import Any
@@ -321,6 +322,31 @@ def test_a_plan_not_proven_is_explained_with_each_item_s_neighbours_free(
     text = Console(file=io.StringIO(), width=200)
     print_options(inst, next(i for i in plan.items if i.id == uid), options, text)
     assert "neighbours free to move" in text.file.getvalue()  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("cut_short", ["moved", "kept"])
+def test_a_neighbourhood_answer_cut_short_is_not_given_as_the_model_s(
+    unproven_plan: tuple[Instance, Plan], monkeypatch: pytest.MonkeyPatch, cut_short: str,
+) -> None:
+    """A neighbourhood solve stopped before its proof (audit: +1,331 shown "near" where the
+    proven answer was +247) leaves the option to be judged moving the item alone."""
+    inst, plan = unproven_plan
+    uid = next(u for u, rid in plan.assignments.items() if rid and inst.index(rid) >= 4)
+    here = plan.assignments[uid]
+    real_held = explain_module._held
+
+    def held(*args: Any) -> Solution | None:
+        found = real_held(*args)
+        cut = (args[3] == here) == (cut_short == "kept")
+        if found is None or found.status != "optimal" or not cut:
+            return found
+        return dataclasses.replace(found, status="feasible")  # as a search stopped early
+
+    monkeypatch.setattr(explain_module, "_held", held)
+    options = explain_items(inst, plan, SolveOptions(time_limit=60), [uid])[uid]
+    asked = [o for o in options if not o.current]
+    assert [o for o in asked if o.alone and not o.blocked_by]
+    assert not [o for o in asked if o.neighbours is not None and not o.blocked_by]
 
 
 def test_moves_are_listed_from_the_plan_not_from_its_equally_good_re_solve() -> None:

@@ -19,12 +19,12 @@ from rich.console import Console
 from solver.check import check_assignment
 from solver.compare import compare_plans
 from solver.engine import SolveOptions
-from solver.explain import explain_items, minimal_clash, smallest_relaxation
+from solver.explain import ReleaseOption, explain_items, minimal_clash, smallest_relaxation
 from solver.instance import Instance
 from solver.model import Plan
 from solver.plan import plan_file
-from solver.report import build_report, read_sweep, write_report
-from solver.report_text import print_rid
+from solver.report import _verdict, build_report, read_sweep, write_report
+from solver.report_text import print_options, print_rid
 from solver.scenario import check_references
 from tests.conftest import FAST, SEC_2020, item, scenario, solve_checked
 
@@ -167,6 +167,28 @@ def test_explanations_give_reasons_for_every_item_and_rank_secmp0067(
     assert ranking["2021-06"] == "chosen"
     assert ranking["2020-11"] == "blocked"
     assert set(ranking) == {*inst.release_ids, "none"}
+
+
+def test_the_ranking_below_is_announced_only_when_there_is_one(
+    send_back: tuple[Instance, Plan, str], nov_29: tuple[Instance, Plan, str],
+) -> None:
+    assert "the ranking below lets others move too" in text_of(send_back[2])
+    assert "ranking below" not in text_of(nov_29[2])
+
+
+def test_a_release_with_no_room_among_the_neighbours_is_not_called_blocked() -> None:
+    """With only the item's neighbours free (a plan not proven optimal), items further away
+    might still make room: not the red "blocked" of a proven clash."""
+    near = ReleaseOption(release="2021-11", current=False, blocked_by=["capacity(all)"],
+                         summary="", neighbours=4)
+    proven = ReleaseOption(release="2021-11", current=False, blocked_by=["capacity(all)"],
+                           summary="")
+    assert text_of(str(_verdict(near))) == "no room nearby"
+    assert text_of(str(_verdict(proven))) == "blocked"
+    out = Console(file=io.StringIO(), width=200)
+    inst, plan = plan_file(SEC_2020 / "baseline.yaml", OPTIONS)
+    print_options(inst, plan.items[0], [near], out)
+    assert "no room nearby: " in out.file.getvalue()  # type: ignore[attr-defined]
 
 
 def test_sweep_section_shows_the_share_of_samples_per_release(
