@@ -696,19 +696,22 @@ def _verdict(option: ReleaseOption) -> Html:
 
 
 def _sweep(sweep: Mapping[str, Any]) -> Html:
+    from solver.sweep import NONE, REJECTED
+
     probabilities: Mapping[str, Mapping[str, float]] = sweep["probabilities"]
     base: Mapping[str, str | None] = sweep.get("base") or {}
     columns = list(dict.fromkeys(r for per in probabilities.values() for r in per))
-    columns.sort(key=lambda r: (r == "none", r))
+    columns.sort(key=lambda r: (r in (NONE, REJECTED), r))
     rows = [
-        (uid, base.get(uid) or "none", *(_share(per.get(r, 0.0), r == (base.get(uid) or "none"))
+        (uid, base.get(uid) or NONE, *(_share(per.get(r, 0.0), r == (base.get(uid) or NONE))
                                          for r in columns))
         for uid, per in sorted(probabilities.items())
     ]
     intro = tag("p", f"{sweep['samples']} samples of {sweep.get('scenario', 'the scenario')}"
                      + (f", {sweep['planned']} with a plan" if "planned" in sweep else "")
                      + (f" (seed {sweep['seed']})" if "seed" in sweep else "")
-                     + ". Share of samples placing each item in each release; the base "
+                     + ". Share of samples placing each item in each release (none: "
+                       "outside the horizon; rejected: the sample rejected it); the base "
                        "plan's release is outlined.")
     return join(intro, table(("Item", "Base plan", *columns), rows, class_="sweep",
                              numeric=range(2, len(columns) + 2)))

@@ -65,7 +65,18 @@ MAX_BATCH = 50
 """Samples per task at most: large enough that Dask's per-task cost (a few ms) is noise
 next to ~0.1 s per sample, small enough that a lost worker costs little re-work."""
 NONE = "none"
-"""The outcome of an item outside the horizon, or rejected, in a sample."""
+"""The outcome of an item outside the horizon in a sample (approved, or still pending, but
+in no release of the horizon)."""
+REJECTED = "rejected"
+"""The outcome of an item the sample rejected (it leaves every plan)."""
+REJECTED_COLOUR = "#d9d9d9"
+"""Light grey, hatched in the chart: out of the plan like "none" (grey), for another
+reason."""
+
+
+def rejected_label(item_id: str) -> str:
+    """A rejection drawn for an item, in the words of `SampleRecord.drawn`."""
+    return f"{item_id} rejected"
 DEFINITE = frozenset({"optimal", "feasible", "infeasible", "invalid"})
 """Sample outcomes a resumed sweep keeps; an `error` may be passing (a lost worker, a
 time limit on a loaded machine), so a resumed sweep solves it again."""
@@ -125,7 +136,7 @@ def draw_sample(scenario: Scenario, seed: int, index: int) -> list[Draw]:
         odds = odds_of.item_odds(item)
         approval, delay, overrun = rng.random(), rng.random(), rng.random()
         if approval >= odds.approval:
-            drawn.append(Draw(Reject(reject=item.id), f"{item.id} rejected"))
+            drawn.append(Draw(Reject(reject=item.id), rejected_label(item.id)))
             continue
         days = round(odds.delay_days.draw(delay))
         if days:
@@ -325,6 +336,9 @@ class SweepResult:
     releases: dict[str, dt.date]
     """Base plan's releases in horizon order -> go-live."""
     base_uplifts: dict[str, dict[str, int]]
+    item_of: dict[str, str] = field(default_factory=dict)
+    """Unit id -> its item's id, where they differ (the parts of a split item): a rejection
+    is drawn for the item."""
     outcomes: Counter[str] = field(default_factory=Counter)
     placements: defaultdict[str, Counter[str]] = field(
         default_factory=lambda: defaultdict(Counter)
@@ -371,10 +385,16 @@ class SweepResult:
             return
         self.clock_stopped += record.get("clock_stopped", False)
         assignment = record["assignment"]
+        rejected = {label for label in record["drawn"] if label.endswith(" rejected")}
         changed: set[str | None] = set()  # releases an item left or joined
         for uid, rid in self.base.items():
             got = assignment.get(uid)
-            self.placements[uid][got or NONE] += 1
+            if got is not None:
+                self.placements[uid][got] += 1
+            elif rejected and rejected_label(self.item_of.get(uid, uid)) in rejected:
+                self.placements[uid][REJECTED] += 1
+            else:
+                self.placements[uid][NONE] += 1
             if got != rid:
                 changed.update((rid, got))
         moved = {r for uid in record["moved"] for r in (self.base[uid], assignment.get(uid))}
@@ -390,9 +410,9 @@ class SweepResult:
             self.with_moves[label] += moves
 
     def probabilities(self) -> dict[str, dict[str, float]]:
-        """Item -> release (or "none") -> share of planned samples; releases in horizon
-        order, only those that occur."""
-        order = [*self.releases, NONE]
+        """Item -> release (or "none": outside the horizon; "rejected") -> share of planned
+        samples; releases in horizon order, only those that occur."""
+        order = [*self.releases, NONE, REJECTED]
         n = self.planned
         return {
             uid: {rid: counts[rid] / n for rid in order if counts[rid]}
@@ -714,6 +734,7 @@ def run_sweep(
         base=payload.base,
         releases={r.id: r.go_live for r in inst.releases},
         base_uplifts=uplift_counts(inst, payload.base),
+        item_of={u.id: u.item.id for u in inst.units if u.id != u.item.id},
     )
     kept = read_records(out, payload, seed, samples) if out is not None else {}
     for index in sorted(kept):
@@ -764,7 +785,8 @@ def print_sweep(result: SweepResult, console: Any) -> None:
         console.print("[red]no sample has a plan[/red]")
     else:
         probabilities = result.probabilities()
-        items = Table(title="Release of each item (share of samples with a plan)")
+        items = Table(title="Release of each item (share of samples with a plan)",
+                      caption="none: outside the horizon; rejected: the sample rejected it")
         for col in ("item", "base plan", "stays", "distribution"):
             items.add_column(col)
         order = {rid: k for k, rid in enumerate([*result.releases, None])}
@@ -813,32 +835,41 @@ def print_sweep(result: SweepResult, console: Any) -> None:
         console.print(errors)
 
 
-def plot_sweep(result: SweepResult, ax: Axes | None = None) -> Axes:
+def plot_sweep(result: SweepResult) -> Axes:
     """One stacked horizontal bar per item: the share of samples placing it in each
-    release (grey: outside the horizon or rejected), items grouped by base-plan release."""
+    release (grey: outside the horizon; hatched: rejected), items grouped by base-plan
+    release (named beside each item, groups ruled off), the legend below in rows."""
     import matplotlib.pyplot as plt
 
-    if ax is None:
-        _, ax = plt.subplots(figsize=(9, 1.5 + 0.28 * len(result.base)))
+    from solver.plot.gantt import NOT_PLANNED_COLOUR, horizon_colours
+
+    _, ax = plt.subplots(figsize=(9, 1.8 + 0.28 * len(result.base)), layout="constrained")
     probabilities = result.probabilities()
     order = {rid: k for k, rid in enumerate([*result.releases, None])}
     items = sorted(result.base, key=lambda u: (order[result.base[u]], u), reverse=True)
-    from solver.plot.gantt import NOT_PLANNED_COLOUR, horizon_colours
-
-    colours = {**horizon_colours(list(result.releases)), NONE: NOT_PLANNED_COLOUR}
+    rows = range(len(items))
+    colours = {**horizon_colours(list(result.releases)), NONE: NOT_PLANNED_COLOUR,
+               REJECTED: REJECTED_COLOUR}
+    names = {NONE: "outside the horizon", REJECTED: "rejected"}
     left = [0.0] * len(items)
     for rid, colour in colours.items():
         widths = [probabilities.get(uid, {}).get(rid, 0.0) for uid in items]
         if any(widths):
-            ax.barh(items, widths, left=left, color=colour, label=rid, edgecolor="white",
-                    linewidth=0.5)
+            ax.barh(rows, widths, left=left, color=colour, label=names.get(rid, rid),
+                    edgecolor="white", linewidth=0.5, hatch="///" if rid == REJECTED else None)
             left = [a + b for a, b in zip(left, widths, strict=True)]
+    ax.set_yticks(rows, [f"{uid}  ({result.base[uid] or 'outside'})" for uid in items])
+    for k in rows[1:]:
+        if result.base[items[k]] != result.base[items[k - 1]]:
+            ax.axhline(k - 0.5, color="black", linewidth=0.8)
     ax.set_xlim(0, 1)
+    ax.set_ylim(-0.6, len(items) - 0.4)
     ax.xaxis.set_major_formatter(lambda x, _: f"{100 * x:.0f}%")
     ax.set_xlabel(f"share of {result.planned} samples with a plan (of {result.samples})")
+    ax.set_ylabel("item  (its release in the base plan)")
     ax.set_title(f"{result.scenario}: release of each item")
-    ax.legend(title="release", loc="upper center", bbox_to_anchor=(0.5, -0.06 - 0.6 / len(items)),
-              ncols=len(colours), frameon=False)
-    ax.margins(y=0.01)
-    ax.get_figure(root=True).tight_layout()  # type: ignore[union-attr]
+    shown = len(ax.containers)
+    ax.get_figure(root=True).legend(  # type: ignore[union-attr]
+        title="release in the sample", loc="outside lower center",
+        ncols=min(shown, 6), frameon=False)
     return ax

@@ -23,7 +23,7 @@ from solver.engine import SolveOptions
 from solver.model import Item
 from solver.plan import plan_file
 from solver.scenario import ScenarioError, load_scenario
-from solver.sweep import NONE, SweepError, SweepResult, draw_changes, run_sweep
+from solver.sweep import NONE, REJECTED, SweepError, SweepResult, draw_changes, run_sweep
 from solver.uncertainty import Triangular, Uncertainty
 from tests.conftest import ROOT, SEC_2020, clock_jumps_after_level_1
 
@@ -152,9 +152,29 @@ def test_counting_scope_unchanged_versus_holding() -> None:
                 "moved": ["C"], "drawn": ["C decided early"]})
     assert result.release_unchanged() == {"R1": 1 / 3, "R2": 2 / 3}
     assert result.release_holds() == {"R1": 2 / 3, "R2": 2 / 3}
-    assert result.probabilities()["B"] == {"R1": 2 / 3, NONE: 1 / 3}
+    assert result.probabilities()["B"] == {"R1": 2 / 3, REJECTED: 1 / 3}
     top = result.influence()[0]
     assert top["uncertainty"] == "C decided early" and top["mean_moves_with"] == 1
+
+
+def test_a_rejected_item_is_told_apart_from_one_outside_the_horizon() -> None:
+    """Both leave the plan, for different reasons a Panel must see apart (audit: MP213,
+    with a deadline, missed it in two samples and was rejected in two, all shown "none").
+    A part of a split item counts as rejected with its item."""
+    result = SweepResult("t", 0, 3, {"A": "R1", "S.1": "R1", "S.2": "R2"},
+                         {"R1": dt.date(2021, 6, 24), "R2": dt.date(2021, 11, 4)}, {},
+                         item_of={"S.1": "S", "S.2": "S"})
+    base: dict[str, Any] = {"status": "optimal", "uplifts": {}, "error": None, "moved": []}
+    result.add({**base, "index": 0, "assignment": {"A": None, "S.1": None, "S.2": None},
+                "drawn": ["A decided over 90 days late", "S rejected"]})
+    result.add({**base, "index": 1, "assignment": {"A": None, "S.1": "R1", "S.2": "R2"},
+                "drawn": ["A rejected"]})
+    result.add({**base, "index": 2, "assignment": {"A": "R1", "S.1": "R1", "S.2": None},
+                "drawn": []})
+    shares = result.probabilities()
+    assert shares["A"] == {"R1": 1 / 3, NONE: 1 / 3, REJECTED: 1 / 3}
+    assert shares["S.1"] == {"R1": 2 / 3, REJECTED: 1 / 3}
+    assert shares["S.2"] == {"R2": 1 / 3, NONE: 1 / 3, REJECTED: 1 / 3}
 
 
 # --- sweeps -----------------------------------------------------------------------------
@@ -234,7 +254,8 @@ def test_the_chart_has_one_bar_per_item_summing_to_one(local: SweepResult) -> No
     from solver.sweep import plot_sweep
 
     ax = plot_sweep(local)
-    assert {t.get_text() for t in ax.get_yticklabels()} == set(local.base)
+    assert {t.get_text() for t in ax.get_yticklabels()} == {
+        f"{uid}  ({rid or 'outside'})" for uid, rid in local.base.items()}
     widths: dict[float, float] = {}
     for bar in ax.patches:
         y = round(bar.get_y(), 6)
@@ -252,7 +273,11 @@ def test_the_chart_has_one_bar_per_item_summing_to_one(local: SweepResult) -> No
     bars = {c.get_label(): c.patches[0].get_facecolor() for c in ax.containers}
     assert len(bars) >= 2
     for rid, colour in bars.items():
-        assert colour == to_rgba(colours["not planned" if rid == NONE else rid]), rid
+        if rid == "rejected":
+            assert bars[rid] != to_rgba(colours["not planned"])
+            continue
+        expected = colours["not planned" if rid == "outside the horizon" else rid]
+        assert colour == to_rgba(expected), rid
     plt.close(ax.figure)
 
 

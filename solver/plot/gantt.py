@@ -76,8 +76,24 @@ def release_colours(inst: Instance) -> dict[str, str]:
 
 
 def horizon_colours(release_ids: Sequence[str]) -> dict[str, str]:
-    """The horizon's release ids, in order -> their colours in every chart."""
-    return {rid: _PALETTE[k % len(_PALETTE)] for k, rid in enumerate(release_ids)}
+    """The horizon's release ids, in order -> their colours in every chart: tab10's eight,
+    or for a longer horizon 52 colours, so that no two releases of 26 years share one."""
+    palette = _PALETTE if len(release_ids) <= len(_PALETTE) else _long_palette()
+    return {rid: palette[k % len(palette)] for k, rid in enumerate(release_ids)}
+
+
+def _long_palette() -> tuple[str, ...]:
+    """tab20 without its red and grey pairs (kept for "as of" and "not planned"), tab20b,
+    tab20c without its greys."""
+    from matplotlib import colormaps
+    from matplotlib.colors import to_hex
+
+    def colours(name: str, skip: set[int]) -> list[str]:
+        listed = colormaps[name].colors  # type: ignore[attr-defined]
+        return [to_hex(c) for k, c in enumerate(listed) if k not in skip]
+
+    return (*colours("tab20", {6, 7, 14, 15}), *colours("tab20b", set()),
+            *colours("tab20c", {16, 17, 18, 19}))
 
 
 def save_figure(fig: Figure | SubFigure, path: str | Path, dpi: float = 150) -> None:
