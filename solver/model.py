@@ -282,6 +282,11 @@ class Plan(BaseModel):
     status: PlanStatus
     objective: dict[str, int] = Field(default_factory=dict)
     gap: float = 0.0
+    clock_stopped: bool = Field(
+        False,
+        description="The clock, not the budget of work, stopped the solve (this machine did "
+        "less work per second than --time-limit counts on): another run may plan otherwise.",
+    )
     assignments: dict[str, str | None]
     releases: list[PlanRelease] = Field(default_factory=list)
     items: list[PlanItem] = Field(default_factory=list)

@@ -260,6 +260,7 @@ def make_plan(inst: Instance, solution: Solution, options: SolveOptions) -> Plan
         status="optimal" if solution.status == "optimal" else "feasible",
         objective=term_values(inst, assignment),
         gap=round(solution.gap, 6),
+        clock_stopped=solution.clock_stopped,
         assignments=dict(assignment),
         releases=releases,
         items=items,

@@ -262,7 +262,9 @@ def _summary(inst: Instance, plan: Plan) -> Html:
 
 def _facts(inst: Instance, plan: Plan) -> Html:
     s = inst.scenario
-    status = _PLAN_STATUS[plan.status] + (f" (gap {plan.gap:.2%})" if plan.gap else "")
+    status = (_PLAN_STATUS[plan.status] + (f" (gap {plan.gap:.2%})" if plan.gap else "")
+              + ("; the clock stopped the search before its budget of work was spent, so "
+                 "another run may plan otherwise" if plan.clock_stopped else ""))
     go_lives = [r.go_live for r in inst.releases]
     horizon = (join(len(inst.releases), " releases, ", day(go_lives[0]), " to ",
                     day(go_lives[-1])) if go_lives else join("no releases"))

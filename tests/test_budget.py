@@ -23,7 +23,8 @@ from solver.engine import NoPlanInTime, Solution, SolveOptions, solve
 from solver.explain import PlanView
 from solver.instance import Instance
 from solver.model import Scenario
-from solver.plan import FallBacks, fall_backs, releases_left
+from solver.plan import FallBacks, fall_backs, make_plan, releases_left
+from solver.report import build_report
 from tests.conftest import clock_jumps_after_level_1
 
 CUT_SHORT = SolveOptions(time_limit=3)
@@ -141,6 +142,9 @@ def test_the_clock_stops_a_much_slower_machine_and_says_so(
         solution = solve(inst, CUT_SHORT)
     assert solution.clock_stopped and solution.status == "feasible"
     assert not [v for v in check_assignment(inst, solution.assignment) if v.hard]
+    plan = make_plan(inst, solution, CUT_SHORT)  # plan.json and the report say so too
+    assert plan.clock_stopped
+    assert "the clock stopped the search" in build_report(inst, plan)
 
 
 def test_wall_clock_counts_the_limit_in_seconds(inst: Instance) -> None:
