@@ -407,7 +407,7 @@ def explain(
     for all items, why not earlier. For an infeasible scenario: the minimal set of
     clashing rules."""
     from solver.explain import explain_items
-    from solver.report_text import print_clash, print_options
+    from solver.report_text import print_clash, print_closed, print_options
 
     opts = options(time_limit, workers, seed, show, wall_clock)
     inst, plan = plan_of(scenario, opts)
@@ -433,6 +433,8 @@ def explain(
     items = {i.id: i for i in plan.items}
     for uid, choices in explained.items():
         print_options(inst, items[uid], choices, console())
+    if item is None:
+        print_closed(inst, console())
 
 
 @app.command()

@@ -446,8 +446,11 @@ def release_options(
     view: Callable[[], PlanView] | None = None,
 ) -> list[ReleaseOption]:
     """For one item, each release (and outside the horizon): the hard rules that forbid it,
-    or what it would cost against the best plan. Computed by re-solving with the item held
-    there: blocked options get a minimal clash, open ones their objective change.
+    or what it would cost against the best plan. A release a rule on the item alone bars
+    (its decision, scope baseline, window, pin...) is blocked whatever the others do: it
+    lists every such rule, each enough by itself, and needs no solve. The others are
+    computed by re-solving with the item held there: blocked options get a minimal clash,
+    open ones their objective change.
 
     A plan not proven optimal is asked with only the item's neighbours free to move
     (`ReleaseOption.neighbours`), as a re-solve of the whole would not be proven either.
@@ -461,8 +464,13 @@ def release_options(
     stays: dict[frozenset[str], Solution | None] = {}
     out = []
     for rid in [*inst.release_ids, None] if releases is None else releases:
+        bars = [] if rid == current else sorted(
+            own_rules(inst, unit) & set(view().broken_by(unit, rid)))
         if rid == current:
-            out.append(ReleaseOption(release=rid, current=True, summary="the recommended release"))
+            out.append(ReleaseOption(release=rid, current=True, summary=(
+                "the recommended release" if rid else "the recommended plan leaves it out")))
+        elif bars:  # barred whatever the others do: every such rule, each enough alone
+            out.append(blocked_option(rid, bars))
         elif best.status != "optimal":
             out.append(_local_option(inst, best, unit, rid, options, budget, view, stays))
         else:
@@ -493,13 +501,8 @@ def _local_option(
 ) -> ReleaseOption:
     """The option from the model with only `unit`'s neighbourhood free to move, everything
     else held: the plan with `unit` in `rid` against the plan with it kept where it is, both
-    solved so (`stays` keeps the latter per neighbourhood). A release a rule on the item
-    alone bars (its decision, a window, frozen...) is blocked whatever the others do, and
-    needs no solve."""
+    solved so (`stays` keeps the latter per neighbourhood)."""
     broken = view().broken_by(unit, rid)
-    bars = sorted(own_rules(inst, unit) & set(broken))
-    if bars:
-        return blocked_option(rid, bars)
     free = neighbourhood(inst, best.assignment, unit, rid)
     held = f"its {len(free)} neighbour(s) free to move, every other item held"
     moved = _held(inst, best, unit.id, rid, options, budget, free)

@@ -125,11 +125,7 @@ def print_plan(inst: Instance, plan: Plan, out: Any) -> None:
         out.print("[bold]Not in any release of the horizon:[/bold]")
         for i in outside:
             out.print(f"  {i.id} ({i.status}): {i.reasons[0] if i.reasons else ''}")
-    if inst.closed:
-        out.print(
-            "Closed, not planned: "
-            + ", ".join(f"{uid} ({u.status})" for uid, u in sorted(inst.closed.items()))
-        )
+    print_closed(inst, out)
     for v in plan.violations:
         out.print(
             f"[yellow]{'violated' if v.hard else 'soft rule broken'}: {v.rule}: "
@@ -203,18 +199,27 @@ def print_rid(inst: Instance, plan: Plan, release_id: str, out: Any) -> None:
     out.print(table)
 
 
+def print_closed(inst: Instance, out: Any) -> None:
+    """The closed items (rejected, withdrawn, implemented), which no plan places."""
+    if inst.closed:
+        out.print("Closed, not planned: "
+                  + ", ".join(f"{uid} ({u.status})" for uid, u in sorted(inst.closed.items())))
+
+
 def print_options(inst: Instance, item: PlanItem, options: list[ReleaseOption],
                   out: Any) -> None:
     """One item's explanation: its place, then each release considered, best first."""
     from solver.explain import decision_reason
 
     head = f"[bold]{item.id}[/bold] {item.title} -> {item.release or 'no release'}"
-    if item.fall_back:
-        head += (f" (fall-back {fall_back_words(inst, item)} if the decision misses "
-                 f"{item.cut_off})")
+    fall_back = fall_back_words(inst, item)
+    if fall_back:
+        head += f"; if the decision misses {item.cut_off}: fall-back {fall_back}"
     out.print(head)
     if item.release:
         out.print("  " + decision_reason(inst, inst.unit(item.id), item.release))
+    elif item.reasons:
+        out.print("  " + item.reasons[0])
     table = Table(show_header=True, box=None, padding=(0, 1))
     table.add_column("  release")
     table.add_column("why")

@@ -519,3 +519,10 @@ def test_a_warning_is_given_once_when_a_command_reads_the_file_twice(tmp_path: P
     result = secplan("rid", str(path), "2021-06")  # loads the file, then plans it
     assert result.returncode == 0, result.stderr
     assert result.stderr.count("secplan: warning:") == 1, result.stderr
+
+
+def test_explaining_every_item_lists_the_closed_ones_too() -> None:
+    result = runner.invoke(app, ["explain", str(SEC_2020 / "mp084-rejected.yaml")],
+                           env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "Closed, not planned: MP084 (rejected), SECMP0062.1 (implemented)" in result.output

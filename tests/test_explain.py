@@ -23,6 +23,7 @@ from solver.explain import (
     explain_items,
     minimal_clash,
     neighbourhood,
+    own_rules,
     ranked,
     release_options,
     smallest_relaxation,
@@ -46,7 +47,7 @@ CASES: list[tuple[str, list[dict[str, Any]], list[dict[str, Any]], dict[str, Any
     ("scope-baseline", [item("A", expected_decision="2020-12-01")], [],
      {"as_of": "2021-01-01"}, "2021-06", {"scope-baseline(A)"}),
     ("frozen", [item("A", expected_decision="2020-12-01")], [], {"as_of": "2021-07-01"},
-     "2021-06", {"frozen(2021-06)"}),
+     "2021-06", {"frozen(2021-06)", "decision-in-time(A)"}),  # rules on A alone: all named
     ("uplift-cap", GBCS, [FIX_ANCHOR, {"rule": "uplift-cap", "spec": "GBCS", "year": 2021,
                                        "max": 1}], {}, "2021-06",
      {"uplift-cap(GBCS, 2021)", "fixed(ANCHOR)"}),
@@ -170,7 +171,13 @@ def test_options_past_the_time_limit_are_judged_moving_the_item_alone(
     placed = next(uid for uid, rid in plan.assignments.items() if rid is not None)
     explained |= explain_items(inst, plan, SolveOptions(time_limit=0), [placed])
     options = [(uid, o) for uid, opts in explained.items() for o in opts if not o.current]
-    assert {o.alone for _, o in options} == {True}
+    own = [(uid, o) for uid, o in options if not o.alone]  # barred by rules on the item alone
+    assert own and all(set(o.blocked_by) <= own_rules(inst, inst.unit(uid)) for uid, o in own)
+    for uid, option in own:  # every such rule, not one minimal set
+        moved = {**plan.assignments, uid: option.release}
+        assert set(option.blocked_by) == own_rules(inst, inst.unit(uid)) & {
+            v.rule for v in check_assignment(inst, moved) if v.hard}
+    options = [(uid, o) for uid, o in options if o.alone]
     assert {bool(o.blocked_by) for _, o in options} == {True, False}  # both kinds met
     assert any(o.release is None for _, o in options)  # outside the horizon too
     before = term_values(inst, plan.assignments)
@@ -217,7 +224,9 @@ def test_explaining_shares_the_time_limit_then_judges_alone(
     monkeypatch.setattr(explain_module, "minimal_clash", free_clash)
     explained = explain_items(inst, plan, SolveOptions(time_limit=50, wall_clock=wall_clock))
     asked = [o for uid, rid in plan.assignments.items()
-             for o in in_asked_order(explained[uid], inst, rid) if not o.current]
+             for o in in_asked_order(explained[uid], inst, rid)
+             if not o.current and not (  # barred by the item's own rules: no solve
+                 o.blocked_by and set(o.blocked_by) <= own_rules(inst, inst.unit(uid)))]
     flags = [o.alone for o in asked]
     assert len(calls) == 5
     assert flags == [False] * 5 + [True] * (len(flags) - 5)
@@ -467,3 +476,25 @@ def test_a_reason_says_when_it_holds_the_rest_of_the_plan_still(
     november = next(r for r in reasons if r.startswith("not 2020-11"))
     assert june.startswith("not 2021-06 (moving it alone): uplift-cap(GBCS, 2021)")
     assert november.startswith("not 2020-11: decision-in-time(MP078)")
+
+
+def test_an_item_s_explanation_says_when_no_fall_back_is_left_and_why_it_is_outside() -> None:
+    """Audit: "none in the horizon" was dropped from the item's line, and an item outside
+    the horizon was explained as if in a release, with no reason."""
+    inst = Instance(scenario([item("LATE", expected_decision="2022-06-01"),
+                              item("NEVER", expected_decision="2023-01-01")]))
+    plan = make_plan(inst, solve(inst, FAST), FAST)
+    items = {i.id: i for i in plan.items}
+    assert items["LATE"].release == "2022-11" and items["NEVER"].release is None
+    explained = explain_items(inst, plan, FAST, ["LATE", "NEVER"])
+    text = Console(file=io.StringIO(), width=300)
+    for uid in ("LATE", "NEVER"):
+        print_options(inst, items[uid], explained[uid], text)
+    said = text.file.getvalue()  # type: ignore[attr-defined]
+    assert (f"LATE Item LATE -> 2022-11; if the decision misses {items['LATE'].cut_off}: "
+            "fall-back none in the horizon\n") in said
+    assert ("NEVER Item NEVER -> no release\n"
+            "  no release in the horizon satisfies its own rules\n") in said
+    assert "chosen: the recommended plan leaves it out" in said
+    never = {o.release: o.blocked_by for o in explained["NEVER"] if not o.current}
+    assert never == {r: ["decision-in-time(NEVER)"] for r in inst.release_ids}
