@@ -367,8 +367,10 @@ def _soft_broken(inst: Instance, plan: Assignment) -> set[str]:
     return {r.name for r in inst.rules if not r.hard and r.check(inst, plan)}
 
 
-def _term_words(term: str, change: int, broken: list[str], honoured: list[str]) -> str:
-    """A verb phrase for one objective term's change, in the planners' words."""
+def _term_words(term: str, change: int, broken: list[str], honoured: list[str],
+                moved_from: str) -> str:
+    """A verb phrase for one objective term's change, in the planners' words; `moved_from`
+    names what the `moves` term counts moves from."""
     n = abs(change)
     up = change > 0
     match term:
@@ -379,7 +381,7 @@ def _term_words(term: str, change: int, broken: list[str], honoured: list[str]) 
         case "soft-rules":
             return f"break {', '.join(broken)}" if up else f"honour {', '.join(honoured)}"
         case "moves":
-            return f"{'add' if up else 'save'} {n} move cost(s) against the reference plan"
+            return f"{'add' if up else 'save'} {n} in the cost of moves from {moved_from}"
         case "exceptions":
             return f"{'need' if up else 'avoid'} {n} scope-baseline exception(s)"
         case _:
@@ -394,12 +396,22 @@ def _summary(inst: Instance, option: ReleaseOption, current: str | None, local: 
     what both plans were solved with when only the item's neighbours were free."""
     weights: dict[str, int] = {t.term: t.weight for t in inst.scenario.objective}
     changes = [(t, c) for t, c in option.term_change.items() if weights.get(t)]
+    moved_from = ("the base plan" if inst.reference_plan is not None
+                  else "the published allocation")
 
     def listed(pairs: list[tuple[str, int]]) -> str:
         return ", ".join(
-            f"{_term_words(t, c, option.soft_broken, option.soft_honoured)} ({c * weights[t]:+d})"
+            f"{_term_words(t, c, option.soft_broken, option.soft_honoured, moved_from)} "
+            f"({c * weights[t]:+d})"
             for t, c in pairs
         )
+
+    def net(level: int, delta: int) -> str:
+        """"net +96 (priority 2: soft rules, delay, uplifts, moves)": the objective's terms
+        weighed together at the level that decides."""
+        grouped = levels(inst.scenario.objective)[level - 1]
+        terms = ", ".join(t.term.replace("-", " ") for t in grouped)
+        return f"net {delta:+d} (priority {level}: {terms})"
 
     better = listed([(t, c) for t, c in changes if c < 0])
     worse = listed([(t, c) for t, c in changes if c > 0])
@@ -414,11 +426,11 @@ def _summary(inst: Instance, option: ReleaseOption, current: str | None, local: 
     here = current or "none"
     if changed and changed[0][1] < 0:  # only with neighbours free, in a plan not proven
         level, delta = changed[0]
-        text += (f": net {delta:+d} at priority {level}, better than keeping it in {here}: "
+        text += (f": {net(level, delta)}, better than keeping it in {here}: "
                  "the plan, not proven optimal, missed it")
     elif changed:
         level, delta = changed[0]
-        text += f": net {delta:+d} at priority {level}, so the plan keeps {here}"
+        text += f": {net(level, delta)}, so the plan keeps {here}"
     elif local:
         text += f"; as good as keeping it in {here}"
     else:

@@ -59,7 +59,8 @@ _TERM_MEANING = {
     "soft-rules": "penalties of the soft rules the plan breaks",
     "delay": "value-months: each item's value times the months until its go-live",
     "uplifts": "new specification versions: one per specification a release changes",
-    "moves": "items moved from the reference plan (more once that release is baselined)",
+    "moves": "items moved from the base plan (a base scenario: from the published "
+             "allocation), more once that release is baselined",
 }
 _PLAN_STATUS = {
     "optimal": "optimal: proven best under the objective",

@@ -285,7 +285,7 @@ def test_explain_says_why_not_earlier() -> None:
     result = runner.invoke(app, ["explain", SEND_BACK, "SECMP0067"], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     assert "blocked by decision-in-time(SECMP0067)" in result.output
-    assert "net +5 at priority 2" in result.output
+    assert "net +5 (priority 2: delay" in result.output
     unknown = runner.invoke(app, ["explain", SEND_BACK, "SECMP0068"])
     assert unknown.exit_code == 2
     as_json = runner.invoke(app, ["explain", SEND_BACK, "SECMP0067", "--json"])

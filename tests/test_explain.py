@@ -104,7 +104,8 @@ def test_secmp0067_why_june_and_not_november_2020_or_2021() -> None:
     assert nov.term_change == {"delay": 25, "uplifts": -1, "soft-rules": -10}
     assert nov.level_change == [0, 5]
     for words in ("honour aligned-uplift(DUIS, SECMP0007)", "save 1 specification version",
-                  "deliver 25 value-months later", "net +5 at priority 2"):
+                  "deliver 25 value-months later",
+                  "net +5 (priority 2: delay, uplifts, soft rules, moves)"):
         assert words in nov.summary
 
 
