@@ -33,6 +33,7 @@ from solver.instance import Instance, MovedPlan, Unit
 from solver.model import Plan, PlanViolation
 from solver.objective import level_values, levels, term_values
 from solver.rules.base import Assignment, UnaryRule
+from solver.rules.dependency import SameRelease
 
 
 def decision_reason(inst: Instance, unit: Unit, rid: str) -> str:
@@ -172,6 +173,25 @@ def own_rules(inst: Instance, unit: Unit) -> set[str]:
     """Names of the rules on the unit alone (its decision, window, baseline, pin): a
     release one of them bars stays barred whatever other items do."""
     return {rule.name for rule in inst.rules_for(unit.id) if isinstance(rule, UnaryRule)}
+
+
+def barred_whatever_others_do(view: PlanView, unit: Unit, rid: str | None) -> list[str]:
+    """The hard rules that bar `unit` from `rid` whatever other items do, found without the
+    solver: the rules on the unit alone that moving it there breaks (its decision, scope
+    baseline, window, pin...: every one, each enough by itself), else a same-release rule
+    with the partners' own rules that bar them from `rid`. Empty when none does."""
+    inst = view.inst
+    own = sorted(own_rules(inst, unit) & set(view.broken_by(unit, rid)))
+    if own:
+        return own
+    for rule in inst.rules_for(unit.id):
+        if isinstance(rule, SameRelease) and rule.hard:
+            partners = [inst.unit(p) for p in rule.items if p != unit.id and p in view.plan]
+            bars = sorted({name for p in partners
+                           for name in own_rules(inst, p) & set(view.broken_by(p, rid))})
+            if bars:
+                return [rule.name, *bars]
+    return []
 
 
 def _why_outside(view: PlanView, unit: Unit, own: set[str]) -> str:
@@ -459,8 +479,9 @@ def release_options(
 ) -> list[ReleaseOption]:
     """For one item, each release (and outside the horizon): the hard rules that forbid it,
     or what it would cost against the best plan. A release a rule on the item alone bars
-    (its decision, scope baseline, window, pin...) is blocked whatever the others do: it
-    lists every such rule, each enough by itself, and needs no solve. The others are
+    (its decision, scope baseline, window, pin...), or on a same-release partner, is
+    blocked whatever the others do (`barred_whatever_others_do`), and needs no solve. The
+    others are
     computed by re-solving with the item held there: blocked options get a minimal clash,
     open ones their objective change.
 
@@ -476,12 +497,11 @@ def release_options(
     stays: dict[frozenset[str], Solution | None] = {}
     out = []
     for rid in [*inst.release_ids, None] if releases is None else releases:
-        bars = [] if rid == current else sorted(
-            own_rules(inst, unit) & set(view().broken_by(unit, rid)))
+        bars = [] if rid == current else barred_whatever_others_do(view(), unit, rid)
         if rid == current:
             out.append(ReleaseOption(release=rid, current=True, summary=(
                 "the recommended release" if rid else "the recommended plan leaves it out")))
-        elif bars:  # barred whatever the others do: every such rule, each enough alone
+        elif bars:
             out.append(blocked_option(rid, bars))
         elif best.status != "optimal":
             out.append(_local_option(inst, best, unit, rid, options, budget, view, stays))

@@ -499,3 +499,23 @@ def test_an_item_s_explanation_says_when_no_fall_back_is_left_and_why_it_is_outs
     assert "chosen: the recommended plan leaves it out" in said
     never = {o.release: o.blocked_by for o in explained["NEVER"] if not o.current}
     assert never == {r: ["decision-in-time(NEVER)"] for r in inst.release_ids}
+
+
+@pytest.mark.parametrize("time_limit", [0, 30])
+def test_a_release_a_same_release_partner_cannot_take_is_barred_by_the_partner_s_rule(
+    time_limit: float,
+) -> None:
+    """Audit (CR1313 of 250 items): 'moving it alone breaks capacity(all), same-release(...)'
+    hid the real barrier, the partners' decisions. It holds whatever others do, so it is
+    named without the solver, even with no time left (it read 'moving it alone')."""
+    inst = Instance(scenario(
+        [item("A"), item("B", expected_decision="2021-09-01"), item("C")],
+        [{"rule": "same-release", "items": ["A", "B"]}]))
+    best = solve(inst, FAST)
+    assert best.assignment["A"] == best.assignment["B"] == "2021-11"
+    options = {o.release: o for o in release_options(
+        inst, best, "A", SolveOptions(time_limit=time_limit))}
+    assert options["2021-06"].blocked_by == ["same-release(A, B)", "decision-in-time(B)"]
+    assert not options["2021-06"].alone
+    moved = {**best.assignment, "A": "2021-06", "B": "2021-06"}
+    assert "decision-in-time(B)" in {v.rule for v in check_assignment(inst, moved) if v.hard}
