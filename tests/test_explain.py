@@ -19,7 +19,9 @@ from solver.check import check_assignment
 from solver.engine import Solution, SolveOptions, solve
 from solver.explain import (
     NEIGHBOUR_RULE_SIZE,
+    PlanView,
     asked_releases,
+    barred_whatever_others_do,
     explain_items,
     minimal_clash,
     neighbourhood,
@@ -172,12 +174,15 @@ def test_options_past_the_time_limit_are_judged_moving_the_item_alone(
     placed = next(uid for uid, rid in plan.assignments.items() if rid is not None)
     explained |= explain_items(inst, plan, SolveOptions(time_limit=0), [placed])
     options = [(uid, o) for uid, opts in explained.items() for o in opts if not o.current]
-    own = [(uid, o) for uid, o in options if not o.alone]  # barred by rules on the item alone
-    assert own and all(set(o.blocked_by) <= own_rules(inst, inst.unit(uid)) for uid, o in own)
-    for uid, option in own:  # every such rule, not one minimal set
+    own = [(uid, o) for uid, o in options if not o.alone]  # barred whatever others do
+    view = PlanView(inst, plan.assignments)
+    assert own and all(o.blocked_by == barred_whatever_others_do(view, inst.unit(uid), o.release)
+                       for uid, o in own)
+    for uid, option in own:  # the item's own rules: every such rule, not one minimal set
         moved = {**plan.assignments, uid: option.release}
-        assert set(option.blocked_by) == own_rules(inst, inst.unit(uid)) & {
-            v.rule for v in check_assignment(inst, moved) if v.hard}
+        broken = {v.rule for v in check_assignment(inst, moved) if v.hard}
+        mine = own_rules(inst, inst.unit(uid)) & broken
+        assert set(option.blocked_by) == mine or not mine
     options = [(uid, o) for uid, o in options if o.alone]
     assert {bool(o.blocked_by) for _, o in options} == {True, False}  # both kinds met
     assert any(o.release is None for _, o in options)  # outside the horizon too
@@ -224,10 +229,12 @@ def test_explaining_shares_the_time_limit_then_judges_alone(
     monkeypatch.setattr(explain_module, "solve", solve_costing_a_fifth)
     monkeypatch.setattr(explain_module, "minimal_clash", free_clash)
     explained = explain_items(inst, plan, SolveOptions(time_limit=50, wall_clock=wall_clock))
+    view = PlanView(inst, plan.assignments)
     asked = [o for uid, rid in plan.assignments.items()
              for o in in_asked_order(explained[uid], inst, rid)
-             if not o.current and not (  # barred by the item's own rules: no solve
-                 o.blocked_by and set(o.blocked_by) <= own_rules(inst, inst.unit(uid)))]
+             if not o.current and not (  # barred whatever others do: no solve
+                 o.blocked_by and not o.alone
+                 and o.blocked_by == barred_whatever_others_do(view, inst.unit(uid), o.release))]
     flags = [o.alone for o in asked]
     assert len(calls) == 5
     assert flags == [False] * 5 + [True] * (len(flags) - 5)
