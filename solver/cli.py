@@ -347,12 +347,12 @@ def check(
     from solver.check import check_assignment
     from solver.instance import Instance
     from solver.plan_io import check_plan_names, read_assignments
-    from solver.scenario import removed_items
+    from solver.scenario import removed_units
 
     inst = Instance(load(scenario))
     with bad_input_exits():
         assignments = read_assignments(plan)
-        dropped = check_plan_names(plan, inst, assignments, removed_items(scenario))
+        dropped = check_plan_names(plan, inst, assignments, removed_units(scenario))
     for uid, gone in dropped.items():
         warnings.warn(f"{plan}: {uid} is not judged: {gone}", stacklevel=1)
     violations = check_assignment(inst, assignments)

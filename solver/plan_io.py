@@ -178,10 +178,10 @@ def check_plan_names(path: Path, inst: Instance, assignments: dict[str, str | No
                      removed: Mapping[str, str]) -> dict[str, str]:
     """Raise `ScenarioError` for a plan file's first item or release the scenario does not
     know at all (a typo, not a rule broken: bad input). Return, and take out of
-    `assignments`, the items a what-if's overlay `removed` (an older plan may well name
-    them), each with where. Closed items and complete coverage are for the checker to
-    judge."""
-    from solver.scenario import removed_as, unknown_name
+    `assignments`, the items (or parts) a what-if's overlay `removed` (an older plan may
+    well name them), each with what to say. Closed items and complete coverage are for the
+    checker to judge."""
+    from solver.scenario import unknown_name
 
     items = {u.id for u in inst.units} | set(inst.closed)
     csv_file = path.suffix.lower() == ".csv"
@@ -189,7 +189,7 @@ def check_plan_names(path: Path, inst: Instance, assignments: dict[str, str | No
     for uid, rid in assignments.items():
         place = f"item {uid}" if csv_file else f"assignments.{uid}"
         if uid not in items:
-            gone = removed_as(uid, removed)
+            gone = removed.get(uid)
             if gone is None:
                 raise ScenarioError(path, place, unknown_name(uid, items, "item"))
             dropped[uid] = gone

@@ -170,6 +170,8 @@ class Loaded:
     changes: list[list[Origin]] = field(default_factory=list)
     removed: dict[str, str] = field(default_factory=dict)
     """Item id -> where an overlay's `items: remove:` took it out ("wi.yaml:4")."""
+    removed_units: dict[str, str] = field(default_factory=dict)
+    """Unit id (the item, or each part of a split one) -> the removed item's id."""
 
     def error(self, loc: Loc, problem: str) -> ScenarioError:
         """A `ScenarioError` for a place in the merged data."""
@@ -340,6 +342,11 @@ def _overlay_items(loaded: Loaded, source: SourceFile, value: Any) -> None:
                 source.lines.get(("items", "remove")),
             )
         k = ids.index(item_id)
+        parts = items[k].get("parts") if isinstance(items[k], dict) else None
+        part_ids = [f"{item_id}.{part['id']}" for part in parts or []
+                    if isinstance(part, dict) and "id" in part]
+        for unit_id in part_ids or [str(item_id)]:
+            loaded.removed_units[unit_id] = str(item_id)
         del items[k], ids[k], loaded.items[k]
         line = source.lines.get(("items", "remove"))
         loaded.removed[str(item_id)] = f"{source.path.name}:{line}" if line else source.path.name
@@ -519,9 +526,12 @@ def base_of(path: Path | str) -> Path | None:
     return (path.parent / base).resolve() if isinstance(base, str) else None
 
 
-def removed_items(path: Path | str) -> dict[str, str]:
-    """Item id -> where an overlay of the scenario file took it out ("wi.yaml:4")."""
-    return load_merged(Path(path)).removed
+def removed_units(path: Path | str) -> dict[str, str]:
+    """The units (items, or parts of split ones) an overlay of the scenario file took out ->
+    "item 'X' is removed (wi.yaml:4, items.remove)"."""
+    loaded = load_merged(Path(path))
+    return {unit_id: _removed_words(item_id, loaded.removed[item_id])
+            for unit_id, item_id in loaded.removed_units.items()}
 
 
 def load_scenario(path: Path | str) -> Scenario:
@@ -608,8 +618,12 @@ def removed_as(unit_id: str, removed: Mapping[str, str]) -> str | None:
     or the split item it is a part of (`X.2`)."""
     for item_id, where in removed.items():
         if unit_id == item_id or unit_id.startswith(item_id + "."):
-            return f"item {item_id!r} is removed ({where}, items.remove)"
+            return _removed_words(item_id, where)
     return None
+
+
+def _removed_words(item_id: str, where: str) -> str:
+    return f"item {item_id!r} is removed ({where}, items.remove)"
 
 
 _RULE_REMEDY = "change the rule too (set-rule, or rules: {remove, add})"

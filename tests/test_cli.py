@@ -168,11 +168,12 @@ def test_check_judges_an_older_plan_without_the_items_a_what_if_removes(tmp_path
         assert sorted(n.split(": ")[3] for n in notes) == [
             f"{uid} is not judged" for uid in ["MP101", *closed, "SECMP0062.2"]]
         assert "item 'MP101' is removed (removed.yaml:3, items.remove)" in notes[0]
-    edited = json.loads((tmp_path / "plan.json").read_text())["assignments"]
-    edited["MP999"] = "2021-06"
-    (tmp_path / "typo.json").write_text(json.dumps({"assignments": edited}))
-    typo = secplan("check", str(what_if), str(tmp_path / "typo.json"))
-    assert typo.returncode == 2 and "assignments.MP999" in typo.stderr, typo.stderr
+    for typo in ("MP999", "MP101.x", "SECMP0062.9"):  # no removed item, nor a part of one
+        edited = json.loads((tmp_path / "plan.json").read_text())["assignments"]
+        edited[typo] = "2021-06"
+        (tmp_path / "typo.json").write_text(json.dumps({"assignments": edited}))
+        said = secplan("check", str(what_if), str(tmp_path / "typo.json"))
+        assert said.returncode == 2 and f"assignments.{typo}" in said.stderr, said.stderr
 
 
 @pytest.mark.parametrize(("section", "said"), [
