@@ -67,6 +67,9 @@ class FallBacks(NamedTuple):
     needs_moves: set[str]
     """Units whose fall-back holds them only if other items move too (CP-SAT's answers:
     no release left holds them as the plan stands)."""
+    clock_stopped: bool = False
+    """The clock, not the budget's work, stopped the questions: another run may answer
+    otherwise."""
 
 
 def releases_left(inst: Instance, unit: Unit, rid: str) -> list[str]:
@@ -183,7 +186,7 @@ def fall_backs(view: PlanView, options: SolveOptions) -> FallBacks:
                     f"{sooner_said}", done=True)
     total.warn()
     needs_moves = {uid for uid in queries if out.get(uid) is not None}
-    return FallBacks(out, unknown, pushing, earlier, needs_moves)
+    return FallBacks(out, unknown, pushing, earlier, needs_moves, total.clock_stopped)
 
 
 def _asked_in_order(
@@ -260,7 +263,7 @@ def make_plan(inst: Instance, solution: Solution, options: SolveOptions) -> Plan
         status="optimal" if solution.status == "optimal" else "feasible",
         objective=term_values(inst, assignment),
         gap=round(solution.gap, 6),
-        clock_stopped=solution.clock_stopped,
+        clock_stopped=solution.clock_stopped or falls.clock_stopped,
         assignments=dict(assignment),
         releases=releases,
         items=items,
@@ -277,13 +280,24 @@ def plan_scenario(scenario: Scenario, options: SolveOptions = DEFAULT_OPTIONS) -
 def base_assignment(path: Path, options: SolveOptions) -> dict[str, str | None] | None:
     """The plan of the scenario `path` extends (itself planned against its own base), or
     None when `path` is a base scenario or its base has no plan."""
+    solution = base_solution(path, options)
+    return solution.assignment if solution is not None else None
+
+
+def base_solution(path: Path, options: SolveOptions) -> Solution | None:
+    """`base_assignment`'s solve, `clock_stopped` when the clock stopped it or the solve of
+    a base further up."""
     base = base_of(path)
     if base is None:
         return None
-    inst = Instance(load_scenario(base), base_assignment(base, options))
+    further = base_solution(base, options)
+    inst = Instance(load_scenario(base), further.assignment if further else None)
     progress.report(os.path.relpath(base), "planning the base scenario first", done=True)
     solution = solve(inst, options, hint=inst.reference_plan)
-    return solution.assignment if solution.status != "infeasible" else None
+    if solution.status == "infeasible":
+        return None
+    solution.clock_stopped |= further is not None and further.clock_stopped
+    return solution
 
 
 def plan_file(
@@ -299,14 +313,16 @@ def plan_file(
     from solver.alternatives import find_alternatives
 
     scenario = load_scenario(path)
-    if reference is None:
-        reference = base_assignment(path, options)
+    base = base_solution(path, options) if reference is None else None
+    if base is not None:
+        reference = base.assignment
     inst = Instance(scenario, reference)
     against = " against the base plan" if reference else ""
     progress.report(os.path.relpath(path), f"planning {len(inst.units)} items in "
                     f"{len(inst.releases)} releases{against}", done=True)
     solution = solve(inst, options, hint=reference)
     plan = make_plan(inst, solution, options)
+    plan.clock_stopped |= base is not None and base.clock_stopped
     if alternatives and solution.status == "optimal":
         plan.alternatives = find_alternatives(inst, solution, alternatives, tolerance, options)
     return inst, plan

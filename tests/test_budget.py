@@ -10,6 +10,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -23,7 +24,7 @@ from solver.engine import NoPlanInTime, Solution, SolveOptions, solve
 from solver.explain import PlanView
 from solver.instance import Instance
 from solver.model import Scenario
-from solver.plan import FallBacks, fall_backs, make_plan, releases_left
+from solver.plan import FallBacks, fall_backs, make_plan, plan_file, releases_left
 from solver.report import build_report
 from tests.conftest import clock_jumps_after_level_1
 
@@ -145,6 +146,48 @@ def test_the_clock_stops_a_much_slower_machine_and_says_so(
     plan = make_plan(inst, solution, CUT_SHORT)  # plan.json and the report say so too
     assert plan.clock_stopped
     assert "the clock stopped the search" in build_report(inst, plan)
+
+
+def test_a_plan_says_the_clock_stopped_its_fall_backs_or_its_base_plan(
+    inst: Instance, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+) -> None:
+    """Review: only the plan's own solve was said; fall-backs cut short by the clock, or a
+    what-if's base plan (its reference), may differ between runs just as well."""
+    solution = solve(inst, CUT_SHORT)
+    assert not make_plan(inst, solution, CUT_SHORT).clock_stopped
+    late = [0.0]
+    monkeypatch.setattr(budget_module, "time",
+                        SimpleNamespace(monotonic=lambda: time.monotonic() + late[0]))
+    made = plan_module.Budget.of
+
+    def slower_after_made(*args: Any) -> budget_module.Budget:  # the fall-backs: made, then a jump
+        budget = made(*args)
+        late[0] += 1e6
+        return budget
+
+    monkeypatch.setattr(plan_module.Budget, "of", slower_after_made)
+    with pytest.warns(UserWarning, match="the clock stopped"):
+        assert make_plan(inst, solution, CUT_SHORT).clock_stopped
+    monkeypatch.undo()
+    jumped = [False]
+
+    def jump_once(event: progress.Event) -> None:  # during the base scenario's solve only
+        if event.done and event.stage.startswith("level 1") and not jumped[0]:
+            jumped[0] = True
+            late[0] += 1e6
+
+    monkeypatch.setattr(budget_module, "time",
+                        SimpleNamespace(monotonic=lambda: time.monotonic() + late[0]))
+    progress.listen(jump_once)
+    base, what_if = tmp_path / "base.yaml", tmp_path / "what-if.yaml"
+    base.write_text(dump_yaml(inst.scenario.model_dump(mode="json", exclude_defaults=True)))
+    what_if.write_text("extends: base.yaml\nname: what-if\n")
+    try:
+        with pytest.warns(UserWarning, match="the clock stopped"):
+            _, plan = plan_file(what_if, CUT_SHORT)  # the base's second level is cut short
+    finally:
+        progress.listen(None)
+    assert jumped[0] and plan.clock_stopped
 
 
 def test_wall_clock_counts_the_limit_in_seconds(inst: Instance) -> None:
