@@ -145,9 +145,9 @@ def placement_reasons(view: PlanView, unit: Unit) -> list[str]:
     objective trade-off). `secplan explain` goes further, with the model."""
     inst = view.inst
     rid = view.plan.get(unit.id)
-    own = own_rules(inst, unit)
     reasons = [decision_reason(inst, unit, rid) if rid is not None
-               else _why_outside(view, unit, own)]
+               else _why_outside(view, unit)]
+    own = own_rules(inst, unit)
     open_candidates = [
         r for r in asked_releases(inst, rid)[:-1]
         if r is not None and not inst.is_frozen(inst.release(r))
@@ -175,33 +175,37 @@ def own_rules(inst: Instance, unit: Unit) -> set[str]:
     return {rule.name for rule in inst.rules_for(unit.id) if isinstance(rule, UnaryRule)}
 
 
+def own_bars(view: PlanView, unit: Unit, rid: str | None) -> list[str]:
+    """The rules on the unit alone (its decision, scope baseline, window, pin...) that
+    moving it to `rid` breaks: every one, each enough by itself to bar `rid`."""
+    return sorted(own_rules(view.inst, unit) & set(view.broken_by(unit, rid)))
+
+
 def barred_whatever_others_do(view: PlanView, unit: Unit, rid: str | None) -> list[str]:
     """The hard rules that bar `unit` from `rid` whatever other items do, found without the
-    solver: the rules on the unit alone that moving it there breaks (its decision, scope
-    baseline, window, pin...: every one, each enough by itself), else a same-release rule
-    with the partners' own rules that bar them from `rid`. Empty when none does."""
+    solver: its `own_bars`, else a same-release rule with the partners' own rules that bar
+    them from `rid`. Empty when none does."""
     inst = view.inst
-    own = sorted(own_rules(inst, unit) & set(view.broken_by(unit, rid)))
+    own = own_bars(view, unit, rid)
     if own:
         return own
     for rule in inst.rules_for(unit.id):
         if isinstance(rule, SameRelease) and rule.hard:
             partners = [inst.unit(p) for p in rule.items if p != unit.id and p in view.plan]
-            bars = sorted({name for p in partners
-                           for name in own_rules(inst, p) & set(view.broken_by(p, rid))})
+            bars = sorted({name for p in partners for name in own_bars(view, p, rid)})
             if bars:
                 return [rule.name, *bars]
     return []
 
 
-def _why_outside(view: PlanView, unit: Unit, own: set[str]) -> str:
+def _why_outside(view: PlanView, unit: Unit) -> str:
     """The first reason of a unit the plan leaves outside the horizon: only when its own
-    rules (`own`) bar every release is no release possible; otherwise the reasons below say
-    what moving it alone would break or cost (`secplan explain` weighs moving others too)."""
-    if all(set(view.broken_by(unit, r)) & own for r in view.inst.release_ids):
+    rules bar every release is no release possible; otherwise the reasons below say what
+    moving it alone would break or cost (its explanation weighs moving others too)."""
+    if all(own_bars(view, unit, r) for r in view.inst.release_ids):
         return "no release in the horizon satisfies its own rules"
     return ("outside the horizon: each release would break a rule or cost more with the plan "
-            "as it stands (`secplan explain` weighs moving other items too)")
+            "as it stands (its explanation weighs moving other items too)")
 
 
 class _OutOfTime(Exception):
@@ -312,7 +316,9 @@ class ReleaseOption(BaseModel):
     release: str | None
     current: bool
     blocked_by: list[str] = Field(default_factory=list)
-    """A minimal set of hard rules that forbid it (empty when the item can go there)."""
+    """Hard rules that forbid it (empty when the item can go there): a minimal set that
+    clash together, or, when rules on the item alone bar it, every such rule, each enough
+    by itself (the summary then says so)."""
     level_change: list[int] = Field(default_factory=list)
     term_change: dict[str, int] = Field(default_factory=dict)
     soft_broken: list[str] = Field(default_factory=list)
@@ -503,6 +509,8 @@ def release_options(
                 "the recommended release" if rid else "the recommended plan leaves it out")))
         elif bars:
             out.append(blocked_option(rid, bars))
+            if len(bars) > 1 and bars == own_bars(view(), unit, rid):
+                out[-1].summary += " (each one bars it)"
         elif best.status != "optimal":
             out.append(_local_option(inst, best, unit, rid, options, budget, view, stays))
         else:

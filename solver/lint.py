@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from solver.fields import duration_parts
 from solver.instance import units_of
-from solver.model import Scenario
+from solver.model import CLOSED_STATUSES, Scenario
 
 
 def _nonzero(duration: str) -> bool:
@@ -18,6 +18,8 @@ def scenario_warnings(scenario: Scenario) -> list[str]:
     found = []
     for item in scenario.items:
         for unit in units_of(item, scenario.as_of):
+            if unit.status in CLOSED_STATUSES:  # never planned: its lead time means nothing
+                continue
             if _nonzero(unit.dcc_lead_time) and not unit.dcc_impact:
                 found.append(
                     f"{unit.id}: dcc_lead_time {unit.dcc_lead_time} but no dcc_impact: its "

@@ -74,9 +74,12 @@ REJECTED_COLOUR = "#d9d9d9"
 reason."""
 
 
+REJECTED_SUFFIX = " rejected"
+
+
 def rejected_label(item_id: str) -> str:
     """A rejection drawn for an item, in the words of `SampleRecord.drawn`."""
-    return f"{item_id} rejected"
+    return item_id + REJECTED_SUFFIX
 DEFINITE = frozenset({"optimal", "feasible", "infeasible", "invalid"})
 """Sample outcomes a resumed sweep keeps; an `error` may be passing (a lost worker, a
 time limit on a loaded machine), so a resumed sweep solves it again."""
@@ -385,7 +388,7 @@ class SweepResult:
             return
         self.clock_stopped += record.get("clock_stopped", False)
         assignment = record["assignment"]
-        rejected = {label for label in record["drawn"] if label.endswith(" rejected")}
+        rejected = {label for label in record["drawn"] if label.endswith(REJECTED_SUFFIX)}
         changed: set[str | None] = set()  # releases an item left or joined
         for uid, rid in self.base.items():
             got = assignment.get(uid)
@@ -835,6 +838,9 @@ def print_sweep(result: SweepResult, console: Any) -> None:
         console.print(errors)
 
 
+LEGEND_COLUMNS = 6
+
+
 def plot_sweep(result: SweepResult) -> Axes:
     """One stacked horizontal bar per item: the share of samples placing it in each
     release (grey: outside the horizon; hatched: rejected), items grouped by base-plan
@@ -843,8 +849,11 @@ def plot_sweep(result: SweepResult) -> Axes:
 
     from solver.plot.gantt import NOT_PLANNED_COLOUR, horizon_colours
 
-    _, ax = plt.subplots(figsize=(9, 1.8 + 0.28 * len(result.base)), layout="constrained")
     probabilities = result.probabilities()
+    outcomes = {rid for shares in probabilities.values() for rid in shares}
+    legend_rows = math.ceil(len(outcomes) / LEGEND_COLUMNS)
+    _, ax = plt.subplots(figsize=(9, 1.8 + 0.28 * len(result.base) + 0.25 * legend_rows),
+                         layout="constrained")
     order = {rid: k for k, rid in enumerate([*result.releases, None])}
     items = sorted(result.base, key=lambda u: (order[result.base[u]], u), reverse=True)
     rows = range(len(items))
@@ -866,10 +875,10 @@ def plot_sweep(result: SweepResult) -> Axes:
     ax.set_ylim(-0.6, len(items) - 0.4)
     ax.xaxis.set_major_formatter(lambda x, _: f"{100 * x:.0f}%")
     ax.set_xlabel(f"share of {result.planned} samples with a plan (of {result.samples})")
-    ax.set_ylabel("item  (its release in the base plan)")
-    ax.set_title(f"{result.scenario}: release of each item")
+    ax.set_title(f"{result.scenario}: release of each item in the samples\n"
+                 "(in brackets: its release in the base plan)", fontsize="medium")
     shown = len(ax.containers)
     ax.get_figure(root=True).legend(  # type: ignore[union-attr]
         title="release in the sample", loc="outside lower center",
-        ncols=min(shown, 6), frameon=False)
+        ncols=min(shown, LEGEND_COLUMNS), frameon=False)
     return ax

@@ -527,3 +527,12 @@ def test_explaining_every_item_lists_the_closed_ones_too() -> None:
                            env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     assert "Closed, not planned: MP084 (rejected), SECMP0062.1 (implemented)" in result.output
+
+
+def test_a_closed_item_s_lead_time_is_not_warned_about() -> None:
+    from solver.lint import scenario_warnings
+    from tests.conftest import item, scenario
+
+    rejected = item("GONE", status="rejected", dcc_lead_time="6 months")
+    assert scenario_warnings(scenario([rejected, item("A")])) == []
+    assert len(scenario_warnings(scenario([item("A", dcc_lead_time="6 months")]))) == 1

@@ -183,6 +183,8 @@ def test_options_past_the_time_limit_are_judged_moving_the_item_alone(
         broken = {v.rule for v in check_assignment(inst, moved) if v.hard}
         mine = own_rules(inst, inst.unit(uid)) & broken
         assert set(option.blocked_by) == mine or not mine
+        assert option.summary.endswith("(each one bars it)") == (len(mine) > 1)
+    assert any(len(o.blocked_by) > 1 for _, o in own)
     options = [(uid, o) for uid, o in options if o.alone]
     assert {bool(o.blocked_by) for _, o in options} == {True, False}  # both kinds met
     assert any(o.release is None for _, o in options)  # outside the horizon too

@@ -465,3 +465,34 @@ def test_the_summary_is_the_same_text_whatever_the_hash_seed(tmp_path: Path) -> 
 
     texts = {run(seed) for seed in ("1", "4")}  # orders of the seed round's specifications differ
     assert len(texts) == 1 and json.loads(texts.pop())["base_uplifts"]
+
+
+def test_the_chart_hatches_rejections_and_keeps_every_release_apart() -> None:
+    """Review and audit: rejections must be told from "outside the horizon" in the chart
+    too, and a horizon of 20 releases must not repeat a colour (tab10's eight did) nor come
+    near the colours kept for "not planned", "as of" and rejections."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import to_rgb
+
+    from solver.plot.gantt import AS_OF_COLOUR, NOT_PLANNED_COLOUR, horizon_colours
+    from solver.sweep import REJECTED_COLOUR, plot_sweep
+
+    releases = {f"{2021 + k // 2}-{'06' if k % 2 == 0 else '11'}": dt.date(2021 + k // 2, 6, 1)
+                for k in range(20)}
+    first = next(iter(releases))
+    result = SweepResult("t", 0, 2, {"A": first, "B": first}, releases, {})
+    base: dict[str, Any] = {"status": "optimal", "uplifts": {}, "error": None, "moved": []}
+    result.add({**base, "index": 0, "assignment": {"A": None, "B": first},
+                "drawn": ["A rejected"]})
+    result.add({**base, "index": 1, "assignment": {"A": None, "B": first}, "drawn": []})
+    ax = plot_sweep(result)
+    bars = {c.get_label(): c.patches[0] for c in ax.containers}
+    assert bars["rejected"].get_hatch() and not bars["outside the horizon"].get_hatch()
+    plt.close(ax.figure)
+    colours = [to_rgb(c) for c in horizon_colours(list(releases)).values()]
+    assert len(set(colours)) == 20
+    for kept in (NOT_PLANNED_COLOUR, AS_OF_COLOUR, REJECTED_COLOUR):
+        assert min(math.dist(to_rgb(kept), c) for c in colours) > 0.12, kept

@@ -77,14 +77,15 @@ def release_colours(inst: Instance) -> dict[str, str]:
 
 def horizon_colours(release_ids: Sequence[str]) -> dict[str, str]:
     """The horizon's release ids, in order -> their colours in every chart: tab10's eight,
-    or for a longer horizon 52 colours, so that no two releases of 26 years share one."""
+    or for a longer horizon 47 colours, so that no two releases of 23 years share one."""
     palette = _PALETTE if len(release_ids) <= len(_PALETTE) else _long_palette()
     return {rid: palette[k % len(palette)] for k, rid in enumerate(release_ids)}
 
 
 def _long_palette() -> tuple[str, ...]:
-    """tab20 without its red and grey pairs (kept for "as of" and "not planned"), tab20b,
-    tab20c without its greys."""
+    """tab20 without its red and grey pairs (kept for "as of" and "not planned"), tab20b
+    without its reds, tab20c without its greys and its palest purple (near the sweep's
+    light grey)."""
     from matplotlib import colormaps
     from matplotlib.colors import to_hex
 
@@ -92,8 +93,8 @@ def _long_palette() -> tuple[str, ...]:
         listed = colormaps[name].colors  # type: ignore[attr-defined]
         return [to_hex(c) for k, c in enumerate(listed) if k not in skip]
 
-    return (*colours("tab20", {6, 7, 14, 15}), *colours("tab20b", set()),
-            *colours("tab20c", {16, 17, 18, 19}))
+    return (*colours("tab20", {6, 7, 14, 15}), *colours("tab20b", {12, 13, 14, 15}),
+            *colours("tab20c", {15, 16, 17, 18, 19}))
 
 
 def save_figure(fig: Figure | SubFigure, path: str | Path, dpi: float = 150) -> None:
