@@ -257,8 +257,10 @@ def _contents(sections: Sequence[tuple[str, str, Html]]) -> Html:
 
 
 def _summary(inst: Instance, plan: Plan) -> Html:
-    return join(_facts(inst, plan), _violations(plan), _release_overview(inst, plan),
-                _objective(inst, plan))
+    """The answer first: each release's items and the decisions due, by when; then the
+    plan's facts, the rules it breaks and its objective."""
+    return join(_release_overview(inst, plan), _decisions_due(inst, plan), _facts(inst, plan),
+                _violations(plan), _objective(inst, plan))
 
 
 def _facts(inst: Instance, plan: Plan) -> Html:
@@ -312,14 +314,40 @@ def _violations(plan: Plan) -> Html:
 def _release_overview(inst: Instance, plan: Plan) -> Html:
     if plan.status == "infeasible":
         return Html("")
-    rows = []
+    rows: list[list[object]] = []
     for release in plan.releases:
         r = inst.release(release.id)
         dcc = sum(inst.unit(uid).dcc_impact for uid in release.items)
-        rows.append((_release_link(release.id), day(r.go_live), len(release.items), dcc,
-                     ", ".join(release.uplifts) or "-", _baseline_state(inst, r)))
-    head = ("release", "go-live", "items", "impact DCC Systems", "uplifts", "on the planning date")
-    return table(head, rows, class_="overview", caption="Releases at a glance", numeric=(2, 3))
+        items = join(*(join(", " if k else "", _item_link(uid))
+                       for k, uid in enumerate(release.items))) if release.items else "-"
+        rows.append([_release_link(release.id), day(r.go_live), items, dcc,
+                     ", ".join(release.uplifts) or "-", _baseline_state(inst, r)])
+    outside = [i.id for i in plan.items if i.release is None and i.id not in inst.closed]
+    if outside:
+        rows.append(["outside the horizon", "-",
+                     join(*(join(", " if k else "", _item_link(uid))
+                            for k, uid in enumerate(outside))), "", "", ""])
+    head = ("release", "go-live", "items", "impact DCC Systems", "uplifts",
+            "on the planning date")
+    return table(head, rows, class_="overview wide", caption="Recommended allocation",
+                 numeric=(3,))
+
+
+def _decisions_due(inst: Instance, plan: Plan) -> Html:
+    """The pending items a release counts on, soonest cut-off first: approve by then, or
+    the item falls back."""
+    if plan.status == "infeasible":
+        return Html("")
+    due = sorted((i for i in plan.items if i.release is not None and i.cut_off is not None
+                  and not inst.unit(i.id).decision_known),
+                 key=lambda i: (i.cut_off, i.id))
+    if not due:
+        return Html("")
+    rows = [(_item_link(i.id), _release_link(i.release or ""), _cut_off_cell(inst.unit(i.id), i),
+             _status_text(inst.unit(i.id)), _fall_back_cell(inst, inst.unit(i.id), i))
+            for i in due]
+    head = ("item", "release", "approve by (cut-off)", "status now", "fall-back if later")
+    return table(head, rows, class_="wide", caption="Decisions the plan counts on, soonest first")
 
 
 def _baseline_state(inst: Instance, r: Release) -> str:
@@ -782,14 +810,16 @@ figure { margin: 1rem 0 2rem; }
 figure svg { display: block; max-width: 100%; height: auto; }
 figcaption { font-size: .9rem; margin-top: .3rem; }
 @media print {
-  @page { size: A4; margin: 14mm 12mm; }
+  @page { size: A4; margin: 14mm 12mm;
+    @bottom-right { content: "page " counter(page) " of " counter(pages); font-size: 8pt;
+      color: #5a5a60; } }
   html { font-size: 10pt; }
   body { max-width: none; padding: 0; }
   nav { display: none; }
   a { color: inherit; text-decoration: none; }
   h2 { break-before: page; break-after: avoid; }
   section#summary h2 { break-before: auto; }
-  h3, h4, caption { break-after: avoid; }
+  h3, h4, caption, dl.release-facts { break-after: avoid; }
   tr, figure, article.ranking { break-inside: avoid; }
   thead { display: table-header-group; }
   tbody tr:nth-child(even) td { background: none; }

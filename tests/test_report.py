@@ -110,6 +110,28 @@ def row_of(fragment: str, first_cell: str) -> list[str]:
 # --- structure --------------------------------------------------------------------------
 
 
+def test_the_summary_opens_with_the_answer_and_the_decisions_due(
+    send_back: tuple[Instance, Plan, str],
+) -> None:
+    """Panel review: the first screen gave counts, not which release each item goes in nor
+    which decisions are due by when."""
+    inst, plan, page = send_back
+    tables = re.findall(r"<table[^>]*>(.*?)</table>", element(page, "summary"), re.S)
+    allocation, decisions = tables[0], tables[1]
+    assert "Recommended allocation" in allocation
+    for release in plan.releases:
+        listed = row_of(allocation, release.id)[2]
+        assert [x.strip() for x in listed.split(",")] == (release.items or ["-"])
+    assert "Decisions the plan counts on" in decisions
+    due = [i for i in plan.items
+           if i.release and i.cut_off and not inst.unit(i.id).decision_known]
+    assert due and [r[0] for r in rows(decisions)] == [
+        i.id for i in sorted(due, key=lambda i: (i.cut_off, i.id))]
+    secmp0067 = row_of(decisions, "SECMP0067")
+    assert secmp0067[1] == "2021-06" and secmp0067[2].startswith("24 Feb 2021")
+    assert secmp0067[4].startswith("2021-11")
+
+
 def test_every_release_has_its_scope_table_with_the_plan_items(
     send_back: tuple[Instance, Plan, str],
 ) -> None:
