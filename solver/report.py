@@ -185,13 +185,13 @@ def build_report(
                          _comparison(comparison, titles)))
     if planned:
         sections.append(("releases", "Scope of each release", _releases(inst, plan)))
+    if sweep is not None:
+        sections.append(("sweep", "How robust is the plan? (Monte Carlo sweep)",
+                         _sweep(sweep)))
     sections.append(("figures", "Figures", _figures(inst, plan)))
     if planned:
         sections.append(("explanations", "Why each item sits where it does",
                          _explanations(inst, plan, explanations or {})))
-    if sweep is not None:
-        sections.append(("sweep", "How robust is the plan? (Monte Carlo sweep)",
-                         _sweep(sweep)))
     title = f"SEC Releases: {inst.scenario.name}"
     body = tag("body", _header(inst, plan, title), _contents(sections),
                tag("main", *(section(a, t, c) for a, t, c in sections)))
@@ -235,7 +235,27 @@ def read_sweep(path: str | Path) -> dict[str, Any]:
     if not isinstance(base, dict) or not all(r is None or isinstance(r, str)
                                              for r in base.values()):
         raise ValueError("the sweep summary has no 'base' plan (item -> release)")
+    for key, depth in (("release_holds", 1), ("release_unchanged", 1),
+                       ("expected_uplifts", 2), ("base_uplifts", 2)):
+        if key in data and not _numbers(data[key], depth):
+            mapped = "specifications to years to" if depth == 2 else "releases to"
+            raise ValueError(f"{key}: should map {mapped} numbers")
+    if "mean_moves" in data and not _numbers(data["mean_moves"], 0):
+        raise ValueError("mean_moves: should be a number")
+    influence = data.get("influence", [])
+    if not (isinstance(influence, list) and all(
+            isinstance(row, dict) and isinstance(row.get("uncertainty"), str)
+            and _numbers({k: row.get(k) for k in ("samples", "mean_moves_with")}, 1)
+            for row in influence)):
+        raise ValueError("influence: should list uncertainties with their samples and moves")
     return data
+
+
+def _numbers(value: Any, depth: int) -> bool:
+    """A number (`depth` 0), or a mapping `depth` deep down to numbers."""
+    if depth == 0:
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    return isinstance(value, dict) and all(_numbers(v, depth - 1) for v in value.values())
 
 
 def _header(inst: Instance, plan: Plan, title: str) -> Html:
@@ -744,8 +764,67 @@ def _sweep(sweep: Mapping[str, Any]) -> Html:
                      + ". Share of samples placing each item in each release (none: "
                        "outside the horizon; rejected: the sample rejected it); the base "
                        "plan's release is outlined.")
-    return join(intro, table(("Item", "Base plan", *columns), rows, class_="sweep",
-                             numeric=range(2, len(columns) + 2)))
+    return join(intro, _sweep_headline(sweep),
+                table(("Item", "Base plan", *columns), rows, class_="sweep",
+                      numeric=range(2, len(columns) + 2)),
+                _sweep_releases(sweep), _sweep_uplifts(sweep), _sweep_influence(sweep))
+
+
+def _sweep_headline(sweep: Mapping[str, Any]) -> Html:
+    """What a Panel asks of a sweep first: which releases' scopes hold, which items stay."""
+    holds: Mapping[str, float] = sweep.get("release_holds") or {}
+    probabilities: Mapping[str, Mapping[str, float]] = sweep["probabilities"]
+    base: Mapping[str, str | None] = sweep.get("base") or {}
+    from solver.sweep import NONE
+
+    fragile = sorted(uid for uid, per in probabilities.items()
+                     if per.get(base.get(uid) or NONE, 0.0) < 0.5)
+    said = []
+    if holds:
+        said.append("Scope holding (no item moving in or out, rejections aside): "
+                    + ", ".join(f"{rid} in {p:.0%} of samples" for rid, p in holds.items()))
+    if fragile:
+        said.append(f"Items in their base-plan release in under half the samples: "
+                    f"{', '.join(fragile)}")
+    if "mean_moves" in sweep:
+        said.append(f"On average {sweep['mean_moves']:.1f} items move per sample")
+    return tag("ul", *(tag("li", line + ".") for line in said), class_="headline") if said \
+        else Html("")
+
+
+def _sweep_releases(sweep: Mapping[str, Any]) -> Html:
+    holds: Mapping[str, float] = sweep.get("release_holds") or {}
+    unchanged: Mapping[str, float] = sweep.get("release_unchanged") or {}
+    if not holds:
+        return Html("")
+    rows = [(rid, f"{unchanged.get(rid, 0.0):.0%}", f"{p:.0%}") for rid, p in holds.items()]
+    return table(("Release", "scope unchanged", "scope holds (rejections aside)"), rows,
+                 numeric=(1, 2), caption="Does each release's scope hold?")
+
+
+def _sweep_uplifts(sweep: Mapping[str, Any]) -> Html:
+    expected: Mapping[str, Mapping[str, float]] = sweep.get("expected_uplifts") or {}
+    base: Mapping[str, Mapping[str, int]] = sweep.get("base_uplifts") or {}
+    rows = [(spec, year, base.get(spec, {}).get(year, 0),
+             tag("span", f"{mean:.2f}",
+                 class_="changed" if mean > base.get(spec, {}).get(year, 0) else None))
+            for spec, years in expected.items() for year, mean in years.items()]
+    if not rows:
+        return Html("")
+    return table(("Specification", "year", "versions in the base plan", "expected"), rows,
+                 numeric=(2, 3), caption="Specification versions per year (more than "
+                 "the base plan in red)")
+
+
+def _sweep_influence(sweep: Mapping[str, Any]) -> Html:
+    rows = [(row["uncertainty"], row["samples"], f"{row['mean_moves_with']:.2f}",
+             "-" if row.get("mean_moves_without") is None
+             else f"{row['mean_moves_without']:.2f}")
+            for row in (sweep.get("influence") or [])[:8]]
+    if not rows:
+        return Html("")
+    return table(("uncertainty", "samples with it", "items moved with it", "without it"), rows,
+                 numeric=(1, 2, 3), caption="What moves items most")
 
 
 def _share(p: float, is_base: bool) -> Html:

@@ -37,8 +37,15 @@ SWEEP = {
     "base": {"SECMP0067": "2021-06", "MP084": "2020-11"},
     "probabilities": {
         "SECMP0067": {"2021-06": 0.75, "2021-11": 0.245, "none": 0.005},
-        "MP084": {"2020-11": 0.6, "2021-06": 0.4},
+        "MP084": {"2020-11": 0.4, "2021-06": 0.35, "rejected": 0.25},
     },
+    "release_unchanged": {"2020-11": 0.3, "2021-06": 0.5},
+    "release_holds": {"2020-11": 0.55, "2021-06": 0.6},
+    "expected_uplifts": {"DUIS": {"2021": 1.4}, "GBCS": {"2021": 1.0}},
+    "base_uplifts": {"DUIS": {"2021": 1}, "GBCS": {"2021": 1}},
+    "mean_moves": 1.25,
+    "influence": [{"uncertainty": "MP084 rejected", "samples": 50, "mean_moves_with": 2.0,
+                   "mean_moves_without": 1.0, "impact": 0.25}],
 }
 
 
@@ -219,7 +226,17 @@ def test_sweep_section_shows_the_share_of_samples_per_release(
     _, _, page = send_back
     sweep = element(page, "sweep")
     assert "200 samples" in sweep and "seed 7" in sweep
-    assert row_of(sweep, "SECMP0067") == ["SECMP0067", "2021-06", "", "75%", "24%", "<1%"]
+    shares, holding, versions, moving = re.findall(r"<table[^>]*>.*?</table>", sweep, re.S)
+    assert row_of(shares, "SECMP0067") == ["SECMP0067", "2021-06", "", "75%", "24%", "<1%", ""]
+    assert row_of(shares, "MP084") == ["MP084", "2020-11", "40%", "35%", "", "", "25%"]
+    # the headline first: scopes holding, items likely to move (Panel review)
+    assert ("Scope holding (no item moving in or out, rejections aside): 2020-11 in 55% of "
+            "samples, 2021-06 in 60% of samples.") in text_of(sweep)
+    assert "Items in their base-plan release in under half the samples: MP084." in text_of(sweep)
+    assert "On average 1.2 items move per sample." in text_of(sweep)
+    assert row_of(holding, "2021-06")[1:] == ["50%", "60%"]
+    assert 'class="changed">1.40' in row_html(versions, "DUIS")  # more versions than planned
+    assert rows(moving) == [["MP084 rejected", "50", "2.00", "1.00"]]
 
 
 def test_text_is_escaped_and_the_page_has_no_script() -> None:
@@ -337,7 +354,11 @@ def test_read_sweep_accepts_a_summary_and_names_what_is_missing(tmp_path: Path) 
                           ('{"samples": 3, "probabilities": {"A": {"2021-06": "most"}}}',
                            r"probabilities.A.2021-06: a share between 0 and 1 \(got 'most'\)"),
                           ('{"samples": 3, "probabilities": {"A": [0.5]}}',
-                           "probabilities.A: should map releases to shares")):
+                           "probabilities.A: should map releases to shares"),
+                          (json.dumps({**SWEEP, "release_holds": {"2021-06": "all"}}),
+                           "release_holds: should map releases to numbers"),
+                          (json.dumps({**SWEEP, "influence": [{"samples": 2}]}),
+                           "influence: should list")):
         bad = tmp_path / "bad.json"
         bad.write_text(text, encoding="utf-8")
         with pytest.raises(ValueError, match=message):
