@@ -257,10 +257,13 @@ def plan_of(
             fail(f"{path}: {exc}", 1)
     warn(path, inst.scenario)
     if plan.status == "infeasible" and clash:
-        from solver.explain import minimal_clash, smallest_relaxation
+        from solver.explain import minimal_clash, other_single_relaxations, smallest_relaxation
 
         plan.clash = minimal_clash(inst, opts) or []  # None only with a shared budget
         plan.relaxation = smallest_relaxation(inst, opts)
+        if len(plan.relaxation) == 1:
+            plan.relaxation_alternatives = other_single_relaxations(
+                inst, plan.clash, plan.relaxation[0].rule, opts)
     return inst, plan
 
 

@@ -294,17 +294,41 @@ def smallest_relaxation(inst: Instance,
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return []
         dropped = [n for n in hard if not solver.value(builder.literals[n])]
-    off = [*inst.scenario.switched_off, *dropped]
+    return _without(inst, dropped, options, budget) or [
+        PlanViolation(rule=n, hard=True, message="") for n in dropped]
+
+
+def other_single_relaxations(inst: Instance, clash: Sequence[str], found: str,
+                             options: SolveOptions = DEFAULT_OPTIONS) -> list[PlanViolation]:
+    """When dropping one rule (`found`) is enough for a plan, the other rules of the
+    `clash` whose dropping alone is enough too (the one to relax is the Panel's choice: a
+    pin rather than a decision date, say), each with what the plan made without it does to
+    it; within one budget of `options`."""
+    budget = Budget.of(options)
+    out = []
+    for name in clash:
+        if name != found and budget.left():
+            out.extend(_without(inst, [name], options, budget) or [])
+    return out
+
+
+def _without(inst: Instance, names: list[str], options: SolveOptions,
+             budget: Budget) -> list[PlanViolation] | None:
+    """The rules `names`, each with what the plan made without them (planned as `secplan
+    solve` would) does to it, in the checker's words; None when no plan was found."""
+    off = [*inst.scenario.switched_off, *names]
     relaxed = Instance(inst.scenario.model_copy(update={"switched_off": off}),
                        reference=inst.reference_plan)
     try:
-        planned = solve(relaxed, options, hint=inst.reference_plan, budget=budget).assignment
+        solution = solve(relaxed, options, hint=inst.reference_plan, budget=budget)
     except NoPlanInTime:
-        planned = {}
-    broken = check_assignment(inst, planned) if planned else []
+        return None
+    if solution.status == "infeasible":
+        return None
+    broken = check_assignment(inst, solution.assignment)
     return [PlanViolation(rule=n, hard=True,
                           message="; ".join(v.message for v in broken if v.rule == n))
-            for n in dropped]
+            for n in names]
 
 
 # --- model-based explanations -----------------------------------------------------------

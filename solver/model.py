@@ -297,6 +297,11 @@ class Plan(BaseModel):
         description="With no plan: the fewest hard rules to drop for one, each with what the "
         "plan made without them does to it.",
     )
+    relaxation_alternatives: list[PlanViolation] = Field(
+        default_factory=list,
+        description="With no plan and one rule enough to drop: the clash's other rules "
+        "whose dropping alone gives a plan too, each with what that plan does to it.",
+    )
     alternatives: list[Alternative] = Field(default_factory=list)
 
 

@@ -397,6 +397,7 @@ def _clash(inst: Instance, plan: Plan) -> Html:
     notes = {r.name: r.note for r in inst.rules}
     rows = [(name, notes.get(name, "")) for name in plan.clash]
     relax = [(v.rule, v.message) for v in plan.relaxation]
+    instead = [(v.rule, v.message) for v in plan.relaxation_alternatives]
     return join(
         tag("p", "These rules cannot all hold together; without any one of them the rest can."),
         table(("rule", "note"), rows, class_="clash"),
@@ -404,6 +405,9 @@ def _clash(inst: Instance, plan: Plan) -> Html:
                  "without them does to them:") if relax else "",
         table(("rule", "what the plan made without it does"), relax, class_="clash")
         if relax else "",
+        tag("p", "Or relax any one of these instead:") if instead else "",
+        table(("rule", "what the plan made without it does"), instead, class_="clash")
+        if instead else "",
     )
 
 

@@ -155,6 +155,10 @@ def print_clash(inst: Instance, plan: Plan, out: Any) -> None:
                   "them does to them:")
         for broken in relax:
             out.print(f"  - {broken.rule}" + (f": {broken.message}" if broken.message else ""))
+    if plan.relaxation_alternatives:
+        out.print("Or relax any one of these instead:")
+        for broken in plan.relaxation_alternatives:
+            out.print(f"  - {broken.rule}" + (f": {broken.message}" if broken.message else ""))
 
 
 def print_rid(inst: Instance, plan: Plan, release_id: str, out: Any) -> None:

@@ -53,6 +53,12 @@ def test_infeasible_scenario_prints_the_clash_and_exits_1(tmp_path: Path) -> Non
     written = json.loads((tmp_path / "plan.json").read_text())
     assert written["status"] == "infeasible"
     assert [v["rule"] for v in written["relaxation"]] == ["decision-in-time(SECMP0067)"]
+    # the Panel's other lever, unpinning it (Panel review: only the decision date was said)
+    assert written["relaxation_alternatives"] == [{
+        "rule": "fixed(SECMP0067)", "hard": True,
+        "message": "SECMP0067 is fixed in 2020-11 but goes in 2021-06"}]
+    assert "Or relax any one of these instead:\n  - fixed(SECMP0067): SECMP0067 is fixed" \
+        in result.stdout
 
 
 def test_an_infeasible_solve_leaves_no_earlier_table_beside_its_plan(tmp_path: Path) -> None:

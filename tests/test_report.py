@@ -19,7 +19,13 @@ from rich.console import Console
 from solver.check import check_assignment
 from solver.compare import compare_plans
 from solver.engine import SolveOptions
-from solver.explain import ReleaseOption, explain_items, minimal_clash, smallest_relaxation
+from solver.explain import (
+    ReleaseOption,
+    explain_items,
+    minimal_clash,
+    other_single_relaxations,
+    smallest_relaxation,
+)
 from solver.instance import Instance
 from solver.model import Plan
 from solver.plan import plan_file
@@ -285,16 +291,20 @@ def test_an_infeasible_plan_reports_the_clash() -> None:
     assert plan.status == "infeasible"
     plan.clash = minimal_clash(inst, FAST)
     plan.relaxation = smallest_relaxation(inst, FAST)
-    assert len(plan.clash) >= 2
+    plan.relaxation_alternatives = other_single_relaxations(
+        inst, plan.clash, plan.relaxation[0].rule, FAST)
+    assert len(plan.clash) == 2  # fixed(B), precedence(A, B): dropping either gives a plan
     page = build_report(inst, plan)
     clash = element(page, "clash")
-    relaxed = rows(clash)[len(plan.clash):]  # then the smallest relaxation, with its cost
+    relaxed, *instead = rows(clash)[len(plan.clash):]  # the smallest relaxation, then others
     assert [r[0] for r in rows(clash)[:len(plan.clash)]] == plan.clash
-    assert len(relaxed) == 1 and relaxed[0][0] in plan.clash
+    assert relaxed[0] in plan.clash
+    assert sorted([relaxed[0], *(r[0] for r in instead)]) == sorted(plan.clash)
+    assert "Or relax any one of these instead:" in text_of(clash)
     # what the plan made without it (as `secplan solve` makes it) does to it
-    _, made = solve_checked(s.model_copy(update={"switched_off": [relaxed[0][0]]}))
-    said = [v.message for v in check_assignment(inst, made.assignments) if v.rule == relaxed[0][0]]
-    assert relaxed[0][1] == "; ".join(said) and said
+    _, made = solve_checked(s.model_copy(update={"switched_off": [relaxed[0]]}))
+    said = [v.message for v in check_assignment(inst, made.assignments) if v.rule == relaxed[0]]
+    assert relaxed[1] == "; ".join(said) and said
     assert 'id="releases"' not in page and 'id="figure-timetable"' in page
 
 
