@@ -275,7 +275,8 @@ def _draw_items(
         else:
             release = _release(inst, row.group)
             end, alpha = date_number(release.go_live), 0.35
-            cut_offs.append((date_number(inst.cut_off(unit, release)), y))
+            if not unit.decision_known:  # a decision taken has no cut-off left to meet
+                cut_offs.append((date_number(inst.cut_off(unit, release)), y))
             go_lives.append((end, y, colour))
         if decision is not None:
             start = date_number(decision)
@@ -406,7 +407,7 @@ def _legend_handles(inst: Instance, page_rows: list[_Row]) -> list[Artist]:
                 markeredgewidth=2,
                 color="black",
                 linestyle="",
-                label="cut-off for its release",
+                label="cut-off for its release (decision pending)",
             ),
             Line2D(
                 [],

@@ -130,7 +130,7 @@ def _date_label(ax: Axes, day: dt.date, y: float, below: bool = False) -> None:
         fontsize=7.5,
         color="#303030",
         zorder=6,
-        bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 0.5},
+        bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5},  # over the as-of line
     )
 
 
