@@ -757,11 +757,12 @@ def _sweep(sweep: Mapping[str, Any]) -> Html:
     base: Mapping[str, str | None] = sweep.get("base") or {}
     columns = list(dict.fromkeys(r for per in probabilities.values() for r in per))
     columns.sort(key=lambda r: (r in (NONE, REJECTED), r))
-    rows = [
-        (uid, base.get(uid) or NONE, *(_share(per.get(r, 0.0), r == (base.get(uid) or NONE))
-                                         for r in columns))
-        for uid, per in sorted(probabilities.items())
-    ]
+    rows = []
+    for uid, per in sorted(probabilities.items()):
+        percent = whole_percents(per)
+        rows.append((uid, base.get(uid) or NONE, *(
+            _share(per.get(r, 0.0), percent.get(r, 0), r == (base.get(uid) or NONE))
+            for r in columns)))
     intro = tag("p", f"{sweep['samples']} samples of {sweep.get('scenario', 'the scenario')}"
                      + (f", {sweep['planned']} with a plan" if "planned" in sweep else "")
                      + (f" (seed {sweep['seed']})" if "seed" in sweep else "")
@@ -831,9 +832,22 @@ def _sweep_influence(sweep: Mapping[str, Any]) -> Html:
                  numeric=(1, 2, 3), caption="What moves items most")
 
 
-def _share(p: float, is_base: bool) -> Html:
-    text = ("" if p == 0 else "<1%" if p < 0.01 else ">99%" if 0.99 < p < 1
-            else f"{p:.0%}")
+def whole_percents(shares: Mapping[str, float]) -> dict[str, int]:
+    """Shares as whole percents that add up to 100 (largest remainders round up), so that
+    a row of the sweep table sums as its samples do (28% + 65% + 8% read as 101%)."""
+    exact = {k: 100 * p for k, p in shares.items()}
+    out = {k: int(v) for k, v in exact.items()}
+    short = round(sum(exact.values())) - sum(out.values())
+    for k in sorted(exact, key=lambda k: (out[k] - exact[k], exact[k], k))[:max(short, 0)]:
+        out[k] += 1
+    return out
+
+
+def _share(p: float, percent: int, is_base: bool) -> Html:
+    """A share of the samples, as its whole `percent`; "<1%" or ">99%" where rounding
+    would hide that some samples differ."""
+    text = ("" if p == 0 else "<1%" if percent == 0 else ">99%" if percent == 100 and p < 1
+            else f"{percent}%")
     classes = " ".join(c for c in ("base" if is_base else "", "likely" if p >= 0.5 else "") if c)
     return tag("span", text, class_=classes or None)
 

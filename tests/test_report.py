@@ -29,7 +29,7 @@ from solver.explain import (
 from solver.instance import Instance
 from solver.model import Plan
 from solver.plan import plan_file
-from solver.report import _verdict, build_report, read_sweep, write_report
+from solver.report import _verdict, build_report, read_sweep, whole_percents, write_report
 from solver.report_text import print_options, print_rid
 from solver.scenario import check_references
 from tests.conftest import FAST, SEC_2020, item, scenario, solve_checked
@@ -233,7 +233,7 @@ def test_sweep_section_shows_the_share_of_samples_per_release(
     sweep = element(page, "sweep")
     assert "200 samples" in sweep and "seed 7" in sweep
     shares, holding, versions, moving = re.findall(r"<table[^>]*>.*?</table>", sweep, re.S)
-    assert row_of(shares, "SECMP0067") == ["SECMP0067", "2021-06", "", "75%", "24%", "<1%", ""]
+    assert row_of(shares, "SECMP0067") == ["SECMP0067", "2021-06", "", "75%", "24%", "1%", ""]
     assert row_of(shares, "MP084") == ["MP084", "2020-11", "40%", "35%", "", "", "25%"]
     # the headline first: scopes holding, items likely to move (Panel review)
     assert ("Scope holding (no item moving in or out, rejections aside): 2020-11 in 55% of "
@@ -243,6 +243,16 @@ def test_sweep_section_shows_the_share_of_samples_per_release(
     assert row_of(holding, "2021-06")[1:] == ["50%", "60%"]
     assert 'class="changed">1.40' in row_html(versions, "DUIS")  # more versions than planned
     assert rows(moving) == [["MP084 rejected", "50", "2.00", "1.00"]]
+
+
+def test_a_row_of_the_sweep_table_adds_up_to_its_samples() -> None:
+    """Panel review: 28% + 65% + 8% read as 101% (SECMP0015, 40 samples)."""
+    for shares in ({"a": 11 / 40, "b": 26 / 40, "c": 3 / 40}, {"a": 1 / 3, "b": 1 / 3, "c": 1 / 3},
+                   {"a": 0.75, "b": 0.245, "c": 0.005}, {"a": 1.0}, {"a": 0.999, "b": 0.001}):
+        percents = whole_percents(shares)
+        assert sum(percents.values()) == 100, shares
+        assert all(abs(percents[k] - 100 * p) < 1 for k, p in shares.items()), shares
+    assert whole_percents({"a": 11 / 40, "b": 26 / 40, "c": 3 / 40}) == {"a": 28, "b": 65, "c": 7}
 
 
 def test_text_is_escaped_and_the_page_has_no_script() -> None:
