@@ -506,6 +506,7 @@ def release_options(
     releases: Sequence[str | None] | None = None,
     budget: Budget | None = None,
     view: Callable[[], PlanView] | None = None,
+    stays: dict[frozenset[str], Solution | None] | None = None,
 ) -> list[ReleaseOption]:
     """For one item, each release (and outside the horizon): the hard rules that forbid it,
     or what it would cost against the best plan. A release a rule on the item alone bars
@@ -520,11 +521,12 @@ def release_options(
     The re-solves and clashes share `budget` (default: a budget of `options` each). An
     option the model does not settle in it (nothing left, the re-solve not proven optimal,
     the clash not proven minimal) is judged by moving the item alone
-    (`PlanView.alone_option`; `view` gives the best plan's)."""
+    (`PlanView.alone_option`; `view` gives the best plan's). `stays` keeps, per
+    neighbourhood, the plan with the item kept where it is, for the item's next call."""
     unit = inst.unit(unit_id)
     current = best.assignment[unit_id]
     view = view or functools.cache(lambda: PlanView(inst, best.assignment))
-    stays: dict[frozenset[str], Solution | None] = {}
+    stays = {} if stays is None else stays
     out = []
     for rid in [*inst.release_ids, None] if releases is None else releases:
         bars = [] if rid == current else barred_whatever_others_do(view(), unit, rid)
@@ -674,19 +676,29 @@ def explain_items(
     after the plan's own solve): each option asked of the model costs about half a second
     or more from 100 generated items up, and at 1,000 items a re-solve is not proven within
     a minute, as the plan's own solve is not. The options the model does not settle within
-    it are judged by moving the item alone (`ReleaseOption.alone`)."""
+    it are judged by moving the item alone (`ReleaseOption.alone`). So that a budget too
+    small for all shares out fairly, the items are asked in turns: each item's first
+    question, then each one's second...; of a whole plan, the nearest earlier release
+    first (an audit found the last items in id order judged alone, the first ones not)."""
     budget = Budget.of(options)
     best = Solution(status=plan.status, assignment=plan.assignments,
                     level_values=level_values(inst.scenario.objective, plan.objective))
     view = functools.cache(lambda: PlanView(inst, plan.assignments))
-    out: dict[str, list[ReleaseOption]] = {}
     asked = list(items if items is not None else plan.assignments)
-    for k, uid in enumerate(asked, 1):
-        considered = None if items is not None else asked_releases(inst, plan.assignments[uid])
-        with progress.muted():
-            out[uid] = ranked(
-                release_options(inst, best, uid, options, considered, budget, view)
-            )
-        progress.report("explanations", f"{k} of {len(asked)} items", done=k == len(asked))
+    questions = {uid: [*inst.release_ids, None] if items is not None
+                 else asked_releases(inst, plan.assignments[uid])[::-1] for uid in asked}
+    found: dict[str, list[ReleaseOption]] = {uid: [] for uid in asked}
+    stays: dict[str, dict[frozenset[str], Solution | None]] = {uid: {} for uid in asked}
+    total, done = sum(map(len, questions.values())), 0
+    for turn in range(max(map(len, questions.values()), default=0)):
+        for uid in asked:
+            if turn < len(questions[uid]):
+                with progress.muted():
+                    found[uid] += release_options(inst, best, uid, options,
+                                                  [questions[uid][turn]], budget, view,
+                                                  stays[uid])
+                done += 1
+        progress.report("explanations", f"{done} of {total} releases weighed",
+                        done=done == total)
     budget.warn()
-    return out
+    return {uid: ranked(found[uid]) for uid in asked}

@@ -232,14 +232,15 @@ def test_explaining_shares_the_time_limit_then_judges_alone(
     monkeypatch.setattr(explain_module, "minimal_clash", free_clash)
     explained = explain_items(inst, plan, SolveOptions(time_limit=50, wall_clock=wall_clock))
     view = PlanView(inst, plan.assignments)
-    asked = [o for uid, rid in plan.assignments.items()
-             for o in in_asked_order(explained[uid], inst, rid)
+    asked = [o for o in in_asked_order(explained, inst, plan.assignments)
              if not o.current and not (  # barred whatever others do: no solve
                  o.blocked_by and not o.alone
-                 and o.blocked_by == barred_whatever_others_do(view, inst.unit(uid), o.release))]
+                 and o.blocked_by == barred_whatever_others_do(view, inst.unit(o.uid), o.release))]
     flags = [o.alone for o in asked]
     assert len(calls) == 5
     assert flags == [False] * 5 + [True] * (len(flags) - 5)
+    # in turns: the five answered belong to five items, not the first item's releases
+    assert len({o.uid for o in asked[:5]}) == 5
 
 
 def test_a_re_solve_stopped_unproven_is_judged_alone(
@@ -268,10 +269,15 @@ def test_a_clash_out_of_time_is_none_with_a_deadline() -> None:
     assert minimal_clash(inst, FAST, budget=Budget(0)) is None
 
 
-def in_asked_order(options: list[Any], inst: Instance, rid: str | None) -> list[Any]:
-    """An item's options in the order they were asked, not ranked."""
-    by_release = {o.release: o for o in options}
-    return [by_release[r] for r in asked_releases(inst, rid)]
+def in_asked_order(explained: dict[str, list[Any]], inst: Instance,
+                   plan: dict[str, str | None]) -> list[Any]:
+    """A whole plan's options in the order they were asked, not ranked: in turns, each
+    item's own release, then its nearest earlier one, and so on; each with its `uid`."""
+    questions = {uid: asked_releases(inst, rid)[::-1] for uid, rid in plan.items()}
+    by_release = {uid: {o.release: o for o in options} for uid, options in explained.items()}
+    return [SimpleNamespace(**dict(by_release[uid][q[turn]]), uid=uid)
+            for turn in range(max(map(len, questions.values())))
+            for uid, q in questions.items() if turn < len(q)]
 
 
 @pytest.fixture(scope="module")
