@@ -417,7 +417,9 @@ def explain(
     if plan.status == "infeasible":
         if as_json:
             typer.echo(json.dumps({"status": "infeasible", "clash": plan.clash,
-                                   "relaxation": [v.model_dump() for v in plan.relaxation]},
+                                   "relaxation": [v.model_dump() for v in plan.relaxation],
+                                   "relaxation_alternatives": [
+                                       v.model_dump() for v in plan.relaxation_alternatives]},
                                   indent=2))
         else:
             print_clash(inst, plan, console())

@@ -18,6 +18,7 @@ import datetime as dt
 import html
 import io
 import json
+import math
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from functools import partial
@@ -235,27 +236,35 @@ def read_sweep(path: str | Path) -> dict[str, Any]:
     if not isinstance(base, dict) or not all(r is None or isinstance(r, str)
                                              for r in base.values()):
         raise ValueError("the sweep summary has no 'base' plan (item -> release)")
-    for key, depth in (("release_holds", 1), ("release_unchanged", 1),
-                       ("expected_uplifts", 2), ("base_uplifts", 2)):
-        if key in data and not _numbers(data[key], depth):
-            mapped = "specifications to years to" if depth == 2 else "releases to"
-            raise ValueError(f"{key}: should map {mapped} numbers")
+    for key, depth, most in (("release_holds", 1, 1), ("release_unchanged", 1, 1),
+                             ("expected_uplifts", 2, None), ("base_uplifts", 2, None)):
+        if key in data and not _numbers(data[key], depth, most):
+            mapped = ("specifications to years to numbers" if depth == 2
+                      else "releases to shares between 0 and 1")
+            raise ValueError(f"{key}: should map {mapped}")
     if "mean_moves" in data and not _numbers(data["mean_moves"], 0):
         raise ValueError("mean_moves: should be a number")
+    if "planned" in data and not _numbers(data["planned"], 0):
+        raise ValueError("planned: should be a count of samples")
     influence = data.get("influence", [])
     if not (isinstance(influence, list) and all(
             isinstance(row, dict) and isinstance(row.get("uncertainty"), str)
             and _numbers({k: row.get(k) for k in ("samples", "mean_moves_with")}, 1)
+            and (row.get("mean_moves_without") is None
+                 or _numbers(row["mean_moves_without"], 0))
             for row in influence)):
         raise ValueError("influence: should list uncertainties with their samples and moves")
     return data
 
 
-def _numbers(value: Any, depth: int) -> bool:
-    """A number (`depth` 0), or a mapping `depth` deep down to numbers."""
+def _numbers(value: Any, depth: int, most: float | None = None) -> bool:
+    """A finite, non-negative number, at most `most` (`depth` 0), or a mapping `depth`
+    deep down to such numbers."""
     if depth == 0:
-        return isinstance(value, int | float) and not isinstance(value, bool)
-    return isinstance(value, dict) and all(_numbers(v, depth - 1) for v in value.values())
+        return (isinstance(value, int | float) and not isinstance(value, bool)
+                and math.isfinite(value) and value >= 0 and (most is None or value <= most))
+    return isinstance(value, dict) and all(_numbers(v, depth - 1, most)
+                                           for v in value.values())
 
 
 def _header(inst: Instance, plan: Plan, title: str) -> Html:
@@ -776,23 +785,28 @@ def _sweep(sweep: Mapping[str, Any]) -> Html:
 
 
 def _sweep_headline(sweep: Mapping[str, Any]) -> Html:
-    """What a Panel asks of a sweep first: which releases' scopes hold, which items stay."""
+    """What a Panel asks of a sweep first: which releases' scopes hold, which items stay
+    (rejections aside: a rejected item leaves any plan), in the samples with a plan."""
+    if sweep.get("planned") == 0:
+        return tag("p", "No sample has a plan: nothing below describes the plan's "
+                        "robustness.", class_="headline")
     holds: Mapping[str, float] = sweep.get("release_holds") or {}
     probabilities: Mapping[str, Mapping[str, float]] = sweep["probabilities"]
     base: Mapping[str, str | None] = sweep.get("base") or {}
-    from solver.sweep import NONE
+    from solver.sweep import NONE, REJECTED
 
     fragile = sorted(uid for uid, per in probabilities.items()
-                     if per.get(base.get(uid) or NONE, 0.0) < 0.5)
+                     if per.get(base.get(uid) or NONE, 0.0) < 0.5 * (1 - per.get(REJECTED, 0.0)))
+    of = "of the samples with a plan"
     said = []
     if holds:
         said.append("Scope holding (no item moving in or out, rejections aside): "
-                    + ", ".join(f"{rid} in {p:.0%} of samples" for rid, p in holds.items()))
+                    + ", ".join(f"{rid} in {p:.0%}" for rid, p in holds.items()) + f" {of}")
     if fragile:
-        said.append(f"Items in their base-plan release in under half the samples: "
-                    f"{', '.join(fragile)}")
+        said.append(f"Items in their base-plan release in under half {of} that keep them "
+                    f"(rejections aside): {', '.join(fragile)}")
     if "mean_moves" in sweep:
-        said.append(f"On average {sweep['mean_moves']:.1f} items move per sample")
+        said.append(f"On average {sweep['mean_moves']:.2f} items move per sample with a plan")
     return tag("ul", *(tag("li", line + ".") for line in said), class_="headline") if said \
         else Html("")
 
@@ -800,9 +814,10 @@ def _sweep_headline(sweep: Mapping[str, Any]) -> Html:
 def _sweep_releases(sweep: Mapping[str, Any]) -> Html:
     holds: Mapping[str, float] = sweep.get("release_holds") or {}
     unchanged: Mapping[str, float] = sweep.get("release_unchanged") or {}
-    if not holds:
+    if not holds or not unchanged or sweep.get("planned") == 0:
         return Html("")
-    rows = [(rid, f"{unchanged.get(rid, 0.0):.0%}", f"{p:.0%}") for rid, p in holds.items()]
+    rows = [(rid, f"{unchanged[rid]:.0%}" if rid in unchanged else "-", f"{p:.0%}")
+            for rid, p in holds.items()]
     return table(("Release", "scope unchanged", "scope holds (rejections aside)"), rows,
                  numeric=(1, 2), caption="Does each release's scope hold?")
 
@@ -810,6 +825,8 @@ def _sweep_releases(sweep: Mapping[str, Any]) -> Html:
 def _sweep_uplifts(sweep: Mapping[str, Any]) -> Html:
     expected: Mapping[str, Mapping[str, float]] = sweep.get("expected_uplifts") or {}
     base: Mapping[str, Mapping[str, int]] = sweep.get("base_uplifts") or {}
+    if "base_uplifts" not in sweep or sweep.get("planned") == 0:
+        return Html("")
     rows = [(spec, year, base.get(spec, {}).get(year, 0),
              tag("span", f"{mean:.2f}",
                  class_="changed" if mean > base.get(spec, {}).get(year, 0) else None))

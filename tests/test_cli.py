@@ -542,3 +542,12 @@ def test_a_closed_item_s_lead_time_is_not_warned_about() -> None:
     rejected = item("GONE", status="rejected", dcc_lead_time="6 months")
     assert scenario_warnings(scenario([rejected, item("A")])) == []
     assert len(scenario_warnings(scenario([item("A", dcc_lead_time="6 months")]))) == 1
+
+
+def test_explain_json_of_a_scenario_without_a_plan_gives_every_relaxation() -> None:
+    result = runner.invoke(app, ["explain", str(SEC_2020 / "secmp0067-fixed-nov-2020.yaml"),
+                                 "--json"])
+    assert result.exit_code == 0, result.output
+    said = json.loads(result.output)
+    assert [v["rule"] for v in said["relaxation"]] == ["decision-in-time(SECMP0067)"]
+    assert [v["rule"] for v in said["relaxation_alternatives"]] == ["fixed(SECMP0067)"]

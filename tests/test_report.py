@@ -43,7 +43,7 @@ SWEEP = {
     "base": {"SECMP0067": "2021-06", "MP084": "2020-11"},
     "probabilities": {
         "SECMP0067": {"2021-06": 0.75, "2021-11": 0.245, "none": 0.005},
-        "MP084": {"2020-11": 0.4, "2021-06": 0.35, "rejected": 0.25},
+        "MP084": {"2020-11": 0.3, "2021-06": 0.45, "rejected": 0.25},
     },
     "release_unchanged": {"2020-11": 0.3, "2021-06": 0.5},
     "release_holds": {"2020-11": 0.55, "2021-06": 0.6},
@@ -234,15 +234,32 @@ def test_sweep_section_shows_the_share_of_samples_per_release(
     assert "200 samples" in sweep and "seed 7" in sweep
     shares, holding, versions, moving = re.findall(r"<table[^>]*>.*?</table>", sweep, re.S)
     assert row_of(shares, "SECMP0067") == ["SECMP0067", "2021-06", "", "75%", "24%", "1%", ""]
-    assert row_of(shares, "MP084") == ["MP084", "2020-11", "40%", "35%", "", "", "25%"]
+    assert row_of(shares, "MP084") == ["MP084", "2020-11", "30%", "45%", "", "", "25%"]
     # the headline first: scopes holding, items likely to move (Panel review)
-    assert ("Scope holding (no item moving in or out, rejections aside): 2020-11 in 55% of "
-            "samples, 2021-06 in 60% of samples.") in text_of(sweep)
-    assert "Items in their base-plan release in under half the samples: MP084." in text_of(sweep)
-    assert "On average 1.2 items move per sample." in text_of(sweep)
+    assert ("Scope holding (no item moving in or out, rejections aside): 2020-11 in 55%, "
+            "2021-06 in 60% of the samples with a plan.") in text_of(sweep)
+    assert ("Items in their base-plan release in under half of the samples with a plan that "
+            "keep them (rejections aside): MP084.") in text_of(sweep)  # 30% of 75%
+    assert "On average 1.25 items move per sample with a plan." in text_of(sweep)
     assert row_of(holding, "2021-06")[1:] == ["50%", "60%"]
     assert 'class="changed">1.40' in row_html(versions, "DUIS")  # more versions than planned
     assert rows(moving) == [["MP084 rejected", "50", "2.00", "1.00"]]
+
+
+def test_a_sweep_with_no_plan_says_so_instead_of_figures(
+    send_back: tuple[Instance, Plan, str],
+) -> None:
+    """Review: with no sample planned, the headline said nothing moves and the tables
+    showed zeros as if measured."""
+    inst, plan, _ = send_back
+    failed = {**SWEEP, "planned": 0, "release_holds": {}, "mean_moves": 0.0,
+              "expected_uplifts": {"DUIS": {"2021": 0.0}}}
+    sweep = element(build_report(inst, plan, sweep=failed), "sweep")
+    assert "No sample has a plan" in text_of(sweep)
+    assert "On average" not in sweep and "Specification versions" not in sweep
+    no_base = {k: v for k, v in SWEEP.items() if k not in ("base_uplifts", "release_unchanged")}
+    sweep = element(build_report(inst, plan, sweep=no_base), "sweep")
+    assert "Specification versions" not in sweep and "scope unchanged" not in sweep
 
 
 def test_a_row_of_the_sweep_table_adds_up_to_its_samples() -> None:
@@ -376,9 +393,16 @@ def test_read_sweep_accepts_a_summary_and_names_what_is_missing(tmp_path: Path) 
                           ('{"samples": 3, "probabilities": {"A": [0.5]}}',
                            "probabilities.A: should map releases to shares"),
                           (json.dumps({**SWEEP, "release_holds": {"2021-06": "all"}}),
-                           "release_holds: should map releases to numbers"),
+                           "release_holds: should map releases to shares"),
                           (json.dumps({**SWEEP, "influence": [{"samples": 2}]}),
-                           "influence: should list")):
+                           "influence: should list"),
+                          (json.dumps({**SWEEP, "influence": [
+                              {**SWEEP["influence"][0], "mean_moves_without": "n/a"}]}),
+                           "influence: should list"),
+                          (json.dumps({**SWEEP, "release_holds": {"2021-06": 2.0}}),
+                           "release_holds: should map releases to shares between 0 and 1"),
+                          (json.dumps({**SWEEP, "mean_moves": float("nan")}),
+                           "mean_moves: should be a number")):
         bad = tmp_path / "bad.json"
         bad.write_text(text, encoding="utf-8")
         with pytest.raises(ValueError, match=message):

@@ -379,6 +379,8 @@ def _legend_handles(inst: Instance, page_rows: list[_Row]) -> list[Artist]:
     across the chart on its second."""
     units = [_unit(inst, r.item) for r in page_rows]
     planned = any(r.group != NOT_PLANNED for r in page_rows)
+    ticked = any(r.group != NOT_PLANNED and not u.decision_known
+                 for r, u in zip(page_rows, units, strict=True))
     glyphs: list[Artist] = []
     if any(u.decision_known for u in units):
         glyphs.append(
@@ -397,8 +399,9 @@ def _legend_handles(inst: Instance, page_rows: list[_Row]) -> list[Artist]:
             )
         )
     if planned:
-        glyphs += [
-            Patch(facecolor="#b0b0b0", label="decision to go-live (colour = release)"),
+        glyphs.append(Patch(facecolor="#b0b0b0", label="decision to go-live (colour = release)"))
+    if ticked:
+        glyphs.append(
             Line2D(
                 [],
                 [],
@@ -408,7 +411,9 @@ def _legend_handles(inst: Instance, page_rows: list[_Row]) -> list[Artist]:
                 color="black",
                 linestyle="",
                 label="cut-off for its release (decision pending)",
-            ),
+            ))
+    if planned:
+        glyphs += [
             Line2D(
                 [],
                 [],

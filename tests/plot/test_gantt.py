@@ -281,3 +281,17 @@ def test_two_processes_draw_the_same_svg(tmp_path: Path) -> None:
                         str(tmp_path / f"{name}.svg")], cwd=ROOT, check=True,
                        capture_output=True)
     assert (tmp_path / "1.svg").read_bytes() == (tmp_path / "2.svg").read_bytes()
+
+
+def test_the_cut_off_mark_is_in_the_legend_only_where_a_cut_off_is_drawn() -> None:
+    """A decision taken has no cut-off left to meet: no tick, and a page of such items has
+    no legend entry for one (review)."""
+    decided = Instance(scenario([item(u, status="approved") for u in ("A", "B")]))
+    pending = Instance(scenario([item("A", status="approved"), item("B")]))
+    for inst, ticked in ((decided, False), (pending, True)):
+        ax = draw_gantt(inst, plan_of(inst, {"A": "2021-06", "B": "2021-11"}))
+        labels = [t.get_text() for t in ax.get_legend().get_texts()]
+        assert ("cut-off for its release (decision pending)" in labels) == ticked
+        ticks = [line for line in ax.get_lines() if line.get_marker() == "|"]
+        assert [len(line.get_xdata()) for line in ticks] == ([1] if ticked else [])
+        plt.close(ax.figure)
