@@ -102,6 +102,17 @@ def units_of(item: Item, as_of: dt.date) -> list[Unit]:
     ]
 
 
+BUILT_IN_NOTES = {
+    "frozen": "built in: the release has gone live, so its scope cannot change",
+    "decision-in-time": "built in: the decision must come by the release's cut-off, its "
+                        "go-live less the item's lead time",
+    "scope-baseline": "built in: once a release's scope is baselined (DCC or full, as the "
+                      "item impacts DCC Systems or not), it takes no new item",
+    "window": "built in: the item's earliest and latest release",
+}
+"""What each built-in rule asks, in the words tables of rules and clashes show beside it."""
+
+
 class Instance:
     """Releases, units and rules of one scenario, with the look-ups rules need."""
 
@@ -237,19 +248,22 @@ class Instance:
     def _built_in_rules(self) -> list[RuleBase]:
         policy = self.scenario.policy
         exceptions_allowed = policy.exceptions == "allowed"
-        rules: list[RuleBase] = [Frozen(release=r.id) for r in self.releases if self.is_frozen(r)]
+        rules: list[RuleBase] = [Frozen(release=r.id, note=BUILT_IN_NOTES["frozen"])
+                                 for r in self.releases if self.is_frozen(r)]
         for unit in self.units:
-            rules.append(DecisionInTime(item=unit.id))
+            rules.append(DecisionInTime(item=unit.id, note=BUILT_IN_NOTES["decision-in-time"]))
             rules.append(
                 ScopeBaseline(
                     item=unit.id,
                     hard=not exceptions_allowed,
                     penalty=1 if exceptions_allowed else 0,
+                    note=BUILT_IN_NOTES["scope-baseline"],
                 )
             )
             if unit.item.earliest or unit.item.latest:
                 rules.append(
-                    Window(item=unit.id, earliest=unit.item.earliest, latest=unit.item.latest)
+                    Window(item=unit.id, earliest=unit.item.earliest, latest=unit.item.latest,
+                           note=BUILT_IN_NOTES["window"])
                 )
         for item in self.scenario.items:
             # the open parts in order: a closed part between two does not free them

@@ -551,3 +551,18 @@ def test_explain_json_of_a_scenario_without_a_plan_gives_every_relaxation() -> N
     said = json.loads(result.output)
     assert [v["rule"] for v in said["relaxation"]] == ["decision-in-time(SECMP0067)"]
     assert [v["rule"] for v in said["relaxation_alternatives"]] == ["fixed(SECMP0067)"]
+
+
+def test_every_built_in_rule_says_what_it_asks() -> None:
+    """Panel review: a clash listed decision-in-time(SECMP0067) with an empty note."""
+    from solver.instance import Instance
+    from solver.scenario import load_scenario
+
+    inst = Instance(load_scenario(SEC_2020 / "secmp0067-fixed-nov-2020.yaml"))
+    built_in = [r for r in inst.rules
+                if r.name.split("(")[0] in ("decision-in-time", "scope-baseline", "frozen")]
+    assert built_in and all(r.note.startswith("built in: ") for r in built_in)
+    result = runner.invoke(app, ["solve", str(SEC_2020 / "secmp0067-fixed-nov-2020.yaml")],
+                           env={"COLUMNS": "300"})
+    assert ("decision-in-time(SECMP0067)  (built in: the decision must come by the release's "
+            "cut-off") in result.output
