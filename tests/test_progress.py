@@ -81,15 +81,22 @@ def test_fall_backs_report_questions_answered(events: list[progress.Event]) -> N
             for k, e in enumerate(updates, 1)] == [True] * asked
 
 
-def test_explaining_every_item_counts_items_not_solves(events: list[progress.Event]) -> None:
+def test_explaining_every_item_counts_releases_weighed_not_solves(
+    events: list[progress.Event],
+) -> None:
+    """One update per turn (each item's next release), not per solve: the items are asked
+    in turns."""
     inst, plan = plan_file(SEND_BACK)
     assert_valid(inst, plan)
     events.clear()
     explained = explain_items(inst, plan, SolveOptions(time_limit=30))
     assert {e.stage for e in events} == {"explanations"}
-    assert [e.detail for e in events] == [f"{k} of {len(explained)} items"
-                                          for k in range(1, len(explained) + 1)]
-    assert [e.done for e in events] == [False] * (len(explained) - 1) + [True]
+    total = sum(len(options) for options in explained.values())
+    weighed = [int(e.detail.split()[0]) for e in events]
+    assert [e.detail for e in events] == [f"{n} of {total} releases weighed" for n in weighed]
+    assert weighed == sorted(set(weighed)) and weighed[-1] == total
+    assert weighed[0] == len(explained)  # the first turn: each item's own release
+    assert [e.done for e in events] == [False] * (len(events) - 1) + [True]
 
 
 def test_the_command_shows_progress_on_stderr_only_when_asked() -> None:
