@@ -347,19 +347,22 @@ def _release_overview(inst: Instance, plan: Plan) -> Html:
     for release in plan.releases:
         r = inst.release(release.id)
         dcc = sum(inst.unit(uid).dcc_impact for uid in release.items)
-        items = join(*(join(", " if k else "", _item_link(uid))
-                       for k, uid in enumerate(release.items))) if release.items else "-"
-        rows.append([_release_link(release.id), day(r.go_live), items, dcc,
-                     ", ".join(release.uplifts) or "-", _baseline_state(inst, r)])
+        rows.append([_release_link(release.id), day(r.go_live), _item_links(release.items),
+                     dcc, ", ".join(release.uplifts) or "-", _baseline_state(inst, r)])
     outside = [i.id for i in plan.items if i.release is None and i.id not in inst.closed]
     if outside:
-        rows.append(["outside the horizon", "-",
-                     join(*(join(", " if k else "", _item_link(uid))
-                            for k, uid in enumerate(outside))), "", "", ""])
+        rows.append(["outside the horizon", "-", _item_links(outside), "", "", ""])
     head = ("release", "go-live", "items", "impact DCC Systems", "uplifts",
             "on the planning date")
     return table(head, rows, class_="overview wide", caption="Recommended allocation",
                  numeric=(3,))
+
+
+def _item_links(ids: Sequence[str]) -> Html:
+    """Item ids, comma separated, each a link to its explanation ("-" for none)."""
+    if not ids:
+        return Html("-")
+    return join(*(join(", " if k else "", _item_link(uid)) for k, uid in enumerate(ids)))
 
 
 def _decisions_due(inst: Instance, plan: Plan) -> Html:
