@@ -282,12 +282,15 @@ def smallest_relaxation(inst: Instance,
                         options: SolveOptions = DEFAULT_OPTIONS) -> list[PlanViolation]:
     """The fewest hard rules to drop for some plan to exist, each with what the plan made
     without them (planned as `secplan solve` would) does to it, in the checker's words
-    ("expected decision 2020-11-19 is after the 2020-11 cut-off ..."): the rule's name
-    alone does not say what relaxing it takes."""
+    ("SECMP0067 is fixed in 2020-11 but goes in 2021-06"): the rule's name alone does not
+    say what relaxing it takes. Among sets as small, the fewest built-in rules: a pin or a
+    cap the scenario wrote is the Panel's to lift, a decision date or a go-live is not."""
     budget = Budget.of(options)  # one budget for both searches
     with model_of(inst, hard_as_assumptions=True) as builder:
         hard = sorted(name for name, rule in builder.rules.items() if rule.hard)
-        builder.model.minimize(sum(1 - builder.literals[n] for n in hard))
+        dropped_count = sum(1 - builder.literals[n] for n in hard)
+        built_in = sum(1 - builder.literals[n] for n in hard if n in inst.built_in)
+        builder.model.minimize((len(hard) + 1) * dropped_count + built_in)
         solver = make_solver(options, budget, builder.size)
         status = solver.solve(builder.model)
         budget.charge(solver, builder.model, status == cp_model.OPTIMAL)

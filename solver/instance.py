@@ -134,7 +134,11 @@ class Instance:
             (u for u in everything if u.id not in self.closed), key=lambda u: u.id
         )
         self._unit = {u.id: u for u in self.units}
-        every = self._built_in_rules() + self._file_rules()
+        built_in = self._built_in_rules()
+        self.built_in = frozenset(r.name for r in built_in)
+        """Names of the rules every scenario has (decision in time, scope baseline, frozen,
+        window, split parts in order), not written in its file."""
+        every = built_in + self._file_rules()
         off = set(scenario.switched_off)
         self.rules: list[RuleBase] = [r for r in every if r.name not in off]
         self.unknown_switched_off = sorted(off - {r.name for r in every})

@@ -25,6 +25,7 @@ from solver.explain import (
     explain_items,
     minimal_clash,
     neighbourhood,
+    other_single_relaxations,
     own_rules,
     ranked,
     release_options,
@@ -128,21 +129,26 @@ def test_infeasible_clash_is_minimal() -> None:
 
 
 def test_the_smallest_relaxation_says_what_relaxing_each_rule_takes() -> None:
-    """Not only the rule's name: what the plan found without it does to it (here, the
-    decision SECMP0067 would need by the November 2020 cut-off), as solve prints it."""
+    """Not only the rule's name: what the plan found without it does to it, as solve prints
+    it. Of two one-rule relaxations, the pin the scenario wrote comes first, the built-in
+    decision date (SECMP0067's by the November 2020 cut-off) after it (Panel review)."""
     s = load_scenario(SEC_2020 / "secmp0067-fixed-nov-2020.yaml")
     inst = Instance(s)
     relax = smallest_relaxation(inst, FAST)
-    assert [v.rule for v in relax] == ["decision-in-time(SECMP0067)"]
-    assert relax[0].message.startswith(
+    assert [(v.rule, v.message) for v in relax] == [
+        ("fixed(SECMP0067)", "SECMP0067 is fixed in 2020-11 but goes in 2021-06")]
+    others = other_single_relaxations(inst, ["decision-in-time(SECMP0067)", "fixed(SECMP0067)"],
+                                      relax[0].rule, FAST)
+    assert [v.rule for v in others] == ["decision-in-time(SECMP0067)"]
+    assert others[0].message.startswith(
         "expected decision 2020-11-19 is after the 2020-11 cut-off 2020-07-05")
     plan = plan_scenario(s, FAST)
-    plan.relaxation = relax
+    plan.relaxation, plan.relaxation_alternatives = relax, others
     console = Console(width=300, record=True, file=io.StringIO())
     print_clash(inst, plan, console)
     shown = console.export_text()
-    assert ("  - decision-in-time(SECMP0067): expected decision 2020-11-19 is after the "
-            "2020-11 cut-off 2020-07-05") in shown
+    assert ("Or relax any one of these instead:\n  - decision-in-time(SECMP0067): expected "
+            "decision 2020-11-19 is after the 2020-11 cut-off 2020-07-05") in shown
 
 
 def test_the_smallest_relaxation_is_judged_on_the_plan_made_without_it() -> None:
