@@ -8,6 +8,7 @@ problem; nothing is written before the input is known to be good.
 from __future__ import annotations
 
 import atexit
+import functools
 import gc
 import json
 import math
@@ -355,7 +356,8 @@ def check(
     inst = Instance(load(scenario))
     with bad_input_exits():
         assignments = read_assignments(plan)
-        dropped = check_plan_names(plan, inst, assignments, removed_units(scenario))
+        dropped = check_plan_names(plan, inst, assignments,
+                                   functools.cache(lambda: removed_units(scenario)))
     for uid, gone in dropped.items():
         warnings.warn(f"{plan}: {uid} is not judged: {gone}", stacklevel=1)
     violations = check_assignment(inst, assignments)

@@ -515,9 +515,8 @@ def release_options(
     or what it would cost against the best plan. A release a rule on the item alone bars
     (its decision, scope baseline, window, pin...), or on a same-release partner, is
     blocked whatever the others do (`barred_whatever_others_do`), and needs no solve. The
-    others are
-    computed by re-solving with the item held there: blocked options get a minimal clash,
-    open ones their objective change.
+    others are computed by re-solving with the item held there: blocked options get a
+    minimal clash, open ones their objective change.
 
     A plan not proven optimal is asked with only the item's neighbours free to move
     (`ReleaseOption.neighbours`), as a re-solve of the whole would not be proven either.
@@ -538,7 +537,7 @@ def release_options(
                 "the recommended release" if rid else "the recommended plan leaves it out")))
         elif bars:
             out.append(blocked_option(rid, bars))
-            if len(bars) > 1 and bars == own_bars(view(), unit, rid):
+            if len(bars) > 1 and set(bars) <= own_rules(inst, unit):  # not a partner's
                 out[-1].summary += " (each one bars it)"
         elif best.status != "optimal":
             out.append(_local_option(inst, best, unit, rid, options, budget, view, stays))

@@ -277,16 +277,10 @@ def plan_scenario(scenario: Scenario, options: SolveOptions = DEFAULT_OPTIONS) -
     return make_plan(inst, solve(inst, options), options)
 
 
-def base_assignment(path: Path, options: SolveOptions) -> dict[str, str | None] | None:
-    """The plan of the scenario `path` extends (itself planned against its own base), or
-    None when `path` is a base scenario or its base has no plan."""
-    solution = base_solution(path, options)
-    return solution.assignment if solution is not None else None
-
-
 def base_solution(path: Path, options: SolveOptions) -> Solution | None:
-    """`base_assignment`'s solve, `clock_stopped` when the clock stopped it or the solve of
-    a base further up."""
+    """The plan of the scenario `path` extends (itself planned against its own base), or
+    None when `path` is a base scenario or its base has no plan; `clock_stopped` when the
+    clock stopped its solve or that of a base further up."""
     base = base_of(path)
     if base is None:
         return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -175,11 +175,12 @@ def _csv_assignments(path: Path, text: str) -> dict[str, str | None]:
 
 
 def check_plan_names(path: Path, inst: Instance, assignments: dict[str, str | None],
-                     removed: Mapping[str, str]) -> dict[str, str]:
+                     removed: Callable[[], Mapping[str, str]]) -> dict[str, str]:
     """Raise `ScenarioError` for a plan file's first item or release the scenario does not
     know at all (a typo, not a rule broken: bad input). Return, and take out of
-    `assignments`, the items (or parts) a what-if's overlay `removed` (an older plan may
-    well name them), each with what to say. Closed items and complete coverage are for the
+    `assignments`, the items (or parts) a what-if's overlay removed (an older plan may
+    well name them), each with what to say: `removed()` gives them, asked only for a name
+    the scenario does not know. Closed items and complete coverage are for the
     checker to judge."""
     from solver.scenario import unknown_name
 
@@ -189,7 +190,7 @@ def check_plan_names(path: Path, inst: Instance, assignments: dict[str, str | No
     for uid, rid in assignments.items():
         place = f"item {uid}" if csv_file else f"assignments.{uid}"
         if uid not in items:
-            gone = removed.get(uid)
+            gone = removed().get(uid)
             if gone is None:
                 raise ScenarioError(path, place, unknown_name(uid, items, "item"))
             dropped[uid] = gone

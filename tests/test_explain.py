@@ -34,7 +34,7 @@ from solver.explain import (
 from solver.instance import Instance
 from solver.model import Plan, Scenario
 from solver.objective import level_values, term_values
-from solver.plan import base_assignment, make_plan, plan_scenario
+from solver.plan import base_solution, make_plan, plan_scenario
 from solver.report_text import print_clash, print_options
 from solver.scenario import load_scenario
 from tests.conftest import SEC_2020, item, scenario
@@ -93,7 +93,8 @@ def test_a_blocked_release_names_the_rules(family: str, items: list[dict[str, An
 
 def _send_back() -> tuple[Instance, Any]:
     path = SEC_2020 / "secmp0067-send-back.yaml"
-    inst = Instance(load_scenario(path), base_assignment(path, FAST))
+    base = base_solution(path, FAST)
+    inst = Instance(load_scenario(path), base.assignment if base else None)
     return inst, solve(inst, FAST)
 
 

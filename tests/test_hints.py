@@ -11,7 +11,7 @@ from solver.cpsat import cp_model
 from solver.engine import ModelBuilder, SolveOptions, level_expressions
 from solver.instance import Instance
 from solver.model import Scenario
-from solver.plan import base_assignment, plan_file
+from solver.plan import base_solution, plan_file
 from tests.conftest import SEC_2020, assert_valid
 
 
@@ -82,8 +82,10 @@ def test_a_base_plan_in_a_cancelled_release_hints_placements_only(tmp_path: Path
     path = tmp_path / "cancel.yaml"
     path.write_text(f"extends: {SEC_2020 / 'baseline.yaml'}\n"
                     "changes:\n  - {cancel-release: '2021-11'}\n")
-    base = base_assignment(path, SolveOptions(time_limit=30))
-    assert base is not None and "2021-11" in base.values()
+    solved = base_solution(path, SolveOptions(time_limit=30))
+    assert solved is not None
+    base = solved.assignment
+    assert "2021-11" in base.values()
     inst, plan = plan_file(path)
     assert plan.status == "optimal" and "2021-11" not in plan.assignments.values()
     assert_valid(inst, plan)
