@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 from solver.changes import AnyChange
 from solver.fields import Duration, ItemId, MonthId, ReleaseId, Strict
@@ -199,6 +199,25 @@ DEFAULT_OBJECTIVE: tuple[ObjectiveTerm, ...] = (
 )
 
 
+class Assumption(Strict):
+    """A number or date the sources do not give, written where the Panel reads it: the
+    report lists each with the value in force, so a reader weighs the plan against what
+    it takes for granted (a YAML comment never reaches them)."""
+
+    about: list[str] = Field(
+        min_length=1,
+        description="What it is about: items or parts (`SECMP0067`), their fields "
+        "(`SECMP0067.expected_decision`), rules by name (`uplift-cap(GBCS, 2022)`) or "
+        "scenario keys (`objective`, `policy.dcc_baseline`); one name or a list.",
+    )
+    note: str = Field(min_length=1, description="The assumption and where it comes from.")
+
+    @field_validator("about", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: object) -> object:
+        return [value] if isinstance(value, str) else value
+
+
 class Scenario(Strict):
     """A planning scenario, fully resolved (no `extends`)."""
 
@@ -221,6 +240,9 @@ class Scenario(Strict):
     )
     uncertainty: Uncertainty = Field(
         default_factory=Uncertainty, description="For Monte Carlo what-ifs (secplan sweep)."
+    )
+    assumptions: list[Assumption] = Field(
+        default_factory=list, description="What the scenario takes for granted, and why."
     )
 
 
@@ -352,3 +374,6 @@ class WhatIf(Strict):
     objective: list[ObjectiveTerm] | None = None
     changes: list[AnyChange] | None = None
     uncertainty: Uncertainty | None = None
+    assumptions: list[Assumption] | None = Field(
+        None, description="Added to the base's; one about the same names replaces the base's."
+    )

@@ -186,6 +186,8 @@ def build_report(
                          _comparison(comparison, titles)))
     if planned:
         sections.append(("releases", "Scope of each release", _releases(inst, plan)))
+    if inst.scenario.assumptions:
+        sections.append(("assumptions", "What the plan assumes", _assumptions(inst)))
     if sweep is not None:
         sections.append(("sweep", "How robust is the plan? (Monte Carlo sweep)",
                          _sweep(sweep)))
@@ -309,6 +311,9 @@ def _facts(inst: Instance, plan: Plan) -> Html:
         ("Items", _item_count(inst, plan)),
         ("Rules broken", _broken_count(plan)),
     ]
+    if s.assumptions:
+        rows.append(("Assumptions", join(len(s.assumptions), " (",
+                                         tag("a", "listed below", href="#assumptions"), ")")))
     return tag("dl", *(join(tag("dt", k), tag("dd", v)) for k, v in rows), class_="facts")
 
 
@@ -424,6 +429,20 @@ def _clash(inst: Instance, plan: Plan) -> Html:
 
 
 # --- release scope tables ---------------------------------------------------------------
+
+
+def _assumptions(inst: Instance) -> Html:
+    """The scenario's assumptions, each with what it is about and the value that holds
+    now: a what-if may have changed it since the note was written."""
+    from solver.assumptions import about_words
+
+    s = inst.scenario
+    rows = [(join(*(tag("span", line, class_="about") for line in about_words(s, a.about))),
+             a.note) for a in s.assumptions]
+    return join(tag("p", "Numbers and dates the sources do not give, as the scenario "
+                         "file states them; each with the value in force in this plan.",
+                    class_="meta"),
+                table(("about (value in force)", "assumption"), rows, class_="assumptions"))
 
 
 def _releases(inst: Instance, plan: Plan) -> Html:
@@ -889,6 +908,7 @@ a { color: var(--accent); }
 .id { font-weight: normal; font-size: .9rem; margin-left: .4rem; }
 .title { font-weight: normal; }
 .note { display: block; font-size: .82rem; }
+.about { display: block; }
 nav ol { display: flex; flex-wrap: wrap; gap: .3rem 1.4rem; padding: .6rem 1rem;
   margin: 1rem 0; list-style: none; background: var(--band); border-radius: 4px; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1.2rem;

@@ -14,7 +14,8 @@ from solver.rules.baseline import exception_note
 
 
 def print_summary(inst: Instance, out: Any) -> None:
-    """What `secplan validate` shows: releases, pending cut-offs, items by status, rules."""
+    """What `secplan validate` shows: releases, pending cut-offs, items by status, rules,
+    assumptions."""
     s = inst.scenario
     out.print(f"[bold]{s.name}[/bold]: {s.description}".rstrip(": "))
     out.print(f"as of {s.as_of}; {len(inst.units)} items to plan, {len(inst.closed)} closed")
@@ -81,6 +82,15 @@ def print_summary(inst: Instance, out: Any) -> None:
     for family, n in sorted(built_in.items()):
         rules.add_row(f"{family}(...)", "built in", f"{n} instance(s)")
     out.print(rules)
+    if s.assumptions:
+        from solver.assumptions import about_words
+
+        assumed = Table(title="Assumptions (with the value in force)")
+        assumed.add_column("about")
+        assumed.add_column("assumption")
+        for a in s.assumptions:
+            assumed.add_row("\n".join(about_words(s, a.about)), a.note)
+        out.print(assumed)
 
 
 def fall_back_words(inst: Instance, item: PlanItem) -> str:

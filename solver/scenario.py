@@ -26,7 +26,7 @@ import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from solver.fields import PATTERN_WORDS
-from solver.model import Calendar, Item, Scenario, WhatIf
+from solver.model import Calendar, Item, Part, Scenario, WhatIf
 from solver.rules import Rule
 
 if TYPE_CHECKING:
@@ -168,10 +168,13 @@ class Loaded:
     items: list[list[Origin]] = field(default_factory=list)
     rules: list[list[Origin]] = field(default_factory=list)
     changes: list[list[Origin]] = field(default_factory=list)
+    assumptions: list[list[Origin]] = field(default_factory=list)
     removed: dict[str, str] = field(default_factory=dict)
     """Item id -> where an overlay's `items: remove:` took it out ("wi.yaml:4")."""
     removed_units: dict[str, str] = field(default_factory=dict)
     """Unit id (the item, or each part of a split one) -> the removed item's id."""
+    removed_rules: set[str] = field(default_factory=set)
+    """Names of the rules an overlay's `rules: remove:` took out."""
 
     def error(self, loc: Loc, problem: str) -> ScenarioError:
         """A `ScenarioError` for a place in the merged data."""
@@ -188,7 +191,8 @@ class Loaded:
         return ScenarioError(origin.source.path, place, problem, origin.source.lines.get(full))
 
     def _origins(self, loc: Loc) -> tuple[list[Origin], Loc]:
-        tables = {"items": self.items, "rules": self.rules, "changes": self.changes}
+        tables = {"items": self.items, "rules": self.rules, "changes": self.changes,
+                  "assumptions": self.assumptions}
         if len(loc) >= 2 and loc[0] in tables and isinstance(loc[1], int):
             table = tables[str(loc[0])]
             if loc[1] < len(table):
@@ -267,7 +271,7 @@ def _as_base(source: SourceFile) -> Loaded:
     loaded = Loaded(data, [source])
     loaded.top = {key: [Origin(source, (key,))] for key in data}
     for key, table in (("items", loaded.items), ("rules", loaded.rules),
-                       ("changes", loaded.changes)):
+                       ("changes", loaded.changes), ("assumptions", loaded.assumptions)):
         entries = data.get(key)
         if entries is not None and not isinstance(entries, list):
             raise ScenarioError(source.path, key, "must be a list", source.lines.get((key,)))
@@ -290,6 +294,8 @@ def _overlay(loaded: Loaded, source: SourceFile) -> None:
             _overlay_items(loaded, source, value)
         elif key == "rules":
             _overlay_rules(loaded, source, value)
+        elif key == "assumptions" and isinstance(value, list):
+            _overlay_assumptions(loaded, source, value)
         elif key in ("calendar", "policy", "uncertainty") and isinstance(value, dict):
             merged = dict(data.get(key) or {})
             for sub, sub_value in value.items():
@@ -300,6 +306,7 @@ def _overlay(loaded: Loaded, source: SourceFile) -> None:
             data[key] = merged
         else:
             data[key] = value
+    _drop_removed_assumptions(loaded)
 
 
 def _changes(source: SourceFile, key: str, value: Any, allowed: set[str]) -> dict[str, Any]:
@@ -394,10 +401,61 @@ def _overlay_rules(loaded: Loaded, source: SourceFile, value: Any) -> None:
             )
         k = names.index(name)
         del rules[k], names[k], loaded.rules[k]
+        loaded.removed_rules.add(str(name))
     for i, entry in enumerate(changes.get("add") or []):
         rules.append(entry)
         loaded.rules.append([Origin(source, ("rules", "add", i))])
     loaded.data["rules"] = rules
+
+
+def _about(entry: Any) -> tuple[str, ...] | None:
+    """An assumption entry's `about` as a tuple of names (None when malformed: validation
+    reports it later)."""
+    about = entry.get("about") if isinstance(entry, dict) else None
+    about = [about] if isinstance(about, str) else about
+    return tuple(about) if isinstance(about, list) and all(isinstance(a, str) for a in about) \
+        else None
+
+
+def _overlay_assumptions(loaded: Loaded, source: SourceFile, value: list[Any]) -> None:
+    """A what-if's assumptions are added to the base's; one about the same names replaces
+    the base's (the what-if revises it)."""
+    entries: list[Any] = list(loaded.data.get("assumptions") or [])
+    for i, entry in enumerate(value):
+        origin = [Origin(source, ("assumptions", i))]
+        about = _about(entry)
+        same = next((k for k, old in enumerate(entries) if about and _about(old) == about), None)
+        if same is None:
+            entries.append(entry)
+            loaded.assumptions.append(origin)
+        else:
+            entries[same] = entry
+            loaded.assumptions[same] = origin
+    loaded.data["assumptions"] = entries
+
+
+def _drop_removed_assumptions(loaded: Loaded) -> None:
+    """Names of items an overlay removed leave the assumptions (an assumption about them
+    alone goes): it no longer applies, and the what-if cannot edit the base's entries."""
+    entries = loaded.data.get("assumptions")
+    if not (loaded.removed or loaded.removed_rules) or not isinstance(entries, list):
+        return
+
+    def removed(name: str) -> bool:
+        return removed_as(name, loaded.removed) is not None or name in loaded.removed_rules
+
+    kept: list[Any] = []
+    origins: list[list[Origin]] = []
+    for entry, origin in zip(entries, loaded.assumptions, strict=False):
+        about = _about(entry)
+        if about is not None and any(map(removed, about)):
+            about = tuple(a for a in about if not removed(a))
+            if not about:
+                continue
+            entry = {**entry, "about": list(about)}
+        kept.append(entry)
+        origins.append(origin)
+    loaded.data["assumptions"], loaded.assumptions = kept, origins
 
 
 # --- validation -------------------------------------------------------------------------
@@ -672,6 +730,7 @@ def check_references(scenario: Scenario,
     if cycle:
         yield ("rules",), "precedence cycle: " + " -> ".join(cycle)
     all_ids = {i.id for i in scenario.items} | ids
+    yield from _check_assumptions(scenario, all_ids)
     for place, problem in scenario.uncertainty.unknown_references(all_ids, set(releases)):
         name = str(place[-1])
         gone = removed_as(name, removed or {}) if place[0] == "items" else (
@@ -683,6 +742,37 @@ def check_references(scenario: Scenario,
 
         for name in Instance(scenario).unknown_switched_off:
             yield ("changes",), f"switch-off names no rule {name!r}"
+
+
+def assumption_names(scenario: Scenario, unit_ids: Collection[str]) -> set[str]:
+    """What an assumption may be about: items and parts, with or without one of their
+    fields; the file's rules by name; the scenario's keys, with or without a sub-key."""
+    names = set(unit_ids)
+    item_ids = {i.id for i in scenario.items}
+    for uid in unit_ids:
+        fields = Item.model_fields if uid in item_ids else Part.model_fields
+        names.update(f"{uid}.{f}" for f in fields if f not in ("id", "parts"))
+    names.update(r.name for r in scenario.rules)
+    for key, info in type(scenario).model_fields.items():
+        if key in ("changes", "assumptions"):  # the first are applied and gone on loading
+            continue
+        names.add(key)
+        sub = info.annotation
+        if isinstance(sub, type) and issubclass(sub, BaseModel):
+            names.update(f"{key}.{f}" for f in sub.model_fields)
+    return names
+
+
+def _check_assumptions(scenario: Scenario, unit_ids: Collection[str]
+                       ) -> Iterator[tuple[Loc, str]]:
+    if not scenario.assumptions:
+        return
+    valid = assumption_names(scenario, unit_ids)
+    for i, assumption in enumerate(scenario.assumptions):
+        for k, name in enumerate(assumption.about):
+            if name not in valid:
+                yield (("assumptions", i, "about", k),
+                       unknown_name(name, valid, "item, field, rule or scenario key"))
 
 
 def same_day_releases(scenario: Scenario) -> Iterator[tuple[Loc, str]]:

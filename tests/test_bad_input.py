@@ -744,6 +744,48 @@ def case_what_if_removes_an_item_a_rule_names(tmp_path: Path) -> Case:
     )
 
 
+# assumptions
+
+
+@case
+def case_assumption_about_a_misspelt_item(tmp_path: Path) -> Case:
+    path = write_base(tmp_path, lambda d: d.update(assumptions=[
+        {"about": ["SECMP0007.value", "MP085.expected_decision"], "note": "a guess"}]))
+    return Case(path, "assumptions[0].about[1]",
+                r"unknown item, field, rule or scenario key 'MP085.expected_decision'; did you "
+                r"mean 'MP084.expected_decision'\?", line_of(path, "MP085.expected_decision"))
+
+
+@case
+def case_assumption_about_a_field_items_do_not_have(tmp_path: Path) -> Case:
+    path = write_base(tmp_path, lambda d: d.update(assumptions=[
+        {"about": "MP084.lead_time", "note": "a guess"}]))
+    return Case(path, "assumptions[0].about[0]", r"'MP084.lead_time'",
+                line_of(path, "MP084.lead_time"))
+
+
+@case
+def case_assumption_about_nothing(tmp_path: Path) -> Case:
+    path = write_base(tmp_path, lambda d: d.update(assumptions=[{"about": [], "note": "x"}]))
+    return Case(path, "assumptions[0].about", r"at least 1 item", line_of(path, "about:"))
+
+
+@case
+def case_assumption_without_a_note(tmp_path: Path) -> Case:
+    path = write_base(tmp_path, lambda d: d.update(assumptions=[{"about": "MP084"}]))
+    return Case(path, "assumptions[0]", r"required key 'note' is missing",
+                line_of(path, "about: MP084"))
+
+
+@case
+def case_what_if_assumption_about_a_misspelt_rule(tmp_path: Path) -> Case:
+    path = write_what_if(tmp_path, {"assumptions": [
+        {"about": "uplift-cap(GBCS, 2022)", "note": "carries on"}]})
+    return Case(path, "assumptions[0].about[0]",
+                r"'uplift-cap\(GBCS, 2022\)'; did you mean 'uplift-cap\(GBCS, 2021\)'\?",
+                line_of(path, "uplift-cap(GBCS, 2022)"))
+
+
 @case
 def case_what_if_shifts_a_named_item_its_filters_skip(tmp_path: Path) -> Case:
     path = write_what_if(tmp_path, {"changes": [
