@@ -409,8 +409,8 @@ def explain(
     """Why each item sits where it does, computed from the model.
 
     For one item every release ranked (the rules that block it, or what it would cost);
-    for all items, why not earlier. For an infeasible scenario: the minimal set of
-    clashing rules."""
+    for all items, why not earlier and why not a release later. For an infeasible
+    scenario: the minimal set of clashing rules."""
     from solver.explain import explain_items
     from solver.report_text import print_clash, print_closed, print_options
 
@@ -433,11 +433,16 @@ def explain(
         fail(f"{scenario}: " + (f"{item} is {closed.status}: not planned" if closed
                                 else unknown_name(item, plan.assignments, "planned item")))
     explained = explain_items(inst, plan, opts, [item] if item else None)
-    if as_json:
-        typer.echo(json.dumps({uid: [o.model_dump(mode="json") for o in opts_]
-                               for uid, opts_ in explained.items()}, indent=2))
-        return
     items = {i.id: i for i in plan.items}
+    if as_json:  # each item as plan.json has it (cut-off, fall-back, reasons), ranked
+        typer.echo(json.dumps({
+            "status": plan.status,
+            "items": {uid: {**items[uid].model_dump(mode="json"),
+                            "options": [o.model_dump(mode="json") for o in opts_]}
+                      for uid, opts_ in explained.items()},
+            "closed": {} if item else {uid: c.status for uid, c in inst.closed.items()},
+        }, indent=2))
+        return
     for uid, choices in explained.items():
         print_options(inst, items[uid], choices, console())
     if item is None:
@@ -587,7 +592,8 @@ def report(
     ] = None,
     explain_all: Annotated[
         bool,
-        typer.Option("--explain", help="Rank each item's release and the earlier ones (slower)."),
+        typer.Option("--explain",
+                     help="Rank each item's release, the earlier ones and the next (slower)."),
     ] = False,
     sweep_file: Annotated[
         Path | None,

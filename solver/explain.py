@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import warnings
 from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -306,12 +307,19 @@ def other_single_relaxations(inst: Instance, clash: Sequence[str], found: str,
     """When dropping one rule (`found`) is enough for a plan, the other rules of the
     `clash` whose dropping alone is enough too (the one to relax is the Panel's choice: a
     pin rather than a decision date, say), each with what the plan made without it does to
-    it; within one budget of `options`."""
+    it; the scenario's own rules first, then built-in ones, as `smallest_relaxation`
+    prefers them. Within one budget of `options`: the rules it leaves untried are named
+    in a note (warnings), not dropped unsaid."""
     budget = Budget.of(options)
-    out = []
-    for name in clash:
-        if name != found and budget.left():
-            out.extend(_without(inst, [name], options, budget) or [])
+    out: list[PlanViolation] = []
+    others = sorted((n for n in clash if n != found), key=lambda n: n in inst.built_in)
+    for k, name in enumerate(others):
+        if not budget.left():
+            warnings.warn(f"not tried as alternatives, the budget ran out first: "
+                          f"{', '.join(others[k:])} (a larger --time-limit tries them)",
+                          stacklevel=2)
+            break
+        out.extend(_without(inst, [name], options, budget) or [])
     return out
 
 
@@ -414,6 +422,18 @@ def asked_releases(inst: Instance, rid: str | None) -> list[str | None]:
     """What explaining a whole plan asks of an item in `rid`: why not each earlier release
     (every release for an item outside the horizon), and its own."""
     return [*(inst.release_ids[: inst.index(rid)] if rid else inst.release_ids), rid]
+
+
+def whole_plan_questions(inst: Instance, rid: str | None) -> list[str | None]:
+    """The releases explaining a whole plan asks of an item in `rid`, in the order asked:
+    its own, the nearest earlier one, the next later one ("why not wait a release?", the
+    Panel's other question: SECMP0067 in June or with SECMP0007 in November 2021), then
+    the other earlier ones, nearest first. Every release for an item outside the
+    horizon."""
+    sooner = asked_releases(inst, rid)[::-1]
+    if rid is None or inst.index(rid) + 1 >= len(inst.release_ids):
+        return sooner
+    return [*sooner[:2], inst.release_ids[inst.index(rid) + 1], *sooner[2:]]
 
 
 def _soft_broken(inst: Instance, plan: Assignment) -> set[str]:
@@ -670,9 +690,10 @@ def explain_items(
 ) -> dict[str, list[ReleaseOption]]:
     """Releases ranked per item, computed from the model, as `secplan explain` does: for
     the named `items` every release (and outside the horizon); without `items`, every
-    planned item with its release and the earlier ones only, since the question a Panel
-    asks of a whole plan is "why not sooner?", and asking it of every later release too
-    takes seven times as long (over 20 seconds on the seed round rather than 3).
+    planned item with its release, the earlier ones and the next one
+    (`whole_plan_questions`), since the questions a Panel asks of a whole plan are "why
+    not sooner?" and "why not wait a release?", and asking them of every later release
+    takes several times as long (over 20 seconds on the seed round rather than 3).
 
     All the re-solves and clashes share a budget of `options.time_limit` (a second one,
     after the plan's own solve): each option asked of the model costs about half a second
@@ -680,15 +701,15 @@ def explain_items(
     a minute, as the plan's own solve is not. The options the model does not settle within
     it are judged by moving the item alone (`ReleaseOption.alone`). So that a budget too
     small for all shares out fairly, the items are asked in turns: each item's first
-    question, then each one's second...; of a whole plan, the nearest earlier release
-    first (an audit found the last items in id order judged alone, the first ones not)."""
+    question, then each one's second...; of a whole plan, the nearest releases first (an
+    audit found the last items in id order judged alone, the first ones not)."""
     budget = Budget.of(options)
     best = Solution(status=plan.status, assignment=plan.assignments,
                     level_values=level_values(inst.scenario.objective, plan.objective))
     view = functools.cache(lambda: PlanView(inst, plan.assignments))
     asked = list(items if items is not None else plan.assignments)
     questions = {uid: [*inst.release_ids, None] if items is not None
-                 else asked_releases(inst, plan.assignments[uid])[::-1] for uid in asked}
+                 else whole_plan_questions(inst, plan.assignments[uid]) for uid in asked}
     found: dict[str, list[ReleaseOption]] = {uid: [] for uid in asked}
     stays: dict[str, dict[frozenset[str], Solution | None]] = {uid: {} for uid in asked}
     total, done = sum(map(len, questions.values())), 0

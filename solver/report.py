@@ -757,9 +757,9 @@ def _reasons(item: PlanItem, ranked: bool) -> Html:
 def _ranking(item: PlanItem, options: Sequence[ReleaseOption],
              every: Collection[str | None]) -> Html:
     """One item's ranked releases; the heading says whether every release was weighed or
-    only the item's own and the earlier ones."""
+    only the item's own, the earlier ones and the next (`whole_plan_questions`)."""
     weighed = ("every release" if {o.release for o in options} >= set(every)
-               else "its release and the earlier ones")
+               else "its release, the earlier ones and the next")
     heading = tag("h4", item.id, " ", tag("span", item.title, class_="title"), ": ", weighed)
     rows = [(_release_link(o.release), _verdict(o), o.summary) for o in options]
     return tag("article", heading,

@@ -297,9 +297,23 @@ def test_explain_says_why_not_earlier() -> None:
     assert "net +5 (priority 2: delay" in result.output
     unknown = runner.invoke(app, ["explain", SEND_BACK, "SECMP0068"])
     assert unknown.exit_code == 2
-    as_json = runner.invoke(app, ["explain", SEND_BACK, "SECMP0067", "--json"])
-    options = json.loads(as_json.output)["SECMP0067"]
+    as_json = json.loads(runner.invoke(app, ["explain", SEND_BACK, "SECMP0067", "--json"])
+                         .output)
+    assert as_json["status"] == "optimal" and list(as_json["items"]) == ["SECMP0067"]
+    explained = as_json["items"]["SECMP0067"]
+    options = explained["options"]
     assert options[0]["release"] == "2021-06" and options[0]["current"]
+    assert (explained["release"], explained["cut_off"], explained["fall_back"]) == (
+        "2021-06", "2021-02-24", "2021-11")  # the item's facts, as plan.json has them
+
+
+def test_explain_json_of_every_item_has_each_one_and_the_closed() -> None:
+    as_json = json.loads(runner.invoke(app, ["explain", SEND_BACK, "--json"]).output)
+    assert as_json["closed"] == {"SECMP0062.1": "implemented"}
+    assert len(as_json["items"]) == 32
+    mp084 = as_json["items"]["MP084"]
+    assert (mp084["release"], mp084["cut_off"]) == ("2020-11", "2020-09-28")
+    assert mp084["reasons"] and mp084["options"][0]["current"]
 
 
 def test_explain_infeasible_prints_the_clash() -> None:

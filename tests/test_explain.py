@@ -20,7 +20,6 @@ from solver.engine import Solution, SolveOptions, solve
 from solver.explain import (
     NEIGHBOUR_RULE_SIZE,
     PlanView,
-    asked_releases,
     barred_whatever_others_do,
     explain_items,
     minimal_clash,
@@ -30,6 +29,7 @@ from solver.explain import (
     ranked,
     release_options,
     smallest_relaxation,
+    whole_plan_questions,
 )
 from solver.instance import Instance
 from solver.model import Plan, Scenario
@@ -150,6 +150,37 @@ def test_the_smallest_relaxation_says_what_relaxing_each_rule_takes() -> None:
     shown = console.export_text()
     assert ("Or relax any one of these instead:\n  - decision-in-time(SECMP0067): expected "
             "decision 2020-11-19 is after the 2020-11 cut-off 2020-07-05") in shown
+
+
+def _clash_of_three() -> tuple[Instance, list[str]]:
+    """A pinned to 2021-11, a release after B, whose decision misses 2021-06: dropping any
+    one of the three rules gives a plan."""
+    s = scenario([item("A"), item("B", expected_decision="2021-06-01")], rules=[
+        {"rule": "fixed", "item": "A", "release": "2021-11"},
+        {"rule": "precedence", "before": "B", "after": "A"}])
+    inst = Instance(s)
+    clash = minimal_clash(inst, FAST)
+    assert clash is not None and len(clash) == 3 and "decision-in-time(B)" in clash
+    return inst, clash
+
+
+def test_alternatives_to_the_smallest_relaxation_put_the_scenario_s_rules_first() -> None:
+    inst, clash = _clash_of_three()
+    [found] = smallest_relaxation(inst, FAST)
+    assert found.rule in ("fixed(A)", "precedence(B, A)")
+    others = other_single_relaxations(inst, clash, found.rule, FAST)
+    assert [v.rule for v in others] == [
+        next(n for n in clash if n not in (found.rule, "decision-in-time(B)")),
+        "decision-in-time(B)"]  # not the clash's (alphabetical) order
+
+
+def test_alternatives_the_budget_leaves_untried_are_named(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    inst, clash = _clash_of_three()
+    monkeypatch.setattr(budget_module.Budget, "left", lambda self: 0.0)
+    with pytest.warns(UserWarning, match=r"not tried as alternatives.*: "
+                      r"precedence\(B, A\), decision-in-time\(B\)"):
+        assert other_single_relaxations(inst, clash, "fixed(A)", FAST) == []
 
 
 def test_the_smallest_relaxation_is_judged_on_the_plan_made_without_it() -> None:
@@ -279,8 +310,9 @@ def test_a_clash_out_of_time_is_none_with_a_deadline() -> None:
 def in_asked_order(explained: dict[str, list[Any]], inst: Instance,
                    plan: dict[str, str | None]) -> list[Any]:
     """A whole plan's options in the order they were asked, not ranked: in turns, each
-    item's own release, then its nearest earlier one, and so on; each with its `uid`."""
-    questions = {uid: asked_releases(inst, rid)[::-1] for uid, rid in plan.items()}
+    item's own release, then its nearest earlier one, the next later one, and so on; each
+    with its `uid`."""
+    questions = {uid: whole_plan_questions(inst, rid) for uid, rid in plan.items()}
     by_release = {uid: {o.release: o for o in options} for uid, options in explained.items()}
     return [SimpleNamespace(**dict(by_release[uid][q[turn]]), uid=uid)
             for turn in range(max(map(len, questions.values())))
