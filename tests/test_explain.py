@@ -573,3 +573,20 @@ def test_a_release_a_same_release_partner_cannot_take_is_barred_by_the_partner_s
     assert not options["2021-06"].alone
     moved = {**best.assignment, "A": "2021-06", "B": "2021-06"}
     assert "decision-in-time(B)" in {v.rule for v in check_assignment(inst, moved) if v.hard}
+
+
+def test_a_whole_plan_asks_each_item_why_not_sooner_and_why_not_the_next_release(
+        seed_plans: dict[str, tuple[Instance, Plan]]) -> None:
+    """SECMP0067 in June 2021 or with SECMP0007 in November 2021 is the Panel's question;
+    an item in the last release has no next one."""
+    inst, plan = seed_plans["secmp0067-send-back"]
+    explained = explain_items(inst, plan, SolveOptions(time_limit=60))
+    asked = {uid: {o.release for o in options} for uid, options in explained.items()}
+    assert asked["SECMP0067"] == {"2020-11", "2021-06", "2021-11"}
+    assert asked["MP084"] == {"2020-11", "2021-06"}
+    assert asked["SECMP0007"] == {*inst.release_ids[:inst.index("2021-11") + 2]}
+    later = next(o for o in explained["SECMP0067"] if o.release == "2021-11")
+    assert not later.blocked_by and not later.alone and later.level_change[-1] == 5
+    assert "net +5" in later.summary
+    assert whole_plan_questions(inst, inst.release_ids[-1])[0] == inst.release_ids[-1]
+    assert len(whole_plan_questions(inst, inst.release_ids[-1])) == len(inst.release_ids)
