@@ -305,8 +305,6 @@ _MIN_COLUMNS = 3
 _RAIL_STEP = 0.035
 """Distance between a column's spec rails, in column units."""
 _SPEC_COLOURS = ("#6a3d9a", "#1b9e77", "#e7298a", "#808000", "#253494", "#666666", "#017f8c")
-_FAINT = 0.3
-"""Opacity of aligned-uplift edges that do not bind (the item is in another year)."""
 
 
 def _columns(inst: Instance, graph: nx.MultiDiGraph[str]) -> list[str]:
@@ -346,9 +344,14 @@ def draw_graph(inst: Instance, plan: Plan, ax: Axes | None = None) -> Axes:
     one release that change the same specification hang off one coloured rail to the
     left of their column, which says "one new version carries all of these" with far
     less ink than arcs between every pair. Aligned-uplift edges to items in another
-    calendar year than the anchor are faint: the rule does not bind them in this plan.
+    calendar year than the anchor are left out: the rule does not bind them in this plan,
+    and on the seed round their long lines across the page were most of its clutter
+    (`dependency_graph`, and so GraphML and DOT, keep them, marked `binding` false).
     """
     graph = dependency_graph(inst, plan)
+    graph.remove_edges_from([(a, b, key) for a, b, key, binding
+                             in graph.edges(keys=True, data="binding", default=True)
+                             if not binding])
     columns = _columns(inst, graph)
     pos = _positions(columns, graph)
     curves = _curves(graph, pos)
@@ -531,8 +534,6 @@ def _draw_curves(ax: Axes, curves: list[_Curve]) -> None:
     near the target, away from the common end of a fan of edges."""
     for curve in curves:
         style = EDGE_STYLES[curve.kind]
-        binding = all(e.get("binding", True) for e in curve.edges)
-        alpha = 1.0 if binding else _FAINT
         ax.add_patch(
             FancyArrowPatch(
                 path=MplPath(curve.points, [MplPath.MOVETO, MplPath.CURVE3, MplPath.CURVE3]),
@@ -541,8 +542,7 @@ def _draw_curves(ax: Axes, curves: list[_Curve]) -> None:
                 color=style["color"],
                 linestyle=style["linestyle"],
                 linewidth=style["linewidth"],
-                alpha=alpha,
-                zorder=2 if binding else 1,
+                zorder=2,
             )
         )
         label = _edge_label(curve.edges) if curve.across else ""
@@ -552,7 +552,6 @@ def _draw_curves(ax: Axes, curves: list[_Curve]) -> None:
                 label,
                 fontsize=6.5,
                 color=BROKEN_COLOUR if "broken" in label else style["color"],
-                alpha=max(alpha, 0.6),
                 ha="center",
                 va="center",
                 zorder=5,
@@ -596,24 +595,12 @@ def _legend_handles(graph: nx.MultiDiGraph[str], colours: dict[str, str]) -> lis
         handles.append(
             Patch(facecolor=OTHER_STATUS_COLOUR, edgecolor="#404040", label=", ".join(others))
         )
-    edges = [data for _, _, data in graph.edges(data=True)]
-    for kind in EDGE_KINDS[:-1]:
-        style = EDGE_STYLES[kind]
-        for binding in (True, False):
-            if any(e["kind"] == kind and e.get("binding", True) == binding for e in edges):
-                handles.append(
-                    Line2D(
-                        [],
-                        [],
-                        color=style["color"],
-                        linestyle=style["linestyle"],
-                        linewidth=style["linewidth"] + 0.3,
-                        alpha=1.0 if binding else _FAINT,
-                        label=style["label"]
-                        if binding
-                        else f"{kind.replace('-', ' ')}, other year (not binding)",
-                    )
-                )
+    kinds = {kind for _, _, kind in graph.edges(data="kind")}
+    handles += [Line2D([], [], color=EDGE_STYLES[kind]["color"],
+                       linestyle=EDGE_STYLES[kind]["linestyle"],
+                       linewidth=EDGE_STYLES[kind]["linewidth"] + 0.3,
+                       label=EDGE_STYLES[kind]["label"])
+                for kind in EDGE_KINDS[:-1] if kind in kinds]
     order = {spec: k for k, spec in enumerate(colours)}
     rails = sorted({spec for _, spec in _rails(graph)}, key=lambda s: order.get(s, len(order)))
     handles += [

@@ -165,6 +165,23 @@ def test_columns_follow_release_order_with_not_planned_last(ties: Instance) -> N
     plt.close(ax.figure)
 
 
+def test_the_picture_leaves_out_alignments_the_plan_does_not_bind(ties: Instance) -> None:
+    """F changes GBCS in 2022, C (the anchor) is in 2021: the graph keeps the edge, marked
+    not binding, and the picture draws every other tie but that one."""
+    from matplotlib.patches import FancyArrowPatch
+
+    graph = dependency_graph(ties, plan_of(ties, PLAN))
+    drawn = {(kind, a, b) for a, b, kind in graph.edges(data="kind")
+             if kind != "shared-spec" and (a, b) != ("C", "F")}
+    assert ("aligned-uplift", "C", "F") not in drawn and ("C", "F") in edges(
+        graph, "aligned-uplift")
+    ax = draw_graph(ties, plan_of(ties, PLAN))
+    arrows = [p for p in ax.patches if isinstance(p, FancyArrowPatch)]
+    assert len(arrows) == len(drawn)
+    assert not any("not binding" in t.get_text() for t in ax.get_legend().get_texts())
+    plt.close(ax.figure)
+
+
 def test_graph_of_every_tie_matches_baseline(ties: Instance, tmp_path: Path) -> None:
     with baseline_style():
         ax = draw_graph(ties, plan_of(ties, PLAN))
