@@ -595,7 +595,7 @@ def _legend_handles(graph: nx.MultiDiGraph[str], colours: dict[str, str]) -> lis
         handles.append(
             Patch(facecolor=OTHER_STATUS_COLOUR, edgecolor="#404040", label=", ".join(others))
         )
-    kinds = {kind for _, _, kind in graph.edges(data="kind")}
+    kinds = {kind for _, _, kind in _edge_kinds(graph)}
     handles += [Line2D([], [], color=EDGE_STYLES[kind]["color"],
                        linestyle=EDGE_STYLES[kind]["linestyle"],
                        linewidth=EDGE_STYLES[kind]["linewidth"] + 0.3,
