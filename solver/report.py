@@ -186,6 +186,7 @@ def build_report(
                          _comparison(comparison, titles)))
     if planned:
         sections.append(("releases", "Scope of each release", _releases(inst, plan)))
+    sections.append(("rules", "The rules", _rules(inst)))
     if inst.scenario.assumptions:
         sections.append(("assumptions", "What the plan assumes", _assumptions(inst)))
     if sweep is not None:
@@ -429,6 +430,17 @@ def _clash(inst: Instance, plan: Plan) -> Html:
 
 
 # --- release scope tables ---------------------------------------------------------------
+
+
+def _rules(inst: Instance) -> Html:
+    """Every rule the scenario writes, then each family of built-in ones with what it
+    asks: the reasons and clashes name rules as the code does (`decision-in-time(MP078)`),
+    and this is where a reader finds what such a name means."""
+    from solver.report_text import rule_rows
+
+    return join(tag("p", "Reasons and clashes name rules as below: a family and what it "
+                         "applies to, such as decision-in-time(MP078).", class_="meta"),
+                table(("rule", "kind", "note"), rule_rows(inst), class_="rules"))
 
 
 def _assumptions(inst: Instance) -> Html:

@@ -72,15 +72,8 @@ def print_summary(inst: Instance, out: Any) -> None:
     rules.add_column("rule")
     rules.add_column("kind")
     rules.add_column("note")
-    built_in: dict[str, int] = {}
-    for rule in inst.rules:
-        family = rule.name.split("(")[0]
-        if family in ("decision-in-time", "scope-baseline", "window", "frozen"):
-            built_in[family] = built_in.get(family, 0) + 1
-            continue
-        rules.add_row(rule.name, "hard" if rule.hard else f"soft ({rule.penalty})", rule.note)
-    for family, n in sorted(built_in.items()):
-        rules.add_row(f"{family}(...)", "built in", f"{n} instance(s)")
+    for row in rule_rows(inst):
+        rules.add_row(*row)
     out.print(rules)
     if s.assumptions:
         from solver.assumptions import about_words
@@ -91,6 +84,23 @@ def print_summary(inst: Instance, out: Any) -> None:
         for a in s.assumptions:
             assumed.add_row("\n".join(about_words(s, a.about)), a.note)
         out.print(assumed)
+
+
+def rule_rows(inst: Instance) -> list[tuple[str, str, str]]:
+    """(rule, kind, note) for each rule the scenario writes, then one row per family of
+    built-in rules ("decision-in-time(...)", "built in", what it asks and how many)."""
+    rows: list[tuple[str, str, str]] = []
+    built_in: dict[str, list[str]] = {}  # family -> the notes of its rules
+    for rule in inst.rules:
+        if rule.name in inst.built_in:
+            built_in.setdefault(rule.name.split("(")[0], []).append(rule.note)
+            continue
+        rows.append((rule.name, "hard" if rule.hard else f"soft ({rule.penalty})", rule.note))
+    for family, notes in sorted(built_in.items()):
+        asks = notes[0].removeprefix("built in: ")
+        rows.append((f"{family}(...)", "built in",
+                     f"{asks[:1].upper()}{asks[1:]} ({len(notes)} of them)."))
+    return rows
 
 
 def fall_back_words(inst: Instance, item: PlanItem) -> str:

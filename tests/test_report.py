@@ -335,6 +335,32 @@ def test_an_infeasible_plan_reports_the_clash() -> None:
     assert 'id="releases"' not in page and 'id="figure-timetable"' in page
 
 
+def test_the_rules_section_says_what_each_rule_name_means(
+        send_back: tuple[Instance, Plan, str]) -> None:
+    """Reasons say `decision-in-time(SECMP0067)`: the rules section has every rule the file
+    writes with its note, and each built-in family once, with what it asks and how often."""
+    inst, _, page = send_back
+    listed = {r[0]: r for r in rows(element(page, "rules"))}
+    written = [r for r in inst.rules if r.name not in inst.built_in]
+    assert [name for name in listed if not name.endswith("(...)")] == [r.name for r in written]
+    assert listed["aligned-uplift(DUIS, SECMP0007)"][1:] == [
+        "soft (10)", next(r.note for r in written if r.name.startswith("aligned-uplift(DUIS"))]
+    family = listed["decision-in-time(...)"]
+    assert family[1] == "built in" and family[2].startswith("The decision must come by")
+    assert family[2].endswith(f"({len(inst.units)} of them).")
+    assert "decision-in-time(SECMP0067)" in page  # the name the reasons use
+
+
+def test_a_split_item_s_built_in_order_is_a_family_of_its_own() -> None:
+    from solver.report_text import rule_rows
+
+    split = item("S", parts=[{"id": "1"}, {"id": "2"}, {"id": "3"}])
+    rows_ = {r[0]: r for r in rule_rows(Instance(scenario([split])))}
+    assert rows_["precedence(...)"] == ("precedence(...)", "built in",
+                                        "Parts of a split item go in order (2 of them).")
+    assert rows_["decision-in-time(...)"][2].endswith("(3 of them).")
+
+
 def test_scope_tables_mark_an_exception() -> None:
     """An item added after its release's scope baseline (exceptions allowed) is marked as
     such in the RID table and the report's scope table, not shown as plain "approved"."""
