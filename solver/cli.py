@@ -377,6 +377,8 @@ def check(
 def rid(
     scenario: ScenarioArg,
     release: Annotated[str, typer.Argument(help="Release id, e.g. 2020-11.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the scope table as JSON.")]
+    = False,
     time_limit: TimeLimit = 60.0,
     workers: Workers = None,
     seed: Seed = 0,
@@ -385,13 +387,16 @@ def rid(
 ) -> None:
     """A release's scope table in the style of the RID: status, cut-off, fall-back."""
     from solver.instance import Instance
-    from solver.report_text import print_rid
+    from solver.report_text import print_rid, rid_data
 
     horizon = Instance(load(scenario)).release_ids
     if release not in horizon:
         fail(f"{scenario}: release {release!r} is not in the horizon ({', '.join(horizon)})")
     inst, plan = planned(scenario, options(time_limit, workers, seed, show, wall_clock))
-    print_rid(inst, plan, release, console())
+    if as_json:
+        typer.echo(json.dumps(rid_data(inst, plan, release), indent=2))
+    else:
+        print_rid(inst, plan, release, console())
 
 
 @app.command()

@@ -181,14 +181,47 @@ def print_clash(inst: Instance, plan: Plan, out: Any) -> None:
             out.print(f"  - {broken.rule}" + (f": {broken.message}" if broken.message else ""))
 
 
-def print_rid(inst: Instance, plan: Plan, release_id: str, out: Any) -> None:
-    """A release's scope in the style of the RID table."""
+def rid_data(inst: Instance, plan: Plan, release_id: str) -> dict[str, Any]:
+    """A release's scope as the RID table has it, as data (`secplan rid --json`): the
+    release's dates and uplifts, then per item its status in words, whether it impacts DCC
+    Systems, the date it is included if approved by (pending items), an exception's note
+    and its fall-back (the plan file's fields)."""
     r = inst.release(release_id)
     rel = next(x for x in plan.releases if x.id == release_id)
+    items = {i.id: i for i in plan.items}
+    rows = []
+    for uid in rel.items:
+        unit, item = inst.unit(uid), items[uid]
+        pending = not unit.decision_known
+        rows.append({
+            "id": uid, "title": unit.title, "dcc_impact": unit.dcc_impact,
+            "status": unit.status,
+            "status_words": (f"{unit.status.replace('-', ' ').capitalize()}; decision "
+                             f"expected {unit.decision}{unit.overdue_note}." if pending
+                             else f"Approved for inclusion ({unit.decision})."),
+            "decision": unit.decision.isoformat() if unit.decision else None,
+            "decision_known": not pending,
+            "included_if_approved_by": str(item.cut_off) if pending else None,
+            "exception": exception_note(inst, unit, r),
+            "fall_back": item.fall_back, "fall_back_if_others_move":
+                item.fall_back_if_others_move, "fall_back_needs_moves":
+                item.fall_back_needs_moves, "fall_back_found": item.fall_back_found,
+            "fall_back_words": fall_back_words(inst, item),
+        })
+    return {"release": release_id, "go_live": str(r.go_live),
+            "dcc_scope_baseline": str(r.dcc_baseline),
+            "full_scope_baseline": str(r.full_baseline), "uplifts": rel.uplifts,
+            "items": rows}
+
+
+def print_rid(inst: Instance, plan: Plan, release_id: str, out: Any) -> None:
+    """A release's scope in the style of the RID table."""
+    data = rid_data(inst, plan, release_id)
     out.print(
-        f"[bold]{release_id} SEC Release[/bold]: go-live {r.go_live:%A %d %B %Y}; "
-        f"DCC scope baseline {r.dcc_baseline}, full scope baseline {r.full_baseline}; "
-        f"uplifts: {', '.join(rel.uplifts) or 'none'}"
+        f"[bold]{release_id} SEC Release[/bold]: go-live "
+        f"{inst.release(release_id).go_live:%A %d %B %Y}; "
+        f"DCC scope baseline {data['dcc_scope_baseline']}, full scope baseline "
+        f"{data['full_scope_baseline']}; uplifts: {', '.join(data['uplifts']) or 'none'}"
     )
     table = Table()
     for col in (
@@ -199,26 +232,13 @@ def print_rid(inst: Instance, plan: Plan, release_id: str, out: Any) -> None:
         "Fall-back",
     ):
         table.add_column(col)
-    items = {i.id: i for i in plan.items}
-    for uid in rel.items:
-        unit, item = inst.unit(uid), items[uid]
-        if unit.decision_known:
-            status, by = f"Approved for inclusion ({unit.decision}).", ""
-        else:
-            status = (
-                f"{unit.status.replace('-', ' ').capitalize()}; decision expected "
-                f"{unit.decision}{unit.overdue_note}."
-            )
-            by = str(item.cut_off)
-        exception = exception_note(inst, unit, r)
-        if exception:
-            status += f" {exception}."
+    for row in data["items"]:
         table.add_row(
-            f"{uid} '{unit.title}'",
-            "yes" if unit.dcc_impact else "",
-            status,
-            by,
-            fall_back_words(inst, item),
+            f"{row['id']} '{row['title']}'",
+            "yes" if row["dcc_impact"] else "",
+            row["status_words"] + (f" {row['exception']}." if row["exception"] else ""),
+            row["included_if_approved_by"] or "",
+            row["fall_back_words"],
         )
     out.print(table)
 

@@ -267,6 +267,22 @@ def test_rid_prints_the_cut_offs_of_the_moved_release() -> None:
     assert "2020-10-22" in mp084
 
 
+def test_rid_json_has_the_table_s_rows_as_data() -> None:
+    """The 29-November what-if's RID: MP084 included if approved by 22 October 2020 (the
+    paper's words), an approved item with no such date; the same rows as the table."""
+    path = str(SEC_2020 / "nov-2020-29-november.yaml")
+    data = json.loads(runner.invoke(app, ["rid", path, "2020-11", "--json"]).output)
+    assert (data["release"], data["go_live"]) == ("2020-11", "2020-11-29")
+    rows = {row["id"]: row for row in data["items"]}
+    assert rows["MP084"]["included_if_approved_by"] == "2020-10-22"
+    assert rows["MP084"]["status"] == "with-authority" and not rows["MP084"]["decision_known"]
+    assert rows["MP081"]["included_if_approved_by"] is None and rows["MP081"]["decision_known"]
+    table = runner.invoke(app, ["rid", path, "2020-11"], env={"COLUMNS": "250"}).output
+    assert [line.split("│")[1].split()[0] for line in table.splitlines()
+            if line.startswith("│") and line.split("│")[1].strip()[:2] in ("MP", "CR", "DP", "SE")
+            ] == list(rows)
+
+
 def test_rid_unknown_release_is_bad_input() -> None:
     result = runner.invoke(app, ["rid", SEND_BACK, "2021-07"])
     assert result.exit_code == 2
