@@ -9,10 +9,12 @@ force beside the note, read from the resolved scenario.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from pathlib import Path
 
 from pydantic import BaseModel
 
-from solver.model import Item, Part, Scenario
+from solver.model import Assumption, Item, Part, Scenario
 
 
 def in_force(scenario: Scenario, name: str) -> str:
@@ -20,8 +22,17 @@ def in_force(scenario: Scenario, name: str) -> str:
     whole item, a rule or a key too big to print: its name says enough)."""
     rule = next((r for r in scenario.rules if r.name == name), None)
     if rule is not None:
-        return "hard" if rule.hard else f"soft ({rule.penalty})"
+        return ("switched off" if name in scenario.switched_off
+                else "hard" if rule.hard else f"soft ({rule.penalty})")
+    if name == "objective":  # the weights are what an assumption about it is about
+        priorities = sorted({t.priority for t in scenario.objective})
+        return "; ".join(f"priority {p}: " + ", ".join(
+            f"{t.term} x{t.weight}" for t in scenario.objective if t.priority == p)
+            for p in priorities)
     value = _lookup(scenario, name)
+    units = _unit_ids(scenario)
+    if value is None and name not in units and name.rpartition(".")[0] in units:
+        return "not set"  # an item's expected decision, once decided, say
     return "" if value is None or isinstance(value, BaseModel) else _words(value)
 
 
@@ -40,8 +51,10 @@ def _lookup(scenario: Scenario, name: str) -> object:
     value = getattr(scenario, head, None)
     if sub and isinstance(value, BaseModel):
         value = getattr(value, sub, None)
-    if isinstance(value, list) and value and isinstance(value[0], BaseModel):
-        return None
+    if isinstance(value, (list, dict)) and any(
+            isinstance(v, BaseModel) for v in (value.values() if isinstance(value, dict)
+                                               else value)):
+        return None  # windows, terms, uncertain items: their name says enough
     return value
 
 
@@ -57,14 +70,53 @@ def _words(value: object) -> str:
     return str(value)
 
 
+def written_in(assumption: Assumption) -> str:
+    """The name of the file that wrote the assumption ("" for one not loaded from a file)."""
+    return Path(assumption._written_in).name if assumption._written_in else ""
+
+
+def as_written(scenario: Scenario, assumption: Assumption) -> str | None:
+    """"as written, in baseline.yaml: SECMP0067 DCC lead time 4 months" when a what-if has
+    changed values the assumption is about since the file that wrote it (whose note may
+    speak of the old ones); None when none changed."""
+    then = _scenario_of(assumption._written_in) if assumption._written_in else None
+    if then is None:
+        return None
+    changed = [name for name in assumption.about
+               if (was := in_force(then, name)) and was != in_force(scenario, name)]
+    return (f"as written, in {written_in(assumption)}: "
+            + "; ".join(about_words(then, changed))) if changed else None
+
+
+@functools.cache
+def _scenario_of(path: str) -> Scenario | None:
+    from solver.scenario import ScenarioError, load_scenario
+
+    try:
+        return load_scenario(path)
+    except ScenarioError:  # a base valid only with the what-if's overlays
+        return None
+
+
+def _unit_ids(scenario: Scenario) -> set[str]:
+    return {i.id for i in scenario.items} | {f"{i.id}.{p.id}" for i in scenario.items
+                                             for p in i.parts}
+
+
+def _label(name: str, units: set[str]) -> str:
+    """"SECMP0067 DCC lead time" for an item's field; other names as written."""
+    owner, _, field = name.rpartition(".")
+    return f"{owner} {_FIELD_WORDS.get(field, field.replace('_', ' '))}" \
+        if owner in units and name not in units else name
+
+
 def about_words(scenario: Scenario, about: list[str]) -> list[str]:
     """An assumption's names with their values in force, one line each, in the order
     written, items' fields in words ("SECMP0067 expected decision: 2020-11-19"); a field
     of several items shares a line, at the first one's place ("decided: MP081 2020-02-26,
     MP093 2019-10-23"), with the value said once when it is the same ("Party lead time 38
     days: MP080, MP081")."""
-    units = {i.id for i in scenario.items} | {f"{i.id}.{p.id}" for i in scenario.items
-                                              for p in i.parts}
+    units = _unit_ids(scenario)
     lines: list[str | tuple[str, list[tuple[str, str]]]] = []
     groups: dict[str, list[tuple[str, str]]] = {}
     for name in about:
@@ -86,9 +138,9 @@ _FIELD_WORDS = {"dcc_lead_time": "DCC lead time", "party_lead_time": "Party lead
 
 def _field_line(field: str, owners: list[tuple[str, str]]) -> str:
     values = {v for _, v in owners}
-    field = _FIELD_WORDS.get(field, field.replace("_", " "))
     if len(owners) == 1:
-        return f"{owners[0][0]} {field}: {owners[0][1]}"
+        return f"{_label(owners[0][0] + '.' + field, {owners[0][0]})}: {owners[0][1]}"
+    field = _FIELD_WORDS.get(field, field.replace("_", " "))
     if len(values) == 1:
         return f"{field} {values.pop()}: " + ", ".join(o for o, _ in owners)
     return f"{field}: " + ", ".join(f"{o} {v}" for o, v in owners)

@@ -445,7 +445,7 @@ def explain(
             "items": {uid: {**items[uid].model_dump(mode="json"),
                             "options": [o.model_dump(mode="json") for o in opts_]}
                       for uid, opts_ in explained.items()},
-            "closed": {} if item else {uid: c.status for uid, c in inst.closed.items()},
+            **({} if item else {"closed": {uid: c.status for uid, c in inst.closed.items()}}),
         }, indent=2))
         return
     for uid, choices in explained.items():
@@ -562,7 +562,8 @@ def graph(
     """Dependency graph: items in columns by release, edges for every dependency rule.
 
     The file's extension picks the format: .png, .svg, .pdf, or .graphml / .dot to export
-    the graph itself."""
+    the graph itself. The picture leaves out aligned uplifts to items outside the anchor's
+    year (they do not bind); the exports keep them, marked binding false."""
     from solver.files import FIGURE_FORMATS
 
     allowed = [*FIGURE_FORMATS, ".graphml", ".dot"]
@@ -654,11 +655,24 @@ def report(
                  f"placed otherwise){hint}")
     comparison = compare_plans(base_plan, inst, plan) if base_plan and has_plan else None
     explanations = explain_items(inst, plan, opts) if explain_all and has_plan else None
-    write_report(out, build_report(inst, plan, comparison, explanations, sweep))
+    write_report(out, build_report(inst, plan, comparison, explanations, sweep,
+                                   lineage(scenario)))
     typer.echo(f"wrote {out}")
     if not has_plan:
         typer.echo(f"secplan: {scenario}: no plan satisfies the rules; the report shows the "
                    "clash", err=True)
+
+
+def lineage(path: Path) -> list[str]:
+    """The scenarios a what-if file extends, nearest first, by name (file stems)."""
+    from solver.scenario import base_of
+
+    out: list[str] = []
+    base = base_of(path)
+    while base is not None and len(out) < 50:  # a cycle is bad input, found on loading
+        out.append(base.stem)
+        base = base_of(base)
+    return out
 
 
 @app.command()

@@ -298,8 +298,11 @@ def smallest_relaxation(inst: Instance,
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return []
         dropped = [n for n in hard if not solver.value(builder.literals[n])]
-    return _without(inst, dropped, options, budget) or [
-        PlanViolation(rule=n, hard=True, message="") for n in dropped]
+    try:
+        said = _without(inst, dropped, options, budget)
+    except NoPlanInTime:
+        said = None
+    return said or [PlanViolation(rule=n, hard=True, message="") for n in dropped]
 
 
 def other_single_relaxations(inst: Instance, clash: Sequence[str], found: str,
@@ -308,32 +311,35 @@ def other_single_relaxations(inst: Instance, clash: Sequence[str], found: str,
     `clash` whose dropping alone is enough too (the one to relax is the Panel's choice: a
     pin rather than a decision date, say), each with what the plan made without it does to
     it; the scenario's own rules first, then built-in ones, as `smallest_relaxation`
-    prefers them. Within one budget of `options`: the rules it leaves untried are named
-    in a note (warnings), not dropped unsaid."""
+    prefers them. Within one budget of `options`: the rules it leaves unsettled (none
+    left, or no plan found in it) are named in a note (warnings), not dropped unsaid."""
     budget = Budget.of(options)
     out: list[PlanViolation] = []
-    others = sorted((n for n in clash if n != found), key=lambda n: n in inst.built_in)
-    for k, name in enumerate(others):
-        if not budget.left():
-            warnings.warn(f"not tried as alternatives, the budget ran out first: "
-                          f"{', '.join(others[k:])} (a larger --time-limit tries them)",
-                          stacklevel=2)
-            break
-        out.extend(_without(inst, [name], options, budget) or [])
+    unsettled: list[str] = []
+    for name in sorted((n for n in clash if n != found), key=lambda n: n in inst.built_in):
+        try:
+            if budget.left():
+                out.extend(_without(inst, [name], options, budget) or [])
+                continue
+        except NoPlanInTime:
+            pass
+        unsettled.append(name)
+    if unsettled:
+        warnings.warn(f"not settled as alternatives, the budget ran out first: "
+                      f"{', '.join(unsettled)} (a larger --time-limit tries them)",
+                      stacklevel=2)
     return out
 
 
 def _without(inst: Instance, names: list[str], options: SolveOptions,
              budget: Budget) -> list[PlanViolation] | None:
     """The rules `names`, each with what the plan made without them (planned as `secplan
-    solve` would) does to it, in the checker's words; None when no plan was found."""
+    solve` would) does to it, in the checker's words; None when no plan exists without
+    them. Raises `NoPlanInTime` when the budget ran out before either was known."""
     off = [*inst.scenario.switched_off, *names]
     relaxed = Instance(inst.scenario.model_copy(update={"switched_off": off}),
                        reference=inst.reference_plan)
-    try:
-        solution = solve(relaxed, options, hint=inst.reference_plan, budget=budget)
-    except NoPlanInTime:
-        return None
+    solution = solve(relaxed, options, hint=inst.reference_plan, budget=budget)
     if solution.status == "infeasible":
         return None
     broken = check_assignment(inst, solution.assignment)
@@ -693,7 +699,7 @@ def explain_items(
     planned item with its release, the earlier ones and the next one
     (`whole_plan_questions`), since the questions a Panel asks of a whole plan are "why
     not sooner?" and "why not wait a release?", and asking them of every later release
-    takes several times as long (over 20 seconds on the seed round rather than 3).
+    takes many times as long (over 20 seconds on the seed round, against under 2).
 
     All the re-solves and clashes share a budget of `options.time_limit` (a second one,
     after the plan's own solve): each option asked of the model costs about half a second

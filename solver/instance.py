@@ -138,9 +138,13 @@ class Instance:
         self.built_in = frozenset(r.name for r in built_in)
         """Names of the rules every scenario has (decision in time, scope baseline, frozen,
         window, split parts in order), not written in its file."""
-        every = built_in + self._file_rules()
+        written = self._file_rules()
+        every = built_in + written
         off = set(scenario.switched_off)
         self.rules: list[RuleBase] = [r for r in every if r.name not in off]
+        self.file_rules: list[RuleBase] = [r for r in written if r.name not in off]
+        """The rules the scenario writes, in force (`rules` less the built-in ones: by
+        object, as a file may write a rule with a built-in one's name)."""
         self.unknown_switched_off = sorted(off - {r.name for r in every})
 
     # --- look-ups ---------------------------------------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, Field, PrivateAttr, field_validator, model_validator
 
 from solver.changes import AnyChange
 from solver.fields import Duration, ItemId, MonthId, ReleaseId, Strict
@@ -211,6 +211,9 @@ class Assumption(Strict):
         "scenario keys (`objective`, `policy.dcc_baseline`); one name or a list.",
     )
     note: str = Field(min_length=1, description="The assumption and where it comes from.")
+    _written_in: str | None = PrivateAttr(default=None)
+    """The file that wrote it (set on loading): a what-if may have changed the values it
+    is about since, and the report says so."""
 
     @field_validator("about", mode="before")
     @classmethod

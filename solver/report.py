@@ -170,14 +170,17 @@ def build_report(
     comparison: Comparison | None = None,
     explanations: ReleaseOptions | None = None,
     sweep: Mapping[str, Any] | None = None,
+    lineage: Sequence[str] = (),
 ) -> str:
     """The whole report as one HTML page (see the module's docstring).
 
     `comparison`: the plan against a base plan (`solver.compare.compare_plans`);
     `explanations`: ranked release options for some items; `sweep`: the JSON summary of
-    `secplan sweep` (`samples`, `probabilities`: item -> release -> share)."""
+    `secplan sweep` (`samples`, `probabilities`: item -> release -> share); `lineage`: the
+    files a what-if extends, nearest first (the summary names them)."""
     planned = plan.status != "infeasible"
-    sections: list[tuple[str, str, Html]] = [("summary", "Summary", _summary(inst, plan))]
+    sections: list[tuple[str, str, Html]] = [
+        ("summary", "Summary", _summary(inst, plan, lineage, comparison))]
     if not planned:
         sections.append(("clash", "Why no plan exists", _clash(inst, plan)))
     if comparison is not None:
@@ -288,14 +291,26 @@ def _contents(sections: Sequence[tuple[str, str, Html]]) -> Html:
 # --- summary ----------------------------------------------------------------------------
 
 
-def _summary(inst: Instance, plan: Plan) -> Html:
+def _summary(inst: Instance, plan: Plan, lineage: Sequence[str] = (),
+             comparison: Comparison | None = None) -> Html:
     """The answer first: each release's items and the decisions due, by when; then the
     plan's facts, the rules it breaks and its objective."""
-    return join(_release_overview(inst, plan), _decisions_due(inst, plan), _facts(inst, plan),
-                _violations(plan), _objective(inst, plan))
+    return join(_release_overview(inst, plan), _decisions_due(inst, plan),
+                _facts(inst, plan, lineage, comparison), _violations(plan),
+                _objective(inst, plan))
 
 
-def _facts(inst: Instance, plan: Plan) -> Html:
+def _lineage_words(lineage: Sequence[str], comparison: Comparison | None) -> str:
+    """"a what-if of secmp0067-send-back.yaml, itself a what-if of baseline.yaml; moves
+    counted from the plan of secmp0067-send-back.yaml" (a Panel review: the COVID report
+    never named what it changes)."""
+    chain = "a what-if of " + ", itself a what-if of ".join(lineage)
+    against = comparison.base if comparison is not None else lineage[0]
+    return f"{chain}; moves counted from the plan of {against}"
+
+
+def _facts(inst: Instance, plan: Plan, lineage: Sequence[str] = (),
+           comparison: Comparison | None = None) -> Html:
     s = inst.scenario
     status = (_PLAN_STATUS[plan.status] + (f" (gap {plan.gap:.2%})" if plan.gap else "")
               + ("; the clock stopped the search before its budget of work was spent, so "
@@ -303,8 +318,8 @@ def _facts(inst: Instance, plan: Plan) -> Html:
     go_lives = [r.go_live for r in inst.releases]
     horizon = (join(len(inst.releases), " releases, ", day(go_lives[0]), " to ",
                     day(go_lives[-1])) if go_lives else join("no releases"))
-    rows = [
-        ("Scenario", s.name),
+    rows: list[tuple[str, object]] = [
+        ("Scenario", s.name + (f" ({_lineage_words(lineage, comparison)})" if lineage else "")),
         ("Description", s.description or "-"),
         ("Planning date (as of)", long_day(s.as_of)),
         ("Plan", status),
@@ -358,7 +373,7 @@ def _release_overview(inst: Instance, plan: Plan) -> Html:
     outside = [i.id for i in plan.items if i.release is None and i.id not in inst.closed]
     if outside:
         rows.append(["outside the horizon", "-", _item_links(outside), "", "", ""])
-    head = ("release", "go-live", "items", "impact DCC Systems", "uplifts",
+    head = ("release", "go-live", "items", "items impacting DCC Systems", "uplifts",
             "on the planning date")
     return table(head, rows, class_="overview wide", caption="Recommended allocation",
                  numeric=(3,))
@@ -446,15 +461,21 @@ def _rules(inst: Instance) -> Html:
 def _assumptions(inst: Instance) -> Html:
     """The scenario's assumptions, each with what it is about and the value that holds
     now: a what-if may have changed it since the note was written."""
-    from solver.assumptions import about_words
+    from solver.assumptions import about_words, as_written, written_in
 
     s = inst.scenario
-    rows = [(join(*(tag("span", line, class_="about") for line in about_words(s, a.about))),
-             a.note) for a in s.assumptions]
+    rows = []
+    for a in s.assumptions:
+        was = as_written(s, a)
+        rows.append((join(*(tag("span", line, class_="about") for line in about_words(s, a.about)),
+                          tag("span", was, class_="about changed") if was else ""),
+                     a.note, written_in(a)))
     return join(tag("p", "Numbers and dates the sources do not give, as the scenario "
-                         "file states them; each with the value in force in this plan.",
-                    class_="meta"),
-                table(("about (value in force)", "assumption"), rows, class_="assumptions"))
+                         "files state them; each with the value in force in this plan, and, "
+                         "in red, the value it had in the file that wrote it where a what-if "
+                         "has changed it since.", class_="meta"),
+                table(("about (value in force)", "assumption", "written in"), rows,
+                      class_="assumptions"))
 
 
 def _releases(inst: Instance, plan: Plan) -> Html:
@@ -529,12 +550,20 @@ def _status_text(unit: Unit) -> Html:
     return join(words, "; decision expected ", day(unit.decision), unit.overdue_note, ".")
 
 
+TIGHT_MARGIN_DAYS = 30
+"""A decision expected less than this many days before its cut-off is marked at risk: a
+Change Board vote or an Authority decision slips by weeks (a Panel review found 5 days'
+margin in the same grey print as 197)."""
+
+
 def _cut_off_cell(unit: Unit, item: PlanItem) -> Html:
     if unit.decision_known or item.cut_off is None:
         return tag("span", "-", class_="na")
     margin = (item.cut_off - unit.decision).days
     note = f"{margin} days' margin" if margin >= 0 else f"missed by {-margin} days"
-    return join(day(item.cut_off), tag("span", note, class_="note"))
+    tight = margin < TIGHT_MARGIN_DAYS
+    return join(day(item.cut_off), tag("span", note + (": at risk" if tight else ""),
+                                       class_="note tight" if tight else "note"))
 
 
 def _fall_back_cell(inst: Instance, unit: Unit, item: PlanItem) -> Html:
@@ -673,8 +702,8 @@ def _figures(inst: Instance, plan: Plan) -> Html:
         figures.append(_figure(
             "graph", lambda: draw_graph(inst, plan),
             "Dependency graph: items in columns by release, an edge for every rule that "
-            "ties two items; items changing the same specification in one release share "
-            "a rail."))
+            "ties two items (an aligned uplift only within its anchor's year, where it "
+            "binds); items changing the same specification in one release share a rail."))
     return join(*figures)
 
 
@@ -730,8 +759,7 @@ def _explanations(inst: Instance, plan: Plan, explanations: ReleaseOptions) -> H
              _reasons(i, i in ranked)) for i in shown]
     reasons = table(("Item", "Release", "Why here, and not earlier"), rows, class_="why wide",
                     row_ids=[_anchor("why", i.id) for i in shown])
-    every = {*inst.release_ids, None}
-    rankings = [_ranking(i, explanations[i.id], every) for i in ranked]
+    rankings = [_ranking(inst, i, explanations[i.id]) for i in ranked]
     if rankings:
         rankings.insert(0, join(
             tag("h3", "Releases ranked per item, best first"),
@@ -766,17 +794,28 @@ def _reasons(item: PlanItem, ranked: bool) -> Html:
     return join(tag("ul", *items, class_="reasons"), link)
 
 
-def _ranking(item: PlanItem, options: Sequence[ReleaseOption],
-             every: Collection[str | None]) -> Html:
-    """One item's ranked releases; the heading says whether every release was weighed or
-    only the item's own, the earlier ones and the next (`whole_plan_questions`)."""
-    weighed = ("every release" if {o.release for o in options} >= set(every)
-               else "its release, the earlier ones and the next")
-    heading = tag("h4", item.id, " ", tag("span", item.title, class_="title"), ": ", weighed)
+def _ranking(inst: Instance, item: PlanItem, options: Sequence[ReleaseOption]) -> Html:
+    """One item's ranked releases; the heading says which were weighed: every release, or
+    (`whole_plan_questions`) its own with the earlier ones and the next, as it has them."""
+    heading = tag("h4", item.id, " ", tag("span", item.title, class_="title"), ": ",
+                  _weighed(inst, item.release, {o.release for o in options}))
     rows = [(_release_link(o.release), _verdict(o), o.summary) for o in options]
     return tag("article", heading,
                table(("Release", "Verdict", "Why"), rows, class_="options wide"),
                class_="ranking", id=_anchor("rank", item.id))
+
+
+def _weighed(inst: Instance, own: str | None, asked: set[str | None]) -> str:
+    """"every release", or "its release, the earlier ones and the next" (an item in the
+    first release has no earlier ones, one in the last no next)."""
+    if asked >= {*inst.release_ids, None} or own is None:
+        return "every release"
+    k = inst.index(own)
+    earlier = any(r is not None and inst.index(r) < k for r in asked)
+    later = [r for r in asked if r is not None and inst.index(r) > k]
+    words = ["its release", *(["the earlier ones"] if earlier else []),
+             *([f"the next ({later[0]})"] if later else [])]
+    return ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else words[0]
 
 
 def _verdict(option: ReleaseOption) -> Html:
@@ -944,6 +983,7 @@ table.why td:first-child { width: 16rem; }
 table.rid td:nth-child(3) { text-align: center; }
 .tick { color: var(--good); font-weight: bold; }
 .changed { color: var(--bad); font-weight: bold; }
+.note.tight { color: var(--bad); font-weight: bold; }
 article.release { border-left: 6px solid var(--rule); padding: .1rem 0 .1rem 1rem;
   margin: 1.4rem 0; }
 ul.reasons { margin: 0; padding-left: 1.1rem; }
@@ -969,7 +1009,7 @@ figcaption { font-size: .9rem; margin-top: .3rem; }
   h2 { break-before: page; break-after: avoid; }
   section#summary h2 { break-before: auto; }
   h3, h4, caption, dl.release-facts { break-after: avoid; }
-  tr, figure, article.ranking { break-inside: avoid; }
+  tr, figure, article.ranking, table.objective { break-inside: avoid; }
   thead { display: table-header-group; }
   tbody tr:nth-child(even) td { background: none; }
   th, td { padding: .25rem .4rem; }

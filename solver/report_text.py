@@ -10,6 +10,7 @@ from solver.compare import Comparison
 from solver.explain import ReleaseOption
 from solver.instance import Instance
 from solver.model import Plan, PlanItem
+from solver.rules.base import RuleBase
 from solver.rules.baseline import exception_note
 
 
@@ -76,29 +77,34 @@ def print_summary(inst: Instance, out: Any) -> None:
         rules.add_row(*row)
     out.print(rules)
     if s.assumptions:
-        from solver.assumptions import about_words
+        from solver.assumptions import about_words, as_written, written_in
 
         assumed = Table(title="Assumptions (with the value in force)")
         assumed.add_column("about")
         assumed.add_column("assumption")
+        assumed.add_column("written in")
         for a in s.assumptions:
-            assumed.add_row("\n".join(about_words(s, a.about)), a.note)
+            was = as_written(s, a)
+            assumed.add_row("\n".join([*about_words(s, a.about), *([f"({was})"] if was else [])]),
+                            a.note, written_in(a))
         out.print(assumed)
 
 
 def rule_rows(inst: Instance) -> list[tuple[str, str, str]]:
     """(rule, kind, note) for each rule the scenario writes, then one row per family of
     built-in rules ("decision-in-time(...)", "built in", what it asks and how many)."""
-    rows: list[tuple[str, str, str]] = []
-    built_in: dict[str, list[str]] = {}  # family -> the notes of its rules
+    def kind(rule: RuleBase) -> str:
+        return "hard" if rule.hard else f"soft ({rule.penalty})"
+
+    rows = [(rule.name, kind(rule), rule.note) for rule in inst.file_rules]
+    written = {id(rule) for rule in inst.file_rules}
+    built_in: dict[tuple[str, str], list[str]] = {}  # (family, kind) -> the rules' notes
     for rule in inst.rules:
-        if rule.name in inst.built_in:
-            built_in.setdefault(rule.name.split("(")[0], []).append(rule.note)
-            continue
-        rows.append((rule.name, "hard" if rule.hard else f"soft ({rule.penalty})", rule.note))
-    for family, notes in sorted(built_in.items()):
+        if id(rule) not in written:
+            built_in.setdefault((rule.name.split("(")[0], kind(rule)), []).append(rule.note)
+    for (family, how), notes in sorted(built_in.items()):
         asks = notes[0].removeprefix("built in: ")
-        rows.append((f"{family}(...)", "built in",
+        rows.append((f"{family}(...)", "built in" + ("" if how == "hard" else f", {how}"),
                      f"{asks[:1].upper()}{asks[1:]} ({len(notes)} of them)."))
     return rows
 

@@ -7,6 +7,8 @@ A what-if file names its base with `extends:` and lists only what changes:
 * `rules:` a mapping with `add` (new rules) and `remove` (rule names such as
   `uplift-cap(GBCS, 2021)`);
 * `calendar:`, `policy:` mappings merged key by key (`calendar.moves` moves a go-live);
+* `changes:` and `assumptions:` added to the base's (an assumption about the same names
+  replaces the base's);
 * any other key replaces the base's value.
 
 Every problem becomes one `ScenarioError` naming the file, the place (key path, and the
@@ -173,8 +175,6 @@ class Loaded:
     """Item id -> where an overlay's `items: remove:` took it out ("wi.yaml:4")."""
     removed_units: dict[str, str] = field(default_factory=dict)
     """Unit id (the item, or each part of a split one) -> the removed item's id."""
-    removed_rules: set[str] = field(default_factory=set)
-    """Names of the rules an overlay's `rules: remove:` took out."""
 
     def error(self, loc: Loc, problem: str) -> ScenarioError:
         """A `ScenarioError` for a place in the merged data."""
@@ -306,7 +306,6 @@ def _overlay(loaded: Loaded, source: SourceFile) -> None:
             data[key] = merged
         else:
             data[key] = value
-    _drop_removed_assumptions(loaded)
 
 
 def _changes(source: SourceFile, key: str, value: Any, allowed: set[str]) -> dict[str, Any]:
@@ -401,7 +400,6 @@ def _overlay_rules(loaded: Loaded, source: SourceFile, value: Any) -> None:
             )
         k = names.index(name)
         del rules[k], names[k], loaded.rules[k]
-        loaded.removed_rules.add(str(name))
     for i, entry in enumerate(changes.get("add") or []):
         rules.append(entry)
         loaded.rules.append([Origin(source, ("rules", "add", i))])
@@ -418,13 +416,14 @@ def _about(entry: Any) -> tuple[str, ...] | None:
 
 
 def _overlay_assumptions(loaded: Loaded, source: SourceFile, value: list[Any]) -> None:
-    """A what-if's assumptions are added to the base's; one about the same names replaces
-    the base's (the what-if revises it)."""
+    """A what-if's assumptions are added to the base's; one about the same names (in any
+    order) replaces the base's (the what-if revises it)."""
     entries: list[Any] = list(loaded.data.get("assumptions") or [])
     for i, entry in enumerate(value):
         origin = [Origin(source, ("assumptions", i))]
         about = _about(entry)
-        same = next((k for k, old in enumerate(entries) if about and _about(old) == about), None)
+        same = next((k for k, old in enumerate(entries)
+                     if about and set(_about(old) or ()) == set(about)), None)
         if same is None:
             entries.append(entry)
             loaded.assumptions.append(origin)
@@ -432,30 +431,6 @@ def _overlay_assumptions(loaded: Loaded, source: SourceFile, value: list[Any]) -
             entries[same] = entry
             loaded.assumptions[same] = origin
     loaded.data["assumptions"] = entries
-
-
-def _drop_removed_assumptions(loaded: Loaded) -> None:
-    """Names of items an overlay removed leave the assumptions (an assumption about them
-    alone goes): it no longer applies, and the what-if cannot edit the base's entries."""
-    entries = loaded.data.get("assumptions")
-    if not (loaded.removed or loaded.removed_rules) or not isinstance(entries, list):
-        return
-
-    def removed(name: str) -> bool:
-        return removed_as(name, loaded.removed) is not None or name in loaded.removed_rules
-
-    kept: list[Any] = []
-    origins: list[list[Origin]] = []
-    for entry, origin in zip(entries, loaded.assumptions, strict=False):
-        about = _about(entry)
-        if about is not None and any(map(removed, about)):
-            about = tuple(a for a in about if not removed(a))
-            if not about:
-                continue
-            entry = {**entry, "about": list(about)}
-        kept.append(entry)
-        origins.append(origin)
-    loaded.data["assumptions"], loaded.assumptions = kept, origins
 
 
 # --- validation -------------------------------------------------------------------------
@@ -604,7 +579,7 @@ def load_scenario(path: Path | str) -> Scenario:
     for loc, problem in check_references(scenario, loaded.removed):
         raise _in_what_if(Path(path), loaded.error(loc, problem))
     if not scenario.changes:
-        return scenario
+        return _assumptions_checked(scenario, scenario, loaded)
     try:
         changed = apply_changes(scenario)
     except ChangeError as exc:
@@ -613,7 +588,42 @@ def load_scenario(path: Path | str) -> Scenario:
         raise _blame(loaded, scenario, _first_problem(exc)) from None
     for found in check_references(changed):
         raise _blame(loaded, scenario, found)
-    return changed
+    return _assumptions_checked(scenario, changed, loaded)
+
+
+def _assumptions_checked(written: Scenario, changed: Scenario, loaded: Loaded) -> Scenario:
+    """`changed` (the scenario `written` with its changes applied) with its assumptions'
+    names checked, each assumption marked with the file that wrote it.
+
+    The file's own assumptions may name what is there before its changes or after (a rule
+    a `pin` makes); a name that is neither is bad input. An inherited one may name what
+    this file's overlays and changes took out or renamed (an item removed, a part dropped,
+    a rule `set-rule` renames): the assumption no longer applies to it, so the name is
+    dropped, and the assumption with it when it has none left (the base file itself is
+    checked when it is loaded)."""
+    if not changed.assumptions:
+        return changed
+    after = assumption_names(changed)
+    valid = assumption_names(written) | after
+    kept = []
+    for i, (assumption, origins) in enumerate(zip(changed.assumptions, loaded.assumptions,
+                                                  strict=True)):
+        origin = origins[-1]
+        if origin.source is loaded.chain[-1]:
+            for k, name in enumerate(assumption.about):
+                if name not in valid:
+                    found = loaded.error(("assumptions", i, "about", k), unknown_name(
+                        name, valid, "item, field, rule or scenario key"))
+                    place = f"assumptions[{origin.loc[1]}].about[{k}]"  # the file's, not merged
+                    raise ScenarioError(found.file, place, found.problem, found.line)
+        else:
+            names = [name for name in assumption.about if name in after]
+            if not names:
+                continue
+            assumption = assumption.model_copy(update={"about": names})
+        assumption._written_in = str(origin.source.path)
+        kept.append(assumption)
+    return changed.model_copy(update={"assumptions": kept})
 
 
 def _in_what_if(path: Path, error: ScenarioError) -> ScenarioError:
@@ -730,7 +740,6 @@ def check_references(scenario: Scenario,
     if cycle:
         yield ("rules",), "precedence cycle: " + " -> ".join(cycle)
     all_ids = {i.id for i in scenario.items} | ids
-    yield from _check_assumptions(scenario, all_ids)
     for place, problem in scenario.uncertainty.unknown_references(all_ids, set(releases)):
         name = str(place[-1])
         gone = removed_as(name, removed or {}) if place[0] == "items" else (
@@ -744,12 +753,12 @@ def check_references(scenario: Scenario,
             yield ("changes",), f"switch-off names no rule {name!r}"
 
 
-def assumption_names(scenario: Scenario, unit_ids: Collection[str]) -> set[str]:
+def assumption_names(scenario: Scenario) -> set[str]:
     """What an assumption may be about: items and parts, with or without one of their
     fields; the file's rules by name; the scenario's keys, with or without a sub-key."""
-    names = set(unit_ids)
     item_ids = {i.id for i in scenario.items}
-    for uid in unit_ids:
+    names = item_ids | {f"{i.id}.{p.id}" for i in scenario.items for p in i.parts}
+    for uid in set(names):
         fields = Item.model_fields if uid in item_ids else Part.model_fields
         names.update(f"{uid}.{f}" for f in fields if f not in ("id", "parts"))
     names.update(r.name for r in scenario.rules)
@@ -761,18 +770,6 @@ def assumption_names(scenario: Scenario, unit_ids: Collection[str]) -> set[str]:
         if isinstance(sub, type) and issubclass(sub, BaseModel):
             names.update(f"{key}.{f}" for f in sub.model_fields)
     return names
-
-
-def _check_assumptions(scenario: Scenario, unit_ids: Collection[str]
-                       ) -> Iterator[tuple[Loc, str]]:
-    if not scenario.assumptions:
-        return
-    valid = assumption_names(scenario, unit_ids)
-    for i, assumption in enumerate(scenario.assumptions):
-        for k, name in enumerate(assumption.about):
-            if name not in valid:
-                yield (("assumptions", i, "about", k),
-                       unknown_name(name, valid, "item, field, rule or scenario key"))
 
 
 def same_day_releases(scenario: Scenario) -> Iterator[tuple[Loc, str]]:

@@ -8,11 +8,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-from solver.assumptions import about_words
+import pytest
+
+from solver.assumptions import about_words, as_written, in_force, written_in
 from solver.instance import Instance
 from solver.model import Plan
 from solver.report import build_report
-from solver.scenario import load_scenario
+from solver.scenario import ScenarioError, load_scenario
 from tests.conftest import ROOT, SEC_2020
 
 
@@ -66,10 +68,10 @@ def test_the_value_in_force_is_the_what_ifs() -> None:
 def test_words_keep_the_order_written_and_say_parts_and_keys() -> None:
     s = load_scenario(SEC_2020 / "baseline.yaml")
     words = about_words(s, ["MP081.decided", "policy.dcc_baseline", "MP093.decided",
-                            "SECMP0062.2", "SECMP0062.2.dcc_lead_time", "objective"])
+                            "SECMP0062.2", "SECMP0062.2.dcc_lead_time", "calendar"])
     assert words == ["decided: MP081 2020-02-26, MP093 2019-10-23",
                      "policy.dcc_baseline: 12 months", "SECMP0062.2",
-                     "SECMP0062.2 DCC lead time: 12 months", "objective"]
+                     "SECMP0062.2 DCC lead time: 12 months", "calendar"]
 
 
 def test_validate_lists_them() -> None:
@@ -80,6 +82,7 @@ def test_validate_lists_them() -> None:
     assert out.returncode == 0, out.stderr
     assert "Assumptions (with the value in force)" in out.stdout
     assert "SECMP0067 DCC lead time: 7 months" in out.stdout
+    assert "(as written, in baseline.yaml: SECMP0067 DCC lead time: 4 months)" in out.stdout
 
 
 def test_the_report_lists_them_with_the_value_in_force(
@@ -90,7 +93,7 @@ def test_the_report_lists_them_with_the_value_in_force(
     section = section[:section.index("</section>")]
     assert section.count("<tr>") == len(inst.scenario.assumptions) + 1  # with the header
     assert "SECMP0067 expected decision: 2020-11-19" in section
-    assert "re-submitted" in section
+    assert "re-submitted" in section and "<td>secmp0067-send-back.yaml</td>" in section
     assert 'href="#assumptions"' in page  # from the summary's facts
 
 
@@ -99,3 +102,98 @@ def test_no_section_without_assumptions(seed_plans: dict[str, tuple[Instance, Pl
     bare = Instance(inst.scenario.model_copy(update={"assumptions": []}))
     page = build_report(bare, plan)
     assert 'id="assumptions"' not in page and 'href="#assumptions"' not in page
+
+
+def test_each_says_which_file_wrote_it_and_what_it_said_then() -> None:
+    """The COVID what-if adds three months to the lead times the baseline's notes speak of
+    (4 and 9 months): the value in force sits beside the value the note was written for."""
+    s = load_scenario(SEC_2020 / "covid-dcc-delay.yaml")
+    by_about = {tuple(a.about): a for a in s.assumptions}
+    lead = by_about[("SECMP0067.dcc_lead_time",)]
+    assert written_in(lead) == "baseline.yaml"
+    assert as_written(s, lead) == "as written, in baseline.yaml: SECMP0067 DCC lead time: 4 months"
+    irp = by_about[("MP078.dcc_lead_time", "MP090.dcc_lead_time", "MP099.dcc_lead_time")]
+    assert as_written(s, irp) == "as written, in baseline.yaml: DCC lead time 9 months: MP078, " \
+                                 "MP090, MP099"
+    own = s.assumptions[-1]
+    assert written_in(own) == "covid-dcc-delay.yaml" and as_written(s, own) is None
+    decision = by_about[("SECMP0067.expected_decision",)]  # revised by the send-back
+    assert written_in(decision) == "secmp0067-send-back.yaml"
+    assert as_written(s, decision) is None
+    unchanged = by_about[("SECMP0067.value",)]
+    assert as_written(s, unchanged) is None
+
+
+def test_the_objective_s_weights_are_its_value_in_force() -> None:
+    s = load_scenario(SEC_2020 / "baseline.yaml")
+    assert in_force(s, "objective") == ("priority 1: unplaced x1, exceptions x1; priority 2: "
+                                        "delay x1, uplifts x10, soft-rules x1, moves x5")
+
+
+def test_the_go_live_the_baseline_assumes_shows_the_29_november_move() -> None:
+    s = load_scenario(SEC_2020 / "nov-2020-29-november.yaml")
+    [moves] = [a for a in s.assumptions if a.about == ["calendar.moves"]]
+    assert about_words(s, moves.about) == ["calendar.moves: 2020-11: 2020-11-29"]
+    assert as_written(s, moves) == "as written, in baseline.yaml: calendar.moves: none"
+
+
+def test_a_what_if_may_name_what_its_changes_make_and_loses_what_they_rename(
+        tmp_path: Path) -> None:
+    """A review: set-rule renaming a rule the base's assumptions name was bad input the
+    what-if's author could not fix, and a pin's rule could not be named."""
+    path = _what_if(tmp_path, """changes:
+  - {set-rule: "uplift-cap(GBCS, 2022)", year: 2023}
+  - {pin: MP084, release: "2021-06"}
+assumptions:
+  - {about: "fixed(MP084)", note: The Panel pins it.}
+  - {about: "uplift-cap(GBCS, 2023)", note: Moved a year on.}
+""")
+    s = load_scenario(path)
+    names = [n for a in s.assumptions for n in a.about]
+    assert "uplift-cap(GBCS, 2022)" not in names  # the base's, renamed away: dropped
+    assert names[-2:] == ["fixed(MP084)", "uplift-cap(GBCS, 2023)"]
+    assert about_words(s, ["fixed(MP084)"]) == ["fixed(MP084): hard"]
+
+
+def test_a_what_if_s_own_assumption_about_what_it_removes_is_bad_input(
+        tmp_path: Path) -> None:
+    path = _what_if(tmp_path, "items: {remove: [MP090]}\n"
+                              "assumptions:\n  - {about: MP090.value, note: gone}\n")
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(path)
+    assert err.value.file == str(path) and err.value.line == 4
+    assert err.value.place == "assumptions[0].about[0]"  # the file's entry, not the merged list
+
+
+def test_a_what_if_that_removes_and_adds_back_keeps_its_own_assumption(
+        tmp_path: Path) -> None:
+    path = _what_if(tmp_path, """rules:
+  remove: ["aligned-uplift(DUIS, SECMP0007)"]
+  add: [{rule: aligned-uplift, spec: DUIS, anchor: SECMP0007, hard: false, penalty: 30}]
+assumptions:
+  - {about: "aligned-uplift(DUIS, SECMP0007)", note: Thirty now.}
+""")
+    s = load_scenario(path)
+    [own] = [a for a in s.assumptions if a.about == ["aligned-uplift(DUIS, SECMP0007)"]]
+    assert own.note == "Thirty now." and in_force(s, own.about[0]) == "soft (30)"
+
+
+def test_the_same_names_in_another_order_replace_the_base_s(tmp_path: Path) -> None:
+    path = _what_if(tmp_path, "assumptions:\n  - about: [MP088.expected_decision, "
+                              "MP084.expected_decision]\n    note: Revised.\n")
+    s = load_scenario(path)
+    notes = [a.note for a in s.assumptions if set(a.about) == {
+        "MP084.expected_decision", "MP088.expected_decision"}]
+    assert notes == ["Revised."]
+
+
+def test_a_switched_off_rule_and_an_unset_field_say_so(tmp_path: Path) -> None:
+    path = _what_if(tmp_path, """changes:
+  - {approve: MP084, decided: 2020-05-01}
+  - {switch-off: "uplift-cap(GBCS, 2022)"}
+""")
+    s = load_scenario(path)
+    assert about_words(s, ["MP084.expected_decision", "MP088.expected_decision",
+                           "uplift-cap(GBCS, 2022)"]) == [
+        "expected decision: MP084 not set, MP088 2020-08-27",
+        "uplift-cap(GBCS, 2022): switched off"]

@@ -316,6 +316,7 @@ def test_explain_says_why_not_earlier() -> None:
     as_json = json.loads(runner.invoke(app, ["explain", SEND_BACK, "SECMP0067", "--json"])
                          .output)
     assert as_json["status"] == "optimal" and list(as_json["items"]) == ["SECMP0067"]
+    assert "closed" not in as_json  # asked of one item, not of the plan
     explained = as_json["items"]["SECMP0067"]
     options = explained["options"]
     assert options[0]["release"] == "2021-06" and options[0]["current"]

@@ -16,7 +16,7 @@ from solver import budget as budget_module
 from solver import explain as explain_module
 from solver.budget import NANO, WORK_PER_SECOND, Budget
 from solver.check import check_assignment
-from solver.engine import Solution, SolveOptions, solve
+from solver.engine import NoPlanInTime, Solution, SolveOptions, solve
 from solver.explain import (
     NEIGHBOUR_RULE_SIZE,
     PlanView,
@@ -178,9 +178,27 @@ def test_alternatives_the_budget_leaves_untried_are_named(
         monkeypatch: pytest.MonkeyPatch) -> None:
     inst, clash = _clash_of_three()
     monkeypatch.setattr(budget_module.Budget, "left", lambda self: 0.0)
-    with pytest.warns(UserWarning, match=r"not tried as alternatives.*: "
+    with pytest.warns(UserWarning, match=r"not settled as alternatives.*: "
                       r"precedence\(B, A\), decision-in-time\(B\)"):
         assert other_single_relaxations(inst, clash, "fixed(A)", FAST) == []
+
+
+def test_an_alternative_whose_plan_is_not_found_in_time_is_named_too(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The budget left, but the plan without the rule not found in it: not an alternative
+    known to work, nor one known not to (a review found it dropped unsaid)."""
+    inst, clash = _clash_of_three()
+    real = explain_module.solve
+
+    def slow_without_precedence(relaxed: Instance, *args: Any, **kw: Any) -> Solution:
+        if "precedence(B, A)" in relaxed.scenario.switched_off:
+            raise NoPlanInTime(1.0)
+        return real(relaxed, *args, **kw)
+
+    monkeypatch.setattr(explain_module, "solve", slow_without_precedence)
+    with pytest.warns(UserWarning, match=r"not settled as alternatives.*: precedence\(B, A\) "):
+        others = other_single_relaxations(inst, clash, "fixed(A)", FAST)
+    assert [v.rule for v in others] == ["decision-in-time(B)"]
 
 
 def test_the_smallest_relaxation_is_judged_on_the_plan_made_without_it() -> None:

@@ -145,6 +145,30 @@ def test_the_summary_opens_with_the_answer_and_the_decisions_due(
     assert secmp0067[4].startswith("2021-11")
 
 
+def test_a_decision_due_within_a_month_of_its_cut_off_is_marked_at_risk() -> None:
+    """The COVID what-if leaves SECMP0067 five days between its expected decision and its
+    cut-off: marked, where 197 days are not."""
+    inst, plan = plan_file(SEC_2020 / "covid-dcc-delay.yaml", OPTIONS)
+    decisions = re.findall(r"<table[^>]*>(.*?)</table>", element(build_report(inst, plan),
+                                                                 "summary"), re.S)[1]
+    marked = {r[0] for r in rows(decisions) if "at risk" in r[2]}
+    margins = {i.id: (i.cut_off - inst.unit(i.id).decision).days for i in plan.items
+               if i.release and i.cut_off and not inst.unit(i.id).decision_known}
+    assert marked == {uid for uid, days in margins.items() if 0 <= days < 30}
+    assert "SECMP0067" in marked and any(days >= 30 for days in margins.values())
+    assert 'class="note tight"' in row_html(decisions, "SECMP0067")
+
+
+def test_a_what_if_s_report_names_what_it_extends(send_back: tuple[Instance, Plan, str],
+                                                  nov_29: tuple[Instance, Plan, str]) -> None:
+    inst, plan, _ = nov_29
+    facts = element(build_report(inst, plan, lineage=["secmp0067-send-back", "baseline"]),
+                    "summary")
+    assert ("nov-2020-29-november (a what-if of secmp0067-send-back, itself a what-if of "
+            "baseline; moves counted from the plan of secmp0067-send-back)") in text_of(facts)
+    assert "items impacting DCC Systems" in text_of(facts)
+
+
 def test_every_release_has_its_scope_table_with_the_plan_items(
     send_back: tuple[Instance, Plan, str],
 ) -> None:
@@ -202,6 +226,21 @@ def test_explanations_give_reasons_for_every_item_and_rank_secmp0067(
     assert ranking["2021-06"] == "chosen"
     assert ranking["2020-11"] == "blocked"
     assert set(ranking) == {*inst.release_ids, "none"}
+
+
+def test_a_ranking_heading_says_which_releases_were_weighed(
+        send_back: tuple[Instance, Plan, str]) -> None:
+    """A review: an item of the first release was said to be weighed against "the earlier
+    ones", one of the last against "the next"."""
+    from solver.report import _weighed
+
+    inst = send_back[0]
+    first, second, *_, last = inst.release_ids
+    assert _weighed(inst, first, {first, second}) == f"its release and the next ({second})"
+    assert _weighed(inst, second, {first, second, inst.release_ids[2]}) == (
+        f"its release, the earlier ones and the next ({inst.release_ids[2]})")
+    assert _weighed(inst, last, {first, last}) == "its release and the earlier ones"
+    assert _weighed(inst, second, {*inst.release_ids, None}) == "every release"
 
 
 def test_the_ranking_below_is_announced_only_when_there_is_one(
@@ -359,6 +398,14 @@ def test_a_split_item_s_built_in_order_is_a_family_of_its_own() -> None:
     assert rows_["precedence(...)"] == ("precedence(...)", "built in",
                                         "Parts of a split item go in order (2 of them).")
     assert rows_["decision-in-time(...)"][2].endswith("(3 of them).")
+    # a rule the file writes is listed as written, even under a built-in one's name
+    written = {"rule": "precedence", "before": "S.1", "after": "S.2", "note": "ours"}
+    listed = rule_rows(Instance(scenario([split], rules=[written])))
+    assert ("precedence(S.1, S.2)", "hard", "ours") in listed
+    # built-in rules made soft by the policy say so
+    soft = {r[0]: r for r in rule_rows(Instance(scenario([split],
+                                                         policy={"exceptions": "allowed"})))}
+    assert soft["scope-baseline(...)"][1] == "built in, soft (1)"
 
 
 def test_scope_tables_mark_an_exception() -> None:
