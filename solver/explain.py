@@ -141,9 +141,10 @@ REASON_RELEASES = 3
 
 
 def placement_reasons(view: PlanView, unit: Unit) -> list[str]:
-    """Short reasons for the unit's place: its cut-off, and why not each of the releases
-    just before it (the hard rules moving only this item there would break, or the
-    objective trade-off). `secplan explain` goes further, with the model."""
+    """Short reasons for the unit's place: its cut-off, why not each of the releases just
+    before it and why not the next one (the hard rules moving only this item there would
+    break, or the objective trade-off: a Panel asks "why not wait a release?" as much as
+    "why not sooner?"). `secplan explain` goes further, with the model."""
     inst = view.inst
     rid = view.plan.get(unit.id)
     reasons = [decision_reason(inst, unit, rid) if rid is not None
@@ -153,14 +154,16 @@ def placement_reasons(view: PlanView, unit: Unit) -> list[str]:
         r for r in asked_releases(inst, rid)[:-1]
         if r is not None and not inst.is_frozen(inst.release(r))
     ]
-    for other in open_candidates[-REASON_RELEASES:]:
+    later = ([inst.release_ids[inst.index(rid) + 1]]
+             if rid is not None and inst.index(rid) + 1 < len(inst.release_ids) else [])
+    for other in [*open_candidates[-REASON_RELEASES:], *later]:
         broken = view.broken_by(unit, other)
         blocked = said(broken)
         # a rule on the item alone bars the release; any other answer holds the rest of the
         # plan still, and `secplan explain` may find the release open once others move too
         alone = "" if broken and set(broken) <= own else " (moving it alone)"
         reasons.append(
-            f"not {other}{alone}: "
+            f"not {other}{', the next release' if other in later else ''}{alone}: "
             + ("; ".join(blocked) if blocked else view.move_option(unit, other).summary)
         )
     reference = inst.reference(unit)

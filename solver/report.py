@@ -751,13 +751,15 @@ def _explanations(inst: Instance, plan: Plan, explanations: ReleaseOptions) -> H
     )
     ranked = [i for i in shown if len(explanations.get(i.id, ())) > 1]
     intro = tag("p", "For each item: its cut-off in its release, then why it is not in "
-                     "each earlier open release: the hard rules that forbid it, or, marked "
+                     "the open releases just before it, nor in the next one: the hard rules "
+                     "that forbid it, or, marked "
                      "\u201cmoving it alone\u201d, what that release would break or cost with "
                      "every other item where it is"
                      + (" (the ranking below lets others move too)." if ranked else "."))
     rows = [(_item_cell(i), _release_link(i.release),
              _reasons(i, i in ranked)) for i in shown]
-    reasons = table(("Item", "Release", "Why here, and not earlier"), rows, class_="why wide",
+    reasons = table(("Item", "Release", "Why here, and not earlier or later"), rows,
+                    class_="why wide",
                     row_ids=[_anchor("why", i.id) for i in shown])
     rankings = [_ranking(inst, i, explanations[i.id]) for i in ranked]
     if rankings:

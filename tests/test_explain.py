@@ -608,3 +608,18 @@ def test_a_whole_plan_asks_each_item_why_not_sooner_and_why_not_the_next_release
     assert "net +5" in later.summary
     assert whole_plan_questions(inst, inst.release_ids[-1])[0] == inst.release_ids[-1]
     assert len(whole_plan_questions(inst, inst.release_ids[-1])) == len(inst.release_ids)
+
+
+def test_the_plan_file_says_why_not_the_next_release_too(
+        seed_plans: dict[str, tuple[Instance, Plan]]) -> None:
+    inst, plan = seed_plans["secmp0067-send-back"]
+    items = {i.id: i for i in plan.items}
+    [later] = [r for r in items["SECMP0067"].reasons if "the next release" in r]
+    assert later.startswith("not 2021-11, the next release (moving it alone): ")
+    assert later.endswith("net +5 (priority 2: delay, uplifts, soft rules, moves), so the plan "
+                          "keeps 2021-06")
+    [pinned] = [r for r in items["MP081"].reasons if "the next release" in r]
+    assert pinned.startswith("not 2021-06, the next release: fixed(MP081)")  # its own rule
+    last = inst.release_ids[-1]
+    assert all(not any("the next release" in r for r in i.reasons)
+               for i in plan.items if i.release in (last, None))
