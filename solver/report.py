@@ -455,7 +455,7 @@ def _rules(inst: Instance) -> Html:
 
     return join(tag("p", "Reasons and clashes name rules as below: a family and what it "
                          "applies to, such as decision-in-time(MP078).", class_="meta"),
-                table(("rule", "kind", "note"), rule_rows(inst), class_="rules"))
+                table(("rule", "kind", "asks", "note"), rule_rows(inst), class_="rules"))
 
 
 def _assumptions(inst: Instance) -> Html:

@@ -70,9 +70,8 @@ def print_summary(inst: Instance, out: Any) -> None:
         by_status.add_row(status, str(len(statuses[status])), ", ".join(sorted(statuses[status])))
     out.print(by_status)
     rules = Table(title="Rules (built-in ones per item are counted)")
-    rules.add_column("rule")
-    rules.add_column("kind")
-    rules.add_column("note")
+    for column in ("rule", "kind", "asks", "note"):
+        rules.add_column(column)
     for row in rule_rows(inst):
         rules.add_row(*row)
     out.print(rules)
@@ -90,13 +89,15 @@ def print_summary(inst: Instance, out: Any) -> None:
         out.print(assumed)
 
 
-def rule_rows(inst: Instance) -> list[tuple[str, str, str]]:
-    """(rule, kind, note) for each rule the scenario writes, then one row per family of
-    built-in rules ("decision-in-time(...)", "built in", what it asks and how many)."""
+def rule_rows(inst: Instance) -> list[tuple[str, str, str, str]]:
+    """(rule, kind, what it asks, note) for each rule the scenario writes, then one row per
+    family of built-in rules ("decision-in-time(...)", "built in", what such a rule asks,
+    how many there are)."""
+
     def kind(rule: RuleBase) -> str:
         return "hard" if rule.hard else f"soft ({rule.penalty})"
 
-    rows = [(rule.name, kind(rule), rule.note) for rule in inst.file_rules]
+    rows = [(rule.name, kind(rule), rule.asks, rule.note) for rule in inst.file_rules]
     written = {id(rule) for rule in inst.file_rules}
     built_in: dict[tuple[str, str], list[str]] = {}  # (family, kind) -> the rules' notes
     for rule in inst.rules:
@@ -105,7 +106,7 @@ def rule_rows(inst: Instance) -> list[tuple[str, str, str]]:
     for (family, how), notes in sorted(built_in.items()):
         asks = notes[0].removeprefix("built in: ")
         rows.append((f"{family}(...)", "built in" + ("" if how == "hard" else f", {how}"),
-                     f"{asks[:1].upper()}{asks[1:]} ({len(notes)} of them)."))
+                     asks, f"{len(notes)} of them"))
     return rows
 
 

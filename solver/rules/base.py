@@ -53,6 +53,13 @@ class RuleBase(Strict):
     def name(self) -> str:
         raise NotImplementedError
 
+    @property
+    def asks(self) -> str:
+        """What the rule asks of a plan, in words, with its parameters (the rules table:
+        a name such as `fixed(MP081)` does not say the release, nor a note the rule's
+        scope, e.g. that an aligned uplift binds only in the anchor's year)."""
+        raise NotImplementedError
+
     def item_refs(self) -> list[Ref]:
         return []
 

@@ -34,6 +34,10 @@ class ScopeBaseline(ReleaseGate):
     def name(self) -> str:
         return f"scope-baseline({self.item})"
 
+    @property
+    def asks(self) -> str:
+        return f"{self.item} joins no release whose scope is already baselined"
+
     def bars(self, inst: Instance, unit: Unit, release: Release) -> str | None:
         if not baseline_passed(inst, unit, release) or inst.is_frozen(release):
             return None
@@ -66,6 +70,10 @@ class Frozen(UnaryRule):
     @property
     def name(self) -> str:
         return f"frozen({self.release})"
+
+    @property
+    def asks(self) -> str:
+        return f"{self.release} has gone live: its scope stays as it was"
 
     def barred(self, inst: Instance) -> list[Slot]:
         out: list[Slot] = []

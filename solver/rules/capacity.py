@@ -32,6 +32,15 @@ class Capacity(RuleBase):
     def name(self) -> str:
         return f"capacity({', '.join(self.releases) if self.releases else 'all'})"
 
+    @property
+    def asks(self) -> str:
+        limits = [f"{limit} {what}" for limit, what in ((self.max_effort, "effort"),
+                                                        (self.max_count, "items"))
+                  if limit is not None]
+        counted = " (counting the items impacting DCC Systems)" if self.dcc_only else ""
+        where = ", ".join(self.releases) if self.releases else "each release"
+        return f"in {where}: at most {' and '.join(limits)}{counted}"
+
     def release_refs(self) -> list[Ref]:
         return [(("releases", k), r) for k, r in enumerate(self.releases or [])]
 

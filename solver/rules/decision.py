@@ -20,6 +20,10 @@ class DecisionInTime(ReleaseGate):
     def name(self) -> str:
         return f"decision-in-time({self.item})"
 
+    @property
+    def asks(self) -> str:
+        return f"{self.item}'s decision comes by the cut-off of its release"
+
     def bars(self, inst: Instance, unit: Unit, release: Release) -> str | None:
         cut = inst.cut_off(unit, release)
         if cut >= unit.decision:

@@ -27,6 +27,12 @@ class Precedence(RuleBase):
     def name(self) -> str:
         return f"precedence({self.before}, {self.after})"
 
+    @property
+    def asks(self) -> str:
+        when = (f"at least {self.min_gap} release(s) after" if self.min_gap
+                else "in the same release as or after")
+        return f"{self.after} goes {when} {self.before}, and not without it"
+
     def item_refs(self) -> list[Ref]:
         return [(("before",), self.before), (("after",), self.after)]
 
@@ -72,6 +78,10 @@ class SameRelease(RuleBase):
     def name(self) -> str:
         return f"same-release({', '.join(self.items)})"
 
+    @property
+    def asks(self) -> str:
+        return f"{', '.join(self.items)} go in one release (or all stay out)"
+
     def item_refs(self) -> list[Ref]:
         return [(("items", k), i) for k, i in enumerate(self.items)]
 
@@ -101,6 +111,10 @@ class NeverTogether(RuleBase):
     @property
     def name(self) -> str:
         return f"never-together({', '.join(self.items)})"
+
+    @property
+    def asks(self) -> str:
+        return f"no two of {', '.join(self.items)} go in the same release"
 
     def item_refs(self) -> list[Ref]:
         return [(("items", k), i) for k, i in enumerate(self.items)]

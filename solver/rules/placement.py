@@ -23,6 +23,10 @@ class Fixed(UnaryRule):
     def name(self) -> str:
         return f"fixed({self.item})"
 
+    @property
+    def asks(self) -> str:
+        return f"{self.item} goes in {self.release}"
+
     def item_refs(self) -> list[Ref]:
         return [(("item",), self.item)]
 
@@ -52,6 +56,12 @@ class Window(ReleaseGate):
     @property
     def name(self) -> str:
         return f"window({self.item})"
+
+    @property
+    def asks(self) -> str:
+        bounds = " and ".join(f"{word} {r}" for word, r in (
+            ("no earlier than", self.earliest), ("no later than", self.latest)) if r)
+        return f"{self.item} goes {bounds}"
 
     def bars(self, inst: Instance, unit: Unit, release: Release) -> str | None:
         k = inst.index(release.id)

@@ -25,6 +25,11 @@ class UpliftCap(RuleBase):
     def name(self) -> str:
         return f"uplift-cap({self.spec}, {self.year})"
 
+    @property
+    def asks(self) -> str:
+        return (f"at most {self.max} release(s) in {self.year} change {self.spec} (each a new "
+                "version)")
+
     def spec_refs(self) -> list[Ref]:
         return [(("spec",), self.spec)]
 
@@ -74,6 +79,11 @@ class AlignedUplift(RuleBase):
     @property
     def name(self) -> str:
         return f"aligned-uplift({self.spec}, {self.anchor})"
+
+    @property
+    def asks(self) -> str:
+        return (f"in the calendar year of {self.anchor}'s release, only that release changes "
+                f"{self.spec}")
 
     def item_refs(self) -> list[Ref]:
         return [(("anchor",), self.anchor)]

@@ -1,3 +1,4 @@
+from solver.rules.capacity import Capacity
 from tests.conftest import item, scenario, solve_checked
 from tests.rules.agreement import assert_post_and_check_agree, broken_rules
 
@@ -26,3 +27,10 @@ def test_post_and_check_agree() -> None:
     s = scenario(_items(), [{"rule": "capacity", "max_effort": 4, "max_count": 1,
                              "releases": ["2021-11", "2022-06"]}])
     assert 0 < assert_post_and_check_agree(s) < 125
+
+
+def test_capacity_says_what_it_asks() -> None:
+    assert Capacity(rule="capacity", releases=["2021-06"], max_effort=10, max_count=3).asks == (
+        "in 2021-06: at most 10 effort and 3 items (counting the items impacting DCC Systems)")
+    assert Capacity(rule="capacity", max_count=3, dcc_only=False).asks == (
+        "in each release: at most 3 items")

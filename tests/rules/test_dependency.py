@@ -1,3 +1,4 @@
+from solver.rules.dependency import NeverTogether, Precedence, SameRelease
 from tests.conftest import item, scenario, solve_checked
 from tests.rules.agreement import assert_post_and_check_agree, broken_rules
 
@@ -56,3 +57,14 @@ def test_post_and_check_agree() -> None:
     assert 0 < assert_post_and_check_agree(s) < 25
     s = scenario([item("A"), item("B")], [{"rule": "never-together", "items": ["A", "B"]}])
     assert 0 < assert_post_and_check_agree(s) < 25
+
+
+def test_dependency_rules_say_what_they_ask() -> None:
+    assert Precedence(rule="precedence", before="A", after="B", min_gap=2).asks == (
+        "B goes at least 2 release(s) after A, and not without it")
+    assert Precedence(rule="precedence", before="A", after="B", min_gap=0).asks == (
+        "B goes in the same release as or after A, and not without it")
+    assert SameRelease(rule="same-release", items=["A", "B"]).asks == (
+        "A, B go in one release (or all stay out)")
+    assert NeverTogether(rule="never-together", items=["A", "B", "C"]).asks == (
+        "no two of A, B, C go in the same release")

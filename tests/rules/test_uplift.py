@@ -1,3 +1,4 @@
+from solver.rules.uplift import AlignedUplift, UpliftCap
 from tests.conftest import item, scenario, solve_checked
 from tests.rules.agreement import assert_post_and_check_agree, broken_rules
 
@@ -73,3 +74,10 @@ def test_a_cap_the_past_already_broke_bars_only_new_uplifts() -> None:
     _, plan = solve_checked(s)
     assert plan.status == "optimal" and plan.assignments == {"OTHER": "2022-06"}
     assert broken_rules(s, {"OTHER": "2022-06"}) == set()
+
+
+def test_uplift_rules_say_what_they_ask() -> None:
+    assert UpliftCap(rule="uplift-cap", spec="GBCS", year=2021, max=1).asks == (
+        "at most 1 release(s) in 2021 change GBCS (each a new version)")
+    assert AlignedUplift(rule="aligned-uplift", spec="DUIS", anchor="S7").asks == (
+        "in the calendar year of S7's release, only that release changes DUIS")
