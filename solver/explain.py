@@ -31,7 +31,7 @@ from solver.engine import (
     solve,
 )
 from solver.instance import Instance, MovedPlan, Unit
-from solver.model import Plan, PlanViolation
+from solver.model import MAX_VALUE, Plan, PlanViolation
 from solver.objective import level_values, levels, term_values
 from solver.rules.base import Assignment, UnaryRule
 from solver.rules.dependency import SameRelease
@@ -127,7 +127,7 @@ class PlanView:
             soft_broken=sorted(now_broken - was_broken),
             soft_honoured=sorted(was_broken - now_broken),
         )
-        option.summary = _summary(inst, option, old)
+        option.summary = _summary(inst, option, old, unit=unit)
         return option
 
 
@@ -473,9 +473,41 @@ def _term_words(term: str, change: int, broken: list[str], honoured: list[str],
             )
 
 
-def _summary(inst: Instance, option: ReleaseOption, current: str | None, local: str = "") -> str:
+def _value_turns_it(inst: Instance, option: ReleaseOption, unit: Unit, current: str | None,
+                    level: int, delta: int) -> str:
+    """"; this rests on SECMP0067's value 5: at 4 or less, 2021-11 would cost no more",
+    when the option loses at the delay term's level by `delta` and only the item itself
+    moves: its value is an assumption (1-5 in the seed round), and a Panel asks how near
+    the choice is (a review: June or November 2021 for SECMP0067 turns on value 5 against
+    4). Empty when another item moves too, or no value in range turns it."""
+    delay = next((t for t in inst.scenario.objective if t.term == "delay"), None)
+    if option.other_moves or delay is None or delay.weight <= 0 or delta <= 0 or \
+            delay not in levels(inst.scenario.objective)[level - 1]:
+        return ""
+
+    def months(rid: str | None) -> int:
+        return inst.unplaced_months if rid is None else inst.months_to(inst.release(rid))
+
+    step = delay.weight * (months(option.release) - months(current))  # per unit of value
+    if step == 0:
+        return ""
+    if step > 0:  # later: a lower value makes waiting cheaper
+        turn, words = unit.value - -(-delta // step), "or less"
+    else:
+        turn, words = unit.value + -(-delta // -step), "or more"
+    if not 1 <= turn <= MAX_VALUE:  # no value turns it (0: only if it were worth nothing)
+        return ""
+    where = option.release or "outside the horizon"
+    return (f"; this rests on {unit.id}'s value {unit.value}: at {turn} {words}, {where} "
+            "would cost no more")
+
+
+def _summary(inst: Instance, option: ReleaseOption, current: str | None, local: str = "",
+             unit: Unit | None = None) -> str:
     """The trade-off of one open option against the recommendation, in words; `local` says
-    what both plans were solved with when only the item's neighbours were free."""
+    what both plans were solved with when only the item's neighbours were free; with the
+    `unit`, what its value would have to be for the option to cost no more
+    (`_value_turns_it`)."""
     weights: dict[str, int] = {t.term: t.weight for t in inst.scenario.objective}
     changes = [(t, c) for t, c in option.term_change.items() if weights.get(t)]
     moved_from = ("the base plan" if inst.reference_plan is not None
@@ -513,6 +545,8 @@ def _summary(inst: Instance, option: ReleaseOption, current: str | None, local: 
     elif changed:
         level, delta = changed[0]
         text += f": {net(level, delta)}, so the plan keeps {here}"
+        if unit is not None:
+            text += _value_turns_it(inst, option, unit, current, level, delta)
     elif local:
         text += f"; as good as keeping it in {here}"
     else:
@@ -652,7 +686,7 @@ def _open_option(
         other_moves={u: (start[u], r) for u, r in plan.items()
                      if u != unit.id and start[u] != r},
     )
-    option.summary = _summary(inst, option, base[unit.id], local)
+    option.summary = _summary(inst, option, base[unit.id], local, unit)
     return option
 
 

@@ -37,7 +37,7 @@ from solver.objective import level_values, term_values
 from solver.plan import base_solution, make_plan, plan_scenario
 from solver.report_text import print_clash, print_options
 from solver.scenario import load_scenario
-from tests.conftest import SEC_2020, item, scenario
+from tests.conftest import SEC_2020, assert_valid, item, scenario
 
 FAST = SolveOptions(time_limit=20, workers=2)
 FIX_ANCHOR = {"rule": "fixed", "item": "ANCHOR", "release": "2021-11"}
@@ -623,3 +623,32 @@ def test_the_plan_file_says_why_not_the_next_release_too(
     last = inst.release_ids[-1]
     assert all(not any("the next release" in r for r in i.reasons)
                for i in plan.items if i.release in (last, None))
+
+
+@pytest.mark.parametrize("value", [4, 3])
+def test_the_value_that_turns_a_choice_is_the_one_that_does(
+        value: int, seed_plans: dict[str, tuple[Instance, Plan]]) -> None:
+    """The send-back's explanation says June 2021 rests on SECMP0067's value 5, and that at
+    4 or less November 2021 costs no more: re-planned at 4 (against the same base plan),
+    November costs the same and the tie-break keeps June; at 3 the plan puts it in
+    November."""
+    inst, plan = seed_plans["secmp0067-send-back"]
+    said = next(o for o in explain_items(inst, plan, FAST, ["SECMP0067"])["SECMP0067"]
+                if o.release == "2021-11")
+    assert said.summary.endswith("this rests on SECMP0067's value 5: at 4 or less, 2021-11 "
+                                 "would cost no more")
+    items = [i.model_copy(update={"value": value}) if i.id == "SECMP0067" else i
+             for i in inst.scenario.items]
+    other = Instance(inst.scenario.model_copy(update={"items": items}),
+                     reference=inst.reference_plan)
+    replanned = make_plan(other, solve(other, FAST), FAST)
+    assert_valid(other, replanned)
+    june = next(o for o in explain_items(other, replanned, FAST, ["SECMP0067"])["SECMP0067"]
+                if o.release == "2021-06")
+    if value == 4:
+        assert replanned.assignments["SECMP0067"] == "2021-06"
+        november = next(o for o in explain_items(other, replanned, FAST, ["SECMP0067"])[
+            "SECMP0067"] if o.release == "2021-11")
+        assert not any(november.level_change)
+    else:
+        assert replanned.assignments["SECMP0067"] == "2021-11" and june.level_change[-1] > 0
