@@ -79,15 +79,20 @@ def releases_left(inst: Instance, unit: Unit, rid: str) -> list[str]:
     return [r.id for r in inst.releases if inst.cut_off(unit, r) > cut]
 
 
-def _fall_back_reasons(unit: Unit, falls: FallBacks) -> list[str]:
+def _fall_back_reasons(view: PlanView, unit: Unit, falls: FallBacks) -> list[str]:
     """What a fall-back's number alone does not say: that it was not found in time, that it
-    needs other items to move (no release left holds the unit as the plan stands), or that
-    a release left holds it only if another item leaves the horizon."""
+    needs other items to move (no release left holds the unit as the plan stands: the
+    rules that bar it from its fall-back then are named, a Panel review found "only if
+    other items move" cryptic), or that a release left holds it only if another item
+    leaves the horizon."""
     if unit.id in falls.unknown:
         return ["fall-back not found within the time limit"]
     if unit.id in falls.needs_moves:
-        return [f"fall-back {falls.found[unit.id]} only if other items move too: no release "
-                "left holds it as the plan stands"]
+        fall_back = falls.found[unit.id]
+        barring = sorted(view.broken_by(unit, fall_back))
+        return [f"fall-back {fall_back} only if other items move too: no release left holds "
+                "it as the plan stands" + (f" ({', '.join(barring)} bar it in {fall_back})"
+                                           if barring else "")]
     if unit.id in falls.pushing:
         return [f"no fall-back in the horizon: {falls.pushing[unit.id]} would hold it only if "
                 "another item left the horizon"]
@@ -242,7 +247,7 @@ def make_plan(inst: Instance, solution: Solution, options: SolveOptions) -> Plan
             fall_back_needs_moves=u.id in falls.needs_moves,
             fall_back_found=u.id not in falls.unknown,
             fall_back_if_others_move=falls.earlier.get(u.id),
-            reasons=placement_reasons(view, u) + _fall_back_reasons(u, falls),
+            reasons=placement_reasons(view, u) + _fall_back_reasons(view, u, falls),
         )
         for u in inst.units
     ]

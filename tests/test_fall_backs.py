@@ -168,7 +168,12 @@ def test_a_fall_back_that_needs_others_to_move_says_so() -> None:
     for placed in said:
         assert placed.fall_back is not None
         moved = {**plan.assignments, placed.id: placed.fall_back}
-        assert [v for v in check_assignment(inst, moved) if v.hard], placed.id
+        broken = sorted({v.rule for v in check_assignment(inst, moved) if v.hard}
+                        - {v.rule for v in check_assignment(inst, plan.assignments) if v.hard})
+        assert broken, placed.id
+        # the reasons name the rules that bar it there as the plan stands, as the checker does
+        [reason] = [r for r in placed.reasons if "only if other items move too" in r]
+        assert reason.endswith(f"({', '.join(broken)} bar it in {placed.fall_back})"), reason
     fast = [i for i in plan.items if i.fall_back is not None and i not in said]
     assert fast and all(
         not [v for v in check_assignment(inst, {**plan.assignments, i.id: i.fall_back})
