@@ -33,6 +33,19 @@ Status = Literal[
     "withdrawn",
     "implemented",
 ]
+STATUS_WORDS = {
+    "approved": "Approved",
+    "change-board-vote": "Change Board vote",
+    "with-authority": "With the Authority for decision",
+    "report-due": "Modification Report due",
+    "draft-proposal": "Draft Proposal",
+    "sent-back": "Sent back by the Authority",
+    "refinement": "In refinement",
+    "rejected": "Rejected",
+    "withdrawn": "Withdrawn",
+    "implemented": "Implemented",
+}
+"""Each status in the Panel's words, for reports and legends."""
 PENDING_STATUSES = frozenset(
     {
         "change-board-vote",

@@ -25,6 +25,8 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from solver.model import STATUS_WORDS
+
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
@@ -42,18 +44,6 @@ _SVG_METADATA: dict[str, str | None] = {"Date": None, "Creator": None, "Format":
 """No metadata block at all: no date, no matplotlib version, no outside address."""
 _GANTT_ROWS = 60
 
-_STATUS_WORDS = {
-    "approved": "Approved",
-    "change-board-vote": "Change Board vote",
-    "with-authority": "With the Authority for decision",
-    "report-due": "Modification Report due",
-    "draft-proposal": "Draft Proposal",
-    "sent-back": "Sent back by the Authority",
-    "refinement": "In refinement",
-    "rejected": "Rejected",
-    "withdrawn": "Withdrawn",
-    "implemented": "Implemented",
-}
 _TERM_MEANING = {
     "unplaced": "items left outside every release of the horizon",
     "exceptions": "items added to a release after its scope baseline",
@@ -546,7 +536,7 @@ def _status_cell(inst: Instance, unit: Unit, release_id: str) -> Html:
 def _status_text(unit: Unit) -> Html:
     if unit.decision_known:
         return join("Approved for inclusion (decided ", day(unit.decision), ").")
-    words = _STATUS_WORDS.get(unit.status, unit.status)
+    words = STATUS_WORDS.get(unit.status, unit.status)
     return join(words, "; decision expected ", day(unit.decision), unit.overdue_note, ".")
 
 
@@ -586,12 +576,12 @@ def _outside(inst: Instance, plan: Plan) -> Html:
     closed = [i for i in plan.items if i.id in inst.closed]
     parts: list[Html] = []
     if outside:
-        rows = [(_item_link(i.id), i.title, _STATUS_WORDS.get(i.status, i.status),
+        rows = [(_item_link(i.id), i.title, STATUS_WORDS.get(i.status, i.status),
                  i.reasons[0] if i.reasons else "") for i in outside]
         parts.append(tag("h3", "Not in any release of the horizon"))
         parts.append(table(("Item", "Title", "Status", "Why"), rows, class_="outside"))
     if closed:
-        listed = [(i.id, i.title, _STATUS_WORDS.get(i.status, i.status)) for i in closed]
+        listed = [(i.id, i.title, STATUS_WORDS.get(i.status, i.status)) for i in closed]
         parts.append(tag("h3", "Closed, not planned"))
         parts.append(table(("Item", "Title", "Status"), listed, class_="closed"))
     return join(*parts)

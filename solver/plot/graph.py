@@ -26,7 +26,7 @@ from matplotlib.path import Path as MplPath
 from matplotlib.typing import LineStyleType
 
 from solver.instance import Instance
-from solver.model import PENDING_STATUSES, Plan
+from solver.model import PENDING_STATUSES, STATUS_WORDS, Plan
 from solver.plot.gantt import NOT_PLANNED, day_text, legend_below, release_colours
 from solver.rules import AlignedUplift, NeverTogether, Precedence, RuleBase, SameRelease
 
@@ -585,7 +585,7 @@ def _legend_handles(graph: nx.MultiDiGraph[str], colours: dict[str, str]) -> lis
         Patch(
             facecolor=STATUS_COLOURS[s],
             edgecolor="#404040",
-            label=s + (" (pending)" if s in PENDING_STATUSES else ""),
+            label=STATUS_WORDS.get(s, s) + (" (pending)" if s in PENDING_STATUSES else ""),
         )
         for s in STATUS_COLOURS
         if s in statuses
