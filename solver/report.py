@@ -123,6 +123,22 @@ def day(date: dt.date) -> Html:
     return tag("time", text, datetime=date.isoformat())
 
 
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+
+
+def prose(text: str) -> Html:
+    """A sentence the engine wrote (a reason, a rule's message), escaped, with its ISO
+    dates as the tables write them ("2020-11-19" -> "19 Nov 2020"): a Panel review found
+    the two formats side by side. Release ids ("2021-06") are left as they are."""
+    def as_day(m: re.Match[str]) -> str:
+        try:
+            return day(dt.date(int(m[1]), int(m[2]), int(m[3])))
+        except ValueError:  # not a date after all
+            return m[0]
+
+    return Html(_ISO_DATE.sub(as_day, html.escape(text)))
+
+
 def long_day(date: dt.date) -> Html:
     """A date as a Panel paper writes it in prose: `Thursday 5 November 2020`."""
     text = f"{_WEEKDAYS[date.weekday()]} {date.day} {_MONTHS[date.month - 1]} {date.year}"
@@ -346,7 +362,7 @@ def _broken_count(plan: Plan) -> str:
 def _violations(plan: Plan) -> Html:
     if not plan.violations:
         return Html("")
-    rows = [(v.rule, "hard: violated" if v.hard else "soft: broken", v.message)
+    rows = [(v.rule, "hard: violated" if v.hard else "soft: broken", prose(v.message))
             for v in plan.violations]
     return table(("rule", "kind", "what"), rows, class_="wide", caption="Rules the plan breaks")
 
@@ -419,8 +435,8 @@ def _objective(inst: Instance, plan: Plan) -> Html:
 def _clash(inst: Instance, plan: Plan) -> Html:
     notes = {r.name: r.note for r in inst.rules}
     rows = [(name, notes.get(name, "")) for name in plan.clash]
-    relax = [(v.rule, v.message) for v in plan.relaxation]
-    instead = [(v.rule, v.message) for v in plan.relaxation_alternatives]
+    relax = [(v.rule, prose(v.message)) for v in plan.relaxation]
+    instead = [(v.rule, prose(v.message)) for v in plan.relaxation_alternatives]
     return join(
         tag("p", "These rules cannot all hold together; without any one of them the rest can."),
         table(("rule", "note"), rows, class_="clash"),
@@ -577,7 +593,7 @@ def _outside(inst: Instance, plan: Plan) -> Html:
     parts: list[Html] = []
     if outside:
         rows = [(_item_link(i.id), i.title, STATUS_WORDS.get(i.status, i.status),
-                 i.reasons[0] if i.reasons else "") for i in outside]
+                 prose(i.reasons[0]) if i.reasons else "") for i in outside]
         parts.append(tag("h3", "Not in any release of the horizon"))
         parts.append(table(("Item", "Title", "Status", "Why"), rows, class_="outside"))
     if closed:
@@ -607,7 +623,7 @@ def _comparison(c: Comparison, titles: Mapping[str, str]) -> Html:
 
 def _moves_table(caption: str, moves: Sequence[Move], titles: Mapping[str, str]) -> Html:
     rows = [(_item_link(m.item), titles.get(m.item, ""), _release_link(m.before),
-             _release_link(m.after), m.reason) for m in moves]
+             _release_link(m.after), prose(m.reason)) for m in moves]
     return table(("Item", "Title", "From", "To", "Why"), rows, class_="moves wide",
                  caption=caption)
 
@@ -781,8 +797,8 @@ def _reasons(item: PlanItem, ranked: bool) -> Html:
     link = (tag("a", "releases ranked below", href="#" + _anchor("rank", item.id))
             if ranked else "")
     if len(item.reasons) == 1:
-        return join(item.reasons[0], " ", link)
-    items = [tag("li", r) for r in item.reasons]
+        return join(prose(item.reasons[0]), " ", link)
+    items = [tag("li", prose(r)) for r in item.reasons]
     return join(tag("ul", *items, class_="reasons"), link)
 
 
@@ -791,7 +807,7 @@ def _ranking(inst: Instance, item: PlanItem, options: Sequence[ReleaseOption]) -
     (`whole_plan_questions`) its own with the earlier ones and the next, as it has them."""
     heading = tag("h4", item.id, " ", tag("span", item.title, class_="title"), ": ",
                   _weighed(inst, item.release, {o.release for o in options}))
-    rows = [(_release_link(o.release), _verdict(o), o.summary) for o in options]
+    rows = [(_release_link(o.release), _verdict(o), prose(o.summary)) for o in options]
     return tag("article", heading,
                table(("Release", "Verdict", "Why"), rows, class_="options wide"),
                class_="ranking", id=_anchor("rank", item.id))

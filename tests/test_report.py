@@ -29,7 +29,14 @@ from solver.explain import (
 from solver.instance import Instance
 from solver.model import Plan
 from solver.plan import plan_file
-from solver.report import _verdict, build_report, read_sweep, whole_percents, write_report
+from solver.report import (
+    _verdict,
+    build_report,
+    prose,
+    read_sweep,
+    whole_percents,
+    write_report,
+)
 from solver.report_text import print_options, print_rid
 from solver.scenario import check_references
 from tests.conftest import FAST, SEC_2020, item, scenario, solve_checked
@@ -221,7 +228,9 @@ def test_explanations_give_reasons_for_every_item_and_rank_secmp0067(
     inst, plan, page = send_back
     for planned in plan.items:
         if planned.id not in inst.closed:
-            assert text_of(element(page, f"why-{planned.id}")).count(planned.reasons[0]) == 1
+            said = text_of(prose(planned.reasons[0]))  # its dates as the tables write them
+            assert text_of(element(page, f"why-{planned.id}")).count(said) == 1
+            assert not re.search(r"\d{4}-\d{2}-\d{2}", said), said
     ranking = {r[0]: r[1] for r in rows(element(page, "rank-SECMP0067"))}
     assert ranking["2021-06"] == "chosen"
     assert ranking["2020-11"] == "blocked"
@@ -538,3 +547,11 @@ def test_the_browser_check_sees_a_script_error(tmp_path: Path) -> None:
                     encoding="utf-8")
     _, log = open_in_chromium(path, tmp_path / "profile")
     assert any("bad page" in line for line in console_messages(log))
+
+
+def test_prose_writes_dates_as_the_tables_do_and_leaves_release_ids() -> None:
+    said = prose("expected decision 2020-11-19 is after the 2020-11 cut-off 2020-07-05 <b>")
+    assert text_of(said) == ("expected decision 19 Nov 2020 is after the 2020-11 cut-off "
+                             "5 Jul 2020 <b>")
+    assert "&lt;b&gt;" in said and '<time datetime="2020-11-19">' in said
+    assert text_of(prose("not a date: 2021-02-30")) == "not a date: 2021-02-30"
