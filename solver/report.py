@@ -51,7 +51,8 @@ _TERM_MEANING = {
     "delay": "value-months: each item's value times the months until its go-live",
     "uplifts": "new specification versions: one per specification a release changes",
     "moves": "items moved from the base plan (a base scenario: from the published "
-             "allocation), more once that release is baselined",
+             "allocation): 1 each, {cost} for one whose release's scope was already "
+             "baselined",
 }
 _PLAN_STATUS = {
     "optimal": "optimal: proven best under the objective",
@@ -424,7 +425,8 @@ def _objective(inst: Instance, plan: Plan) -> Html:
         return Html("")
     rows = [
         (t.priority, t.term, t.weight, plan.objective.get(t.term, 0),
-         t.weight * plan.objective.get(t.term, 0), _TERM_MEANING.get(t.term, ""))
+         t.weight * plan.objective.get(t.term, 0),
+         _TERM_MEANING.get(t.term, "").format(cost=inst.scenario.policy.baselined_move_cost))
         for t in sorted(inst.scenario.objective, key=lambda t: t.priority)
     ]
     caption = "Objective: lower priority numbers are settled first; weights trade off terms"

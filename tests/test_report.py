@@ -555,3 +555,14 @@ def test_prose_writes_dates_as_the_tables_do_and_leaves_release_ids() -> None:
                              "5 Jul 2020 <b>")
     assert "&lt;b&gt;" in said and '<time datetime="2020-11-19">' in said
     assert text_of(prose("not a date: 2021-02-30")) == "not a date: 2021-02-30"
+
+
+def test_the_objective_says_what_a_move_costs(send_back: tuple[Instance, Plan, str]) -> None:
+    """A review: "moves 3" with one item moved read as a miscount; the table says why."""
+    inst, _, page = send_back
+    objective = re.findall(r'<table class="objective">(.*?)</table>', element(page, "summary"),
+                           re.S)[0]
+    [moves] = [r for r in rows(objective) if r[1] == "moves"]
+    cost = inst.scenario.policy.baselined_move_cost
+    assert moves[-1].endswith(f"1 each, {cost} for one whose release's scope was already "
+                              "baselined")
