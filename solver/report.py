@@ -302,9 +302,42 @@ def _summary(inst: Instance, plan: Plan, lineage: Sequence[str] = (),
              comparison: Comparison | None = None) -> Html:
     """The answer first: each release's items and the decisions due, by when; then the
     plan's facts, the rules it breaks and its objective."""
-    return join(_release_overview(inst, plan), _decisions_due(inst, plan),
-                _facts(inst, plan, lineage, comparison), _violations(plan),
-                _objective(inst, plan))
+    return join(_headline(inst, plan), _release_overview(inst, plan),
+                _decisions_due(inst, plan), _facts(inst, plan, lineage, comparison),
+                _violations(plan), _objective(inst, plan))
+
+
+def _headline(inst: Instance, plan: Plan) -> Html:
+    """What stands out, in a few sentences above the tables (a Panel review asked for a
+    headline): items that move from the base plan (or the published allocation), items
+    left out, rules broken, decisions at risk of missing their cut-off."""
+    if plan.status == "infeasible":
+        return Html("")
+    source = "the base plan" if inst.reference_plan is not None else "the published allocation"
+    routes: dict[tuple[str, str], list[str]] = {}  # (from, to) -> items, as the plan lists them
+    for i in plan.items:
+        was = inst.reference(inst.unit(i.id)) if i.id not in inst.closed else None
+        if was is not None and was != i.release:
+            routes.setdefault((was, i.release or "none"), []).append(i.id)
+    moved = [f"{', '.join(ids)} {a} \u2192 {b}" for (a, b), ids in routes.items()]
+    outside = [i.id for i in plan.items if i.release is None and i.id not in inst.closed]
+    tight = [f"{i.id} ({(i.cut_off - inst.unit(i.id).decision).days} days)"
+             for i in plan.items if i.release and i.cut_off
+             and not inst.unit(i.id).decision_known
+             and 0 <= (i.cut_off - inst.unit(i.id).decision).days < TIGHT_MARGIN_DAYS]
+
+    def listed(names: Sequence[str], most: int = 6) -> str:
+        more = f" and {len(names) - most} more" if len(names) > most else ""
+        return ", ".join(names[:most]) + more
+
+    broken = [v.rule + ("" if v.hard else " (soft)") for v in plan.violations]
+    said = [f"Moves from {source}: {listed(moved)}" if moved
+            else f"Nothing moves from {source}",
+            *([f"Left outside the horizon: {listed(outside)}"] if outside else []),
+            *([f"Rules broken: {listed(broken)}"] if broken else []),
+            *([f"Decisions at risk, due within {TIGHT_MARGIN_DAYS} days of their cut-off: "
+               f"{listed(tight)}"] if tight else [])]
+    return tag("ul", *(tag("li", line + ".") for line in said), class_="headline")
 
 
 def _lineage_words(lineage: Sequence[str], comparison: Comparison | None) -> str:
@@ -994,6 +1027,7 @@ table.rid td:nth-child(3) { text-align: center; }
 .tick { color: var(--good); font-weight: bold; }
 .changed { color: var(--bad); font-weight: bold; }
 .note.tight { color: var(--bad); font-weight: bold; }
+ul.headline { font-size: 1.05rem; margin: .6rem 0 1rem; padding-left: 1.2rem; }
 article.release { border-left: 6px solid var(--rule); padding: .1rem 0 .1rem 1rem;
   margin: 1.4rem 0; }
 ul.reasons { margin: 0; padding-left: 1.1rem; }

@@ -566,3 +566,20 @@ def test_the_objective_says_what_a_move_costs(send_back: tuple[Instance, Plan, s
     cost = inst.scenario.policy.baselined_move_cost
     assert moves[-1].endswith(f"1 each, {cost} for one whose release's scope was already "
                               "baselined")
+
+
+def test_the_summary_opens_with_what_stands_out(send_back: tuple[Instance, Plan, str]) -> None:
+    """A Panel review asked for a headline: what moves, what breaks, which decision is
+    nearest its cut-off, each as the tables below have it."""
+    inst, plan, page = send_back
+    headline = re.search(r'<ul class="headline">(.*?)</ul>', element(page, "summary"), re.S)
+    assert headline
+    lines = [text_of(li) for li in re.findall(r"<li>(.*?)</li>", headline.group(1), re.S)]
+    assert lines[0] == "Moves from the base plan: SECMP0067 2020-11 \u2192 2021-06."
+    assert lines[1] == "Rules broken: " + ", ".join(
+        v.rule + ("" if v.hard else " (soft)") for v in plan.violations) + "."
+    due = {i.id: (i.cut_off - inst.unit(i.id).decision).days for i in plan.items
+           if i.release and i.cut_off and not inst.unit(i.id).decision_known}
+    tight = sorted(uid for uid, days in due.items() if 0 <= days < 30)
+    assert lines[2] == ("Decisions at risk, due within 30 days of their cut-off: "
+                        + ", ".join(f"{uid} ({due[uid]} days)" for uid in tight) + ".")
