@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from solver.model import STATUS_WORDS
+from solver.report_text import TIGHT_MARGIN_DAYS
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -308,36 +309,13 @@ def _summary(inst: Instance, plan: Plan, lineage: Sequence[str] = (),
 
 
 def _headline(inst: Instance, plan: Plan) -> Html:
-    """What stands out, in a few sentences above the tables (a Panel review asked for a
-    headline): items that move from the base plan (or the published allocation), items
-    left out, rules broken, decisions at risk of missing their cut-off."""
-    if plan.status == "infeasible":
-        return Html("")
-    source = "the base plan" if inst.reference_plan is not None else "the published allocation"
-    routes: dict[tuple[str, str], list[str]] = {}  # (from, to) -> items, as the plan lists them
-    for i in plan.items:
-        was = inst.reference(inst.unit(i.id)) if i.id not in inst.closed else None
-        if was is not None and was != i.release:
-            routes.setdefault((was, i.release or "none"), []).append(i.id)
-    moved = [f"{', '.join(ids)} {a} \u2192 {b}" for (a, b), ids in routes.items()]
-    outside = [i.id for i in plan.items if i.release is None and i.id not in inst.closed]
-    tight = [f"{i.id} ({(i.cut_off - inst.unit(i.id).decision).days} days)"
-             for i in plan.items if i.release and i.cut_off
-             and not inst.unit(i.id).decision_known
-             and 0 <= (i.cut_off - inst.unit(i.id).decision).days < TIGHT_MARGIN_DAYS]
+    """What stands out (`solver.report_text.headline`), in sentences above the tables (a
+    Panel review asked for a headline)."""
+    from solver.report_text import headline
 
-    def listed(names: Sequence[str], most: int = 6) -> str:
-        more = f" and {len(names) - most} more" if len(names) > most else ""
-        return ", ".join(names[:most]) + more
-
-    broken = [v.rule + ("" if v.hard else " (soft)") for v in plan.violations]
-    said = [f"Moves from {source}: {listed(moved)}" if moved
-            else f"Nothing moves from {source}",
-            *([f"Left outside the horizon: {listed(outside)}"] if outside else []),
-            *([f"Rules broken: {listed(broken)}"] if broken else []),
-            *([f"Decisions at risk, due within {TIGHT_MARGIN_DAYS} days of their cut-off: "
-               f"{listed(tight)}"] if tight else [])]
-    return tag("ul", *(tag("li", line + ".") for line in said), class_="headline")
+    said = headline(inst, plan)
+    return tag("ul", *(tag("li", line + ".") for line in said), class_="headline") if said \
+        else Html("")
 
 
 def _lineage_words(lineage: Sequence[str], comparison: Comparison | None) -> str:
@@ -589,12 +567,6 @@ def _status_text(unit: Unit) -> Html:
         return join("Approved for inclusion (decided ", day(unit.decision), ").")
     words = STATUS_WORDS.get(unit.status, unit.status)
     return join(words, "; decision expected ", day(unit.decision), unit.overdue_note, ".")
-
-
-TIGHT_MARGIN_DAYS = 30
-"""A decision expected less than this many days before its cut-off is marked at risk: a
-Change Board vote or an Authority decision slips by weeks (a Panel review found 5 days'
-margin in the same grey print as 197)."""
 
 
 def _cut_off_cell(unit: Unit, item: PlanItem) -> Html:

@@ -124,6 +124,43 @@ def fall_back_words(inst: Instance, item: PlanItem) -> str:
     return item.fall_back + (" (if others move)" if item.fall_back_needs_moves else "")
 
 
+TIGHT_MARGIN_DAYS = 30
+"""A decision expected less than this many days before its cut-off is marked at risk: a
+Change Board vote or an Authority decision slips by weeks (a Panel review found 5 days'
+margin in the same grey print as 197)."""
+
+
+def headline(inst: Instance, plan: Plan) -> list[str]:
+    """What stands out in a plan, as sentences: the items that move from the base plan (or
+    the published allocation), grouped by route; those left out; the rules broken; the
+    decisions due within TIGHT_MARGIN_DAYS of their cut-off. Empty with no plan."""
+    if plan.status == "infeasible":
+        return []
+    source = "the base plan" if inst.reference_plan is not None else "the published allocation"
+    routes: dict[tuple[str, str], list[str]] = {}  # (from, to) -> items, as the plan lists them
+    for i in plan.items:
+        was = inst.reference(inst.unit(i.id)) if i.id not in inst.closed else None
+        if was is not None and was != i.release:
+            routes.setdefault((was, i.release or "none"), []).append(i.id)
+    moved = [f"{', '.join(ids)} {a} \u2192 {b}" for (a, b), ids in routes.items()]
+    outside = [i.id for i in plan.items if i.release is None and i.id not in inst.closed]
+    tight = [f"{i.id} ({(i.cut_off - inst.unit(i.id).decision).days} days)"
+             for i in plan.items if i.release and i.cut_off
+             and not inst.unit(i.id).decision_known
+             and 0 <= (i.cut_off - inst.unit(i.id).decision).days < TIGHT_MARGIN_DAYS]
+    broken = [v.rule + ("" if v.hard else " (soft)") for v in plan.violations]
+
+    def listed(names: list[str], most: int = 6) -> str:
+        more = f" and {len(names) - most} more" if len(names) > most else ""
+        return ", ".join(names[:most]) + more
+
+    return [f"Moves from {source}: {listed(moved)}" if moved else f"Nothing moves from {source}",
+            *([f"Left outside the horizon: {listed(outside)}"] if outside else []),
+            *([f"Rules broken: {listed(broken)}"] if broken else []),
+            *([f"Decisions at risk, due within {TIGHT_MARGIN_DAYS} days of their cut-off: "
+               f"{listed(tight)}"] if tight else [])]
+
+
 def print_plan(inst: Instance, plan: Plan, out: Any) -> None:
     """What `secplan solve` shows: one table per release, then anything left out."""
     gap = f", gap {plan.gap:.2%}" if plan.gap else ""
@@ -153,6 +190,8 @@ def print_plan(inst: Instance, plan: Plan, out: Any) -> None:
         for i in outside:
             out.print(f"  {i.id} ({i.status}): {i.reasons[0] if i.reasons else ''}")
     print_closed(inst, out)
+    for line in headline(inst, plan):
+        out.print(f"[bold]{line}.[/bold]")
     for v in plan.violations:
         out.print(
             f"[yellow]{'violated' if v.hard else 'soft rule broken'}: {v.rule}: "
