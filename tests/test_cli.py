@@ -599,3 +599,11 @@ def test_every_built_in_rule_says_what_it_asks() -> None:
                            env={"COLUMNS": "300"})
     assert ("decision-in-time(SECMP0067)  (built in: the decision must come by the release's "
             "cut-off") in result.output
+
+
+def test_solve_ends_with_what_stands_out() -> None:
+    result = runner.invoke(app, ["solve", SEND_BACK], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    tail = result.output.splitlines()[-6:]
+    assert "Moves from the base plan: SECMP0067 2020-11 \u2192 2021-06." in tail
+    assert "Rules broken: aligned-uplift(DUIS, SECMP0007) (soft)." in tail
