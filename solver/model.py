@@ -8,9 +8,16 @@ behaviour (CP-SAT posting and solver-free checking) lives in `solver.rules`.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, PrivateAttr, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    Field,
+    PrivateAttr,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 
 from solver.changes import AnyChange
 from solver.fields import Duration, ItemId, MonthId, ReleaseId, Strict
@@ -212,12 +219,17 @@ DEFAULT_OBJECTIVE: tuple[ObjectiveTerm, ...] = (
 )
 
 
+_ONE_OR_MORE_NAMES = {"anyOf": [
+    {"type": "string"}, {"type": "array", "items": {"type": "string"}, "minItems": 1}]}
+"""The schema of `Assumption.about` as files write it: one name, or a list."""
+
+
 class Assumption(Strict):
     """A number or date the sources do not give, written where the Panel reads it: the
     report lists each with the value in force, so a reader weighs the plan against what
     it takes for granted (a YAML comment never reaches them)."""
 
-    about: list[str] = Field(
+    about: Annotated[list[str], WithJsonSchema(_ONE_OR_MORE_NAMES)] = Field(
         min_length=1,
         description="What it is about: items or parts (`SECMP0067`), their fields "
         "(`SECMP0067.expected_decision`), rules by name (`uplift-cap(GBCS, 2022)`) or "

@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from solver.cli import app
-from tests.conftest import SEC_2020
+from tests.conftest import ROOT, SEC_2020
 
 runner = CliRunner()
 SEND_BACK = str(SEC_2020 / "secmp0067-send-back.yaml")
@@ -304,6 +304,20 @@ def test_schema_is_json_and_knows_both_file_kinds() -> None:
     assert result.exit_code == 0
     schema = json.loads(result.output)
     assert {"Scenario", "WhatIf", "Item"} <= set(schema["$defs"])
+
+
+def test_every_scenario_file_meets_the_schema() -> None:
+    """An editor checking files against `secplan schema` accepts what secplan accepts (a
+    review: `about: NAME`, one name, was refused as not an array)."""
+    import jsonschema
+
+    from solver.scenario import read_source
+
+    schema = json.loads(runner.invoke(app, ["schema"]).output)
+    checker = jsonschema.Draft202012Validator(schema)
+    for path in sorted((ROOT / "scenarios").rglob("*.yaml")):
+        data = json.loads(json.dumps(read_source(path).data, default=str))  # dates as text
+        assert not [e.message for e in checker.iter_errors(data)], path.name
 
 
 def test_explain_says_why_not_earlier() -> None:
