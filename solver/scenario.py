@@ -175,6 +175,17 @@ class Loaded:
     """Item id -> where an overlay's `items: remove:` took it out ("wi.yaml:4")."""
     removed_units: dict[str, str] = field(default_factory=dict)
     """Unit id (the item, or each part of a split one) -> the removed item's id."""
+    removed_rules: set[str] = field(default_factory=set)
+    """Names of the rules an overlay's `rules: remove:` took out."""
+    dropped_parts: set[str] = field(default_factory=set)
+    """Ids of parts an overlay's `items: update:` left out of an item's `parts`."""
+
+    def took_out(self, name: str) -> bool:
+        """True when an overlay took out what `name` (an assumption's) is about: an item or
+        part, or one of its fields; a rule."""
+        owner = name.rpartition(".")[0]
+        gone = {*self.removed, *self.removed_units, *self.dropped_parts}
+        return name in gone or owner in gone or name in self.removed_rules
 
     def error(self, loc: Loc, problem: str) -> ScenarioError:
         """A `ScenarioError` for a place in the merged data."""
@@ -373,12 +384,20 @@ def _overlay_items(loaded: Loaded, source: SourceFile, value: Any) -> None:
                 source.lines.get(loc),
             )
         k = ids.index(item_id)
+        loaded.dropped_parts |= _part_ids(item_id, items[k]) - _part_ids(item_id, fields)
         items[k] = {**items[k], **fields}
         loaded.items[k].append(Origin(source, loc))
     for i, entry in enumerate(changes.get("add") or []):
         items.append(entry)
         loaded.items.append([Origin(source, ("items", "add", i))])
     loaded.data["items"] = items
+
+
+def _part_ids(item_id: Any, entry: Mapping[str, Any]) -> set[str]:
+    """`ITEM.PART` for each part an item's (or an update's) `parts` lists."""
+    return {f"{item_id}.{p['id']}" for p in entry.get("parts") or []
+            if isinstance(p, dict) and "id" in p} if isinstance(entry.get("parts"), list) \
+        else set()
 
 
 def _overlay_rules(loaded: Loaded, source: SourceFile, value: Any) -> None:
@@ -400,6 +419,7 @@ def _overlay_rules(loaded: Loaded, source: SourceFile, value: Any) -> None:
             )
         k = names.index(name)
         del rules[k], names[k], loaded.rules[k]
+        loaded.removed_rules.add(str(name))
     for i, entry in enumerate(changes.get("add") or []):
         rules.append(entry)
         loaded.rules.append([Origin(source, ("rules", "add", i))])
@@ -419,10 +439,11 @@ def _overlay_assumptions(loaded: Loaded, source: SourceFile, value: list[Any]) -
     """A what-if's assumptions are added to the base's; one about the same names (in any
     order) replaces the base's (the what-if revises it)."""
     entries: list[Any] = list(loaded.data.get("assumptions") or [])
+    inherited = len(entries)  # two of the file's own about the same names are both kept
     for i, entry in enumerate(value):
         origin = [Origin(source, ("assumptions", i))]
         about = _about(entry)
-        same = next((k for k, old in enumerate(entries)
+        same = next((k for k, old in enumerate(entries[:inherited])
                      if about and set(_about(old) or ()) == set(about)), None)
         if same is None:
             entries.append(entry)
@@ -595,28 +616,27 @@ def _assumptions_checked(written: Scenario, changed: Scenario, loaded: Loaded) -
     """`changed` (the scenario `written` with its changes applied) with its assumptions'
     names checked, each assumption marked with the file that wrote it.
 
-    The file's own assumptions may name what is there before its changes or after (a rule
-    a `pin` makes); a name that is neither is bad input. An inherited one may name what
-    this file's overlays and changes took out or renamed (an item removed, a part dropped,
-    a rule `set-rule` renames): the assumption no longer applies to it, so the name is
-    dropped, and the assumption with it when it has none left (the base file itself is
-    checked when it is loaded)."""
+    A name must be there before the changes or after (a rule a `pin` makes), or be what an
+    overlay took out (an item or rule removed, a part dropped: a what-if may say why it
+    removes one); any other name is bad input, in whichever file wrote it. An inherited
+    assumption (a base file's) no longer applies to what this file's overlays and changes
+    took out or renamed (`set-rule`), so such names leave it, and it goes when none is
+    left; the file's own keep every name."""
     if not changed.assumptions:
         return changed
     after = assumption_names(changed)
-    valid = assumption_names(written) | after
+    before = assumption_names(written)
     kept = []
     for i, (assumption, origins) in enumerate(zip(changed.assumptions, loaded.assumptions,
                                                   strict=True)):
         origin = origins[-1]
-        if origin.source is loaded.chain[-1]:
-            for k, name in enumerate(assumption.about):
-                if name not in valid:
-                    found = loaded.error(("assumptions", i, "about", k), unknown_name(
-                        name, valid, "item, field, rule or scenario key"))
-                    place = f"assumptions[{origin.loc[1]}].about[{k}]"  # the file's, not merged
-                    raise ScenarioError(found.file, place, found.problem, found.line)
-        else:
+        for k, name in enumerate(assumption.about):
+            if name not in after and name not in before and not loaded.took_out(name):
+                found = loaded.error(("assumptions", i, "about", k), unknown_name(
+                    name, after | before, "item, field, rule or scenario key"))
+                place = f"assumptions[{origin.loc[1]}].about[{k}]"  # the file's, not merged
+                raise ScenarioError(found.file, place, found.problem, found.line)
+        if origin.source is not loaded.chain[-1]:
             names = [name for name in assumption.about if name in after]
             if not names:
                 continue

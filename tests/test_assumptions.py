@@ -155,14 +155,47 @@ assumptions:
     assert about_words(s, ["fixed(MP084)"]) == ["fixed(MP084): hard"]
 
 
-def test_a_what_if_s_own_assumption_about_what_it_removes_is_bad_input(
-        tmp_path: Path) -> None:
-    path = _what_if(tmp_path, "items: {remove: [MP090]}\n"
-                              "assumptions:\n  - {about: MP090.value, note: gone}\n")
-    with pytest.raises(ScenarioError) as err:
-        load_scenario(path)
-    assert err.value.file == str(path) and err.value.line == 4
-    assert err.value.place == "assumptions[0].about[0]"  # the file's entry, not the merged list
+def test_a_what_if_may_say_why_it_removes_an_item_or_rule(tmp_path: Path) -> None:
+    path = _what_if(tmp_path, """items: {remove: [MP090]}
+rules: {remove: ["uplift-cap(GBCS, 2022)"]}
+assumptions:
+  - {about: [MP090, "uplift-cap(GBCS, 2022)"], note: Withdrawn; no cap once it is gone.}
+""")
+    s = load_scenario(path)
+    assert s.assumptions[-1].about == ["MP090", "uplift-cap(GBCS, 2022)"]
+    assert about_words(s, s.assumptions[-1].about) == ["MP090", "uplift-cap(GBCS, 2022)"]
+
+
+def test_a_misspelt_name_in_a_base_is_bad_input_in_its_what_ifs_too(tmp_path: Path) -> None:
+    """An acceptance test: validate passed a what-if of a base with a misspelt name (the
+    name was dropped as if the what-if had removed it), solve refused it."""
+    base = _what_if(tmp_path, "assumptions:\n  - {about: SECMP067.value, note: typo}\n")
+    top = tmp_path / "top.yaml"
+    top.write_text(f"extends: {base.name}\ndescription: on top\n")
+    for path in (base, top):
+        with pytest.raises(ScenarioError) as err:
+            load_scenario(path)
+        assert err.value.file == str(base) and err.value.line == 3
+        assert err.value.place == "assumptions[0].about[0]"
+        assert "did you mean 'SECMP0067.value'" in err.value.problem
+
+
+def test_a_part_an_update_drops_leaves_the_base_s_assumptions(tmp_path: Path) -> None:
+    base = tmp_path / "base.yaml"
+    base.write_text(f"extends: {SEC_2020 / 'baseline.yaml'}\n"
+                    "assumptions:\n  - {about: [SECMP0062.2.effort, MP081.value], note: x}\n")
+    top = tmp_path / "top.yaml"
+    top.write_text("extends: base.yaml\nitems:\n  update:\n    SECMP0062:\n      parts:\n"
+                   "        - {id: '1', status: implemented}\n"
+                   "rules: {remove: ['fixed(SECMP0062.2)']}\n")
+    [said] = [a for a in load_scenario(top).assumptions if a.note == "x"]
+    assert said.about == ["MP081.value"]
+
+
+def test_two_of_a_what_if_s_own_about_the_same_names_are_both_kept(tmp_path: Path) -> None:
+    path = _what_if(tmp_path, "assumptions:\n  - {about: MP084.value, note: One.}\n"
+                              "  - {about: MP084.value, note: Two.}\n")
+    assert [a.note for a in load_scenario(path).assumptions][-2:] == ["One.", "Two."]
 
 
 def test_a_what_if_that_removes_and_adds_back_keeps_its_own_assumption(
