@@ -22,8 +22,9 @@ def in_force(scenario: Scenario, name: str) -> str:
     whole item, a rule or a key too big to print: its name says enough)."""
     rule = next((r for r in scenario.rules if r.name == name), None)
     if rule is not None:
-        return ("switched off" if name in scenario.switched_off
-                else "hard" if rule.hard else f"soft ({rule.penalty})")
+        if name in scenario.switched_off:
+            return "switched off"
+        return ("hard" if rule.hard else f"soft ({rule.penalty})") + f"; {rule.asks}"
     if name == "objective":  # the weights are what an assumption about it is about
         priorities = sorted({t.priority for t in scenario.objective})
         return "; ".join(f"priority {p}: " + ", ".join(

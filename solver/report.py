@@ -486,8 +486,9 @@ def _assumptions(inst: Instance) -> Html:
     rows = []
     for a in s.assumptions:
         was = as_written(s, a)
-        rows.append((join(*(tag("span", line, class_="about") for line in about_words(s, a.about)),
-                          tag("span", was, class_="about changed") if was else ""),
+        rows.append((join(*(tag("span", prose(line), class_="about")
+                            for line in about_words(s, a.about)),
+                          tag("span", prose(was), class_="about changed") if was else ""),
                      a.note, written_in(a)))
     return join(tag("p", "Numbers and dates the sources do not give, as the scenario "
                          "files state them; each with the value in force in this plan, and, "

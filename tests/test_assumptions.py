@@ -61,8 +61,10 @@ def test_the_value_in_force_is_the_what_ifs() -> None:
     assert "DCC lead time 12 months: MP078, MP090, MP099" in lines
     assert "SECMP0067 expected decision: 2020-11-19" in lines
     assert "decided 2019-10-01: CR1145, CR1233, CR1254, CR1277, CR1290, CRTBC" in lines
-    assert "uplift-cap(GBCS, 2022): hard" in lines
-    assert "aligned-uplift(DUIS, SECMP0007): soft (10)" in lines
+    assert ("uplift-cap(GBCS, 2022): hard; at most 1 release(s) in 2022 change GBCS (each a "
+            "new version)") in lines
+    assert ("aligned-uplift(DUIS, SECMP0007): soft (10); in the calendar year of SECMP0007's "
+            "release, only that release changes DUIS") in lines
 
 
 def test_words_keep_the_order_written_and_say_parts_and_keys() -> None:
@@ -92,7 +94,8 @@ def test_the_report_lists_them_with_the_value_in_force(
     section = page[page.index('<section id="assumptions">'):]
     section = section[:section.index("</section>")]
     assert section.count("<tr>") == len(inst.scenario.assumptions) + 1  # with the header
-    assert "SECMP0067 expected decision: 2020-11-19" in section
+    assert "SECMP0067 expected decision: <time datetime=\"2020-11-19\">19 Nov 2020</time>" \
+        in section  # dates as the report's tables write them
     assert "re-submitted" in section and "<td>secmp0067-send-back.yaml</td>" in section
     assert 'href="#assumptions"' in page  # from the summary's facts
 
@@ -152,7 +155,7 @@ assumptions:
     names = [n for a in s.assumptions for n in a.about]
     assert "uplift-cap(GBCS, 2022)" not in names  # the base's, renamed away: dropped
     assert names[-2:] == ["fixed(MP084)", "uplift-cap(GBCS, 2023)"]
-    assert about_words(s, ["fixed(MP084)"]) == ["fixed(MP084): hard"]
+    assert about_words(s, ["fixed(MP084)"]) == ["fixed(MP084): hard; MP084 goes in 2021-06"]
 
 
 def test_a_what_if_may_say_why_it_removes_an_item_or_rule(tmp_path: Path) -> None:
@@ -208,7 +211,7 @@ assumptions:
 """)
     s = load_scenario(path)
     [own] = [a for a in s.assumptions if a.about == ["aligned-uplift(DUIS, SECMP0007)"]]
-    assert own.note == "Thirty now." and in_force(s, own.about[0]) == "soft (30)"
+    assert own.note == "Thirty now." and in_force(s, own.about[0]).startswith("soft (30); ")
 
 
 def test_the_same_names_in_another_order_replace_the_base_s(tmp_path: Path) -> None:
@@ -230,3 +233,15 @@ def test_a_switched_off_rule_and_an_unset_field_say_so(tmp_path: Path) -> None:
                            "uplift-cap(GBCS, 2022)"]) == [
         "expected decision: MP084 not set, MP088 2020-08-27",
         "uplift-cap(GBCS, 2022): switched off"]
+
+
+def test_a_rule_s_value_in_force_is_what_it_asks(tmp_path: Path) -> None:
+    """An acceptance test: set-rule raised the 2022 cap to 2 and the assumption beside it
+    still read "hard"; what the rule asks now, and asked where the note was written, show."""
+    path = _what_if(tmp_path, 'changes:\n  - {set-rule: "uplift-cap(GBCS, 2022)", max: 2}\n')
+    s = load_scenario(path)
+    [cap] = [a for a in s.assumptions if a.about == ["uplift-cap(GBCS, 2022)"]]
+    assert in_force(s, "uplift-cap(GBCS, 2022)") == (
+        "hard; at most 2 release(s) in 2022 change GBCS (each a new version)")
+    assert as_written(s, cap) == ("as written, in baseline.yaml: uplift-cap(GBCS, 2022): hard; "
+                                  "at most 1 release(s) in 2022 change GBCS (each a new version)")
