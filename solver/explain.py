@@ -491,15 +491,21 @@ def _value_turns_it(inst: Instance, option: ReleaseOption, unit: Unit, current: 
     step = delay.weight * (months(option.release) - months(current))  # per unit of value
     if step == 0:
         return ""
+    # At a tie on this level the later levels decide: a tie is enough only when they do
+    # not favour the plan (an acceptance test: uplifts at a later priority kept the plan).
+    later = next((d for d in option.level_change[level:] if d), 0)
+    strict = later > 0
     if step > 0:  # later: a lower value makes waiting cheaper
-        turn, words = unit.value - -(-delta // step), "or less"
+        turn = unit.value - (delta // step + 1 if strict else -(-delta // step))
+        words = "or less"
     else:
-        turn, words = unit.value + -(-delta // -step), "or more"
+        turn = unit.value + (delta // -step + 1 if strict else -(-delta // -step))
+        words = "or more"
     if not 1 <= turn <= MAX_VALUE:  # no value turns it (0: only if it were worth nothing)
         return ""
     where = option.release or "outside the horizon"
     return (f"; this rests on {unit.id}'s value {unit.value}: at {turn} {words}, {where} "
-            "would cost no more")
+            f"would cost {'less' if strict or later < 0 else 'no more'}")
 
 
 def _summary(inst: Instance, option: ReleaseOption, current: str | None, local: str = "",

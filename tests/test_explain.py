@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import re
 from types import SimpleNamespace
 from typing import Any
 
@@ -652,3 +653,31 @@ def test_the_value_that_turns_a_choice_is_the_one_that_does(
         assert not any(november.level_change)
     else:
         assert replanned.assignments["SECMP0067"] == "2021-11" and june.level_change[-1] > 0
+
+
+def _two_duis_items(value: int) -> Scenario:
+    """A (value `value`, published in 2021-11) and B (in 2021-06) both change DUIS; moving A
+    back to its published release saves a move (10) but delivers later; a second DUIS
+    version is priced at a later priority."""
+    return scenario(
+        [item("A", specs=["DUIS"], value=value, baseline="2021-11"),
+         item("B", specs=["DUIS"], value=1, baseline="2021-06")],
+        objective=[{"term": "unplaced", "priority": 1, "weight": 1},
+                   {"term": "delay", "priority": 2, "weight": 1},
+                   {"term": "moves", "priority": 2, "weight": 10},
+                   {"term": "uplifts", "priority": 3, "weight": 1}])
+
+
+def test_a_value_claim_counts_the_later_priorities_at_a_tie() -> None:
+    """An acceptance test: with uplifts at a later priority, a tie on delay and moves still
+    keeps the plan, so the value that turns it is one lower, and the option then costs less."""
+    inst = Instance(_two_duis_items(3))
+    plan = make_plan(inst, solve(inst, FAST), FAST)
+    assert plan.assignments["A"] == "2021-06"
+    later = next(o for o in explain_items(inst, plan, FAST, ["A"])["A"] if o.release == "2021-11")
+    claim = re.search(r"at (\d+) or less, 2021-11 would cost (less|no more)$", later.summary)
+    assert claim, later.summary
+    turn = int(claim[1])
+    for value, expected in ((turn + 1, "2021-06"), (turn, "2021-11")):
+        other = Instance(_two_duis_items(value))
+        assert make_plan(other, solve(other, FAST), FAST).assignments["A"] == expected, value
