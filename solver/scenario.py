@@ -160,6 +160,10 @@ class Origin:
     loc: Loc
 
 
+_NUMBERED = ("rules", "changes", "assumptions")
+"""Lists a what-if adds to, whose merged index is not the one its file shows."""
+
+
 @dataclass
 class Loaded:
     """A scenario's merged data with the origin of each part, for located error messages."""
@@ -188,18 +192,26 @@ class Loaded:
         return name in gone or owner in gone or name in self.removed_rules
 
     def error(self, loc: Loc, problem: str) -> ScenarioError:
-        """A `ScenarioError` for a place in the merged data."""
+        """A `ScenarioError` for a place in the merged data, named as the file that wrote it
+        numbers it: a what-if's `changes[0]` is not the merged list's `changes[1]` (an
+        acceptance test found the merged index named)."""
         origins, rest = self._origins(loc)
-        place = self.place(loc)
+
+        def place(origin: Origin) -> str:
+            return self.place((*origin.loc, *rest) if loc and loc[0] in _NUMBERED and
+                              origin.loc else loc)
+
         for origin in reversed(origins):
             if (*origin.loc, *rest) in origin.source.lines:
                 full = (*origin.loc, *rest)
-                return ScenarioError(origin.source.path, place, problem, origin.source.lines[full])
+                return ScenarioError(origin.source.path, place(origin), problem,
+                                     origin.source.lines[full])
         origin = origins[-1] if origins else Origin(self.chain[-1], ())
         full = (*origin.loc, *rest)
         while full and full not in origin.source.lines:
             full = full[:-1]
-        return ScenarioError(origin.source.path, place, problem, origin.source.lines.get(full))
+        return ScenarioError(origin.source.path, place(origin), problem,
+                             origin.source.lines.get(full))
 
     def _origins(self, loc: Loc) -> tuple[list[Origin], Loc]:
         tables = {"items": self.items, "rules": self.rules, "changes": self.changes,
@@ -632,10 +644,8 @@ def _assumptions_checked(written: Scenario, changed: Scenario, loaded: Loaded) -
         origin = origins[-1]
         for k, name in enumerate(assumption.about):
             if name not in after and name not in before and not loaded.took_out(name):
-                found = loaded.error(("assumptions", i, "about", k), unknown_name(
+                raise loaded.error(("assumptions", i, "about", k), unknown_name(
                     name, after | before, "item, field, rule or scenario key"))
-                place = f"assumptions[{origin.loc[1]}].about[{k}]"  # the file's, not merged
-                raise ScenarioError(found.file, place, found.problem, found.line)
         if origin.source is not loaded.chain[-1]:
             names = [name for name in assumption.about if name in after]
             if not names:

@@ -857,7 +857,19 @@ def case_what_if_update_unknown_field(tmp_path: Path) -> Case:
 def case_what_if_added_rule_unknown_item(tmp_path: Path) -> Case:
     fixed = {"rule": "fixed", "item": "MP058", "release": "2021-06"}
     path = write_what_if(tmp_path, {"rules": {"add": [fixed]}})
-    return Case(path, "rules[3].item", r"unknown item 'MP058'", line_of(path, "item: MP058"))
+    # named as the what-if writes it, not by its index in the merged list (rules[3])
+    return Case(path, "rules.add[0].item", r"unknown item 'MP058'",
+                line_of(path, "item: MP058"))
+
+
+@case
+def case_what_if_second_change_names_its_own_index(tmp_path: Path) -> Case:
+    """The base has no changes, but a what-if of a what-if: its own changes[0] is the merged
+    list's changes[1] (an acceptance test found the merged index named)."""
+    first = write_what_if(tmp_path, {"changes": [{"reject": "MP084"}]})
+    path = write_yaml(tmp_path / "second.yaml", {"extends": first.name, "changes": [
+        {"shift-lead-times": "3 months", "items": ["MP084"]}]})
+    return Case(path, "changes[0]", r"MP084", line_of(path, "shift-lead-times"))
 
 
 @case
