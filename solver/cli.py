@@ -442,9 +442,9 @@ def explain(
     if as_json:  # each item as plan.json has it (cut-off, fall-back, reasons), ranked
         typer.echo(json.dumps({
             "status": plan.status,
-            "items": {uid: {**items[uid].model_dump(mode="json"),
-                            "options": [o.model_dump(mode="json") for o in opts_]}
-                      for uid, opts_ in explained.items()},
+            "items": [{**items[uid].model_dump(mode="json"),  # a list, as plan.json's
+                       "options": [o.model_dump(mode="json") for o in opts_]}
+                      for uid, opts_ in explained.items()],
             **({} if item else {"closed": {uid: c.status for uid, c in inst.closed.items()}}),
         }, indent=2))
         return

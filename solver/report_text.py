@@ -9,7 +9,7 @@ from rich.table import Table
 from solver.compare import Comparison
 from solver.explain import ReleaseOption
 from solver.instance import Instance
-from solver.model import Plan, PlanItem
+from solver.model import STATUS_WORDS, Plan, PlanItem
 from solver.rules.base import RuleBase
 from solver.rules.baseline import exception_note
 
@@ -242,7 +242,7 @@ def rid_data(inst: Instance, plan: Plan, release_id: str) -> dict[str, Any]:
         rows.append({
             "id": uid, "title": unit.title, "dcc_impact": unit.dcc_impact,
             "status": unit.status,
-            "status_words": (f"{unit.status.replace('-', ' ').capitalize()}; decision "
+            "status_words": (f"{STATUS_WORDS.get(unit.status, unit.status)}; decision "
                              f"expected {unit.decision}{unit.overdue_note}." if pending
                              else f"Approved for inclusion ({unit.decision})."),
             "decision": unit.decision.isoformat() if unit.decision else None,
