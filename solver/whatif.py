@@ -91,10 +91,15 @@ def _lead_times(
         if why is not None:
             skipped.setdefault(item["id"], set()).add(why)
             return unit
-        lead = {key: unit.get(key) or item.get(key) or "0 days" for key in keys}
+        impact = unit.get("dcc_impact")
+        impact = item.get("dcc_impact", False) if impact is None else impact
+        # no DCC lead time for an item the DCC does not change (an acceptance test: 0 days
+        # shifted to 1 month, then warned about as a DCC lead time with no DCC impact)
+        own = [key for key in keys if impact or key != "dcc_lead_time"]
+        lead = {key: unit.get(key) or item.get(key) or "0 days" for key in own}
         reached.add(item["id"])
         return {**unit, **{key: format_duration(adjust(duration_parts(lead[key])))
-                           for key in keys}}
+                           for key in own}}
 
     for k, item in enumerate(data["items"]):
         if chosen is not None and item["id"] not in chosen:

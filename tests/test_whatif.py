@@ -60,6 +60,19 @@ def test_shift_and_scale_lead_times_touch_only_pending_dcc_items(tmp_path: Path)
     assert lead["MP084"] == ("0 days", "57 days")
 
 
+def test_shifting_every_lead_time_gives_no_dcc_lead_time_to_an_item_without_dcc_impact(
+        tmp_path: Path) -> None:
+    """An acceptance test: with dcc_only false, MP084's 0-day DCC lead time became 1 month,
+    which the warnings then called a DCC lead time without DCC impact."""
+    from solver.lint import scenario_warnings
+
+    s = load_scenario(what_if(tmp_path, "  - {shift-lead-times: 1 month, dcc_only: false}\n"))
+    lead = {i.id: (i.dcc_lead_time, i.party_lead_time) for i in s.items}
+    assert lead["MP084"] == ("0 days", "1 month 38 days")
+    assert lead["SECMP0007"] == ("13 months", "7 months")
+    assert not scenario_warnings(s)
+
+
 def test_rule_changes(tmp_path: Path) -> None:
     path = what_if(tmp_path, "  - {set-rule: 'uplift-cap(GBCS, 2021)', max: 2}\n"
                              "  - {switch-off: 'decision-in-time(MP084)'}\n"
