@@ -618,7 +618,8 @@ def test_the_plan_file_says_why_not_the_next_release_too(
     [later] = [r for r in items["SECMP0067"].reasons if "the next release" in r]
     assert later.startswith("not 2021-11, the next release (moving it alone): ")
     assert later.endswith("net +5 (priority 2: delay, uplifts, soft rules, moves), so the plan "
-                          "keeps 2021-06")
+                          "keeps 2021-06; this rests on SECMP0067's value 5: at 4 or less, "
+                          "2021-11 would cost no more")
     [pinned] = [r for r in items["MP081"].reasons if "the next release" in r]
     assert pinned.startswith("not 2021-06, the next release: fixed(MP081)")  # its own rule
     last = inst.release_ids[-1]

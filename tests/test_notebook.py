@@ -64,5 +64,7 @@ def test_the_walkthrough_runs_and_shows_the_send_back(tmp_path: Path) -> None:
     assert "SECMP0067: 2020-11 -> 2021-06" in text
     assert "decision-in-time(SECMP0067)" in text
     assert "2021-06  chosen" in text and "2020-11  blocked" in text
+    assert ("SECMP0067 DCC lead time: 7 months (as written, in baseline.yaml: SECMP0067 DCC "
+            "lead time: 4 months)") in text  # the assumptions, with the value in force
     images = [o for c in nb.cells for o in c.get("outputs", []) if "image/png" in o.get("data", {})]
     assert len(images) == 2  # the Gantt chart and the dependency graph
