@@ -77,7 +77,7 @@ def written_in(assumption: Assumption) -> str:
 
 
 def as_written(scenario: Scenario, assumption: Assumption) -> str | None:
-    """"as written, in baseline.yaml: SECMP0067 DCC lead time 4 months" when a what-if has
+    """"as written, in baseline.yaml: SECMP0067 DCC lead time: 4 months" when a what-if has
     changed values the assumption is about since the file that wrote it (whose note may
     speak of the old ones); None when none changed."""
     then = _scenario_of(assumption._written_in) if assumption._written_in else None
@@ -102,13 +102,6 @@ def _scenario_of(path: str) -> Scenario | None:
 def _unit_ids(scenario: Scenario) -> set[str]:
     return {i.id for i in scenario.items} | {f"{i.id}.{p.id}" for i in scenario.items
                                              for p in i.parts}
-
-
-def _label(name: str, units: set[str]) -> str:
-    """"SECMP0067 DCC lead time" for an item's field; other names as written."""
-    owner, _, field = name.rpartition(".")
-    return f"{owner} {_FIELD_WORDS.get(field, field.replace('_', ' '))}" \
-        if owner in units and name not in units else name
 
 
 def about_words(scenario: Scenario, about: list[str]) -> list[str]:
@@ -139,9 +132,9 @@ _FIELD_WORDS = {"dcc_lead_time": "DCC lead time", "party_lead_time": "Party lead
 
 def _field_line(field: str, owners: list[tuple[str, str]]) -> str:
     values = {v for _, v in owners}
-    if len(owners) == 1:
-        return f"{_label(owners[0][0] + '.' + field, {owners[0][0]})}: {owners[0][1]}"
     field = _FIELD_WORDS.get(field, field.replace("_", " "))
+    if len(owners) == 1:
+        return f"{owners[0][0]} {field}: {owners[0][1]}"
     if len(values) == 1:
         return f"{field} {values.pop()}: " + ", ".join(o for o, _ in owners)
     return f"{field}: " + ", ".join(f"{o} {v}" for o, v in owners)
