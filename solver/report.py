@@ -286,6 +286,7 @@ def _header(inst: Instance, plan: Plan, title: str) -> Html:
     return tag(
         "header",
         tag("h1", title),
+        tag("p", s.description, class_="lede") if s.description else "",
         tag("p", join("Planning date ", long_day(s.as_of), " · ", plan.status, " plan · ",
                       len(inst.releases), " releases"), class_="meta"),
     )
@@ -492,9 +493,9 @@ def _assumptions(inst: Instance) -> Html:
                      a.note, written_in(a)))
     return join(tag("p", "Numbers and dates the sources do not give, as the scenario "
                          "files state them; each with the value in force in this plan, and, "
-                         "in red, the value it had in the file that wrote it where a what-if "
-                         "has changed it since.", class_="meta"),
-                table(("about (value in force)", "assumption", "written in"), rows,
+                         "in red below it, the value it had in the file that wrote the note, "
+                         "where a what-if has changed it since.", class_="meta"),
+                table(("about (value in force)", "assumption", "note written in"), rows,
                       class_="assumptions"))
 
 
@@ -1000,6 +1001,8 @@ table.rid td:nth-child(3) { text-align: center; }
 .tick { color: var(--good); font-weight: bold; }
 .changed { color: var(--bad); font-weight: bold; }
 .note.tight { color: var(--bad); font-weight: bold; }
+.about.changed { color: var(--bad); font-size: .9rem; }
+.lede { font-size: 1.1rem; margin: .2rem 0; }
 ul.headline { font-size: 1.05rem; margin: .6rem 0 1rem; padding-left: 1.2rem; }
 article.release { border-left: 6px solid var(--rule); padding: .1rem 0 .1rem 1rem;
   margin: 1.4rem 0; }

@@ -144,7 +144,8 @@ def headline(inst: Instance, plan: Plan) -> list[str]:
             routes.setdefault((was, i.release or "none"), []).append(i.id)
     moved = [f"{', '.join(ids)} {a} \u2192 {b}" for (a, b), ids in routes.items()]
     outside = [i.id for i in plan.items if i.release is None and i.id not in inst.closed]
-    tight = [f"{i.id} ({(i.cut_off - inst.unit(i.id).decision).days} days)"
+    tight = [f"{i.id} ({(i.cut_off - inst.unit(i.id).decision).days} days; if later: "
+             f"{fall_back_words(inst, i) or 'none'})"
              for i in plan.items if i.release and i.cut_off
              and not inst.unit(i.id).decision_known
              and 0 <= (i.cut_off - inst.unit(i.id).decision).days < TIGHT_MARGIN_DAYS]
@@ -157,14 +158,16 @@ def headline(inst: Instance, plan: Plan) -> list[str]:
     return [f"Moves from {source}: {listed(moved)}" if moved else f"Nothing moves from {source}",
             *([f"Left outside the horizon: {listed(outside)}"] if outside else []),
             *([f"Rules broken: {listed(broken)}"] if broken else []),
-            *([f"Decisions at risk, due within {TIGHT_MARGIN_DAYS} days of their cut-off: "
-               f"{listed(tight)}"] if tight else [])]
+            *([f"Decisions expected less than {TIGHT_MARGIN_DAYS} days before their "
+               f"cut-off: {listed(tight)}"] if tight else [])]
 
 
 def print_plan(inst: Instance, plan: Plan, out: Any) -> None:
     """What `secplan solve` shows: one table per release, then anything left out."""
     gap = f", gap {plan.gap:.2%}" if plan.gap else ""
-    out.print(f"[bold]{plan.scenario}[/bold]: {plan.status}{gap}")
+    out.print(f"[bold]{plan.scenario}[/bold]: {plan.status}{gap}; as of {inst.as_of}")
+    if inst.scenario.description:
+        out.print(inst.scenario.description)
     out.print("objective: " + ", ".join(f"{k} {v}" for k, v in plan.objective.items()))
     items = {i.id: i for i in plan.items}
     for release in plan.releases:
@@ -175,11 +178,13 @@ def print_plan(inst: Instance, plan: Plan, out: Any) -> None:
             f"{', '.join(release.uplifts) or 'none'}",
             title_justify="left",
         )
-        for col in ("item", "title", "status", "cut-off", "fall-back"):
+        for col in ("item", "title", "status", "cut-off (pending)", "fall-back"):
             table.add_column(col)
         for uid in release.items:
             i = items[uid]
-            table.add_row(uid, i.title, i.status, str(i.cut_off or ""), fall_back_words(inst, i))
+            pending = i.cut_off is not None and not inst.unit(uid).decision_known
+            table.add_row(uid, i.title, i.status, str(i.cut_off) if pending else "",
+                          fall_back_words(inst, i))
         if release.items:
             out.print(table)
         else:

@@ -581,5 +581,7 @@ def test_the_summary_opens_with_what_stands_out(send_back: tuple[Instance, Plan,
     due = {i.id: (i.cut_off - inst.unit(i.id).decision).days for i in plan.items
            if i.release and i.cut_off and not inst.unit(i.id).decision_known}
     tight = sorted(uid for uid, days in due.items() if 0 <= days < 30)
-    assert lines[2] == ("Decisions at risk, due within 30 days of their cut-off: "
-                        + ", ".join(f"{uid} ({due[uid]} days)" for uid in tight) + ".")
+    falls = {i.id: i.fall_back for i in plan.items}
+    assert lines[2] == ("Decisions expected less than 30 days before their cut-off: "
+                        + ", ".join(f"{uid} ({due[uid]} days; if later: {falls[uid]})"
+                                    for uid in tight) + ".")
