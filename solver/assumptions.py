@@ -117,7 +117,8 @@ def about_words(scenario: Scenario, about: list[str]) -> list[str]:
         owner, _, field = name.rpartition(".")
         value = in_force(scenario, name)
         if name in units or owner not in units:
-            lines.append(f"{name}: {value}" if value else name)
+            label = _KEY_WORDS.get(name, name)
+            lines.append(f"{label}: {value}" if value else label)
         elif field in groups:
             groups[field].append((owner, value))
         else:
@@ -126,6 +127,10 @@ def about_words(scenario: Scenario, about: list[str]) -> list[str]:
     return [line if isinstance(line, str) else _field_line(*line) for line in lines]
 
 
+_KEY_WORDS = {"calendar.moves": "go-live moves", "objective": "objective weights",
+              "policy.dcc_baseline": "DCC scope baseline", "policy.full_baseline":
+              "full scope baseline", "policy.exceptions": "exceptions"}
+"""Scenario keys in the Panel's words (a review: "calendar.moves: none" read as code)."""
 _FIELD_WORDS = {"dcc_lead_time": "DCC lead time", "party_lead_time": "Party lead time",
                 "dcc_impact": "DCC impact", "specs": "specifications"}
 

@@ -1001,7 +1001,7 @@ table.rid td:nth-child(3) { text-align: center; }
 .tick { color: var(--good); font-weight: bold; }
 .changed { color: var(--bad); font-weight: bold; }
 .note.tight { color: var(--bad); font-weight: bold; }
-.about.changed { color: var(--bad); font-size: .9rem; }
+.about.changed { color: var(--bad); font-size: .9rem; font-weight: normal; }
 .lede { font-size: 1.1rem; margin: .2rem 0; }
 ul.headline { font-size: 1.05rem; margin: .6rem 0 1rem; padding-left: 1.2rem; }
 article.release { border-left: 6px solid var(--rule); padding: .1rem 0 .1rem 1rem;

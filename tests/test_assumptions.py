@@ -72,7 +72,7 @@ def test_words_keep_the_order_written_and_say_parts_and_keys() -> None:
     words = about_words(s, ["MP081.decided", "policy.dcc_baseline", "MP093.decided",
                             "SECMP0062.2", "SECMP0062.2.dcc_lead_time", "calendar"])
     assert words == ["decided: MP081 2020-02-26, MP093 2019-10-23",
-                     "policy.dcc_baseline: 12 months", "SECMP0062.2",
+                     "DCC scope baseline: 12 months", "SECMP0062.2",
                      "SECMP0062.2 DCC lead time: 12 months", "calendar"]
 
 
@@ -136,8 +136,8 @@ def test_the_objective_s_weights_are_its_value_in_force() -> None:
 def test_the_go_live_the_baseline_assumes_shows_the_29_november_move() -> None:
     s = load_scenario(SEC_2020 / "nov-2020-29-november.yaml")
     [moves] = [a for a in s.assumptions if a.about == ["calendar.moves"]]
-    assert about_words(s, moves.about) == ["calendar.moves: 2020-11: 2020-11-29"]
-    assert as_written(s, moves) == "as written, in baseline.yaml: calendar.moves: none"
+    assert about_words(s, moves.about) == ["go-live moves: 2020-11: 2020-11-29"]
+    assert as_written(s, moves) == "as written, in baseline.yaml: go-live moves: none"
 
 
 def test_a_what_if_may_name_what_its_changes_make_and_loses_what_they_rename(
