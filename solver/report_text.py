@@ -12,6 +12,7 @@ from solver.instance import Instance
 from solver.model import STATUS_WORDS, Plan, PlanItem
 from solver.rules.base import RuleBase
 from solver.rules.baseline import exception_note
+from solver.rules.uplift import AlignedUplift
 
 
 def print_summary(inst: Instance, out: Any) -> None:
@@ -150,6 +151,7 @@ def headline(inst: Instance, plan: Plan) -> list[str]:
              and not inst.unit(i.id).decision_known
              and 0 <= (i.cut_off - inst.unit(i.id).decision).days < TIGHT_MARGIN_DAYS]
     broken = [v.rule + ("" if v.hard else " (soft)") for v in plan.violations]
+    lapsed = _lapsed_alignments(inst, plan)
 
     def listed(names: list[str], most: int = 6) -> str:
         more = f" and {len(names) - most} more" if len(names) > most else ""
@@ -158,8 +160,38 @@ def headline(inst: Instance, plan: Plan) -> list[str]:
     return [f"Moves from {source}: {listed(moved)}" if moved else f"Nothing moves from {source}",
             *([f"Left outside the horizon: {listed(outside)}"] if outside else []),
             *([f"Rules broken: {listed(broken)}"] if broken else []),
+            *([f"Alignments lapsed, their anchor gone from the year: {listed(lapsed)}"]
+              if lapsed else []),
             *([f"Decisions expected less than {TIGHT_MARGIN_DAYS} days before their "
                f"cut-off: {listed(tight)}"] if tight else [])]
+
+
+def _lapsed_alignments(inst: Instance, plan: Plan) -> list[str]:
+    """"GBCS in 2021 (SECMP0007 2021-11 -> 2022-06; 2021-11 still changes GBCS)": an
+    aligned uplift binds only in its anchor's year, so when the anchor leaves the year it
+    had in the base plan (or the published allocation) while that year still changes the
+    specification, no rule is broken, yet the version it was to share with the anchor goes
+    out alone (a Panel review of the COVID what-if: two GBCS versions eight months apart,
+    with "no rule broken")."""
+    out = []
+    releases = {r.id: r for r in plan.releases}
+    for rule in inst.file_rules:
+        if not isinstance(rule, AlignedUplift) or rule.anchor not in plan.assignments \
+                or rule.anchor in inst.closed:
+            continue
+        was, now = inst.reference(inst.unit(rule.anchor)), plan.assignments[rule.anchor]
+        if was is None or was == now or was not in releases:
+            continue
+        year = inst.release(was).year
+        if now is not None and inst.release(now).year == year:
+            continue
+        still = [rid for rid, r in releases.items()
+                 if inst.release(rid).year == year and rule.spec in r.uplifts]
+        if still:
+            out.append(f"{rule.spec} in {year} ({rule.anchor} {was} \u2192 {now or 'none'}; "
+                       f"{', '.join(still)} still change{'s' if len(still) == 1 else ''} "
+                       f"{rule.spec})")
+    return out
 
 
 def print_plan(inst: Instance, plan: Plan, out: Any) -> None:

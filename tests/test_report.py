@@ -585,3 +585,19 @@ def test_the_summary_opens_with_what_stands_out(send_back: tuple[Instance, Plan,
     assert lines[2] == ("Decisions expected less than 30 days before their cut-off: "
                         + ", ".join(f"{uid} ({due[uid]} days; if later: {falls[uid]})"
                                     for uid in tight) + ".")
+
+
+def test_an_alignment_whose_anchor_leaves_its_year_is_said_to_lapse() -> None:
+    """A second Panel read: in the COVID what-if SECMP0007 goes to June 2022 while November
+    2021 still changes GBCS (two versions eight months apart) and no rule is broken, as the
+    alignment binds only in its anchor's year: the headline says it lapsed."""
+    from solver.report_text import headline
+
+    inst, plan = plan_file(SEC_2020 / "covid-dcc-delay.yaml", OPTIONS)
+    assert not [v for v in plan.violations if v.rule.startswith("aligned-uplift")]
+    gbcs = [r.id for r in plan.releases if r.id.startswith("2021") and "GBCS" in r.uplifts]
+    assert gbcs == ["2021-11"] and plan.assignments["SECMP0007"] == "2022-06"
+    [lapsed] = [line for line in headline(inst, plan) if line.startswith("Alignments lapsed")]
+    assert "GBCS in 2021 (SECMP0007 2021-11 \u2192 2022-06; 2021-11 still changes GBCS)" in lapsed
+    send_back = plan_file(SEC_2020 / "secmp0067-send-back.yaml", OPTIONS)
+    assert not [line for line in headline(*send_back) if line.startswith("Alignments")]
