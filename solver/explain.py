@@ -162,9 +162,10 @@ def placement_reasons(view: PlanView, unit: Unit) -> list[str]:
         # a rule on the item alone bars the release; any other answer holds the rest of the
         # plan still, and `secplan explain` may find the release open once others move too
         alone = "" if broken and set(broken) <= own else " (moving it alone)"
-        reasons.append(
+        reasons.append(  # "would": the rules' messages describe the move, not the plan
             f"not {other}{', the next release' if other in later else ''}{alone}: "
-            + ("; ".join(blocked) if blocked else view.move_option(unit, other).summary)
+            + ("it would break " + "; ".join(blocked) if blocked
+               else view.move_option(unit, other).summary)
         )
     reference = inst.reference(unit)
     if reference is not None and rid != reference:

@@ -548,8 +548,9 @@ def test_a_reason_says_when_it_holds_the_rest_of_the_plan_still(
     reasons = next(i.reasons for i in plan.items if i.id == "MP078")
     june = next(r for r in reasons if r.startswith("not 2021-06"))
     november = next(r for r in reasons if r.startswith("not 2020-11"))
-    assert june.startswith("not 2021-06 (moving it alone): uplift-cap(GBCS, 2021)")
-    assert november.startswith("not 2020-11: decision-in-time(MP078)")
+    assert june.startswith("not 2021-06 (moving it alone): it would break "
+                           "uplift-cap(GBCS, 2021)")
+    assert november.startswith("not 2020-11: it would break decision-in-time(MP078)")
 
 
 def test_an_item_s_explanation_says_when_no_fall_back_is_left_and_why_it_is_outside() -> None:
@@ -621,7 +622,8 @@ def test_the_plan_file_says_why_not_the_next_release_too(
                           "keeps 2021-06; this rests on SECMP0067's value 5: at 4 or less, "
                           "2021-11 would cost no more")
     [pinned] = [r for r in items["MP081"].reasons if "the next release" in r]
-    assert pinned.startswith("not 2021-06, the next release: fixed(MP081)")  # its own rule
+    assert pinned.startswith(  # its own rule, so not "moving it alone"
+        "not 2021-06, the next release: it would break fixed(MP081)")
     last = inst.release_ids[-1]
     assert all(not any("the next release" in r for r in i.reasons)
                for i in plan.items if i.release in (last, None))
