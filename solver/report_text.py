@@ -227,12 +227,14 @@ def print_plan(inst: Instance, plan: Plan, out: Any) -> None:
         for i in outside:
             out.print(f"  {i.id} ({i.status}): {i.reasons[0] if i.reasons else ''}")
     print_closed(inst, out)
+    # sentences are not wrapped (a review: piped output broke them mid-sentence), so that
+    # each stays one line for grep and for whoever reads the text at another width
     for line in headline(inst, plan):
-        out.print(f"[bold]{line}.[/bold]")
+        out.print(f"[bold]{line}.[/bold]", soft_wrap=True)
     for v in plan.violations:
         out.print(
             f"[yellow]{'violated' if v.hard else 'soft rule broken'}: {v.rule}: "
-            f"{v.message}[/yellow]"
+            f"{v.message}[/yellow]", soft_wrap=True
         )
     for k, alt in enumerate(plan.alternatives, 1):
         gaps = ", ".join(f"level {n} +{g}" for n, g in enumerate(alt.gap_to_best, 1))

@@ -621,11 +621,13 @@ def test_every_built_in_rule_says_what_it_asks() -> None:
 
 
 def test_solve_ends_with_what_stands_out() -> None:
-    result = runner.invoke(app, ["solve", SEND_BACK], env={"COLUMNS": "200"})
+    result = runner.invoke(app, ["solve", SEND_BACK], env={"COLUMNS": "80"})  # not wrapped
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert "Moves from the base plan: SECMP0067 2020-11 \u2192 2021-06." in lines[-6:]
     assert "Rules broken: aligned-uplift(DUIS, SECMP0007) (soft)." in lines[-6:]
+    assert lines[-1] == ("soft rule broken: aligned-uplift(DUIS, SECMP0007): DUIS is uplifted in "
+                         "2021-06 but SECMP0007 (the anchor) goes in 2021-11")
     # it opens with the what-if, as the report does; an approved item has no cut-off to meet
     assert lines[:2] == ["secmp0067-send-back: optimal; as of 2020-05-26",
                          "The Authority sends SECMP0067 back; it falls back into 2021."]
