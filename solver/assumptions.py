@@ -31,10 +31,10 @@ def in_force(scenario: Scenario, name: str) -> str:
             f"{t.term} x{t.weight}" for t in scenario.objective if t.priority == p)
             for p in priorities)
     value = _lookup(scenario, name)
-    units = _unit_ids(scenario)
-    if value is None and name not in units and name.rpartition(".")[0] in units:
-        return "not set"  # an item's expected decision, once decided, say
-    return "" if value is None or isinstance(value, BaseModel) else _words(value)
+    if value is None:  # an item's field unset (its expected decision, once decided), or not one
+        units = unit_ids(scenario)
+        return "not set" if name not in units and name.rpartition(".")[0] in units else ""
+    return "" if isinstance(value, BaseModel) else _words(value)
 
 
 def _lookup(scenario: Scenario, name: str) -> object:
@@ -99,7 +99,8 @@ def _scenario_of(path: str) -> Scenario | None:
         return None
 
 
-def _unit_ids(scenario: Scenario) -> set[str]:
+def unit_ids(scenario: Scenario) -> set[str]:
+    """The ids of a scenario's items and of their parts (`SECMP0062.2`)."""
     return {i.id for i in scenario.items} | {f"{i.id}.{p.id}" for i in scenario.items
                                              for p in i.parts}
 
@@ -110,7 +111,7 @@ def about_words(scenario: Scenario, about: list[str]) -> list[str]:
     of several items shares a line, at the first one's place ("decided: MP081 2020-02-26,
     MP093 2019-10-23"), with the value said once when it is the same ("Party lead time 38
     days: MP080, MP081")."""
-    units = _unit_ids(scenario)
+    units = unit_ids(scenario)
     lines: list[str | tuple[str, list[tuple[str, str]]]] = []
     groups: dict[str, list[tuple[str, str]]] = {}
     for name in about:

@@ -655,24 +655,14 @@ def report(
                  f"placed otherwise){hint}")
     comparison = compare_plans(base_plan, inst, plan) if base_plan and has_plan else None
     explanations = explain_items(inst, plan, opts) if explain_all and has_plan else None
+    from solver.scenario import lineage
+
     write_report(out, build_report(inst, plan, comparison, explanations, sweep,
                                    lineage(scenario)))
     typer.echo(f"wrote {out}")
     if not has_plan:
         typer.echo(f"secplan: {scenario}: no plan satisfies the rules; the report shows the "
                    "clash", err=True)
-
-
-def lineage(path: Path) -> list[str]:
-    """The scenarios a what-if file extends, nearest first, by name (file stems)."""
-    from solver.scenario import base_of
-
-    out: list[str] = []
-    base = base_of(path)
-    while base is not None and len(out) < 50:  # a cycle is bad input, found on loading
-        out.append(base.stem)
-        base = base_of(base)
-    return out
 
 
 @app.command()

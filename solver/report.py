@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from solver.model import STATUS_WORDS
-from solver.report_text import TIGHT_MARGIN_DAYS
+from solver.report_text import TIGHT_MARGIN_DAYS, decision_margin
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -410,12 +410,11 @@ def _decisions_due(inst: Instance, plan: Plan) -> Html:
     the item falls back."""
     if plan.status == "infeasible":
         return Html("")
-    due = sorted((i for i in plan.items if i.release is not None and i.cut_off is not None
-                  and not inst.unit(i.id).decision_known),
+    due = sorted((i for i in plan.items if decision_margin(inst, i) is not None),
                  key=lambda i: (i.cut_off, i.id))
     if not due:
         return Html("")
-    rows = [(_item_link(i.id), _release_link(i.release or ""), _cut_off_cell(inst.unit(i.id), i),
+    rows = [(_item_link(i.id), _release_link(i.release or ""), _cut_off_cell(inst, i),
              _status_text(inst.unit(i.id)), _fall_back_cell(inst, inst.unit(i.id), i))
             for i in due]
     head = ("item", "release", "approve by (cut-off)", "status now", "fall-back if later")
@@ -550,7 +549,7 @@ def _rid_row(inst: Instance, release_id: str, item: PlanItem) -> list[object]:
         join(*title),
         tag("span", "✓", class_="tick", aria_label="yes") if unit.dcc_impact else "",
         _status_cell(inst, unit, release_id),
-        _cut_off_cell(unit, item),
+        _cut_off_cell(inst, item),
         _fall_back_cell(inst, unit, item),
     ]
 
@@ -571,10 +570,10 @@ def _status_text(unit: Unit) -> Html:
     return join(words, "; decision expected ", day(unit.decision), unit.overdue_note, ".")
 
 
-def _cut_off_cell(unit: Unit, item: PlanItem) -> Html:
-    if unit.decision_known or item.cut_off is None:
+def _cut_off_cell(inst: Instance, item: PlanItem) -> Html:
+    margin = decision_margin(inst, item)
+    if margin is None or item.cut_off is None:
         return tag("span", "-", class_="na")
-    margin = (item.cut_off - unit.decision).days
     note = f"{margin} days' margin" if margin >= 0 else f"missed by {-margin} days"
     tight = margin < TIGHT_MARGIN_DAYS
     return join(day(item.cut_off), tag("span", note + (": at risk" if tight else ""),

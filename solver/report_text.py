@@ -131,6 +131,15 @@ Change Board vote or an Authority decision slips by weeks (a Panel review found 
 margin in the same grey print as 197)."""
 
 
+def decision_margin(inst: Instance, item: PlanItem) -> int | None:
+    """Days from a placed item's expected decision to the cut-off of its release (negative:
+    it misses it); None for a decided item, or one in no release."""
+    if item.release is None or item.cut_off is None or item.id in inst.closed:
+        return None
+    unit = inst.unit(item.id)
+    return None if unit.decision_known else (item.cut_off - unit.decision).days
+
+
 def headline(inst: Instance, plan: Plan) -> list[str]:
     """What stands out in a plan, as sentences: the items that move from the base plan (or
     the published allocation), grouped by route; those left out; the rules broken; the
@@ -145,11 +154,9 @@ def headline(inst: Instance, plan: Plan) -> list[str]:
             routes.setdefault((was, i.release or "none"), []).append(i.id)
     moved = [f"{', '.join(ids)} {a} \u2192 {b}" for (a, b), ids in routes.items()]
     outside = [i.id for i in plan.items if i.release is None and i.id not in inst.closed]
-    tight = [f"{i.id} ({(i.cut_off - inst.unit(i.id).decision).days} days; if later: "
-             f"{fall_back_words(inst, i) or 'none'})"
-             for i in plan.items if i.release and i.cut_off
-             and not inst.unit(i.id).decision_known
-             and 0 <= (i.cut_off - inst.unit(i.id).decision).days < TIGHT_MARGIN_DAYS]
+    tight = [f"{i.id} ({days} days; if later: {fall_back_words(inst, i) or 'none'})"
+             for i in plan.items
+             if (days := decision_margin(inst, i)) is not None and 0 <= days < TIGHT_MARGIN_DAYS]
     broken = [v.rule + ("" if v.hard else " (soft)") for v in plan.violations]
     lapsed = _lapsed_alignments(inst, plan)
 
@@ -214,7 +221,7 @@ def print_plan(inst: Instance, plan: Plan, out: Any) -> None:
             table.add_column(col)
         for uid in release.items:
             i = items[uid]
-            pending = i.cut_off is not None and not inst.unit(uid).decision_known
+            pending = decision_margin(inst, i) is not None
             table.add_row(uid, i.title, i.status, str(i.cut_off) if pending else "",
                           fall_back_words(inst, i))
         if release.items:

@@ -371,10 +371,8 @@ def _overlay_items(loaded: Loaded, source: SourceFile, value: Any) -> None:
                 source.lines.get(("items", "remove")),
             )
         k = ids.index(item_id)
-        parts = items[k].get("parts") if isinstance(items[k], dict) else None
-        part_ids = [f"{item_id}.{part['id']}" for part in parts or []
-                    if isinstance(part, dict) and "id" in part]
-        for unit_id in part_ids or [str(item_id)]:
+        parts = _part_ids(item_id, items[k]) if isinstance(items[k], dict) else set()
+        for unit_id in parts or {str(item_id)}:
             loaded.removed_units[unit_id] = str(item_id)
         del items[k], ids[k], loaded.items[k]
         line = source.lines.get(("items", "remove"))
@@ -592,6 +590,16 @@ def base_of(path: Path | str) -> Path | None:
     return (path.parent / base).resolve() if isinstance(base, str) else None
 
 
+def lineage(path: Path | str) -> list[str]:
+    """The scenarios a what-if file extends, nearest first, by name (file stems)."""
+    out: list[str] = []
+    base = base_of(path)
+    while base is not None and len(out) < MAX_EXTENDS:  # a cycle is bad input on loading
+        out.append(base.stem)
+        base = base_of(base)
+    return out
+
+
 def removed_units(path: Path | str) -> dict[str, str]:
     """The units (items, or parts of split ones) an overlay of the scenario file took out ->
     "item 'X' is removed (wi.yaml:4, items.remove)"."""
@@ -637,7 +645,7 @@ def _assumptions_checked(written: Scenario, changed: Scenario, loaded: Loaded) -
     if not changed.assumptions:
         return changed
     after = assumption_names(changed)
-    before = assumption_names(written)
+    before = after if changed is written else assumption_names(written)
     kept = []
     for i, (assumption, origins) in enumerate(zip(changed.assumptions, loaded.assumptions,
                                                   strict=True)):
@@ -786,8 +794,10 @@ def check_references(scenario: Scenario,
 def assumption_names(scenario: Scenario) -> set[str]:
     """What an assumption may be about: items and parts, with or without one of their
     fields; the file's rules by name; the scenario's keys, with or without a sub-key."""
+    from solver.assumptions import unit_ids
+
     item_ids = {i.id for i in scenario.items}
-    names = item_ids | {f"{i.id}.{p.id}" for i in scenario.items for p in i.parts}
+    names = unit_ids(scenario)
     for uid in set(names):
         fields = Item.model_fields if uid in item_ids else Part.model_fields
         names.update(f"{uid}.{f}" for f in fields if f not in ("id", "parts"))
