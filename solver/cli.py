@@ -21,13 +21,37 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
+from typer.core import TyperCommand, TyperGroup
 
 if TYPE_CHECKING:
     from solver.engine import SolveOptions
     from solver.instance import Instance
     from solver.model import Plan, Scenario
 
+
+
+class _FlagsTakeNoValue:
+    """Typer 0.29 prints `<bool>` after every on/off option in `--help` (its own `--help`
+    too), as if `--json` took a value; an empty metavar leaves it out."""
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        params: list[Any] = super().get_params(ctx)  # type: ignore[misc]
+        for param in params:
+            if getattr(param, "is_flag", False):
+                param.metavar = ""
+        return params
+
+
+class Command(_FlagsTakeNoValue, TyperCommand):
+    pass
+
+
+class Group(_FlagsTakeNoValue, TyperGroup):
+    pass
+
+
 app = typer.Typer(
+    cls=Group,
     help="secplan: plan Smart Energy Code releases with CP-SAT.",
     no_args_is_help=True,
     add_completion=False,
@@ -188,7 +212,7 @@ def console() -> object:
 # --- validate / schema --------------------------------------------------------------------
 
 
-@app.command()
+@app.command(cls=Command)
 def validate(
     scenario: ScenarioArg,
     resolved: Annotated[
@@ -216,7 +240,7 @@ def validate(
     print_summary(Instance(data), console())
 
 
-@app.command()
+@app.command(cls=Command)
 def schema() -> None:
     """Print the JSON Schema of scenario files (a full scenario, or a what-if)."""
     from solver.model import Scenario, WhatIf
@@ -278,7 +302,7 @@ def planned(
     return inst, plan
 
 
-@app.command()
+@app.command(cls=Command)
 def solve(
     scenario: ScenarioArg,
     out: Annotated[
@@ -340,7 +364,7 @@ def solve(
         raise typer.Exit(1)
 
 
-@app.command()
+@app.command(cls=Command)
 def check(
     scenario: ScenarioArg,
     plan: Annotated[Path, typer.Argument(
@@ -373,7 +397,7 @@ def check(
     )
 
 
-@app.command()
+@app.command(cls=Command)
 def rid(
     scenario: ScenarioArg,
     release: Annotated[str, typer.Argument(help="Release id, e.g. 2020-11.")],
@@ -399,7 +423,7 @@ def rid(
         print_rid(inst, plan, release, console())
 
 
-@app.command()
+@app.command(cls=Command)
 def explain(
     scenario: ScenarioArg,
     item: Annotated[str | None, typer.Argument(help="One item (default: all).")] = None,
@@ -454,7 +478,7 @@ def explain(
         print_closed(inst, console())
 
 
-@app.command()
+@app.command(cls=Command)
 def compare(
     base: Annotated[Path, typer.Argument(help="The base scenario file.")],
     other: Annotated[Path, typer.Argument(help="The scenario to compare with it.")],
@@ -504,7 +528,7 @@ def _draw(out: Path, draw: Any, size: tuple[float, float] | None = None,
     typer.echo(f"wrote {out}", err=err)
 
 
-@app.command()
+@app.command(cls=Command)
 def gantt(
     scenario: ScenarioArg,
     out: OutFile,
@@ -537,7 +561,7 @@ def gantt(
         typer.echo(f"page {page} of {pages}; draw the others with --page")
 
 
-@app.command()
+@app.command(cls=Command)
 def timetable(scenario: ScenarioArg, out: OutFile) -> None:
     """Release timetable: scope baselines and go-live of each release."""
     from solver.instance import Instance
@@ -547,7 +571,7 @@ def timetable(scenario: ScenarioArg, out: OutFile) -> None:
     _draw(out, lambda: draw_timetable(inst))
 
 
-@app.command()
+@app.command(cls=Command)
 def graph(
     scenario: ScenarioArg,
     out: Annotated[Path, typer.Option(
@@ -588,7 +612,7 @@ def graph(
         raise typer.Exit(2)
 
 
-@app.command()
+@app.command(cls=Command)
 def report(
     scenario: ScenarioArg,
     out: Annotated[Path, typer.Option("-o", "--out", help="The HTML file to write.")],
@@ -665,7 +689,7 @@ def report(
                    "clash", err=True)
 
 
-@app.command()
+@app.command(cls=Command)
 def sweep(
     scenario: ScenarioArg,
     samples: Annotated[int, typer.Option("--samples", help="How many what-ifs to draw.")]

@@ -140,6 +140,9 @@ def decision_margin(inst: Instance, item: PlanItem) -> int | None:
     return None if unit.decision_known else (item.cut_off - unit.decision).days
 
 
+RULES_BROKEN = "Rules broken"
+
+
 def headline(inst: Instance, plan: Plan) -> list[str]:
     """What stands out in a plan, as sentences: the items that move from the base plan (or
     the published allocation), grouped by route; those left out; the rules broken; the
@@ -166,7 +169,7 @@ def headline(inst: Instance, plan: Plan) -> list[str]:
 
     return [f"Moves from {source}: {listed(moved)}" if moved else f"Nothing moves from {source}",
             *([f"Left outside the horizon: {listed(outside)}"] if outside else []),
-            *([f"Rules broken: {listed(broken)}"] if broken else []),
+            *([f"{RULES_BROKEN}: {listed(broken)}"] if broken else []),
             *([f"Alignments lapsed, their anchor gone from the year: {listed(lapsed)}"]
               if lapsed else []),
             *([f"Decisions expected less than {TIGHT_MARGIN_DAYS} days before their "
@@ -236,13 +239,15 @@ def print_plan(inst: Instance, plan: Plan, out: Any) -> None:
     print_closed(inst, out)
     # sentences are not wrapped (a review: piped output broke them mid-sentence), so that
     # each stays one line for grep and for whoever reads the text at another width
+    # each broken rule once, with what breaks it, where the headline names it
     for line in headline(inst, plan):
-        out.print(f"[bold]{line}.[/bold]", soft_wrap=True)
-    for v in plan.violations:
-        out.print(
-            f"[yellow]{'violated' if v.hard else 'soft rule broken'}: {v.rule}: "
-            f"{v.message}[/yellow]", soft_wrap=True
-        )
+        if not line.startswith(RULES_BROKEN):
+            out.print(f"[bold]{line}.[/bold]", soft_wrap=True)
+            continue
+        out.print(f"[bold]{RULES_BROKEN}:[/bold]")
+        for v in plan.violations:
+            out.print(f"  [yellow]{v.rule}{'' if v.hard else ' (soft)'}: {v.message}[/yellow]",
+                      soft_wrap=True)
     for k, alt in enumerate(plan.alternatives, 1):
         gaps = ", ".join(f"level {n} +{g}" for n, g in enumerate(alt.gap_to_best, 1))
         out.print(f"[bold]Alternative {k}[/bold]: objective {gaps} against the best plan")
