@@ -33,7 +33,7 @@ from solver.engine import (
 from solver.instance import Instance, MovedPlan, Unit
 from solver.model import MAX_VALUE, Plan, PlanViolation
 from solver.objective import level_values, levels, term_values
-from solver.rules.base import Assignment, UnaryRule
+from solver.rules.base import Assignment, RuleBase, UnaryRule
 from solver.rules.dependency import SameRelease
 
 
@@ -125,7 +125,8 @@ class PlanView:
             level_change=level_change,
             term_change={t: c for t, c in change.items() if c},
             soft_broken=sorted(now_broken - was_broken),
-            soft_honoured=sorted(was_broken - now_broken),
+            **_relieved(inst, [r for r in soft if r.name in was_broken - now_broken],
+                        self.plan, moved),
         )
         option.summary = _summary(inst, option, old, unit=unit)
         return option
@@ -158,14 +159,16 @@ def placement_reasons(view: PlanView, unit: Unit) -> list[str]:
              if rid is not None and inst.index(rid) + 1 < len(inst.release_ids) else [])
     for other in [*open_candidates[-REASON_RELEASES:], *later]:
         broken = view.broken_by(unit, other)
-        blocked = said(broken)
         # a rule on the item alone bars the release; any other answer holds the rest of the
         # plan still, and `secplan explain` may find the release open once others move too
         alone = "" if broken and set(broken) <= own else " (moving it alone)"
-        reasons.append(  # "would": the rules' messages describe the move, not the plan
+        # "with MP081 in 2021-06, ...": the rules' messages describe that move, not the plan
+        # (a Panel read took "MP081 is fixed in 2020-11 but goes in 2021-06" as a fact)
+        reasons.append(
             f"not {other}{', the next release' if other in later else ''}{alone}: "
-            + ("it would break " + "; ".join(blocked) if blocked
-               else view.move_option(unit, other).summary)
+            + (f"with {unit.id} in {other}, " + "; ".join(
+                f"{name} breaks: {'; '.join(messages)}" for name, messages in broken.items())
+               if broken else view.move_option(unit, other).summary)
         )
     reference = inst.reference(unit)
     if reference is not None and rid != reference:
@@ -368,6 +371,9 @@ class ReleaseOption(BaseModel):
     term_change: dict[str, int] = Field(default_factory=dict)
     soft_broken: list[str] = Field(default_factory=list)
     soft_honoured: list[str] = Field(default_factory=list)
+    soft_lapsed: dict[str, str] = Field(default_factory=dict)
+    """Soft rules broken in the plan that the option takes out of force rather than
+    keeps, each with why (an aligned uplift whose anchor leaves the year it binds)."""
     other_moves: dict[str, tuple[str | None, str | None]] = Field(default_factory=dict)
     summary: str = ""
     alone: bool = False
@@ -446,12 +452,21 @@ def whole_plan_questions(inst: Instance, rid: str | None) -> list[str | None]:
     return [*sooner[:2], inst.release_ids[inst.index(rid) + 1], *sooner[2:]]
 
 
+def _relieved(inst: Instance, rules: list[RuleBase], before: Assignment,
+              after: Assignment) -> dict[str, Any]:
+    """The soft `rules` broken in `before` and not in `after`, as an option's fields: those
+    `after` keeps (`soft_honoured`), and those it takes out of force (`soft_lapsed`: a
+    Panel read of SECMP0007 leaving 2021 "honouring" the DUIS alignment of 2021)."""
+    lapsed = {r.name: why for r in rules if (why := r.lapses(inst, before, after))}
+    return {"soft_honoured": sorted(r.name for r in rules if r.name not in lapsed),
+            "soft_lapsed": dict(sorted(lapsed.items()))}
+
+
 def _soft_broken(inst: Instance, plan: Assignment) -> set[str]:
     return {r.name for r in inst.rules if not r.hard and r.check(inst, plan)}
 
 
-def _term_words(term: str, change: int, broken: list[str], honoured: list[str],
-                moved_from: str) -> str:
+def _term_words(term: str, change: int, option: ReleaseOption, moved_from: str) -> str:
     """A verb phrase for one objective term's change, in the planners' words; `moved_from`
     names what the `moves` term counts moves from."""
     n = abs(change)
@@ -462,7 +477,12 @@ def _term_words(term: str, change: int, broken: list[str], honoured: list[str],
         case "uplifts":
             return f"{'add' if up else 'save'} {n} specification version(s)"
         case "soft-rules":
-            return f"break {', '.join(broken)}" if up else f"honour {', '.join(honoured)}"
+            if up:
+                return f"break {', '.join(option.soft_broken)}"
+            return "; ".join([*([f"honour {', '.join(option.soft_honoured)}"]
+                                if option.soft_honoured else []),
+                              *(f"lift {name} ({why})"
+                                for name, why in option.soft_lapsed.items())])
         case "moves":
             return f"{'add' if up else 'save'} {n} in the cost of moves from {moved_from}"
         case "exceptions":
@@ -522,7 +542,7 @@ def _summary(inst: Instance, option: ReleaseOption, current: str | None, local: 
 
     def listed(pairs: list[tuple[str, int]]) -> str:
         return ", ".join(
-            f"{_term_words(t, c, option.soft_broken, option.soft_honoured, moved_from)} "
+            f"{_term_words(t, c, option, moved_from)} "
             f"({c * weights[t]:+d})"
             for t, c in pairs
         )
@@ -689,7 +709,7 @@ def _open_option(
         level_change=[a - b for a, b in zip(values, base_values, strict=True)],
         term_change={t: terms[t] - base_terms[t] for t in terms if terms[t] != base_terms[t]},
         soft_broken=sorted(soft - base_soft),
-        soft_honoured=sorted(base_soft - soft),
+        **_relieved(inst, [r for r in inst.rules if r.name in base_soft - soft], base, plan),
         other_moves={u: (start[u], r) for u, r in plan.items()
                      if u != unit.id and start[u] != r},
     )

@@ -114,6 +114,23 @@ def test_secmp0067_why_june_and_not_november_2020_or_2021() -> None:
         assert words in nov.summary
 
 
+def test_moving_the_anchor_out_of_its_year_lifts_the_alignment_it_does_not_honour() -> None:
+    """A Panel read: SECMP0007 leaving 2021 was said to "honour" the 2021 DUIS alignment,
+    while the 2021-06 DUIS version still goes out without it."""
+    inst, best = _send_back()
+    name = "aligned-uplift(DUIS, SECMP0007)"
+    options = {o.release: o for o in release_options(inst, best, "SECMP0007", FAST)}
+    later = options["2022-06"]
+    assert later.term_change["soft-rules"] == -10
+    assert later.soft_lapsed == {name: "SECMP0007, its anchor, leaves 2021, the one year it binds"}
+    assert later.soft_honoured == []
+    assert f"lift {name} (SECMP0007, its anchor, leaves 2021" in later.summary
+    assert "honour" not in later.summary
+    # the same, judged by moving the item alone without the solver
+    alone = PlanView(inst, best.assignment).alone_option(inst.unit("SECMP0007"), "2022-06")
+    assert alone.soft_lapsed == later.soft_lapsed and "honour" not in alone.summary
+
+
 def test_options_are_ranked_best_first() -> None:
     inst, best = _send_back()
     order = [o.release for o in ranked(release_options(inst, best, "SECMP0067", FAST))]
@@ -548,9 +565,10 @@ def test_a_reason_says_when_it_holds_the_rest_of_the_plan_still(
     reasons = next(i.reasons for i in plan.items if i.id == "MP078")
     june = next(r for r in reasons if r.startswith("not 2021-06"))
     november = next(r for r in reasons if r.startswith("not 2020-11"))
-    assert june.startswith("not 2021-06 (moving it alone): it would break "
-                           "uplift-cap(GBCS, 2021)")
-    assert november.startswith("not 2020-11: it would break decision-in-time(MP078)")
+    assert june.startswith("not 2021-06 (moving it alone): with MP078 in 2021-06, "
+                           "uplift-cap(GBCS, 2021) breaks: GBCS is uplifted in 2 releases")
+    assert november.startswith("not 2020-11: with MP078 in 2020-11, decision-in-time(MP078) "
+                               "breaks: ")
 
 
 def test_an_item_s_explanation_says_when_no_fall_back_is_left_and_why_it_is_outside() -> None:
@@ -622,8 +640,9 @@ def test_the_plan_file_says_why_not_the_next_release_too(
                           "keeps 2021-06; this rests on SECMP0067's value 5: at 4 or less, "
                           "2021-11 would cost no more")
     [pinned] = [r for r in items["MP081"].reasons if "the next release" in r]
-    assert pinned.startswith(  # its own rule, so not "moving it alone"
-        "not 2021-06, the next release: it would break fixed(MP081)")
+    assert pinned == (  # its own rule, so not "moving it alone"; the move said as one
+        "not 2021-06, the next release: with MP081 in 2021-06, fixed(MP081) breaks: MP081 is "
+        "fixed in 2020-11 but goes in 2021-06")
     last = inst.release_ids[-1]
     assert all(not any("the next release" in r for r in i.reasons)
                for i in plan.items if i.release in (last, None))

@@ -84,6 +84,12 @@ class RuleBase(Strict):
         """Messages for each way `plan` breaks this rule (empty when it holds)."""
         raise NotImplementedError
 
+    def lapses(self, inst: Instance, before: Assignment, after: Assignment) -> str:
+        """Why the rule, broken in `before`, no longer applies in `after` at all, rather
+        than being kept there ("SECMP0007, its anchor, leaves 2021, the one year it
+        binds"); empty when `after` keeps it."""
+        return ""
+
 
 Slot = tuple[str, str | None]
 """(unit id, release id or None for outside the horizon)."""

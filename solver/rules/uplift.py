@@ -114,3 +114,12 @@ class AlignedUplift(RuleBase):
             for other in inst.releases
             if other.year == year and other.id != rid and self.spec in uplifts.get(other.id, set())
         ]
+
+    def lapses(self, inst: Instance, before: Assignment, after: Assignment) -> str:
+        was, now = before.get(self.anchor), after.get(self.anchor)
+        if was is None:
+            return ""
+        year = inst.release(was).year
+        if now is not None and inst.release(now).year == year:
+            return ""
+        return f"{self.anchor}, its anchor, leaves {year}, the one year it binds"
