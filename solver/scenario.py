@@ -641,11 +641,16 @@ def _assumptions_checked(written: Scenario, changed: Scenario, loaded: Loaded) -
     removes one); any other name is bad input, in whichever file wrote it. An inherited
     assumption (a base file's) no longer applies to what this file's overlays and changes
     took out or renamed (`set-rule`), so such names leave it, and it goes when none is
-    left; the file's own keep every name."""
+    left, or when one of the file's own is about the names it has left (the file revises
+    it, as `_overlay_assumptions` does for the same names); the file's own keep every
+    name."""
     if not changed.assumptions:
         return changed
     after = assumption_names(changed)
     before = after if changed is written else assumption_names(written)
+    own = [origins[-1].source is loaded.chain[-1] for origins in loaded.assumptions]
+    revised = {frozenset(n for n in a.about if n in after)
+               for a, mine in zip(changed.assumptions, own, strict=True) if mine}
     kept = []
     for i, (assumption, origins) in enumerate(zip(changed.assumptions, loaded.assumptions,
                                                   strict=True)):
@@ -654,9 +659,9 @@ def _assumptions_checked(written: Scenario, changed: Scenario, loaded: Loaded) -
             if name not in after and name not in before and not loaded.took_out(name):
                 raise loaded.error(("assumptions", i, "about", k), unknown_name(
                     name, after | before, "item, field, rule or scenario key"))
-        if origin.source is not loaded.chain[-1]:
+        if not own[i]:
             names = [name for name in assumption.about if name in after]
-            if not names:
+            if not names or frozenset(names) in revised:
                 continue
             assumption = assumption.model_copy(update={"about": names})
         assumption._written_in = str(origin.source.path)

@@ -223,6 +223,21 @@ def test_the_same_names_in_another_order_replace_the_base_s(tmp_path: Path) -> N
     assert notes == ["Revised."]
 
 
+@pytest.mark.parametrize("order", ["items first", "assumptions first"])
+def test_one_about_the_names_a_removal_leaves_replaces_the_base_s(tmp_path: Path,
+                                                                  order: str) -> None:
+    """An acceptance test: the base's [MP084, MP088] decision dates, MP084 removed, and a
+    what-if's own note on MP088's alone were both listed."""
+    removal = "items: {remove: [MP084]}\n"
+    own = "assumptions:\n  - {about: MP088.expected_decision, note: Revised.}\n"
+    s = load_scenario(_what_if(tmp_path, removal + own if order == "items first"
+                               else own + removal))
+    about_mp088 = [a for a in s.assumptions if "MP088.expected_decision" in a.about]
+    assert [(a.about, a.note) for a in about_mp088] == [(["MP088.expected_decision"],
+                                                         "Revised.")]
+    assert written_in(about_mp088[0]) == "w.yaml"
+
+
 def test_a_switched_off_rule_and_an_unset_field_say_so(tmp_path: Path) -> None:
     path = _what_if(tmp_path, """changes:
   - {approve: MP084, decided: 2020-05-01}
