@@ -298,6 +298,11 @@ class PlanItem(BaseModel):
         description="The fall-back holds the item only if other items move too: no release "
         "left holds it as the plan stands.",
     )
+    fall_back_barred_by: list[str] = Field(
+        default_factory=list,
+        description="When the fall-back needs other items to move: the rules that bar the "
+        "item from it as the plan stands.",
+    )
     fall_back_found: bool = Field(
         default=True, description="False when the fall-back was not found within the budget."
     )

@@ -79,17 +79,24 @@ def releases_left(inst: Instance, unit: Unit, rid: str) -> list[str]:
     return [r.id for r in inst.releases if inst.cut_off(unit, r) > cut]
 
 
-def _fall_back_reasons(view: PlanView, unit: Unit, falls: FallBacks) -> list[str]:
+def _fall_back_barred_by(view: PlanView, unit: Unit, falls: FallBacks) -> list[str]:
+    """The rules that bar `unit` from its fall-back as the plan stands, when the fall-back
+    needs other items to move (a Panel review found "only if other items move" cryptic
+    without them); empty otherwise."""
+    if unit.id not in falls.needs_moves:
+        return []
+    return sorted(view.broken_by(unit, falls.found[unit.id]))
+
+
+def _fall_back_reasons(unit: Unit, falls: FallBacks, barring: list[str]) -> list[str]:
     """What a fall-back's number alone does not say: that it was not found in time, that it
-    needs other items to move (no release left holds the unit as the plan stands: the
-    rules that bar it from its fall-back then are named, a Panel review found "only if
-    other items move" cryptic), or that a release left holds it only if another item
+    needs other items to move (no release left holds the unit as the plan stands; the
+    rules `barring` it there), or that a release left holds it only if another item
     leaves the horizon."""
     if unit.id in falls.unknown:
         return ["fall-back not found within the time limit"]
     if unit.id in falls.needs_moves:
         fall_back = falls.found[unit.id]
-        barring = sorted(view.broken_by(unit, fall_back))
         return [f"fall-back {fall_back} only if other items move too: no release left holds "
                 "it as the plan stands" + (f" ({', '.join(barring)} bar it in {fall_back})"
                                            if barring else "")]
@@ -245,9 +252,10 @@ def make_plan(inst: Instance, solution: Solution, options: SolveOptions) -> Plan
             cut_off=inst.cut_off(u, inst.release(rid)) if (rid := assignment[u.id]) else None,
             fall_back=falls.found.get(u.id),
             fall_back_needs_moves=u.id in falls.needs_moves,
+            fall_back_barred_by=(barring := _fall_back_barred_by(view, u, falls)),
             fall_back_found=u.id not in falls.unknown,
             fall_back_if_others_move=falls.earlier.get(u.id),
-            reasons=placement_reasons(view, u) + _fall_back_reasons(view, u, falls),
+            reasons=placement_reasons(view, u) + _fall_back_reasons(u, falls, barring),
         )
         for u in inst.units
     ]

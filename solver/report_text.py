@@ -302,7 +302,8 @@ def rid_data(inst: Instance, plan: Plan, release_id: str) -> dict[str, Any]:
             "exception": exception_note(inst, unit, r),
             "fall_back": item.fall_back, "fall_back_if_others_move":
                 item.fall_back_if_others_move, "fall_back_needs_moves":
-                item.fall_back_needs_moves, "fall_back_found": item.fall_back_found,
+                item.fall_back_needs_moves, "fall_back_barred_by": item.fall_back_barred_by,
+            "fall_back_found": item.fall_back_found,
             "fall_back_words": fall_back_words(inst, item),
         })
     return {"release": release_id, "go_live": str(r.go_live),

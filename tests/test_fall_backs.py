@@ -174,11 +174,13 @@ def test_a_fall_back_that_needs_others_to_move_says_so() -> None:
         # the reasons name the rules that bar it there as the plan stands, as the checker does
         [reason] = [r for r in placed.reasons if "only if other items move too" in r]
         assert reason.endswith(f"({', '.join(broken)} bar it in {placed.fall_back})"), reason
+        assert placed.fall_back_barred_by == broken  # and as data, for a tool to read
     fast = [i for i in plan.items if i.fall_back is not None and i not in said]
     assert fast and all(
         not [v for v in check_assignment(inst, {**plan.assignments, i.id: i.fall_back})
              if v.hard] for i in fast)
     assert [i.id for i in plan.items if i.fall_back_needs_moves] == [i.id for i in said]
+    assert all(not i.fall_back_barred_by for i in plan.items if not i.fall_back_needs_moves)
 
 
 def test_scope_tables_mark_a_fall_back_that_needs_others_to_move() -> None:
