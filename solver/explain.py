@@ -46,8 +46,8 @@ def decision_reason(inst: Instance, unit: Unit, rid: str) -> str:
         else f"decision expected {unit.decision}{unit.overdue_note}"
     )
     return (
-        f"{said}; {rid} cut-off {cut} (lead time {inst.lead_time(unit)} before go-live "
-        f"{release.go_live})"
+        f"{said}; cut-off of release {rid}: {cut} (lead time {inst.lead_time(unit)} before "
+        f"go-live {release.go_live})"
     )
 
 

@@ -550,9 +550,10 @@ def test_the_browser_check_sees_a_script_error(tmp_path: Path) -> None:
 
 
 def test_prose_writes_dates_as_the_tables_do_and_leaves_release_ids() -> None:
-    said = prose("expected decision 2020-11-19 is after the 2020-11 cut-off 2020-07-05 <b>")
-    assert text_of(said) == ("expected decision 19 Nov 2020 is after the 2020-11 cut-off "
-                             "5 Jul 2020 <b>")
+    said = prose("expected decision 2020-11-19 is after the cut-off of release 2020-11, "
+                 "2020-07-05 <b>")
+    assert text_of(said) == ("expected decision 19 Nov 2020 is after the cut-off of release "
+                             "2020-11, 5 Jul 2020 <b>")
     assert "&lt;b&gt;" in said and '<time datetime="2020-11-19">' in said
     assert text_of(prose("not a date: 2021-02-30")) == "not a date: 2021-02-30"
 

@@ -30,6 +30,7 @@ class DecisionInTime(ReleaseGate):
             return None
         known = "decision" if unit.decision_known else "expected decision"
         return (
-            f"{known} {unit.decision}{unit.overdue_note} is after the {release.id} cut-off {cut} "
-            f"(lead time {inst.lead_time(unit)} before go-live {release.go_live})"
+            f"{known} {unit.decision}{unit.overdue_note} is after the cut-off of release "
+            f"{release.id}, {cut} (lead time {inst.lead_time(unit)} before go-live "
+            f"{release.go_live})"
         )
