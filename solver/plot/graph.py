@@ -302,8 +302,8 @@ Point = tuple[float, float]
 """(x, y) in data units: x counts columns, y counts rows downwards from 0."""
 _MIN_COLUMNS = 3
 """Width kept for at least this many columns, so the legend fits below."""
-_RAIL_STEP = 0.035
-"""Distance between a column's spec rails, in column units."""
+_RAIL_STEP = 0.045
+"""Distance between a column's spec rails, in column units: room for each rail's name."""
 _SPEC_COLOURS = ("#6a3d9a", "#1b9e77", "#e7298a", "#808000", "#253494", "#666666", "#017f8c")
 
 
@@ -417,7 +417,9 @@ def _draw_rails(
     pos: dict[str, Point],
     colours: dict[str, str],
 ) -> None:
-    """A vertical rail per (release, spec) left of the column, a dot at each member."""
+    """A vertical rail per (release, spec) left of the column, a dot at each member, and
+    the specification's name above its top (a Panel read took a one-item rail for a loose
+    end: named, it says "this release's DUIS version carries only this item")."""
     rank: Counter[str] = Counter()
     order = {spec: k for k, spec in enumerate(colours)}
     rails = _rails(graph)
@@ -434,6 +436,8 @@ def _draw_rails(
         for y in ys:
             ax.plot([x, x_box], [y, y], color=colour, linewidth=0.8, zorder=1)
             ax.plot([x], [y], marker="o", markersize=3.5, color=colour, zorder=2)
+        ax.text(x, ys[-1] + _BOX_HEIGHT / 2, spec, rotation=90, ha="center", va="bottom",
+                fontsize=6, color=colour, zorder=2)
 
 
 def _edge_groups(graph: nx.MultiDiGraph[str]) -> dict[tuple[str, str, str], list[dict[str, Any]]]:
@@ -531,7 +535,16 @@ def _curves(graph: nx.MultiDiGraph[str], pos: dict[str, Point]) -> list[_Curve]:
 
 def _draw_curves(ax: Axes, curves: list[_Curve]) -> None:
     """Each curve in its kind's style; edges between columns carry their specifications
-    near the target, away from the common end of a fan of edges."""
+    near the target, away from the common end of a fan of edges. Arcs inside a column
+    nest, so each fan of one kind from one item is labelled once, on its outermost arc,
+    with every specification of the fan (a Panel read: the arcs within a column said
+    nothing)."""
+    fans: dict[tuple[str, Point], list[_Curve]] = defaultdict(list)
+    for curve in curves:
+        if not curve.across:
+            fans[curve.kind, curve.points[0]].append(curve)
+    fan_labels = {id(max(fan, key=lambda c: c.points[1][0])):
+                  _edge_label([e for c in fan for e in c.edges]) for fan in fans.values()}
     for curve in curves:
         style = EDGE_STYLES[curve.kind]
         ax.add_patch(
@@ -545,14 +558,16 @@ def _draw_curves(ax: Axes, curves: list[_Curve]) -> None:
                 zorder=2,
             )
         )
-        label = _edge_label(curve.edges) if curve.across else ""
+        label = _edge_label(curve.edges) if curve.across else fan_labels.get(id(curve), "")
         if label:
+            x, y = _on_curve(curve.points, 0.78 if curve.across else 0.5)
             ax.text(
-                *_on_curve(curve.points, 0.78),
+                x if curve.across else x + 0.01,  # a fan's, beside its outermost arc
+                y,
                 label,
                 fontsize=6.5,
                 color=BROKEN_COLOUR if "broken" in label else style["color"],
-                ha="center",
+                ha="center" if curve.across else "left",
                 va="center",
                 zorder=5,
                 bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 0.6},
