@@ -771,7 +771,7 @@ def _explanations(inst: Instance, plan: Plan, explanations: ReleaseOptions) -> H
                      "every other item where it is"
                      + (" (the ranking below lets others move too)." if ranked else "."))
     rows = [(_item_cell(i), _release_link(i.release),
-             _reasons(i, i in ranked)) for i in shown]
+             _reasons(i, explanations.get(i.id))) for i in shown]
     reasons = table(("Item", "Release", "Why here, and not earlier or later"), rows,
                     class_="why wide",
                     row_ids=[_anchor("why", i.id) for i in shown])
@@ -801,12 +801,31 @@ def _item_cell(item: PlanItem) -> Html:
     return join(tag("strong", item.id), tag("span", item.title, class_="note"))
 
 
-def _reasons(item: PlanItem, ranked: bool) -> Html:
-    link = (tag("a", "releases ranked below", href="#" + _anchor("rank", item.id))
-            if ranked else "")
+_BARRED_ALONE = re.compile(r"not (\S+?)(?:, the next release)? \(moving it alone\): with ")
+"""A plan reason saying which rules break when the item moves alone to a release
+(`solver.explain.placement_reasons`)."""
+
+
+def _reasons(item: PlanItem, options: Sequence[ReleaseOption] | None) -> Html:
+    """The item's reasons; with its ranked `options`, a release a reason bars when the item
+    moves alone but the ranking finds open with other items moving says so there (a Panel
+    read: "why here" said a release breaks rules and the ranking called it possible)."""
+    ranked = options is not None and len(options) > 1
+    href = "#" + _anchor("rank", item.id)
+    link = tag("a", "releases ranked below", href=href) if ranked else ""
+    opened = {o.release for o in options or () if not (o.current or o.blocked_by or o.alone)}
+
+    def said(reason: str) -> Html:
+        alone = _BARRED_ALONE.match(reason)
+        if ranked and alone and alone[1] in opened:
+            return join(prose(reason), " ", tag(
+                "span", f"({alone[1]} is possible with other items moving: ",
+                tag("a", "ranked below", href=href), ")", class_="note"))
+        return prose(reason)
+
     if len(item.reasons) == 1:
-        return join(prose(item.reasons[0]), " ", link)
-    items = [tag("li", prose(r)) for r in item.reasons]
+        return join(said(item.reasons[0]), " ", link)
+    items = [tag("li", said(r)) for r in item.reasons]
     return join(tag("ul", *items, class_="reasons"), link)
 
 

@@ -237,6 +237,24 @@ def test_explanations_give_reasons_for_every_item_and_rank_secmp0067(
     assert set(ranking) == {*inst.release_ids, "none"}
 
 
+def test_a_release_barred_alone_but_open_in_the_ranking_says_so_beside_the_reason(
+        send_back: tuple[Instance, Plan, str]) -> None:
+    """A Panel read: "why here" said MP078 in 2021-06 breaks the GBCS rules, the ranking
+    called 2021-06 possible, and nothing tied the two."""
+    inst, plan, _ = send_back
+    explanations = explain_items(inst, plan, OPTIONS, ["MP078"])
+    june = next(o for o in explanations["MP078"] if o.release == "2021-06")
+    assert not june.blocked_by and june.other_moves  # open once others move
+    page = build_report(inst, plan, explanations=explanations)
+    why = text_of(element(page, "why-MP078"))
+    assert "not 2021-06 (moving it alone): with MP078 in 2021-06, uplift-cap(GBCS, 2021) " \
+           "breaks" in why
+    assert "(2021-06 is possible with other items moving: ranked below" in why
+    # a release barred by the item's own rules, or one moving alone only costs more: no note
+    assert "(2020-11 is possible" not in why
+    assert "is possible with other items moving" not in text_of(element(page, "why-SECMP0067"))
+
+
 def test_a_ranking_heading_says_which_releases_were_weighed(
         send_back: tuple[Instance, Plan, str]) -> None:
     """A review: an item of the first release was said to be weighed against "the earlier
