@@ -586,8 +586,8 @@ def graph(
     """Dependency graph: items in columns by release, edges for every dependency rule.
 
     The file's extension picks the format: .png, .svg, .pdf, or .graphml / .dot to export
-    the graph itself. The picture leaves out aligned uplifts to items outside the anchor's
-    year (they do not bind); the exports keep them, marked binding false."""
+    the graph itself. The picture leaves out aligned uplifts to items outside the year the
+    rule binds (they are not tied); the exports keep them, marked binding false."""
     from solver.files import FIGURE_FORMATS
 
     allowed = [*FIGURE_FORMATS, ".graphml", ".dot"]

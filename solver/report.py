@@ -716,8 +716,8 @@ def _figures(inst: Instance, plan: Plan) -> Html:
         figures.append(_figure(
             "graph", lambda: draw_graph(inst, plan),
             "Dependency graph: items in columns by release, an edge for every rule that "
-            "ties two items (an aligned uplift only within its anchor's year, where it "
-            "binds); items changing the same specification in one release share a rail."))
+            "ties two items (an aligned uplift only within the year where it binds); items "
+            "changing the same specification in one release share a rail."))
     return join(*figures)
 
 

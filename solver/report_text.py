@@ -178,16 +178,16 @@ def headline(inst: Instance, plan: Plan) -> list[str]:
 
 def _lapsed_alignments(inst: Instance, plan: Plan) -> list[str]:
     """"GBCS in 2021 (SECMP0007 2021-11 -> 2022-06; 2021-11 still changes GBCS)": an
-    aligned uplift binds only in its anchor's year, so when the anchor leaves the year it
-    had in the base plan (or the published allocation) while that year still changes the
-    specification, no rule is broken, yet the version it was to share with the anchor goes
-    out alone (a Panel review of the COVID what-if: two GBCS versions eight months apart,
-    with "no rule broken")."""
+    aligned uplift without a year of its own binds only in its anchor's year, so when the
+    anchor leaves the year it had in the base plan (or the published allocation) while that
+    year still changes the specification, no rule is broken, yet the version it was to share
+    with the anchor goes out alone (a Panel review of the COVID what-if: two GBCS versions
+    eight months apart, with "no rule broken")."""
     out = []
     releases = {r.id: r for r in plan.releases}
     for rule in inst.file_rules:
-        if not isinstance(rule, AlignedUplift) or rule.anchor not in plan.assignments \
-                or rule.anchor in inst.closed:
+        if not isinstance(rule, AlignedUplift) or rule.year is not None \
+                or rule.anchor not in plan.assignments or rule.anchor in inst.closed:
             continue
         was, now = inst.reference(inst.unit(rule.anchor)), plan.assignments[rule.anchor]
         if was is None or was == now or was not in releases:

@@ -76,6 +76,16 @@ def solve_checked(s: Scenario, options: SolveOptions = FAST) -> tuple[Instance, 
     return inst, plan
 
 
+def alignments_by_anchor_year(tmp_path: Path, base: str) -> Path:
+    """A what-if of the seed scenario `base` whose aligned uplifts have no year of their
+    own: each binds in whichever year SECMP0007 goes, and lapses for a year it leaves."""
+    path = tmp_path / f"{base}-anchor-year.yaml"
+    path.write_text(f"extends: {SEC_2020 / base}.yaml\nchanges:\n" + "".join(
+        f"  - {{set-rule: 'aligned-uplift({spec}, SECMP0007)', year: null}}\n"
+        for spec in ("GBCS", "DUIS")))
+    return path
+
+
 @pytest.fixture(scope="session")
 def seed_plans() -> dict[str, tuple[Instance, Plan]]:
     """Every sec-2020 scenario solved once per test session."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import re
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
@@ -38,7 +39,7 @@ from solver.objective import level_values, term_values
 from solver.plan import base_solution, make_plan, plan_scenario
 from solver.report_text import print_clash, print_options
 from solver.scenario import load_scenario
-from tests.conftest import SEC_2020, assert_valid, item, scenario
+from tests.conftest import SEC_2020, alignments_by_anchor_year, assert_valid, item, scenario
 
 FAST = SolveOptions(time_limit=20, workers=2)
 FIX_ANCHOR = {"rule": "fixed", "item": "ANCHOR", "release": "2021-11"}
@@ -114,15 +115,21 @@ def test_secmp0067_why_june_and_not_november_2020_or_2021() -> None:
         assert words in nov.summary
 
 
-def test_moving_the_anchor_out_of_its_year_lifts_the_alignment_it_does_not_honour() -> None:
+def test_moving_the_anchor_out_of_its_year_lifts_the_alignment_it_does_not_honour(
+        tmp_path: Path) -> None:
     """A Panel read: SECMP0007 leaving 2021 was said to "honour" the 2021 DUIS alignment,
-    while the 2021-06 DUIS version still goes out without it."""
-    inst, best = _send_back()
+    while the 2021-06 DUIS version still goes out without it (an alignment without a year
+    of its own, binding in the anchor's)."""
+    path = alignments_by_anchor_year(tmp_path, "secmp0067-send-back")
+    base = base_solution(path, FAST)
+    inst = Instance(load_scenario(path), base.assignment if base else None)
+    best = solve(inst, FAST)
     name = "aligned-uplift(DUIS, SECMP0007)"
     options = {o.release: o for o in release_options(inst, best, "SECMP0007", FAST)}
     later = options["2022-06"]
     assert later.term_change["soft-rules"] == -10
-    assert later.soft_lapsed == {name: "SECMP0007, its anchor, leaves 2021, the one year it binds"}
+    assert later.soft_lapsed == {
+        name: "SECMP0007, its anchor, leaves 2021, where the rule binds as the plan stands"}
     assert later.soft_honoured == []
     assert f"lift {name} (SECMP0007, its anchor, leaves 2021" in later.summary
     assert "honour" not in later.summary

@@ -39,7 +39,14 @@ from solver.report import (
 )
 from solver.report_text import print_options, print_rid
 from solver.scenario import check_references
-from tests.conftest import FAST, SEC_2020, item, scenario, solve_checked
+from tests.conftest import (
+    FAST,
+    SEC_2020,
+    alignments_by_anchor_year,
+    item,
+    scenario,
+    solve_checked,
+)
 
 OPTIONS = SolveOptions(time_limit=60)
 SWEEP = {
@@ -239,19 +246,20 @@ def test_explanations_give_reasons_for_every_item_and_rank_secmp0067(
 
 def test_a_release_barred_alone_but_open_in_the_ranking_says_so_beside_the_reason(
         send_back: tuple[Instance, Plan, str]) -> None:
-    """A Panel read: "why here" said MP078 in 2021-06 breaks the GBCS rules, the ranking
-    called 2021-06 possible, and nothing tied the two."""
+    """A Panel read: "why here" said a release breaks rules when the item moves alone, the
+    ranking called it possible, and nothing tied the two. SECMP0007 alone in 2022-06 would
+    leave the 2021 GBCS version without it; with MP078, MP090 and MP099 along, it can go."""
     inst, plan, _ = send_back
-    explanations = explain_items(inst, plan, OPTIONS, ["MP078"])
-    june = next(o for o in explanations["MP078"] if o.release == "2021-06")
-    assert not june.blocked_by and june.other_moves  # open once others move
+    explanations = explain_items(inst, plan, OPTIONS, ["SECMP0007"])
+    later = next(o for o in explanations["SECMP0007"] if o.release == "2022-06")
+    assert not later.blocked_by and {"MP078", "MP090", "MP099"} <= set(later.other_moves)
     page = build_report(inst, plan, explanations=explanations)
-    why = text_of(element(page, "why-MP078"))
-    assert "not 2021-06 (moving it alone): with MP078 in 2021-06, uplift-cap(GBCS, 2021) " \
-           "breaks" in why
-    assert "(2021-06 is possible with other items moving: ranked below" in why
+    why = text_of(element(page, "why-SECMP0007"))
+    assert ("not 2022-06, the next release (moving it alone): with SECMP0007 in 2022-06, "
+            "aligned-uplift(GBCS, SECMP0007) breaks") in why
+    assert "(2022-06 is possible with other items moving: ranked below" in why
     # a release barred by the item's own rules, or one moving alone only costs more: no note
-    assert "(2020-11 is possible" not in why
+    assert "(2021-06 is possible" not in why and "(2020-11 is possible" not in why
     assert "is possible with other items moving" not in text_of(element(page, "why-SECMP0067"))
 
 
@@ -410,8 +418,9 @@ def test_the_rules_section_says_what_each_rule_name_means(
     written = [r for r in inst.rules if r.name not in inst.built_in]
     assert [name for name in listed if not name.endswith("(...)")] == [r.name for r in written]
     assert listed["aligned-uplift(DUIS, SECMP0007)"][1:] == [
-        "soft (10)", "in the calendar year of SECMP0007's release, only that release changes "
-        "DUIS", next(r.note for r in written if r.name.startswith("aligned-uplift(DUIS"))]
+        "soft (10)", "in 2021, only the release of SECMP0007 changes DUIS (none does if "
+        "SECMP0007 is not in 2021)",
+        next(r.note for r in written if r.name.startswith("aligned-uplift(DUIS"))]
     assert listed["fixed(MP081)"][2] == "MP081 goes in 2020-11"  # the name does not say
     family = listed["decision-in-time(...)"]
     assert family[1] == "built in" and family[2].startswith("the decision must come by")
@@ -606,13 +615,18 @@ def test_the_summary_opens_with_what_stands_out(send_back: tuple[Instance, Plan,
                                     for uid in tight) + ".")
 
 
-def test_an_alignment_whose_anchor_leaves_its_year_is_said_to_lapse() -> None:
+def test_an_alignment_whose_anchor_leaves_its_year_is_said_to_lapse(tmp_path: Path) -> None:
     """A second Panel read: in the COVID what-if SECMP0007 goes to June 2022 while November
-    2021 still changes GBCS (two versions eight months apart) and no rule is broken, as the
-    alignment binds only in its anchor's year: the headline says it lapsed."""
+    2021 still changes GBCS (two versions eight months apart) and no rule is broken, when
+    the alignment binds only in its anchor's year (no year of its own): the headline says
+    it lapsed."""
     from solver.report_text import headline
 
-    inst, plan = plan_file(SEC_2020 / "covid-dcc-delay.yaml", OPTIONS)
+    covid = tmp_path / "covid.yaml"  # the COVID what-if's change, on such a send-back
+    covid.write_text(f"extends: {alignments_by_anchor_year(tmp_path, 'secmp0067-send-back')}\n"
+                     "changes:\n  - {shift-lead-times: 3 months, dcc_only: true, "
+                     "pending_only: true}\n")
+    inst, plan = plan_file(covid, OPTIONS)
     assert not [v for v in plan.violations if v.rule.startswith("aligned-uplift")]
     gbcs = [r.id for r in plan.releases if r.id.startswith("2021") and "GBCS" in r.uplifts]
     assert gbcs == ["2021-11"] and plan.assignments["SECMP0007"] == "2022-06"

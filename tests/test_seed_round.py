@@ -129,6 +129,14 @@ def test_a_fall_back_is_where_a_late_decision_lapses_to(seed_plans: Plans) -> No
             solution = solve(moved, SolveOptions(time_limit=20), hint=plan.assignments)
             assert solution.status == "optimal"
             assert solution.assignment[item.id] == item.fall_back, (name, item.id)
-            assert not any("only if other items move" in r for r in item.reasons)
+            # SECMP0007 out of 2021 takes the 2021 GBCS version with it: MP078, MP090 and
+            # MP099 must follow it (a Panel read: its fall-back left GBCS in 2021 alone)
+            needs_moves = item.id == "SECMP0007"
+            assert item.fall_back_needs_moves is needs_moves, (name, item.id)
+            assert item.fall_back_barred_by == (["aligned-uplift(GBCS, SECMP0007)"]
+                                                if needs_moves else [])
+            if needs_moves:
+                assert {u for u, r in solution.assignment.items() if r == "2022-06"} >= {
+                    "SECMP0007", "MP078", "MP090", "MP099"}
         if name == "no-extra-duis-2021":
             assert next(i.fall_back for i in pending if i.id == "DP124") == "2021-11"

@@ -149,9 +149,9 @@ def _rule_ties(
     """(from, to, kind, extra attributes) for each edge a rule makes; rules that tie no two
     items (caps, windows, fixed releases...) make none.
 
-    An aligned-uplift edge is `binding` when the plan puts the item in the anchor's
-    calendar year: only then does the rule constrain it; a soft one is `broken` when the
-    item is then in another release than the anchor.
+    An aligned-uplift edge is `binding` when the plan puts the item in the rule's year (by
+    default the anchor's calendar year): only then does the rule constrain it; a soft one
+    is `broken` when the item is then in another release than the anchor.
     """
     if isinstance(rule, Precedence):
         return [(rule.before, rule.after, "precedence", {})]
@@ -160,7 +160,7 @@ def _rule_ties(
     if isinstance(rule, NeverTogether):
         return [(a, b, "never-together", {}) for a, b in itertools.combinations(rule.items, 2)]
     if isinstance(rule, AlignedUplift):
-        year = _year(inst, plan, rule.anchor)
+        year = rule.year if rule.year is not None else _year(inst, plan, rule.anchor)
         out: list[tuple[str, str, str, dict[str, str | bool]]] = []
         for u in inst.units:
             if rule.spec in u.specs and u.id != rule.anchor:

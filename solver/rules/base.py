@@ -86,8 +86,8 @@ class RuleBase(Strict):
 
     def lapses(self, inst: Instance, before: Assignment, after: Assignment) -> str:
         """Why the rule, broken in `before`, no longer applies in `after` at all, rather
-        than being kept there ("SECMP0007, its anchor, leaves 2021, the one year it
-        binds"); empty when `after` keeps it."""
+        than being kept there ("SECMP0007, its anchor, leaves 2021, where the rule binds
+        as the plan stands"); empty when `after` keeps it."""
         return ""
 
 

@@ -69,12 +69,16 @@ class UpliftCap(RuleBase):
 
 
 class AlignedUplift(RuleBase):
-    """In the calendar year of the anchor's release, only the anchor's release may change
-    `spec`: the year's uplift happens on the anchor's implementation date."""
+    """The year's uplift of `spec` happens on the anchor's implementation date: in calendar
+    `year`, only the anchor's release may change `spec`, so when the anchor is not
+    implemented that year, no release of it changes `spec`. Without a `year`, the rule
+    binds in whichever year the anchor's release falls, and lapses for a year the anchor
+    leaves (the headline of a plan says so)."""
 
     rule: Literal["aligned-uplift"]
     spec: str
     anchor: ItemId
+    year: int | None = Field(default=None, ge=1900, le=2999, strict=True)
 
     @property
     def name(self) -> str:
@@ -82,6 +86,9 @@ class AlignedUplift(RuleBase):
 
     @property
     def asks(self) -> str:
+        if self.year is not None:
+            return (f"in {self.year}, only the release of {self.anchor} changes {self.spec} "
+                    f"(none does if {self.anchor} is not in {self.year})")
         return (f"in the calendar year of {self.anchor}'s release, only that release changes "
                 f"{self.spec}")
 
@@ -96,6 +103,12 @@ class AlignedUplift(RuleBase):
 
     def post(self, inst: Instance, m: Posting, when: list[Any]) -> None:
         for release in inst.releases:
+            if self.year is not None:  # a version of the year only with the anchor
+                if release.year == self.year:
+                    m.model.add_bool_or(
+                        [~m.uplift(release.id, self.spec), m.x(self.anchor, release.id)]
+                    ).only_enforce_if(when)
+                continue
             anchor_here = m.x(self.anchor, release.id)
             for other in inst.releases:
                 if other.id != release.id and other.year == release.year:
@@ -105,21 +118,23 @@ class AlignedUplift(RuleBase):
 
     def check(self, inst: Instance, plan: Assignment) -> list[str]:
         rid = plan.get(self.anchor)
-        if rid is None:
+        year = self.year if self.year is not None else (
+            inst.release(rid).year if rid is not None else None)
+        if year is None:
             return []
-        year = inst.release(rid).year
         uplifts = inst.uplifts(plan)
         return [
-            f"{self.spec} is uplifted in {other.id} but {self.anchor} (the anchor) goes in {rid}"
+            f"{self.spec} is uplifted in {other.id} but {self.anchor} (the anchor) goes in "
+            f"{rid or 'no release of the horizon'}"
             for other in inst.releases
             if other.year == year and other.id != rid and self.spec in uplifts.get(other.id, set())
         ]
 
     def lapses(self, inst: Instance, before: Assignment, after: Assignment) -> str:
         was, now = before.get(self.anchor), after.get(self.anchor)
-        if was is None:
+        if was is None or self.year is not None:  # a year of its own: kept or broken
             return ""
         year = inst.release(was).year
         if now is not None and inst.release(now).year == year:
             return ""
-        return f"{self.anchor}, its anchor, leaves {year}, the one year it binds"
+        return f"{self.anchor}, its anchor, leaves {year}, where the rule binds as the plan stands"

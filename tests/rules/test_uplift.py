@@ -1,3 +1,5 @@
+from solver.check import check_assignment
+from solver.instance import Instance
 from solver.rules.uplift import AlignedUplift, UpliftCap
 from tests.conftest import item, scenario, solve_checked
 from tests.rules.agreement import assert_post_and_check_agree, broken_rules
@@ -49,6 +51,24 @@ def test_soft_alignment_is_traded_against_value() -> None:
 def test_post_and_check_agree() -> None:
     assert 0 < assert_post_and_check_agree(scenario(_items(), [CAP])) < 25
     assert 0 < assert_post_and_check_agree(scenario(_items(), [ALIGN])) < 25
+    assert 0 < assert_post_and_check_agree(scenario(_items(), [{**ALIGN, "year": 2021}])) < 25
+
+
+def test_an_alignment_with_a_year_keeps_that_year_s_version_for_the_anchor() -> None:
+    """The 2021 uplift on the anchor's date (a Panel read of the COVID what-if): with the
+    anchor out of 2021, no 2021 release changes the specification, where an alignment
+    without a year binds only in 2022, the anchor's year, and lets 2021 have its own."""
+    late = [item("ANCHOR", expected_decision="2021-12-01", specs=["GBCS"]),  # 2022-06 at best
+            item("EARLY", expected_decision="2021-01-10", specs=["GBCS"])]
+    _, by_anchor = solve_checked(scenario(late, [ALIGN]))
+    assert by_anchor.assignments == {"ANCHOR": "2022-06", "EARLY": "2021-06"}
+    year = scenario(late, [{**ALIGN, "year": 2021}])
+    _, plan = solve_checked(year)
+    assert plan.assignments == {"ANCHOR": "2022-06", "EARLY": "2022-06"}
+    assert broken_rules(year, by_anchor.assignments) == {"aligned-uplift(GBCS, ANCHOR)"}
+    assert broken_rules(year, {"ANCHOR": "2022-06", "EARLY": "2022-11"}) == set()
+    [message] = [v.message for v in check_assignment(Instance(year), by_anchor.assignments)]
+    assert message == "GBCS is uplifted in 2021-06 but ANCHOR (the anchor) goes in 2022-06"
 
 
 def test_an_implemented_uplift_counts_towards_its_years_cap() -> None:
@@ -81,3 +101,5 @@ def test_uplift_rules_say_what_they_ask() -> None:
         "at most 1 release(s) in 2021 change GBCS (each a new version)")
     assert AlignedUplift(rule="aligned-uplift", spec="DUIS", anchor="S7").asks == (
         "in the calendar year of S7's release, only that release changes DUIS")
+    assert AlignedUplift(rule="aligned-uplift", spec="DUIS", anchor="S7", year=2021).asks == (
+        "in 2021, only the release of S7 changes DUIS (none does if S7 is not in 2021)")
