@@ -641,16 +641,19 @@ def _assumptions_checked(written: Scenario, changed: Scenario, loaded: Loaded) -
     removes one); any other name is bad input, in whichever file wrote it. An inherited
     assumption (a base file's) no longer applies to what this file's overlays and changes
     took out or renamed (`set-rule`), so such names leave it, and it goes when none is
-    left, or when one of the file's own is about the names it has left (the file revises
-    it, as `_overlay_assumptions` does for the same names); the file's own keep every
-    name."""
+    left, or when one a later file in the chain wrote is about the names it has left (that
+    file revises it, as `_overlay_assumptions` does for the same names); the file's own
+    keep every name."""
     if not changed.assumptions:
         return changed
     after = assumption_names(changed)
     before = after if changed is written else assumption_names(written)
-    own = [origins[-1].source is loaded.chain[-1] for origins in loaded.assumptions]
-    revised = {frozenset(n for n in a.about if n in after)
-               for a, mine in zip(changed.assumptions, own, strict=True) if mine}
+    rank = [loaded.chain.index(origins[-1].source) for origins in loaded.assumptions]
+    own = [k == len(loaded.chain) - 1 for k in rank]
+    latest: dict[frozenset[str], int] = {}  # names left -> the latest file about them
+    for a, k in zip(changed.assumptions, rank, strict=True):
+        names = frozenset(n for n in a.about if n in after)
+        latest[names] = max(k, latest.get(names, k))
     kept = []
     for i, (assumption, origins) in enumerate(zip(changed.assumptions, loaded.assumptions,
                                                   strict=True)):
@@ -661,7 +664,7 @@ def _assumptions_checked(written: Scenario, changed: Scenario, loaded: Loaded) -
                     name, after | before, "item, field, rule or scenario key"))
         if not own[i]:
             names = [name for name in assumption.about if name in after]
-            if not names or frozenset(names) in revised:
+            if not names or latest[frozenset(names)] > rank[i]:
                 continue
             assumption = assumption.model_copy(update={"about": names})
         assumption._written_in = str(origin.source.path)

@@ -237,6 +237,13 @@ def test_one_about_the_names_a_removal_leaves_replaces_the_base_s(tmp_path: Path
                                                          "Revised.")]
     assert written_in(about_mp088[0]) == "w.yaml"
 
+    # and so in a what-if of that what-if (an acceptance test: the base's came back)
+    child = tmp_path / "child.yaml"
+    child.write_text(f"extends: {tmp_path / 'w.yaml'}\ndescription: A what-if of it.\n")
+    inherited = [a for a in load_scenario(child).assumptions
+                 if "MP088.expected_decision" in a.about]
+    assert [(a.note, written_in(a)) for a in inherited] == [("Revised.", "w.yaml")]
+
 
 def test_a_switched_off_rule_and_an_unset_field_say_so(tmp_path: Path) -> None:
     path = _what_if(tmp_path, """changes:
