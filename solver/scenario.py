@@ -652,8 +652,8 @@ def _assumptions_checked(written: Scenario, changed: Scenario, loaded: Loaded) -
     own = [k == len(loaded.chain) - 1 for k in rank]
     latest: dict[frozenset[str], int] = {}  # names left -> the latest file about them
     for a, k in zip(changed.assumptions, rank, strict=True):
-        names = frozenset(n for n in a.about if n in after)
-        latest[names] = max(k, latest.get(names, k))
+        left = frozenset(n for n in a.about if n in after)
+        latest[left] = max(k, latest.get(left, k))
     kept = []
     for i, (assumption, origins) in enumerate(zip(changed.assumptions, loaded.assumptions,
                                                   strict=True)):
