@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from solver.model import STATUS_WORDS
-from solver.report_text import TIGHT_MARGIN_DAYS, decision_margin
+from solver.report_text import TIGHT_MARGIN_DAYS, broken_rules, decision_margin
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -364,9 +364,10 @@ def _item_count(inst: Instance, plan: Plan) -> str:
 def _broken_count(plan: Plan) -> str:
     if plan.status == "infeasible":
         return f"{len(plan.clash)} rules clash (see below)"
-    hard = sum(v.hard for v in plan.violations)
-    soft = len(plan.violations) - hard
-    if not plan.violations:
+    broken = broken_rules(plan)
+    hard = sum(is_hard for is_hard, _ in broken.values())
+    soft = len(broken) - hard
+    if not broken:
         return "none"
     return (f"{hard} hard rule(s) violated" if hard else "no hard rule violated") + (
         f", {soft} soft rule(s) broken" if soft else "") + " (listed below)"

@@ -143,6 +143,15 @@ def decision_margin(inst: Instance, item: PlanItem) -> int | None:
 RULES_BROKEN = "Rules broken"
 
 
+def broken_rules(plan: Plan) -> dict[str, tuple[bool, list[str]]]:
+    """Each rule the plan breaks, once, in the plan's order: whether hard, and its messages
+    (a rule can be broken in two places: a capacity in two releases)."""
+    out: dict[str, tuple[bool, list[str]]] = {}
+    for v in plan.violations:
+        out.setdefault(v.rule, (v.hard, []))[1].append(v.message)
+    return out
+
+
 def headline(inst: Instance, plan: Plan) -> list[str]:
     """What stands out in a plan, as sentences: the items that move from the base plan (or
     the published allocation), grouped by route; those left out; the rules broken; the
@@ -160,7 +169,7 @@ def headline(inst: Instance, plan: Plan) -> list[str]:
     tight = [f"{i.id} ({days} days; if later: {fall_back_words(inst, i) or 'none'})"
              for i in plan.items
              if (days := decision_margin(inst, i)) is not None and 0 <= days < TIGHT_MARGIN_DAYS]
-    broken = [v.rule + ("" if v.hard else " (soft)") for v in plan.violations]
+    broken = [rule + ("" if hard else " (soft)") for rule, (hard, _) in broken_rules(plan).items()]
     lapsed = _lapsed_alignments(inst, plan)
 
     def listed(names: list[str], most: int = 6) -> str:
@@ -245,9 +254,9 @@ def print_plan(inst: Instance, plan: Plan, out: Any) -> None:
             out.print(f"[bold]{line}.[/bold]", soft_wrap=True)
             continue
         out.print(f"[bold]{RULES_BROKEN}:[/bold]")
-        for v in plan.violations:
-            out.print(f"  [yellow]{v.rule}{'' if v.hard else ' (soft)'}: {v.message}[/yellow]",
-                      soft_wrap=True)
+        for rule, (hard, messages) in broken_rules(plan).items():
+            out.print(f"  [yellow]{rule}{'' if hard else ' (soft)'}: {'; '.join(messages)}"
+                      "[/yellow]", soft_wrap=True)
     for k, alt in enumerate(plan.alternatives, 1):
         gaps = ", ".join(f"level {n} +{g}" for n, g in enumerate(alt.gap_to_best, 1))
         out.print(f"[bold]Alternative {k}[/bold]: objective {gaps} against the best plan")

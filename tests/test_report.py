@@ -615,6 +615,29 @@ def test_the_summary_opens_with_what_stands_out(send_back: tuple[Instance, Plan,
                                     for uid in tight) + ".")
 
 
+def test_a_rule_broken_in_two_releases_is_one_rule_broken() -> None:
+    """An acceptance test: a soft capacity over in two releases was listed twice in the
+    headline and counted as two rules broken."""
+    from solver.report_text import broken_rules, headline, print_plan
+
+    items = [item(u) for u in "ABCD"]
+    cap = {"rule": "capacity", "max_count": 1, "dcc_only": False, "hard": False,
+           "penalty": 1, "releases": ["2021-06", "2021-11"]}
+    pins = [{"rule": "fixed", "item": u, "release": r}
+            for u, r in zip("ABCD", ["2021-06", "2021-06", "2021-11", "2021-11"], strict=True)]
+    inst, plan = solve_checked(scenario(items, [cap, *pins]))
+    assert [v.rule for v in plan.violations] == ["capacity(2021-06, 2021-11)"] * 2
+    assert broken_rules(plan) == {"capacity(2021-06, 2021-11)": (False, [
+        v.message for v in plan.violations])}
+    assert "Rules broken: capacity(2021-06, 2021-11) (soft)" in headline(inst, plan)
+    assert "1 soft rule(s) broken" in text_of(element(build_report(inst, plan), "summary"))
+    console = Console(width=300, record=True, file=io.StringIO())
+    print_plan(inst, plan, console)
+    said = [line for line in console.export_text().splitlines() if "capacity(" in line]
+    assert said == ["  capacity(2021-06, 2021-11) (soft): "
+                    + "; ".join(v.message for v in plan.violations)]
+
+
 def test_an_alignment_whose_anchor_leaves_its_year_is_said_to_lapse(tmp_path: Path) -> None:
     """A second Panel read: in the COVID what-if SECMP0007 goes to June 2022 while November
     2021 still changes GBCS (two versions eight months apart) and no rule is broken, when
