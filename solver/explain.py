@@ -159,9 +159,11 @@ def placement_reasons(view: PlanView, unit: Unit) -> list[str]:
              if rid is not None and inst.index(rid) + 1 < len(inst.release_ids) else [])
     for other in [*open_candidates[-REASON_RELEASES:], *later]:
         broken = view.broken_by(unit, other)
-        # a rule on the item alone bars the release; any other answer holds the rest of the
-        # plan still, and `secplan explain` may find the release open once others move too
-        alone = "" if broken and set(broken) <= own else " (moving it alone)"
+        # a rule on the item alone bars the release, whatever else breaks too; any other
+        # answer holds the rest of the plan still, and `secplan explain` may find the
+        # release open once others move too (an acceptance test: SECMP0007's decision bars
+        # 2021-06, yet the reason said "moving it alone" as the GBCS rules broke as well)
+        alone = "" if set(broken) & own else " (moving it alone)"
         # "with MP081 in 2021-06, ...": the rules' messages describe that move, not the plan
         # (a Panel read took "MP081 is fixed in 2020-11 but goes in 2021-06" as a fact)
         reasons.append(
@@ -477,12 +479,13 @@ def _term_words(term: str, change: int, option: ReleaseOption, moved_from: str) 
         case "uplifts":
             return f"{'add' if up else 'save'} {n} specification version(s)"
         case "soft-rules":
-            if up:
-                return f"break {', '.join(option.soft_broken)}"
-            return "; ".join([*([f"honour {', '.join(option.soft_honoured)}"]
-                                if option.soft_honoured else []),
-                              *(f"lift {name} ({why})"
-                                for name, why in option.soft_lapsed.items())])
+            # every soft rule the option breaks, keeps or takes out of force, whichever way
+            # the net goes (an acceptance test: a lift and a break said as the lift alone)
+            broken = [f"break {', '.join(option.soft_broken)}"] if option.soft_broken else []
+            kept = [*([f"honour {', '.join(option.soft_honoured)}"] if option.soft_honoured
+                      else []),
+                    *(f"lift {name} ({why})" for name, why in option.soft_lapsed.items())]
+            return " and ".join([*broken, *kept] if up else [*kept, *broken])
         case "moves":
             return f"{'add' if up else 'save'} {n} in the cost of moves from {moved_from}"
         case "exceptions":

@@ -97,8 +97,9 @@ def _fall_back_reasons(unit: Unit, falls: FallBacks, barring: list[str]) -> list
         return ["fall-back not found within the time limit"]
     if unit.id in falls.needs_moves:
         fall_back = falls.found[unit.id]
+        verb = "bars" if len(barring) == 1 else "bar"
         return [f"fall-back {fall_back} only if other items move too: no release left holds "
-                "it as the plan stands" + (f" ({', '.join(barring)} bar it in {fall_back})"
+                "it as the plan stands" + (f" ({', '.join(barring)} {verb} it in {fall_back})"
                                            if barring else "")]
     if unit.id in falls.pushing:
         return [f"no fall-back in the horizon: {falls.pushing[unit.id]} would hold it only if "

@@ -34,6 +34,7 @@ def plan_csv(inst: Instance, plan: Plan) -> str:
             "dcc_impact",
             "specs",
             "fall_back_needs_moves",
+            "fall_back_barred_by",
             "fall_back_if_others_move",
         ]
     )
@@ -52,6 +53,7 @@ def plan_csv(inst: Instance, plan: Plan) -> str:
                 "yes" if unit and unit.dcc_impact else "no",
                 ";".join(unit.specs) if unit else "",
                 "yes" if item.fall_back_needs_moves else "",
+                ";".join(item.fall_back_barred_by),
                 item.fall_back_if_others_move or "",
             ]
         )

@@ -138,6 +138,40 @@ def test_moving_the_anchor_out_of_its_year_lifts_the_alignment_it_does_not_honou
     assert alone.soft_lapsed == later.soft_lapsed and "honour" not in alone.summary
 
 
+def test_an_option_that_lifts_one_soft_rule_and_breaks_another_names_both(
+        tmp_path: Path) -> None:
+    """An acceptance test: SECMP0007 in 2022-06 lifts the DUIS alignment (-10) and breaks
+    a soft pin to 2021-11 (+3); the words gave the lift alone, against a net -7."""
+    path = tmp_path / "pinned.yaml"
+    path.write_text(f"extends: {alignments_by_anchor_year(tmp_path, 'secmp0067-send-back')}\n"
+                    "rules:\n  add:\n    - {rule: fixed, item: SECMP0007, release: '2021-11', "
+                    "hard: false, penalty: 3}\n")
+    base = base_solution(path, FAST)
+    inst = Instance(load_scenario(path), base.assignment if base else None)
+    best = solve(inst, FAST)
+    later = next(o for o in release_options(inst, best, "SECMP0007", FAST)
+                 if o.release == "2022-06")
+    assert later.term_change["soft-rules"] == -7
+    assert later.soft_broken == ["fixed(SECMP0007)"]
+    assert ("lift aligned-uplift(DUIS, SECMP0007) (SECMP0007, its anchor, leaves 2021, where "
+            "the rule binds as the plan stands) and break fixed(SECMP0007) (-7)") in later.summary
+
+
+def test_an_item_leaving_the_horizon_lifts_a_precedence_it_was_breaking() -> None:
+    """An acceptance test: B out of the horizon "honoured" a soft precedence(A, B), which
+    only applies with B in a release."""
+    items = [item("A", expected_decision="2021-12-01"), item("B", value=5)]
+    soft = {"rule": "precedence", "before": "A", "after": "B", "hard": False, "penalty": 4}
+    inst = Instance(scenario(items, [soft], objective=[
+        {"term": "delay", "priority": 1}, {"term": "soft-rules", "priority": 1}]))
+    best = solve(inst, FAST)
+    assert best.assignment == {"A": "2022-06", "B": "2021-06"}  # broken: B comes first
+    out = next(o for o in release_options(inst, best, "B", FAST) if o.release is None)
+    assert out.soft_lapsed == {"precedence(A, B)": "B leaves the horizon: no release of it to "
+                                                   "come after A"}
+    assert out.soft_honoured == [] and "honour" not in out.summary
+
+
 def test_options_are_ranked_best_first() -> None:
     inst, best = _send_back()
     order = [o.release for o in ranked(release_options(inst, best, "SECMP0067", FAST))]
@@ -576,6 +610,11 @@ def test_a_reason_says_when_it_holds_the_rest_of_the_plan_still(
                            "uplift-cap(GBCS, 2021) breaks: GBCS is uplifted in 2 releases")
     assert november.startswith("not 2020-11: with MP078 in 2020-11, decision-in-time(MP078) "
                                "breaks: ")
+    # its own decision bars SECMP0007 from 2021-06 whatever moves, though the GBCS rules
+    # break there too (an acceptance test: it said "moving it alone")
+    seven = next(i.reasons for i in plan.items if i.id == "SECMP0007")
+    assert next(r for r in seven if r.startswith("not 2021-06")).startswith(
+        "not 2021-06: with SECMP0007 in 2021-06, decision-in-time(SECMP0007) breaks: ")
 
 
 def test_an_item_s_explanation_says_when_no_fall_back_is_left_and_why_it_is_outside() -> None:

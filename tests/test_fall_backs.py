@@ -173,7 +173,8 @@ def test_a_fall_back_that_needs_others_to_move_says_so() -> None:
         assert broken, placed.id
         # the reasons name the rules that bar it there as the plan stands, as the checker does
         [reason] = [r for r in placed.reasons if "only if other items move too" in r]
-        assert reason.endswith(f"({', '.join(broken)} bar it in {placed.fall_back})"), reason
+        bar = "bars" if len(broken) == 1 else "bar"
+        assert reason.endswith(f"({', '.join(broken)} {bar} it in {placed.fall_back})"), reason
         assert placed.fall_back_barred_by == broken  # and as data, for a tool to read
     fast = [i for i in plan.items if i.fall_back is not None and i not in said]
     assert fast and all(
@@ -206,6 +207,8 @@ def test_scope_tables_mark_a_fall_back_that_needs_others_to_move() -> None:
     assert cells == sum(i.fall_back_needs_moves for i in plan.items)
     csv_rows = {r["item"]: r for r in csv.DictReader(io.StringIO(plan_csv(inst, plan)))}
     assert csv_rows[marked.id]["fall_back_needs_moves"] == "yes"
+    assert csv_rows[marked.id]["fall_back_barred_by"] == ";".join(marked.fall_back_barred_by)
+    assert marked.fall_back_barred_by
     assert csv_rows[alone.id]["fall_back_needs_moves"] == ""
 
 

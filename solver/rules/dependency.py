@@ -68,6 +68,11 @@ class Precedence(RuleBase):
         return [f"{self.after} goes in {then}, not in {need} {self.before} ({first})"]
 
 
+    def lapses(self, inst: Instance, before: Assignment, after: Assignment) -> str:
+        if before.get(self.after) is None or after.get(self.after) is not None:
+            return ""
+        return f"{self.after} leaves the horizon: no release of it to come after {self.before}"
+
 class SameRelease(RuleBase):
     """All the items go in one release (or all stay outside the horizon)."""
 

@@ -64,7 +64,7 @@ class UpliftCap(RuleBase):
                     if self._past(inst, r) or r in added]
         return [
             f"{self.spec} is uplifted in {len(releases)} releases of {self.year} "
-            f"({', '.join(releases)}); at most {self.max} allowed"
+            f"({', '.join(releases)}), where at most {self.max} may"
         ]
 
 
