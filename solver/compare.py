@@ -152,6 +152,10 @@ def compare_plans(base: Plan, other_inst: Instance, other: Plan) -> Comparison:
         t: (base.objective.get(t, 0), other.objective.get(t, 0))
         for t in dict.fromkeys([*base.objective, *other.objective])
     }
+    if "moves" in objective:  # `other` is planned against the base plan, whose moves from
+        # itself are none; its own count is from its own base (a Panel read: "moves 3 -> 5"
+        # set the send-back's moves from the baseline beside the COVID plan's from it)
+        objective["moves"] = (0, objective["moves"][1])
     return Comparison(
         base=base.scenario,
         other=other.scenario,

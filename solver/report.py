@@ -677,20 +677,25 @@ def _uplifts_per_year(c: Comparison) -> Html:
 
 
 def _change(before: int, after: int) -> Html:
+    """A count of versions, base -> this plan: more is worse (red), fewer better (green)."""
     if before == after:
         return join(before)
-    return tag("span", f"{before} → {after}", class_="changed")
+    return tag("span", f"{before} → {after}", class_="changed" if after > before else "better")
 
 
 def _objective_side_by_side(c: Comparison) -> Html:
-    rows = [(term, before, after, _change_amount(after - before))
-            for term, (before, after) in c.objective.items()]
+    rows = [("moves from the base plan" if term == "moves" else term, before, after,
+             _change_amount(after - before)) for term, (before, after) in c.objective.items()]
     return table(("Term", c.base, c.other, "Change"), rows, class_="objective",
                  caption="Objective terms, side by side", numeric=(1, 2, 3))
 
 
 def _change_amount(delta: int) -> Html:
-    return tag("span", f"{delta:+d}", class_="changed") if delta else join("0")
+    """An objective term's change: every term is a cost, so up is worse (red), down better
+    (green; a Panel read found every change in red, improvements too)."""
+    if not delta:
+        return join("0")
+    return tag("span", f"{delta:+d}", class_="changed" if delta > 0 else "better")
 
 
 # --- figures ----------------------------------------------------------------------------
@@ -1019,6 +1024,7 @@ table.why td:first-child { width: 16rem; }
 table.rid td:nth-child(3) { text-align: center; }
 .tick { color: var(--good); font-weight: bold; }
 .changed { color: var(--bad); font-weight: bold; }
+.better { color: var(--good); font-weight: bold; }
 .note.tight { color: var(--bad); font-weight: bold; }
 .about.changed { color: var(--bad); font-size: .9rem; font-weight: normal; }
 .lede { font-size: 1.1rem; margin: .2rem 0; }

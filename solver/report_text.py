@@ -445,5 +445,6 @@ def print_comparison(c: Comparison, out: Any) -> None:
     for col in ("term", c.base, c.other):
         table.add_column(col)
     for term, (before, after) in c.objective.items():
-        table.add_row(term, str(before), str(after))
+        table.add_row("moves from the base plan" if term == "moves" else term, str(before),
+                      str(after))
     out.print(table)

@@ -41,3 +41,25 @@ def test_an_item_left_out_says_whether_its_own_rules_bar_every_release() -> None
     assert first["D"] == "no release in the horizon satisfies its own rules"
     assert first["A"].startswith("outside the horizon: each release would break a rule or cost "
                                  "more with the plan as it stands")
+
+
+def test_moves_are_counted_from_the_base_plan_on_both_sides() -> None:
+    """A Panel read: the send-back's moves (from the baseline) stood beside the COVID
+    plan's (from the send-back) as "3 -> 5". The base has no moves from itself; the other
+    plan's are the moves listed, each at its cost."""
+    from solver.plan import plan_file
+    from solver.report import build_report
+    from tests.conftest import SEC_2020
+    from tests.test_report import element, rows
+
+    _, base = plan_file(SEC_2020 / "secmp0067-send-back.yaml", FAST)
+    assert base.objective["moves"] > 0  # its own, from the baseline's plan
+    inst, other = plan_file(SEC_2020 / "covid-dcc-delay.yaml", FAST, base.assignments)
+    c = compare_plans(base, inst, other)
+    moved = [m.item for m in c.moved]
+    assert c.objective["moves"] == (0, sum(inst.move_cost(inst.unit(u)) for u in moved))
+    page = build_report(inst, other, c)
+    side = {r[0]: r for r in rows(element(page, "comparison"))
+            if r and r[0] in ("moves from the base plan", "delay")}
+    assert side["moves from the base plan"][1] == "0"
+    assert 'class="better"' in element(page, "comparison")  # DUIS 2021: one version fewer
