@@ -40,6 +40,12 @@ Status = Literal[
     "withdrawn",
     "implemented",
 ]
+TIGHT_MARGIN_DAYS = 30
+"""A decision expected less than this many days before its cut-off is marked at risk: a
+Change Board vote or an Authority decision slips by weeks (a Panel review found 5 days'
+margin in the same grey print as 197)."""
+
+
 STATUS_WORDS = {
     "approved": "Approved",
     "change-board-vote": "Change Board vote",

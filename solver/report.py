@@ -25,8 +25,8 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from solver.model import STATUS_WORDS
-from solver.report_text import TIGHT_MARGIN_DAYS, broken_rules, decision_margin
+from solver.model import STATUS_WORDS, TIGHT_MARGIN_DAYS
+from solver.report_text import broken_rules, decision_margin
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

@@ -9,7 +9,7 @@ from rich.table import Table
 from solver.compare import Comparison
 from solver.explain import ReleaseOption
 from solver.instance import Instance
-from solver.model import STATUS_WORDS, Plan, PlanItem
+from solver.model import STATUS_WORDS, TIGHT_MARGIN_DAYS, Plan, PlanItem
 from solver.rules.base import RuleBase
 from solver.rules.baseline import exception_note
 from solver.rules.uplift import AlignedUplift
@@ -124,11 +124,6 @@ def fall_back_words(inst: Instance, item: PlanItem) -> str:
         return f"{item.fall_back} (or {item.fall_back_if_others_move} if others move)"
     return item.fall_back + (" (if others move)" if item.fall_back_needs_moves else "")
 
-
-TIGHT_MARGIN_DAYS = 30
-"""A decision expected less than this many days before its cut-off is marked at risk: a
-Change Board vote or an Authority decision slips by weeks (a Panel review found 5 days'
-margin in the same grey print as 197)."""
 
 
 def decision_margin(inst: Instance, item: PlanItem) -> int | None:

@@ -34,7 +34,7 @@ from matplotlib.typing import LineStyleType
 from solver.calendar import Release
 from solver.files import figure_format
 from solver.instance import Instance, Unit
-from solver.model import Plan
+from solver.model import TIGHT_MARGIN_DAYS, Plan
 
 NOT_PLANNED = "not planned"
 """Group of items the plan leaves outside the horizon (assigned `null`)."""
@@ -164,9 +164,15 @@ def gantt_pages(plan: Plan, releases: Sequence[str] | None = None, max_rows: int
 
 
 def row_label(uid: str, title: str, width: int = _LABEL_CHARS) -> str:
-    """'ID  title', the title cut with an ellipsis so every label fits the same margin."""
+    """'ID  title', the title cut in the middle with an ellipsis so every label fits the same
+    margin: titles of one family differ at their ends ("Incorporation of multiple Issue
+    Resolution Proposals into the SEC - Part 2" and "- Batch 4": a Panel read found two
+    rows cut to the same words)."""
     text = f"{uid}  {title}"
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+    if len(text) <= width:
+        return text
+    tail = (width - 1) * 2 // 5
+    return text[: width - 1 - tail].rstrip() + "…" + text[-tail:].lstrip()
 
 
 def day_text(day: dt.date, weekday: bool = False) -> str:
@@ -263,7 +269,7 @@ def _draw_items(
     outside the horizon runs from its decision to the chart's right edge, in grey.
     """
     bars: list[tuple[int, float, float, tuple[float, float, float, float]]] = []
-    cut_offs: list[tuple[float, int]] = []
+    cut_offs: list[tuple[float, int, bool]] = []  # at risk: the decision is due close to it
     go_lives: list[tuple[float, int, str]] = []
     decisions: list[tuple[float, int, str, bool]] = []
     for y, row in placed:
@@ -276,7 +282,8 @@ def _draw_items(
             release = _release(inst, row.group)
             end, alpha = date_number(release.go_live), 0.35
             if not unit.decision_known:  # a decision taken has no cut-off left to meet
-                cut_offs.append((date_number(inst.cut_off(unit, release)), y))
+                cut_offs.append((date_number(inst.cut_off(unit, release)), y,
+                                 _at_risk(inst, unit, release)))
             go_lives.append((end, y, colour))
         if decision is not None:
             start = date_number(decision)
@@ -286,18 +293,12 @@ def _draw_items(
     if bars:
         ys, lefts, widths, fills = zip(*bars, strict=True)
         ax.barh(ys, widths, left=lefts, height=0.5, color=fills, zorder=2)
-    if cut_offs:
-        xs, ys = zip(*cut_offs, strict=True)
-        ax.plot(
-            xs,
-            ys,
-            linestyle="",
-            marker="|",
-            markersize=11,
-            markeredgewidth=2,
-            color="black",
-            zorder=4,
-        )
+    for risky in (False, True):  # one artist each; at risk in red, above the decision
+        ticks = [(x, y) for x, y, r in cut_offs if r == risky]
+        if ticks:
+            xs, ys = zip(*ticks, strict=True)
+            ax.plot(xs, ys, linestyle="", marker="|", markersize=11, markeredgewidth=2,
+                    color=AT_RISK_COLOUR if risky else "black", zorder=6 if risky else 4)
     if go_lives:
         xs, ys, inks = zip(*go_lives, strict=True)
         ax.scatter(xs, ys, marker="D", s=25, c=inks, edgecolors="black", linewidths=0.5, zorder=4)
@@ -374,6 +375,16 @@ def _go_live_labels(ax: Axes, releases: list[Release], colours: dict[str, str]) 
             label.set_fontweight("bold")
 
 
+AT_RISK_COLOUR = "#d62728"
+
+
+def _at_risk(inst: Instance, unit: Unit, release: Release) -> bool:
+    """The item's expected decision falls less than TIGHT_MARGIN_DAYS before its cut-off
+    (a Panel read: SECMP0067's 5 days' margin hid its cut-off tick under the decision)."""
+    margin = (inst.cut_off(unit, release) - unit.decision).days if unit.decision else None
+    return margin is not None and 0 <= margin < TIGHT_MARGIN_DAYS
+
+
 def _legend_handles(inst: Instance, page_rows: list[_Row]) -> list[Artist]:
     """What this page shows, nothing more: row glyphs on the legend's first line, lines
     across the chart on its second."""
@@ -381,6 +392,9 @@ def _legend_handles(inst: Instance, page_rows: list[_Row]) -> list[Artist]:
     planned = any(r.group != NOT_PLANNED for r in page_rows)
     ticked = any(r.group != NOT_PLANNED and not u.decision_known
                  for r, u in zip(page_rows, units, strict=True))
+    risky = any(r.group != NOT_PLANNED and not u.decision_known
+                and _at_risk(inst, u, _release(inst, r.group))
+                for r, u in zip(page_rows, units, strict=True))
     glyphs: list[Artist] = []
     if any(u.decision_known for u in units):
         glyphs.append(
@@ -446,6 +460,10 @@ def _legend_handles(inst: Instance, page_rows: list[_Row]) -> list[Artist]:
             label=f"as of {day_text(inst.as_of)}",
         )
     )
+    if risky:  # on the second line, which has room
+        lines.append(Line2D([], [], marker="|", markersize=11, markeredgewidth=2,
+                            color=AT_RISK_COLOUR, linestyle="",
+                            label=f"cut-off at risk (<{TIGHT_MARGIN_DAYS} days)"))
     return two_rows(glyphs, lines)
 
 

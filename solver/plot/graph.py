@@ -27,7 +27,7 @@ from matplotlib.typing import LineStyleType
 
 from solver.instance import Instance
 from solver.model import PENDING_STATUSES, STATUS_WORDS, Plan
-from solver.plot.gantt import NOT_PLANNED, day_text, legend_below, release_colours
+from solver.plot.gantt import NOT_PLANNED, day_text, legend_below
 from solver.rules import AlignedUplift, NeverTogether, Precedence, RuleBase, SameRelease
 
 EDGE_KINDS = ("precedence", "same-release", "never-together", "aligned-uplift", "shared-spec")
@@ -575,15 +575,16 @@ def _draw_curves(ax: Axes, curves: list[_Curve]) -> None:
 
 
 def _column_axis(ax: Axes, inst: Instance, columns: list[str]) -> None:
-    """Release names and go-lives along the top; no other axes furniture."""
-    colours = release_colours(inst)
+    """Release names and go-lives along the top, in black: the boxes' fills are statuses
+    (a Panel read took a release's Gantt colour on a header for the status of the same
+    colour below it); 'not planned' in grey. No other axes furniture."""
     labels = [
         c if c == NOT_PLANNED else f"{c}\n{day_text(inst.release(c).go_live)}" for c in columns
     ]
     ax.set_xticks(range(len(columns)), labels=labels, fontsize=9)
     ax.xaxis.tick_top()
     for label, column in zip(ax.get_xticklabels(), columns, strict=True):
-        label.set_color(colours[column])
+        label.set_color("#808080" if column == NOT_PLANNED else "#202020")
         label.set_fontweight("bold")
     ax.tick_params(length=0)
     ax.set_yticks([])

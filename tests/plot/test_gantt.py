@@ -137,13 +137,16 @@ def test_an_infeasible_plan_draws_an_empty_chart(small: Instance) -> None:
     plt.close(ax.figure)
 
 
-def test_long_titles_end_in_an_ellipsis() -> None:
+def test_long_titles_are_cut_in_the_middle() -> None:
     label = row_label(
         "SECMP0046",
         "Allow DNOs to control Electric Vehicle chargers connected to Smart Meter infrastructure",
     )
-    assert label.startswith("SECMP0046  Allow DNOs") and label.endswith("…")
-    assert len(label) == 58
+    assert label.startswith("SECMP0046  Allow DNOs") and label.endswith("Meter infrastructure")
+    assert "…" in label and len(label) <= 58
+    family = "Incorporation of multiple Issue Resolution Proposals into the SEC - "
+    assert row_label("MP078", family + "Part 2").endswith("- Part 2")
+    assert row_label("MP099", family + "Batch 4").endswith("- Batch 4")
     assert row_label("MP103", "DCC SOC2 Assessments") == "MP103  DCC SOC2 Assessments"
 
 
