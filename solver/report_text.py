@@ -10,6 +10,7 @@ from solver.compare import Comparison
 from solver.explain import ReleaseOption
 from solver.instance import Instance
 from solver.model import STATUS_WORDS, TIGHT_MARGIN_DAYS, Plan, PlanItem
+from solver.objective import levels
 from solver.rules.base import RuleBase
 from solver.rules.baseline import exception_note
 from solver.rules.uplift import AlignedUplift
@@ -138,6 +139,21 @@ def decision_margin(inst: Instance, item: PlanItem) -> int | None:
 RULES_BROKEN = "Rules broken"
 
 
+def objective_words(inst: Instance, plan: Plan) -> str:
+    """"objective: priority 1: unplaced 0 + exceptions 0 = 0; priority 2: delay 647 +
+    uplifts 7 x 10 + ...": each level's terms with their weights and the level's total (a
+    Panel read: "soft-rules 10, delay 647, uplifts 7, moves 3" mixed penalties, counts and
+    weighted counts with nothing to weigh them by)."""
+    said = []
+    for level in levels(inst.scenario.objective):
+        terms = [f"{t.term} {plan.objective.get(t.term, 0)}"
+                 + (f" \u00d7 {t.weight}" if t.weight != 1 else "") for t in level]
+        total = sum(t.weight * plan.objective.get(t.term, 0) for t in level)
+        said.append(f"priority {level[0].priority}: " + " + ".join(terms)
+                    + (f" = {total}" if len(level) > 1 or level[0].weight != 1 else ""))
+    return "objective, each priority settled before the next: " + "; ".join(said)
+
+
 def broken_rules(plan: Plan) -> dict[str, tuple[bool, list[str]]]:
     """Each rule the plan breaks, once, in the plan's order: whether hard, and its messages
     (a rule can be broken in two places: a capacity in two releases)."""
@@ -214,7 +230,7 @@ def print_plan(inst: Instance, plan: Plan, out: Any) -> None:
     out.print(f"[bold]{plan.scenario}[/bold]: {plan.status}{gap}; as of {inst.as_of}")
     if inst.scenario.description:
         out.print(inst.scenario.description)
-    out.print("objective: " + ", ".join(f"{k} {v}" for k, v in plan.objective.items()))
+    out.print(objective_words(inst, plan), soft_wrap=True)
     items = {i.id: i for i in plan.items}
     for release in plan.releases:
         r = inst.release(release.id)

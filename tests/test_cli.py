@@ -644,5 +644,9 @@ def test_solve_ends_with_what_stands_out() -> None:
     # it opens with the what-if, as the report does; an approved item has no cut-off to meet
     assert lines[:2] == ["secmp0067-send-back: optimal; as of 2020-05-26",
                          "The Authority sends SECMP0067 back; it falls back into 2021."]
+    # the objective with its weights and each level's total (a Panel read: bare numbers)
+    assert lines[2] == ("objective, each priority settled before the next: priority 1: "
+                        "unplaced 0 + exceptions 0 = 0; priority 2: delay 647 + uplifts 7 "
+                        "\u00d7 10 + soft-rules 10 + moves 3 \u00d7 5 = 742")
     cr1145 = next(line for line in lines if "CR1145" in line)
     assert "2019-" not in cr1145 and "approved" in cr1145
