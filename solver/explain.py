@@ -557,16 +557,23 @@ def _summary(inst: Instance, option: ReleaseOption, current: str | None, local: 
         terms = ", ".join(t.term.replace("-", " ") for t in grouped)
         return f"net {delta:+d} (priority {level}: {terms})"
 
-    better = listed([(t, c) for t, c in changes if c < 0])
-    worse = listed([(t, c) for t, c in changes if c > 0])
+    def weighed(pairs: list[tuple[str, int]]) -> str:
+        better = listed([(t, c) for t, c in pairs if c < 0])
+        worse = listed([(t, c) for t, c in pairs if c > 0])
+        return (f"{better}, but {worse}" if better and worse
+                else better or worse or "change nothing the objective counts")
+
+    changed = [(k, d) for k, d in enumerate(option.level_change, 1) if d]
+    # The level that decides first, the others' terms after its verdict (a Panel read:
+    # "(-10), (-10), (+1), (+90): net +1 (priority 1)" summed to nothing it showed)
+    priority: dict[str, int] = {t.term: k for k, level
+                                in enumerate(levels(inst.scenario.objective), 1) for t in level}
+    deciding = [(t, c) for t, c in changes if changed and priority[t] == changed[0][0]]
+    later = [(t, c) for t, c in changes if (t, c) not in deciding] if deciding else []
     # With other items moving too, the terms are the whole plan's, not this item's alone
     # (CR3002 earlier but MP209.2 later: "the plan would deliver 5 value-months later").
-    text = ("the plan would " if option.other_moves else "it would ") + (
-        f"{better}, but {worse}"
-        if better and worse
-        else better or worse or "change nothing the objective counts"
-    )
-    changed = [(k, d) for k, d in enumerate(option.level_change, 1) if d]
+    text = ("the plan would " if option.other_moves else "it would ") + weighed(
+        deciding or changes)
     here = current or "none"
     if changed and changed[0][1] < 0:  # only with neighbours free, in a plan not proven
         level, delta = changed[0]
@@ -575,6 +582,8 @@ def _summary(inst: Instance, option: ReleaseOption, current: str | None, local: 
     elif changed:
         level, delta = changed[0]
         text += f": {net(level, delta)}, so the plan keeps {here}"
+        if later:
+            text += f"; after that, it would also {weighed(later)}"
         if unit is not None:
             text += _value_turns_it(inst, option, unit, current, level, delta)
     elif local:

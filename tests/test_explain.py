@@ -113,6 +113,11 @@ def test_secmp0067_why_june_and_not_november_2020_or_2021() -> None:
                   "deliver 25 value-months later",
                   "net +5 (priority 2: delay, uplifts, soft rules, moves)"):
         assert words in nov.summary
+    # the level that decides first, then the rest (a Panel read: the terms of both
+    # levels listed together before "net +1 (priority 1)")
+    assert options[None].summary.startswith(
+        "it would leave 1 item(s) outside the horizon (+1): net +1 (priority 1: unplaced, "
+        "exceptions), so the plan keeps 2021-06; after that, it would also ")
 
 
 def test_moving_the_anchor_out_of_its_year_lifts_the_alignment_it_does_not_honour(
