@@ -207,6 +207,7 @@ def build_report(
     if planned:
         sections.append(("explanations", "Why each item sits where it does",
                          _explanations(inst, plan, explanations or {})))
+    sections.append(("words", "Words used here", _words(inst)))
     title = f"SEC Releases: {inst.scenario.name}"
     body = tag("body", _header(inst, plan, title), _contents(sections),
                tag("main", *(section(a, t, c) for a, t, c in sections)))
@@ -444,6 +445,40 @@ def _objective(inst: Instance, plan: Plan) -> Html:
     caption = "Objective: lower priority numbers are settled first; weights trade off terms"
     return table(("priority", "term", "weight", "value", "weighted", "counts"), rows,
                  class_="objective", caption=caption, numeric=(0, 2, 3, 4))
+
+
+WORDS = {
+    "cut-off": "the last day a decision still makes a release: its go-live less the "
+               "item's lead time (the DCC's or the Parties', whichever is longer), counted in "
+               "calendar months, so a decision on that day plus the lead time lands on or "
+               "before the go-live",
+    "fall-back": "the release a pending item lapses to if its decision comes the day after "
+                 "its cut-off, with the rest of the plan as it stands; \u201cif others move\u201d: "
+                 "only with other items moving too (the rules that bar it otherwise are named)",
+    "hard rule / soft rule": "a hard rule holds in every plan; a soft one may break, at its "
+                             "penalty in the objective",
+    "uplift": "a new version of a technical specification (GBCS, DUIS, ...) in a release: "
+              "every release whose items change it makes one",
+    "aligned uplift": "a year's uplift of a specification on the anchor item's date: only "
+                      "the anchor's release changes it that year",
+    "value-months": "each item's value (1-5) times the months from the planning date to "
+                    "its go-live, summed: the objective's delay",
+    "moves": "items placed elsewhere than in the base plan (or the published allocation), "
+             "each costing 1, or more once its release's scope is baselined",
+    "priority": "the objective's levels: a lower priority number is settled first, and a "
+                "later level cannot buy back any of it",
+    "moving it alone": "a release judged with every other item where the plan has it; "
+                       "the ranking lets others move too",
+}
+"""The report's terms, said once (a Panel read: value-months, soft rules and moves alone
+were jargon)."""
+
+
+def _words(inst: Instance) -> Html:
+    cost = inst.scenario.policy.baselined_move_cost
+    rows = [(term, meaning.replace("or more once", f"or {cost} once"))
+            for term, meaning in WORDS.items()]
+    return table(("Word", "Meaning"), rows, class_="wide")
 
 
 def _clash(inst: Instance, plan: Plan) -> Html:

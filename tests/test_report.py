@@ -657,3 +657,18 @@ def test_an_alignment_whose_anchor_leaves_its_year_is_said_to_lapse(tmp_path: Pa
     assert "GBCS in 2021 (SECMP0007 2021-11 \u2192 2022-06; 2021-11 still changes GBCS)" in lapsed
     send_back = plan_file(SEC_2020 / "secmp0067-send-back.yaml", OPTIONS)
     assert not [line for line in headline(*send_back) if line.startswith("Alignments")]
+
+
+def test_the_words_a_panel_meets_are_said_once(send_back: tuple[Instance, Plan, str]) -> None:
+    """A Panel read: "value-months", "soft rule", "moving it alone" and "moves" were used
+    with nothing to read them by."""
+    from solver.report import WORDS
+
+    inst, _, page = send_back
+    words = {r[0]: r[1] for r in rows(element(page, "words"))}
+    assert list(words) == list(WORDS)
+    assert "or 3 once its release's scope is baselined" in words["moves"]
+    assert inst.scenario.policy.baselined_move_cost == 3
+    said = text_of(page[:page.index('id="words"')])
+    for term in ("value-months", "fall-back", "soft", "moving it alone", "priority"):
+        assert term in said  # used in the page before it is explained
