@@ -378,6 +378,9 @@ class ReleaseOption(BaseModel):
     keeps, each with why (an aligned uplift whose anchor leaves the year it binds)."""
     other_moves: dict[str, tuple[str | None, str | None]] = Field(default_factory=dict)
     summary: str = ""
+    value_turns: str = ""
+    """"this rests on SECMP0067's value 5: at 4 or less, 2021-11 would cost no more", when
+    the item's own value decides against the option (`_value_turns_it`)."""
     alone: bool = False
     """Judged by moving this item alone, without the solver, as the model did not settle it
     within the time limit: `blocked_by` then names the rules that move breaks (other
@@ -585,7 +588,9 @@ def _summary(inst: Instance, option: ReleaseOption, current: str | None, local: 
         if later:
             text += f"; after that, it would also {weighed(later)}"
         if unit is not None:
-            text += _value_turns_it(inst, option, unit, current, level, delta)
+            turns = _value_turns_it(inst, option, unit, current, level, delta)
+            option.value_turns = turns.removeprefix("; ")
+            text += turns
     elif local:
         text += f"; as good as keeping it in {here}"
     else:

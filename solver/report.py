@@ -188,7 +188,7 @@ def build_report(
     files a what-if extends, nearest first (the summary names them)."""
     planned = plan.status != "infeasible"
     sections: list[tuple[str, str, Html]] = [
-        ("summary", "Summary", _summary(inst, plan, lineage, comparison))]
+        ("summary", "Summary", _summary(inst, plan, lineage, comparison, explanations))]
     if not planned:
         sections.append(("clash", "Why no plan exists", _clash(inst, plan)))
     if comparison is not None:
@@ -302,20 +302,28 @@ def _contents(sections: Sequence[tuple[str, str, Html]]) -> Html:
 
 
 def _summary(inst: Instance, plan: Plan, lineage: Sequence[str] = (),
-             comparison: Comparison | None = None) -> Html:
+             comparison: Comparison | None = None,
+             explanations: ReleaseOptions | None = None) -> Html:
     """The answer first: each release's items and the decisions due, by when; then the
     plan's facts, the rules it breaks and its objective."""
-    return join(_headline(inst, plan), _release_overview(inst, plan),
+    return join(_headline(inst, plan, explanations), _release_overview(inst, plan),
                 _decisions_due(inst, plan), _facts(inst, plan, lineage, comparison),
                 _violations(plan), _objective(inst, plan))
 
 
-def _headline(inst: Instance, plan: Plan) -> Html:
+def _headline(inst: Instance, plan: Plan, explanations: ReleaseOptions | None = None) -> Html:
     """What stands out (`solver.report_text.headline`), in sentences above the tables (a
-    Panel review asked for a headline)."""
+    Panel review asked for a headline); with explanations, the placements that rest on
+    an item's value, which is an assumption (a Panel read: SECMP0067's June rests on its
+    value 5, and only the explanations far below said so)."""
     from solver.report_text import headline
 
-    said = headline(inst, plan)
+    closest = {uid: next((o for o in options if o.value_turns), None)  # ranked best first
+               for uid, options in (explanations or {}).items()}
+    resting = [f"{uid} in {plan.assignments[uid]} ({option.value_turns})"
+               for uid, option in closest.items() if option is not None]
+    said = headline(inst, plan) + (
+        [f"Placements that rest on an item's value: {'; '.join(resting)}"] if resting else [])
     return tag("ul", *(tag("li", line + ".") for line in said), class_="headline") if said \
         else Html("")
 

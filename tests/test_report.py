@@ -672,3 +672,15 @@ def test_the_words_a_panel_meets_are_said_once(send_back: tuple[Instance, Plan, 
     said = text_of(page[:page.index('id="words"')])
     for term in ("value-months", "fall-back", "soft", "moving it alone", "priority"):
         assert term in said  # used in the page before it is explained
+
+
+def test_the_headline_says_which_placements_rest_on_an_item_s_value(
+        send_back: tuple[Instance, Plan, str]) -> None:
+    """A Panel read: SECMP0067 in June rather than November 2021 is the paper's question,
+    and it rests on SECMP0067's value 5; only the explanations far below said so."""
+    page = send_back[2]
+    headline = re.search(r'<ul class="headline">(.*?)</ul>', element(page, "summary"), re.S)
+    assert headline
+    assert ("Placements that rest on an item's value: SECMP0067 in 2021-06 (this rests on "
+            "SECMP0067's value 5: at 4 or less, 2021-11 would cost no more).") \
+        in text_of(headline[1])
