@@ -581,3 +581,31 @@ def earliest_release(
         return None
     k = round(solver.value(index))
     return builder.inst.release_ids[k] if k < len(builder.inst.releases) else None
+
+
+def fewest_moves(
+    builder: ModelBuilder,
+    unit: str,
+    release: str,
+    options: SolveOptions,
+    plan: dict[str, str | None],
+    budget: Budget,
+) -> list[str] | None:
+    """The fewest other units that must leave their release in `plan` for `unit` to go in
+    `release`, every hard rule holding and every unit `plan` places kept in the horizon: a
+    fall-back that holds the unit "only if other items move" says which (a Panel read: "if
+    others move" hid that SECMP0007 would slip with a minor modification). None when not
+    proven within `budget`. One worker: the same set on every run."""
+    with query_model(builder, plan) as model:
+        _keep_placed(builder, model, plan, unit)
+        model.add(model.get_bool_var_from_proto_index(builder.x(unit, release).index) == 1)
+        stays = {other: model.get_bool_var_from_proto_index(builder.x(other, rid).index)
+                 for other, rid in sorted(plan.items())
+                 if other != unit and rid is not None and builder.can_use(other, rid)}
+        model.maximize(sum(stays.values()))
+        solver = make_query_solver(options, budget)
+        status = solver.solve(model)
+        budget.charge(solver, model, status in (cp_model.OPTIMAL, cp_model.INFEASIBLE))
+        if status != cp_model.OPTIMAL:
+            return None
+        return [other for other, var in stays.items() if not solver.value(var)]

@@ -309,6 +309,11 @@ class PlanItem(BaseModel):
         description="When the fall-back needs other items to move: the rules that bar the "
         "item from it as the plan stands.",
     )
+    fall_back_moves: list[str] = Field(
+        default_factory=list,
+        description="When the fall-back needs other items to move: the fewest that must "
+        "leave their release for it (empty when not found within the budget).",
+    )
     fall_back_found: bool = Field(
         default=True, description="False when the fall-back was not found within the budget."
     )

@@ -19,6 +19,7 @@ from solver.engine import (
     Solution,
     SolveOptions,
     earliest_release,
+    fewest_moves,
     model_of,
     solve,
 )
@@ -48,6 +49,9 @@ class _Answer:
     earlier: str | None = None
     """For a fall-back found as the plan stands: an earlier release that holds the unit if
     other items move (kept in the horizon)."""
+    movers: list[str] | None = None
+    """For a fall-back that needs other units to move: the fewest that must (None: not
+    proven within the budget)."""
 
 
 class FallBacks(NamedTuple):
@@ -67,6 +71,9 @@ class FallBacks(NamedTuple):
     needs_moves: set[str]
     """Units whose fall-back holds them only if other items move too (CP-SAT's answers:
     no release left holds them as the plan stands)."""
+    movers: dict[str, list[str]]
+    """Units in `needs_moves` -> the fewest other units that must move for the fall-back
+    (`solver.engine.fewest_moves`), where that was proven within the budget."""
     clock_stopped: bool = False
     """The clock, not the budget's work, stopped the questions: another run may answer
     otherwise."""
@@ -98,9 +105,12 @@ def _fall_back_reasons(unit: Unit, falls: FallBacks, barring: list[str]) -> list
     if unit.id in falls.needs_moves:
         fall_back = falls.found[unit.id]
         verb = "bars" if len(barring) == 1 else "bar"
-        return [f"fall-back {fall_back} only if other items move too: no release left holds "
-                "it as the plan stands" + (f" ({', '.join(barring)} {verb} it in {fall_back})"
-                                           if barring else "")]
+        movers = falls.movers.get(unit.id)
+        who = (f"{', '.join(movers)} move{'s' * (len(movers) == 1)} too, the fewest that must"
+               if movers else "other items move too")
+        return [f"fall-back {fall_back} only if {who}: no release left holds it as the plan "
+                "stands" + (f" ({', '.join(barring)} {verb} it in {fall_back})"
+                            if barring else "")]
     if unit.id in falls.pushing:
         return [f"no fall-back in the horizon: {falls.pushing[unit.id]} would hold it only if "
                 "another item left the horizon"]
@@ -152,7 +162,7 @@ def fall_backs(view: PlanView, options: SolveOptions) -> FallBacks:
     if not queries and not sooner:
         if out:
             progress.report(stage, fast, done=True)
-        return FallBacks(out, set(), {}, {}, set())
+        return FallBacks(out, set(), {}, {}, set(), {})
 
     total = Budget.of(options)
 
@@ -169,7 +179,9 @@ def fall_backs(view: PlanView, options: SolveOptions) -> FallBacks:
             found = earliest_release(builder, uid, queries[uid], options, view.plan, budget)
             pushing = None if found else earliest_release(
                 builder, uid, queries[uid], options, view.plan, budget, keep_placed=False)
-            return _Answer(found, True, budget, pushing)
+            movers = fewest_moves(builder, uid, found, options, view.plan, budget) \
+                if found else None
+            return _Answer(found, True, budget, pushing, movers=movers)
         except NoPlanInTime:
             return _Answer(None, False, budget)
 
@@ -178,6 +190,7 @@ def fall_backs(view: PlanView, options: SolveOptions) -> FallBacks:
     unknown: set[str] = set()
     pushing: dict[str, str] = {}
     earlier: dict[str, str] = {}
+    movers: dict[str, list[str]] = {}
     used = 0
     for uid in asked:
         answer = answers.get(uid)
@@ -193,13 +206,15 @@ def fall_backs(view: PlanView, options: SolveOptions) -> FallBacks:
             out[uid] = answer.release
             if answer.pushing is not None:
                 pushing[uid] = answer.pushing
+            if answer.movers:
+                movers[uid] = answer.movers
     missing = f", {len(unknown)} not found within the time limit" if unknown else ""
     sooner_said = f"; {len(earlier)} sooner if other items move" if earlier else ""
     progress.report(stage, f"{fast}, {len(queries) - len(unknown)} by CP-SAT{missing}"
                     f"{sooner_said}", done=True)
     total.warn()
     needs_moves = {uid for uid in queries if out.get(uid) is not None}
-    return FallBacks(out, unknown, pushing, earlier, needs_moves, total.clock_stopped)
+    return FallBacks(out, unknown, pushing, earlier, needs_moves, movers, total.clock_stopped)
 
 
 def _asked_in_order(
@@ -254,6 +269,7 @@ def make_plan(inst: Instance, solution: Solution, options: SolveOptions) -> Plan
             fall_back=falls.found.get(u.id),
             fall_back_needs_moves=u.id in falls.needs_moves,
             fall_back_barred_by=(barring := _fall_back_barred_by(view, u, falls)),
+            fall_back_moves=falls.movers.get(u.id, []),
             fall_back_found=u.id not in falls.unknown,
             fall_back_if_others_move=falls.earlier.get(u.id),
             reasons=placement_reasons(view, u) + _fall_back_reasons(u, falls, barring),

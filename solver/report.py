@@ -632,7 +632,10 @@ def _fall_back_cell(inst: Instance, unit: Unit, item: PlanItem) -> Html:
     cell = join(_release_link(item.fall_back), " (", day(inst.release(item.fall_back).go_live),
                 ")")
     if item.fall_back_needs_moves:
-        return join(cell, tag("span", "only if other items move too", class_="note"))
+        movers = item.fall_back_moves
+        who = (f"{', '.join(movers)} move{'s' * (len(movers) == 1)} too" if movers
+               else "other items move too")
+        return join(cell, tag("span", f"only if {who}", class_="note"))
     if item.fall_back_if_others_move:
         return join(cell, tag("span", f"or {item.fall_back_if_others_move} if other items "
                                       "move", class_="note"))

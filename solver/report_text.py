@@ -123,7 +123,14 @@ def fall_back_words(inst: Instance, item: PlanItem) -> str:
         return "none in the horizon" if item.fall_back_found else "not found in time"
     if item.fall_back_if_others_move:
         return f"{item.fall_back} (or {item.fall_back_if_others_move} if others move)"
-    return item.fall_back + (" (if others move)" if item.fall_back_needs_moves else "")
+    if not item.fall_back_needs_moves:
+        return item.fall_back
+    movers = item.fall_back_moves
+    if not movers:
+        return f"{item.fall_back} (if others move)"
+    more = f" and {len(movers) - 2} more" if len(movers) > 3 else ""
+    shown = movers[:2] if more else movers
+    return f"{item.fall_back} (if {', '.join(shown)}{more} move{'s' * (len(movers) == 1)})"
 
 
 
@@ -323,6 +330,7 @@ def rid_data(inst: Instance, plan: Plan, release_id: str) -> dict[str, Any]:
             "fall_back": item.fall_back, "fall_back_if_others_move":
                 item.fall_back_if_others_move, "fall_back_needs_moves":
                 item.fall_back_needs_moves, "fall_back_barred_by": item.fall_back_barred_by,
+            "fall_back_moves": item.fall_back_moves,
             "fall_back_found": item.fall_back_found,
             "fall_back_words": fall_back_words(inst, item),
         })

@@ -156,6 +156,25 @@ def test_a_query_model_is_freed_without_the_garbage_collector() -> None:
                 gc.enable()
 
 
+def _holds(inst: Instance, plan: dict[str, str | None], uid: str, release: str,
+           movers: list[str]) -> bool:
+    """Whether a plan keeps every hard rule with `uid` in `release`, every other placed
+    unit but `movers` where `plan` has it, and the movers in some release."""
+    from ortools.sat.python import cp_model
+
+    from solver.engine import ModelBuilder
+
+    builder = ModelBuilder(inst)
+    builder.model.add(builder.x(uid, release) == 1)
+    for other, rid in plan.items():
+        if other != uid and rid is not None:
+            builder.model.add(builder.x(other, rid if other not in movers else None) ==
+                              (1 if other not in movers else 0))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    return solver.solve(builder.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+
+
 def test_a_fall_back_that_needs_others_to_move_says_so() -> None:
     """Only where no release left holds the item as the plan stands: moving it alone to its
     fall-back breaks a hard rule (judged by the checker), and the reasons say so."""
@@ -163,7 +182,7 @@ def test_a_fall_back_that_needs_others_to_move_says_so() -> None:
     inst = Instance(Scenario.model_validate(generated.scenario))
     solution = Solution(status="feasible", assignment=dict(generated.witness))
     plan = plan_module.make_plan(inst, solution, OPTIONS)
-    said = [i for i in plan.items if any("only if other items move too" in r for r in i.reasons)]
+    said = [i for i in plan.items if i.fall_back_needs_moves]
     assert len(said) >= 3
     for placed in said:
         assert placed.fall_back is not None
@@ -172,10 +191,21 @@ def test_a_fall_back_that_needs_others_to_move_says_so() -> None:
                         - {v.rule for v in check_assignment(inst, plan.assignments) if v.hard})
         assert broken, placed.id
         # the reasons name the rules that bar it there as the plan stands, as the checker does
-        [reason] = [r for r in placed.reasons if "only if other items move too" in r]
+        [reason] = [r for r in placed.reasons if r.startswith(f"fall-back {placed.fall_back} "
+                                                              "only if ")]
         bar = "bars" if len(broken) == 1 else "bar"
         assert reason.endswith(f"({', '.join(broken)} {bar} it in {placed.fall_back})"), reason
         assert placed.fall_back_barred_by == broken  # and as data, for a tool to read
+        # the fewest items that must move, each of them needed (a Panel read: "if others
+        # move" hid which), and the reason names them
+        assert placed.fall_back_moves and all(
+            plan.assignments[m] is not None for m in placed.fall_back_moves)
+        assert f"only if {', '.join(placed.fall_back_moves)} move" in reason
+        assert _holds(inst, plan.assignments, placed.id, placed.fall_back,
+                      placed.fall_back_moves)
+        for kept in placed.fall_back_moves:
+            fewer = [m for m in placed.fall_back_moves if m != kept]
+            assert not _holds(inst, plan.assignments, placed.id, placed.fall_back, fewer)
     fast = [i for i in plan.items if i.fall_back is not None and i not in said]
     assert fast and all(
         not [v for v in check_assignment(inst, {**plan.assignments, i.id: i.fall_back})
@@ -199,11 +229,12 @@ def test_scope_tables_mark_a_fall_back_that_needs_others_to_move() -> None:
     print_rid(inst, plan, marked.release, console)
     rows = {line.split()[1].strip("│"): line for line in console.export_text().splitlines()
             if line.startswith("│")}
-    assert f"{marked.fall_back} (if others move)" in rows[marked.id]
-    assert "if others move" not in rows[alone.id]
+    movers = marked.fall_back_moves
+    assert movers and f"{marked.fall_back} (if {movers[0]}" in rows[marked.id]
+    assert f"{alone.fall_back} (if" not in rows[alone.id]
     page = build_report(inst, plan)
     scopes = page[page.index('<section id="releases"'):]  # (the summary lists them too)
-    cells = scopes.count('<span class="note">only if other items move too')
+    cells = scopes.count('<span class="note">only if ')
     assert cells == sum(i.fall_back_needs_moves for i in plan.items)
     csv_rows = {r["item"]: r for r in csv.DictReader(io.StringIO(plan_csv(inst, plan)))}
     assert csv_rows[marked.id]["fall_back_needs_moves"] == "yes"
