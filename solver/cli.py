@@ -29,7 +29,6 @@ if TYPE_CHECKING:
     from solver.model import Plan, Scenario
 
 
-
 class _FlagsTakeNoValue:
     """Typer 0.29 prints `<bool>` after every on/off option in `--help` (its own `--help`
     too), as if `--json` took a value; an empty metavar leaves it out."""

@@ -35,6 +35,7 @@ def plan_csv(inst: Instance, plan: Plan) -> str:
             "specs",
             "fall_back_needs_moves",
             "fall_back_barred_by",
+            "fall_back_moves",
             "fall_back_if_others_move",
         ]
     )
@@ -54,6 +55,7 @@ def plan_csv(inst: Instance, plan: Plan) -> str:
                 ";".join(unit.specs) if unit else "",
                 "yes" if item.fall_back_needs_moves else "",
                 ";".join(item.fall_back_barred_by),
+                ";".join(item.fall_back_moves),
                 item.fall_back_if_others_move or "",
             ]
         )

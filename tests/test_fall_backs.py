@@ -239,6 +239,7 @@ def test_scope_tables_mark_a_fall_back_that_needs_others_to_move() -> None:
     csv_rows = {r["item"]: r for r in csv.DictReader(io.StringIO(plan_csv(inst, plan)))}
     assert csv_rows[marked.id]["fall_back_needs_moves"] == "yes"
     assert csv_rows[marked.id]["fall_back_barred_by"] == ";".join(marked.fall_back_barred_by)
+    assert csv_rows[marked.id]["fall_back_moves"] == ";".join(marked.fall_back_moves)
     assert marked.fall_back_barred_by
     assert csv_rows[alone.id]["fall_back_needs_moves"] == ""
 
