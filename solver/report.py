@@ -462,13 +462,15 @@ WORDS = {
                "before the go-live",
     "fall-back": "the release a pending item lapses to if its decision comes the day after "
                  "its cut-off, with the rest of the plan as it stands; \u201cif others move\u201d: "
-                 "only with other items moving too (the rules that bar it otherwise are named)",
+                 "only with other items moving too (the fewest that must are named, with the "
+                 "rules that bar it otherwise)",
     "hard rule / soft rule": "a hard rule holds in every plan; a soft one may break, at its "
                              "penalty in the objective",
     "uplift": "a new version of a technical specification (GBCS, DUIS, ...) in a release: "
               "every release whose items change it makes one",
     "aligned uplift": "a year's uplift of a specification on the anchor item's date: only "
-                      "the anchor's release changes it that year",
+                      "the anchor's release changes it that year, and none does if the anchor "
+                      "goes in another year",
     "value-months": "each item's value (1-5) times the months from the planning date to "
                     "its go-live, summed: the objective's delay",
     "moves": "items placed elsewhere than in the base plan (or the published allocation), "
