@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from solver.instance import Instance
 from solver.model import PlanViolation
@@ -51,4 +51,14 @@ def check_assignment(inst: Instance, plan: Mapping[str, str | None]) -> list[Pla
     for rule in inst.rules:
         for message in rule.check(inst, judged):
             out.append(PlanViolation(rule=rule.name, hard=rule.hard, message=message))
+    return out
+
+
+def broken_rules(violations: Iterable[PlanViolation]) -> dict[str, tuple[bool, list[str]]]:
+    """Each rule broken, once, in the order found: whether hard, and its messages (a rule
+    can be broken in two places: a capacity in two releases; an acceptance test found one
+    listed and counted twice)."""
+    out: dict[str, tuple[bool, list[str]]] = {}
+    for v in violations:
+        out.setdefault(v.rule, (v.hard, []))[1].append(v.message)
     return out

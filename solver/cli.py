@@ -371,7 +371,7 @@ def check(
              "a hand-written one.")],
 ) -> None:
     """Judge a plan against the scenario's rules, without a solver. Exit 0 valid, 1 not."""
-    from solver.check import check_assignment
+    from solver.check import broken_rules, check_assignment
     from solver.instance import Instance
     from solver.plan_io import check_plan_names, read_assignments
     from solver.scenario import removed_units
@@ -383,17 +383,14 @@ def check(
                                    functools.cache(lambda: removed_units(scenario)))
     for uid, gone in dropped.items():
         warnings.warn(f"{plan}: {uid} is not judged: {gone}", stacklevel=1)
-    violations = check_assignment(inst, assignments)
-    hard = [v for v in violations if v.hard]
-    for v in violations:
-        kind = "violated" if v.hard else "soft, broken"
-        typer.echo(f"{v.rule} [{kind}]: {v.message}")
+    broken = broken_rules(check_assignment(inst, assignments))
+    for rule, (is_hard, messages) in broken.items():  # each rule once, as `solve` says it
+        typer.echo(f"{rule} [{'violated' if is_hard else 'soft, broken'}]: {'; '.join(messages)}")
+    hard = sum(is_hard for is_hard, _ in broken.values())
     if hard:
-        typer.echo(f"{plan}: INVALID - {len(hard)} hard rule violation(s)")
+        typer.echo(f"{plan}: INVALID - {hard} hard rule(s) violated")
         raise typer.Exit(1)
-    typer.echo(
-        f"{plan}: valid ({len(violations)} soft rule(s) broken)" if violations else f"{plan}: valid"
-    )
+    typer.echo(f"{plan}: valid ({len(broken)} soft rule(s) broken)" if broken else f"{plan}: valid")
 
 
 @app.command(cls=Command)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from solver.fields import duration_parts
 from solver.instance import units_of
 from solver.model import CLOSED_STATUSES, Scenario
+from solver.rules.dependency import NeverTogether, SameRelease
 
 
 def _nonzero(duration: str) -> bool:
@@ -16,6 +17,13 @@ def _nonzero(duration: str) -> bool:
 def scenario_warnings(scenario: Scenario) -> list[str]:
     """One sentence per doubtful entry, naming the item (or part) and what to do."""
     found = []
+    closed = {unit.id: unit.status for item in scenario.items
+              for unit in units_of(item, scenario.as_of) if unit.status in CLOSED_STATUSES}
+    for rule in scenario.rules:  # `Instance` drops them (an acceptance test: silently)
+        named = [ref for _, ref in rule.item_refs() if ref in closed]
+        if named and not isinstance(rule, SameRelease | NeverTogether):
+            found.append(f"{rule.name}: {', '.join(f'{i} is {closed[i]}' for i in named)}, so "
+                         "the rule no longer applies to the plan")
     for item in scenario.items:
         for unit in units_of(item, scenario.as_of):
             if unit.status in CLOSED_STATUSES:  # never planned: its lead time means nothing

@@ -311,8 +311,9 @@ class PlanItem(BaseModel):
     )
     fall_back_moves: list[str] = Field(
         default_factory=list,
-        description="When the fall-back needs other items to move: the fewest that must "
-        "leave their release for it (empty when not found within the budget).",
+        description="When the fall-back needs other items to move, or for "
+        "fall_back_if_others_move: the fewest that must leave their release for it (empty "
+        "when not found within the budget).",
     )
     fall_back_found: bool = Field(
         default=True, description="False when the fall-back was not found within the budget."

@@ -50,8 +50,8 @@ class _Answer:
     """For a fall-back found as the plan stands: an earlier release that holds the unit if
     other items move (kept in the horizon)."""
     movers: list[str] | None = None
-    """For a fall-back that needs other units to move: the fewest that must (None: not
-    proven within the budget)."""
+    """For a fall-back that needs other units to move, or the earlier release: the fewest
+    that must (None: not proven within the budget)."""
 
 
 class FallBacks(NamedTuple):
@@ -72,8 +72,9 @@ class FallBacks(NamedTuple):
     """Units whose fall-back holds them only if other items move too (CP-SAT's answers:
     no release left holds them as the plan stands)."""
     movers: dict[str, list[str]]
-    """Units in `needs_moves` -> the fewest other units that must move for the fall-back
-    (`solver.engine.fewest_moves`), where that was proven within the budget."""
+    """Units in `needs_moves` or `earlier` -> the fewest other units that must move for the
+    fall-back, or for the earlier release (`solver.engine.fewest_moves`), where that was
+    proven within the budget."""
     clock_stopped: bool = False
     """The clock, not the budget's work, stopped the questions: another run may answer
     otherwise."""
@@ -95,6 +96,13 @@ def _fall_back_barred_by(view: PlanView, unit: Unit, falls: FallBacks) -> list[s
     return sorted(view.broken_by(unit, falls.found[unit.id]))
 
 
+def who_moves(movers: list[str] | None) -> str:
+    """"MP078, MP090 move", "QQ2 moves", or "other items move" when not known."""
+    if not movers:
+        return "other items move"
+    return f"{', '.join(movers)} move{'s' * (len(movers) == 1)}"
+
+
 def _fall_back_reasons(unit: Unit, falls: FallBacks, barring: list[str]) -> list[str]:
     """What a fall-back's number alone does not say: that it was not found in time, that it
     needs other items to move (no release left holds the unit as the plan stands; the
@@ -106,8 +114,7 @@ def _fall_back_reasons(unit: Unit, falls: FallBacks, barring: list[str]) -> list
         fall_back = falls.found[unit.id]
         verb = "bars" if len(barring) == 1 else "bar"
         movers = falls.movers.get(unit.id)
-        who = (f"{', '.join(movers)} move{'s' * (len(movers) == 1)} too, the fewest that must"
-               if movers else "other items move too")
+        who = f"{who_moves(movers)} too" + (", the fewest that must" if movers else "")
         return [f"fall-back {fall_back} only if {who}: no release left holds it as the plan "
                 "stands" + (f" ({', '.join(barring)} {verb} it in {fall_back})"
                             if barring else "")]
@@ -116,7 +123,7 @@ def _fall_back_reasons(unit: Unit, falls: FallBacks, barring: list[str]) -> list
                 "another item left the horizon"]
     if unit.id in falls.earlier:
         return [f"fall-back {falls.found[unit.id]} as the plan stands; "
-                f"{falls.earlier[unit.id]} if other items move"]
+                f"{falls.earlier[unit.id]} if {who_moves(falls.movers.get(unit.id))}"]
     return []
 
 
@@ -175,7 +182,9 @@ def fall_backs(view: PlanView, options: SolveOptions) -> FallBacks:
                     return _Answer(None, True, budget)  # its own rules bar every one
                 barred = [r for r in inst.release_ids if r not in before]  # only sooner ones
                 found = earliest_release(builder, uid, barred, options, view.plan, budget)
-                return _Answer(None, True, budget, earlier=found)
+                movers = fewest_moves(builder, uid, found, options, view.plan, budget) \
+                    if found else None
+                return _Answer(None, True, budget, earlier=found, movers=movers)
             found = earliest_release(builder, uid, queries[uid], options, view.plan, budget)
             pushing = None if found else earliest_release(
                 builder, uid, queries[uid], options, view.plan, budget, keep_placed=False)
@@ -200,6 +209,8 @@ def fall_backs(view: PlanView, options: SolveOptions) -> FallBacks:
         if uid in sooner:
             if answered and answer is not None and answer.earlier is not None:
                 earlier[uid] = answer.earlier
+                if answer.movers:
+                    movers[uid] = answer.movers
         elif not answered or answer is None:
             unknown.add(uid)
         else:

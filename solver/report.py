@@ -25,8 +25,9 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from solver.check import broken_rules
 from solver.model import STATUS_WORDS, TIGHT_MARGIN_DAYS
-from solver.report_text import broken_rules, decision_margin
+from solver.report_text import decision_margin
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -373,7 +374,7 @@ def _item_count(inst: Instance, plan: Plan) -> str:
 def _broken_count(plan: Plan) -> str:
     if plan.status == "infeasible":
         return f"{len(plan.clash)} rules clash (see below)"
-    broken = broken_rules(plan)
+    broken = broken_rules(plan.violations)
     hard = sum(is_hard for is_hard, _ in broken.values())
     soft = len(broken) - hard
     if not broken:
@@ -469,10 +470,10 @@ WORDS = {
     "uplift": "a new version of a technical specification (GBCS, DUIS, ...) in a release: "
               "every release whose items change it makes one",
     "aligned uplift": "a year's uplift of a specification on the anchor item's date: only "
-                      "the anchor's release changes it that year, and none does if the anchor "
-                      "goes in another year",
-    "value-months": "each item's value (1-5) times the months from the planning date to "
-                    "its go-live, summed: the objective's delay",
+                      "the anchor's release changes it that year",
+    "value-months": "each item's value (its weight in the plan, an assumption) times the "
+                    "months from the planning date to its go-live, summed: the objective's "
+                    "delay",
     "moves": "items placed elsewhere than in the base plan (or the published allocation), "
              "each costing 1, or more once its release's scope is baselined",
     "priority": "the objective's levels: a lower priority number is settled first, and a "
@@ -485,9 +486,21 @@ were jargon)."""
 
 
 def _words(inst: Instance) -> Html:
+    """WORDS, as this scenario has them: the cost of a move once baselined; an aligned
+    uplift with a year of its own, or binding in its anchor's year (an acceptance test: one
+    wording whatever the rules said)."""
+    from solver.rules.uplift import AlignedUplift
+
     cost = inst.scenario.policy.baselined_move_cost
+    aligned = [r for r in inst.file_rules if isinstance(r, AlignedUplift)]
+    year = [*((["with a year of its own, none does if the anchor goes in another year"])
+              if any(r.year is not None for r in aligned) else []),
+            *((["without one, it binds in the anchor's year only"])
+              if any(r.year is None for r in aligned) else [])]
+    said = {**WORDS, "aligned uplift": WORDS["aligned uplift"] + (
+        f" ({'; '.join(year)})" if year else "")}
     rows = [(term, meaning.replace("or more once", f"or {cost} once"))
-            for term, meaning in WORDS.items()]
+            for term, meaning in said.items()]
     return table(("Word", "Meaning"), rows, class_="wide")
 
 
@@ -633,14 +646,14 @@ def _fall_back_cell(inst: Instance, unit: Unit, item: PlanItem) -> Html:
         return join("none in the horizon" if item.fall_back_found else "not found in time")
     cell = join(_release_link(item.fall_back), " (", day(inst.release(item.fall_back).go_live),
                 ")")
+    from solver.plan import who_moves
+
     if item.fall_back_needs_moves:
-        movers = item.fall_back_moves
-        who = (f"{', '.join(movers)} move{'s' * (len(movers) == 1)} too" if movers
-               else "other items move too")
-        return join(cell, tag("span", f"only if {who}", class_="note"))
+        return join(cell, tag("span", f"only if {who_moves(item.fall_back_moves)} too",
+                              class_="note"))
     if item.fall_back_if_others_move:
-        return join(cell, tag("span", f"or {item.fall_back_if_others_move} if other items "
-                                      "move", class_="note"))
+        return join(cell, tag("span", f"or {item.fall_back_if_others_move} if "
+                                      f"{who_moves(item.fall_back_moves)}", class_="note"))
     return cell
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from rich.table import Table
 
+from solver.check import broken_rules
 from solver.compare import Comparison
 from solver.explain import ReleaseOption
 from solver.instance import Instance
@@ -121,16 +122,14 @@ def fall_back_words(inst: Instance, item: PlanItem) -> str:
         if not placed_pending:
             return ""
         return "none in the horizon" if item.fall_back_found else "not found in time"
+    from solver.plan import who_moves
+
     if item.fall_back_if_others_move:
-        return f"{item.fall_back} (or {item.fall_back_if_others_move} if others move)"
+        return (f"{item.fall_back} (or {item.fall_back_if_others_move} if "
+                f"{who_moves(item.fall_back_moves)})")
     if not item.fall_back_needs_moves:
         return item.fall_back
-    movers = item.fall_back_moves
-    if not movers:
-        return f"{item.fall_back} (if others move)"
-    more = f" and {len(movers) - 2} more" if len(movers) > 3 else ""
-    shown = movers[:2] if more else movers
-    return f"{item.fall_back} (if {', '.join(shown)}{more} move{'s' * (len(movers) == 1)})"
+    return f"{item.fall_back} (if {who_moves(item.fall_back_moves)})"
 
 
 
@@ -158,16 +157,9 @@ def objective_words(inst: Instance, plan: Plan) -> str:
         total = sum(t.weight * plan.objective.get(t.term, 0) for t in level)
         said.append(f"priority {level[0].priority}: " + " + ".join(terms)
                     + (f" = {total}" if len(level) > 1 or level[0].weight != 1 else ""))
+    if len(said) == 1:
+        return "objective: " + said[0].split(": ", 1)[1]
     return "objective, each priority settled before the next: " + "; ".join(said)
-
-
-def broken_rules(plan: Plan) -> dict[str, tuple[bool, list[str]]]:
-    """Each rule the plan breaks, once, in the plan's order: whether hard, and its messages
-    (a rule can be broken in two places: a capacity in two releases)."""
-    out: dict[str, tuple[bool, list[str]]] = {}
-    for v in plan.violations:
-        out.setdefault(v.rule, (v.hard, []))[1].append(v.message)
-    return out
 
 
 def headline(inst: Instance, plan: Plan) -> list[str]:
@@ -187,7 +179,8 @@ def headline(inst: Instance, plan: Plan) -> list[str]:
     tight = [f"{i.id} ({days} days; if later: {fall_back_words(inst, i) or 'none'})"
              for i in plan.items
              if (days := decision_margin(inst, i)) is not None and 0 <= days < TIGHT_MARGIN_DAYS]
-    broken = [rule + ("" if hard else " (soft)") for rule, (hard, _) in broken_rules(plan).items()]
+    broken = [rule + ("" if hard else " (soft)")
+              for rule, (hard, _) in broken_rules(plan.violations).items()]
     lapsed = _lapsed_alignments(inst, plan)
 
     def listed(names: list[str], most: int = 6) -> str:
@@ -272,7 +265,7 @@ def print_plan(inst: Instance, plan: Plan, out: Any) -> None:
             out.print(f"[bold]{line}.[/bold]", soft_wrap=True)
             continue
         out.print(f"[bold]{RULES_BROKEN}:[/bold]")
-        for rule, (hard, messages) in broken_rules(plan).items():
+        for rule, (hard, messages) in broken_rules(plan.violations).items():
             out.print(f"  [yellow]{rule}{'' if hard else ' (soft)'}: {'; '.join(messages)}"
                       "[/yellow]", soft_wrap=True)
     for k, alt in enumerate(plan.alternatives, 1):

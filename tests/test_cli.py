@@ -607,6 +607,50 @@ def test_a_closed_item_s_lead_time_is_not_warned_about() -> None:
     assert len(scenario_warnings(scenario([item("A", dcc_lead_time="6 months")]))) == 1
 
 
+def test_check_names_a_rule_broken_twice_once(tmp_path: Path) -> None:
+    """An acceptance test: `check` printed and counted a soft rule broken in two releases
+    twice ("2 soft rule(s) broken"), where `solve` and the report said one."""
+    from tests.conftest import item, scenario
+
+    cap = {"rule": "capacity", "max_count": 1, "dcc_only": False, "hard": False,
+           "penalty": 1, "releases": ["2021-06", "2021-11"]}
+    s = scenario([item(u) for u in "ABCD"], [cap])
+    path = tmp_path / "s.json"
+    path.write_text(s.model_dump_json(by_alias=True, exclude_unset=True))
+    plan = tmp_path / "plan.csv"
+    plan.write_text("item,release\nA,2021-06\nB,2021-06\nC,2021-11\nD,2021-11\n")
+    result = secplan("check", str(path), str(plan))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines == [
+        "capacity(2021-06, 2021-11) [soft, broken]: 2021-06 holds 2 changes; at most 1; "
+        "2021-11 holds 2 changes; at most 1", f"{plan}: valid (1 soft rule(s) broken)"]
+
+
+def test_a_rule_a_closed_item_makes_moot_is_said_to_go(tmp_path: Path) -> None:
+    """An acceptance test: SECMP0007 rejected, both 2021 alignments vanished without a
+    word; a same-release rule keeps its open members and says nothing."""
+    from solver.instance import Instance
+    from solver.lint import scenario_warnings
+    from tests.conftest import item, scenario
+
+    s = scenario([item("ANCHOR", status="rejected", specs=["GBCS"]), item("A"), item("B"),
+                  item("C", status="withdrawn")],
+                 [{"rule": "aligned-uplift", "spec": "GBCS", "anchor": "ANCHOR", "year": 2021},
+                  {"rule": "same-release", "items": ["A", "B", "C"]}])
+    assert scenario_warnings(s) == [
+        "aligned-uplift(GBCS, ANCHOR): ANCHOR is rejected, so the rule no longer applies to "
+        "the plan"]
+    assert [r.name for r in Instance(s).file_rules] == ["same-release(A, B)"]
+    path = tmp_path / "reject.yaml"
+    path.write_text(f"extends: {SEC_2020 / 'secmp0067-send-back.yaml'}\n"
+                    "changes:\n  - {reject: SECMP0007}\n")
+    result = secplan("validate", str(path))
+    assert result.returncode == 0
+    assert "aligned-uplift(GBCS, SECMP0007): SECMP0007 is rejected, so the rule no longer " \
+           "applies to the plan" in result.stderr
+
+
 def test_explain_json_of_a_scenario_without_a_plan_gives_every_relaxation() -> None:
     result = runner.invoke(app, ["explain", str(SEC_2020 / "secmp0067-fixed-nov-2020.yaml"),
                                  "--json"])

@@ -299,7 +299,16 @@ def test_a_fall_back_later_than_others_moving_allow_names_the_earlier_release() 
                       if r not in plan_module.releases_left(inst, unit, entry.release)]
             expected, _ = oracle(builder, entry.id, missed, plan.assignments)
             assert expected == entry.fall_back_if_others_move, entry.id
+            # the fewest items that must move for it, named, each of them needed (an
+            # acceptance test: "2022-11 if other items move" hid that one item would)
+            movers = entry.fall_back_moves
+            assert movers and _holds(inst, plan.assignments, entry.id,
+                                     entry.fall_back_if_others_move, movers)
+            assert all(not _holds(inst, plan.assignments, entry.id,
+                                  entry.fall_back_if_others_move,
+                                  [m for m in movers if m != kept]) for kept in movers)
+            who = f"{', '.join(movers)} move{'s' * (len(movers) == 1)}"
             assert (f"fall-back {entry.fall_back} as the plan stands; "
-                    f"{entry.fall_back_if_others_move} if other items move") in entry.reasons
+                    f"{entry.fall_back_if_others_move} if {who}") in entry.reasons
             assert fall_back_words(inst, entry) == (
-                f"{entry.fall_back} (or {entry.fall_back_if_others_move} if others move)")
+                f"{entry.fall_back} (or {entry.fall_back_if_others_move} if {who})")

@@ -618,7 +618,8 @@ def test_the_summary_opens_with_what_stands_out(send_back: tuple[Instance, Plan,
 def test_a_rule_broken_in_two_releases_is_one_rule_broken() -> None:
     """An acceptance test: a soft capacity over in two releases was listed twice in the
     headline and counted as two rules broken."""
-    from solver.report_text import broken_rules, headline, print_plan
+    from solver.check import broken_rules
+    from solver.report_text import headline, print_plan
 
     items = [item(u) for u in "ABCD"]
     cap = {"rule": "capacity", "max_count": 1, "dcc_only": False, "hard": False,
@@ -627,7 +628,7 @@ def test_a_rule_broken_in_two_releases_is_one_rule_broken() -> None:
             for u, r in zip("ABCD", ["2021-06", "2021-06", "2021-11", "2021-11"], strict=True)]
     inst, plan = solve_checked(scenario(items, [cap, *pins]))
     assert [v.rule for v in plan.violations] == ["capacity(2021-06, 2021-11)"] * 2
-    assert broken_rules(plan) == {"capacity(2021-06, 2021-11)": (False, [
+    assert broken_rules(plan.violations) == {"capacity(2021-06, 2021-11)": (False, [
         v.message for v in plan.violations])}
     assert "Rules broken: capacity(2021-06, 2021-11) (soft)" in headline(inst, plan)
     assert "1 soft rule(s) broken" in text_of(element(build_report(inst, plan), "summary"))
