@@ -607,6 +607,24 @@ def test_a_closed_item_s_lead_time_is_not_warned_about() -> None:
     assert len(scenario_warnings(scenario([item("A", dcc_lead_time="6 months")]))) == 1
 
 
+def test_a_one_priority_objective_is_said_as_one_sum() -> None:
+    from solver.engine import SolveOptions
+    from solver.engine import solve as solve_instance
+    from solver.instance import Instance
+    from solver.plan import make_plan
+    from solver.report_text import objective_words
+    from tests.conftest import item, scenario
+
+    s = scenario([item("A", value=2)], objective=[{"term": "delay", "priority": 1, "weight": 3},
+                                                  {"term": "unplaced", "priority": 1}])
+    inst = Instance(s)
+    plan = make_plan(inst, solve_instance(inst, SolveOptions(time_limit=5)),
+                     SolveOptions(time_limit=5))
+    delay = plan.objective["delay"]
+    assert objective_words(inst, plan) == (
+        f"objective: delay {delay} \u00d7 3 + unplaced 0 = {3 * delay}")
+
+
 def test_check_names_a_rule_broken_twice_once(tmp_path: Path) -> None:
     """An acceptance test: `check` printed and counted a soft rule broken in two releases
     twice ("2 soft rule(s) broken"), where `solve` and the report said one."""

@@ -669,6 +669,9 @@ def test_the_words_a_panel_meets_are_said_once(send_back: tuple[Instance, Plan, 
     words = {r[0]: r[1] for r in rows(element(page, "words"))}
     assert list(words) == list(WORDS)
     assert "or 3 once its release's scope is baselined" in words["moves"]
+    # as this scenario has them: its alignments have a year of their own
+    assert words["aligned uplift"].endswith(
+        "(with a year of its own, none does if the anchor goes in another year)")
     assert inst.scenario.policy.baselined_move_cost == 3
     said = text_of(page[:page.index('id="words"')])
     for term in ("value-months", "fall-back", "soft", "moving it alone", "priority"):
