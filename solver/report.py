@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from solver.check import broken_rules
 from solver.model import STATUS_WORDS, TIGHT_MARGIN_DAYS
+from solver.plan import who_moves
 from solver.report_text import decision_margin
 
 if TYPE_CHECKING:
@@ -646,8 +647,6 @@ def _fall_back_cell(inst: Instance, unit: Unit, item: PlanItem) -> Html:
         return join("none in the horizon" if item.fall_back_found else "not found in time")
     cell = join(_release_link(item.fall_back), " (", day(inst.release(item.fall_back).go_live),
                 ")")
-    from solver.plan import who_moves
-
     if item.fall_back_needs_moves:
         return join(cell, tag("span", f"only if {who_moves(item.fall_back_moves)} too",
                               class_="note"))

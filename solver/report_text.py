@@ -12,6 +12,7 @@ from solver.explain import ReleaseOption
 from solver.instance import Instance
 from solver.model import STATUS_WORDS, TIGHT_MARGIN_DAYS, Plan, PlanItem
 from solver.objective import levels
+from solver.plan import who_moves
 from solver.rules.base import RuleBase
 from solver.rules.baseline import exception_note
 from solver.rules.uplift import AlignedUplift
@@ -122,15 +123,12 @@ def fall_back_words(inst: Instance, item: PlanItem) -> str:
         if not placed_pending:
             return ""
         return "none in the horizon" if item.fall_back_found else "not found in time"
-    from solver.plan import who_moves
-
     if item.fall_back_if_others_move:
         return (f"{item.fall_back} (or {item.fall_back_if_others_move} if "
                 f"{who_moves(item.fall_back_moves)})")
     if not item.fall_back_needs_moves:
         return item.fall_back
     return f"{item.fall_back} (if {who_moves(item.fall_back_moves)})"
-
 
 
 def decision_margin(inst: Instance, item: PlanItem) -> int | None:
