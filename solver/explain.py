@@ -582,6 +582,8 @@ def _summary(inst: Instance, option: ReleaseOption, current: str | None, local: 
         level, delta = changed[0]
         text += (f": {net(level, delta)}, better than keeping it in {here}: "
                  "the plan, not proven optimal, missed it")
+        if later:
+            text += f"; after that, it would also {weighed(later)}"
     elif changed:
         level, delta = changed[0]
         text += f": {net(level, delta)}, so the plan keeps {here}"
