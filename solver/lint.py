@@ -4,6 +4,7 @@ commands print them on standard error and carry on; what cannot be planned is ba
 
 from __future__ import annotations
 
+from solver.calendar import build_releases
 from solver.fields import duration_parts
 from solver.instance import units_of
 from solver.model import CLOSED_STATUSES, Scenario
@@ -19,11 +20,16 @@ def scenario_warnings(scenario: Scenario) -> list[str]:
     found = []
     closed = {unit.id: unit.status for item in scenario.items
               for unit in units_of(item, scenario.as_of) if unit.status in CLOSED_STATUSES}
+    years = {r.year for r in build_releases(scenario.calendar, scenario.policy)}
     for rule in scenario.rules:  # `Instance` drops them (an acceptance test: silently)
         named = [ref for _, ref in rule.item_refs() if ref in closed]
         if named and not isinstance(rule, SameRelease | NeverTogether):
             found.append(f"{rule.name}: {', '.join(f'{i} is {closed[i]}' for i in named)}, so "
                          "the rule no longer applies to the plan")
+        year = getattr(rule, "year", None)  # a cap's or an alignment's (a typo binds nothing)
+        if year is not None and year not in years:
+            found.append(f"{rule.name}: no release of the horizon is in {year}, so the rule "
+                         "constrains nothing; check the year")
     for item in scenario.items:
         for unit in units_of(item, scenario.as_of):
             if unit.status in CLOSED_STATUSES:  # never planned: its lead time means nothing

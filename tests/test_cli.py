@@ -660,6 +660,13 @@ def test_a_rule_a_closed_item_makes_moot_is_said_to_go(tmp_path: Path) -> None:
         "aligned-uplift(GBCS, ANCHOR): ANCHOR is rejected, so the rule no longer applies to "
         "the plan"]
     assert [r.name for r in Instance(s).file_rules] == ["same-release(A, B)"]
+    # a year outside the horizon (2021-06 to 2022-11) binds nothing: probably a typo
+    typo = scenario([item("A", specs=["GBCS"])],
+                    [{"rule": "uplift-cap", "spec": "GBCS", "year": 2012, "max": 1},
+                     {"rule": "uplift-cap", "spec": "GBCS", "year": 2022, "max": 1}])
+    assert scenario_warnings(typo) == [
+        "uplift-cap(GBCS, 2012): no release of the horizon is in 2012, so the rule constrains "
+        "nothing; check the year"]
     path = tmp_path / "reject.yaml"
     path.write_text(f"extends: {SEC_2020 / 'secmp0067-send-back.yaml'}\n"
                     "changes:\n  - {reject: SECMP0007}\n")
