@@ -315,6 +315,11 @@ class PlanItem(BaseModel):
         "fall_back_if_others_move: the fewest that must leave their release for it (empty "
         "when not found within the budget).",
     )
+    fall_back_new_versions: list[str] = Field(
+        default_factory=list,
+        description="The specifications the item would add a version of in its fall-back, "
+        "as the plan stands: each one more version for every Party to test.",
+    )
     fall_back_found: bool = Field(
         default=True, description="False when the fall-back was not found within the budget."
     )

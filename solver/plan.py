@@ -301,6 +301,9 @@ def make_plan(inst: Instance, solution: Solution, options: SolveOptions) -> Plan
             fall_back_needs_moves=u.id in falls.needs_moves,
             fall_back_barred_by=(barring := _fall_back_barred_by(view, u, falls)),
             fall_back_moves=falls.movers.get(u.id, []),
+            fall_back_new_versions=[
+                s for s in u.specs if (fb := falls.found.get(u.id)) is not None
+                and u.id not in falls.needs_moves and s not in uplifts.get(fb, set())],
             fall_back_found=u.id not in falls.unknown,
             fall_back_if_others_move=falls.earlier.get(u.id),
             reasons=placement_reasons(view, u) + _fall_back_reasons(u, falls, barring),

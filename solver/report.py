@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 from solver.check import broken_rules
 from solver.model import STATUS_WORDS, TIGHT_MARGIN_DAYS
 from solver.plan import who_moves
-from solver.report_text import decision_margin
+from solver.report_text import decision_margin, new_versions_words
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -650,10 +650,13 @@ def _fall_back_cell(inst: Instance, unit: Unit, item: PlanItem) -> Html:
     if item.fall_back_needs_moves:
         return join(cell, tag("span", f"only if {who_moves(item.fall_back_moves)} too",
                               class_="note"))
+    new = new_versions_words(item)
+    versions = tag("span", new, class_="note") if new else ""
     if item.fall_back_if_others_move:
-        return join(cell, tag("span", f"or {item.fall_back_if_others_move} if "
-                                      f"{who_moves(item.fall_back_moves)}", class_="note"))
-    return cell
+        return join(cell, versions, tag("span", f"or {item.fall_back_if_others_move} if "
+                                                f"{who_moves(item.fall_back_moves)}",
+                                        class_="note"))
+    return join(cell, versions)
 
 
 def _outside(inst: Instance, plan: Plan) -> Html:

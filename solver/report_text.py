@@ -114,6 +114,15 @@ def rule_rows(inst: Instance) -> list[tuple[str, str, str, str]]:
     return rows
 
 
+def new_versions_words(item: PlanItem) -> str:
+    """"a new GBCS version", "new GBCS and DUIS versions": what the item's fall-back adds
+    (empty when nothing)."""
+    new = item.fall_back_new_versions
+    if len(new) < 2:
+        return f"a new {new[0]} version" if new else ""
+    return f"new {', '.join(new[:-1])} and {new[-1]} versions"
+
+
 def fall_back_words(inst: Instance, item: PlanItem) -> str:
     """An item's fall-back as a table cell: the release, marked when it holds the item only
     if other items move too; "none in the horizon" for a pending item placed without one
@@ -123,11 +132,14 @@ def fall_back_words(inst: Instance, item: PlanItem) -> str:
         if not placed_pending:
             return ""
         return "none in the horizon" if item.fall_back_found else "not found in time"
+    # a fall-back that adds a version is one more for every Party to test (a Panel read)
+    new = new_versions_words(item)
+    versions = f", {new}" * bool(new)
     if item.fall_back_if_others_move:
         return (f"{item.fall_back} (or {item.fall_back_if_others_move} if "
-                f"{who_moves(item.fall_back_moves)})")
+                f"{who_moves(item.fall_back_moves)}{versions})")
     if not item.fall_back_needs_moves:
-        return item.fall_back
+        return item.fall_back + (f" ({new})" if new else "")
     return f"{item.fall_back} (if {who_moves(item.fall_back_moves)})"
 
 

@@ -596,6 +596,27 @@ def test_the_objective_says_what_a_move_costs(send_back: tuple[Instance, Plan, s
                               "baselined")
 
 
+def test_a_fall_back_that_adds_a_version_says_so(send_back: tuple[Instance, Plan, str]) -> None:
+    """A Panel read: MP078's fall-back to June 2022 makes a GBCS version of its own, one
+    more for every Party to test, and nothing said so."""
+    from solver.report_text import rid_data
+
+    inst, plan, page = send_back
+    items = {i.id: i for i in plan.items}
+    nov = inst.release("2021-11")
+    for uid in ("MP078", "SECMP0015"):
+        item = items[uid]
+        assert item.release == "2021-11" and item.fall_back == "2022-06"
+        june = next(r for r in plan.releases if r.id == "2022-06")
+        assert item.fall_back_new_versions == [
+            s for s in inst.unit(uid).specs if s not in june.uplifts] != []
+    rows = {r["id"]: r for r in rid_data(inst, plan, nov.id)["items"]}
+    assert rows["MP078"]["fall_back_words"] == "2022-06 (a new GBCS version)"
+    assert rows["SECMP0015"]["fall_back_words"] == (
+        "2022-06 (new GBCS and CH firmware versions)")
+    assert "a new GBCS version" in text_of(element(page, "release-2021-11"))
+
+
 def test_the_summary_opens_with_what_stands_out(send_back: tuple[Instance, Plan, str]) -> None:
     """A Panel review asked for a headline: what moves, what breaks, which decision is
     nearest its cut-off, each as the tables below have it."""
@@ -609,7 +630,10 @@ def test_the_summary_opens_with_what_stands_out(send_back: tuple[Instance, Plan,
     due = {i.id: (i.cut_off - inst.unit(i.id).decision).days for i in plan.items
            if i.release and i.cut_off and not inst.unit(i.id).decision_known}
     tight = sorted(uid for uid, days in due.items() if 0 <= days < 30)
-    falls = {i.id: i.fall_back for i in plan.items}
+    from solver.report_text import fall_back_words
+
+    falls = {i.id: fall_back_words(inst, i) for i in plan.items}
+    assert falls["SECMP0024"] == "2022-06 (a new DUIS version)"  # one more for Parties to test
     assert lines[2] == ("Decisions expected less than 30 days before their cut-off: "
                         + ", ".join(f"{uid} ({due[uid]} days; if later: {falls[uid]})"
                                     for uid in tight) + ".")
