@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 from solver.check import broken_rules
 from solver.model import STATUS_WORDS, TIGHT_MARGIN_DAYS
 from solver.plan import who_moves
-from solver.report_text import decision_margin, new_versions_words
+from solver.report_text import LEFT_OUT, decision_margin, new_versions_words
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -903,7 +903,8 @@ def _ranking(inst: Instance, item: PlanItem, options: Sequence[ReleaseOption]) -
     (`whole_plan_questions`) its own with the earlier ones and the next, as it has them."""
     heading = tag("h4", item.id, " ", tag("span", item.title, class_="title"), ": ",
                   _weighed(inst, item.release, {o.release for o in options}))
-    rows = [(_release_link(o.release), _verdict(o), prose(o.summary)) for o in options]
+    rows = [(_release_link(o.release) if o.release else LEFT_OUT, _verdict(o), prose(o.summary))
+            for o in options]
     return tag("article", heading,
                table(("Release", "Verdict", "Why"), rows, class_="options wide"),
                class_="ranking", id=_anchor("rank", item.id))

@@ -153,6 +153,9 @@ def decision_margin(inst: Instance, item: PlanItem) -> int | None:
 
 
 RULES_BROKEN = "Rules broken"
+LEFT_OUT = "left out"
+"""An item's option of no release, in a ranking (a Panel read: "none  possible: ..." read
+as "no option possible")."""
 
 
 def objective_words(inst: Instance, plan: Plan) -> str:
@@ -397,7 +400,7 @@ def print_options(inst: Instance, item: PlanItem, options: list[ReleaseOption],
     table.add_column("  release")
     table.add_column("why")
     for option in options:
-        label = option.release or "none"
+        label = option.release or LEFT_OUT
         if option.current:
             mark = "[green]chosen[/green]: "
         elif option.alone:

@@ -177,6 +177,17 @@ def test_an_item_leaving_the_horizon_lifts_a_precedence_it_was_breaking() -> Non
     assert out.soft_honoured == [] and "honour" not in out.summary
 
 
+def test_the_option_of_no_release_reads_left_out() -> None:
+    inst, best = _send_back()
+    console = Console(width=300, record=True, file=io.StringIO())
+    item = make_plan(inst, best, FAST).items
+    print_options(inst, next(i for i in item if i.id == "SECMP0067"),
+                  ranked(release_options(inst, best, "SECMP0067", FAST)), console)
+    rows = [line.split() for line in console.export_text().splitlines()]
+    assert ["left", "out", "possible:", "it", "would", "leave"] in [r[:6] for r in rows]
+    assert not any(r[:2] == ["none", "possible:"] for r in rows)
+
+
 def test_options_are_ranked_best_first() -> None:
     inst, best = _send_back()
     order = [o.release for o in ranked(release_options(inst, best, "SECMP0067", FAST))]
