@@ -168,6 +168,11 @@ class Instance:
                                           unit.party_lead_time)
         return self._cut_offs[key]
 
+    def decision_margin(self, unit: Unit, release: Release) -> int | None:
+        """Days from the unit's expected decision to its cut-off for `release` (negative: it
+        misses it); None once decided."""
+        return None if unit.decision_known else (self.cut_off(unit, release) - unit.decision).days
+
     def lead_time(self, unit: Unit) -> str:
         """The lead time that sets the unit's cut-off, in words."""
         key = (unit.dcc_lead_time, unit.party_lead_time)

@@ -94,6 +94,15 @@ def releases_left(inst: Instance, unit: Unit, rid: str) -> list[str]:
     return [r.id for r in inst.releases if inst.cut_off(unit, r) > cut]
 
 
+def _new_versions(unit: Unit, falls: FallBacks, uplifts: dict[str, set[str]]) -> list[str]:
+    """The specifications `unit` would add a version of in its fall-back, with the plan's
+    `uplifts` as they stand (none said when others must move: they change the uplifts)."""
+    fall_back = falls.found.get(unit.id)
+    if fall_back is None or unit.id in falls.needs_moves:
+        return []
+    return [s for s in unit.specs if s not in uplifts.get(fall_back, set())]
+
+
 def _fall_back_barred_by(view: PlanView, unit: Unit, falls: FallBacks) -> list[str]:
     """The rules that bar `unit` from its fall-back as the plan stands, when the fall-back
     needs other items to move (a Panel review found "only if other items move" cryptic
@@ -301,9 +310,7 @@ def make_plan(inst: Instance, solution: Solution, options: SolveOptions) -> Plan
             fall_back_needs_moves=u.id in falls.needs_moves,
             fall_back_barred_by=(barring := _fall_back_barred_by(view, u, falls)),
             fall_back_moves=falls.movers.get(u.id, []),
-            fall_back_new_versions=[
-                s for s in u.specs if (fb := falls.found.get(u.id)) is not None
-                and u.id not in falls.needs_moves and s not in uplifts.get(fb, set())],
+            fall_back_new_versions=_new_versions(u, falls, uplifts),
             fall_back_found=u.id not in falls.unknown,
             fall_back_if_others_move=falls.earlier.get(u.id),
             reasons=placement_reasons(view, u) + _fall_back_reasons(u, falls, barring),

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 from solver.check import broken_rules
 from solver.model import STATUS_WORDS, TIGHT_MARGIN_DAYS
 from solver.plan import who_moves
-from solver.report_text import LEFT_OUT, decision_margin, new_versions_words
+from solver.report_text import LEFT_OUT, decision_margin, headline, new_versions_words
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -318,8 +318,6 @@ def _headline(inst: Instance, plan: Plan, explanations: ReleaseOptions | None = 
     Panel review asked for a headline); with explanations, the placements that rest on
     an item's value, which is an assumption (a Panel read: SECMP0067's June rests on its
     value 5, and only the explanations far below said so)."""
-    from solver.report_text import headline
-
     closest = {uid: next((o for o in options if o.value_turns), None)  # ranked best first
                for uid, options in (explanations or {}).items()}
     resting = [f"{uid} in {plan.assignments[uid]} ({option.value_turns})"
@@ -476,7 +474,7 @@ WORDS = {
                     "months from the planning date to its go-live, summed: the objective's "
                     "delay",
     "moves": "items placed elsewhere than in the base plan (or the published allocation), "
-             "each costing 1, or more once its release's scope is baselined",
+             "each costing 1, or {cost} once its release's scope is baselined",
     "priority": "the objective's levels: a lower priority number is settled first, and a "
                 "later level cannot buy back any of it",
     "moving it alone": "a release judged with every other item where the plan has it; "
@@ -500,8 +498,7 @@ def _words(inst: Instance) -> Html:
               if any(r.year is None for r in aligned) else [])]
     said = {**WORDS, "aligned uplift": WORDS["aligned uplift"] + (
         f" ({'; '.join(year)})" if year else "")}
-    rows = [(term, meaning.replace("or more once", f"or {cost} once"))
-            for term, meaning in said.items()]
+    rows = [(term, meaning.format(cost=cost)) for term, meaning in said.items()]
     return table(("Word", "Meaning"), rows, class_="wide")
 
 
@@ -739,11 +736,17 @@ def _uplifts_per_year(c: Comparison) -> Html:
                  caption="Versions per specification and year (base → this plan)")
 
 
+def _worse_or_better(delta: int) -> str:
+    """The class of a change in a cost (objective terms, versions): up is worse (red), down
+    better (green; a Panel read found every change in red, improvements too)."""
+    return "changed" if delta > 0 else "better"
+
+
 def _change(before: int, after: int) -> Html:
-    """A count of versions, base -> this plan: more is worse (red), fewer better (green)."""
+    """A count of versions, base -> this plan."""
     if before == after:
         return join(before)
-    return tag("span", f"{before} → {after}", class_="changed" if after > before else "better")
+    return tag("span", f"{before} → {after}", class_=_worse_or_better(after - before))
 
 
 def _objective_side_by_side(c: Comparison) -> Html:
@@ -754,11 +757,10 @@ def _objective_side_by_side(c: Comparison) -> Html:
 
 
 def _change_amount(delta: int) -> Html:
-    """An objective term's change: every term is a cost, so up is worse (red), down better
-    (green; a Panel read found every change in red, improvements too)."""
+    """An objective term's change (every term is a cost)."""
     if not delta:
         return join("0")
-    return tag("span", f"{delta:+d}", class_="changed" if delta > 0 else "better")
+    return tag("span", f"{delta:+d}", class_=_worse_or_better(delta))
 
 
 # --- figures ----------------------------------------------------------------------------

@@ -146,10 +146,9 @@ def fall_back_words(inst: Instance, item: PlanItem) -> str:
 def decision_margin(inst: Instance, item: PlanItem) -> int | None:
     """Days from a placed item's expected decision to the cut-off of its release (negative:
     it misses it); None for a decided item, or one in no release."""
-    if item.release is None or item.cut_off is None or item.id in inst.closed:
+    if item.release is None or item.id in inst.closed:
         return None
-    unit = inst.unit(item.id)
-    return None if unit.decision_known else (item.cut_off - unit.decision).days
+    return inst.decision_margin(inst.unit(item.id), inst.release(item.release))
 
 
 RULES_BROKEN = "Rules broken"

@@ -381,7 +381,7 @@ AT_RISK_COLOUR = "#d62728"
 def _at_risk(inst: Instance, unit: Unit, release: Release) -> bool:
     """The item's expected decision falls less than TIGHT_MARGIN_DAYS before its cut-off
     (a Panel read: SECMP0067's 5 days' margin hid its cut-off tick under the decision)."""
-    margin = (inst.cut_off(unit, release) - unit.decision).days if unit.decision else None
+    margin = inst.decision_margin(unit, release)
     return margin is not None and 0 <= margin < TIGHT_MARGIN_DAYS
 
 
