@@ -24,6 +24,10 @@ def in_force(scenario: Scenario, name: str) -> str:
     if rule is not None:
         if name in scenario.switched_off:
             return "switched off"
+        from solver.lint import moot_because
+
+        if why := moot_because(scenario, rule):
+            return f"no longer applies: {why}"
         return ("hard" if rule.hard else f"soft ({rule.penalty})") + f"; {rule.asks}"
     if name == "objective":  # the weights are what an assumption about it is about
         priorities = sorted({t.priority for t in scenario.objective})

@@ -8,6 +8,7 @@ from solver.calendar import build_releases
 from solver.fields import duration_parts
 from solver.instance import units_of
 from solver.model import CLOSED_STATUSES, Scenario
+from solver.rules.base import RuleBase
 from solver.rules.dependency import NeverTogether, SameRelease
 
 
@@ -15,17 +16,24 @@ def _nonzero(duration: str) -> bool:
     return any(duration_parts(duration).values())
 
 
+def moot_because(scenario: Scenario, rule: RuleBase) -> str:
+    """Why a rule no longer applies to the plan ("SECMP0007 is rejected"): it names a closed
+    item, which `Instance` leaves out with the rule; "" when it applies. A same-release or
+    never-together rule keeps its open items, so it is never moot this way."""
+    if isinstance(rule, SameRelease | NeverTogether):
+        return ""
+    closed = {unit.id: unit.status for item in scenario.items
+              for unit in units_of(item, scenario.as_of) if unit.status in CLOSED_STATUSES}
+    return ", ".join(f"{ref} is {closed[ref]}" for _, ref in rule.item_refs() if ref in closed)
+
+
 def scenario_warnings(scenario: Scenario) -> list[str]:
     """One sentence per doubtful entry, naming the item (or part) and what to do."""
     found = []
-    closed = {unit.id: unit.status for item in scenario.items
-              for unit in units_of(item, scenario.as_of) if unit.status in CLOSED_STATUSES}
     years = {r.year for r in build_releases(scenario.calendar, scenario.policy)}
     for rule in scenario.rules:  # `Instance` drops them (an acceptance test: silently)
-        named = [ref for _, ref in rule.item_refs() if ref in closed]
-        if named and not isinstance(rule, SameRelease | NeverTogether):
-            found.append(f"{rule.name}: {', '.join(f'{i} is {closed[i]}' for i in named)}, so "
-                         "the rule no longer applies to the plan")
+        if why := moot_because(scenario, rule):
+            found.append(f"{rule.name}: {why}, so the rule no longer applies to the plan")
         year = getattr(rule, "year", None)  # a cap's or an alignment's (a typo binds nothing)
         if year is not None and year not in years:
             found.append(f"{rule.name}: no release of the horizon is in {year}, so the rule "

@@ -267,3 +267,18 @@ def test_a_rule_s_value_in_force_is_what_it_asks(tmp_path: Path) -> None:
         "hard; at most 2 release(s) in 2022 change GBCS (each a new version)")
     assert as_written(s, cap) == ("as written, in baseline.yaml: uplift-cap(GBCS, 2022): hard; "
                                   "at most 1 release(s) in 2022 change GBCS (each a new version)")
+
+
+def test_a_rule_a_closed_item_makes_moot_says_it_no_longer_applies(tmp_path: Path) -> None:
+    """An acceptance test: with SECMP0007 rejected, the assumption about its DUIS alignment
+    still read "soft (10); in 2021, only the release of SECMP0007 changes DUIS", though the
+    plan leaves the rule out (as `secplan validate` warns)."""
+    path = _what_if(tmp_path, "changes:\n  - {reject: SECMP0007}\n")
+    s = load_scenario(path)
+    assert about_words(s, ["aligned-uplift(DUIS, SECMP0007)", "uplift-cap(GBCS, 2022)"]) == [
+        "aligned-uplift(DUIS, SECMP0007): no longer applies: SECMP0007 is rejected",
+        "uplift-cap(GBCS, 2022): hard; at most 1 release(s) in 2022 change GBCS (each a new "
+        "version)"]
+    [duis] = [a for a in s.assumptions if a.about == ["aligned-uplift(DUIS, SECMP0007)"]]
+    assert (as_written(s, duis) or "").startswith(
+        "as written, in baseline.yaml: aligned-uplift(DUIS, SECMP0007): soft (10)")
