@@ -18,6 +18,11 @@ from solver.rules.baseline import exception_note
 from solver.rules.uplift import AlignedUplift
 
 
+def _column_width(head: str, cells: list[str]) -> int:
+    """A table column's width in characters, with its padding and border."""
+    return max(len(head), *map(len, cells)) + 3
+
+
 def print_summary(inst: Instance, out: Any) -> None:
     """What `secplan validate` shows: releases, pending cut-offs, items by status, rules,
     assumptions."""
@@ -48,19 +53,27 @@ def print_summary(inst: Instance, out: Any) -> None:
     out.print(releases)
     pending = [u for u in inst.units if not u.decision_known]
     if pending:
-        cut = Table(title="Pending decisions: cut-off date per release (x: decision misses it)")
-        cut.add_column("item")
-        cut.add_column("status")
-        cut.add_column("expected")
-        for r in inst.releases:
-            cut.add_column(r.id)
-        for u in pending:
-            cells = []
-            for r in inst.releases:
-                c = inst.cut_off(u, r)
-                cells.append(f"{c}" + (" x" if c < u.decision else ""))
-            cut.add_row(u.id, u.status, str(u.decision), *cells)
-        out.print(cut)
+        lead = [[u.id, u.status, str(u.decision)] for u in pending]
+        cells = [[f"{c}" + (" x" if c < u.decision else "")
+                  for c in (inst.cut_off(u, r) for r in inst.releases)] for u in pending]
+        title = "Pending decisions: cut-off date per release (x: decision misses it)"
+        heads = ["item", "status", "expected"]
+        ids = [r.id for r in inst.releases]
+        widths = [_column_width(rid, [row[k] for row in cells]) for k, rid in enumerate(ids)]
+        room = getattr(out, "width", 120) - 1 - sum(
+            _column_width(h, [row[k] for row in lead]) for k, h in enumerate(heads))
+        chunks: list[list[int]] = [[]]  # release columns that fit the width, table by table
+        for k, width in enumerate(widths):
+            if chunks[-1] and sum(widths[j] for j in chunks[-1]) + width > room:
+                chunks.append([])
+            chunks[-1].append(k)
+        for n, chunk in enumerate(chunks):  # never a date cut to "2026-0…"
+            cut = Table(title=title if n == 0 else f"{title}, continued")
+            for col in (*heads, *(ids[k] for k in chunk)):
+                cut.add_column(col, no_wrap=True)
+            for first, dates in zip(lead, cells, strict=True):
+                cut.add_row(*first, *(dates[k] for k in chunk))
+            out.print(cut)
     statuses: dict[str, list[str]] = {}
     for u in inst.units:
         statuses.setdefault(u.status, []).append(u.id)

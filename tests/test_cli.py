@@ -11,6 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from solver.cli import app
+from solver.instance import Instance
+from solver.scenario import load_scenario
 from tests.conftest import ROOT, SEC_2020
 
 runner = CliRunner()
@@ -719,3 +721,26 @@ def test_solve_ends_with_what_stands_out() -> None:
                         "\u00d7 10 + soft-rules 10 + moves 3 \u00d7 5 = 742")
     cr1145 = next(line for line in lines if "CR1145" in line)
     assert "2019-" not in cr1145 and "approved" in cr1145
+
+
+def test_validate_splits_the_cut_off_table_rather_than_cut_a_date(tmp_path: Path) -> None:
+    """An acceptance test: a BSC horizon of nine releases, at 120 columns, printed its
+    cut-offs as "2026-0…": the table goes on in another one for the releases that do not fit."""
+    path = tmp_path / "long.yaml"
+    path.write_text(f"extends: {SEC_2020 / 'baseline.yaml'}\n"
+                    "calendar:\n  windows:\n"
+                    "    - {month: 2, weekday: thursday, week: last}\n"
+                    "    - {month: 6, weekday: thursday, week: last}\n"
+                    "    - {month: 11, weekday: thursday, week: first}\n"
+                    '  last: "2023-11"\n')
+    result = runner.invoke(app, ["validate", str(path)], env={"COLUMNS": "120"})
+    assert result.exit_code == 0, result.output
+    pending = result.output[result.output.index("Pending decisions"):
+                            result.output.index("Items by status")]
+    assert "…" not in pending and max(map(len, pending.splitlines())) <= 120
+    assert "continued" in pending
+    for rid in ("2020-11", "2021-02", "2022-06", "2023-11"):
+        assert f" {rid} " in pending
+    inst = Instance(load_scenario(path))
+    secmp0067 = next(u for u in inst.units if u.id == "SECMP0067")
+    assert all(str(inst.cut_off(secmp0067, r)) in pending for r in inst.releases)
