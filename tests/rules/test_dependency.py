@@ -1,3 +1,4 @@
+from solver.instance import Instance
 from solver.rules.dependency import NeverTogether, Precedence, SameRelease
 from tests.conftest import item, scenario, solve_checked
 from tests.rules.agreement import assert_post_and_check_agree, broken_rules
@@ -68,3 +69,16 @@ def test_dependency_rules_say_what_they_ask() -> None:
         "A, B go in one release (or all stay out)")
     assert NeverTogether(rule="never-together", items=["A", "B", "C"]).asks == (
         "no two of A, B, C go in the same release")
+
+
+def test_a_broken_precedence_reads_as_where_each_item_is() -> None:
+    """An acceptance test read "P455 goes in 2028-02, not in a later release than P452
+    (2028-02)" as garbled."""
+    s = scenario([item("A"), item("B")], [])
+    inst = Instance(s)
+    for gap, words in ((1, "B in 2021-11 is not after A, in 2021-11"),
+                       (2, "B in 2021-11 is not 2 releases after A, in 2021-11"),
+                       (0, "B in 2021-06 is before A, in 2021-11")):
+        rule = Precedence(rule="precedence", before="A", after="B", min_gap=gap)
+        b = "2021-06" if gap == 0 else "2021-11"
+        assert rule.check(inst, {"A": "2021-11", "B": b}) == [words]
