@@ -212,8 +212,21 @@ def _why_outside(view: PlanView, unit: Unit) -> str:
     """The first reason of a unit the plan leaves outside the horizon: only when its own
     rules bar every release is no release possible; otherwise the reasons below say what
     moving it alone would break or cost (its explanation weighs moving others too)."""
-    if all(own_bars(view, unit, r) for r in view.inst.release_ids):
-        return "no release in the horizon satisfies its own rules"
+    inst = view.inst
+    bars = {r: own_bars(view, unit, r) for r in inst.release_ids}
+    if all(bars.values()):  # which rule bars which releases (a missed deadline, said so)
+        asks = {rule.name: rule.asks for rule in inst.rules_for(unit.id)}
+        spans: dict[str, list[list[str]]] = {}
+        for k, rid in enumerate(inst.release_ids):
+            for name in bars[rid]:
+                runs = spans.setdefault(name, [])
+                if k and name in bars[inst.release_ids[k - 1]]:  # the run goes on
+                    runs[-1][1:] = [rid]
+                else:
+                    runs.append([rid])
+        return "no release in the horizon satisfies its own rules: " + "; ".join(
+            f"{name} ({asks[name]}) bars " + ", ".join(" to ".join(run) for run in runs)
+            for name, runs in spans.items())
     return ("outside the horizon: each release would break a rule or cost more with the plan "
             "as it stands (its explanation weighs moving other items too)")
 

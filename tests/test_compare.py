@@ -38,7 +38,9 @@ def test_an_item_left_out_says_whether_its_own_rules_bar_every_release() -> None
     _, plan = solve_checked(s)
     first = {i.id: i.reasons[0] for i in plan.items}
     assert plan.assignments["A"] is None and plan.assignments["D"] is None
-    assert first["D"] == "no release in the horizon satisfies its own rules"
+    assert first["D"] == ("no release in the horizon satisfies its own rules: "
+                          "decision-in-time(D) (D's decision comes by the cut-off of its "
+                          "release) bars 2021-06 to 2022-11")
     assert first["A"].startswith("outside the horizon: each release would break a rule or cost "
                                  "more with the plan as it stands")
 

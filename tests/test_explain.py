@@ -649,7 +649,8 @@ def test_an_item_s_explanation_says_when_no_fall_back_is_left_and_why_it_is_outs
     assert (f"LATE Item LATE -> 2022-11; if the decision misses {items['LATE'].cut_off}: "
             "fall-back none in the horizon\n") in said
     assert ("NEVER Item NEVER -> no release\n"
-            "  no release in the horizon satisfies its own rules\n") in said
+            "  no release in the horizon satisfies its own rules: decision-in-time(NEVER)")\
+        in said
     assert "chosen: the recommended plan leaves it out" in said
     never = {o.release: o.blocked_by for o in explained["NEVER"] if not o.current}
     assert never == {r: ["decision-in-time(NEVER)"] for r in inst.release_ids}
@@ -765,3 +766,19 @@ def test_a_value_claim_counts_the_later_priorities_at_a_tie() -> None:
     for value, expected in ((turn + 1, "2021-06"), (turn, "2021-11")):
         other = Instance(_two_duis_items(value))
         assert make_plan(other, solve(other, FAST), FAST).assignments["A"] == expected, value
+
+
+def test_an_item_that_misses_its_deadline_says_which_rule_bars_which_releases() -> None:
+    """An acceptance test: a BSC modification whose decision slipped past the cut-off of
+    its regulatory deadline read "no release in the horizon satisfies its own rules" as if
+    the horizon were too short; its decision bars the releases up to its deadline and its
+    window the ones after."""
+    inst = Instance(scenario([item("P457", latest="2021-11",
+                                   expected_decision="2021-10-01")]))
+    plan = make_plan(inst, solve(inst, FAST), FAST)
+    [p457] = plan.items
+    assert p457.release is None
+    assert p457.reasons[0] == (
+        "no release in the horizon satisfies its own rules: decision-in-time(P457) (P457's "
+        "decision comes by the cut-off of its release) bars 2021-06 to 2021-11; window(P457) "
+        "(P457 goes no later than 2021-11) bars 2022-06 to 2022-11")
