@@ -108,7 +108,7 @@ BUILT_IN_NOTES = {
                         "go-live less the item's lead time",
     "scope-baseline": "built in: once a release's scope is baselined (DCC or full, as the "
                       "item impacts DCC Systems or not), it takes no new item",
-    "window": "built in: the item's earliest and latest release",
+    "window": "built in: the item's earliest and latest release, its deadline",
 }
 """What each built-in rule asks, in the words tables of rules and clashes show beside it."""
 
@@ -273,10 +273,10 @@ class Instance:
                     note=BUILT_IN_NOTES["scope-baseline"],
                 )
             )
-            if unit.item.earliest or unit.item.latest:
+            if unit.item.earliest or unit.item.latest or unit.item.deadline:
                 rules.append(
                     Window(item=unit.id, earliest=unit.item.earliest, latest=unit.item.latest,
-                           note=BUILT_IN_NOTES["window"])
+                           deadline=unit.item.deadline, note=BUILT_IN_NOTES["window"])
                 )
         for item in self.scenario.items:
             # the open parts in order: a closed part between two does not free them

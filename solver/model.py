@@ -180,6 +180,10 @@ class Item(Strict):
     value: int = Field(1, ge=0, le=MAX_VALUE, strict=True)
     earliest: ReleaseId | None = None
     latest: ReleaseId | None = None
+    deadline: dt.date | None = Field(
+        None, description="Go live by this date (a regulatory deadline): only releases "
+        "going live on or before it may take the item; unlike `latest`, it follows a release "
+        "whose date moves.")
     baseline: ReleaseId | None = Field(
         None, description="Release in the published (baselined) allocation, if any."
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Literal
 
 from solver.fields import ItemId, ReleaseId
@@ -47,31 +48,33 @@ class Fixed(UnaryRule):
 
 
 class Window(ReleaseGate):
-    """Built in from an item's `earliest` and `latest` releases."""
+    """Built in from an item's `earliest` and `latest` releases and its `deadline` date."""
 
     rule: Literal["window"] = "window"
     earliest: ReleaseId | None = None
     latest: ReleaseId | None = None
+    deadline: dt.date | None = None
 
     @property
     def name(self) -> str:
         return f"window({self.item})"
 
     @property
+    def _bounds(self) -> str:
+        return " and ".join([
+            *(f"{word} {r}" for word, r in (("no earlier than", self.earliest),
+                                            ("no later than", self.latest)) if r),
+            *([f"live by {self.deadline}"] if self.deadline else [])])
+
+    @property
     def asks(self) -> str:
-        bounds = " and ".join(f"{word} {r}" for word, r in (
-            ("no earlier than", self.earliest), ("no later than", self.latest)) if r)
-        return f"{self.item} goes {bounds}"
+        return f"{self.item} goes {self._bounds}"
 
     def bars(self, inst: Instance, unit: Unit, release: Release) -> str | None:
         k = inst.index(release.id)
         low = inst.index(self.earliest) if self.earliest else 0
         high = inst.index(self.latest) if self.latest else len(inst.releases)
-        if low <= k <= high:
+        if low <= k <= high and (self.deadline is None or release.go_live <= self.deadline):
             return None
-        bounds = " and ".join(
-            f"{word} {r}"
-            for word, r in (("no earlier than", self.earliest), ("no later than", self.latest))
-            if r
-        )
-        return f"{self.item} goes in {release.id}; it must go {bounds}"
+        live = f" (live {release.go_live})" if self.deadline else ""
+        return f"{self.item} goes in {release.id}{live}; it must go {self._bounds}"

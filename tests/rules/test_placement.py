@@ -19,8 +19,27 @@ def test_window_bounds_the_release() -> None:
     assert broken_rules(s, {"A": "2021-11", "B": "2022-06"}) == {"window(A)", "window(B)"}
 
 
+def test_a_deadline_date_follows_a_release_that_moves() -> None:
+    """An acceptance test: a BSC modification due by February 2028 was given `latest:
+    2028-02`, and stayed there when that release moved into March; a `deadline` date bars
+    every release going live after it, where the release then goes."""
+    due = item("A", deadline="2021-11-10", expected_decision="2021-06-01")
+    _, plan = solve_checked(scenario([due]))
+    assert plan.assignments["A"] == "2021-11"
+    moved = scenario([due], calendar={
+        "windows": [{"month": 6, "week": "last"}, {"month": 11, "week": "first"}],
+        "first": "2021-06", "last": "2022-11", "moves": {"2021-11": "2021-11-25"}})
+    inst, plan = solve_checked(moved)
+    assert plan.assignments["A"] is None
+    assert broken_rules(moved, {"A": "2021-11"}) == {"window(A)"}
+    [window] = [r for r in inst.rules if isinstance(r, Window)]
+    assert window.bars(inst, inst.unit("A"), inst.release("2021-11")) == (
+        "A goes in 2021-11 (live 2021-11-25); it must go live by 2021-11-10")
+
+
 def test_post_and_check_agree() -> None:
-    s = scenario([item("A", earliest="2021-11", latest="2022-06"), item("B", status="approved")],
+    s = scenario([item("A", earliest="2021-11", latest="2022-06"), item("B", status="approved"),
+                  item("C", deadline="2022-07-01")],
                  [{"rule": "fixed", "item": "B", "release": "2022-11"}])
     assert 0 < assert_post_and_check_agree(s) < 25
 
@@ -29,3 +48,5 @@ def test_placement_rules_say_what_they_ask() -> None:
     assert Fixed(rule="fixed", item="A", release="2021-06").asks == "A goes in 2021-06"
     assert Window(item="A", earliest="2021-06", latest="2022-06").asks == (
         "A goes no earlier than 2021-06 and no later than 2022-06")
+    assert Window(item="A", latest="2022-06", deadline="2022-06-01").asks == (
+        "A goes no later than 2022-06 and live by 2022-06-01")
