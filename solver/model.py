@@ -261,6 +261,10 @@ class Scenario(Strict):
 
     name: str
     description: str = ""
+    code: str = Field(
+        "SEC", min_length=1, max_length=20, pattern=r"^\S(.*\S)?$",
+        description="The code whose releases these are (SEC, BSC, REC, UNC...): titles "
+        "and headings say 'BSC Release'.")
     as_of: dt.date = Field(description="The planning date: baselines and frozen releases.")
     calendar: Calendar
     policy: Policy = Policy()

@@ -149,11 +149,11 @@ def long_day(date: dt.date) -> Html:
     return tag("time", text, datetime=date.isoformat())
 
 
-def release_name(release_id: str) -> str:
+def release_name(release_id: str, code: str) -> str:
     """`2020-11` -> `November 2020 SEC Release` (other ids are kept as they are)."""
     if re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", release_id):
-        return f"{_MONTHS[int(release_id[5:]) - 1]} {release_id[:4]} SEC Release"
-    return f"SEC Release {release_id}"
+        return f"{_MONTHS[int(release_id[5:]) - 1]} {release_id[:4]} {code} Release"
+    return f"{code} Release {release_id}"
 
 
 def _anchor(kind: str, name: str) -> str:
@@ -210,7 +210,7 @@ def build_report(
         sections.append(("explanations", "Why each item sits where it does",
                          _explanations(inst, plan, explanations or {})))
     sections.append(("words", "Words used here", _words(inst)))
-    title = f"SEC Releases: {inst.scenario.name}"
+    title = f"{inst.scenario.code} Releases: {inst.scenario.name}"
     body = tag("body", _header(inst, plan, title), _contents(sections),
                tag("main", *(section(a, t, c) for a, t, c in sections)))
     head = tag("head", Html('<meta charset="utf-8">'),
@@ -568,7 +568,8 @@ def _releases(inst: Instance, plan: Plan) -> Html:
 def _release_block(inst: Instance, release: PlanRelease, items: Mapping[str, PlanItem],
                    colour: str) -> Html:
     r = inst.release(release.id)
-    heading = tag("h3", release_name(release.id), " ", tag("span", release.id, class_="id"))
+    heading = tag("h3", release_name(release.id, inst.scenario.code), " ",
+                  tag("span", release.id, class_="id"))
     rows = [_rid_row(inst, release.id, items[uid]) for uid in release.items]
     head = ("Item", "Title", "Impacts DCC Systems?", "Current status",
             "Included if approved by", "Fall-back")

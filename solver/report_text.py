@@ -362,7 +362,7 @@ def print_rid(inst: Instance, plan: Plan, release_id: str, out: Any) -> None:
     """A release's scope in the style of the RID table."""
     data = rid_data(inst, plan, release_id)
     out.print(
-        f"[bold]{release_id} SEC Release[/bold]: go-live "
+        f"[bold]{release_id} {inst.scenario.code} Release[/bold]: go-live "
         f"{inst.release(release_id).go_live:%A %d %B %Y}; "
         f"DCC scope baseline {data['dcc_scope_baseline']}, full scope baseline "
         f"{data['full_scope_baseline']}; uplifts: {', '.join(data['uplifts']) or 'none'}"

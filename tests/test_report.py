@@ -713,3 +713,20 @@ def test_the_headline_says_which_placements_rest_on_an_item_s_value(
     assert ("Placements that rest on an item's value: SECMP0067 in 2021-06 (this rests on "
             "SECMP0067's value 5: at 4 or less, 2021-11 would cost no more).") \
         in text_of(headline[1])
+
+
+def test_another_code_s_releases_carry_its_name() -> None:
+    """An acceptance test: a BSC planner's rid heading, charts and report all said "SEC
+    Release", so none could go into a BSC Panel paper; `code: BSC` names them."""
+    s = scenario([item("P450"), item("P451", expected_decision="2021-06-01")], code="BSC")
+    inst, plan = solve_checked(s)
+    out = Console(file=io.StringIO(), width=200)
+    print_rid(inst, plan, "2021-11", out)
+    text = out.file.getvalue()  # type: ignore[attr-defined]
+    page = build_report(inst, plan)  # its Gantt and timetable are inline SVG, text as text
+    assert text.startswith("2021-11 BSC Release: go-live")
+    for said in ("<title>BSC Releases: test</title>", "November 2021 BSC Release",
+                 "test: items by BSC Release", "2021-11 BSC Release: go-live",
+                 "test: BSC Release timetable"):
+        assert said in page, said
+    assert "SEC Release" not in page + text

@@ -249,9 +249,8 @@ def _header_text(inst: Instance, header: _Header) -> str:
     else:
         release = _release(inst, header.group)
         moved = f", moved from {day_text(release.moved_from)}" if release.moved_from else ""
-        text = (
-            f"{header.group} SEC Release: go-live {day_text(release.go_live, True)}{moved}; {items}"
-        )
+        text = (f"{header.group} {inst.scenario.code} Release: go-live "
+                f"{day_text(release.go_live, True)}{moved}; {items}")
     return text + (" (continued)" if header.continued else "")
 
 
@@ -538,7 +537,7 @@ def draw_gantt(
         extra = _NOTE_INCHES if note else 0.0
         height = _OVERHEAD_INCHES + extra + _ROW_INCHES * max(len(slots), 4)
         _, ax = plt.subplots(figsize=(_WIDTH_INCHES, height), layout="constrained")
-    title = f"{inst.scenario.name}: items by SEC Release ({plan.status} plan)"
+    title = f"{inst.scenario.name}: items by {inst.scenario.code} Release ({plan.status} plan)"
     if pages > 1:
         title += f", page {page + 1} of {pages}"
     ax.set_title(title, fontsize=12, loc="left", pad=12)

@@ -44,7 +44,8 @@ def draw_timetable(inst: Instance, ax: Axes | None = None) -> Axes:
     for y, release in enumerate(releases):
         _draw_release(ax, release, y, colours[release.id])
     ax.set_yticks(
-        range(len(releases)), labels=[f"{r.id} SEC Release" for r in releases], fontsize=9
+        range(len(releases)),
+        labels=[f"{r.id} {inst.scenario.code} Release" for r in releases], fontsize=9,
     )
     for label, release in zip(ax.get_yticklabels(), releases, strict=True):
         label.set_color(colours[release.id])
@@ -58,7 +59,8 @@ def draw_timetable(inst: Instance, ax: Axes | None = None) -> Axes:
     ax.set_xlim(date_number(min(left, inst.as_of) - pad), date_number(max(right, inst.as_of) + pad))
     ax.axvspan(ax.get_xlim()[0], date_number(inst.as_of), color=_PAST_COLOUR, zorder=0)
     ax.axvline(date_number(inst.as_of), color=AS_OF_COLOUR, linestyle="-.", linewidth=1.5, zorder=1)
-    ax.set_title(f"{inst.scenario.name}: SEC Release timetable", fontsize=12, loc="left")
+    ax.set_title(f"{inst.scenario.name}: {inst.scenario.code} Release timetable", fontsize=12,
+                 loc="left")
     handles = _legend_handles(inst, any(r.moved_from for r in releases))
     legend_below(ax, handles, len(handles) // 2, 0.3)
     return ax
