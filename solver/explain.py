@@ -390,6 +390,10 @@ class ReleaseOption(BaseModel):
     """Soft rules broken in the plan that the option takes out of force rather than
     keeps, each with why (an aligned uplift whose anchor leaves the year it binds)."""
     other_moves: dict[str, tuple[str | None, str | None]] = Field(default_factory=dict)
+    moves_because: list[str] = Field(default_factory=list)
+    """The hard rules moving this item alone would break, which the `other_moves` make
+    room for (an acceptance test: "P457 2028-02 -> none" without the uplift cap that
+    pushed it out)."""
     summary: str = ""
     value_turns: str = ""
     """"this rests on SECMP0067's value 5: at 4 or less, 2021-11 would cost no more", when
@@ -614,7 +618,9 @@ def _summary(inst: Instance, option: ReleaseOption, current: str | None, local: 
             f"possible) chose {here}"
         )
     if option.other_moves:
-        text += "; other items would move: " + ", ".join(
+        why = (f" (with it alone there, {', '.join(option.moves_because)} would break)"
+               if option.moves_because else "")
+        text += f"; other items would move{why}: " + ", ".join(
             f"{uid} {a or 'none'} -> {b or 'none'}"
             for uid, (a, b) in sorted(option.other_moves.items())
         )
@@ -681,7 +687,8 @@ def _model_option(
     if forced is None or forced.status != "optimal":  # not settled by the model in time
         return view().alone_option(unit, rid)
     return _open_option(inst, best.assignment, best.level_values, unit, rid,
-                        forced.assignment, forced.level_values)
+                        forced.assignment, forced.level_values,
+                        alone_breaks=sorted(view().broken_by(unit, rid)))
 
 
 def _local_option(
@@ -713,7 +720,7 @@ def _local_option(
             return view().alone_option(unit, rid)  # either not settled in time
         option = _open_option(inst, stay.assignment, _values(inst, stay.assignment), unit,
                               rid, moved.assignment, _values(inst, moved.assignment), held,
-                              moves_from=best.assignment)
+                              moves_from=best.assignment, alone_breaks=sorted(broken))
     option.neighbours = len(free)
     return option
 
@@ -725,7 +732,7 @@ def _values(inst: Instance, plan: Assignment) -> list[int]:
 def _open_option(
     inst: Instance, base: Assignment, base_values: list[int], unit: Unit, rid: str | None,
     plan: Assignment, values: list[int], local: str = "",
-    moves_from: Assignment | None = None,
+    moves_from: Assignment | None = None, alone_breaks: Sequence[str] = (),
 ) -> ReleaseOption:
     """An open option: `plan` (with `unit` in `rid`, objective `values` per level) against
     the `base` plan (`base_values`). `local` says what the two were solved with, when only
@@ -745,6 +752,8 @@ def _open_option(
         other_moves={u: (start[u], r) for u, r in plan.items()
                      if u != unit.id and start[u] != r},
     )
+    if option.other_moves:
+        option.moves_because = list(alone_breaks)
     option.summary = _summary(inst, option, base[unit.id], local, unit)
     return option
 

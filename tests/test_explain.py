@@ -782,3 +782,20 @@ def test_an_item_that_misses_its_deadline_says_which_rule_bars_which_releases() 
         "no release in the horizon satisfies its own rules: decision-in-time(P457) (P457's "
         "decision comes by the cut-off of its release) bars 2021-06 to 2021-11; window(P457) "
         "(P457 goes no later than 2021-11) bars 2022-06 to 2022-11")
+
+
+def test_an_option_that_moves_others_says_which_rule_needs_them_to() -> None:
+    """An acceptance test: P454 in 2028-06 read "other items would move: P457 2028-02 ->
+    none" without the uplift cap that P454 alone there would break."""
+    cap = {"rule": "capacity", "releases": ["2021-06"], "max_count": 1, "dcc_only": False}
+    inst = Instance(scenario([item("A", value=5), item("B")], [cap]))
+    best = solve(inst, FAST)
+    assert best.assignment == {"A": "2021-06", "B": "2021-11"}
+    option = next(o for o in release_options(inst, best, "B", FAST) if o.release == "2021-06")
+    assert option.other_moves == {"A": ("2021-06", "2021-11")}
+    assert option.moves_because == ["capacity(2021-06)"]
+    assert ("; other items would move (with it alone there, capacity(2021-06) would break): "
+            "A 2021-06 -> 2021-11") in option.summary
+    later = next(o for o in release_options(inst, best, "A", FAST) if o.release == "2021-11")
+    assert later.other_moves == {"B": ("2021-11", "2021-06")}  # by choice: no rule needs it
+    assert not later.moves_because and "other items would move: B" in later.summary
