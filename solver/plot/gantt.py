@@ -85,16 +85,40 @@ def horizon_colours(release_ids: Sequence[str]) -> dict[str, str]:
 def _long_palette() -> tuple[str, ...]:
     """tab20 without its red and grey pairs (kept for "as of" and "not planned"), tab20b
     without its reds, tab20c without its greys and its palest purple (near the sweep's
-    light grey)."""
+    light grey); the darkest shade of every hue first, the palest last, so that neighbouring
+    releases differ in hue, not in shade (an acceptance test: a BSC horizon of nine
+    releases had 2027-02 blue and 2027-06 pale blue, in tab20's pairs)."""
     from matplotlib import colormaps
     from matplotlib.colors import to_hex
 
-    def colours(name: str, skip: set[int]) -> list[str]:
+    def colours(name: str, shades: int, skip: set[int]) -> list[tuple[int, str]]:
         listed = colormaps[name].colors  # type: ignore[attr-defined]
-        return [to_hex(c) for k, c in enumerate(listed) if k not in skip]
+        # tab20's pale shade is as pale as tab20b's and tab20c's third
+        return [((k % shades) * (2 if shades == 2 else 1), to_hex(c))
+                for k, c in enumerate(listed) if k not in skip]
 
-    return (*colours("tab20", {6, 7, 14, 15}), *colours("tab20b", {12, 13, 14, 15}),
-            *colours("tab20c", {15, 16, 17, 18, 19}))
+    shaded = [*colours("tab20", 2, {6, 7, 14, 15}), *colours("tab20b", 4, {12, 13, 14, 15}),
+              *colours("tab20c", 4, {15, 16, 17, 18, 19})]
+    return tuple(c for _, c in sorted(shaded, key=lambda sc: sc[0]))  # stable: hue order kept
+
+
+def ink(colour: str) -> str:
+    """`colour` darkened, its hue kept, until text in it reads on white: a contrast of at
+    least 3:1 (WCAG's for large and bold text). Release names and headers are drawn in it;
+    the pale palette colours (and tab10's orange, olive and cyan) were hard to read, worse
+    in print."""
+    from matplotlib.colors import to_hex, to_rgb
+
+    rgb = to_rgb(colour)
+    while 1.05 / (_luminance(rgb) + 0.05) < 3.0:
+        rgb = (rgb[0] * 0.9, rgb[1] * 0.9, rgb[2] * 0.9)
+    return to_hex(rgb)
+
+
+def _luminance(rgb: tuple[float, float, float]) -> float:
+    """WCAG relative luminance of an sRGB colour."""
+    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
 
 def save_figure(fig: Figure | SubFigure, path: str | Path, dpi: float = 150) -> None:
@@ -370,7 +394,7 @@ def _go_live_labels(ax: Axes, releases: list[Release], colours: dict[str, str]) 
         step = _GO_LIVE_ROW_POINTS if dated else _GO_LIVE_ROW_POINTS / 2
         top.tick_params(length=3.5 + level * step, width=0.6, color="#909090")
         for label, release in zip(top.get_xticklabels(), row, strict=True):
-            label.set_color(colours[release.id])
+            label.set_color(ink(colours[release.id]))
             label.set_fontweight("bold")
 
 
@@ -590,7 +614,7 @@ def _draw_slots(
                 _header_text(inst, slot),
                 fontsize=9,
                 fontweight="bold",
-                color=colours[slot.group],
+                color=ink(colours[slot.group]),
                 va="center",
                 ha="left",
                 transform=blended_transform_factory(ax.transAxes, ax.transData),

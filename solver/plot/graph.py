@@ -302,6 +302,8 @@ Point = tuple[float, float]
 """(x, y) in data units: x counts columns, y counts rows downwards from 0."""
 _MIN_COLUMNS = 3
 """Width kept for at least this many columns, so the legend fits below."""
+_RAIL_LABEL_CHAR_INCHES = 0.055
+"""About the height of one character of a rail's name, standing at 6 pt."""
 _RAIL_STEP = 0.045
 """Distance between a column's spec rails, in column units: room for each rail's name."""
 _SPEC_COLOURS = ("#6a3d9a", "#1b9e77", "#e7298a", "#808000", "#253494", "#666666", "#017f8c")
@@ -356,7 +358,8 @@ def draw_graph(inst: Instance, plan: Plan, ax: Axes | None = None) -> Axes:
     pos = _positions(columns, graph)
     curves = _curves(graph, pos)
     bottom = max((-y for _, y in pos.values()), default=0.0) + 0.6
-    top = max([0.6] + [_on_curve(c.points, 0.5)[1] + 0.2 for c in curves])
+    top = max([0.6] + [_on_curve(c.points, 0.5)[1] + 0.2 for c in curves]
+              + [_rail_label_rows(spec) for _, spec in _rails(graph)])
     if ax is None:
         size = (
             2.0 + _COLUMN_INCHES * max(len(columns), _MIN_COLUMNS),
@@ -380,6 +383,13 @@ def draw_graph(inst: Instance, plan: Plan, ax: Axes | None = None) -> Axes:
     handles = _legend_handles(graph, colours)
     legend_below(ax, handles, min(3, max(1, len(handles))), 0.05)
     return ax
+
+
+def _rail_label_rows(spec: str) -> float:
+    """How far above the first row's centre a rail's name reaches, in rows: the name
+    stands up from that box's top edge (an acceptance test: "SVA Data Catalogue" ran into
+    the title)."""
+    return _BOX_HEIGHT / 2 + (len(spec) * _RAIL_LABEL_CHAR_INCHES + 0.05) / _ROW_INCHES
 
 
 def _draw_node(ax: Axes, uid: str, xy: Point, colour: str) -> None:
@@ -436,7 +446,13 @@ def _draw_rails(
         for y in ys:
             ax.plot([x, x_box], [y, y], color=colour, linewidth=0.8, zorder=1)
             ax.plot([x], [y], marker="o", markersize=3.5, color=colour, zorder=2)
-        ax.text(x, ys[-1] + _BOX_HEIGHT / 2, spec, rotation=90, ha="center", va="bottom",
+        # the name stands above the column's first box, a dotted line up to it from a rail
+        # starting lower (an acceptance test: standing on its own top, a lower rail's name
+        # ran over the box above it)
+        if ys[-1] < 0:  # every column's first box is at y = 0 (`_positions`)
+            ax.plot([x, x], [ys[-1], _BOX_HEIGHT / 2], color=colour, linewidth=0.6,
+                    linestyle=":", zorder=1)
+        ax.text(x, _BOX_HEIGHT / 2, spec, rotation=90, ha="center", va="bottom",
                 fontsize=6, color=colour, zorder=2)
 
 

@@ -22,6 +22,7 @@ from solver.plot.gantt import (
     date_axis,
     date_number,
     day_text,
+    ink,
     legend_below,
     release_colours,
     two_rows,
@@ -48,7 +49,7 @@ def draw_timetable(inst: Instance, ax: Axes | None = None) -> Axes:
         labels=[f"{r.id} {inst.scenario.code} Release" for r in releases], fontsize=9,
     )
     for label, release in zip(ax.get_yticklabels(), releases, strict=True):
-        label.set_color(colours[release.id])
+        label.set_color(ink(colours[release.id]))
         label.set_fontweight("bold")
     ax.tick_params(axis="y", length=0)
     ax.set_ylim(len(releases) - 0.4, -0.8)
@@ -118,12 +119,12 @@ def _draw_release(ax: Axes, release: Release, y: int, colour: str) -> None:
             linestyle="",
             zorder=4,
         )
-        _date_label(ax, release.moved_from, y, below=True)
+        _date_label(ax, release.moved_from, y, below=True, words="moved from ")
 
 
-def _date_label(ax: Axes, day: dt.date, y: float, below: bool = False) -> None:
+def _date_label(ax: Axes, day: dt.date, y: float, below: bool = False, words: str = "") -> None:
     ax.annotate(
-        day_text(day),
+        words + day_text(day),
         (date_number(day), y),
         xytext=(0, -9 if below else 9),
         textcoords="offset points",
