@@ -397,7 +397,9 @@ def _release_overview(inst: Instance, plan: Plan) -> Html:
     for release in plan.releases:
         r = inst.release(release.id)
         dcc = sum(inst.unit(uid).dcc_impact for uid in release.items)
-        rows.append([_release_link(release.id), day(r.go_live), _item_links(release.items),
+        moved = join(" (moved from ", day(r.moved_from), ")") if r.moved_from else ""
+        rows.append([_release_link(release.id), join(day(r.go_live), moved),
+                     _item_links(release.items),
                      dcc, ", ".join(release.uplifts) or "-", _baseline_state(inst, r)])
     outside = [i.id for i in plan.items if i.release is None and i.id not in inst.closed]
     if outside:

@@ -730,3 +730,13 @@ def test_another_code_s_releases_carry_its_name() -> None:
                  "test: BSC Release timetable"):
         assert said in page, said
     assert "SEC Release" not in page + text
+
+
+def test_the_summary_says_a_go_live_moved(nov_29: tuple[Instance, Plan, str]) -> None:
+    """An acceptance test: the what-if's allocation table read "2 Mar 2028" for a release
+    moved from 24 Feb, with nothing to say it had moved."""
+    _, _, page = nov_29
+    allocation = element(page, "summary")
+    assert text_of(row_html(allocation, "2020-11")).startswith(
+        "2020-11 29 Nov 2020 (moved from 5 Nov 2020 )")  # text_of spaces out the tags
+    assert "moved from" not in text_of(row_html(allocation, "2021-06"))
