@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from pydantic import ConfigDict, Discriminator, Field, Tag
+from pydantic import ConfigDict, Discriminator, Field, Tag, model_validator
 
 from solver.fields import Duration, ItemId, ReleaseId, Strict
 
@@ -36,10 +36,20 @@ class SendBack(Change):
 
 
 class Redecide(Change):
-    """A decision is expected on a new date (delayed vote, Authority timing)."""
+    """A decision is expected on a new date (delayed vote, Authority timing), or later by
+    a period (`slip: 4 months`)."""
 
     re_decide: ItemId = Field(alias="re-decide")
-    expected_decision: dt.date
+    expected_decision: dt.date | None = None
+    slip: Duration | None = Field(
+        None, description="How much later than the expected decision in force, instead of a "
+        "date: 4 months, 6 weeks.")
+
+    @model_validator(mode="after")
+    def _a_date_or_a_slip(self) -> Redecide:
+        if (self.expected_decision is None) == (self.slip is None):
+            raise ValueError("give expected_decision (a date) or slip (a period), one of them")
+        return self
 
 
 class Approve(Change):

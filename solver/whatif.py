@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from solver.calendar import format_duration
+from solver.calendar import format_duration, to_delta
 from solver.changes import (
     AddRelease,
     Approve,
@@ -145,12 +145,17 @@ def _rule_index(data: Data, name: str) -> int:
 def _apply(data: Data, change: Change) -> None:
     match change:
         case SendBack(send_back=uid) | Redecide(re_decide=uid):
-            status = "sent-back" if isinstance(change, SendBack) else _item(data, uid)["status"]
+            item = _item(data, uid)
+            status = "sent-back" if isinstance(change, SendBack) else item["status"]
             if status not in PENDING_STATUSES:
                 status = "report-due"
-            _set_item(
-                data, uid, status=status, decided=None, expected_decision=change.expected_decision
-            )
+            day = change.expected_decision
+            if isinstance(change, Redecide) and change.slip is not None:
+                if item.get("expected_decision") is None:
+                    raise KeyError(f"{uid} has no expected decision to slip (it is "
+                                   f"{item['status']}): give expected_decision, a date")
+                day = item["expected_decision"] + to_delta(change.slip)
+            _set_item(data, uid, status=status, decided=None, expected_decision=day)
         case Approve(approve=uid, decided=day):
             _set_item(data, uid, status="approved", decided=day, expected_decision=None)
         case Reject(reject=uid):

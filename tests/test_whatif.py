@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -135,3 +136,28 @@ def test_changes_may_pass_through_an_invalid_state(tmp_path: Path) -> None:
     assert inst.release("2021-07").go_live == dt.date(2021, 6, 24)
     assert any(r.name == "fixed(MP084)" and r.release == "2021-09"  # type: ignore[attr-defined]
                for r in inst.rules)
+
+
+def test_a_decision_may_slip_by_a_period(tmp_path: Path) -> None:
+    """An acceptance test: "the decision slips four months" had to be worked out by hand
+    into a date."""
+    path = what_if(tmp_path, "  - {re-decide: MP084, slip: 4 months}\n"
+                             "  - {re-decide: MP110, slip: 6 weeks}\n")
+    s = load_scenario(path)
+    got = {i.id: (i.status, i.expected_decision) for i in s.items}
+    assert got["MP084"] == ("with-authority", dt.date(2020, 12, 27))  # from 27 Aug 2020
+    assert got["MP110"] == ("change-board-vote", dt.date(2020, 8, 5))  # from 24 Jun 2020
+
+
+@pytest.mark.parametrize(("change", "problem"), [
+    ("{re-decide: MP081, slip: 4 months}",
+     "changes[0]: MP081 has no expected decision to slip (it is approved): give "
+     "expected_decision, a date"),
+    ("{re-decide: MP084}", "changes[0].re-decide: give expected_decision (a date) or slip"),
+    ("{re-decide: MP084, slip: 4 months, expected_decision: 2021-01-01}",
+     "changes[0].re-decide: give expected_decision (a date) or slip"),
+])
+def test_a_slip_needs_an_expected_decision_and_no_date(tmp_path: Path, change: str,
+                                                        problem: str) -> None:
+    with pytest.raises(ScenarioError, match=re.escape(problem)):
+        load_scenario(what_if(tmp_path, f"  - {change}\n"))
