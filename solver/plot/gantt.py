@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
@@ -236,6 +236,8 @@ def _x_range(inst: Instance, rows: Iterable[_Row]) -> tuple[float, float]:
         unit = _unit(inst, row.item)
         if (decision := _decision(unit)) is not None:
             days.append(decision)
+        if unit.item.deadline is not None:
+            days.append(unit.item.deadline)
         if row.group != NOT_PLANNED:
             release = _release(inst, row.group)
             days += [release.go_live, release.dcc_baseline, release.full_baseline]
@@ -325,6 +327,11 @@ def _draw_items(
     if go_lives:
         xs, ys, inks = zip(*go_lives, strict=True)
         ax.scatter(xs, ys, marker="D", s=25, c=inks, edgecolors="black", linewidths=0.5, zorder=4)
+    deadlines = [(date_number(d), y) for y, row in placed
+                 if (d := _unit(inst, row.item).item.deadline) is not None]
+    if deadlines:  # an acceptance test: a regulatory deadline was nowhere on the chart
+        xs, ys = zip(*deadlines, strict=True)
+        ax.plot(xs, ys, **_DEADLINE_GLYPH, zorder=6)
     if decisions:
         xs, ys, inks, known = zip(*decisions, strict=True)
         ax.scatter(
@@ -399,6 +406,10 @@ def _go_live_labels(ax: Axes, releases: list[Release], colours: dict[str, str]) 
 
 
 AT_RISK_COLOUR = "#d62728"
+_DEADLINE_GLYPH: dict[str, Any] = {"linestyle": "", "marker": "<", "markersize": 7,
+                                   "color": "#8b0000", "markeredgecolor": "white",
+                                   "markeredgewidth": 0.6}
+"""An item's deadline: it goes live by the date the triangle points back from."""
 
 
 def _at_risk(inst: Instance, unit: Unit, release: Release) -> bool:
@@ -408,7 +419,7 @@ def _at_risk(inst: Instance, unit: Unit, release: Release) -> bool:
     return margin is not None and 0 <= margin < TIGHT_MARGIN_DAYS
 
 
-def _legend_handles(inst: Instance, page_rows: list[_Row]) -> list[Artist]:
+def _legend_handles(inst: Instance, page_rows: list[_Row]) -> tuple[list[Artist], int]:
     """What this page shows, nothing more: row glyphs on the legend's first line, lines
     across the chart on its second."""
     units = [_unit(inst, r.item) for r in page_rows]
@@ -483,11 +494,13 @@ def _legend_handles(inst: Instance, page_rows: list[_Row]) -> list[Artist]:
             label=f"as of {day_text(inst.as_of)}",
         )
     )
+    if any(u.item.deadline is not None for u in units):
+        lines.append(Line2D([], [], **_DEADLINE_GLYPH, label="deadline (go live by)"))
     if risky:  # on the second line, which has room
         lines.append(Line2D([], [], marker="|", markersize=11, markeredgewidth=2,
                             color=AT_RISK_COLOUR, linestyle="",
                             label=f"cut-off at risk (<{TIGHT_MARGIN_DAYS} days)"))
-    return two_rows(glyphs, lines)
+    return legend_lines(glyphs, lines)
 
 
 def legend_below(
@@ -515,14 +528,21 @@ def legend_below(
     )
 
 
-def two_rows(first: list[Artist], second: list[Artist]) -> list[Artist]:
-    """Interleave two lists so a legend of `len(result) // 2` columns, which matplotlib
-    fills column by column, shows `first` on its top line and `second` below."""
+LEGEND_COLUMNS = 5
+"""Most entries on one legend line: six of the Gantt's ran off a 12-inch page (an
+acceptance test's chart with a deadline and an item not planned)."""
+
+
+def legend_lines(*lines: list[Artist]) -> tuple[list[Artist], int]:
+    """Handles and a column count for a legend that shows each of `lines` on lines of its
+    own, in order, each wrapped after `LEGEND_COLUMNS` entries (matplotlib fills a
+    legend column by column)."""
+    rows = [line[k:k + LEGEND_COLUMNS] for line in lines if line
+            for k in range(0, len(line), LEGEND_COLUMNS)]
+    width = max(map(len, rows), default=0)
     blank = Patch(visible=False, label=" ")
-    width = max(len(first), len(second))
-    first = first + [blank] * (width - len(first))
-    second = second + [blank] * (width - len(second))
-    return [h for pair in zip(first, second, strict=True) for h in pair]
+    padded = [row + [blank] * (width - len(row)) for row in rows]
+    return [row[k] for k in range(width) for row in padded], width
 
 
 def _closed_note(inst: Instance) -> str:
@@ -588,9 +608,9 @@ def draw_gantt(
     _release_lines(ax, shown, colours)
     ax.axvline(date_number(inst.as_of), color=AS_OF_COLOUR, linestyle="-.", linewidth=1.5, zorder=3)
     date_axis(ax)
-    handles = _legend_handles(inst, page_rows)
+    handles, columns = _legend_handles(inst, page_rows)
     ax.set_xlabel(note, fontsize=8, color="#505050", labelpad=4)
-    legend_below(ax, handles, len(handles) // 2, 0.45 if note else 0.3, align="right")
+    legend_below(ax, handles, columns, 0.45 if note else 0.3, align="right")
     return ax
 
 

@@ -24,8 +24,8 @@ from solver.plot.gantt import (
     day_text,
     ink,
     legend_below,
+    legend_lines,
     release_colours,
-    two_rows,
 )
 
 _ROW_INCHES = 0.6
@@ -62,8 +62,8 @@ def draw_timetable(inst: Instance, ax: Axes | None = None) -> Axes:
     ax.axvline(date_number(inst.as_of), color=AS_OF_COLOUR, linestyle="-.", linewidth=1.5, zorder=1)
     ax.set_title(f"{inst.scenario.name}: {inst.scenario.code} Release timetable", fontsize=12,
                  loc="left")
-    handles = _legend_handles(inst, any(r.moved_from for r in releases))
-    legend_below(ax, handles, len(handles) // 2, 0.3)
+    handles, columns = _legend_handles(inst, any(r.moved_from for r in releases))
+    legend_below(ax, handles, columns, 0.3)
     return ax
 
 
@@ -137,7 +137,7 @@ def _date_label(ax: Axes, day: dt.date, y: float, below: bool = False, words: st
     )
 
 
-def _legend_handles(inst: Instance, moved: bool) -> list[Artist]:
+def _legend_handles(inst: Instance, moved: bool) -> tuple[list[Artist], int]:
     policy = inst.scenario.policy
     milestones: list[Artist] = [
         Line2D(
@@ -191,4 +191,4 @@ def _legend_handles(inst: Instance, moved: bool) -> list[Artist]:
                 label="go-live moved from",
             )
         )
-    return two_rows(milestones, context)
+    return legend_lines(milestones, context)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +14,7 @@ from matplotlib.axes import Axes
 
 from solver.instance import Instance
 from solver.plot import NOT_PLANNED, draw_gantt, draw_timetable, gantt_pages, save_figure
-from solver.plot.gantt import row_label
+from solver.plot.gantt import date_number, row_label
 from tests.conftest import item, scenario
 from tests.plot import assert_matches_baseline, baseline_style, plan_of, seed, send_back_plan
 
@@ -298,3 +299,26 @@ def test_the_cut_off_mark_is_in_the_legend_only_where_a_cut_off_is_drawn() -> No
         ticks = [line for line in ax.get_lines() if line.get_marker() == "|"]
         assert [len(line.get_xdata()) for line in ticks] == ([1] if ticked else [])
         plt.close(ax.figure)
+
+
+def test_a_deadline_is_marked_on_its_row_and_the_legend_fits_the_page() -> None:
+    """An acceptance test: a regulatory deadline was nowhere on the chart; with it, a
+    not-planned row and every glyph, six legend entries a line ran off the page."""
+    inst = Instance(scenario([item("A", deadline="2021-10-01"), item("B"),
+                              item("C", deadline="2022-01-31"), item("K", status="approved")]))
+    ax = draw_gantt(inst, plan_of(inst, {"A": "2021-06", "B": "2021-11", "K": "2021-06"}))
+    marks = [line for line in ax.lines if line.get_marker() == "<"]
+    assert len(marks) == 1
+    rows = {uid: k for k, uid in enumerate(item_labels(ax))}
+    xs, ys = marks[0].get_data()
+    days = sorted(zip(list(ys), list(xs), strict=True))  # row position -> x
+    assert len(days) == 2 and [round(x) for _, x in days] == [
+        round(d) for d in (date_number(dt.date(2021, 10, 1)), date_number(dt.date(2022, 1, 31)))]
+    assert rows["A"] < rows["C"]
+    legend = ax.get_legend()
+    assert "deadline (go live by)" in [t.get_text() for t in legend.get_texts()]
+    fig = ax.figure
+    fig.canvas.draw()
+    box = legend.get_window_extent()
+    assert box.x0 >= 0 and box.x1 <= fig.bbox.width + 1, "the legend runs off the page"
+    plt.close(fig)
