@@ -124,6 +124,35 @@ def load(path: Path) -> Scenario:
     return scenario
 
 
+def check_outputs(inputs: list[Path | None], *outputs: Path | None) -> None:
+    """Before any work, so that nothing is written: an output that is one of the command's
+    input files (a scenario, a base it extends, a plan or sweep it reads), a directory, or
+    under a file is bad input (a fuzz test: `solve sc/plan.json --out sc` overwrote the
+    scenario with its plan; a `plan.csv` directory failed after `plan.json` was written)."""
+    from solver.scenario import ScenarioError, base_of
+
+    sources: set[Path] = set()
+    for path in inputs:
+        try:
+            while path is not None and path.is_file() and path.resolve() not in sources:
+                sources.add(path.resolve())
+                path = base_of(path) if path.suffix.lower() in (".yaml", ".yml", ".json") \
+                    else None
+        except ScenarioError:  # said when the file is loaded
+            pass
+    for out in outputs:
+        if out is None:
+            continue
+        target = out.resolve()
+        if target in sources:
+            fail(f"{out}: the command reads this file; write to another one")
+        if target.is_dir():
+            fail(f"{out}: Is a directory")  # as the system says it
+        above = next((p for p in target.parents if p.exists()), None)
+        if above is not None and not above.is_dir():
+            fail(f"{out}: {above} is a file, not a directory")
+
+
 class DoubtfulEntry(UserWarning):
     """Something a valid scenario says that is probably not meant (`solver.lint`)."""
 
@@ -338,6 +367,8 @@ def solve(
 
     if alternatives < 0 or not (math.isfinite(tolerance) and tolerance >= 0):
         fail("--alternatives and --tolerance must be non-negative numbers")
+    if out is not None:
+        check_outputs([scenario], out / "plan.json", out / "plan.csv")
     inst, plan = plan_of(
         scenario, options(time_limit, workers, seed, show, wall_clock), None, alternatives,
         tolerance,
@@ -504,6 +535,17 @@ def compare(
 OutFile = Annotated[Path, typer.Option("-o", "--out", help="Output file (.png, .svg or .pdf).")]
 
 
+def check_figure(out: Path, option: str = "") -> None:
+    """A chart's file name with an extension it can be saved as, checked before the solve
+    (a fuzz test: gantt and timetable said so only after solving)."""
+    from solver.files import figure_format
+
+    try:
+        figure_format(out)
+    except ValueError as exc:
+        fail(f"{option or out}: {exc}")
+
+
 def _draw(out: Path, draw: Any, size: tuple[float, float] | None = None,
           err: bool = False) -> None:
     """Run a plot function and save its figure; a bad request is bad input (exit 2). Say
@@ -543,6 +585,8 @@ def gantt(
     """Gantt chart of the plan: decisions, cut-offs, lead times, go-lives and baselines."""
     if rows < 1:
         fail(f"--rows {rows}: a page needs at least one row")
+    check_figure(out)
+    check_outputs([scenario], out)
     inst, plan = planned(scenario, options(time_limit, workers, seed, show, wall_clock))
     from solver.plot import draw_gantt, gantt_pages
 
@@ -563,6 +607,8 @@ def timetable(scenario: ScenarioArg, out: OutFile) -> None:
     from solver.instance import Instance
     from solver.plot import draw_timetable
 
+    check_figure(out)
+    check_outputs([scenario], out)
     inst = Instance(load(scenario))
     _draw(out, lambda: draw_timetable(inst))
 
@@ -589,6 +635,7 @@ def graph(
     allowed = [*FIGURE_FORMATS, ".graphml", ".dot"]
     if out.suffix.lower() not in allowed:  # before the solve, naming every format
         fail(f"{out}: cannot write a graph as {out.name!r}: use one of {', '.join(allowed)}")
+    check_outputs([scenario], out)
     inst, plan = planned(scenario, options(time_limit, workers, seed, show, wall_clock))
     from solver.plot import dependency_graph, draw_graph, export_graph, graph_structure
 
@@ -647,6 +694,7 @@ def report(
 
     if out.suffix.lower() not in (".html", ".htm"):  # not the scenario, say, by a slip
         fail(f"-o: the report is one HTML page: name it .html (got {out.name!r})")
+    check_outputs([scenario, compare_with, sweep_file], out)
     matplotlib.use("Agg")
     opts = options(time_limit, workers, seed, show, wall_clock)
     sweep = None
@@ -718,18 +766,13 @@ def sweep(
     existing one with --scheduler; the same seed and sample count give the same result
     whatever the number of workers or machines."""
     from solver.engine import SolveOptions
-    from solver.files import figure_format
     from solver.scenario import ScenarioError
     from solver.sweep import SweepError, plot_sweep, print_sweep, run_sweep
 
     check_time_limit(time_limit)
     if chart is not None:  # checked before the sweep, not after it
-        try:
-            figure_format(chart)
-        except ValueError as exc:
-            fail(f"--chart: {exc}")
-        if chart.is_dir():
-            fail(f"--chart: {chart}: Is a directory")
+        check_figure(chart, "--chart")
+    check_outputs([scenario], out, chart)
     load(scenario)  # its warnings before the sweep (bad input stops it there too)
     try:
         result = run_sweep(scenario, samples, seed=seed, workers=workers, scheduler=scheduler,

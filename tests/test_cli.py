@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from typer.testing import CliRunner
 
 from solver.cli import app
@@ -423,7 +425,7 @@ def test_picture_bad_requests_exit_2(tmp_path: Path) -> None:
     (["solve", SEND_BACK, "--alternatives", "1", "--tolerance", "nan"], "--tolerance must be"),
     (["graph", SEND_BACK, "-o", "{tmp}/g.txt"], "use one of .pdf, .png, .svg, .graphml, .dot"),
     (["report", SEND_BACK, "-o", "{tmp}/copy.yaml"], "name it .html"),
-    (["sweep", SEND_BACK, "--samples", "2", "--chart", "{tmp}/d.png"], "--chart: "),
+    (["sweep", SEND_BACK, "--samples", "2", "--chart", "{tmp}/d.png"], "d.png: Is a directory"),
 ])
 def test_bad_option_values_exit_2_with_one_message(
     tmp_path: Path, args: list[str], said: str,
@@ -744,3 +746,42 @@ def test_validate_splits_the_cut_off_table_rather_than_cut_a_date(tmp_path: Path
     inst = Instance(load_scenario(path))
     secmp0067 = next(u for u in inst.units if u.id == "SECMP0067")
     assert all(str(inst.cut_off(secmp0067, r)) in pending for r in inst.releases)
+
+
+@pytest.mark.parametrize(("command", "said"), [
+    (["solve", "{sc}/plan.json", "--out", "{sc}"], "{sc}/plan.json: the command reads this "
+     "file; write to another one"),
+    (["solve", "{what_if}", "--out", "{sc}"], "{sc}/plan.json: the command reads this file"),
+    (["gantt", "{sc}/g.svg", "-o", "{sc}/g.svg"], "{sc}/g.svg: the command reads this file"),
+    (["report", "{what_if}", "-o", "{sc}/r.html", "--sweep", "{sc}/r.html"],
+     "{sc}/r.html: the command reads this file"),
+    (["solve", "{what_if}", "--out", "{sc}/w.yaml"], "{sc}/w.yaml/plan.json: {sc}/w.yaml is "
+     "a file, not a directory"),
+    (["solve", "{what_if}", "--out", "{tmp}/o"], "{tmp}/o/plan.csv: Is a directory"),
+    (["timetable", "{what_if}", "-o", "{tmp}/t.jpg"], "{tmp}/t.jpg: cannot save a figure"),
+])
+def test_nothing_is_written_over_an_input_or_half_way(tmp_path: Path, command: list[str],
+                                                      said: str) -> None:
+    """A fuzz test: a JSON scenario named plan.json was overwritten by its own plan, a
+    what-if's base too; with plan.csv a directory, plan.json was written before the
+    failure. Each is bad input before anything is written."""
+    sc = tmp_path / "sc"
+    sc.mkdir()
+    text = (SEC_2020 / "baseline.yaml").read_text()
+    (sc / "plan.json").write_text(json.dumps(yaml.safe_load(text), default=str))
+    (sc / "g.svg").write_text(text)
+    (sc / "w.yaml").write_text("extends: plan.json\n")
+    (sc / "r.html").write_text("{}")
+    (tmp_path / "o" / "plan.csv").mkdir(parents=True)
+    before = {p: p.read_bytes() for p in sc.iterdir()}
+    fill = {"{sc}": str(sc), "{tmp}": str(tmp_path), "{what_if}": str(sc / "w.yaml")}
+
+    def filled(text: str) -> str:
+        return functools.reduce(lambda a, kv: a.replace(*kv), fill.items(), text)
+
+    result = secplan(*map(filled, command))
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith("secplan: " + filled(said)), result.stderr
+    assert len(result.stderr.splitlines()) == 1, result.stderr
+    assert {p: p.read_bytes() for p in sc.iterdir()} == before
+    assert not (tmp_path / "o" / "plan.json").exists()

@@ -9,6 +9,7 @@ can be drawn here, exported for Graphviz or yEd, and analysed (`graph_structure`
 
 from __future__ import annotations
 
+import io
 import itertools
 import re
 from collections import Counter, defaultdict
@@ -239,14 +240,19 @@ def export_graph(graph: nx.MultiDiGraph[str], path: str | Path) -> None:
     DOT is written here as plain text so exporting needs neither pydot nor pygraphviz; its
     edges carry Graphviz `style` and `color` matching `draw_graph`.
     """
+    from solver.files import write_atomic
+
     path = Path(path)
     match path.suffix.lower():
         case ".graphml":
-            nx.write_graphml(graph, path)
+            buffer = io.BytesIO()
+            nx.write_graphml(graph, buffer)
+            text = buffer.getvalue().decode("utf-8")
         case ".dot":
-            path.write_text(to_dot(graph), encoding="utf-8")
+            text = to_dot(graph)
         case _:
             raise ValueError(f"cannot export a graph as {path.name!r}: use .graphml or .dot")
+    write_atomic(path, text)  # as every other file: its folder made, never half written
 
 
 _DOT_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
