@@ -15,12 +15,11 @@ The same changes drive Monte Carlo samples. Their effect lives in `solver.whatif
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 from pydantic import ConfigDict, Discriminator, Field, Tag, model_validator
 
-from solver.fields import Duration, ItemId, ReleaseId, Strict
+from solver.fields import Day, Duration, ItemId, ReleaseId, Strict
 
 
 class Change(Strict):
@@ -32,7 +31,7 @@ class SendBack(Change):
     """The Authority sends a report back: a new expected decision date."""
 
     send_back: ItemId = Field(alias="send-back")
-    expected_decision: dt.date
+    expected_decision: Day
 
 
 class Redecide(Change):
@@ -40,7 +39,7 @@ class Redecide(Change):
     a period (`slip: 4 months`)."""
 
     re_decide: ItemId = Field(alias="re-decide")
-    expected_decision: dt.date | None = None
+    expected_decision: Day | None = None
     slip: Duration | None = Field(
         None, description="How much later than the expected decision in force, instead of a "
         "date: 4 months, 6 weeks.")
@@ -54,7 +53,7 @@ class Redecide(Change):
 
 class Approve(Change):
     approve: ItemId
-    decided: dt.date
+    decided: Day
 
 
 class Reject(Change):
@@ -67,7 +66,7 @@ class Withdraw(Change):
 
 class MoveRelease(Change):
     move_release: ReleaseId = Field(alias="move-release")
-    go_live: dt.date
+    go_live: Day
 
 
 class CancelRelease(Change):
@@ -78,7 +77,7 @@ class AddRelease(Change):
     """An ad-hoc release."""
 
     add_release: ReleaseId = Field(alias="add-release")
-    go_live: dt.date
+    go_live: Day
 
 
 class ShiftLeadTimes(Change):

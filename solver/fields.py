@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 _ID = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
-_MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
+_MONTH = r"^(19|20|21)\d{2}-(0[1-9]|1[0-2])$"
 _UNIT = r"\d+ (day|days|week|weeks|month|months|year|years)"
 _PERIOD = rf"^{_UNIT}( {_UNIT})*$"
 ItemId = Annotated[str, StringConstraints(pattern=_ID)]
 ReleaseId = Annotated[str, StringConstraints(pattern=_ID)]
 MonthId = Annotated[str, StringConstraints(pattern=_MONTH)]
+Day = Annotated[dt.date, Field(ge=dt.date(1900, 1, 1), le=dt.date(2199, 12, 31))]
+"""A date of a plan: from 1900 to 2199, so that the dates computed from it (baselines,
+cut-offs, chart axes) stay within what dates can hold (a fuzz test: a go-live moved to
+9999-12-31 or 0001-01-02 ended in a traceback)."""
 def duration_parts(duration: str) -> dict[str, int]:
     """`'1 month 10 days'` -> `{'months': 1, 'days': 10}` (units summed, plural names)."""
     words = duration.split()
@@ -40,7 +45,7 @@ Duration = Annotated[str, StringConstraints(pattern=_PERIOD), AfterValidator(_no
 """A period such as `38 days`, `6 weeks`, `12 months` or `1 month 10 days`."""
 PATTERN_WORDS = {
     _ID: "an id of letters, digits, '.', '_' and '-', such as 'MP084' or '2021-06'",
-    _MONTH: "a month such as '2021-06'",
+    _MONTH: "a month such as '2021-06', from 1900 to 2199",
     _PERIOD: "a period such as '38 days', '6 weeks', '12 months' or '1 month 10 days'",
 }
 """What a value of each pattern looks like, for error messages (not the pattern itself)."""

@@ -7,7 +7,6 @@ behaviour (CP-SAT posting and solver-free checking) lives in `solver.rules`.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -20,7 +19,7 @@ from pydantic import (
 )
 
 from solver.changes import AnyChange
-from solver.fields import Duration, ItemId, MonthId, ReleaseId, Strict
+from solver.fields import Day, Duration, ItemId, MonthId, ReleaseId, Strict
 from solver.rules import Rule
 from solver.uncertainty import Uncertainty
 
@@ -94,7 +93,7 @@ class ExtraRelease(Strict):
     """An ad-hoc release outside the standard windows."""
 
     id: ReleaseId
-    go_live: dt.date
+    go_live: Day
     note: str = ""
 
 
@@ -104,7 +103,7 @@ class Calendar(Strict):
     windows: list[Window] = Field(min_length=1)
     first: MonthId = Field(description="Month of the first release in the horizon (YYYY-MM).")
     last: MonthId = Field(description="Month of the last release in the horizon (YYYY-MM).")
-    moves: dict[ReleaseId, dt.date] = Field(
+    moves: dict[ReleaseId, Day] = Field(
         default_factory=dict, description="Go-live moved by the Panel; the release keeps its id."
     )
     extra: list[ExtraRelease] = Field(default_factory=list)
@@ -170,8 +169,8 @@ class Item(Strict):
     kind: Kind = "modification"
     route: Route | None = None
     status: Status
-    decided: dt.date | None = Field(None, description="Known decision date.")
-    expected_decision: dt.date | None = Field(None, description="Expected decision date.")
+    decided: Day | None = Field(None, description="Known decision date.")
+    expected_decision: Day | None = Field(None, description="Expected decision date.")
     dcc_lead_time: Duration = "0 days"
     party_lead_time: Duration = "0 days"
     dcc_impact: bool = False
@@ -180,7 +179,7 @@ class Item(Strict):
     value: int = Field(1, ge=0, le=MAX_VALUE, strict=True)
     earliest: ReleaseId | None = None
     latest: ReleaseId | None = None
-    deadline: dt.date | None = Field(
+    deadline: Day | None = Field(
         None, description="Go live by this date (a regulatory deadline): only releases "
         "going live on or before it may take the item; unlike `latest`, it follows a release "
         "whose date moves.")
@@ -265,7 +264,7 @@ class Scenario(Strict):
         "SEC", min_length=1, max_length=20, pattern=r"^\S(.*\S)?$",
         description="The code whose releases these are (SEC, BSC, REC, UNC...): titles "
         "and headings say 'BSC Release'.")
-    as_of: dt.date = Field(description="The planning date: baselines and frozen releases.")
+    as_of: Day = Field(description="The planning date: baselines and frozen releases.")
     calendar: Calendar
     policy: Policy = Policy()
     specifications: list[str] = Field(
@@ -295,7 +294,7 @@ PlanStatus = Literal["optimal", "feasible", "infeasible"]
 
 class PlanRelease(BaseModel):
     id: str
-    go_live: dt.date
+    go_live: Day
     items: list[str]
     uplifts: list[str]
 
@@ -305,7 +304,7 @@ class PlanItem(BaseModel):
     title: str
     status: str
     release: str | None
-    cut_off: dt.date | None
+    cut_off: Day | None
     fall_back: str | None
     fall_back_needs_moves: bool = Field(
         default=False,
@@ -405,7 +404,7 @@ class CalendarChanges(Strict):
     windows: list[Window] | None = None
     first: MonthId | None = None
     last: MonthId | None = None
-    moves: dict[ReleaseId, dt.date] | None = Field(None, description="Merged into the base's.")
+    moves: dict[ReleaseId, Day] | None = Field(None, description="Merged into the base's.")
     extra: list[ExtraRelease] | None = None
     cancel: list[ReleaseId] | None = None
 
@@ -423,7 +422,7 @@ class WhatIf(Strict):
     extends: str = Field(description="The base scenario file, relative to this one.")
     name: str | None = None
     description: str | None = None
-    as_of: dt.date | None = None
+    as_of: Day | None = None
     calendar: CalendarChanges | None = None
     policy: PolicyChanges | None = None
     specifications: list[str] | None = None

@@ -306,7 +306,8 @@ def case_impossible_date(tmp_path: Path) -> Case:
 @case
 def case_bad_month_id(tmp_path: Path) -> Case:
     path = write_base(tmp_path, lambda d: d["calendar"].update(last="2021-13"))
-    return Case(path, "calendar.last", r"should be a month such as '2021-06' \(got '2021-13'\)",
+    return Case(path, "calendar.last", r"should be a month such as '2021-06', from 1900 to 2199 "
+                                       r"\(got '2021-13'\)",
                 line_of(path, "last:"))
 
 
@@ -630,6 +631,55 @@ def case_nesting_too_deep(tmp_path: Path) -> Case:
     path = tmp_path / "deep.yaml"
     path.write_text("name: x\nnote: " + "[" * 60 + "]" * 60 + "\n")
     return Case(path, "note[0][0][0]...", r"nested more than 40 levels deep", 2)
+
+
+@case
+def case_nesting_deep_enough_to_crash_the_parser(tmp_path: Path) -> Case:
+    """A fuzz test: 30,000 levels ended the process in libyaml, with no message at all."""
+    path = tmp_path / "deeper.yaml"
+    path.write_text("as_of: " + "[" * 30000 + "]" * 30000 + "\n")
+    return Case(path, "", r"nested more than 40 levels deep", 1)
+
+
+@case
+def case_a_list_for_a_key(tmp_path: Path) -> Case:
+    """A fuzz test: `? [a, b]` ended in "unhashable type: 'list'"."""
+    path = write_base(tmp_path)
+    path.write_text(path.read_text() + "? [a, b]\n: 1\n")
+    return Case(path, "", r"a key must be a name, not a list or a mapping",
+                line_of(path, "? [a, b]"))
+
+
+@case
+def case_a_number_too_long(tmp_path: Path) -> Case:
+    """A fuzz test: a 5,000-digit value ended in Python's "Exceeds the limit (4300
+    digits)"."""
+    data = copy.deepcopy(BASE)
+    data["items"][0]["value"] = 0
+    path = write_yaml(tmp_path / "long.yaml", data)
+    path.write_text(path.read_text().replace("value: 0", "value: " + "1" * 5000))
+    return Case(path, "items[0].value", r"a number of more than 30 digits",
+                line_of(path, "value: 111"))
+
+
+@case
+def case_a_go_live_in_year_9999(tmp_path: Path) -> Case:
+    """A fuzz test: a go-live moved to 9999-12-31 (or 0001-01-02) overflowed the date
+    arithmetic of the baselines."""
+    data = copy.deepcopy(BASE)
+    data["calendar"]["moves"] = {"2020-11": "9999-12-31"}
+    path = write_yaml(tmp_path / "far.yaml", data)
+    return Case(path, "calendar.moves.2020-11", r"less than or equal to 2199-12-31",
+                line_of(path, "9999-12-31"))
+
+
+@case
+def case_a_horizon_in_year_9999(tmp_path: Path) -> Case:
+    data = copy.deepcopy(BASE)
+    data["calendar"]["last"] = "9999-11"
+    path = write_yaml(tmp_path / "far.yaml", data)
+    return Case(path, "calendar.last", r"a month such as '2021-06', from 1900 to 2199",
+                line_of(path, "9999-11"))
 
 
 @case

@@ -336,12 +336,12 @@ def test_a_failing_sample_is_recorded_with_its_error(tmp_path: Path) -> None:
     assert all("no plan satisfies the rules" in r["error"] and "MP080" in r["error"]
                for r in lines)
     assert len(json.loads(result.summary_json())["errors"]) == 3
-    # A sample that raises (here: a decision date past the end of the calendar) is kept
-    # too; draws that put two releases on one go-live day make no valid scenario: said.
+    # A sample that raises (here: a decision drawn past the last date a plan may hold) is
+    # kept too; draws that put two releases on one go-live day make no valid scenario: said.
     for name, tail, outcome, said in (
-        ("doomed", "items: {update: {MP080: {expected_decision: 9999-12-30}}}\n"
+        ("doomed", "items: {update: {MP080: {expected_decision: 2199-12-30}}}\n"
                    "uncertainty: {items: {MP080: {delay_days: {low: 5, mode: 5, high: 5}}}}\n",
-         "error", "out of range"),
+         "error", "less than or equal to 2199-12-31"),
         ("same-day", "uncertainty: {releases: {'2020-11': {move: 1.0, days: {low: 231, "
                      "mode: 231, high: 231}}}}\n",
          "invalid", "2020-11 goes live on 2021-06-24, the same day as 2021-06"),

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import TYPE_CHECKING, Literal
 
-from solver.fields import ItemId, ReleaseId
+from solver.fields import Day, ItemId, ReleaseId
 from solver.rules.base import Assignment, Ref, ReleaseGate, Slot, UnaryRule
 
 if TYPE_CHECKING:
@@ -53,7 +52,7 @@ class Window(ReleaseGate):
     rule: Literal["window"] = "window"
     earliest: ReleaseId | None = None
     latest: ReleaseId | None = None
-    deadline: dt.date | None = None
+    deadline: Day | None = None
 
     @property
     def name(self) -> str:
