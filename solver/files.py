@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import errno
+import json
 import os
 import tempfile
 from pathlib import Path
+from typing import Any
 
 
 def _umask() -> int:
@@ -40,6 +42,22 @@ def write_atomic(path: str | Path, text: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def parse_json(text: str, **options: Any) -> Any:
+    """`json.loads`, raising `ValueError` for all a file can hold that it does not read: a
+    syntax error (`json.JSONDecodeError`, with its place), and also a number past Python's
+    4,300 digits or nesting past the recursion limit, which a fuzz test found ending in
+    tracebacks."""
+    try:
+        return json.loads(text, **options)
+    except RecursionError:
+        raise ValueError("nested too deeply to read") from None
+    except ValueError as exc:
+        if type(exc) is not ValueError:  # a syntax error, or a hook's own error: as raised
+            raise
+        raise ValueError("a number with too many digits" if "digits" in str(exc)
+                         else f"a value that cannot be read: {exc}") from None
 
 
 FIGURE_FORMATS = {".pdf": "pdf", ".png": "png", ".svg": "svg"}

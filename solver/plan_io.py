@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from solver.files import parse_json
 from solver.instance import Instance
 from solver.model import Plan
 from solver.scenario import ScenarioError
@@ -75,12 +76,14 @@ def read_assignments(path: Path) -> dict[str, str | None]:
     if path.suffix.lower() == ".csv":
         return _csv_assignments(path, text)
     try:
-        data = json.loads(text, object_pairs_hook=_no_repeats)
+        data = parse_json(text, object_pairs_hook=_no_repeats)
     except _RepeatedKey as exc:
         raise ScenarioError(path, "", f"key {exc.key!r} appears twice in one object") from None
     except json.JSONDecodeError as exc:
         raise ScenarioError(path, "JSON syntax", exc.msg + " (a plan is plan.json, or a CSV "
                             "file named .csv with item and release columns)", exc.lineno) from None
+    except ValueError as exc:
+        raise ScenarioError(path, "", str(exc)) from None
     if not isinstance(data, dict) or not isinstance(data.get("assignments"), dict):
         raise ScenarioError(
             path,
@@ -152,6 +155,13 @@ def _check_agreement(path: Path, data: dict[str, Any],
 
 
 def _csv_assignments(path: Path, text: str) -> dict[str, str | None]:
+    try:
+        return _csv_rows(path, text)
+    except csv.Error as exc:  # a field past csv's limit, say (a fuzz test: a traceback)
+        raise ScenarioError(path, "", f"not a CSV table: {exc}") from None
+
+
+def _csv_rows(path: Path, text: str) -> dict[str, str | None]:
     rows = csv.reader(io.StringIO(text))
     header = [c.strip() for c in next(rows, [])]
     missing = [c for c in ("item", "release") if c not in header]

@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 import io
-import json
 import math
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
@@ -26,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from solver.check import broken_rules
+from solver.files import parse_json
 from solver.model import STATUS_WORDS, TIGHT_MARGIN_DAYS
 from solver.plan import who_moves
 from solver.report_text import LEFT_OUT, decision_margin, headline, new_versions_words
@@ -231,8 +231,8 @@ def read_sweep(path: str | Path) -> dict[str, Any]:
     """A `secplan sweep` summary file; ValueError (naming what is wrong) when it is not
     JSON or lacks the sample count or the probabilities."""
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        data = parse_json(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise ValueError(f"cannot read the sweep summary: {exc}") from exc
     if not isinstance(data, dict):
         raise ValueError("a sweep summary is a JSON object")

@@ -45,6 +45,7 @@ from solver.budget import Budget
 from solver.calendar import build_releases, format_duration
 from solver.changes import Change, MoveRelease, Redecide, Reject, ShiftLeadTimes
 from solver.engine import DEFAULT_OPTIONS, SolveOptions, solve
+from solver.files import parse_json
 from solver.instance import Instance
 from solver.model import PENDING_STATUSES, Item, Scenario
 from solver.scenario import same_day_releases
@@ -504,10 +505,14 @@ def read_records(out: Path, payload: Payload, seed: int, samples: int) -> dict[i
     `SweepError` when the file holds another scenario's or seed's samples."""
     if not out.exists() or out.stat().st_size == 0:
         return {}
-    with out.open(encoding="utf-8") as handle:
-        lines = handle.read().splitlines()
     try:
-        header = dict(json.loads(lines[0])["sweep"])
+        with out.open(encoding="utf-8") as handle:
+            lines = handle.read().splitlines()
+    except UnicodeDecodeError:
+        raise SweepError(f"{out}: not a sweep file (not UTF-8 text); choose another --out") \
+            from None
+    try:
+        header = dict(parse_json(lines[0])["sweep"])
     except (ValueError, KeyError, TypeError):
         raise SweepError(
             f"{out}: not a sweep file (no header line); choose another --out"
@@ -521,8 +526,8 @@ def read_records(out: Path, payload: Payload, seed: int, samples: int) -> dict[i
     found: dict[int, SampleRecord] = {}
     for line in lines[1:]:
         try:
-            record = json.loads(line)
-        except ValueError:
+            record = parse_json(line)
+        except ValueError:  # a torn line, or anything else no sample wrote
             continue
         if _well_formed(record, payload.base) and 0 <= record["index"] < samples:
             found[record["index"]] = record

@@ -785,3 +785,28 @@ def test_nothing_is_written_over_an_input_or_half_way(tmp_path: Path, command: l
     assert len(result.stderr.splitlines()) == 1, result.stderr
     assert {p: p.read_bytes() for p in sc.iterdir()} == before
     assert not (tmp_path / "o" / "plan.json").exists()
+
+
+@pytest.mark.parametrize(("command", "content", "said"), [
+    (["check", SEND_BACK, "{f}"], '{"assignments": {"A": ' + "1" * 5000 + "}}",
+     "a number with too many digits"),
+    (["check", SEND_BACK, "{f}"], "[" * 100_000, "nested too deeply to read"),
+    (["check", SEND_BACK, "{f}.csv"], "item,release\n" + "x" * 200_000 + ",2021-06\n",
+     "not a CSV table: field larger than field limit"),
+    (["report", SEND_BACK, "-o", "{tmp}/r.html", "--sweep", "{f}"], "[" * 100_000,
+     "cannot read the sweep summary: nested too deeply to read"),
+    (["sweep", SEND_BACK, "--samples", "1", "--out", "{f}"], "\xff\xfe",
+     "not a sweep file (not UTF-8 text)"),
+], ids=["long-number", "deep-plan", "huge-csv-field", "deep-sweep", "latin-1-journal"])
+def test_a_file_json_or_csv_cannot_read_is_bad_input(tmp_path: Path, command: list[str],
+                                                      content: str, said: str) -> None:
+    """A fuzz test: a 5,000-digit number, 100,000 levels of nesting, a 200 KB field and a
+    file in Latin-1 each ended in a traceback."""
+    name = tmp_path / ("f.csv" if "{f}.csv" in command else "f.json")
+    name.write_bytes(content.encode("latin-1") if "\xff" in content else content.encode())
+    args = [a.replace("{f}.csv", str(name)).replace("{f}", str(name))
+            .replace("{tmp}", str(tmp_path)) for a in command]
+    result = secplan(*args)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith(f"secplan: {name}") and said in result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.splitlines()) == 1
