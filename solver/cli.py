@@ -172,10 +172,10 @@ def options(
 ) -> SolveOptions:
     """The solve options of a command's flags; with `show` (None: when standard error is a
     terminal), its progress is shown from now on."""
-    from solver.engine import SolveOptions
+    from solver.engine import MAX_WORKERS, SolveOptions
 
-    if workers is not None and workers < 1:
-        fail("--workers must be at least 1")
+    if workers is not None and not 1 <= workers <= MAX_WORKERS:
+        fail(f"--workers must be from 1 to {MAX_WORKERS} (got {workers})")
     check_time_limit(time_limit)
     if show or (show is None and sys.stderr.isatty()):
         show_progress()

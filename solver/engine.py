@@ -82,6 +82,11 @@ class NoPlanInTime(Exception):
         )
 
 
+MAX_WORKERS = 256
+"""Most CP-SAT workers (a solve's) or worker processes (a sweep's) a command starts: a
+fuzz test's 100,000 made CP-SAT refuse the model with no reason and a sweep hang."""
+
+
 @dataclass(frozen=True)
 class SolveOptions:
     time_limit: float = 60.0

@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypedDict
 from solver.budget import Budget
 from solver.calendar import build_releases, format_duration
 from solver.changes import Change, MoveRelease, Redecide, Reject, ShiftLeadTimes
-from solver.engine import DEFAULT_OPTIONS, SolveOptions, solve
+from solver.engine import DEFAULT_OPTIONS, MAX_WORKERS, SolveOptions, solve
 from solver.files import parse_json
 from solver.instance import Instance
 from solver.model import PENDING_STATUSES, Item, Scenario
@@ -730,8 +730,8 @@ def run_sweep(
     another sweep) and `ValueError` (bad counts)."""
     if samples < 1:
         raise ValueError("samples must be at least 1")
-    if workers is not None and workers < 1:
-        raise ValueError("workers must be at least 1")
+    if workers is not None and not 1 <= workers <= MAX_WORKERS:
+        raise ValueError(f"--workers must be from 1 to {MAX_WORKERS} (got {workers})")
     started = time.monotonic()
     options = solve_options or SWEEP_OPTIONS
     payload, inst = base_payload(path, options)

@@ -422,6 +422,8 @@ def test_picture_bad_requests_exit_2(tmp_path: Path) -> None:
     (["rid", SEND_BACK, "2020-11", "--time-limit", "1e308"], "at most 1,000,000"),
     (["sweep", SEND_BACK, "--samples", "2", "--time-limit", "nan"], "--time-limit must be"),
     (["solve", SEND_BACK, "--seed", "2147483648"], "--seed"),
+    (["solve", SEND_BACK, "--workers", "100000"], "--workers must be from 1 to 256"),
+    (["sweep", SEND_BACK, "--samples", "2", "--workers", "100000"], "--workers must be from 1"),
     (["solve", SEND_BACK, "--alternatives", "1", "--tolerance", "nan"], "--tolerance must be"),
     (["graph", SEND_BACK, "-o", "{tmp}/g.txt"], "use one of .pdf, .png, .svg, .graphml, .dot"),
     (["report", SEND_BACK, "-o", "{tmp}/copy.yaml"], "name it .html"),
