@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import difflib
 import itertools
+import re
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,15 +42,40 @@ _SafeBase: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _Loader(_SafeBase):  # type: ignore[valid-type,misc]
-    """PyYAML's safe loader (libyaml's when present: ten times faster), less its
-    timestamp resolver: dates stay text for pydantic to parse, so an impossible date such
-    as 2020-02-30 is reported with its place."""
+    """PyYAML's safe loader (libyaml's when present: ten times faster) reading plain
+    values as YAML 1.2 does: `true`/`false` only, decimal, `0o` and `0x` integers and plain
+    floats. YAML 1.1's readings silently changed what a file says (a fuzz test: `value:
+    1:30` became 90, `id: 0123` the octal 83, a specification `NO` false). Its timestamp
+    resolver is left out too: dates stay text for pydantic to parse, so an impossible date
+    such as 2020-02-30 is reported with its place."""
 
 
+_YAML_12 = {
+    "tag:yaml.org,2002:bool": (re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+                               "tTfF"),
+    "tag:yaml.org,2002:int": (re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"),
+                              "-+0123456789"),
+    "tag:yaml.org,2002:float": (re.compile(
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"), "-+.0123456789"),
+}
 _Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    first: [(tag, regexp) for tag, regexp in resolvers
+            if tag not in ("tag:yaml.org,2002:timestamp", *_YAML_12)]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+for _tag, (_regexp, _firsts) in _YAML_12.items():
+    _Loader.add_implicit_resolver(_tag, _regexp, list(_firsts))
+
+
+def _yaml_12_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
+    """An integer as YAML 1.2 reads it: `0123` is 123, not YAML 1.1's octal 83."""
+    text = str(loader.construct_scalar(node))
+    base = {"0o": 8, "0x": 16}.get(text[:2], 10)
+    return int(text[2:] if base != 10 else text, base)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _yaml_12_int)
 
 
 def _parse(text: str) -> tuple[dict[Loc, int], Any]:
@@ -597,10 +623,14 @@ def _first_problem(
         problem = first["msg"]
         if first["type"] == "value_error":
             problem = problem.removeprefix("Value error, ")
-    if first["type"] not in ("extra_forbidden", "missing") and "input" in first and (
-        not isinstance(first["input"], dict | list)
+    got = first.get("input")
+    if first["type"].startswith("string_") and isinstance(got, int | float) \
+            and not isinstance(got, bool) and "period" not in problem:  # `id: 0123`: 123
+        problem += f" (got the number {got!r}: write an id or name in quotes, as written)"
+    elif first["type"] not in ("extra_forbidden", "missing") and "input" in first and (
+        not isinstance(got, dict | list)
     ):
-        problem += f" (got {first['input']!r})"
+        problem += f" (got {got!r})"
     # Keep tagged-union labels out of the place shown to the user: a rule's kind, and a
     # change's kind where its key repeats it (`changes[0].shift-lead-times`).
     from solver.rules import RULE_MODELS

@@ -320,6 +320,24 @@ def case_bad_duration(tmp_path: Path) -> Case:
 
 
 @case
+def case_a_time_of_day_for_a_value(tmp_path: Path) -> Case:
+    """A fuzz test: YAML 1.1 read `value: 1:30` as the number 90, silently."""
+    path = write_base(tmp_path, lambda d: item(d, "MP084").update(value=0))
+    path.write_text(path.read_text().replace("value: 0", "value: 1:30"))
+    return Case(path, "items[MP084].value", r"valid integer \(got '1:30'\)",
+                line_of(path, "value: 1:30"))
+
+
+@case
+def case_an_id_with_a_leading_zero(tmp_path: Path) -> Case:
+    """A fuzz test: YAML 1.1 read `id: 0123` as the octal 83, and said "got 83"."""
+    path = write_base(tmp_path, lambda d: item(d, "MP084").update(id="PLACEHOLDER"))
+    path.write_text(path.read_text().replace("id: PLACEHOLDER", "id: 0123"))
+    return Case(path, "items[0].id", r"\(got the number 123: write an id or name in quotes",
+                line_of(path, "id: 0123"))
+
+
+@case
 def case_number_for_a_period(tmp_path: Path) -> Case:
     path = write_base(tmp_path, lambda d: item(d, "MP084").update(party_lead_time=90))
     return Case(path, "items[MP084].party_lead_time",

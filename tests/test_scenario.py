@@ -64,3 +64,17 @@ def test_an_overlay_cannot_redefine_items_as_a_list(tmp_path: Path) -> None:
 def test_every_scenario_file_loads() -> None:
     for path in sorted((SEC_2020.parent).rglob("*.yaml")):
         load_scenario(path)
+
+
+def test_plain_values_read_as_yaml_1_2(tmp_path: Path) -> None:
+    """A fuzz test: YAML 1.1 made a specification `NO` false, `yes` true and `0o17`-style
+    octals out of leading zeros; a what-if's values read as written."""
+    path = tmp_path / "w.yaml"
+    path.write_text(f"extends: {SEC_2020 / 'baseline.yaml'}\n"
+                    "specifications: [DUIS, GBCS, CH firmware, CHISM, MMC, SMETS, CHTS, NO, yes,"
+                    " 'on']\n"
+                    "items:\n  update: {MP084: {specs: [NO, yes], effort: 010, value: 0x3}}\n")
+    s = load_scenario(path)
+    assert s.specifications[-3:] == ["NO", "yes", "on"]
+    mp084 = next(i for i in s.items if i.id == "MP084")
+    assert (mp084.specs, mp084.effort, mp084.value) == (["NO", "yes"], 10, 3)
