@@ -113,6 +113,9 @@ def _check_depth(text: str) -> None:
 
 _CRASH_SAFE_DEPTH = 1000
 """Nesting libyaml builds a tree of without trouble (10,000 levels did; 30,000 crashed)."""
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+"""Characters no text of a scenario needs (tabs and line breaks are fine), which SVG and
+GraphML cannot hold: a fuzz test's title with U+0001 made files no XML reader opens."""
 MAX_DIGITS = 30
 """Digits a number in a scenario may have (Python refuses past 4,300, with a traceback)."""
 
@@ -163,6 +166,9 @@ def _node_lines(node: yaml.Node, loc: Loc, out: dict[Loc, int], seen: set[int]) 
     if isinstance(node, yaml.ScalarNode) and node.tag.endswith((":int", ":float")) \
             and len(node.value) > MAX_DIGITS:
         raise _BadNode(loc, line, f"a number of more than {MAX_DIGITS} digits")
+    if isinstance(node, yaml.ScalarNode) and (bad := _CONTROL.search(node.value)):
+        raise _BadNode(loc, line, f"control character U+{ord(bad.group()):04X} in the text "
+                                  "(no chart, GraphML or report file could hold it)")
     if isinstance(node, yaml.MappingNode):
         first: dict[Any, int] = {}
         for key, value in node.value:

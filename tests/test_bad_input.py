@@ -338,6 +338,14 @@ def case_an_id_with_a_leading_zero(tmp_path: Path) -> Case:
 
 
 @case
+def case_a_control_character_in_a_title(tmp_path: Path) -> Case:
+    """A fuzz test: a title with U+0001 made an SVG and a GraphML no XML reader opens."""
+    path = write_base(tmp_path, lambda d: item(d, "MP084").update(title="x\x01y"))
+    return Case(path, "items[0].title", r"control character U\+0001 in the text",
+                line_of(path, "title: \"x"))
+
+
+@case
 def case_number_for_a_period(tmp_path: Path) -> Case:
     path = write_base(tmp_path, lambda d: item(d, "MP084").update(party_lead_time=90))
     return Case(path, "items[MP084].party_lead_time",
