@@ -531,7 +531,12 @@ def _overlay_assumptions(loaded: Loaded, source: SourceFile, value: list[Any]) -
 
 def unknown_name(key: str, valid: Collection[str], what: str = "key") -> str:
     """"unknown item 'secmp0067'; did you mean 'SECMP0067'?": the same name in another
-    case first, else the closest spelling."""
+    case first, else the closest spelling; a split item, where its parts are the names,
+    says so (a fuzz test: "unknown item 'A'" for an item with parts A.1 and A.2)."""
+    parts = sorted(v for v in valid if v.startswith(f"{key}."))
+    if parts:
+        return (f"{key!r} is a split item: name one of its parts, "
+                + ", ".join(parts[:4]) + (" ..." if len(parts) > 4 else ""))
     folded = {v.casefold(): v for v in sorted(valid)}
     close = ([folded[key.casefold()]] if key.casefold() in folded
              else difflib.get_close_matches(key, sorted(valid), n=1))
@@ -623,6 +628,12 @@ def _first_problem(
         tags = [t.strip(" '") for t in str(ctx.get("expected_tags", "")).split(",")]
         what = str(ctx.get("discriminator", "kind")).strip("'")
         problem = unknown_name(str(ctx.get("tag")), tags, what)
+    elif first["type"] == "union_tag_not_found":  # a rule without `rule:` (a fuzz test)
+        from solver.rules import RULE_MODELS
+
+        key = str(first.get("ctx", {}).get("discriminator", "")).strip("'")
+        kinds = f" (its kind: {', '.join(RULE_MODELS)})" if key == "rule" else ""
+        problem = f"needs the key {key!r}{kinds}"
     elif first["type"] == "string_type" and (words := _pattern_words(loc, model)):
         problem = f"should be {words}"  # `party_lead_time: 90`: a number, not a period
     else:

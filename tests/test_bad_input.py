@@ -354,6 +354,22 @@ def case_number_for_a_period(tmp_path: Path) -> Case:
 
 
 @case
+def case_a_rule_without_its_kind(tmp_path: Path) -> Case:
+    """A fuzz test: pydantic's "Unable to extract tag using discriminator 'rule'"."""
+    path = write_base(tmp_path, lambda d: d["rules"][1].pop("rule"))
+    return Case(path, "rules[1]", r"^needs the key 'rule' \(its kind: uplift-cap, .*precedence",
+                line_of(path, "before: MP084"))
+
+
+@case
+def case_a_rule_naming_a_split_item(tmp_path: Path) -> Case:
+    """A fuzz test: "unknown item 'A'" for a split item, whose parts are the names."""
+    path = write_base(tmp_path, lambda d: d["rules"][1].update(after="SECMP0062"))
+    return Case(path, "rules[1].after", r"^'SECMP0062' is a split item: name one of its "
+                r"parts, SECMP0062.1, SECMP0062.2$", line_of(path, "after: SECMP0062"))
+
+
+@case
 def case_unknown_rule_kind(tmp_path: Path) -> Case:
     path = write_base(tmp_path, lambda d: d["rules"][0].update(rule="uplift-cpa"))
     return Case(path, "rules[0]", r"^unknown rule 'uplift-cpa'; did you mean 'uplift-cap'\?$",
