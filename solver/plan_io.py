@@ -154,6 +154,11 @@ def _check_agreement(path: Path, data: dict[str, Any],
                                 f"leaves out {uid}, which assignments.{uid} puts there; {_AGREE}")
 
 
+_NONE_WORDS = ("none", "null", "-", "outside", "not planned", "n/a")
+"""What a hand-written plan may write for "outside the horizon" (a fuzz test: "unknown
+release 'none'" did not say how to write it)."""
+
+
 def _csv_assignments(path: Path, text: str) -> dict[str, str | None]:
     try:
         return _csv_rows(path, text)
@@ -163,7 +168,7 @@ def _csv_assignments(path: Path, text: str) -> dict[str, str | None]:
 
 def _csv_rows(path: Path, text: str) -> dict[str, str | None]:
     rows = csv.reader(io.StringIO(text))
-    header = [c.strip() for c in next(rows, [])]
+    header = [c.strip().lower() for c in next(rows, [])]  # "Item,Release" is a plan too
     missing = [c for c in ("item", "release") if c not in header]
     if missing:
         raise ScenarioError(path, "header", "a CSV plan needs the columns item and release (as "
@@ -209,7 +214,10 @@ def check_plan_names(path: Path, inst: Instance, assignments: dict[str, str | No
                 raise ScenarioError(path, place, unknown_name(uid, items, "item"))
             dropped[uid] = gone
         elif rid is not None and rid not in inst.release_ids:
-            raise ScenarioError(path, place, unknown_name(rid, inst.release_ids, "release"))
+            empty = ("; outside the horizon is an empty cell" if csv_file else
+                     "; outside the horizon is null") if rid.lower() in _NONE_WORDS else ""
+            raise ScenarioError(path, place,
+                                unknown_name(rid, inst.release_ids, "release") + empty)
     for uid in dropped:
         del assignments[uid]
     return dropped

@@ -231,9 +231,15 @@ def read_sweep(path: str | Path) -> dict[str, Any]:
     """A `secplan sweep` summary file; ValueError (naming what is wrong) when it is not
     JSON or lacks the sample count or the probabilities."""
     try:
-        data = parse_json(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
         raise ValueError(f"cannot read the sweep summary: {exc}") from exc
+    try:
+        data = parse_json(text)
+    except ValueError as exc:  # a fuzz test gave the samples file, whose lines are JSON
+        journal = ("; this is a sweep's samples (its --out): give the summary `secplan sweep "
+                   "--json` prints" if text.startswith('{"sweep"') else "")
+        raise ValueError(f"cannot read the sweep summary: {exc}{journal}") from exc
     if not isinstance(data, dict):
         raise ValueError("a sweep summary is a JSON object")
     if not isinstance(data.get("samples"), int):

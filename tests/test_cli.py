@@ -812,3 +812,25 @@ def test_a_file_json_or_csv_cannot_read_is_bad_input(tmp_path: Path, command: li
     assert result.returncode == 2, result.stderr
     assert result.stderr.startswith(f"secplan: {name}") and said in result.stderr
     assert "Traceback" not in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+def test_hand_written_plans_and_a_sweep_s_samples_get_a_hint(tmp_path: Path) -> None:
+    """A fuzz test: a CSV headed "Item,Release" was "item and release missing"; "none" for
+    outside the horizon was an unknown release with no word on how to write it; the
+    samples file of a sweep given to --sweep was "Extra data: line 2 column 1"."""
+    base = str(SEC_2020 / "baseline.yaml")
+    plan = tmp_path / "p.csv"
+    plan.write_text("Item,Release\nMP084,2020-11\n")
+    assert secplan("check", base, str(plan)).returncode in (0, 1)  # read, and judged
+    plan.write_text("Item,Release\nMP084,none\n")
+    result = secplan("check", base, str(plan))
+    assert result.returncode == 2
+    assert result.stderr.strip().endswith(
+        "item MP084: unknown release 'none'; outside the horizon is an empty cell")
+    samples = tmp_path / "s.jsonl"
+    samples.write_text('{"sweep": {"format": 1, "scenario": "uncertain", "seed": 0}}\n'
+                       '{"index": 0, "status": "optimal"}\n')
+    result = secplan("report", base, "-o", str(tmp_path / "r.html"), "--sweep", str(samples))
+    assert result.returncode == 2
+    assert result.stderr.strip().endswith("this is a sweep's samples (its --out): give the "
+                                          "summary `secplan sweep --json` prints")
