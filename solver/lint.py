@@ -4,7 +4,10 @@ commands print them on standard error and carry on; what cannot be planned is ba
 
 from __future__ import annotations
 
-from solver.calendar import build_releases
+import itertools
+import re
+
+from solver.calendar import Release, build_releases
 from solver.fields import duration_parts
 from solver.instance import units_of
 from solver.model import CLOSED_STATUSES, Scenario
@@ -27,10 +30,30 @@ def moot_because(scenario: Scenario, rule: RuleBase) -> str:
     return ", ".join(f"{ref} is {closed[ref]}" for _, ref in rule.item_refs() if ref in closed)
 
 
+def _calendar_warnings(scenario: Scenario, releases: list[Release]) -> list[str]:
+    """A go-live moved past a later release's, or a move of a cancelled release (a fuzz
+    test: both accepted in silence). The plan orders releases by go-live, whatever their
+    ids say, and "a later release" in a rule means a later go-live."""
+    found = [f"calendar.moves: {rid} is cancelled too, so its move does nothing"
+             for rid in scenario.calendar.moves if rid in scenario.calendar.cancel]
+    by_id = sorted((r for r in releases if _MONTH_ID.fullmatch(r.id)), key=lambda r: r.id)
+    for before, after in itertools.pairwise(by_id):
+        if after.go_live < before.go_live:
+            found.append(f"calendar: {before.id} goes live on {before.go_live}, after {after.id} "
+                         f"({after.go_live}): the plan takes {after.id} as the earlier release; "
+                         "check the moved dates")
+    return found
+
+
+_MONTH_ID = re.compile(r"\d{4}-\d{2}")
+
+
 def scenario_warnings(scenario: Scenario) -> list[str]:
     """One sentence per doubtful entry, naming the item (or part) and what to do."""
     found = []
-    years = {r.year for r in build_releases(scenario.calendar, scenario.policy)}
+    releases = build_releases(scenario.calendar, scenario.policy)
+    years = {r.year for r in releases}
+    found += _calendar_warnings(scenario, releases)
     for rule in scenario.rules:  # `Instance` drops them (an acceptance test: silently)
         if why := moot_because(scenario, rule):
             found.append(f"{rule.name}: {why}, so the rule no longer applies to the plan")

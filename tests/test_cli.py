@@ -834,3 +834,22 @@ def test_hand_written_plans_and_a_sweep_s_samples_get_a_hint(tmp_path: Path) -> 
     assert result.returncode == 2
     assert result.stderr.strip().endswith("this is a sweep's samples (its --out): give the "
                                           "summary `secplan sweep --json` prints")
+
+
+def test_a_go_live_moved_past_the_next_release_is_warned_about() -> None:
+    """A fuzz test: June 2021 moved to December, after November, and a cancelled release
+    moved, were accepted in silence."""
+    from solver.lint import scenario_warnings
+    from tests.conftest import item, scenario
+
+    windows = [{"month": 6, "week": "last"}, {"month": 11, "week": "first"}]
+    s = scenario([item("A")], calendar={
+        "windows": windows, "first": "2021-06", "last": "2022-11",
+        "moves": {"2021-06": "2021-12-01", "2022-06": "2022-07-01"}, "cancel": ["2022-06"]})
+    assert scenario_warnings(s) == [
+        "calendar.moves: 2022-06 is cancelled too, so its move does nothing",
+        "calendar: 2021-06 goes live on 2021-12-01, after 2021-11 (2021-11-04): the plan takes "
+        "2021-11 as the earlier release; check the moved dates"]
+    fine = scenario([item("A")], calendar={"windows": windows, "first": "2021-06",
+                                           "last": "2022-11", "moves": {"2021-11": "2021-11-29"}})
+    assert scenario_warnings(fine) == []
