@@ -286,6 +286,17 @@ class Scenario(Strict):
         default_factory=list, description="What the scenario takes for granted, and why."
     )
 
+    @field_validator("objective")
+    @classmethod
+    def _each_term_once(cls, terms: list[ObjectiveTerm]) -> list[ObjectiveTerm]:
+        """A term listed twice would count twice (a fuzz test: accepted in silence)."""
+        seen = [t.term for t in terms]
+        twice = next((t for k, t in enumerate(seen) if t in seen[:k]), None)
+        if twice is not None:
+            raise ValueError(f"the term {twice!r} is listed twice: give each term once, "
+                             "with its priority and weight")
+        return terms
+
 
 # --- plan -------------------------------------------------------------------------------
 

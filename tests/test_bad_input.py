@@ -370,6 +370,30 @@ def case_a_rule_naming_a_split_item(tmp_path: Path) -> Case:
 
 
 @case
+def case_extends_misspelt(tmp_path: Path) -> Case:
+    """A fuzz test: `extend:` read as a whole scenario, with no "did you mean"."""
+    path = write_yaml(tmp_path / "what-if.yaml", {"extend": "base.yaml", "description": "x"})
+    return Case(path, "extend", r"unknown key 'extend'; did you mean 'extends'\?", 1)
+
+
+@case
+def case_a_yaml_merge_key(tmp_path: Path) -> Case:
+    """A fuzz test: `<<: [{value: 5}, {value: 7}]` slipped past the repeated-key check."""
+    path = write_base(tmp_path)
+    path.write_text(path.read_text() + "<<: [{description: a}, {description: b}]\n")
+    return Case(path, "", r"YAML merge keys \(<<\) are not supported", line_of(path, "<<:"))
+
+
+@case
+def case_an_objective_term_twice(tmp_path: Path) -> Case:
+    """A fuzz test: the same term at two priorities was accepted, and counted twice."""
+    path = write_base(tmp_path, lambda d: d.update(objective=[
+        {"term": "delay", "priority": 1}, {"term": "delay", "priority": 2}]))
+    return Case(path, "objective", r"the term 'delay' is listed twice",
+                line_of(path, "objective:"))
+
+
+@case
 def case_unknown_rule_kind(tmp_path: Path) -> Case:
     path = write_base(tmp_path, lambda d: d["rules"][0].update(rule="uplift-cpa"))
     return Case(path, "rules[0]", r"^unknown rule 'uplift-cpa'; did you mean 'uplift-cap'\?$",
