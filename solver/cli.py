@@ -714,6 +714,11 @@ def report(
                        or base[u] != mine[u])
         if not has_plan:
             fail(f"{sweep_file}: a sweep needs a plan to show against, and {scenario} has none")
+        strangers = sorted(u for u in sweep["probabilities"]
+                           if u not in mine and u not in inst.closed)
+        if strangers:  # a fuzz test: shown without a word
+            fail(f"{sweep_file}: probabilities.{strangers[0]}: no such item in {scenario}; "
+                 "sweep this scenario")
         if other:
             hint = (f"; with --compare, {scenario} is planned against {compare_with}'s plan, "
                     "and a sweep against its own base's: compare with that base, or leave "

@@ -242,8 +242,10 @@ def read_sweep(path: str | Path) -> dict[str, Any]:
         raise ValueError(f"cannot read the sweep summary: {exc}{journal}") from exc
     if not isinstance(data, dict):
         raise ValueError("a sweep summary is a JSON object")
-    if not isinstance(data.get("samples"), int):
-        raise ValueError("the sweep summary has no 'samples' count")
+    samples = data.get("samples")
+    if not isinstance(samples, int) or isinstance(samples, bool) or samples < 1:
+        raise ValueError("the sweep summary has no 'samples' count of 1 or more "
+                         f"(got {samples!r})")
     probabilities = data.get("probabilities")
     if not isinstance(probabilities, dict):
         raise ValueError("the sweep summary has no 'probabilities' (item -> release -> share)")

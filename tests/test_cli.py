@@ -853,3 +853,24 @@ def test_a_go_live_moved_past_the_next_release_is_warned_about() -> None:
     fine = scenario([item("A")], calendar={"windows": windows, "first": "2021-06",
                                            "last": "2022-11", "moves": {"2021-11": "2021-11-29"}})
     assert scenario_warnings(fine) == []
+
+
+def test_a_sweep_summary_of_no_samples_or_of_other_items_is_bad_input(tmp_path: Path) -> None:
+    """A fuzz test: "-5 samples of unc" was rendered, and items the scenario does not have
+    were shown without a word."""
+    uncertain = str(SEC_2020 / "uncertain.yaml")
+    made = secplan("sweep", uncertain, "--samples", "2", "--json")
+    assert made.returncode == 0, made.stderr
+    summary = json.loads(made.stdout)
+    for change, said in (({"samples": -5}, "no 'samples' count of 1 or more (got -5)"),
+                         ({"probabilities": {**summary["probabilities"], "ZZ": {"none": 1.0}}},
+                          "probabilities.ZZ: no such item in")):
+        path = tmp_path / "s.json"
+        path.write_text(json.dumps({**summary, **change}))
+        result = secplan("report", uncertain, "-o", str(tmp_path / "r.html"), "--sweep",
+                         str(path), "--time-limit", "10")
+        assert result.returncode == 2 and said in result.stderr, result.stderr
+        assert not (tmp_path / "r.html").exists()
+    path.write_text(json.dumps(summary))
+    assert secplan("report", uncertain, "-o", str(tmp_path / "r.html"), "--sweep", str(path),
+                   "--time-limit", "10").returncode == 0
