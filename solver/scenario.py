@@ -445,10 +445,14 @@ def _overlay_items(loaded: Loaded, source: SourceFile, value: Any) -> None:
     for item_id, fields in (changes.get("update") or {}).items():
         loc = ("items", "update", item_id)
         if item_id not in ids:
+            removed_here = str(item_id) in loaded.removed and \
+                loaded.removed[str(item_id)].startswith(source.path.name)
             raise ScenarioError(
                 source.path,
                 f"items.update.{item_id}",
-                unknown_name(str(item_id), set(map(str, ids)), "item"),
+                f"item {item_id!r} is removed in this file too: update it or remove it, "
+                "not both" if removed_here
+                else unknown_name(str(item_id), set(map(str, ids)), "item"),
                 source.lines.get(loc),
             )
         if not isinstance(fields, dict):

@@ -394,6 +394,18 @@ def case_an_objective_term_twice(tmp_path: Path) -> Case:
 
 
 @case
+def case_an_item_updated_and_removed(tmp_path: Path) -> Case:
+    """A fuzz test: "unknown item 'MP084'" for an item the base has, removed by the same
+    what-if that updates it."""
+    write_base(tmp_path, name="base.yaml")
+    path = write_yaml(tmp_path / "what-if.yaml", {
+        "extends": "base.yaml",
+        "items": {"update": {"MP084": {"value": 3}}, "remove": ["MP084"]}})
+    return Case(path, "items.update.MP084", r"item 'MP084' is removed in this file too: "
+                r"update it or remove it, not both", line_of(path, "MP084:"))
+
+
+@case
 def case_unknown_rule_kind(tmp_path: Path) -> Case:
     path = write_base(tmp_path, lambda d: d["rules"][0].update(rule="uplift-cpa"))
     return Case(path, "rules[0]", r"^unknown rule 'uplift-cpa'; did you mean 'uplift-cap'\?$",
