@@ -186,6 +186,10 @@ class Item(Strict):
     baseline: ReleaseId | None = Field(
         None, description="Release in the published (baselined) allocation, if any."
     )
+    baseline_cut_off: Day | None = Field(
+        None, description="The cut-off the published allocation gives it in its baseline "
+        "release ('included if approved by'): the plan's own, where it differs, is said "
+        "beside it.")
     parts: list[Part] = Field(default_factory=list)
     note: str = ""
 
@@ -199,6 +203,9 @@ class Item(Strict):
             raise ValueError(f"a {self.status} item needs an expected_decision date")
         if len({p.id for p in self.parts}) != len(self.parts):
             raise ValueError("part ids repeat")
+        if self.baseline_cut_off is not None and self.baseline is None:
+            raise ValueError("baseline_cut_off is the published cut-off for the baseline "
+                             "release: give baseline too")
         if self.parts and self.baseline is not None:
             raise ValueError("a split item's baseline release goes on each part in that "
                              "release's published scope (parts[].baseline)")

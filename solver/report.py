@@ -28,7 +28,13 @@ from solver.check import broken_rules
 from solver.files import parse_json
 from solver.model import STATUS_WORDS, TIGHT_MARGIN_DAYS
 from solver.plan import who_moves
-from solver.report_text import LEFT_OUT, decision_margin, headline, new_versions_words
+from solver.report_text import (
+    LEFT_OUT,
+    decision_margin,
+    headline,
+    new_versions_words,
+    published_cut_off,
+)
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -644,8 +650,11 @@ def _cut_off_cell(inst: Instance, item: PlanItem) -> Html:
         return tag("span", "-", class_="na")
     note = f"{margin} days' margin" if margin >= 0 else f"missed by {-margin} days"
     tight = margin < TIGHT_MARGIN_DAYS
-    return join(day(item.cut_off), tag("span", note + (": at risk" if tight else ""),
+    cell = join(day(item.cut_off), tag("span", note + (": at risk" if tight else ""),
                                        class_="note tight" if tight else "note"))
+    published = published_cut_off(inst, item)
+    return cell if published is None else join(
+        cell, tag("span", "published: ", day(published), class_="note"))
 
 
 def _fall_back_cell(inst: Instance, unit: Unit, item: PlanItem) -> Html:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from rich.table import Table
@@ -207,6 +208,7 @@ def headline(inst: Instance, plan: Plan) -> list[str]:
     broken = [rule + ("" if hard else " (soft)")
               for rule, (hard, _) in broken_rules(plan.violations).items()]
     lapsed = _lapsed_alignments(inst, plan)
+    published = _published_differences(inst, plan)
 
     def listed(names: list[str], most: int = 6) -> str:
         more = f" and {len(names) - most} more" if len(names) > most else ""
@@ -218,7 +220,37 @@ def headline(inst: Instance, plan: Plan) -> list[str]:
             *([f"Alignments lapsed, their anchor gone from the year: {listed(lapsed)}"]
               if lapsed else []),
             *([f"Decisions expected less than {TIGHT_MARGIN_DAYS} days before their "
-               f"cut-off: {listed(tight)}"] if tight else [])]
+               f"cut-off: {listed(tight)}"] if tight else []),
+            *([f"Cut-offs other than the published allocation's: {listed(published, 3)}"]
+              if published else [])]
+
+
+def published_cut_off(inst: Instance, item: PlanItem) -> dt.date | None:
+    """The cut-off the published allocation gives a pending item (`baseline_cut_off`) when
+    the plan keeps it in that release with another cut-off of its own (a Panel read: the
+    November 2020 cut-offs were 28 September here and 22 October in the RID, and only the
+    assumptions said why). None otherwise."""
+    if item.id in inst.closed or item.cut_off is None:
+        return None
+    unit = inst.unit(item.id)
+    published = unit.item.baseline_cut_off
+    if published is None or unit.decision_known or item.release != unit.item.baseline \
+            or published == item.cut_off:
+        return None
+    return published
+
+
+def _published_differences(inst: Instance, plan: Plan) -> list[str]:
+    """"MP084, MP088 in 2020-11: 2020-09-28 against the published 2020-10-22 (24 days
+    earlier)", grouped by release and dates."""
+    groups: dict[tuple[str, dt.date, dt.date], list[str]] = {}
+    for item in plan.items:
+        if (published := published_cut_off(inst, item)) is not None:
+            assert item.release is not None and item.cut_off is not None
+            groups.setdefault((item.release, item.cut_off, published), []).append(item.id)
+    return [f"{', '.join(ids)} in {rid}: {cut} against the published {pub} "
+            f"({abs((pub - cut).days)} days {'earlier' if cut < pub else 'later'})"
+            for (rid, cut, pub), ids in groups.items()]
 
 
 def _lapsed_alignments(inst: Instance, plan: Plan) -> list[str]:
@@ -344,6 +376,7 @@ def rid_data(inst: Instance, plan: Plan, release_id: str) -> dict[str, Any]:
             "decision": unit.decision.isoformat() if unit.decision else None,
             "decision_known": not pending,
             "included_if_approved_by": str(item.cut_off) if pending else None,
+            "published_cut_off": str(p) if (p := published_cut_off(inst, item)) else None,
             "exception": exception_note(inst, unit, r),
             "fall_back": item.fall_back, "fall_back_if_others_move":
                 item.fall_back_if_others_move, "fall_back_needs_moves":
@@ -381,7 +414,9 @@ def print_rid(inst: Instance, plan: Plan, release_id: str, out: Any) -> None:
             f"{row['id']} '{row['title']}'",
             "yes" if row["dcc_impact"] else "",
             row["status_words"] + (f" {row['exception']}." if row["exception"] else ""),
-            row["included_if_approved_by"] or "",
+            (row["included_if_approved_by"] or "") + (
+                f" (published: {row['published_cut_off']})" if row["published_cut_off"]
+                else ""),
             row["fall_back_words"],
         )
     out.print(table)

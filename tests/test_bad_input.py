@@ -406,6 +406,14 @@ def case_an_item_updated_and_removed(tmp_path: Path) -> Case:
 
 
 @case
+def case_a_published_cut_off_without_its_release(tmp_path: Path) -> Case:
+    path = write_base(tmp_path, lambda d: item(d, "SECMP0007").update(
+        baseline_cut_off=D(2020, 10, 22)))
+    return Case(path, "items[SECMP0007]", r"baseline_cut_off is the published cut-off for "
+                r"the baseline release: give baseline too", line_of(path, "id: SECMP0007"))
+
+
+@case
 def case_unknown_rule_kind(tmp_path: Path) -> Case:
     path = write_base(tmp_path, lambda d: d["rules"][0].update(rule="uplift-cpa"))
     return Case(path, "rules[0]", r"^unknown rule 'uplift-cpa'; did you mean 'uplift-cap'\?$",

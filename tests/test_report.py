@@ -740,3 +740,29 @@ def test_the_summary_says_a_go_live_moved(nov_29: tuple[Instance, Plan, str]) ->
     assert text_of(row_html(allocation, "2020-11")).startswith(
         "2020-11 29 Nov 2020 (moved from 5 Nov 2020 )")  # text_of spaces out the tags
     assert "moved from" not in text_of(row_html(allocation, "2021-06"))
+
+
+def test_a_cut_off_other_than_the_published_one_is_said(
+    baseline: tuple[Instance, Plan], nov_29: tuple[Instance, Plan, str],
+) -> None:
+    """A Panel read: the November 2020 cut-offs were 28 September here and 22 October in
+    the RID, and only the assumptions said why. On the RID's own 29 November go-live
+    (the what-if) they agree, and nothing is said."""
+    from solver.report_text import headline, rid_data
+
+    inst, plan = baseline
+    said = ("Cut-offs other than the published allocation's: MP084, MP088 in 2020-11: "
+            "2020-09-28 against the published 2020-10-22 (24 days earlier)")
+    assert said in headline(inst, plan)
+    rows = {r["id"]: r for r in rid_data(inst, plan, "2020-11")["items"]}
+    assert (rows["MP084"]["included_if_approved_by"], rows["MP084"]["published_cut_off"]) == (
+        "2020-09-28", "2020-10-22")
+    assert rows["MP080"]["published_cut_off"] is None  # none published
+    page = build_report(inst, plan)
+    assert said + "." in text_of(element(page, "summary"))
+    assert "published: 22 Oct 2020" in text_of(row_html(element(page, "release-2020-11"),
+                                                        "MP084"))
+    inst, plan, page = nov_29
+    assert not any(line.startswith("Cut-offs other") for line in headline(inst, plan))
+    assert rid_data(inst, plan, "2020-11")["items"][0]["published_cut_off"] is None
+    assert "published:" not in page
