@@ -131,21 +131,27 @@ def check_outputs(inputs: list[Path | None], *outputs: Path | None) -> None:
     scenario with its plan; a `plan.csv` directory failed after `plan.json` was written)."""
     from solver.scenario import ScenarioError, base_of
 
-    sources: set[Path] = set()
+    sources: dict[Path, tuple[int, int]] = {}  # a file, and its device and inode
     for path in inputs:
         try:
             while path is not None and path.is_file() and path.resolve() not in sources:
-                sources.add(path.resolve())
+                stat = path.stat()
+                sources[path.resolve()] = (stat.st_dev, stat.st_ino)
                 path = base_of(path) if path.suffix.lower() in (".yaml", ".yml", ".json") \
                     else None
         except ScenarioError:  # said when the file is loaded
             pass
+    written: set[Path] = set()
     for out in outputs:
         if out is None:
             continue
         target = out.resolve()
-        if target in sources:
+        same = target.is_file() and (target.stat().st_dev, target.stat().st_ino)
+        if target in sources or same in sources.values():  # a hard link is the file too
             fail(f"{out}: the command reads this file; write to another one")
+        if target in written:  # an acceptance test: --chart over the samples of --out
+            fail(f"{out}: given for two outputs; name each its own file")
+        written.add(target)
         if target.is_dir():
             fail(f"{out}: Is a directory")  # as the system says it
         above = next((p for p in target.parents if p.exists()), None)

@@ -113,9 +113,10 @@ def _check_depth(text: str) -> None:
 
 _CRASH_SAFE_DEPTH = 1000
 """Nesting libyaml builds a tree of without trouble (10,000 levels did; 30,000 crashed)."""
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 """Characters no text of a scenario needs (tabs and line breaks are fine), which SVG and
-GraphML cannot hold: a fuzz test's title with U+0001 made files no XML reader opens."""
+GraphML cannot hold: a fuzz test's title with U+0001 made files no XML reader opens (an
+acceptance test: U+FFFE and U+FFFF too)."""
 MAX_DIGITS = 30
 """Digits a number in a scenario may have (Python refuses past 4,300, with a traceback)."""
 

@@ -346,6 +346,14 @@ def case_a_control_character_in_a_title(tmp_path: Path) -> Case:
 
 
 @case
+def case_a_noncharacter_in_a_title(tmp_path: Path) -> Case:
+    """An acceptance test: U+FFFE, like U+0001, made files no XML reader opens."""
+    path = write_base(tmp_path, lambda d: item(d, "MP084").update(title="x\ufffey"))
+    return Case(path, "items[0].title", r"control character U\+FFFE in the text",
+                line_of(path, "title: \"x"))
+
+
+@case
 def case_number_for_a_period(tmp_path: Path) -> Case:
     path = write_base(tmp_path, lambda d: item(d, "MP084").update(party_lead_time=90))
     return Case(path, "items[MP084].party_lead_time",

@@ -761,6 +761,9 @@ def test_validate_splits_the_cut_off_table_rather_than_cut_a_date(tmp_path: Path
      "a file, not a directory"),
     (["solve", "{what_if}", "--out", "{tmp}/o"], "{tmp}/o/plan.csv: Is a directory"),
     (["timetable", "{what_if}", "-o", "{tmp}/t.jpg"], "{tmp}/t.jpg: cannot save a figure"),
+    (["gantt", "{what_if}", "-o", "{sc}/linked.svg"], "{sc}/linked.svg: the command reads"),
+    (["sweep", "{what_if}", "--samples", "2", "--out", "{tmp}/s.png", "--chart", "{tmp}/s.png"],
+     "{tmp}/s.png: given for two outputs; name each its own file"),
 ])
 def test_nothing_is_written_over_an_input_or_half_way(tmp_path: Path, command: list[str],
                                                       said: str) -> None:
@@ -774,6 +777,7 @@ def test_nothing_is_written_over_an_input_or_half_way(tmp_path: Path, command: l
     (sc / "g.svg").write_text(text)
     (sc / "w.yaml").write_text("extends: plan.json\n")
     (sc / "r.html").write_text("{}")
+    (sc / "linked.svg").hardlink_to(sc / "plan.json")  # the base, by another name
     (tmp_path / "o" / "plan.csv").mkdir(parents=True)
     before = {p: p.read_bytes() for p in sc.iterdir()}
     fill = {"{sc}": str(sc), "{tmp}": str(tmp_path), "{what_if}": str(sc / "w.yaml")}
