@@ -41,8 +41,8 @@ class Redecide(Change):
     re_decide: ItemId = Field(alias="re-decide")
     expected_decision: Day | None = None
     slip: Duration | None = Field(
-        None, description="How much later than the expected decision in force, instead of a "
-        "date: 4 months, 6 weeks.")
+        None, description="How much later than the expected decision in force (an overdue "
+        "one's is the planning date), instead of a date: 4 months, 6 weeks.")
 
     @model_validator(mode="after")
     def _a_date_or_a_slip(self) -> Redecide:

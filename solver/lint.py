@@ -36,6 +36,8 @@ def _calendar_warnings(scenario: Scenario, releases: list[Release]) -> list[str]
     ids say, and "a later release" in a rule means a later go-live."""
     found = [f"calendar.moves: {rid} is cancelled too, so its move does nothing"
              for rid in scenario.calendar.moves if rid in scenario.calendar.cancel]
+    found += [f"calendar.moves: {r.id} is moved to {r.go_live}, its own date" for r in releases
+              if r.moved_from == r.go_live]
     by_id = sorted((r for r in releases if _MONTH_ID.fullmatch(r.id)), key=lambda r: r.id)
     for before, after in itertools.pairwise(by_id):
         if after.go_live < before.go_live:

@@ -30,8 +30,10 @@ from solver.model import STATUS_WORDS, TIGHT_MARGIN_DAYS
 from solver.plan import who_moves
 from solver.report_text import (
     LEFT_OUT,
+    MONTHS,
     decision_margin,
     headline,
+    long_date,
     new_versions_words,
     published_cut_off,
 )
@@ -121,15 +123,9 @@ def section(anchor: str, title: str, *content: object) -> Html:
     return tag("section", tag("h2", title), *content, id=anchor)
 
 
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December")
-_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-"""English names whatever the locale (strftime's %B follows LC_TIME)."""
-
-
 def day(date: dt.date) -> Html:
     """A date as a Panel paper writes it in a table: `22 Oct 2020`."""
-    text = f"{date.day} {_MONTHS[date.month - 1][:3]} {date.year}"
+    text = f"{date.day} {MONTHS[date.month - 1][:3]} {date.year}"
     return tag("time", text, datetime=date.isoformat())
 
 
@@ -151,14 +147,13 @@ def prose(text: str) -> Html:
 
 def long_day(date: dt.date) -> Html:
     """A date as a Panel paper writes it in prose: `Thursday 5 November 2020`."""
-    text = f"{_WEEKDAYS[date.weekday()]} {date.day} {_MONTHS[date.month - 1]} {date.year}"
-    return tag("time", text, datetime=date.isoformat())
+    return tag("time", long_date(date), datetime=date.isoformat())
 
 
 def release_name(release_id: str, code: str) -> str:
     """`2020-11` -> `November 2020 SEC Release` (other ids are kept as they are)."""
     if re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", release_id):
-        return f"{_MONTHS[int(release_id[5:]) - 1]} {release_id[:4]} {code} Release"
+        return f"{MONTHS[int(release_id[5:]) - 1]} {release_id[:4]} {code} Release"
     return f"{code} Release {release_id}"
 
 

@@ -18,6 +18,17 @@ from solver.rules.base import RuleBase
 from solver.rules.baseline import exception_note
 from solver.rules.uplift import AlignedUplift
 
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+"""English names whatever the locale (strftime's %B follows LC_TIME)."""
+
+
+def long_date(day: dt.date) -> str:
+    """A date as a Panel paper writes it in prose: "Thursday 4 November 2027" (the RID
+    header had strftime's "04")."""
+    return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]} {day.year}"
+
 
 def _column_width(head: str, cells: list[str]) -> int:
     """A table column's width in characters, with its padding and border."""
@@ -396,7 +407,7 @@ def print_rid(inst: Instance, plan: Plan, release_id: str, out: Any) -> None:
     data = rid_data(inst, plan, release_id)
     out.print(
         f"[bold]{release_id} {inst.scenario.code} Release[/bold]: go-live "
-        f"{inst.release(release_id).go_live:%A %d %B %Y}; "
+        f"{long_date(inst.release(release_id).go_live)}; "
         f"DCC scope baseline {data['dcc_scope_baseline']}, full scope baseline "
         f"{data['full_scope_baseline']}; uplifts: {', '.join(data['uplifts']) or 'none'}"
     )

@@ -269,6 +269,8 @@ def test_rid_prints_the_cut_offs_of_the_moved_release() -> None:
     assert "Sunday 29 November 2020" in result.output
     mp084 = next(line for line in result.output.splitlines() if "MP084" in line)
     assert "2020-10-22" in mp084
+    seed = runner.invoke(app, ["rid", SEND_BACK, "2020-11"], env={"COLUMNS": "200"})
+    assert "go-live Thursday 5 November 2020;" in seed.output  # as a RID writes it, not "05"
 
 
 def test_rid_json_has_the_table_s_rows_as_data() -> None:
@@ -849,9 +851,11 @@ def test_a_go_live_moved_past_the_next_release_is_warned_about() -> None:
     windows = [{"month": 6, "week": "last"}, {"month": 11, "week": "first"}]
     s = scenario([item("A")], calendar={
         "windows": windows, "first": "2021-06", "last": "2022-11",
-        "moves": {"2021-06": "2021-12-01", "2022-06": "2022-07-01"}, "cancel": ["2022-06"]})
+        "moves": {"2021-06": "2021-12-01", "2022-06": "2022-07-01", "2022-11": "2022-11-03"},
+        "cancel": ["2022-06"]})
     assert scenario_warnings(s) == [
         "calendar.moves: 2022-06 is cancelled too, so its move does nothing",
+        "calendar.moves: 2022-11 is moved to 2022-11-03, its own date",
         "calendar: 2021-06 goes live on 2021-12-01, after 2021-11 (2021-11-04): the plan takes "
         "2021-11 as the earlier release; check the moved dates"]
     fine = scenario([item("A")], calendar={"windows": windows, "first": "2021-06",

@@ -147,6 +147,11 @@ def test_a_decision_may_slip_by_a_period(tmp_path: Path) -> None:
     got = {i.id: (i.status, i.expected_decision) for i in s.items}
     assert got["MP084"] == ("with-authority", dt.date(2020, 12, 27))  # from 27 Aug 2020
     assert got["MP110"] == ("change-board-vote", dt.date(2020, 8, 5))  # from 24 Jun 2020
+    # from the decision in force: an overdue one's is as_of (an acceptance test: a slip
+    # from the overdue date still fell before as_of, and changed nothing)
+    overdue = what_if(tmp_path, "  - {re-decide: MP084, expected_decision: 2020-01-01}\n"
+                                "  - {re-decide: MP084, slip: 2 months}\n")
+    assert item(overdue, "MP084").expected_decision == dt.date(2020, 7, 26)  # as_of 26 May
 
 
 @pytest.mark.parametrize(("change", "problem"), [
