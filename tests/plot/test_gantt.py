@@ -307,7 +307,7 @@ def test_a_deadline_is_marked_on_its_row_and_the_legend_fits_the_page() -> None:
     inst = Instance(scenario([item("A", deadline="2021-10-01"), item("B"),
                               item("C", deadline="2022-01-31"), item("K", status="approved")]))
     ax = draw_gantt(inst, plan_of(inst, {"A": "2021-06", "B": "2021-11", "K": "2021-06"}))
-    marks = [line for line in ax.lines if line.get_marker() == "<"]
+    marks = [line for line in ax.lines if line.get_marker() == "v"]
     assert len(marks) == 1
     rows = {uid: k for k, uid in enumerate(item_labels(ax))}
     xs, ys = marks[0].get_data()
