@@ -87,6 +87,11 @@ def compare_plans(base: Plan, other_inst: Instance, other: Plan) -> Comparison:
         if uid not in b:
             status = next((i.status for i in other.items if i.id == uid), "removed")
             left.append(Move(item=uid, before=before, after=None, reason=f"{status}"))
+        elif uid not in a and after is None:  # an acceptance test: listed as entering
+            why = next((i.reasons[0] for i in other.items if i.id == uid and i.reasons), "")
+            left.append(Move(item=uid, before=None, after=None,
+                             reason="new in this scenario, and left out" + (f": {why}" if why
+                                                                           else "")))
         elif uid not in a:
             entered.append(Move(item=uid, before=None, after=after, reason="new in this scenario"))
         elif before != after:

@@ -65,3 +65,18 @@ def test_moves_are_counted_from_the_base_plan_on_both_sides() -> None:
             if r and r[0] in ("moves from the base plan", "delay")}
     assert side["moves from the base plan"][1] == "0"
     assert 'class="better"' in element(page, "comparison")  # DUIS 2021: one version fewer
+
+
+def test_a_new_item_left_out_is_not_said_to_enter_the_horizon() -> None:
+    """An acceptance test: a what-if's new item that no release could take was listed
+    under "Entered the horizon", from "-" to "-"."""
+    s = scenario([item("A")])
+    _, base = solve_checked(s)
+    other = scenario([item("A"), item("B"), item("LATE", expected_decision="2023-01-01")])
+    inst, plan = solve_checked(other)
+    c = compare_plans(base, inst, plan)
+    assert [(m.item, m.after) for m in c.entered] == [("B", plan.assignments["B"])]
+    [late] = c.left
+    assert (late.item, late.before, late.after) == ("LATE", None, None)
+    assert late.reason.startswith("new in this scenario, and left out: no release in the "
+                                  "horizon satisfies its own rules: decision-in-time(LATE)")
