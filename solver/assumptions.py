@@ -24,9 +24,9 @@ def in_force(scenario: Scenario, name: str) -> str:
     if rule is not None:
         if name in scenario.switched_off:
             return "switched off"
-        from solver.lint import moot_because
+        from solver.lint import closed_units, moot_because
 
-        if why := moot_because(scenario, rule):
+        if why := moot_because(rule, closed_units(scenario)):
             return f"no longer applies: {why}"
         return ("hard" if rule.hard else f"soft ({rule.penalty})") + f"; {rule.asks}"
     if name == "objective":  # the weights are what an assumption about it is about

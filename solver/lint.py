@@ -19,14 +19,18 @@ def _nonzero(duration: str) -> bool:
     return any(duration_parts(duration).values())
 
 
-def moot_because(scenario: Scenario, rule: RuleBase) -> str:
-    """Why a rule no longer applies to the plan ("SECMP0007 is rejected"): it names a closed
-    item, which `Instance` leaves out with the rule; "" when it applies. A same-release or
-    never-together rule keeps its open items, so it is never moot this way."""
+def closed_units(scenario: Scenario) -> dict[str, str]:
+    """The closed items and parts (rejected, withdrawn, implemented) -> their status."""
+    return {unit.id: unit.status for item in scenario.items
+            for unit in units_of(item, scenario.as_of) if unit.status in CLOSED_STATUSES}
+
+
+def moot_because(rule: RuleBase, closed: dict[str, str]) -> str:
+    """Why a rule no longer applies to the plan ("SECMP0007 is rejected"): it names a
+    `closed` item, which `Instance` leaves out with the rule; "" when it applies. A
+    same-release or never-together rule keeps its open items, so it is never moot so."""
     if isinstance(rule, SameRelease | NeverTogether):
         return ""
-    closed = {unit.id: unit.status for item in scenario.items
-              for unit in units_of(item, scenario.as_of) if unit.status in CLOSED_STATUSES}
     return ", ".join(f"{ref} is {closed[ref]}" for _, ref in rule.item_refs() if ref in closed)
 
 
@@ -56,8 +60,9 @@ def scenario_warnings(scenario: Scenario) -> list[str]:
     releases = build_releases(scenario.calendar, scenario.policy)
     years = {r.year for r in releases}
     found += _calendar_warnings(scenario, releases)
+    closed = closed_units(scenario)
     for rule in scenario.rules:  # `Instance` drops them (an acceptance test: silently)
-        if why := moot_because(scenario, rule):
+        if why := moot_because(rule, closed):
             found.append(f"{rule.name}: {why}, so the rule no longer applies to the plan")
         year = getattr(rule, "year", None)  # a cap's or an alignment's (a typo binds nothing)
         if year is not None and year not in years:
