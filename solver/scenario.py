@@ -99,16 +99,22 @@ def _check_depth(text: str) -> None:
     30,000 levels of `[` crashed the process there (a fuzz test). Past `_CRASH_SAFE_DEPTH`
     only: below it the tree's check (`_node_lines`) says the place. About a fifth of the
     parse's time."""
-    depth = 0
-    for event in yaml.parse(text, Loader=_Loader):
-        if isinstance(event, yaml.CollectionStartEvent):
-            depth += 1
-            if depth > _CRASH_SAFE_DEPTH:
-                mark = event.start_mark
-                raise _BadNode((), mark.line + 1 if mark else 0,
-                               f"nested more than {MAX_DEPTH} levels deep")
-        elif isinstance(event, yaml.CollectionEndEvent):
-            depth -= 1
+    depth, line = 0, 0
+    too_deep = f"nested more than {MAX_DEPTH} levels deep"
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                line = event.start_mark.line + 1 if event.start_mark else line
+                if depth > _CRASH_SAFE_DEPTH:
+                    raise _BadNode((), line, too_deep)
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError as exc:  # PyYAML 6.0.4's libyaml stops at its own depth: the same
+        if "nesting depth" not in str(exc):
+            raise
+        mark = getattr(exc, "problem_mark", None)
+        raise _BadNode((), mark.line + 1 if mark else line, too_deep) from None
 
 
 _CRASH_SAFE_DEPTH = 1000
