@@ -35,14 +35,26 @@ def moot_because(rule: RuleBase, closed: dict[str, str]) -> str:
 
 
 def _calendar_warnings(scenario: Scenario, releases: list[Release]) -> list[str]:
-    """A go-live moved past a later release's, or a move of a cancelled release (a fuzz
-    test: both accepted in silence). The plan orders releases by go-live, whatever their
-    ids say, and "a later release" in a rule means a later go-live."""
+    """What a fuzz test found accepted in silence: a go-live moved past a later release's
+    (the plan orders releases by go-live, whatever their ids say, and "a later release" in a
+    rule means a later go-live), to its own date, or of a cancelled release; an extra
+    release whose id names another month, or outside the horizon."""
+    cal = scenario.calendar
     found = [f"calendar.moves: {rid} is cancelled too, so its move does nothing"
-             for rid in scenario.calendar.moves if rid in scenario.calendar.cancel]
+             for rid in cal.moves if rid in cal.cancel]
     found += [f"calendar.moves: {r.id} is moved to {r.go_live}, its own date" for r in releases
               if r.moved_from == r.go_live]
-    by_id = sorted((r for r in releases if _MONTH_ID.fullmatch(r.id)), key=lambda r: r.id)
+    for extra in cal.extra:
+        month = f"{extra.go_live.year:04d}-{extra.go_live.month:02d}"
+        if _MONTH_ID.fullmatch(extra.id) and extra.id != month:
+            found.append(f"calendar.extra: {extra.id} goes live on {extra.go_live}, in {month}: "
+                         "its id names another month")
+        if not cal.first <= month <= cal.last:
+            found.append(f"calendar.extra: {extra.id} goes live on {extra.go_live}, outside the "
+                         f"horizon {cal.first} to {cal.last}; it is planned all the same")
+    extras = {e.id for e in cal.extra}  # their ids are checked above
+    by_id = sorted((r for r in releases if _MONTH_ID.fullmatch(r.id) and r.id not in extras),
+                   key=lambda r: r.id)
     for before, after in itertools.pairwise(by_id):
         if after.go_live < before.go_live:
             found.append(f"calendar: {before.id} goes live on {before.go_live}, after {after.id} "

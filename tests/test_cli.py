@@ -859,8 +859,18 @@ def test_a_go_live_moved_past_the_next_release_is_warned_about() -> None:
         "calendar: 2021-06 goes live on 2021-12-01, after 2021-11 (2021-11-04): the plan takes "
         "2021-11 as the earlier release; check the moved dates"]
     fine = scenario([item("A")], calendar={"windows": windows, "first": "2021-06",
-                                           "last": "2022-11", "moves": {"2021-11": "2021-11-29"}})
+                                           "last": "2022-11", "moves": {"2021-11": "2021-11-29"},
+                                           "extra": [{"id": "2022-03", "go_live": "2022-03-17"}]})
     assert scenario_warnings(fine) == []
+    extras = scenario([item("A")], calendar={
+        "windows": windows, "first": "2021-06", "last": "2022-11",
+        "extra": [{"id": "2022-03", "go_live": "2022-09-15"},
+                  {"id": "2023-03", "go_live": "2023-03-16"}]})
+    assert scenario_warnings(extras) == [
+        "calendar.extra: 2022-03 goes live on 2022-09-15, in 2022-09: its id names another "
+        "month",
+        "calendar.extra: 2023-03 goes live on 2023-03-16, outside the horizon 2021-06 to "
+        "2022-11; it is planned all the same"]
 
 
 def test_a_sweep_summary_of_no_samples_or_of_other_items_is_bad_input(tmp_path: Path) -> None:
