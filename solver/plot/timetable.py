@@ -31,6 +31,10 @@ from solver.plot.gantt import (
 _ROW_INCHES = 0.6
 _OVERHEAD_INCHES = 2.0
 _PAST_COLOUR = "#f0f0f0"
+_PLOT_WIDTH_INCHES = 10.0
+"""About the plot area's width: the 12-inch figure less the release names."""
+_DATE_LABEL_INCHES = 0.8
+"""Room a date label ("25 May 2026" at 7.5 pt) needs beside the next."""
 
 
 def draw_timetable(inst: Instance, ax: Axes | None = None) -> Axes:
@@ -42,8 +46,17 @@ def draw_timetable(inst: Instance, ax: Axes | None = None) -> Axes:
         height = _OVERHEAD_INCHES + _ROW_INCHES * max(len(releases), 3)
         _, ax = plt.subplots(figsize=(12.0, height), layout="constrained")
     colours = release_colours(inst)
+    left = min((r.dcc_baseline for r in releases), default=inst.as_of)
+    right = max((r.go_live for r in releases), default=inst.as_of)
+    pad = dt.timedelta(days=45)
+    start, end = min(left, inst.as_of) - pad, max(right, inst.as_of) + pad
+    # a long horizon puts a row's three dates closer than their labels are wide: the full
+    # scope baseline's label then goes below (an acceptance test: seven years overprinted)
+    inches_per_day = _PLOT_WIDTH_INCHES / max((end - start).days, 1)
+    crowded = any(min((r.full_baseline - r.dcc_baseline).days, (r.go_live - r.full_baseline).days)
+                  * inches_per_day < _DATE_LABEL_INCHES for r in releases)
     for y, release in enumerate(releases):
-        _draw_release(ax, release, y, colours[release.id])
+        _draw_release(ax, release, y, colours[release.id], crowded)
     ax.set_yticks(
         range(len(releases)),
         labels=[f"{r.id} {inst.scenario.code} Release" for r in releases], fontsize=9,
@@ -54,10 +67,7 @@ def draw_timetable(inst: Instance, ax: Axes | None = None) -> Axes:
     ax.tick_params(axis="y", length=0)
     ax.set_ylim(len(releases) - 0.4, -0.8)
     date_axis(ax)
-    left = min((r.dcc_baseline for r in releases), default=inst.as_of)
-    right = max((r.go_live for r in releases), default=inst.as_of)
-    pad = dt.timedelta(days=45)
-    ax.set_xlim(date_number(min(left, inst.as_of) - pad), date_number(max(right, inst.as_of) + pad))
+    ax.set_xlim(date_number(start), date_number(end))
     ax.axvspan(ax.get_xlim()[0], date_number(inst.as_of), color=_PAST_COLOUR, zorder=0)
     ax.axvline(date_number(inst.as_of), color=AS_OF_COLOUR, linestyle="-.", linewidth=1.5, zorder=1)
     ax.set_title(f"{inst.scenario.name}: {inst.scenario.code} Release timetable", fontsize=12,
@@ -67,7 +77,7 @@ def draw_timetable(inst: Instance, ax: Axes | None = None) -> Axes:
     return ax
 
 
-def _draw_release(ax: Axes, release: Release, y: int, colour: str) -> None:
+def _draw_release(ax: Axes, release: Release, y: int, colour: str, crowded: bool) -> None:
     ax.plot(
         [date_number(release.dcc_baseline), date_number(release.go_live)],
         [y, y],
@@ -100,7 +110,7 @@ def _draw_release(ax: Axes, release: Release, y: int, colour: str) -> None:
         zorder=5,
     )
     for day in (release.dcc_baseline, release.full_baseline, release.go_live):
-        _date_label(ax, day, y)
+        _date_label(ax, day, y, below=crowded and day == release.full_baseline)
     if release.moved_from is not None:
         ax.annotate(
             "",

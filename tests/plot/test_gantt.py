@@ -322,3 +322,21 @@ def test_a_deadline_is_marked_on_its_row_and_the_legend_fits_the_page() -> None:
     box = legend.get_window_extent()
     assert box.x0 >= 0 and box.x1 <= fig.bbox.width + 1, "the legend runs off the page"
     plt.close(fig)
+
+
+def test_a_long_timetable_s_date_labels_do_not_overprint() -> None:
+    """An acceptance test: over seven years a row's three dates were closer than their
+    labels were wide, and overprinted; the full scope baseline's label goes below then."""
+    windows = [{"month": m, "week": "last"} for m in (2, 6)] + [{"month": 11, "week": "first"}]
+    inst = Instance(scenario([item("A")], calendar={"windows": windows, "first": "2021-02",
+                                                    "last": "2027-11"},
+                             policy={"dcc_baseline": "9 months", "full_baseline": "3 months"}))
+    ax = draw_timetable(inst)
+    fig = ax.figure
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    boxes = [t.get_window_extent(renderer) for t in ax.texts]
+    assert len(boxes) == 3 * len(inst.releases)
+    overlapping = [(a, b) for k, a in enumerate(boxes) for b in boxes[k + 1:] if a.overlaps(b)]
+    assert not overlapping
+    plt.close(fig)
