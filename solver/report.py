@@ -1034,14 +1034,21 @@ def _sweep_uplifts(sweep: Mapping[str, Any]) -> Html:
 
 
 def _sweep_influence(sweep: Mapping[str, Any]) -> Html:
+    """The causes ranked by impact (`SweepResult.influence`), with it: a review found the
+    table without it, and without a word that it shows correlation."""
     rows = [(row["uncertainty"], row["samples"], f"{row['mean_moves_with']:.2f}",
              "-" if row.get("mean_moves_without") is None
-             else f"{row['mean_moves_without']:.2f}")
+             else f"{row['mean_moves_without']:.2f}",
+             f"{row.get('impact', 0.0):+.2f}" + (" (few samples)" if row.get("few") else ""))
             for row in (sweep.get("influence") or [])[:8]]
     if not rows:
         return Html("")
-    return table(("uncertainty", "samples with it", "items moved with it", "without it"), rows,
-                 numeric=(1, 2, 3), caption="What moves items most")
+    return table(("uncertainty", "samples with it", "items moved with it", "without it",
+                  "impact"), rows, numeric=(1, 2, 3, 4),
+                 caption="What moves items most: the impact is the share of samples with it "
+                 "times the difference it goes with; an item decided late or overrunning "
+                 "is weighed against the samples that keep the item. Correlation in the "
+                 "samples, not cause and effect")
 
 
 def whole_percents(shares: Mapping[str, float]) -> dict[str, int]:

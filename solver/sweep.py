@@ -125,6 +125,24 @@ def _lateness(days: int) -> str:
     return next(f"{words} late" for limit, words in LATENESS if days <= limit)
 
 
+MIN_GROUP = 5
+"""Samples a cause must be seen in, and missed in, for its means to be ranked."""
+
+
+def cause_of(label: str) -> str:
+    """A drawn uncertainty's label without its size where sizes split it into many rows,
+    the cause the "what moves items" table weighs: "SECMP0007 DCC lead time +3 months" ->
+    "SECMP0007 DCC lead time longer", "2020-11 go-live 2 weeks later" -> "2020-11 go-live
+    later" (a review found one overrun split over six rows by size, each ranked low, the
+    real driver ninth). A decision's lateness keeps its three buckets: nearly every sample
+    draws some delay, so "decided late" alone would leave no samples to compare with."""
+    if " DCC lead time +" in label:
+        return label.partition(" +")[0] + " longer"
+    if " go-live " in label:
+        return label.partition(" go-live ")[0] + " go-live " + label.rsplit(" ", 1)[1]
+    return label
+
+
 def draw_sample(scenario: Scenario, seed: int, index: int) -> list[Draw]:
     """Sample `index`: the concrete changes the scenario's uncertainty draws for it.
 
@@ -354,6 +372,10 @@ class SweepResult:
     )
     with_samples: Counter[str] = field(default_factory=Counter)
     with_moves: Counter[str] = field(default_factory=Counter)
+    """Per cause (`cause_of`): samples with a plan it occurred in, and their items moved."""
+    rejected_samples: Counter[str] = field(default_factory=Counter)
+    rejected_moves: Counter[str] = field(default_factory=Counter)
+    """Per item: samples with a plan that reject it, and their items moved."""
     total_moves: int = 0
     clock_stopped: int = 0
     """Samples with a plan the clock stopped (`SampleRecord.clock_stopped`): only those may
@@ -409,9 +431,12 @@ class SweepResult:
             self.uplift_sums[spec].update(years)
         moves = len(record["moved"])
         self.total_moves += moves
-        for label in set(record["drawn"]):
-            self.with_samples[label] += 1
-            self.with_moves[label] += moves
+        for cause in {cause_of(label) for label in record["drawn"]}:
+            self.with_samples[cause] += 1
+            self.with_moves[cause] += moves
+        for label in rejected:
+            self.rejected_samples[label.removesuffix(REJECTED_SUFFIX)] += 1
+            self.rejected_moves[label.removesuffix(REJECTED_SUFFIX)] += moves
 
     def probabilities(self) -> dict[str, dict[str, float]]:
         """Item -> release (or "none": outside the horizon; "rejected") -> share of planned
@@ -446,20 +471,35 @@ class SweepResult:
         return out
 
     def influence(self) -> list[dict[str, Any]]:
-        """Each drawn uncertainty: in how many planned samples it occurred, the mean number
-        of items moved with it and without it, and its impact: share x (with - without),
-        how much it adds to the mean number moved. Largest impact first, so an
-        uncertainty ranks high when it is dramatic, or common, or both."""
-        rows = []
+        """Each cause (`cause_of`: an item decided late, its DCC build overrunning, a
+        release moving, an item rejected): in how many planned samples it occurred, the
+        mean number of items moved with it and without it, and its impact: share x (with -
+        without), how much it adds to the mean number moved. An item's lateness or overrun
+        is weighed against the samples that keep the item (a rejected item counts as no
+        move, so every rejection looked like a cure: a review found the top-ranked cause
+        reversed once they were set aside). Ranked by impact, weighted down where the cause
+        was seen, or missed, in fewer than `MIN_GROUP` samples (`few`: its means rest on
+        little; a review found a cause missed in one sample ranked first). Correlation
+        within the samples, not cause and effect."""
+        rows: list[dict[str, Any]] = []
         n = self.planned
-        for label, count in self.with_samples.items():
-            with_it = self.with_moves[label] / count
-            rest = n - count
-            without = (self.total_moves - self.with_moves[label]) / rest if rest else None
+        for cause, count in self.with_samples.items():
+            item = None if cause.endswith(REJECTED_SUFFIX) or " go-live " in cause \
+                else cause.split()[0]
+            pool, pool_moves = n, self.total_moves
+            if item is not None:  # the samples that keep the item
+                pool -= self.rejected_samples[item]
+                pool_moves -= self.rejected_moves[item]
+            with_it = self.with_moves[cause] / count
+            rest = pool - count
+            without = (pool_moves - self.with_moves[cause]) / rest if rest else None
             impact = count / n * (with_it - without) if without is not None else 0.0
-            rows.append({"uncertainty": label, "samples": count, "mean_moves_with": with_it,
-                         "mean_moves_without": without, "impact": impact})
-        return sorted(rows, key=lambda r: (-r["impact"], r["uncertainty"]))
+            rows.append({"uncertainty": cause, "samples": count, "mean_moves_with": with_it,
+                         "mean_moves_without": without, "impact": impact,
+                         "few": min(count, rest) < MIN_GROUP,
+                         "weight": min(1.0, min(count, rest) / MIN_GROUP)})
+        rows.sort(key=lambda r: (-r["impact"] * r.pop("weight"), r["uncertainty"]))
+        return rows
 
     def summary(self) -> dict[str, Any]:
         n = self.planned
@@ -823,14 +863,17 @@ def print_sweep(result: SweepResult, console: Any) -> None:
                                 f"{mean:.2f}")
         console.print(uplifts)
         moves = Table(title=f"What moves items (mean items moved: "
-                            f"{result.total_moves / n:.2f} per sample)")
+                            f"{result.total_moves / n:.2f} per sample; an item's lateness "
+                            "against the samples that keep it; correlation, not cause)")
         for col in ("uncertainty", "samples", "moves with it", "without", "impact"):
             moves.add_column(col)
         for row in result.influence()[:15]:
             without = row["mean_moves_without"]
             moves.add_row(row["uncertainty"], _percent(row["samples"] / n),
                           f"{row['mean_moves_with']:.2f}",
-                          "-" if without is None else f"{without:.2f}", f"{row['impact']:+.2f}")
+                          "-" if without is None else f"{without:.2f}",
+                          f"{row['impact']:+.2f}" + (f" (under {MIN_GROUP} samples)"
+                                                     if row.get("few") else ""))
         console.print(moves)
     failed = result.summary()["errors"]
     if failed:

@@ -318,7 +318,8 @@ def test_sweep_section_shows_the_share_of_samples_per_release(
     assert "On average 1.25 items move per sample with a plan." in text_of(sweep)
     assert row_of(holding, "2021-06")[1:] == ["50%", "60%"]
     assert 'class="changed">1.40' in row_html(versions, "DUIS")  # more versions than planned
-    assert rows(moving) == [["MP084 rejected", "50", "2.00", "1.00"]]
+    assert rows(moving) == [["MP084 rejected", "50", "2.00", "1.00", "+0.25"]]
+    assert "Correlation in the samples, not cause and effect" in moving
 
 
 def test_a_sweep_with_no_plan_says_so_instead_of_figures(

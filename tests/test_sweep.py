@@ -496,3 +496,32 @@ def test_the_chart_hatches_rejections_and_keeps_every_release_apart() -> None:
     assert len(set(colours)) == 20
     for kept in (NOT_PLANNED_COLOUR, AS_OF_COLOUR, REJECTED_COLOUR):
         assert min(math.dist(to_rgb(kept), c) for c in colours) > 0.12, kept
+
+
+def test_what_moves_items_weighs_causes_not_sizes_and_sets_rejections_aside() -> None:
+    """A review: "MP078 decided up to 30 days late" ranked first because the samples
+    without it were mostly those rejecting MP078, which move nothing; the real driver, a
+    DCC overrun, was split over six rows by size; a cause missed once ranked top."""
+    units = {f"U{k}": "R1" for k in range(9)}
+    result = SweepResult("t", 0, 31, {"X": "R1", "Y": "R1", **units},
+                         {"R1": dt.date(2021, 6, 24)}, {})
+    rows: list[tuple[list[str], int]] = (
+        [(["X rejected"], 0)] * 5
+        + [(["X decided up to 30 days late"], 2)] * 10
+        + [(["X DCC lead time +1 month"], 4)] * 3 + [(["X DCC lead time +3 months"], 4)] * 3
+        + [(["R1 go-live 1 week later"], 3)] * 5 + [(["R1 go-live 3 weeks later"], 3)] * 4
+        + [(["Y decided early"], 9)])
+    for index, (drawn, moves) in enumerate(rows):
+        result.add({"status": "optimal", "uplifts": {}, "error": None, "index": index,
+                    "assignment": {"X": "R1", "Y": "R1", **units},
+                    "moved": [f"U{k}" for k in range(moves)], "drawn": drawn})
+    table = {r["uncertainty"]: r for r in result.influence()}
+    assert set(table) == {"X rejected", "X decided up to 30 days late",
+                          "X DCC lead time longer", "R1 go-live later", "Y decided early"}
+    late = table["X decided up to 30 days late"]  # against the 16 samples keeping X: 6 x 4,
+    assert (late["samples"], late["mean_moves_with"], late["mean_moves_without"]) == (
+        10, 2.0, 60 / 16)  # 9 x 3, 9; with the 5 rejecting X (no moves) 60 / 21
+    ranked = [r["uncertainty"] for r in result.influence()]
+    assert set(ranked[:2]) == {"R1 go-live later", "X DCC lead time longer"}
+    assert table["Y decided early"]["few"] and not table["R1 go-live later"]["few"]
+    assert ranked.index("Y decided early") > ranked.index("X DCC lead time longer")
