@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import itertools
 import json
@@ -86,6 +87,21 @@ DEFINITE = frozenset({"optimal", "feasible", "infeasible", "invalid"})
 time limit on a loaded machine), so a resumed sweep solves it again."""
 CONNECT_TIMEOUT = "20s"
 """How long to try reaching a `--scheduler` before giving up with a clear message."""
+WORKER_WAIT = 60.0
+"""Seconds a `--scheduler` may have no worker before the sweep gives up, saying so (a
+review: with none connected, the sweep waited in silence)."""
+
+
+@functools.cache
+def code_version() -> str:
+    """A digest of secplan's own source: samples solved by another version (its presets'
+    odds, its rules) must not be mixed with this one's (a review: a worker running another
+    secplan gave MP080 60% rejected against 5%, in silence)."""
+    root = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
 MAX_ERRORS = 20
 """Failed samples listed in a result (the lowest indexes); all are counted."""
 
@@ -210,6 +226,8 @@ class Payload:
     scenario: Scenario
     base: dict[str, str | None]
     options: SolveOptions
+    code: str = field(default_factory=code_version)
+    """The client's `code_version`: a worker running another refuses the samples."""
 
     def to_json(self) -> str:
         return json.dumps(
@@ -217,6 +235,7 @@ class Payload:
                 "scenario": self.scenario.model_dump(mode="json", by_alias=True),
                 "base": self.base,
                 "options": dataclasses.asdict(self.options),
+                "code": self.code,
             }
         )
 
@@ -227,15 +246,16 @@ class Payload:
             Scenario.model_validate(data["scenario"]),
             data["base"],
             SolveOptions(**data["options"]),
+            data["code"],
         )
 
     @cached_property
     def fingerprint(self) -> str:
-        """What a sample's result depends on besides (seed, index): the scenario and the
-        base plan. Solve options are left out, so a resumed sweep may use another time
-        limit."""
+        """What a sample's result depends on besides (seed, index): the scenario, the
+        base plan and secplan's code (a resume after an upgrade starts afresh). Solve
+        options are left out, so a resumed sweep may use another time limit."""
         data = {"scenario": self.scenario.model_dump(mode="json", by_alias=True),
-                "base": self.base}
+                "base": self.base, "code": self.code}
         return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
 
@@ -306,6 +326,9 @@ def solve_sample(payload: Payload, seed: int, index: int) -> SampleRecord:
     from solver.whatif import apply_changes
 
     drawn: list[Draw] = []
+    if payload.code != code_version():  # a worker that joined after the check
+        return _record(index, "error", drawn, f"this worker runs another secplan (code "
+                                              f"{code_version()}, the sweep's {payload.code})")
     try:
         drawn = draw_sample(payload.scenario, seed, index)
         scenario = apply_changes(payload.scenario, [d.change for d in drawn])
@@ -560,7 +583,8 @@ def read_records(out: Path, payload: Payload, seed: int, samples: int) -> dict[i
     if header != _header(payload, seed)["sweep"]:
         raise SweepError(
             f"{out} holds samples of another sweep (scenario {header.get('scenario')!r}, "
-            f"seed {header.get('seed')}, or a changed scenario, base plan or file format); "
+            f"seed {header.get('seed')}, or a changed scenario, base plan, file format or "
+            "secplan version); "
             "choose another --out, or the same scenario and seed"
         )
     found: dict[int, SampleRecord] = {}
@@ -642,6 +666,19 @@ def _client(scheduler: str | None, workers: int | None, todo: int) -> Iterator[A
         except (OSError, ValueError) as exc:
             raise SweepError(f"cannot reach a Dask scheduler at {scheduler}: {exc}") from None
         with remote as client:
+            try:
+                client.wait_for_workers(1, timeout=WORKER_WAIT)
+            except (TimeoutError, OSError):
+                raise SweepError(f"no worker joined the Dask scheduler at {scheduler} within "
+                                 f"{WORKER_WAIT:.0f} s: start one (`dask worker {scheduler}`)"
+                                 ) from None
+            others = {worker: code for worker, code in client.run(code_version).items()
+                      if code != code_version()}
+            if others:
+                raise SweepError(
+                    f"{len(others)} worker(s) of {scheduler} run another secplan (code "
+                    f"{sorted(others.values())[0]}, here {code_version()}), e.g. "
+                    f"{sorted(others)[0]}: install this one on every worker")
             yield client
         return
     # The scheduler always serves HTTP (health checks); a random local port keeps a second

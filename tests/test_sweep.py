@@ -6,6 +6,7 @@ small (this module runs in well under two minutes on two cores)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import math
@@ -390,8 +391,9 @@ class DaskProcesses:
                 "--name", f"w{k}"))
         from distributed import Client
 
-        with Client(self.address, timeout=60) as client:
-            client.wait_for_workers(workers, timeout=90)
+        if workers:
+            with Client(self.address, timeout=60) as client:
+                client.wait_for_workers(workers, timeout=90)
 
     def stop(self) -> None:
         for process in reversed(self.processes):
@@ -525,3 +527,39 @@ def test_what_moves_items_weighs_causes_not_sizes_and_sets_rejections_aside() ->
     assert set(ranked[:2]) == {"R1 go-live later", "X DCC lead time longer"}
     assert table["Y decided early"]["few"] and not table["R1 go-live later"]["few"]
     assert ranked.index("Y decided early") > ranked.index("X DCC lead time longer")
+
+
+def test_a_scheduler_without_workers_is_said_not_waited_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A review: with no worker connected to the --scheduler, the sweep waited in silence
+    until killed."""
+    from solver import sweep as sweep_module
+
+    monkeypatch.setattr(sweep_module, "WORKER_WAIT", 2.0)
+    lonely = DaskProcesses(tmp_path)
+    try:
+        lonely.start(workers=0)
+        with pytest.raises(SweepError, match=r"no worker joined the Dask scheduler at tcp://"
+                                             r".* within 2 s: start one \(`dask worker"):
+            sweep(UNCERTAIN, 4, scheduler=lonely.address)
+    finally:
+        lonely.stop()
+
+
+def test_a_worker_of_another_secplan_refuses_its_samples() -> None:
+    """A review: a worker running another secplan (other odds in its presets) gave other
+    shares, in silence; its samples are errors, and a resume after an upgrade starts
+    afresh, as the fingerprint holds the code."""
+    from solver.engine import SolveOptions
+    from solver.sweep import base_payload, code_version, solve_sample
+
+    payload, _ = base_payload(UNCERTAIN, SolveOptions(time_limit=5))
+    assert payload.code == code_version()
+    other = dataclasses.replace(payload, code="0123456789abcdef")
+    record = solve_sample(other, SEED, 0)
+    assert record["status"] == "error"
+    assert record["error"] == (f"this worker runs another secplan (code {code_version()}, "
+                               "the sweep's 0123456789abcdef)")
+    assert other.fingerprint != payload.fingerprint
+    assert solve_sample(payload, SEED, 0)["status"] in ("optimal", "feasible")
