@@ -976,7 +976,28 @@ def _sweep(sweep: Mapping[str, Any]) -> Html:
     return join(intro, _sweep_headline(sweep),
                 table(("Item", "Base plan", *columns), rows, class_="sweep",
                       numeric=range(2, len(columns) + 2)),
-                _sweep_releases(sweep), _sweep_uplifts(sweep), _sweep_influence(sweep))
+                _sweep_releases(sweep), _sweep_uplifts(sweep), _sweep_influence(sweep),
+                _sweep_failures(sweep))
+
+
+def _sweep_failures(sweep: Mapping[str, Any]) -> Html:
+    """Why samples have no plan: the outcomes besides a plan, and the first errors (a
+    review: "60 samples, 51 with a plan" and not a word on the other 9)."""
+    outcomes = sweep.get("outcomes")
+    others = {k: v for k, v in outcomes.items() if k not in ("optimal", "feasible") and v} \
+        if isinstance(outcomes, dict) else {}
+    if not others:
+        return Html("")
+    words = {"infeasible": "no plan satisfies the rules", "invalid": "the draws make no "
+             "valid scenario", "error": "the solve failed"}
+    rows = [(row.get("index"), row.get("status"), prose(str(row.get("error") or "")))
+            for row in (sweep.get("errors") or []) if isinstance(row, dict)]
+    said = "; ".join(f"{n} {k} ({words.get(k, k)})" for k, n in sorted(others.items()))
+    return join(tag("p", f"Samples without a plan: {said}. None of them counts in the shares "
+                         "above."),
+                table(("sample", "outcome", "why"), rows, numeric=(0,),
+                      caption=f"The first {len(rows)} samples without a plan")
+                if rows else Html(""))
 
 
 def _sweep_headline(sweep: Mapping[str, Any]) -> Html:
