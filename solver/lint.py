@@ -52,15 +52,21 @@ def _calendar_warnings(scenario: Scenario, releases: list[Release]) -> list[str]
         if not cal.first <= month <= cal.last:
             found.append(f"calendar.extra: {extra.id} goes live on {extra.go_live}, outside the "
                          f"horizon {cal.first} to {cal.last}; it is planned all the same")
-    extras = {e.id for e in cal.extra}  # their ids are checked above
+    found += [f"calendar: {words}: the plan takes {later} as the earlier release; check the "
+              "moved dates" for words, later in out_of_order(scenario, releases)]
+    return found
+
+
+def out_of_order(scenario: Scenario, releases: list[Release]) -> list[tuple[str, str]]:
+    """Window releases whose go-lives run against their ids, as ("2021-06 goes live on
+    2021-12-01, after 2021-11 (2021-11-04)", "2021-11"): a move took one past the next
+    (extra releases' ids are checked on their own)."""
+    extras = {e.id for e in scenario.calendar.extra}
     by_id = sorted((r for r in releases if _MONTH_ID.fullmatch(r.id) and r.id not in extras),
                    key=lambda r: r.id)
-    for before, after in itertools.pairwise(by_id):
-        if after.go_live < before.go_live:
-            found.append(f"calendar: {before.id} goes live on {before.go_live}, after {after.id} "
-                         f"({after.go_live}): the plan takes {after.id} as the earlier release; "
-                         "check the moved dates")
-    return found
+    return [(f"{before.id} goes live on {before.go_live}, after {after.id} ({after.go_live})",
+             after.id) for before, after in itertools.pairwise(by_id)
+            if after.go_live < before.go_live]
 
 
 _MONTH_ID = re.compile(r"\d{4}-\d{2}")

@@ -48,6 +48,7 @@ from solver.changes import Change, MoveRelease, Redecide, Reject, ShiftLeadTimes
 from solver.engine import DEFAULT_OPTIONS, MAX_WORKERS, SolveOptions, solve
 from solver.files import parse_json
 from solver.instance import Instance
+from solver.lint import out_of_order
 from solver.model import PENDING_STATUSES, Item, Scenario
 from solver.scenario import same_day_releases
 
@@ -336,6 +337,10 @@ def solve_sample(payload: Payload, seed: int, index: int) -> SampleRecord:
         if problem is not None:
             return _record(index, "invalid", drawn, f"the draws make no valid scenario: "
                                                     f"{problem[1]}")
+        crossed = out_of_order(scenario, build_releases(scenario.calendar, scenario.policy))
+        if crossed:  # a review: a release drawn before the one ahead of it, in silence
+            return _record(index, "invalid", drawn, f"the draws move a release past another: "
+                                                    f"{crossed[0][0]}")
         inst = Instance(scenario, reference=payload.base)
         budget = Budget.of(payload.options)  # its clock starts with the solve
         solution = solve(inst, payload.options, hint=payload.base, budget=budget)

@@ -346,6 +346,11 @@ def test_a_failing_sample_is_recorded_with_its_error(tmp_path: Path) -> None:
         ("same-day", "uncertainty: {releases: {'2020-11': {move: 1.0, days: {low: 231, "
                      "mode: 231, high: 231}}}}\n",
          "invalid", "2020-11 goes live on 2021-06-24, the same day as 2021-06"),
+        # a review: a release drawn before the one ahead of it passed in silence
+        ("crossed", "uncertainty: {releases: {'2021-11': {move: 1.0, days: {low: -200, "
+                    "mode: -200, high: -200}}}}\n",
+         "invalid", "the draws move a release past another: 2021-06 goes live on 2021-06-24, "
+                    "after 2021-11 (2021-04-18)"),
     ):
         path = tmp_path / f"{name}.yaml"
         path.write_text(f"extends: {SEND_BACK}\n{tail}")
