@@ -401,6 +401,23 @@ def _overlay(loaded: Loaded, source: SourceFile) -> None:
             data[key] = merged
         else:
             data[key] = value
+    _drop_uncertainty_of_removed(loaded, source)
+
+
+def _drop_uncertainty_of_removed(loaded: Loaded, source: SourceFile) -> None:
+    """A base's `uncertainty.items` entries for the items a what-if removes go with them,
+    as its assumptions about them do (a review: removing MP084 from uncertain.yaml was bad
+    input until the whole `uncertainty.items` map was written out again). An entry the
+    what-if itself writes for a removed item stays, and is refused as naming nothing."""
+    unc = loaded.data.get("uncertainty")
+    if not (isinstance(unc, dict) and isinstance(unc.get("items"), dict) and loaded.removed):
+        return
+    own_unc = source.data.get("uncertainty")
+    own = own_unc.get("items") if isinstance(own_unc, dict) else None
+    own = own if isinstance(own, dict) else {}
+    kept = {k: v for k, v in unc["items"].items() if k not in loaded.removed or k in own}
+    if len(kept) != len(unc["items"]):
+        loaded.data["uncertainty"] = {**unc, "items": kept}
 
 
 def _changes(source: SourceFile, key: str, value: Any, allowed: set[str]) -> dict[str, Any]:

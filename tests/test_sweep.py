@@ -568,3 +568,18 @@ def test_a_worker_of_another_secplan_refuses_its_samples() -> None:
                                "the sweep's 0123456789abcdef)")
     assert other.fingerprint != payload.fingerprint
     assert solve_sample(payload, SEED, 0)["status"] in ("optimal", "feasible")
+
+
+def test_removing_an_item_takes_its_uncertainty_with_it(tmp_path: Path) -> None:
+    """A review: a what-if of uncertain.yaml removing MP084 was bad input, even for
+    solve, until the whole uncertainty.items map was written out again without it. An
+    entry the what-if writes itself for a removed item still names nothing: refused."""
+    path = tmp_path / "w.yaml"
+    path.write_text(f"extends: {UNCERTAIN}\nitems:\n  remove: [MP084]\n")
+    s = load_scenario(path)
+    assert "MP084" not in s.uncertainty.items and "MP088" in s.uncertainty.items
+    path.write_text(f"extends: {UNCERTAIN}\nitems:\n  remove: [MP084]\n"
+                    "uncertainty:\n  items:\n    MP084: {approval: 0.5}\n")
+    with pytest.raises(ScenarioError, match=r"uncertainty\.items\.MP084: item 'MP084' is "
+                                            r"removed .*and this still names it"):
+        load_scenario(path)
