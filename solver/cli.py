@@ -779,12 +779,16 @@ def sweep(
     from solver.engine import SolveOptions
     from solver.scenario import ScenarioError
     from solver.sweep import SweepError, plot_sweep, print_sweep, run_sweep
+    from solver.uncertainty import Uncertainty
 
     check_time_limit(time_limit)
     if chart is not None:  # checked before the sweep, not after it
         check_figure(chart, "--chart")
     check_outputs([scenario], out, chart)
-    load(scenario)  # its warnings before the sweep (bad input stops it there too)
+    loaded = load(scenario)  # its warnings before the sweep (bad input stops it there too)
+    if loaded.uncertainty == Uncertainty():  # a review: 200 identical samples, no word why
+        typer.echo(f"secplan: {scenario}: no uncertainty section, so every sample is the "
+                   "scenario as written; see docs/sweep.md", err=True)
     try:
         result = run_sweep(scenario, samples, seed=seed, workers=workers, scheduler=scheduler,
                            out=out, progress=not as_json or sys.stderr.isatty(),
@@ -792,6 +796,12 @@ def sweep(
                                                       seed=0))
     except (ScenarioError, SweepError, ValueError) as exc:
         fail(str(exc))
+    except KeyboardInterrupt:  # a review: Ctrl-C said nothing of the samples kept
+        if out is not None and out.exists():
+            kept = max(0, len(out.read_text(encoding="utf-8").splitlines()) - 1)
+            typer.echo(f"secplan: interrupted; {kept} sample line(s) kept in {out}: the same "
+                       "command resumes from them", err=True)
+        raise
     if chart is not None:
         _draw(chart, lambda: plot_sweep(result), err=as_json)
     if as_json:

@@ -10,11 +10,13 @@ stand-in does not suffice for this OR-Tools version, cp_model is imported plainl
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
 import types
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["cp_model"]
+__all__ = ["cp_model", "run_solver"]
 
 
 def _import_cp_model() -> types.ModuleType:
@@ -42,3 +44,17 @@ if TYPE_CHECKING:
     from ortools.sat.python import cp_model
 else:
     cp_model = _import_cp_model()
+
+
+def run_solver(solver: Any, model: Any, callback: Any = None) -> Any:
+    """`solver.solve(model)` with Python's Ctrl-C handling back afterwards. CP-SAT takes
+    SIGINT during a solve (a Ctrl-C stops its search, keeping the best plan) and leaves
+    the system's default behind, under which a later Ctrl-C killed the process outright,
+    before any `finally` or message (a review: an interrupted sweep died without saying
+    which samples were kept)."""
+    handler = signal.getsignal(signal.SIGINT)
+    try:
+        return solver.solve(model) if callback is None else solver.solve(model, callback)
+    finally:
+        if handler is not None and threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGINT, handler)

@@ -18,6 +18,7 @@ one's plan, so the same scenario gives the same plan.
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ from typing import Any
 
 from solver import progress
 from solver.budget import Budget
-from solver.cpsat import cp_model
+from solver.cpsat import cp_model, run_solver
 from solver.instance import Instance, Unit
 from solver.objective import level_values, levels, term_values
 from solver.rules import RuleBase
@@ -308,6 +309,10 @@ def make_solver(options: SolveOptions, budget: Budget, size: int = 0,
     solver.parameters.max_presolve_iterations = PRESOLVE_ITERATIONS
     solver.parameters.cp_model_probing_level = PROBING_LEVEL
     solver.parameters.random_seed = options.seed
+    # Ctrl-C stops a search on the main thread (`cpsat.run_solver` gives Python its handling
+    # back after it); a solve on another thread (the plan phase's fall-backs) leaves SIGINT
+    # alone, as nothing there could give it back and a later Ctrl-C killed the process
+    solver.parameters.catch_sigint_signal = threading.current_thread() is threading.main_thread()
     budget.limit(solver, most)
     return solver
 
@@ -434,10 +439,10 @@ def solve_reporting(solver: cp_model.CpSolver, model: Any, stage: str,
     caller's own), nor is its bound then shown.
     A model CP-SAT rejects is a fault of this program, raised, never a verdict."""
     if not progress.listening():
-        status = solver.solve(model)
+        status = run_solver(solver, model)
     else:
         progress.report(stage, "searching")
-        status = solver.solve(model, _Improvements(stage, non_negative))
+        status = run_solver(solver, model, _Improvements(stage, non_negative))
         value = f"{round(solver.objective_value):,}"
         bound = _bound(solver.best_objective_bound, non_negative)
         result = {
@@ -562,7 +567,7 @@ def earliest_release(
             _keep_placed(builder, model, plan, unit)
         model.add(model.get_bool_var_from_proto_index(builder.x(unit, first).index) == 1)
         solver = make_query_solver(options, budget)
-        status = solver.solve(model)
+        status = run_solver(solver, model)
         budget.charge(solver, model, status != cp_model.UNKNOWN)
         del model  # freed now, before the next copy
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -578,7 +583,7 @@ def earliest_release(
         index = model.get_int_var_from_proto_index(builder.index(unit).index)
         model.minimize(index)
         solver = make_query_solver(options, budget)
-        status = solver.solve(model)
+        status = run_solver(solver, model)
         budget.charge(solver, model, status in (cp_model.OPTIMAL, cp_model.INFEASIBLE))
     if status in (cp_model.UNKNOWN, cp_model.FEASIBLE):  # a later release, not yet proven
         raise NoPlanInTime(options.time_limit)
@@ -609,7 +614,7 @@ def fewest_moves(
                  if other != unit and rid is not None and builder.can_use(other, rid)}
         model.maximize(sum(stays.values()))
         solver = make_query_solver(options, budget)
-        status = solver.solve(model)
+        status = run_solver(solver, model)
         budget.charge(solver, model, status in (cp_model.OPTIMAL, cp_model.INFEASIBLE))
         if status != cp_model.OPTIMAL:
             return None

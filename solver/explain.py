@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 from solver import progress
 from solver.budget import Budget
 from solver.check import check_assignment
-from solver.cpsat import cp_model
+from solver.cpsat import cp_model, run_solver
 from solver.engine import (
     DEFAULT_OPTIONS,
     ModelBuilder,
@@ -254,7 +254,7 @@ def _clash_core(
     if not own.left():
         raise _OutOfTime
     solver = make_solver(dataclasses.replace(options, workers=1), own)
-    status = solver.solve(builder.model)
+    status = run_solver(solver, builder.model)
     own.charge(solver, builder.model, status != cp_model.UNKNOWN)
     if status == cp_model.UNKNOWN and budget is not None:
         raise _OutOfTime
@@ -315,7 +315,7 @@ def smallest_relaxation(inst: Instance,
         built_in = sum(1 - builder.literals[n] for n in hard if n in inst.built_in)
         builder.model.minimize((len(hard) + 1) * dropped_count + built_in)
         solver = make_solver(options, budget, builder.size)
-        status = solver.solve(builder.model)
+        status = run_solver(solver, builder.model)
         budget.charge(solver, builder.model, status == cp_model.OPTIMAL)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return []

@@ -583,3 +583,31 @@ def test_removing_an_item_takes_its_uncertainty_with_it(tmp_path: Path) -> None:
     with pytest.raises(ScenarioError, match=r"uncertainty\.items\.MP084: item 'MP084' is "
                                             r"removed .*and this still names it"):
         load_scenario(path)
+
+
+def test_ctrl_c_says_what_is_kept_and_a_sweep_of_nothing_uncertain_says_so(
+    tmp_path: Path,
+) -> None:
+    """A review: Ctrl-C exited with a semaphore warning and not a word on the samples
+    kept; sweeping a scenario without an uncertainty section gave identical samples with
+    no word why."""
+    import signal
+
+    out = tmp_path / "s.jsonl"
+    run = subprocess.Popen([sys.executable, "-m", "solver", "sweep", str(UNCERTAIN),
+                            "--samples", "400", "--out", str(out), "--json"], cwd=ROOT,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not (out.exists() and len(out.read_text().splitlines()) > 2):
+        assert time.monotonic() < deadline and run.poll() is None, "no sample came"
+        time.sleep(0.2)
+    run.send_signal(signal.SIGINT)
+    _, err = run.communicate(timeout=60)
+    assert run.returncode == 130
+    assert "interrupted; " in err and f"sample line(s) kept in {out}: the same command " \
+        "resumes from them" in err
+    plain = subprocess.run([sys.executable, "-m", "solver", "sweep",
+                            str(SEC_2020 / "baseline.yaml"), "--samples", "2", "--json"],
+                           cwd=ROOT, capture_output=True, text=True, check=False)
+    assert plain.returncode == 0, plain.stderr
+    assert "no uncertainty section, so every sample is the scenario as written" in plain.stderr
