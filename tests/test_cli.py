@@ -803,7 +803,7 @@ def test_nothing_is_written_over_an_input_or_half_way(tmp_path: Path, command: l
      "not a CSV table: field larger than field limit"),
     (["report", SEND_BACK, "-o", "{tmp}/r.html", "--sweep", "{f}"], "[" * 100_000,
      "cannot read the sweep summary: nested too deeply to read"),
-    (["sweep", SEND_BACK, "--samples", "1", "--out", "{f}"], "\xff\xfe",
+    (["sweep", str(SEC_2020 / "uncertain.yaml"), "--samples", "1", "--out", "{f}"], "\xff\xfe",
      "not a sweep file (not UTF-8 text)"),
 ], ids=["long-number", "deep-plan", "huge-csv-field", "deep-sweep", "latin-1-journal"])
 def test_a_file_json_or_csv_cannot_read_is_bad_input(tmp_path: Path, command: list[str],
