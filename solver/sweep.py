@@ -509,7 +509,7 @@ class SweepResult:
         was seen, or missed, in fewer than `MIN_GROUP` samples (`few`: its means rest on
         little; a review found a cause missed in one sample ranked first). Correlation
         within the samples, not cause and effect."""
-        rows: list[dict[str, Any]] = []
+        ranked: list[tuple[float, str, dict[str, Any]]] = []
         n = self.planned
         for cause, count in self.with_samples.items():
             item = None if cause.endswith(REJECTED_SUFFIX) or " go-live " in cause \
@@ -522,12 +522,12 @@ class SweepResult:
             rest = pool - count
             without = (pool_moves - self.with_moves[cause]) / rest if rest else None
             impact = count / n * (with_it - without) if without is not None else 0.0
-            rows.append({"uncertainty": cause, "samples": count, "mean_moves_with": with_it,
-                         "mean_moves_without": without, "impact": impact,
-                         "few": min(count, rest) < MIN_GROUP,
-                         "weight": min(1.0, min(count, rest) / MIN_GROUP)})
-        rows.sort(key=lambda r: (-r["impact"] * r.pop("weight"), r["uncertainty"]))
-        return rows
+            weight = min(1.0, min(count, rest) / MIN_GROUP)
+            ranked.append((-impact * weight, cause, {
+                "uncertainty": cause, "samples": count, "mean_moves_with": with_it,
+                "mean_moves_without": without, "impact": impact,
+                "few": min(count, rest) < MIN_GROUP}))
+        return [row for *_, row in sorted(ranked, key=lambda r: (r[0], r[1]))]
 
     def summary(self) -> dict[str, Any]:
         n = self.planned
