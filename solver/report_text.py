@@ -11,7 +11,7 @@ from solver.check import broken_rules
 from solver.compare import Comparison
 from solver.explain import ReleaseOption
 from solver.instance import Instance
-from solver.model import STATUS_WORDS, TIGHT_MARGIN_DAYS, Plan, PlanItem
+from solver.model import STATUS_WORDS, TIGHT_MARGIN_DAYS, Plan, PlanItem, Scenario
 from solver.objective import levels
 from solver.plan import who_moves
 from solver.rules.base import RuleBase
@@ -33,6 +33,29 @@ def long_date(day: dt.date) -> str:
 def _column_width(head: str, cells: list[str]) -> int:
     """A table column's width in characters, with its padding and border."""
     return max(len(head), *map(len, cells)) + 3
+
+
+def _print_odds(s: Scenario, out: Any) -> None:
+    """The odds a sweep draws from, when the scenario has an uncertainty section."""
+    from solver.uncertainty import Uncertainty, odds_rows
+
+    if s.uncertainty == Uncertainty():
+        return
+    items, releases = odds_rows(s)
+    table = Table(title="Uncertainty a sweep draws from, per pending item (low / likeliest / "
+                        "high)")
+    for column in ("item", "approval", "decision slip, days", "DCC build overrun, months"):
+        table.add_column(column)
+    for row in items:
+        table.add_row(*row)
+    out.print(table)
+    if releases:
+        moves = Table(title="Releases that may move (days: low / likeliest / high)")
+        for column in ("release", "moves", "days"):
+            moves.add_column(column)
+        for row in releases:
+            moves.add_row(*row)
+        out.print(moves)
 
 
 def print_summary(inst: Instance, out: Any) -> None:
@@ -104,6 +127,7 @@ def print_summary(inst: Instance, out: Any) -> None:
     for row in rule_rows(inst):
         rules.add_row(*row)
     out.print(rules)
+    _print_odds(s, out)
     if s.assumptions:
         from solver.assumptions import about_words, as_written, written_in
 

@@ -49,8 +49,9 @@ from solver.engine import DEFAULT_OPTIONS, MAX_WORKERS, SolveOptions, solve
 from solver.files import parse_json
 from solver.instance import Instance
 from solver.lint import out_of_order
-from solver.model import PENDING_STATUSES, Item, Scenario
+from solver.model import PENDING_STATUSES, Scenario
 from solver.scenario import same_day_releases
+from solver.uncertainty import overrun_reaches
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -183,7 +184,7 @@ def draw_sample(scenario: Scenario, seed: int, index: int) -> list[Draw]:
             drawn.append(Draw(Redecide(re_decide=item.id, expected_decision=decision),
                               f"{item.id} decided {_lateness(days)}"))
         months = round(odds.extra_months.draw(overrun))
-        if months and _overrun_reaches(item):
+        if months and overrun_reaches(item):
             period = format_duration({"months": months})
             drawn.append(Draw(ShiftLeadTimes(shift_lead_times=period, items=[item.id]),
                               f"{item.id} DCC lead time +{period}"))
@@ -200,15 +201,6 @@ def draw_sample(scenario: Scenario, seed: int, index: int) -> list[Draw]:
                               f"{release.id} go-live {weeks} week{'s' * (weeks > 1)} "
                               f"{'later' if days > 0 else 'earlier'}"))
     return drawn
-
-
-def _overrun_reaches(item: Item) -> bool:
-    """A DCC build overrun (a lead-time shift on the item) changes some pending DCC-system
-    part of it: a split item's DCC part may be decided already."""
-    from solver.whatif import lead_time_skip
-
-    data = item.model_dump()
-    return any(lead_time_skip(unit, data) is None for unit in data["parts"] or [data])
 
 
 def draw_changes(scenario: Scenario, seed: int, index: int) -> list[Change]:

@@ -46,7 +46,7 @@ from pydantic import Field, field_validator, model_validator
 from solver.fields import ItemId, ReleaseId, Strict
 
 if TYPE_CHECKING:
-    from solver.model import Item
+    from solver.model import Item, Scenario
 
 
 class Triangular(Strict):
@@ -330,3 +330,37 @@ def typical() -> Uncertainty:
             "about three weeks, to 29 November.",
         ),
     )
+
+
+def overrun_reaches(item: Item) -> bool:
+    """A DCC build overrun (a lead-time shift on the item) changes some pending DCC-system
+    part of it: a split item's DCC part may be decided already."""
+    from solver.whatif import lead_time_skip  # solver.whatif imports solver.model, this
+
+    data = item.model_dump()
+    return any(lead_time_skip(unit, data) is None for unit in data["parts"] or [data])
+
+
+def odds_rows(scenario: Scenario) -> tuple[list[list[str]], list[list[str]]]:
+    """What a sweep draws from, in words, for `secplan validate` (a review: a section could
+    be checked only by sweeping it): per pending item its chance of approval, its decision's
+    slip in days and its DCC build's overrun in months (low / likeliest / high; "-" where
+    none can fall); per release not gone live, its chance of moving and by how many days."""
+    from solver.calendar import build_releases
+    from solver.model import PENDING_STATUSES
+
+    def spread(t: Triangular) -> str:
+        return "-" if t == NO_SPREAD else f"{t.low:g} / {t.mode:g} / {t.high:g}"
+
+    items = []
+    for item in sorted(scenario.items, key=lambda i: i.id):
+        if item.status in PENDING_STATUSES and item.expected_decision is not None:
+            odds = scenario.uncertainty.item_odds(item)
+            items.append([item.id, f"{odds.approval:.0%}", spread(odds.delay_days),
+                          spread(odds.extra_months) if overrun_reaches(item) else "-"])
+    releases = []
+    for release in build_releases(scenario.calendar, scenario.policy):
+        odds_r = scenario.uncertainty.release_odds(release.id)
+        if release.go_live >= scenario.as_of and odds_r.move:
+            releases.append([release.id, f"{odds_r.move:.0%}", spread(odds_r.days)])
+    return items, releases

@@ -10,6 +10,7 @@ import dataclasses
 import datetime as dt
 import json
 import math
+import os
 import subprocess
 import sys
 import time
@@ -611,3 +612,27 @@ def test_ctrl_c_says_what_is_kept_and_a_sweep_of_nothing_uncertain_says_so(
                            cwd=ROOT, capture_output=True, text=True, check=False)
     assert plain.returncode == 0, plain.stderr
     assert "no uncertainty section, so every sample is the scenario as written" in plain.stderr
+
+
+def test_validate_shows_the_odds_a_sweep_draws_from(tmp_path: Path) -> None:
+    """A review: a scenario's uncertainty could be checked only by sweeping it."""
+    from solver.uncertainty import odds_rows
+
+    path = tmp_path / "w.yaml"
+    path.write_text(f"extends: {SEC_2020 / 'baseline.yaml'}\nuncertainty:\n"
+                    "  items: {MP084: {approval: 0.3, delay_days: {low: 0, mode: 10, high: 20}},"
+                    " SECMP0007: {extra_months: {low: 0, mode: 1, high: 4}}}\n"
+                    "  releases: {'2021-06': {move: 0.25, days: {low: 7, mode: 14, high: 21}}}\n")
+    items, releases = odds_rows(load_scenario(path))
+    rows = {row[0]: row for row in items}
+    assert rows["MP084"] == ["MP084", "30%", "0 / 10 / 20", "-"]
+    assert rows["SECMP0007"] == ["SECMP0007", "100%", "-", "0 / 1 / 4"]
+    assert releases == [["2021-06", "25%", "7 / 14 / 21"]]
+    shown = subprocess.run([sys.executable, "-m", "solver", "validate", str(path)], cwd=ROOT,
+                           capture_output=True, text=True, check=False,
+                           env={**os.environ, "COLUMNS": "200"}).stdout
+    assert "Uncertainty a sweep draws from" in shown and "0 / 10 / 20" in shown
+    plain = subprocess.run([sys.executable, "-m", "solver", "validate",
+                            str(SEC_2020 / "baseline.yaml")], cwd=ROOT, capture_output=True,
+                           text=True, check=False).stdout
+    assert "Uncertainty a sweep draws from" not in plain
