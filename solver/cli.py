@@ -146,8 +146,9 @@ def check_outputs(inputs: list[Path | None], *outputs: Path | None) -> None:
         if out is None:
             continue
         target = out.resolve()
-        same = target.is_file() and (target.stat().st_dev, target.stat().st_ino)
-        if target in sources or same in sources.values():  # a hard link is the file too
+        its = target.stat() if target.is_file() else None
+        if target in sources or (its and (its.st_dev, its.st_ino) in sources.values()):
+            # a hard link to an input is the input too
             fail(f"{out}: the command reads this file; write to another one")
         if target in written:  # an acceptance test: --chart over the samples of --out
             fail(f"{out}: given for two outputs; name each its own file")

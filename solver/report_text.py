@@ -42,20 +42,17 @@ def _print_odds(s: Scenario, out: Any) -> None:
     if s.uncertainty == Uncertainty():
         return
     items, releases = odds_rows(s)
-    table = Table(title="Uncertainty a sweep draws from, per pending item (low / likeliest / "
-                        "high)")
-    for column in ("item", "approval", "decision slip, days", "DCC build overrun, months"):
-        table.add_column(column)
-    for row in items:
-        table.add_row(*row)
-    out.print(table)
-    if releases:
-        moves = Table(title="Releases that may move (days: low / likeliest / high)")
-        for column in ("release", "moves", "days"):
-            moves.add_column(column)
-        for row in releases:
-            moves.add_row(*row)
-        out.print(moves)
+    for title, columns, rows in (
+        ("Uncertainty a sweep draws from, per pending item (low / likeliest / high)",
+         ("item", "approval", "decision slip, days", "DCC build overrun, months"), items),
+        ("Releases that may move (days: low / likeliest / high)",
+         ("release", "moves", "days"), releases),
+    ):
+        if rows:
+            table = Table(*columns, title=title)
+            for row in rows:
+                table.add_row(*row)
+            out.print(table)
 
 
 def print_summary(inst: Instance, out: Any) -> None:
@@ -98,10 +95,13 @@ def print_summary(inst: Instance, out: Any) -> None:
         room = getattr(out, "width", 120) - 1 - sum(
             _column_width(h, [row[k] for row in lead]) for k, h in enumerate(heads))
         chunks: list[list[int]] = [[]]  # release columns that fit the width, table by table
+        used = 0
         for k, width in enumerate(widths):
-            if chunks[-1] and sum(widths[j] for j in chunks[-1]) + width > room:
+            if chunks[-1] and used + width > room:
                 chunks.append([])
+                used = 0
             chunks[-1].append(k)
+            used += width
         for n, chunk in enumerate(chunks):  # never a date cut to "2026-0…"
             cut = Table(title=title if n == 0 else f"{title}, continued")
             for col in (*heads, *(ids[k] for k in chunk)):
