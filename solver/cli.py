@@ -189,6 +189,12 @@ def options(
     return SolveOptions(time_limit=time_limit, wall_clock=wall_clock, workers=workers, seed=seed)
 
 
+INTERRUPTED = 130
+"""The exit code of a command stopped by Ctrl-C, as a shell gives one (128 + SIGINT)."""
+
+_interrupted = "secplan: interrupted"
+"""What a Ctrl-C's exit says; a sweep adds the samples its `--out` keeps."""
+
 MAX_TIME_LIMIT = 1e6
 """Seconds: about eleven days, far past any useful solve, well inside CP-SAT's numbers."""
 
@@ -800,8 +806,9 @@ def sweep(
     except KeyboardInterrupt:  # a review: Ctrl-C said nothing of the samples kept
         if out is not None and out.exists():
             kept = max(0, len(out.read_text(encoding="utf-8").splitlines()) - 1)
-            typer.echo(f"secplan: interrupted; {kept} sample line(s) kept in {out}: the same "
-                       "command resumes from them", err=True)
+            global _interrupted
+            _interrupted = (f"secplan: interrupted; {kept} sample line(s) kept in {out}: the "
+                            "same command resumes from them")
         raise
     if chart is not None:
         _draw(chart, lambda: plot_sweep(result), err=as_json)
@@ -825,14 +832,16 @@ def main() -> NoReturn:
     try:
         app()
         code: int = 0
-    except KeyboardInterrupt:
-        code = 130
+    except KeyboardInterrupt:  # outside a command (typer makes it exit 130 inside one)
+        code = INTERRUPTED
     except SystemExit as exc:
         code = exit_code(exc.code)
     except OSError as exc:  # a file the system will not let a command write (or read)
         if not exc.filename:
             raise  # not a file's problem: a bug to show in full
         problem, code = f"secplan: {exc.filename}: {exc.strerror or exc}", 2
+    if code == INTERRUPTED:  # outputs are written at the end, so none is half written
+        problem = _interrupted
     stop_progress()
     if problem:
         print(problem, file=sys.stderr)

@@ -10,13 +10,14 @@ stand-in does not suffice for this OR-Tools version, cp_model is imported plainl
 
 from __future__ import annotations
 
-import signal
 import sys
 import threading
 import types
 from typing import TYPE_CHECKING, Any
 
 __all__ = ["cp_model", "run_solver"]
+
+JOIN_SECONDS = 0.05  # how often the main thread looks up from a search to take a Ctrl-C
 
 
 def _import_cp_model() -> types.ModuleType:
@@ -47,14 +48,38 @@ else:
 
 
 def run_solver(solver: Any, model: Any, callback: Any = None) -> Any:
-    """`solver.solve(model)` with Python's Ctrl-C handling back afterwards. CP-SAT takes
-    SIGINT during a solve (a Ctrl-C stops its search, keeping the best plan) and leaves
-    the system's default behind, under which a later Ctrl-C killed the process outright,
-    before any `finally` or message (a review: an interrupted sweep died without saying
-    which samples were kept)."""
-    handler = signal.getsignal(signal.SIGINT)
+    """`solver.solve(model)`, which a Ctrl-C interrupts: on the main thread the search runs
+    on a thread of its own while the main thread waits, so a Ctrl-C raises
+    KeyboardInterrupt here, stops the search and goes on up (the command says it was
+    interrupted, exit 130). CP-SAT's own SIGINT handling is off: it ended the search and
+    returned its best plan as if the time limit had come, so a command went on to say it
+    found no plan "within the time limit" (a review), and it left the system's default
+    handler behind, under which a later Ctrl-C killed the process before any message."""
+    solver.parameters.catch_sigint_signal = False
+    if threading.current_thread() is not threading.main_thread():
+        return _solve(solver, model, callback)
+    result: list[Any] = []
+    failure: list[BaseException] = []
+
+    def search() -> None:
+        try:
+            result.append(_solve(solver, model, callback))
+        except BaseException as exc:  # raised again on the main thread
+            failure.append(exc)
+
+    thread = threading.Thread(target=search, name="cp-sat", daemon=True)
+    thread.start()
     try:
-        return solver.solve(model) if callback is None else solver.solve(model, callback)
-    finally:
-        if handler is not None and threading.current_thread() is threading.main_thread():
-            signal.signal(signal.SIGINT, handler)
+        while thread.is_alive():
+            thread.join(JOIN_SECONDS)
+    except KeyboardInterrupt:
+        solver.stop_search()
+        thread.join()
+        raise
+    if failure:
+        raise failure[0]
+    return result[0]
+
+
+def _solve(solver: Any, model: Any, callback: Any) -> Any:
+    return solver.solve(model) if callback is None else solver.solve(model, callback)

@@ -18,7 +18,6 @@ one's plan, so the same scenario gives the same plan.
 from __future__ import annotations
 
 import math
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -309,10 +308,6 @@ def make_solver(options: SolveOptions, budget: Budget, size: int = 0,
     solver.parameters.max_presolve_iterations = PRESOLVE_ITERATIONS
     solver.parameters.cp_model_probing_level = PROBING_LEVEL
     solver.parameters.random_seed = options.seed
-    # Ctrl-C stops a search on the main thread (`cpsat.run_solver` gives Python its handling
-    # back after it); a solve on another thread (the plan phase's fall-backs) leaves SIGINT
-    # alone, as nothing there could give it back and a later Ctrl-C killed the process
-    solver.parameters.catch_sigint_signal = threading.current_thread() is threading.main_thread()
     budget.limit(solver, most)
     return solver
 
