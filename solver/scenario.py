@@ -37,6 +37,12 @@ if TYPE_CHECKING:
 
 Loc = tuple[str | int, ...]
 
+BASE_ONLY = {
+    "code": "a what-if plans the same code's releases",
+    "switched_off": "a what-if switches a rule off with the change `- switch-off: NAME`",
+}
+"""Scenario keys a what-if may not set, and what to say instead of "unknown key"."""
+
 
 _SafeBase: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -646,6 +652,8 @@ def _first_problem(
         if holder is Scenario:  # `extend:` read as a whole scenario (a fuzz test)
             valid.add("extends")
         problem = unknown_name(str(loc[-1]), valid)
+        if holder is WhatIf and loc[-1] in BASE_ONLY:  # an acceptance test: "unknown key"
+            problem = f"{loc[-1]!r} belongs to the base scenario: {BASE_ONLY[str(loc[-1])]}"
     elif first["type"] == "missing":
         problem = f"required key {loc[-1]!r} is missing"
         loc = loc[:-1]

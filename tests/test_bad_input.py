@@ -385,6 +385,15 @@ def case_extends_misspelt(tmp_path: Path) -> Case:
 
 
 @case
+def case_a_what_if_setting_the_code(tmp_path: Path) -> Case:
+    """An acceptance test: `code: BSC` in a what-if was a plain "unknown key 'code'"."""
+    write_base(tmp_path, name="base.yaml")
+    path = write_yaml(tmp_path / "what-if.yaml", {"extends": "base.yaml", "code": "BSC"})
+    return Case(path, "code", r"'code' belongs to the base scenario: a what-if plans the "
+                r"same code's releases$", 2)
+
+
+@case
 def case_a_yaml_merge_key(tmp_path: Path) -> Case:
     """A fuzz test: `<<: [{value: 5}, {value: 7}]` slipped past the repeated-key check."""
     path = write_base(tmp_path)
