@@ -193,6 +193,16 @@ def _csv_rows(path: Path, text: str) -> dict[str, str | None]:
     return out
 
 
+def _csv_line(path: Path, uid: str) -> int | None:
+    """The line of a CSV plan's row for `uid`, read again: asked only for an error (a fuzz
+    test: an unknown release named no line)."""
+    rows = csv.reader(io.StringIO(path.read_text(encoding="utf-8")))
+    header = [c.strip().lower() for c in next(rows, [])]
+    at = header.index("item")
+    return next((rows.line_num for row in rows if len(row) > at and row[at].strip() == uid),
+                None)
+
+
 def check_plan_names(path: Path, inst: Instance, assignments: dict[str, str | None],
                      removed: Callable[[], Mapping[str, str]]) -> dict[str, str]:
     """Raise `ScenarioError` for a plan file's first item or release the scenario does not
@@ -211,13 +221,15 @@ def check_plan_names(path: Path, inst: Instance, assignments: dict[str, str | No
         if uid not in items:
             gone = removed().get(uid)
             if gone is None:
-                raise ScenarioError(path, place, unknown_name(uid, items, "item"))
+                raise ScenarioError(path, place, unknown_name(uid, items, "item"),
+                                    _csv_line(path, uid) if csv_file else None)
             dropped[uid] = gone
         elif rid is not None and rid not in inst.release_ids:
             empty = ("; outside the horizon is an empty cell" if csv_file else
                      "; outside the horizon is null") if rid.lower() in _NONE_WORDS else ""
             raise ScenarioError(path, place,
-                                unknown_name(rid, inst.release_ids, "release") + empty)
+                                unknown_name(rid, inst.release_ids, "release") + empty,
+                                _csv_line(path, uid) if csv_file else None)
     for uid in dropped:
         del assignments[uid]
     return dropped

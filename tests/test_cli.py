@@ -828,11 +828,12 @@ def test_hand_written_plans_and_a_sweep_s_samples_get_a_hint(tmp_path: Path) -> 
     plan = tmp_path / "p.csv"
     plan.write_text("Item,Release\nMP084,2020-11\n")
     assert secplan("check", base, str(plan)).returncode in (0, 1)  # read, and judged
-    plan.write_text("Item,Release\nMP084,none\n")
+    plan.write_text("Item,Release\nMP088,2020-11\nMP084,none\n")
     result = secplan("check", base, str(plan))
     assert result.returncode == 2
-    assert result.stderr.strip().endswith(
-        "item MP084: unknown release 'none'; outside the horizon is an empty cell")
+    assert result.stderr.strip() == (  # its line too (a fuzz test: none was named)
+        f"secplan: {plan}:3: item MP084: unknown release 'none'; outside the horizon is an "
+        "empty cell")
     samples = tmp_path / "s.jsonl"
     samples.write_text('{"sweep": {"format": 1, "scenario": "uncertain", "seed": 0}}\n'
                        '{"index": 0, "status": "optimal"}\n')
