@@ -32,7 +32,13 @@ MAX_PERIOD_MONTHS = 1200
 """A period may span a hundred years at most (so every date it reaches is a date)."""
 
 
-def _not_too_long(period: str) -> str:
+def _check_period(period: str) -> str:
+    """A period naming each unit once (a fuzz test: "1 month 1 month" read as 2 months) and
+    of at most 100 years."""
+    units = [u.removesuffix("s") for u in period.split()[1::2]]
+    twice = next((u for u in units if units.count(u) > 1), None)
+    if twice is not None:
+        raise ValueError(f"names {twice}s twice: give each unit once, as '1 month 10 days'")
     p = duration_parts(period)
     months = 12 * p.get("years", 0) + p.get("months", 0)
     days = 7 * p.get("weeks", 0) + p.get("days", 0)
@@ -41,7 +47,7 @@ def _not_too_long(period: str) -> str:
     return period
 
 
-Duration = Annotated[str, StringConstraints(pattern=_PERIOD), AfterValidator(_not_too_long)]
+Duration = Annotated[str, StringConstraints(pattern=_PERIOD), AfterValidator(_check_period)]
 """A period such as `38 days`, `6 weeks`, `12 months` or `1 month 10 days`."""
 PATTERN_WORDS = {
     _ID: "an id of letters, digits, '.', '_' and '-', such as 'MP084' or '2021-06'",

@@ -446,6 +446,16 @@ def case_unknown_key_in_uncertainty_entry(tmp_path: Path) -> Case:
 
 
 @case
+def case_a_period_naming_a_unit_twice(tmp_path: Path) -> Case:
+    """A fuzz test: "1 month 1 month" was read as 2 months, without a word."""
+    path = write_base(tmp_path, lambda d: item(d, "MP084").update(
+        party_lead_time="1 month 2 weeks 1 months"))
+    return Case(path, "items[MP084].party_lead_time", r"^names months twice: give each unit "
+                r"once, as '1 month 10 days' \(got '1 month 2 weeks 1 months'\)$",
+                line_of(path, "1 months"))
+
+
+@case
 def case_a_period_past_a_hundred_years(tmp_path: Path) -> Case:
     path = write_base(tmp_path, lambda d: item(d, "MP084").update(party_lead_time="3000 years"))
     return Case(path, "items[MP084].party_lead_time", r"^a period of at most 100 years",
