@@ -263,6 +263,7 @@ def read_sweep(path: str | Path) -> dict[str, Any]:
                                              for r in base.values()):
         raise ValueError("the sweep summary has no 'base' plan (item -> release)")
     for key, depth, most in (("release_holds", 1, 1), ("release_unchanged", 1, 1),
+                             ("release_moves", 1, 1),
                              ("expected_uplifts", 2, None), ("base_uplifts", 2, None)):
         if key in data and not _numbers(data[key], depth, most):
             mapped = ("specifications to years to numbers" if depth == 2
@@ -1032,10 +1033,13 @@ def _sweep_releases(sweep: Mapping[str, Any]) -> Html:
     unchanged: Mapping[str, float] = sweep.get("release_unchanged") or {}
     if not holds or not unchanged or sweep.get("planned") == 0:
         return Html("")
-    rows = [(rid, f"{unchanged[rid]:.0%}" if rid in unchanged else "-", f"{p:.0%}")
+    moves: Mapping[str, float] = sweep.get("release_moves") or {}  # not in older summaries
+    rows = [(rid, f"{moves[rid]:.0%}" if rid in moves else "-",
+             f"{unchanged[rid]:.0%}" if rid in unchanged else "-", f"{p:.0%}")
             for rid, p in holds.items()]
-    return table(("Release", "scope unchanged", "scope holds (rejections aside)"), rows,
-                 numeric=(1, 2), caption="Does each release's scope hold?")
+    return table(("Release", "go-live moves", "scope unchanged",
+                  "scope holds (rejections aside)"), rows,
+                 numeric=(1, 2, 3), caption="Does each release's scope hold?")
 
 
 def _sweep_uplifts(sweep: Mapping[str, Any]) -> Html:

@@ -473,6 +473,15 @@ class SweepResult:
         n = self.planned
         return {rid: self.unchanged[rid] / n for rid in self.releases} if n else {}
 
+    def release_moves(self) -> dict[str, float]:
+        """Release -> share of planned samples whose draws move its go-live, later or
+        earlier (a review: the release table gave the base plan's go-live alone, even for
+        a release moving in half the samples)."""
+        n = self.planned
+        return {rid: sum(self.with_samples[f"{rid} go-live {way}"]
+                         for way in ("later", "earlier")) / n
+                for rid in self.releases} if n else {}
+
     def release_holds(self) -> dict[str, float]:
         """Release -> share of planned samples in which no item moves into or out of it:
         its scope holds but for items rejected (which leave any plan)."""
@@ -533,6 +542,7 @@ class SweepResult:
             "probabilities": self.probabilities(),
             "release_unchanged": self.release_unchanged(),
             "release_holds": self.release_holds(),
+            "release_moves": self.release_moves(),
             "expected_uplifts": self.expected_uplifts(),
             "base_uplifts": self.base_uplifts,
             "mean_moves": self.total_moves / n if n else 0.0,
@@ -880,13 +890,14 @@ def print_sweep(result: SweepResult, console: Any) -> None:
             items.add_row(uid, base, f"[{colour}]{_percent(stays)}[/{colour}]", spread)
         console.print(items)
         releases = Table(title="Does each release's scope hold?")
-        for col in ("release", "go-live", "items in base plan", "scope unchanged",
-                    "holds (rejections aside)"):
+        for col in ("release", "go-live", "go-live moves", "items in base plan",
+                    "scope unchanged", "holds (rejections aside)"):
             releases.add_column(col)
-        holds = result.release_holds()
+        holds, moves_in = result.release_holds(), result.release_moves()
         for rid, p in result.release_unchanged().items():
-            releases.add_row(rid, str(result.releases[rid]), str(len(result.base_scopes[rid])),
-                             _percent(p), _percent(holds[rid]))
+            releases.add_row(rid, str(result.releases[rid]), _percent(moves_in[rid]),
+                             str(len(result.base_scopes[rid])), _percent(p),
+                             _percent(holds[rid]))
         console.print(releases)
         uplifts = Table(title="Specification uplifts per year")
         for col in ("specification", "year", "base plan", "expected"):

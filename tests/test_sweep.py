@@ -151,9 +151,10 @@ def test_counting_scope_unchanged_versus_holding() -> None:
     result.add({**base, "index": 1, "assignment": {"A": "R1", "B": None, "C": "R2"},
                 "moved": [], "drawn": ["B rejected"]})
     result.add({**base, "index": 2, "assignment": {"A": "R1", "B": "R1", "C": "R1"},
-                "moved": ["C"], "drawn": ["C decided early"]})
+                "moved": ["C"], "drawn": ["C decided early", "R2 go-live 3 weeks later"]})
     assert result.release_unchanged() == {"R1": 1 / 3, "R2": 2 / 3}
     assert result.release_holds() == {"R1": 2 / 3, "R2": 2 / 3}
+    assert result.release_moves() == {"R1": 0, "R2": 1 / 3}  # its go-live moves, any size
     assert result.probabilities()["B"] == {"R1": 2 / 3, REJECTED: 1 / 3}
     top = result.influence()[0]
     assert top["uncertainty"] == "C decided early" and top["mean_moves_with"] == 1
@@ -200,7 +201,7 @@ def test_the_tables_show_items_releases_uplifts_and_causes(local: SweepResult) -
 
     from rich.console import Console
 
-    from solver.sweep import print_sweep
+    from solver.sweep import _percent, print_sweep
 
     buffer = io.StringIO()
     print_sweep(local, Console(file=buffer, width=140))
@@ -209,6 +210,10 @@ def test_the_tables_show_items_releases_uplifts_and_causes(local: SweepResult) -
                     "Specification uplifts per year", "What moves items"):
         assert heading in text
     assert "SECMP0067" in text and f"{N} samples" in text
+    moves = local.release_moves()  # each release's row gives the share moving its go-live
+    assert 0 < moves["2020-11"] < 1
+    row = next(line for line in text.splitlines() if line.startswith("│ 2020-11 "))
+    assert row.split("│")[3].strip() == _percent(moves["2020-11"])
 
 
 def test_a_sample_the_clock_stops_is_recorded_counted_and_said(
