@@ -324,14 +324,53 @@ def _columns(inst: Instance, graph: nx.MultiDiGraph[str]) -> list[str]:
     return [*columns, NOT_PLANNED] if NOT_PLANNED in used else list(columns)
 
 
-def _positions(columns: list[str], graph: nx.MultiDiGraph[str]) -> dict[str, Point]:
-    """x = column, y = minus the rank of the id within its column."""
-    pos: dict[str, Point] = {}
+_BAND_COLUMNS = 5
+"""Most columns side by side; more releases wrap into bands, one below the other (a long
+horizon was one row of columns, about 5:1 at eight releases: too wide for an A4 page)."""
+_HEAD_ROWS = 1.4
+"""Room for a band's release names and go-lives above its rails' names, in rows."""
+_BAND_GAP_ROWS = 0.9
+"""Room between a band's last row and the next band's headers, in rows."""
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """Where things go: `pos` of every item and `heads` of every column, the x and y of its
+    first row (x counts columns within a band, y rows downwards from 0); `above` how far
+    the rail names of each column's band reach above that row; `width` the widest band's
+    columns."""
+
+    pos: dict[str, Point]
+    heads: dict[str, Point]
+    above: dict[str, float]
+    width: int
+
+
+def _layout(columns: list[str], graph: nx.MultiDiGraph[str]) -> _Layout:
+    """Columns in bands of at most `_BAND_COLUMNS`, as even as may be (nine releases: five
+    and four); in a column the items in id order. Each band below the first leaves room
+    for its headers and the names of its rails."""
     releases = _node_attr(graph, "release")
-    for x, column in enumerate(columns):
-        ids = sorted(n for n, r in releases.items() if r == column)
-        pos |= {uid: (float(x), -float(y)) for y, uid in enumerate(ids)}
-    return pos
+    ids = {c: sorted(n for n, r in releases.items() if r == c) for c in columns}
+    rails = _rails(graph)
+    above = {c: max([0.6] + [_rail_label_rows(spec) for release, spec in rails
+                             if release == c]) for c in columns}
+    bands = max(1, -(-len(columns) // _BAND_COLUMNS))
+    width = max(1, -(-len(columns) // bands))
+    pos: dict[str, Point] = {}
+    heads: dict[str, Point] = {}
+    y = 0.0
+    for start in range(0, len(columns), width):
+        band = columns[start:start + width]
+        reach = max(above[c] for c in band)
+        above |= dict.fromkeys(band, reach)  # one line of headers a band
+        if start:  # below the band above, with room for this band's headers and rail names
+            y -= _BAND_GAP_ROWS + _HEAD_ROWS + reach
+        for x, column in enumerate(band):
+            heads[column] = (float(x), y)
+            pos |= {uid: (float(x), y - k) for k, uid in enumerate(ids[column])}
+        y -= max(len(ids[c]) for c in band) - 1
+    return _Layout(pos, heads, above, width)
 
 
 def spec_colours(inst: Instance) -> dict[str, str]:
@@ -360,24 +399,26 @@ def draw_graph(inst: Instance, plan: Plan, ax: Axes | None = None) -> Axes:
     graph.remove_edges_from([(a, b, key) for a, b, key, binding
                              in graph.edges(keys=True, data="binding", default=True)
                              if not binding])
-    columns = _columns(inst, graph)
-    pos = _positions(columns, graph)
+    layout = _layout(_columns(inst, graph), graph)
+    pos = layout.pos
     curves = _curves(graph, pos)
-    bottom = max((-y for _, y in pos.values()), default=0.0) + 0.6
-    top = max([0.6] + [_on_curve(c.points, 0.5)[1] + 0.2 for c in curves]
-              + [_rail_label_rows(spec) for _, spec in _rails(graph)])
+    bottom = max([0.0] + [-y for _, y in pos.values()]
+                 + [-_on_curve(c.points, 0.5)[1] for c in curves]) + 0.6  # a curve bowing down
+    heads_at = max([0.0] + [_on_curve(c.points, 0.5)[1] + 0.2 for c in curves]  # band 1's
+                   + [layout.above[c] for c, (_, y) in layout.heads.items() if y == 0])
+    top = heads_at + _HEAD_ROWS
     if ax is None:
         size = (
-            2.0 + _COLUMN_INCHES * max(len(columns), _MIN_COLUMNS),
-            2.4 + _ROW_INCHES * max(bottom + top, 2.0),
+            2.0 + _COLUMN_INCHES * max(layout.width, _MIN_COLUMNS),
+            1.6 + _ROW_INCHES * max(bottom + top, 2.0),
         )
         _, ax = plt.subplots(figsize=size, layout="constrained")
     colours = spec_colours(inst)
-    _draw_rails(ax, graph, pos, colours)
+    _draw_rails(ax, graph, layout, colours)
     _draw_curves(ax, curves)
     for node, status in _node_attr(graph, "status").items():
         _draw_node(ax, node, pos[node], STATUS_COLOURS.get(status, OTHER_STATUS_COLOUR))
-    _column_axis(ax, inst, columns)
+    _column_heads(ax, inst, layout, heads_at)
     ax.set_ylim(-bottom, top)
     ax.set_title(
         f"{inst.scenario.name}: ties between items, by release ({plan.status} plan)",
@@ -430,7 +471,7 @@ def _rails(graph: nx.MultiDiGraph[str]) -> dict[tuple[str, str], set[str]]:
 def _draw_rails(
     ax: Axes,
     graph: nx.MultiDiGraph[str],
-    pos: dict[str, Point],
+    layout: _Layout,
     colours: dict[str, str],
 ) -> None:
     """A vertical rail per (release, spec) left of the column, a dot at each member, and
@@ -439,10 +480,12 @@ def _draw_rails(
     rank: Counter[str] = Counter()
     order = {spec: k for k, spec in enumerate(colours)}
     rails = _rails(graph)
+    pos = layout.pos
     for release, spec in sorted(rails, key=lambda rs: (rs[0], order.get(rs[1], len(order)))):
         members = rails[release, spec]
         rank[release] += 1
         ys = sorted(pos[m][1] for m in members)
+        first = layout.heads[release][1]  # the column's first row
         x_box = pos[next(iter(members))][0] - _BOX_WIDTH / 2
         x = x_box - _RAIL_STEP * rank[release]
         colour = colours.get(spec, "#666666")
@@ -455,10 +498,10 @@ def _draw_rails(
         # the name stands above the column's first box, a dotted line up to it from a rail
         # starting lower (an acceptance test: standing on its own top, a lower rail's name
         # ran over the box above it)
-        if ys[-1] < 0:  # every column's first box is at y = 0 (`_positions`)
-            ax.plot([x, x], [ys[-1], _BOX_HEIGHT / 2], color=colour, linewidth=0.6,
+        if ys[-1] < first:
+            ax.plot([x, x], [ys[-1], first + _BOX_HEIGHT / 2], color=colour, linewidth=0.6,
                     linestyle=":", zorder=1)
-        ax.text(x, _BOX_HEIGHT / 2, spec, rotation=90, ha="center", va="bottom",
+        ax.text(x, first + _BOX_HEIGHT / 2, spec, rotation=90, ha="center", va="bottom",
                 fontsize=6, color=colour, zorder=2)
 
 
@@ -596,24 +639,23 @@ def _draw_curves(ax: Axes, curves: list[_Curve]) -> None:
             )
 
 
-def _column_axis(ax: Axes, inst: Instance, columns: list[str]) -> None:
-    """Release names and go-lives along the top, in black: the boxes' fills are statuses
-    (a Panel read took a release's Gantt colour on a header for the status of the same
-    colour below it); 'not planned' in grey. No other axes furniture."""
-    labels = [
-        c if c == NOT_PLANNED else f"{c}\n{day_text(inst.release(c).go_live)}" for c in columns
-    ]
-    ax.set_xticks(range(len(columns)), labels=labels, fontsize=9)
-    ax.xaxis.tick_top()
-    for label, column in zip(ax.get_xticklabels(), columns, strict=True):
-        label.set_color("#808080" if column == NOT_PLANNED else "#202020")
-        label.set_fontweight("bold")
-    ax.tick_params(length=0)
+def _column_heads(ax: Axes, inst: Instance, layout: _Layout, heads_at: float) -> None:
+    """Release names and go-lives above each band's columns, the first band's at
+    `heads_at`, clear of every curve, the others' above their rails' names; in black: the
+    boxes' fills are statuses (a Panel read took a release's Gantt colour on a header for
+    the status of the same colour below it); 'not planned' in grey. No axes furniture."""
+    for column, (x, y) in layout.heads.items():
+        text = column if column == NOT_PLANNED else \
+            f"{column}\n{day_text(inst.release(column).go_live)}"
+        ax.text(x, heads_at if y == 0 else y + layout.above[column], text, ha="center",
+                va="bottom", fontsize=9, fontweight="bold",
+                color="#808080" if column == NOT_PLANNED else "#202020", gid=f"head-{column}")
+    ax.set_xticks([])
     ax.set_yticks([])
     for spine in ax.spines.values():
         spine.set_visible(False)
-    spare = max(0.0, _MIN_COLUMNS - len(columns)) / 2  # keep boxes their size when few
-    ax.set_xlim(-0.65 - spare, len(columns) - 0.35 + spare)
+    spare = max(0.0, _MIN_COLUMNS - layout.width) / 2  # keep boxes their size when few
+    ax.set_xlim(-0.65 - spare, layout.width - 0.35 + spare)
 
 
 def _legend_handles(graph: nx.MultiDiGraph[str], colours: dict[str, str]) -> list[Artist]:

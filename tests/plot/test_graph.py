@@ -156,8 +156,10 @@ def test_export_refuses_other_extensions(ties: Instance, tmp_path: Path) -> None
 
 def test_columns_follow_release_order_with_not_planned_last(ties: Instance) -> None:
     ax = draw_graph(ties, plan_of(ties, PLAN))
-    columns = [t.get_text().split("\n")[0] for t in ax.get_xticklabels()]
+    heads = [t for t in ax.texts if (t.get_gid() or "").startswith("head-")]
+    columns = [t.get_text().split("\n")[0] for t in heads]
     assert columns == ["2021-06", "2021-11", "2022-06", NOT_PLANNED]
+    assert [t.get_position()[0] for t in heads] == [0, 1, 2, 3]  # four: one band
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     for kind in ("precedence", "same release", "never together", "aligned uplift"):
         assert any(label.startswith(kind) for label in legend), kind
@@ -193,3 +195,25 @@ def test_send_back_graph_matches_baseline(tmp_path: Path) -> None:
     with baseline_style():
         ax = draw_graph(inst, plan_of(inst, send_back_plan(inst)))
         assert_matches_baseline(ax.figure, "graph-secmp0067-send-back", tmp_path)
+
+
+def test_a_long_horizon_wraps_into_bands_of_at_most_five_releases() -> None:
+    """A BSC round's review: eight releases made one row of columns, about 5:1, too wide
+    for an A4 page. Nine columns (eight releases and 'not planned') are two bands, five and
+    four, each with its headers above its own columns."""
+    from benchmarks.generate import generate
+    from solver.model import Scenario
+
+    generated = generate(40, 4, 3)
+    inst = Instance(Scenario.model_validate(generated.scenario))
+    ax = draw_graph(inst, plan_of(inst, generated.witness))
+    heads = {t.get_text().split("\n")[0]: t.get_position()
+             for t in ax.texts if (t.get_gid() or "").startswith("head-")}
+    assert list(heads) == [*inst.release_ids, NOT_PLANNED]
+    rows = sorted({y for _, y in heads.values()}, reverse=True)
+    assert len(rows) == 2
+    assert [x for x, y in heads.values() if y == rows[0]] == [0, 1, 2, 3, 4]
+    assert [x for x, y in heads.values() if y == rows[1]] == [0, 1, 2, 3]
+    width, height = ax.figure.get_size_inches()
+    assert width / height < 2.5
+    plt.close(ax.figure)
