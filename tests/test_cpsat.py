@@ -39,6 +39,8 @@ def test_a_ctrl_c_during_a_solve_raises_keyboard_interrupt_at_once() -> None:
     solver.parameters.linearization_level = 0
     solver.parameters.symmetry_level = 0
     solver.parameters.max_time_in_seconds = 120
+    # a solve outside `run_solver` (CP-SAT's own handling) would leave Ctrl-C killing pytest
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
     timer = threading.Timer(1.0, os.kill, (os.getpid(), signal.SIGINT))
     timer.start()
     start = time.monotonic()

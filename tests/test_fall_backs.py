@@ -16,7 +16,7 @@ from rich.console import Console
 from benchmarks.generate import generate
 from solver import plan as plan_module
 from solver.check import check_assignment
-from solver.cpsat import cp_model
+from solver.cpsat import cp_model, run_solver
 from solver.engine import (
     ModelBuilder,
     Solution,
@@ -54,7 +54,7 @@ def oracle(
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.max_time_in_seconds = 30
-    status = solver.solve(model)
+    status = run_solver(solver, model)
     if status == cp_model.INFEASIBLE:
         return None, None
     assert status == cp_model.OPTIMAL
@@ -172,7 +172,7 @@ def _holds(inst: Instance, plan: dict[str, str | None], uid: str, release: str,
                               (1 if other not in movers else 0))
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
-    return solver.solve(builder.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    return run_solver(solver, builder.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
 
 
 def test_a_fall_back_that_needs_others_to_move_says_so() -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.generate import generate
-from solver.cpsat import cp_model
+from solver.cpsat import cp_model, run_solver
 from solver.engine import ModelBuilder, SolveOptions, level_expressions
 from solver.instance import Instance
 from solver.model import Scenario
@@ -29,7 +29,7 @@ def hinted_plan(builder: ModelBuilder) -> dict[str, str | None] | None:
     solver.parameters.fix_variables_to_their_hinted_value = True
     solver.parameters.num_workers = 1
     solver.parameters.max_time_in_seconds = 30
-    status = solver.solve(builder.model)
+    status = run_solver(solver, builder.model)
     return builder.assignment(solver) if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
 
 

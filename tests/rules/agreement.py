@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import itertools
 
-from ortools.sat.python import cp_model
-
 from solver.check import check_assignment
+from solver.cpsat import cp_model, run_solver
 from solver.engine import ModelBuilder
 from solver.instance import Instance
 from solver.model import Scenario
@@ -30,7 +29,7 @@ def assert_post_and_check_agree(s: Scenario) -> int:
             plan = dict(zip(ids, combo, strict=True))
             builder.model.clear_assumptions()
             builder.model.add_assumptions([*held, *(builder.x(u, r) for u, r in plan.items())])
-            feasible = solver.solve(builder.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+            feasible = run_solver(solver, builder.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
             violations = [v for v in check_assignment(inst, plan) if v.hard]
             assert feasible == (not violations), (plan, violations)
             valid += feasible
