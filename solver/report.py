@@ -35,6 +35,7 @@ from solver.report_text import (
     headline,
     long_date,
     new_versions_words,
+    no_fall_back_words,
     published_cut_off,
 )
 
@@ -657,7 +658,8 @@ def _fall_back_cell(inst: Instance, unit: Unit, item: PlanItem) -> Html:
     if unit.decision_known:
         return tag("span", "-", class_="na")
     if item.fall_back is None:
-        return join("none in the horizon" if item.fall_back_found else "not found in time")
+        return join(no_fall_back_words(inst, unit.id) if item.fall_back_found
+                    else "not found in time")
     cell = join(_release_link(item.fall_back), " (", day(inst.release(item.fall_back).go_live),
                 ")")
     if item.fall_back_needs_moves:

@@ -180,16 +180,28 @@ def fall_back_words(inst: Instance, item: PlanItem) -> str:
         placed_pending = item.release is not None and not inst.unit(item.id).decision_known
         if not placed_pending:
             return ""
-        return "none in the horizon" if item.fall_back_found else "not found in time"
+        return no_fall_back_words(inst, item.id) if item.fall_back_found else \
+            "not found in time"
     # a fall-back that adds a version is one more for every Party to test (a Panel read)
     new = new_versions_words(item)
-    versions = f", {new}" * bool(new)
-    if item.fall_back_if_others_move:
-        return (f"{item.fall_back} (or {item.fall_back_if_others_move} if "
-                f"{who_moves(item.fall_back_moves)}{versions})")
+    if item.fall_back_if_others_move:  # the versions are the fall-back's (an acceptance test
+        # read them as the movers')
+        return (f"{item.fall_back} ({f'{new}; ' * bool(new)}or {item.fall_back_if_others_move}"
+                f" if {who_moves(item.fall_back_moves)})")
     if not item.fall_back_needs_moves:
         return item.fall_back + (f" ({new})" if new else "")
     return f"{item.fall_back} (if {who_moves(item.fall_back_moves)})"
+
+
+def no_fall_back_words(inst: Instance, uid: str) -> str:
+    """What a pending item has when no release is left to fall back to: "none by its
+    deadline 2028-07-31" when its deadline bars the rest of the horizon (an acceptance
+    test: "none in the horizon" hid that the deadline, not the horizon, leaves nothing)."""
+    deadline = inst.unit(uid).item.deadline
+    last = inst.releases[-1].go_live if inst.releases else None
+    if deadline is not None and last is not None and deadline < last:
+        return f"none by its deadline {deadline}"
+    return "none in the horizon"
 
 
 def decision_margin(inst: Instance, item: PlanItem) -> int | None:

@@ -4,6 +4,7 @@ Chromium (required in CI; skipped elsewhere only when no Chromium is installed).
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import io
 import json
@@ -633,6 +634,27 @@ def test_a_fall_back_that_adds_a_version_says_so(send_back: tuple[Instance, Plan
     assert rows["SECMP0015"]["fall_back_words"] == (
         "2022-06 (new GBCS and CH firmware versions)")
     assert "a new GBCS version" in text_of(element(page, "release-2021-11"))
+
+
+def test_a_fall_back_s_versions_and_a_deadline_are_said_where_they_belong(
+    send_back: tuple[Instance, Plan, str],
+) -> None:
+    """An acceptance test: "2029-06 (or 2028-06 if CR1403, DP261, MP250 move, a new DUIS
+    version)" gave the fall-back's new version to the movers; "none in the horizon" hid
+    that an item's deadline, not the horizon, left it no release."""
+    from solver.report_text import fall_back_words, no_fall_back_words
+
+    inst, plan, _ = send_back
+    mp078 = next(i for i in plan.items if i.id == "MP078")
+    sooner = mp078.model_copy(update={"fall_back_if_others_move": "2021-11",
+                                      "fall_back_moves": ["MP090", "MP099"]})
+    assert fall_back_words(inst, sooner) == (
+        "2022-06 (a new GBCS version; or 2021-11 if MP090, MP099 move)")
+    assert no_fall_back_words(inst, "MP078") == "none in the horizon"
+    items = [i.model_copy(update={"deadline": dt.date(2021, 12, 31)}) if i.id == "MP078" else i
+             for i in inst.scenario.items]
+    due = Instance(inst.scenario.model_copy(update={"items": items}))
+    assert no_fall_back_words(due, "MP078") == "none by its deadline 2021-12-31"
 
 
 def test_the_summary_opens_with_what_stands_out(send_back: tuple[Instance, Plan, str]) -> None:

@@ -69,6 +69,26 @@ class Window(ReleaseGate):
     def asks(self) -> str:
         return f"{self.item} goes {self._bounds}"
 
+    def barred(self, inst: Instance) -> list[Slot]:
+        """The releases outside the window, and outside the horizon when the deadline
+        falls within it: an item left out misses its deadline (an acceptance test: a
+        regulatory deadline missed made an "optimal" plan and a "valid" one)."""
+        out = super().barred(inst)
+        return [*out, (self.item, None)] if self._out_misses(inst) else out
+
+    def _out_misses(self, inst: Instance) -> bool:
+        """Whether leaving the item outside the horizon misses its deadline: the deadline
+        is on or before the horizon's last go-live (a later one a release past the
+        horizon may still meet)."""
+        return self.deadline is not None and bool(inst.releases) \
+            and self.deadline <= inst.releases[-1].go_live
+
+    def check(self, inst: Instance, plan: Assignment) -> list[str]:
+        if plan.get(self.item) is None and self._out_misses(inst):
+            return [f"{self.item} is left out of the horizon; it must go live by "
+                    f"{self.deadline}"]
+        return super().check(inst, plan)
+
     def bars(self, inst: Instance, unit: Unit, release: Release) -> str | None:
         k = inst.index(release.id)
         low = inst.index(self.earliest) if self.earliest else 0

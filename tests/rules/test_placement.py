@@ -30,11 +30,28 @@ def test_a_deadline_date_follows_a_release_that_moves() -> None:
         "windows": [{"month": 6, "week": "last"}, {"month": 11, "week": "first"}],
         "first": "2021-06", "last": "2022-11", "moves": {"2021-11": "2021-11-25"}})
     inst, plan = solve_checked(moved)
-    assert plan.assignments["A"] is None
+    assert plan.status == "infeasible"  # 2022-06 is too late and leaving A out misses it too
     assert broken_rules(moved, {"A": "2021-11"}) == {"window(A)"}
     [window] = [r for r in inst.rules if isinstance(r, Window)]
     assert window.bars(inst, inst.unit("A"), inst.release("2021-11")) == (
         "A goes in 2021-11 (live 2021-11-25); it must go live by 2021-11-10")
+
+
+def test_a_deadline_within_the_horizon_bars_leaving_the_item_out() -> None:
+    """An acceptance test: a regulatory deadline the lead times made impossible gave an
+    "optimal" plan with the item left out, and `check` called a plan leaving it out valid.
+    Left out, an item misses a deadline on or before the horizon's last go-live; a later
+    deadline a release past the horizon may meet."""
+    late = item("A", deadline="2021-12-01", expected_decision="2021-10-15")  # too late for 2021-11
+    inst, plan = solve_checked(scenario([late]))
+    assert plan.status == "infeasible"
+    assert broken_rules(scenario([late]), {"A": None}) == {"window(A)"}
+    [window] = [r for r in inst.rules if isinstance(r, Window)]
+    assert window.check(inst, {"A": None}) == [
+        "A is left out of the horizon; it must go live by 2021-12-01"]
+    after = item("A", deadline="2023-12-01", expected_decision="2022-12-01")
+    _, plan = solve_checked(scenario([after]))  # the horizon ends with 2022-11
+    assert plan.status == "optimal" and plan.assignments["A"] is None
 
 
 def test_post_and_check_agree() -> None:
