@@ -13,7 +13,7 @@ from tests.conftest import FAST, item, scenario, solve_checked
 CAPACITY_ONE = {"rule": "capacity", "releases": ["2021-06"], "max_count": 1, "dcc_only": False}
 
 
-def test_a_move_a_shared_rule_makes_is_forced_only_moving_it_back_alone() -> None:
+def test_a_move_a_shared_rule_makes_is_not_called_forced() -> None:
     """A and B share 2021-06; a what-if allows one item there. B (worth more) stays, A
     moves: moving A back alone breaks the capacity, but A back and B out is a plan too."""
     items = [item("A", value=1), item("B", value=5),
@@ -25,7 +25,8 @@ def test_a_move_a_shared_rule_makes_is_forced_only_moving_it_back_alone() -> Non
     other = make_plan(other_inst, solve(other_inst, FAST, hint=base.assignments), FAST)
     assert other.assignments == {"A": "2021-11", "B": "2021-06", "C": "2022-06"}
     reasons = {m.item: m.reason for m in compare_plans(base, other_inst, other).moved}
-    assert reasons["A"].startswith("forced (moving it back alone): capacity(2021-06)")
+    assert reasons["A"].startswith("moved with others: moving it back alone breaks "
+                                  "capacity(2021-06)")
     assert reasons["C"].startswith("forced: decision-in-time(C)")  # its own rule: forced
 
 
