@@ -12,7 +12,7 @@ from solver.fields import duration_parts
 from solver.instance import units_of
 from solver.model import CLOSED_STATUSES, Scenario
 from solver.rules.base import RuleBase
-from solver.rules.dependency import NeverTogether, SameRelease
+from solver.rules.dependency import NeverTogether, Precedence, SameRelease
 
 
 def _nonzero(duration: str) -> bool:
@@ -28,10 +28,29 @@ def closed_units(scenario: Scenario) -> dict[str, str]:
 def moot_because(rule: RuleBase, closed: dict[str, str]) -> str:
     """Why a rule no longer applies to the plan ("SECMP0007 is rejected"): it names a
     `closed` item, which `Instance` leaves out with the rule; "" when it applies. A
-    same-release or never-together rule keeps its open items, so it is never moot so."""
-    if isinstance(rule, SameRelease | NeverTogether):
+    same-release or never-together rule keeps its open items, so it is moot only when
+    fewer than two are left (an acceptance test: a same-release pair with one rejected
+    vanished without the warning the docs promise)."""
+    refs = [ref for _, ref in rule.item_refs()]
+    gone = [ref for ref in refs if ref in closed]
+    if isinstance(rule, SameRelease | NeverTogether) and len(refs) - len(gone) >= 2:
         return ""
-    return ", ".join(f"{ref} is {closed[ref]}" for _, ref in rule.item_refs() if ref in closed)
+    return ", ".join(f"{ref} is {closed[ref]}" for ref in gone)
+
+
+def _left_alone(rule: RuleBase, closed: dict[str, str]) -> str:
+    """What a moot rule leaves planned on its own: "; MP256 is planned without it (reject or
+    withdraw it too if it cannot go alone)" (an acceptance test: a precedence's prerequisite
+    withdrawn, its dependant stayed planned with no word on it)."""
+    alone = [ref for _, ref in rule.item_refs() if ref not in closed]
+    if isinstance(rule, NeverTogether) or not alone:
+        return ""
+    if isinstance(rule, Precedence) and rule.before not in closed:
+        return ""  # the one before may go whenever: nothing waits on the closed one
+    gone = "it" if len(alone) + 1 == len(rule.item_refs()) else "them"
+    return (f"; {', '.join(alone)} {'is' if len(alone) == 1 else 'are'} planned without "
+            f"{gone} (reject or withdraw {'it' if len(alone) == 1 else 'them'} too if "
+            f"{'it' if len(alone) == 1 else 'they'} cannot go alone)")
 
 
 def _calendar_warnings(scenario: Scenario, releases: list[Release]) -> list[str]:
@@ -81,7 +100,8 @@ def scenario_warnings(scenario: Scenario) -> list[str]:
     closed = closed_units(scenario)
     for rule in scenario.rules:  # `Instance` drops them (an acceptance test: silently)
         if why := moot_because(rule, closed):
-            found.append(f"{rule.name}: {why}, so the rule no longer applies to the plan")
+            found.append(f"{rule.name}: {why}, so the rule no longer applies to the plan"
+                         + _left_alone(rule, closed))
         year = getattr(rule, "year", None)  # a cap's or an alignment's (a typo binds nothing)
         if year is not None and year not in years:
             found.append(f"{rule.name}: no release of the horizon is in {year}, so the rule "

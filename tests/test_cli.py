@@ -655,18 +655,28 @@ def test_check_names_a_rule_broken_twice_once(tmp_path: Path) -> None:
 
 def test_a_rule_a_closed_item_makes_moot_is_said_to_go(tmp_path: Path) -> None:
     """An acceptance test: SECMP0007 rejected, both 2021 alignments vanished without a
-    word; a same-release rule keeps its open members and says nothing."""
+    word; a same-release rule keeps its open members and says nothing, unless one is left
+    (another acceptance test: a pair with one rejected vanished without a word), which is
+    then planned alone, as a precedence's dependant is without its prerequisite."""
     from solver.instance import Instance
     from solver.lint import scenario_warnings
     from tests.conftest import item, scenario
 
     s = scenario([item("ANCHOR", status="rejected", specs=["GBCS"]), item("A"), item("B"),
-                  item("C", status="withdrawn")],
+                  item("C", status="withdrawn"), item("D"), item("E")],
                  [{"rule": "aligned-uplift", "spec": "GBCS", "anchor": "ANCHOR", "year": 2021},
-                  {"rule": "same-release", "items": ["A", "B", "C"]}])
+                  {"rule": "same-release", "items": ["A", "B", "C"]},
+                  {"rule": "same-release", "items": ["C", "D"]},  # one left: moot
+                  {"rule": "precedence", "before": "C", "after": "E"},
+                  {"rule": "precedence", "before": "D", "after": "C"}])
     assert scenario_warnings(s) == [
         "aligned-uplift(GBCS, ANCHOR): ANCHOR is rejected, so the rule no longer applies to "
-        "the plan"]
+        "the plan",
+        "same-release(C, D): C is withdrawn, so the rule no longer applies to the plan; D is "
+        "planned without it (reject or withdraw it too if it cannot go alone)",
+        "precedence(C, E): C is withdrawn, so the rule no longer applies to the plan; E is "
+        "planned without it (reject or withdraw it too if it cannot go alone)",
+        "precedence(D, C): C is withdrawn, so the rule no longer applies to the plan"]
     assert [r.name for r in Instance(s).file_rules] == ["same-release(A, B)"]
     # a year outside the horizon (2021-06 to 2022-11) binds nothing: probably a typo
     typo = scenario([item("A", specs=["GBCS"])],
