@@ -13,6 +13,7 @@ from solver.instance import units_of
 from solver.model import CLOSED_STATUSES, Scenario
 from solver.rules.base import RuleBase
 from solver.rules.dependency import NeverTogether, Precedence, SameRelease
+from solver.rules.placement import Fixed
 
 
 def _nonzero(duration: str) -> bool:
@@ -91,6 +92,38 @@ def out_of_order(scenario: Scenario, releases: list[Release]) -> list[tuple[str,
 _MONTH_ID = re.compile(r"\d{4}-\d{2}")
 
 
+def listed(names: list[str], most: int = 6) -> str:
+    """"A, B, C and 4 more": at most `most` names, all of them when one more would be left
+    (an acceptance test: "and 1 more" hid an item to save a few characters)."""
+    if len(names) <= most + 1:
+        return ", ".join(names)
+    return ", ".join(names[:most]) + f" and {len(names) - most} more"
+
+
+def _unfixed_commitments(scenario: Scenario, releases: list[Release]) -> list[str]:
+    """Approved items in their published release, whose scope is already baselined, with no
+    `fixed` rule to keep them there: "approved for inclusion" stays unless a scenario moves
+    it, and without the rule the plan may move one for a small gain (an acceptance test: an
+    approved DCC build slipped a year to save 4 value-months, the RID none the wiser)."""
+    fixed = {r.item for r in scenario.rules if isinstance(r, Fixed)}
+    by_id = {r.id: r for r in releases}
+    loose = []
+    for item in scenario.items:
+        for unit in units_of(item, scenario.as_of):
+            release = by_id.get(unit.baseline or "")
+            if unit.status != "approved" or release is None or unit.id in fixed:
+                continue
+            baselined = release.dcc_baseline if unit.dcc_impact else release.full_baseline
+            if baselined < scenario.as_of:
+                loose.append(f"{unit.id} ({release.id})")
+    if not loose:
+        return []
+    return [f"approved, in a release whose scope is baselined, with no fixed rule: "
+            f"{listed(loose, 10)}; the plan may move them (each move counts "
+            f"policy.baselined_move_cost = {scenario.policy.baselined_move_cost} moves): add "
+            "`{rule: fixed, item: ID, release: RID}` for each that must stay"]
+
+
 def scenario_warnings(scenario: Scenario) -> list[str]:
     """One sentence per doubtful entry, naming the item (or part) and what to do."""
     found = []
@@ -106,6 +139,7 @@ def scenario_warnings(scenario: Scenario) -> list[str]:
         if year is not None and year not in years:
             found.append(f"{rule.name}: no release of the horizon is in {year}, so the rule "
                          "constrains nothing; check the year")
+    found += _unfixed_commitments(scenario, releases)
     for item in scenario.items:
         for unit in units_of(item, scenario.as_of):
             if unit.status in CLOSED_STATUSES:  # never planned: its lead time means nothing

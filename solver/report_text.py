@@ -11,6 +11,7 @@ from solver.check import broken_rules
 from solver.compare import Comparison
 from solver.explain import ReleaseOption
 from solver.instance import Instance
+from solver.lint import listed
 from solver.model import STATUS_WORDS, TIGHT_MARGIN_DAYS, Plan, PlanItem, Scenario
 from solver.objective import levels
 from solver.plan import who_moves
@@ -256,10 +257,6 @@ def headline(inst: Instance, plan: Plan) -> list[str]:
               for rule, (hard, _) in broken_rules(plan.violations).items()]
     lapsed = _lapsed_alignments(inst, plan)
     published = _published_differences(inst, plan)
-
-    def listed(names: list[str], most: int = 6) -> str:
-        more = f" and {len(names) - most} more" if len(names) > most else ""
-        return ", ".join(names[:most]) + more
 
     return [f"Moves from {source}: {listed(moved)}" if moved else f"Nothing moves from {source}",
             *([f"Left outside the horizon: {listed(outside)}"] if outside else []),

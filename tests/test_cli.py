@@ -653,6 +653,25 @@ def test_check_names_a_rule_broken_twice_once(tmp_path: Path) -> None:
         "2021-11 holds 2 changes; at most 1", f"{plan}: valid (1 soft rule(s) broken)"]
 
 
+def test_an_approved_item_in_a_baselined_scope_without_a_fixed_rule_is_warned_about() -> None:
+    """An acceptance test: an approved DCC build in June 2027, its DCC scope baselined,
+    slipped a year to save 4 value-months: nothing kept it there, and nothing said so. Its
+    scope baselined (12 months before 24 Jun 2021 for a DCC item, 6 for another), with no
+    `fixed` rule: warned; fixed, or its full scope not yet baselined: not."""
+    from solver.lint import scenario_warnings
+    from tests.conftest import item, scenario
+
+    dcc = {"status": "approved", "baseline": "2021-06", "dcc_impact": True,
+           "dcc_lead_time": "6 months"}
+    s = scenario([item("A", **dcc), item("B", **dcc),
+                  item("C", status="approved", baseline="2021-06")],
+                 [{"rule": "fixed", "item": "B", "release": "2021-06"}])
+    assert scenario_warnings(s) == [
+        "approved, in a release whose scope is baselined, with no fixed rule: A (2021-06); "
+        "the plan may move them (each move counts policy.baselined_move_cost = 3 moves): add "
+        "`{rule: fixed, item: ID, release: RID}` for each that must stay"]
+
+
 def test_a_rule_a_closed_item_makes_moot_is_said_to_go(tmp_path: Path) -> None:
     """An acceptance test: SECMP0007 rejected, both 2021 alignments vanished without a
     word; a same-release rule keeps its open members and says nothing, unless one is left
