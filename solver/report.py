@@ -34,6 +34,8 @@ from solver.report_text import (
     decision_margin,
     headline,
     long_date,
+    moved_out_words,
+    moves_source,
     new_versions_words,
     no_fall_back_words,
     published_cut_off,
@@ -573,13 +575,13 @@ def _releases(inst: Instance, plan: Plan) -> Html:
 
     colours = release_colours(inst)
     items = {i.id: i for i in plan.items}
-    blocks = [_release_block(inst, release, items, colours[release.id])
+    blocks = [_release_block(inst, plan, release, items, colours[release.id])
               for release in plan.releases]
     return join(*blocks, _outside(inst, plan))
 
 
-def _release_block(inst: Instance, release: PlanRelease, items: Mapping[str, PlanItem],
-                   colour: str) -> Html:
+def _release_block(inst: Instance, plan: Plan, release: PlanRelease,
+                   items: Mapping[str, PlanItem], colour: str) -> Html:
     r = inst.release(release.id)
     heading = tag("h3", release_name(release.id, inst.scenario.code), " ",
                   tag("span", release.id, class_="id"))
@@ -588,7 +590,9 @@ def _release_block(inst: Instance, release: PlanRelease, items: Mapping[str, Pla
             "Included if approved by", "Fall-back")
     scope = (table(head, rows, class_="rid wide") if rows
              else tag("p", "No items in this release.", class_="empty"))
+    gone = moved_out_words(inst, plan, release.id)
     return tag("article", heading, _release_facts(inst, r, release), scope,
+               tag("p", gone, class_="moved-out") if gone else "",
                class_="release", id=_anchor("release", release.id),
                style=f"border-left-color: {colour}")
 
@@ -613,8 +617,8 @@ def _rid_row(inst: Instance, release_id: str, item: PlanItem) -> list[object]:
     title: list[object] = [item.title]
     reference = inst.reference(unit)
     if reference is not None and reference != release_id:
-        source = "base plan" if inst.reference_plan is not None else "published baseline"
-        title.append(tag("span", f"moved here from {reference} ({source})", class_="note"))
+        title.append(tag("span", f"moved here from {reference} ({moves_source(inst)})",
+                         class_="note"))
     return [
         _item_link(item.id),
         join(*title),

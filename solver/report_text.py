@@ -242,13 +242,16 @@ def headline(inst: Instance, plan: Plan) -> list[str]:
     decisions due within TIGHT_MARGIN_DAYS of their cut-off. Empty with no plan."""
     if plan.status == "infeasible":
         return []
-    source = "the base plan" if inst.reference_plan is not None else "the published allocation"
-    routes: dict[tuple[str, str], list[str]] = {}  # (from, to) -> items, as the plan lists them
+    source = f"the {moves_source(inst)}"
+    # (from, to, out of a baselined scope) -> items, as the plan lists them
+    routes: dict[tuple[str, str, bool], list[str]] = {}
     for i in plan.items:
         was = inst.reference(inst.unit(i.id)) if i.id not in inst.closed else None
         if was is not None and was != i.release:
-            routes.setdefault((was, i.release or "none"), []).append(i.id)
-    moved = [f"{', '.join(ids)} {a} \u2192 {b}" for (a, b), ids in routes.items()]
+            baselined = inst.move_cost(inst.unit(i.id)) > 1
+            routes.setdefault((was, i.release or "none", baselined), []).append(i.id)
+    moved = [f"{', '.join(ids)} {a} \u2192 {b}" + (" (out of a baselined scope)" * baselined)
+             for (a, b, baselined), ids in routes.items()]
     outside = [i.id for i in plan.items if i.release is None and i.id not in inst.closed]
     tight = [f"{i.id} ({days} days; if later: {fall_back_words(inst, i) or 'none'})"
              for i in plan.items
@@ -399,6 +402,31 @@ def print_clash(inst: Instance, plan: Plan, out: Any) -> None:
             out.print(f"  - {broken.rule}" + (f": {broken.message}" if broken.message else ""))
 
 
+def moves_source(inst: Instance) -> str:
+    """Where a plan's moves are counted from: "base plan" for a what-if, else "published
+    allocation" (each item's `baseline`)."""
+    return "base plan" if inst.reference_plan is not None else "published allocation"
+
+
+def moved_out(inst: Instance, plan: Plan, release_id: str) -> list[tuple[str, str | None]]:
+    """The items the base plan (or the published allocation) has in the release and this
+    plan puts elsewhere, each with where it goes (an acceptance test: an approved item left
+    a baselined release and the release's RID did not say so)."""
+    return [(i.id, i.release) for i in plan.items
+            if i.id not in inst.closed and i.release != release_id
+            and inst.reference(inst.unit(i.id)) == release_id]
+
+
+def moved_out_words(inst: Instance, plan: Plan, release_id: str) -> str:
+    """"Moved out of this release (from the published allocation): MP250 to 2028-06, its
+    scope already baselined.", or "" when nothing left it."""
+    gone = [f"{uid} to {to or 'no release'}"
+            + (", its scope already baselined" if inst.move_cost(inst.unit(uid)) > 1 else "")
+            for uid, to in moved_out(inst, plan, release_id)]
+    return (f"Moved out of this release (from the {moves_source(inst)}): {'; '.join(gone)}."
+            if gone else "")
+
+
 def rid_data(inst: Instance, plan: Plan, release_id: str) -> dict[str, Any]:
     """A release's scope as the RID table has it, as data (`secplan rid --json`): the
     release's dates and uplifts, then per item its status in words, whether it impacts DCC
@@ -428,11 +456,16 @@ def rid_data(inst: Instance, plan: Plan, release_id: str) -> dict[str, Any]:
             "fall_back_moves": item.fall_back_moves,
             "fall_back_found": item.fall_back_found,
             "fall_back_words": fall_back_words(inst, item),
+            "moved_from": was if (was := inst.reference(unit)) not in (None, release_id)
+            else None,
         })
     return {"release": release_id, "go_live": str(r.go_live),
             "dcc_scope_baseline": str(r.dcc_baseline),
             "full_scope_baseline": str(r.full_baseline), "uplifts": rel.uplifts,
-            "items": rows}
+            "items": rows, "moves_from": moves_source(inst),
+            "moved_out": [{"id": uid, "to": to,
+                           "baselined": inst.move_cost(inst.unit(uid)) > 1}
+                          for uid, to in moved_out(inst, plan, release_id)]}
 
 
 def print_rid(inst: Instance, plan: Plan, release_id: str, out: Any) -> None:
@@ -455,7 +488,8 @@ def print_rid(inst: Instance, plan: Plan, release_id: str, out: Any) -> None:
         table.add_column(col)
     for row in data["items"]:
         table.add_row(
-            f"{row['id']} '{row['title']}'",
+            f"{row['id']} '{row['title']}'" + (f" (moved here from {row['moved_from']})"
+                                               if row["moved_from"] else ""),
             "yes" if row["dcc_impact"] else "",
             row["status_words"] + (f" {row['exception']}." if row["exception"] else ""),
             (row["included_if_approved_by"] or "") + (
@@ -464,6 +498,8 @@ def print_rid(inst: Instance, plan: Plan, release_id: str, out: Any) -> None:
             row["fall_back_words"],
         )
     out.print(table)
+    if gone := moved_out_words(inst, plan, release_id):
+        out.print(f"[bold]{gone}[/bold]", soft_wrap=True)
 
 
 def print_closed(inst: Instance, out: Any) -> None:

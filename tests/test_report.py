@@ -805,3 +805,35 @@ def test_a_cut_off_other_than_the_published_one_is_said(
     assert not any(line.startswith("Cut-offs other") for line in headline(inst, plan))
     assert rid_data(inst, plan, "2020-11")["items"][0]["published_cut_off"] is None
     assert "published:" not in page
+
+
+def test_an_item_moved_out_of_a_baselined_scope_is_said_in_both_releases() -> None:
+    """An acceptance test: an approved item left June 2027, its DCC scope baselined; that
+    release's RID listed its other items and nothing of the one gone, the next release's
+    listed it as plain "Approved for inclusion". A, approved in 2021-06 (its DCC scope
+    baselined), gives way to B, which only 2021-06 can take, where one item fits."""
+    from solver.report_text import headline, rid_data
+
+    dcc = {"dcc_impact": True, "dcc_lead_time": "6 months"}
+    s = scenario([item("A", status="approved", baseline="2021-06", **dcc),
+                  item("B", latest="2021-06")],
+                 [{"rule": "capacity", "releases": ["2021-06"], "max_count": 1,
+                   "dcc_only": False}])
+    inst, plan = solve_checked(s)
+    assert plan.assignments == {"A": "2021-11", "B": "2021-06"}
+    june, nov = rid_data(inst, plan, "2021-06"), rid_data(inst, plan, "2021-11")
+    assert june["moved_out"] == [{"id": "A", "to": "2021-11", "baselined": True}]
+    assert june["moves_from"] == "published allocation"
+    assert [(r["id"], r["moved_from"]) for r in nov["items"]] == [("A", "2021-06")]
+    assert headline(inst, plan)[0] == ("Moves from the published allocation: A 2021-06 \u2192 "
+                                       "2021-11 (out of a baselined scope)")
+    out = Console(file=io.StringIO(), width=200)
+    print_rid(inst, plan, "2021-06", out)
+    said = out.file.getvalue()  # type: ignore[attr-defined]
+    assert ("Moved out of this release (from the published allocation): A to 2021-11, its "
+            "scope already baselined.") in said
+    page = build_report(inst, plan)
+    assert "Moved out of this release (from the published allocation): A to 2021-11" in \
+        text_of(element(page, "release-2021-06"))
+    assert "moved here from 2021-06 (published allocation)" in text_of(
+        element(page, "release-2021-11"))
