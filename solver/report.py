@@ -31,8 +31,10 @@ from solver.plan import who_moves
 from solver.report_text import (
     LEFT_OUT,
     MONTHS,
+    capacity_rows,
     decision_margin,
     headline,
+    load_words,
     long_date,
     moved_out_words,
     moves_source,
@@ -591,13 +593,15 @@ def _release_block(inst: Instance, plan: Plan, release: PlanRelease,
     scope = (table(head, rows, class_="rid wide") if rows
              else tag("p", "No items in this release.", class_="empty"))
     gone = moved_out_words(inst, plan, release.id)
-    return tag("article", heading, _release_facts(inst, r, release), scope,
+    loads = capacity_rows(inst, plan, release.id)
+    return tag("article", heading, _release_facts(inst, r, release, loads), scope,
                tag("p", gone, class_="moved-out") if gone else "",
                class_="release", id=_anchor("release", release.id),
                style=f"border-left-color: {colour}")
 
 
-def _release_facts(inst: Instance, r: Release, release: PlanRelease) -> Html:
+def _release_facts(inst: Instance, r: Release, release: PlanRelease,
+                   loads: list[dict[str, Any]]) -> Html:
     go_live = join(long_day(r.go_live),
                    join(" (moved from ", long_day(r.moved_from), ")") if r.moved_from else "")
     passed = {True: " (passed)", False: ""}
@@ -607,6 +611,8 @@ def _release_facts(inst: Instance, r: Release, release: PlanRelease) -> Html:
         ("Full scope baseline", join(day(r.full_baseline),
                                      passed[r.full_baseline < inst.as_of])),
         ("Specifications uplifted", ", ".join(release.uplifts) or "none"),
+        *((f"Capacity used, {row['rule']}", load_words(row) + " (full)" * row["full"])
+          for row in loads),
     ]
     return tag("dl", *(tag("div", tag("dt", k), tag("dd", v)) for k, v in facts),
                class_="release-facts")

@@ -17,6 +17,7 @@ from solver.objective import levels
 from solver.plan import who_moves
 from solver.rules.base import RuleBase
 from solver.rules.baseline import exception_note
+from solver.rules.capacity import Capacity
 from solver.rules.uplift import AlignedUplift
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -355,6 +356,16 @@ def print_plan(inst: Instance, plan: Plan, out: Any) -> None:
             out.print(table)
         else:
             out.print(f"[dim]{release.id}: go-live {release.go_live}{moved}: no items[/dim]")
+    loads = capacity_rows(inst, plan)
+    if loads:  # how full each release is, against each capacity rule
+        table = Table(title="Capacity used", title_justify="left")
+        for col in ("rule", "release", "load"):
+            table.add_column(col)
+        for row in loads:
+            full = " (full)" * row["full"]
+            table.add_row(row["rule"], row["release"], load_words(row) + full,
+                          style="yellow" if row["full"] else None)
+        out.print(table)
     outside = [i for i in plan.items if i.release is None and i.id not in inst.closed]
     if outside:
         out.print("[bold]Not in any release of the horizon:[/bold]")
@@ -400,6 +411,35 @@ def print_clash(inst: Instance, plan: Plan, out: Any) -> None:
         out.print("Or relax any one of these instead:")
         for broken in plan.relaxation_alternatives:
             out.print(f"  - {broken.rule}" + (f": {broken.message}" if broken.message else ""))
+
+
+def capacity_rows(inst: Instance, plan: Plan, release_id: str | None = None
+                  ) -> list[dict[str, Any]]:
+    """Each capacity rule's load per release it limits (or in `release_id` only): effort
+    and items against the limits, and whether a limit is reached."""
+    rows = []
+    for rule in inst.rules:
+        if not isinstance(rule, Capacity):
+            continue
+        for rid, (effort, count) in rule.use(inst, plan.assignments).items():
+            if release_id in (None, rid):
+                rows.append({"rule": rule.name, "release": rid, "effort": effort,
+                             "max_effort": rule.max_effort, "items": count,
+                             "max_count": rule.max_count,
+                             "full": (rule.max_effort is not None and effort >= rule.max_effort)
+                             or (rule.max_count is not None and count >= rule.max_count)})
+    return rows
+
+
+def load_words(row: dict[str, Any]) -> str:
+    """"100 of 100 effort, 2 items" or "3 of 3 items": the load against each limit."""
+    effort = f"{row['effort']} of {row['max_effort']} effort" if row["max_effort"] is not None \
+        else f"{row['effort']} effort"
+    noun = "item" if (row["max_count"] or row["items"]) == 1 else "items"
+    items = f"{row['items']} of {row['max_count']} {noun}" if row["max_count"] is not None \
+        else f"{row['items']} {noun}"
+    return f"{effort}, {items}" if row["max_effort"] is not None else \
+        (f"{items}, {row['effort']} effort" if row["effort"] else items)
 
 
 def moves_source(inst: Instance) -> str:
@@ -463,6 +503,7 @@ def rid_data(inst: Instance, plan: Plan, release_id: str) -> dict[str, Any]:
             "dcc_scope_baseline": str(r.dcc_baseline),
             "full_scope_baseline": str(r.full_baseline), "uplifts": rel.uplifts,
             "items": rows, "moves_from": moves_source(inst),
+            "capacity": capacity_rows(inst, plan, release_id),
             "moved_out": [{"id": uid, "to": to,
                            "baselined": inst.move_cost(inst.unit(uid)) > 1}
                           for uid, to in moved_out(inst, plan, release_id)]}
@@ -498,6 +539,8 @@ def print_rid(inst: Instance, plan: Plan, release_id: str, out: Any) -> None:
             row["fall_back_words"],
         )
     out.print(table)
+    for row in data["capacity"]:
+        out.print(f"{row['rule']}: {load_words(row)}" + " (full)" * row["full"])
     if gone := moved_out_words(inst, plan, release_id):
         out.print(f"[bold]{gone}[/bold]", soft_wrap=True)
 

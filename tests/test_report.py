@@ -837,3 +837,35 @@ def test_an_item_moved_out_of_a_baselined_scope_is_said_in_both_releases() -> No
         text_of(element(page, "release-2021-06"))
     assert "moved here from 2021-06 (published allocation)" in text_of(
         element(page, "release-2021-11"))
+
+
+def test_how_full_each_release_is_shown_against_each_capacity_rule() -> None:
+    """An acceptance test: with DCC capacity capped per release, how full a release was
+    showed nowhere; only adding efforts by hand found 2028-06 exactly full."""
+    from solver.report_text import capacity_rows, load_words, print_plan, rid_data
+
+    dcc = {"dcc_impact": True, "dcc_lead_time": "6 months", "expected_decision": "2020-11-15"}
+    s = scenario([item("A", effort=60, value=3, **dcc), item("B", effort=50, value=2, **dcc),
+                  item("C", effort=30, value=1, **dcc)],
+                 [{"rule": "capacity", "max_effort": 100},
+                  {"rule": "capacity", "releases": ["2021-11"], "max_count": 2}])
+    inst, plan = solve_checked(s)
+    for row in capacity_rows(inst, plan):  # each load as the plan has it, recounted here
+        placed = [u for u in inst.units if plan.assignments[u.id] == row["release"]]
+        assert (row["effort"], row["items"]) == (sum(u.effort for u in placed), len(placed))
+    # 2021-06's DCC scope is baselined: A, B and C share 2021-11 (two) and 2022-06
+    june = max(capacity_rows(inst, plan), key=lambda r: (r["effort"], r["release"]))
+    assert june["rule"] == "capacity(all)" and june["max_effort"] == 100
+    assert june["full"] == (june["effort"] >= 100) and june["effort"] > 0
+    [nov] = [r for r in capacity_rows(inst, plan) if r["rule"] == "capacity(2021-11)"]
+    assert nov["full"] == (nov["items"] == 2)
+    assert load_words({**june, "effort": 90, "items": 2}) == "90 of 100 effort, 2 items"
+    assert load_words({"effort": 0, "max_effort": None, "items": 1, "max_count": 1}) == \
+        "1 of 1 item"
+    assert rid_data(inst, plan, "2021-11")["capacity"] == capacity_rows(inst, plan, "2021-11")
+    out = Console(file=io.StringIO(), width=200)
+    print_plan(inst, plan, out)
+    said = out.file.getvalue()  # type: ignore[attr-defined]
+    assert "Capacity used" in said and f"│ {june['release']} │ {load_words(june)}" in said
+    page = text_of(element(build_report(inst, plan), f"release-{june['release']}"))
+    assert f"Capacity used, capacity(all) {load_words(june)}" in page

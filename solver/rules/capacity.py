@@ -80,6 +80,12 @@ class Capacity(RuleBase):
             count[rid] = count.get(rid, 0) + 1
         return effort, count
 
+    def use(self, inst: Instance, plan: Assignment) -> dict[str, tuple[int, int]]:
+        """Release -> (effort, items) the rule counts there under `plan`, for each release
+        it limits (an acceptance test: how full a release was showed nowhere)."""
+        effort, count = self._loads(self._scope(inst)[1], plan)
+        return {rid: (effort.get(rid, 0), count.get(rid, 0)) for rid in self._releases(inst)}
+
     def check(self, inst: Instance, plan: Assignment) -> list[str]:
         from solver.instance import MovedPlan
 
