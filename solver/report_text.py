@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from rich.table import Table
@@ -220,16 +221,16 @@ LEFT_OUT = "left out"
 as "no option possible")."""
 
 
-def objective_words(inst: Instance, plan: Plan) -> str:
+def objective_words(inst: Instance, objective: Mapping[str, int]) -> str:
     """"objective: priority 1: unplaced 0 + exceptions 0 = 0; priority 2: delay 647 +
     uplifts 7 x 10 + ...": each level's terms with their weights and the level's total (a
     Panel read: "soft-rules 10, delay 647, uplifts 7, moves 3" mixed penalties, counts and
     weighted counts with nothing to weigh them by)."""
     said = []
     for level in levels(inst.scenario.objective):
-        terms = [f"{t.term} {plan.objective.get(t.term, 0)}"
+        terms = [f"{t.term} {objective.get(t.term, 0)}"
                  + (f" \u00d7 {t.weight}" if t.weight != 1 else "") for t in level]
-        total = sum(t.weight * plan.objective.get(t.term, 0) for t in level)
+        total = sum(t.weight * objective.get(t.term, 0) for t in level)
         said.append(f"priority {level[0].priority}: " + " + ".join(terms)
                     + (f" = {total}" if len(level) > 1 or level[0].weight != 1 else ""))
     if len(said) == 1:
@@ -335,7 +336,7 @@ def print_plan(inst: Instance, plan: Plan, out: Any) -> None:
     out.print(f"[bold]{plan.scenario}[/bold]: {plan.status}{gap}; as of {inst.as_of}")
     if inst.scenario.description:
         out.print(inst.scenario.description)
-    out.print(objective_words(inst, plan), soft_wrap=True)
+    out.print(objective_words(inst, plan.objective), soft_wrap=True)
     items = {i.id: i for i in plan.items}
     for release in plan.releases:
         r = inst.release(release.id)

@@ -138,6 +138,36 @@ def test_check_accepts_the_engines_plan_and_rejects_a_broken_one(tmp_path: Path)
         assert rule in bad.output
 
 
+def test_check_costs_a_valid_plan_as_solve_does(tmp_path: Path) -> None:
+    """An acceptance test: a hand-written plan was judged "valid" with no word on what it
+    costs, so it could not be set against the recommended one."""
+    from solver.instance import Instance
+    from solver.report_text import objective_words
+    from solver.scenario import load_scenario
+
+    base = str(SEC_2020 / "baseline.yaml")
+    assert runner.invoke(app, ["solve", base, "--out", str(tmp_path)]).exit_code == 0
+    plan = json.loads((tmp_path / "plan.json").read_text())
+    ok = runner.invoke(app, ["check", base, str(tmp_path / "plan.json")])
+    assert ok.exit_code == 0, ok.output
+    inst = Instance(load_scenario(base))
+    assert ok.output.splitlines()[-1] == objective_words(inst, plan["objective"])
+    later = {**plan["assignments"], "MP115": "2021-06"}  # a valid plan, a value later
+    edited = tmp_path / "edited.json"
+    edited.write_text(json.dumps({"assignments": later}))
+    worse = runner.invoke(app, ["check", base, str(edited)])
+    assert worse.exit_code == 0, worse.output
+    import re
+
+    found = re.search(r"delay (\d+)", worse.output.splitlines()[-1])
+    assert found and int(found.group(1)) > plan["objective"]["delay"]
+    same = tmp_path / "same.yaml"
+    same.write_text(f"extends: {base}\ndescription: nothing changes\n")
+    what_if = runner.invoke(app, ["check", str(same), str(tmp_path / "plan.json")])
+    assert what_if.output.rstrip().endswith(
+        "(moves counted from the published allocation, not the base plan)")
+
+
 def test_check_rejects_a_malformed_plan_file(tmp_path: Path) -> None:
     broken = tmp_path / "plan.json"
     broken.write_text("{not json")
@@ -629,7 +659,7 @@ def test_a_one_priority_objective_is_said_as_one_sum() -> None:
     plan = make_plan(inst, solve_instance(inst, SolveOptions(time_limit=5)),
                      SolveOptions(time_limit=5))
     delay = plan.objective["delay"]
-    assert objective_words(inst, plan) == (
+    assert objective_words(inst, plan.objective) == (
         f"objective: delay {delay} \u00d7 3 + unplaced 0 = {3 * delay}")
 
 
