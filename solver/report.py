@@ -1070,20 +1070,28 @@ def _sweep_uplifts(sweep: Mapping[str, Any]) -> Html:
                  "the base plan in red)")
 
 
+REPORT_CAUSES = 8
+"""Causes the report's sweep section lists, the highest ranked."""
+
+
 def _sweep_influence(sweep: Mapping[str, Any]) -> Html:
     """The causes ranked by impact (`SweepResult.influence`), with it: a review found the
     table without it, and without a word that it shows correlation."""
+    from solver.sweep import few_words
+
+    causes = sweep.get("influence") or []
     rows = [(row["uncertainty"], row["samples"], f"{row['mean_moves_with']:.2f}",
              "-" if row.get("mean_moves_without") is None
              else f"{row['mean_moves_without']:.2f}",
-             f"{row.get('impact', 0.0):+.2f}" + (" (few samples)" if row.get("few") else ""))
-            for row in (sweep.get("influence") or [])[:8]]
+             f"{row.get('impact', 0.0):+.2f}" + few_words(row))
+            for row in causes[:REPORT_CAUSES]]
     if not rows:
         return Html("")
+    shown = f" ({REPORT_CAUSES} of {len(causes)})" if len(causes) > REPORT_CAUSES else ""
     return table(("uncertainty", "samples with it", "items moved with it", "without it",
                   "impact"), rows, numeric=(1, 2, 3, 4),
-                 caption="What moves items most: the impact is the share of samples with it "
-                 "times the difference it goes with; an item decided late or overrunning "
+                 caption=f"What moves items most{shown}: the impact is the share of samples "
+                 "with it times the difference it goes with; an item decided late or overrunning "
                  "is weighed against the samples that keep the item. Correlation in the "
                  "samples, not cause and effect")
 

@@ -25,7 +25,15 @@ from solver.engine import SolveOptions
 from solver.model import Item
 from solver.plan import plan_file
 from solver.scenario import ScenarioError, load_scenario
-from solver.sweep import NONE, REJECTED, SweepError, SweepResult, draw_changes, run_sweep
+from solver.sweep import (
+    NONE,
+    REJECTED,
+    SweepError,
+    SweepResult,
+    draw_changes,
+    few_words,
+    run_sweep,
+)
 from solver.uncertainty import Triangular, Uncertainty
 from tests.conftest import ROOT, SEC_2020, clock_jumps_after_level_1
 
@@ -210,6 +218,8 @@ def test_the_tables_show_items_releases_uplifts_and_causes(local: SweepResult) -
                     "Specification uplifts per year", "What moves items"):
         assert heading in text
     assert "SECMP0067" in text and f"{N} samples" in text
+    causes = len(local.influence())  # how many of them the table lists, when not all
+    assert causes > 15 and f"the first 15 of {causes}, --json lists every one" in text
     moves = local.release_moves()  # each release's row gives the share moving its go-live
     assert 0 < moves["2020-11"] < 1
     row = next(line for line in text.splitlines() if line.startswith("│ 2020-11 "))
@@ -538,6 +548,13 @@ def test_what_moves_items_weighs_causes_not_sizes_and_sets_rejections_aside() ->
     assert set(ranked[:2]) == {"R1 go-live later", "X DCC lead time longer"}
     assert table["Y decided early"]["few"] and not table["R1 go-live later"]["few"]
     assert ranked.index("Y decided early") > ranked.index("X DCC lead time longer")
+    # the mark says which group is small (an acceptance test read "under 5 samples" beside
+    # a cause seen in 90% of them)
+    assert few_words(table["Y decided early"]) == " (ranked lower: only 1 sample with it)"
+    assert few_words({**table["Y decided early"], "samples": 30, "samples_without": 1}) == \
+        " (ranked lower: only 1 sample without it)"
+    assert few_words(table["R1 go-live later"]) == ""
+    assert few_words({"few": True, "samples": 30}) == " (ranked lower: few samples)"  # older
 
 
 def test_a_scheduler_without_workers_is_said_not_waited_on(
