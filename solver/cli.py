@@ -354,7 +354,9 @@ def solve(
         int,
         typer.Option(
             "--alternatives",
-            help="Also find up to K near-optimal plans, as different as possible.",
+            help="Also find up to K near-optimal plans, each moving as many items as it "
+                 "can from the best plan and the others (a different shape of plan, not the "
+                 "next best: for one item's next-best place and its cost, see explain ITEM).",
         ),
     ] = 0,
     tolerance: Annotated[
