@@ -217,3 +217,18 @@ def test_a_long_horizon_wraps_into_bands_of_at_most_five_releases() -> None:
     width, height = ax.figure.get_size_inches()
     assert width / height < 2.5
     plt.close(ax.figure)
+
+
+def test_an_edge_bows_around_boxes_in_its_way_or_crosses_the_fewest() -> None:
+    """An acceptance test: MP250 -> MP256 ran straight through MP253's box two columns on
+    and read as a chain through it, as no bow of up to five rows missed every box."""
+    from solver.plot.graph import _boxes_crossed, _route
+
+    boxes = [(1.0, 0.0), (1.0, -1.0), (2.0, 0.0), (2.0, -1.0), (2.0, -2.0), (2.0, -3.0),
+             (3.0, 0.0)]
+    start, end = (0.25, -2.0), (3.75, 0.0)
+    straight = [start, (2.0, -1.0), end]
+    assert _boxes_crossed(straight, boxes) == 2
+    assert _boxes_crossed(_route(start, end, boxes, 0), boxes) == 0
+    wall = [(2.0, -float(k)) for k in range(-30, 31)]  # no way round: the fewest crossed
+    assert _boxes_crossed(_route(start, end, wall, 0), wall) == 1
