@@ -246,6 +246,12 @@ class Instance:
             return self.reference_plan[unit.id]
         return unit.baseline
 
+    @property
+    def moves_source(self) -> str:
+        """Where moves are counted from: "base plan" for a what-if, else "published
+        allocation" (each item's `baseline`)."""
+        return "base plan" if self.reference_plan is not None else "published allocation"
+
     def move_cost(self, unit: Unit) -> int:
         """What moving the unit away from its reference costs in the `moves` term: more
         when that release's scope is already baselined (as of `as_of`)."""

@@ -37,7 +37,6 @@ from solver.report_text import (
     load_words,
     long_date,
     moved_out_words,
-    moves_source,
     new_versions_words,
     no_fall_back_words,
     published_cut_off,
@@ -623,7 +622,7 @@ def _rid_row(inst: Instance, release_id: str, item: PlanItem) -> list[object]:
     title: list[object] = [item.title]
     reference = inst.reference(unit)
     if reference is not None and reference != release_id:
-        title.append(tag("span", f"moved here from {reference} ({moves_source(inst)})",
+        title.append(tag("span", f"moved here from {reference} ({inst.moves_source})",
                          class_="note"))
     return [
         _item_link(item.id),

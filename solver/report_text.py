@@ -244,7 +244,7 @@ def headline(inst: Instance, plan: Plan) -> list[str]:
     decisions due within TIGHT_MARGIN_DAYS of their cut-off. Empty with no plan."""
     if plan.status == "infeasible":
         return []
-    source = f"the {moves_source(inst)}"
+    source = f"the {inst.moves_source}"
     # (from, to, out of a baselined scope) -> items, as the plan lists them
     routes: dict[tuple[str, str, bool], list[str]] = {}
     for i in plan.items:
@@ -443,12 +443,6 @@ def load_words(row: dict[str, Any]) -> str:
         (f"{items}, {row['effort']} effort" if row["effort"] else items)
 
 
-def moves_source(inst: Instance) -> str:
-    """Where a plan's moves are counted from: "base plan" for a what-if, else "published
-    allocation" (each item's `baseline`)."""
-    return "base plan" if inst.reference_plan is not None else "published allocation"
-
-
 def moved_out(inst: Instance, plan: Plan, release_id: str) -> list[tuple[str, str | None]]:
     """The items the base plan (or the published allocation) has in the release and this
     plan puts elsewhere, each with where it goes (an acceptance test: an approved item left
@@ -464,7 +458,7 @@ def moved_out_words(inst: Instance, plan: Plan, release_id: str) -> str:
     gone = [f"{uid} to {to or 'no release'}"
             + (", its scope already baselined" if inst.move_cost(inst.unit(uid)) > 1 else "")
             for uid, to in moved_out(inst, plan, release_id)]
-    return (f"Moved out of this release (from the {moves_source(inst)}): {'; '.join(gone)}."
+    return (f"Moved out of this release (from the {inst.moves_source}): {'; '.join(gone)}."
             if gone else "")
 
 
@@ -503,7 +497,7 @@ def rid_data(inst: Instance, plan: Plan, release_id: str) -> dict[str, Any]:
     return {"release": release_id, "go_live": str(r.go_live),
             "dcc_scope_baseline": str(r.dcc_baseline),
             "full_scope_baseline": str(r.full_baseline), "uplifts": rel.uplifts,
-            "items": rows, "moves_from": moves_source(inst),
+            "items": rows, "moves_from": inst.moves_source,
             "capacity": capacity_rows(inst, plan, release_id),
             "moved_out": [{"id": uid, "to": to,
                            "baselined": inst.move_cost(inst.unit(uid)) > 1}

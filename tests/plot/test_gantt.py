@@ -149,6 +149,13 @@ def test_long_titles_are_cut_in_the_middle() -> None:
     assert row_label("MP078", family + "Part 2").endswith("- Part 2")
     assert row_label("MP099", family + "Batch 4").endswith("- Batch 4")
     assert row_label("MP103", "DCC SOC2 Assessments") == "MP103  DCC SOC2 Assessments"
+    # at word ends (an acceptance test: "load…roller" and "post-…ntum" said nothing)
+    for title in ("DUIS schema change for load-controller alert framework",
+                  "Smart meter security - post-quantum readiness of SMKI"):
+        head, _, tail = row_label("CR1403", title).partition(" … ")
+        words = f"CR1403  {title}".split()
+        assert tail and head.split() == words[:len(head.split())]
+        assert tail.split() == words[-len(tail.split()):]
 
 
 def test_height_grows_with_rows_at_the_same_row_pitch() -> None:
@@ -299,6 +306,30 @@ def test_the_cut_off_mark_is_in_the_legend_only_where_a_cut_off_is_drawn() -> No
         ticks = [line for line in ax.get_lines() if line.get_marker() == "|"]
         assert [len(line.get_xdata()) for line in ticks] == ([1] if ticked else [])
         plt.close(ax.figure)
+
+
+def test_an_item_moved_shows_where_it_was_and_a_deadline_reaches_into_its_row() -> None:
+    """An acceptance test: nothing on the chart marked an item moved from the published
+    allocation, and a deadline past the go-live floated between two rows. A, published in
+    2021-06 and planned in 2021-11, gets a hollow diamond at 2021-06's go-live; C's
+    deadline runs down into its own row."""
+    from matplotlib.collections import LineCollection, PathCollection
+
+    inst = Instance(scenario([item("A", baseline="2021-06"), item("C", deadline="2022-01-31")]))
+    ax = draw_gantt(inst, plan_of(inst, {"A": "2021-11", "C": "2021-11"}))
+    rows = {t.get_text().split()[0]: y for t, y in zip(ax.get_yticklabels(), ax.get_yticks(),
+                                                       strict=True) if t.get_text()}
+    hollow = [c for c in ax.collections if isinstance(c, PathCollection)
+              and len(c.get_facecolors()) and tuple(c.get_facecolors()[0]) == (1, 1, 1, 1)
+              and c.get_offsets().shape == (1, 2)]
+    [(_, y)] = [tuple(c.get_offsets()[0]) for c in hollow
+                if round(c.get_offsets()[0][0]) == round(date_number(dt.date(2021, 6, 24)))]
+    assert y == rows["A"]
+    assert "moved from" in [t.get_text() for t in ax.get_legend().get_texts()]
+    [tick] = [c for c in ax.collections if isinstance(c, LineCollection)]
+    [[(x0, top), (_, bottom)]] = [seg.tolist() for seg in tick.get_segments()]
+    assert round(x0) == round(date_number(dt.date(2022, 1, 31))) and top < rows["C"] < bottom
+    plt.close(ax.figure)
 
 
 def test_a_deadline_is_marked_on_its_row_and_the_legend_fits_the_page() -> None:
