@@ -610,8 +610,7 @@ def _release_facts(inst: Instance, r: Release, release: PlanRelease,
         ("Full scope baseline", join(day(r.full_baseline),
                                      passed[r.full_baseline < inst.as_of])),
         ("Specifications uplifted", ", ".join(release.uplifts) or "none"),
-        *((f"Capacity used, {row['rule']}", load_words(row) + " (full)" * row["full"])
-          for row in loads),
+        *((f"Capacity used, {row['rule']}", load_words(row)) for row in loads),
     ]
     return tag("dl", *(tag("div", tag("dt", k), tag("dd", v)) for k, v in facts),
                class_="release-facts")

@@ -363,9 +363,8 @@ def print_plan(inst: Instance, plan: Plan, out: Any) -> None:
         for col in ("rule", "release", "load"):
             table.add_column(col)
         for row in loads:
-            full = " (full)" * row["full"]
-            table.add_row(row["rule"], row["release"], load_words(row) + full,
-                          style="yellow" if row["full"] else None)
+            table.add_row(row["rule"], row["release"], load_words(row),
+                          style="yellow" if row["state"] else None)
         out.print(table)
     outside = [i for i in plan.items if i.release is None and i.id not in inst.closed]
     if outside:
@@ -417,30 +416,36 @@ def print_clash(inst: Instance, plan: Plan, out: Any) -> None:
 def capacity_rows(inst: Instance, plan: Plan, release_id: str | None = None
                   ) -> list[dict[str, Any]]:
     """Each capacity rule's load per release it limits (or in `release_id` only): effort
-    and items against the limits, and whether a limit is reached."""
+    and items against the limits, and whether they are reached ("full") or passed ("over",
+    a soft rule broken)."""
     rows = []
     for rule in inst.rules:
         if not isinstance(rule, Capacity):
             continue
         for rid, (effort, count) in rule.use(inst, plan.assignments).items():
-            if release_id in (None, rid):
-                rows.append({"rule": rule.name, "release": rid, "effort": effort,
-                             "max_effort": rule.max_effort, "items": count,
-                             "max_count": rule.max_count,
-                             "full": (rule.max_effort is not None and effort >= rule.max_effort)
-                             or (rule.max_count is not None and count >= rule.max_count)})
+            if release_id not in (None, rid):
+                continue
+            loads = [(used, limit) for used, limit in ((effort, rule.max_effort),
+                                                       (count, rule.max_count))
+                     if limit is not None]
+            state = "over" if any(u > m for u, m in loads) else \
+                "full" if any(u == m for u, m in loads) else ""
+            rows.append({"rule": rule.name, "release": rid, "effort": effort,
+                         "max_effort": rule.max_effort, "items": count,
+                         "max_count": rule.max_count, "state": state})
     return rows
 
 
 def load_words(row: dict[str, Any]) -> str:
-    """"100 of 100 effort, 2 items" or "3 of 3 items": the load against each limit."""
-    effort = f"{row['effort']} of {row['max_effort']} effort" if row["max_effort"] is not None \
-        else f"{row['effort']} effort"
-    noun = "item" if (row["max_count"] or row["items"]) == 1 else "items"
-    items = f"{row['items']} of {row['max_count']} {noun}" if row["max_count"] is not None \
-        else f"{row['items']} {noun}"
-    return f"{effort}, {items}" if row["max_effort"] is not None else \
-        (f"{items}, {row['effort']} effort" if row["effort"] else items)
+    """"effort 95/100, items 3" or "items 3/3, effort 95", then "(full)" or "(over)": the
+    load against each limit, the limited measure first."""
+    effort = f"effort {row['effort']}" + (f"/{row['max_effort']}" if row["max_effort"]
+                                          is not None else "")
+    items = f"items {row['items']}" + (f"/{row['max_count']}" if row["max_count"]
+                                       is not None else "")
+    said = f"{effort}, {items}" if row["max_effort"] is not None else \
+        (f"{items}, {effort}" if row["effort"] else items)
+    return said + (f" ({row['state']})" if row.get("state") else "")
 
 
 def moved_out(inst: Instance, plan: Plan, release_id: str) -> list[tuple[str, str | None]]:
@@ -535,7 +540,7 @@ def print_rid(inst: Instance, plan: Plan, release_id: str, out: Any) -> None:
         )
     out.print(table)
     for row in data["capacity"]:
-        out.print(f"{row['rule']}: {load_words(row)}" + " (full)" * row["full"])
+        out.print(f"{row['rule']}: {load_words(row)}")
     if gone := moved_out_words(inst, plan, release_id):
         out.print(f"[bold]{gone}[/bold]", soft_wrap=True)
 
