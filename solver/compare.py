@@ -51,6 +51,10 @@ class Comparison(BaseModel):
     uplifts_per_year: dict[str, dict[int, tuple[int, int]]]
     cut_offs: list[CutOffChange]
     objective: dict[str, tuple[int, int]]
+    counted_apart: str = ""
+    """Why the terms count different items ("MP258 (rejected) counts only in BASE"), or ""
+    when both plans count the same ones: an item closed or removed drops its delay out of
+    the other's terms, which then look better (an acceptance test)."""
 
 
 def why_moved(view: PlanView, uid: str, before: str | None) -> str:
@@ -165,7 +169,15 @@ def compare_plans(base: Plan, other_inst: Instance, other: Plan) -> Comparison:
         # itself are none; its own count is from its own base (a Panel read: "moves 3 -> 5"
         # set the send-back's moves from the baseline beside the COVID plan's from it)
         objective["moves"] = (0, objective["moves"][1])
+    only_base = [f"{m.item} ({m.reason})" for m in left if m.item not in b]
+    only_other = [uid for uid in b if uid not in a]
+    counted_apart = "; ".join(
+        [*([f"{', '.join(only_base)} count{'s' * (len(only_base) == 1)} only in "
+            f"{base.scenario}"] if only_base else []),
+         *([f"{', '.join(only_other)} count{'s' * (len(only_other) == 1)} only in "
+            f"{other.scenario}"] if only_other else [])])
     return Comparison(
+        counted_apart=counted_apart,
         base=base.scenario,
         other=other.scenario,
         moved=moved,

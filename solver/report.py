@@ -779,7 +779,9 @@ def _objective_side_by_side(c: Comparison) -> Html:
     rows = [("moves from the base plan" if term == "moves" else term, before, after,
              _change_amount(after - before)) for term, (before, after) in c.objective.items()]
     return table(("Term", c.base, c.other, "Change"), rows, class_="objective",
-                 caption="Objective terms, side by side", numeric=(1, 2, 3))
+                 caption="Objective terms, side by side" + (
+                     f"; each plan's terms count its own items: {c.counted_apart}"
+                     if c.counted_apart else ""), numeric=(1, 2, 3))
 
 
 def _change_amount(delta: int) -> Html:

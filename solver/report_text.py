@@ -636,7 +636,9 @@ def print_comparison(c: Comparison, out: Any) -> None:
     for spec, per in c.uplifts_per_year.items():
         table.add_row(spec, *(f"{per[y][0]} -> {per[y][1]}" if y in per else "" for y in years))
     out.print(table)
-    table = Table(title="Objective terms", title_justify="left")
+    table = Table(title="Objective terms", title_justify="left",
+                  caption=f"each plan's terms count its own items: {c.counted_apart}"
+                  if c.counted_apart else None)
     for col in ("term", c.base, c.other):
         table.add_column(col)
     for term, (before, after) in c.objective.items():

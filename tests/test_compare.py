@@ -81,3 +81,19 @@ def test_a_new_item_left_out_is_not_said_to_enter_the_horizon() -> None:
     assert (late.item, late.before, late.after) == ("LATE", None, None)
     assert late.reason.startswith("new in this scenario, and left out: no release in the "
                                   "horizon satisfies its own rules: decision-in-time(LATE)")
+
+
+def test_the_objective_says_when_the_plans_count_different_items() -> None:
+    """An acceptance test: rejecting MP258 made the what-if's delay "improve" (819 -> 753),
+    read as a faster plan; it only no longer counts MP258. A new item counts only in the
+    other plan."""
+    items = [item("A", value=3), item("B", value=2)]
+    _, base = solve_checked(scenario(items))
+    other_inst = Instance(scenario([item("A", value=3, status="rejected"), item("B", value=2),
+                                    item("N", value=1)], name="what-if"),
+                          reference=base.assignments)
+    other = make_plan(other_inst, solve(other_inst, FAST, hint=base.assignments), FAST)
+    c = compare_plans(base, other_inst, other)
+    assert c.counted_apart == "A (rejected) counts only in test; N counts only in what-if"
+    same = compare_plans(base, Instance(scenario(items), reference=base.assignments), base)
+    assert same.counted_apart == ""
