@@ -411,19 +411,28 @@ def _overlay(loaded: Loaded, source: SourceFile) -> None:
 
 
 def _drop_uncertainty_of_removed(loaded: Loaded, source: SourceFile) -> None:
-    """A base's `uncertainty.items` entries for the items a what-if removes go with them,
-    as its assumptions about them do (a review: removing MP084 from uncertain.yaml was bad
-    input until the whole `uncertainty.items` map was written out again). An entry the
-    what-if itself writes for a removed item stays, and is refused as naming nothing."""
+    """A base's `uncertainty.items` entries, and places in its `together` groups, for the
+    items a what-if removes go with them, as its assumptions about them do (a review:
+    removing MP084 from uncertain.yaml was bad input until the whole `uncertainty.items`
+    map was written out again). An entry the what-if itself writes for a removed item
+    stays, and is refused as naming nothing."""
     unc = loaded.data.get("uncertainty")
-    if not (isinstance(unc, dict) and isinstance(unc.get("items"), dict) and loaded.removed):
+    if not (isinstance(unc, dict) and loaded.removed):
         return
     own_unc = source.data.get("uncertainty")
-    own = own_unc.get("items") if isinstance(own_unc, dict) else None
-    own = own if isinstance(own, dict) else {}
-    kept = {k: v for k, v in unc["items"].items() if k not in loaded.removed or k in own}
-    if len(kept) != len(unc["items"]):
-        loaded.data["uncertainty"] = {**unc, "items": kept}
+    own_unc = own_unc if isinstance(own_unc, dict) else {}
+    items = unc.get("items")
+    if isinstance(items, dict):
+        own = own_unc.get("items")
+        own = own if isinstance(own, dict) else {}
+        unc = {**unc, "items": {k: v for k, v in items.items()
+                                if k not in loaded.removed or k in own}}
+    groups = unc.get("together")
+    if isinstance(groups, list) and "together" not in own_unc:  # the base's groups
+        left = [[i for i in g if i not in loaded.removed] if isinstance(g, list) else g
+                for g in groups]
+        unc = {**unc, "together": [g for g in left if not isinstance(g, list) or len(g) > 1]}
+    loaded.data["uncertainty"] = unc
 
 
 def _changes(source: SourceFile, key: str, value: Any, allowed: set[str]) -> dict[str, Any]:

@@ -182,19 +182,28 @@ def draw_sample(scenario: Scenario, seed: int, index: int) -> list[Draw]:
 
     Every pending item takes three uniform numbers (approval, delay, lead time) and every
     release not gone live two (move, size), in a fixed order, whether or not they change
-    anything; so tightening one item's odds leaves every other item's draws alone."""
+    anything; so tightening one item's odds leaves every other item's draws alone. An item
+    of a `together` group takes its group's first item's approval and slip instead of its
+    own (the numbers are drawn all the same)."""
     rng = random.Random(sample_seed(seed, index))
     odds_of = scenario.uncertainty
     drawn: list[Draw] = []
-    for item in sorted(scenario.items, key=lambda i: i.id):
-        if item.status not in PENDING_STATUSES or item.expected_decision is None:
-            continue
+    pending = [i for i in sorted(scenario.items, key=lambda i: i.id)
+               if i.status in PENDING_STATUSES and i.expected_decision is not None]
+    leader_of = odds_of.leaders({i.id for i in pending})
+    outcome: dict[str, int | None] = {}  # a group's first item -> its slip (None: rejected)
+    for item in pending:
         odds = odds_of.item_odds(item)
         approval, delay, overrun = rng.random(), rng.random(), rng.random()
-        if approval >= odds.approval:
+        leader = leader_of.get(item.id)
+        rejected = outcome[leader] is None if leader else approval >= odds.approval
+        if rejected:
+            outcome[item.id] = None
             drawn.append(Draw(Reject(reject=item.id), rejected_label(item.id)))
             continue
-        days = round(odds.delay_days.draw(delay))
+        days = outcome[leader] if leader else round(odds.delay_days.draw(delay))
+        assert days is not None and item.expected_decision is not None
+        outcome[item.id] = days
         if days:
             decision = item.expected_decision + dt.timedelta(days=days)
             drawn.append(Draw(Redecide(re_decide=item.id, expected_decision=decision),

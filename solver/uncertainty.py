@@ -38,6 +38,7 @@ from __future__ import annotations
 import difflib
 import functools
 import math
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, TypeVar, get_args
 
@@ -203,6 +204,26 @@ class Uncertainty(Strict):
     releases: dict[ReleaseId, ReleaseUncertainty] = Field(
         default_factory=dict, description="By release id; more specific than every_release."
     )
+    together: list[list[ItemId]] = Field(
+        default_factory=list,
+        description="Groups of items decided together (a modification and its consequential "
+        "change): each group's pending items share the approval and decision-date draws of "
+        "its first pending item by id; each keeps its own DCC overrun.",
+    )
+
+    @field_validator("together")
+    @classmethod
+    def _groups(cls, value: list[list[str]]) -> list[list[str]]:
+        seen: set[str] = set()
+        for group in value:
+            if len(set(group)) < 2:
+                raise ValueError(f"a group decided together names two or more items (got "
+                                 f"{group})")
+            twice = sorted(seen & set(group))
+            if twice:
+                raise ValueError(f"{twice[0]} is in two groups decided together: merge them")
+            seen |= set(group)
+        return value
 
     @field_validator("routes")
     @classmethod
@@ -244,6 +265,16 @@ class Uncertainty(Strict):
             extra_months=_first([e.extra_months for e in entries], NO_SPREAD),
         )
 
+    def leaders(self, pending: Collection[str]) -> dict[str, str]:
+        """Pending item -> the item whose approval and decision-date draws it shares: the
+        first pending item by id of its `together` group (a review: a consequential change
+        was drawn rejected while its parent went ahead). Items in no group are left out."""
+        out: dict[str, str] = {}
+        for group in self.together:
+            members = sorted(i for i in group if i in pending)
+            out |= {i: members[0] for i in members[1:]}
+        return out
+
     def release_odds(self, release: str) -> ReleaseOdds:
         """The odds of a release's go-live moving, each field from its most specific entry."""
         entries = [
@@ -259,10 +290,16 @@ class Uncertainty(Strict):
 
     def unknown_references(
         self, items: set[str], releases: set[str]
-    ) -> list[tuple[tuple[str, str], str]]:
+    ) -> list[tuple[tuple[str | int, ...], str]]:
         """Entries naming an item or release the scenario does not have, as (place, problem):
         a typo there would otherwise silently make that item certain."""
-        out: list[tuple[tuple[str, str], str]] = []
+        out: list[tuple[tuple[str | int, ...], str]] = []
+        for k, group in enumerate(self.together):
+            for name in group:
+                if name not in items:
+                    close = difflib.get_close_matches(name, sorted(items), n=1)
+                    hint = f"; did you mean {close[0]!r}?" if close else ""
+                    out.append((("together", k), f"no item {name!r} in the scenario{hint}"))
         for key, known, what in (("items", items, "item"), ("releases", releases, "release")):
             entries: dict[str, object] = dict(getattr(self, key))
             for name in entries:
@@ -353,11 +390,16 @@ def odds_rows(scenario: Scenario) -> tuple[list[list[str]], list[list[str]]]:
         return "-" if t == NO_SPREAD else f"{t.low:g} / {t.mode:g} / {t.high:g}"
 
     items = []
-    for item in sorted(scenario.items, key=lambda i: i.id):
-        if item.status in PENDING_STATUSES and item.expected_decision is not None:
-            odds = scenario.uncertainty.item_odds(item)
-            items.append([item.id, f"{odds.approval:.0%}", spread(odds.delay_days),
-                          spread(odds.extra_months) if overrun_reaches(item) else "-"])
+    pending = [i for i in sorted(scenario.items, key=lambda i: i.id)
+               if i.status in PENDING_STATUSES and i.expected_decision is not None]
+    leader_of = scenario.uncertainty.leaders({i.id for i in pending})
+    for item in pending:
+        odds = scenario.uncertainty.item_odds(item)
+        leader = leader_of.get(item.id)
+        together = f"with {leader}"  # its approval and slip are its group's first item's
+        items.append([item.id, together if leader else f"{odds.approval:.0%}",
+                      together if leader else spread(odds.delay_days),
+                      spread(odds.extra_months) if overrun_reaches(item) else "-"])
     releases = []
     for release in build_releases(scenario.calendar, scenario.policy):
         odds_r = scenario.uncertainty.release_odds(release.id)

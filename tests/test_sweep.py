@@ -138,6 +138,45 @@ def test_an_overrun_is_drawn_only_for_an_item_with_a_pending_dcc_part(tmp_path: 
     assert sweep(path, 2).outcomes == {"optimal": 2}
 
 
+def test_items_decided_together_share_their_approval_and_slip(tmp_path: Path) -> None:
+    """A review: MP264, the consequential change of MP253, was drawn rejected while MP253
+    went ahead. A `together` group's items share the first one's approval and slip; each
+    keeps its own overrun; a removed item leaves its group; a typo is bad input."""
+    head = ("name: pair\nas_of: 2020-11-01\n"
+            "calendar: {windows: [{month: 6, week: last}, {month: 11, week: first}], "
+            "first: '2021-06', last: '2022-11'}\n"
+            "items:\n" + "".join(
+                f"  - {{id: {i}, title: {i}, status: with-authority, expected_decision: "
+                "2021-01-15, party_lead_time: 38 days}\n" for i in "ABC"))
+    odds = ("uncertainty: {preset: none, every_item: {approval: 0.5, delay_days: "
+            "{low: 0, mode: 10, high: 60}}, together: [[B, A]]}\n")
+    path = tmp_path / "pair.yaml"
+    path.write_text(head + odds)
+    scenario = load_scenario(path)
+    apart = 0
+    for index in range(40):
+        fate: dict[str, object] = {}  # item -> "rejected", or its new decision date
+        for change in draw_changes(scenario, SEED, index):
+            data = change.model_dump(by_alias=True, exclude_none=True)
+            if "reject" in data:
+                fate[data["reject"]] = "rejected"
+            elif "re-decide" in data:
+                fate[data["re-decide"]] = data["expected_decision"]
+        assert fate.get("A") == fate.get("B"), index  # rejected, or as late, together
+        apart += fate.get("A") != fate.get("C")
+    assert apart > 0  # C, in no group, is drawn on its own
+    from solver.uncertainty import odds_rows
+
+    assert odds_rows(scenario)[0][1] == ["B", "with A", "with A", "-"]  # validate says so
+    gone = tmp_path / "gone.yaml"
+    gone.write_text(f"extends: {path}\nitems:\n  remove: [A]\n")
+    assert load_scenario(gone).uncertainty.together == []
+    path.write_text(head + odds.replace("[[B, A]]", "[[B, AA]]"))
+    with pytest.raises(ScenarioError, match=r"uncertainty\.together\[0\]: no item 'AA' in "
+                                            r"the scenario; did you mean 'A'\?"):
+        load_scenario(path)
+
+
 def test_a_sample_depends_only_on_seed_and_index() -> None:
     scenario = load_scenario(UNCERTAIN)
     first = [draw_changes(scenario, SEED, i) for i in range(6)]
