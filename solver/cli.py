@@ -277,8 +277,14 @@ def validate(
         return
     from solver.instance import Instance
     from solver.report_text import print_summary
+    from solver.scenario import what_if_changes
 
-    print_summary(Instance(data), console())
+    out: Any = console()
+    print_summary(Instance(data), out)
+    for name, lines in what_if_changes(scenario):  # what the what-if assumes (a review)
+        out.print(f"[bold]What {name} changes:[/bold]")
+        for line in lines:
+            out.print(f"  {line}", soft_wrap=True, markup=False, highlight=False)
 
 
 @app.command(cls=Command)
@@ -753,10 +759,10 @@ def report(
                  f"placed otherwise){hint}")
     comparison = compare_plans(base_plan, inst, plan) if base_plan and has_plan else None
     explanations = explain_items(inst, plan, opts) if explain_all and has_plan else None
-    from solver.scenario import lineage
+    from solver.scenario import lineage, what_if_changes
 
     write_report(out, build_report(inst, plan, comparison, explanations, sweep,
-                                   lineage(scenario)))
+                                   lineage(scenario), what_if_changes(scenario)))
     typer.echo(f"wrote {out}")
     if not has_plan:
         typer.echo(f"secplan: {scenario}: no plan satisfies the rules; the report shows the "

@@ -186,16 +186,19 @@ def build_report(
     explanations: ReleaseOptions | None = None,
     sweep: Mapping[str, Any] | None = None,
     lineage: Sequence[str] = (),
+    changes: Sequence[tuple[str, list[str]]] = (),
 ) -> str:
     """The whole report as one HTML page (see the module's docstring).
 
     `comparison`: the plan against a base plan (`solver.compare.compare_plans`);
     `explanations`: ranked release options for some items; `sweep`: the JSON summary of
     `secplan sweep` (`samples`, `probabilities`: item -> release -> share); `lineage`: the
-    files a what-if extends, nearest first (the summary names them)."""
+    files a what-if extends, nearest first (the summary names them); `changes`: what each
+    what-if file of the chain changes (`solver.scenario.what_if_changes`)."""
     planned = plan.status != "infeasible"
     sections: list[tuple[str, str, Html]] = [
-        ("summary", "Summary", _summary(inst, plan, lineage, comparison, explanations))]
+        ("summary", "Summary", _summary(inst, plan, lineage, comparison, explanations,
+                                        changes))]
     if not planned:
         sections.append(("clash", "Why no plan exists", _clash(inst, plan)))
     if comparison is not None:
@@ -319,11 +322,12 @@ def _contents(sections: Sequence[tuple[str, str, Html]]) -> Html:
 
 def _summary(inst: Instance, plan: Plan, lineage: Sequence[str] = (),
              comparison: Comparison | None = None,
-             explanations: ReleaseOptions | None = None) -> Html:
+             explanations: ReleaseOptions | None = None,
+             changes: Sequence[tuple[str, list[str]]] = ()) -> Html:
     """The answer first: each release's items and the decisions due, by when; then the
     plan's facts, the rules it breaks and its objective."""
     return join(_headline(inst, plan, explanations), _release_overview(inst, plan),
-                _decisions_due(inst, plan), _facts(inst, plan, lineage, comparison),
+                _decisions_due(inst, plan), _facts(inst, plan, lineage, comparison, changes),
                 _violations(plan), _objective(inst, plan))
 
 
@@ -352,7 +356,8 @@ def _lineage_words(lineage: Sequence[str], comparison: Comparison | None) -> str
 
 
 def _facts(inst: Instance, plan: Plan, lineage: Sequence[str] = (),
-           comparison: Comparison | None = None) -> Html:
+           comparison: Comparison | None = None,
+           changes: Sequence[tuple[str, list[str]]] = ()) -> Html:
     s = inst.scenario
     status = (_PLAN_STATUS[plan.status] + (f" (gap {plan.gap:.2%})" if plan.gap else "")
               + ("; the clock stopped the search before its budget of work was spent, so "
@@ -363,6 +368,9 @@ def _facts(inst: Instance, plan: Plan, lineage: Sequence[str] = (),
     rows: list[tuple[str, object]] = [
         ("Scenario", s.name + (f" ({_lineage_words(lineage, comparison)})" if lineage else "")),
         ("Description", s.description or "-"),
+        *([("What it changes", join(*(tag("div", tag("span", name, class_="id"),
+                                          tag("ul", *(tag("li", line) for line in lines)))
+                                      for name, lines in changes)))] if changes else []),
         ("Planning date (as of)", long_day(s.as_of)),
         ("Plan", status),
         ("Horizon", horizon),

@@ -727,6 +727,50 @@ def lineage(path: Path | str) -> list[str]:
     return out
 
 
+_NOT_CHANGES = ("extends", "name", "description", "assumptions")
+"""What-if keys that change nothing in the plan's inputs."""
+
+
+def what_if_changes(path: Path | str) -> list[tuple[str, list[str]]]:
+    """Each what-if file of a chain, nearest first, with what it changes, a line an entry
+    in the file's own words ("changes: {send-back: SECMP0067, expected_decision:
+    2020-11-19}"): an acceptance test found a what-if's changes in neither validate nor
+    the report, only its description."""
+    out: list[tuple[str, list[str]]] = []
+    current, base = Path(path), base_of(path)
+    while base is not None and len(out) < MAX_EXTENDS:
+        data = read_source(current).data
+        lines: list[str] = []
+        for key, value in data.items():
+            if key in _NOT_CHANGES:
+                continue
+            entries = value.items() if isinstance(value, dict) else [(None, value)]
+            for sub, entry in entries:
+                where = key if sub is None else f"{key}.{sub}"
+                if key == "items" and sub == "update" and isinstance(entry, dict):
+                    lines += [f"items.update.{uid}: {_flow(f)}" for uid, f in entry.items()]
+                elif isinstance(entry, list) and entry and all(isinstance(e, dict)
+                                                                for e in entry):
+                    lines += [f"{where}: {_flow(e)}" for e in entry]
+                else:
+                    lines.append(f"{where}: {_flow(entry)}")
+        out.append((current.name, lines))
+        current, base = base, base_of(base)
+    return out
+
+
+def _flow(value: Any) -> str:
+    """A value as one line, as YAML's flow style writes it, unquoted ("{send-back:
+    SECMP0067, expected_decision: 2020-11-19}", "[MP101]", "3 months")."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_flow(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_flow(v) for v in value) + "]"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "null" if value is None else str(value)
+
+
 def removed_units(path: Path | str) -> dict[str, str]:
     """The units (items, or parts of split ones) an overlay of the scenario file took out ->
     "item 'X' is removed (wi.yaml:4, items.remove)"."""

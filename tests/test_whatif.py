@@ -166,3 +166,39 @@ def test_a_slip_needs_an_expected_decision_and_no_date(tmp_path: Path, change: s
                                                         problem: str) -> None:
     with pytest.raises(ScenarioError, match=re.escape(problem)):
         load_scenario(what_if(tmp_path, f"  - {change}\n"))
+
+
+def test_what_a_what_if_changes_is_listed_file_by_file(tmp_path: Path) -> None:
+    """An acceptance test: a what-if's changes were in neither validate nor the report, only
+    its description. Each file of the chain, nearest first, with its overlays and changes
+    one line an entry, in the file's own words."""
+    from typer.testing import CliRunner
+
+    from solver.cli import app
+    from solver.scenario import what_if_changes
+
+    path = tmp_path / "w.yaml"
+    path.write_text(
+        f"extends: {SEC_2020 / 'covid-dcc-delay.yaml'}\ndescription: more\n"
+        "items:\n  update: {MP084: {expected_decision: 2020-09-10, value: 3}}\n"
+        "  remove: [MP101]\ncalendar: {moves: {'2020-11': 2020-11-29}}\n"
+        "changes:\n  - {reject: MP088}\n  - {approve: MP080, decided: 2020-05-01}\n")
+    assert what_if_changes(path) == [
+        ("w.yaml", ["items.update.MP084: {expected_decision: 2020-09-10, value: 3}",
+                    "items.remove: [MP101]", "calendar.moves: {2020-11: 2020-11-29}",
+                    "changes: {reject: MP088}", "changes: {approve: MP080, decided: 2020-05-01}"]),
+        ("covid-dcc-delay.yaml", ["changes: {shift-lead-times: 3 months, dcc_only: true, "
+                                  "pending_only: true, note: COVID-19 delays at the DCC's "
+                                  "Service Providers.}"]),
+        ("secmp0067-send-back.yaml", ["changes: {send-back: SECMP0067, expected_decision: "
+                                      "2020-11-19}"])]
+    assert what_if_changes(SEC_2020 / "baseline.yaml") == []
+    shown = CliRunner().invoke(app, ["validate", str(path)], env={"COLUMNS": "200"})
+    assert shown.exit_code == 0, shown.output
+    assert "What w.yaml changes:\n  items.update.MP084: {expected_decision: 2020-09-10, " \
+        "value: 3}\n" in shown.output
+    assert "What secmp0067-send-back.yaml changes:" in shown.output
+    report = tmp_path / "r.html"
+    made = CliRunner().invoke(app, ["report", str(path), "-o", str(report)])
+    assert made.exit_code == 0, made.output
+    assert "What it changes" in report.read_text() and "{reject: MP088}" in report.read_text()
