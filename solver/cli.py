@@ -424,8 +424,10 @@ def check(
 ) -> None:
     """Judge a plan against the scenario's rules, without a solver. Exit 0 valid, 1 not."""
     from solver.check import broken_rules, check_assignment
-    from solver.instance import Instance
+    from solver.instance import Instance, assignment_of
+    from solver.objective import term_values
     from solver.plan_io import check_plan_names, read_assignments
+    from solver.report_text import objective_words
     from solver.scenario import base_of, removed_units
 
     inst = Instance(load(scenario))
@@ -445,10 +447,6 @@ def check(
     typer.echo(f"{plan}: valid ({len(broken)} soft rule(s) broken)" if broken else f"{plan}: valid")
     # what the plan costs, as solve counts it (an acceptance test: a hand-written plan could
     # not be set against the recommended one)
-    from solver.instance import assignment_of
-    from solver.objective import term_values
-    from solver.report_text import objective_words
-
     source = "" if base_of(scenario) is None else \
         " (moves counted from the published allocation, not the base plan)"
     typer.echo(objective_words(inst, term_values(inst, assignment_of(assignments, inst)))

@@ -48,10 +48,11 @@ def _left_alone(rule: RuleBase, closed: dict[str, str]) -> str:
         return ""
     if isinstance(rule, Precedence) and rule.before not in closed:
         return ""  # the one before may go whenever: nothing waits on the closed one
-    gone = "it" if len(alone) + 1 == len(rule.item_refs()) else "them"
-    return (f"; {', '.join(alone)} {'is' if len(alone) == 1 else 'are'} planned without "
-            f"{gone} (reject or withdraw {'it' if len(alone) == 1 else 'them'} too if "
-            f"{'it' if len(alone) == 1 else 'they'} cannot go alone)")
+    closed_ones = len(rule.item_refs()) - len(alone)
+    one = len(alone) == 1
+    return (f"; {', '.join(alone)} {'is' if one else 'are'} planned without "
+            f"{'it' if closed_ones == 1 else 'them'} (reject or withdraw {'it' if one else 'them'}"
+            f" too if {'it' if one else 'they'} cannot go alone)")
 
 
 def _calendar_warnings(scenario: Scenario, releases: list[Release]) -> list[str]:

@@ -343,9 +343,7 @@ def _draw_items(
         ax.vlines(xs, tops, [y + 0.25 for y in ys], colors=_DEADLINE_GLYPH["color"],
                   linewidth=1.2, zorder=5)
     ghosts = [(date_number(_release(inst, was).go_live), y, colours.get(was, "#808080"))
-              for y, row in placed
-              if (was := inst.reference(_unit(inst, row.item))) is not None
-              and was != row.group and was in inst.release_ids]
+              for y, row in placed if (was := _moved_from(inst, row)) is not None]
     if ghosts:  # where the row's item was (an acceptance test: nothing marked a move)
         xs, ys, inks = zip(*ghosts, strict=True)
         ax.scatter(xs, ys, marker="D", s=25, facecolors="white", edgecolors=inks,
@@ -433,6 +431,13 @@ _DEADLINE_RISE = 0.3
 day (an acceptance test: at the go-live it hid half under the diamond)."""
 
 
+def _moved_from(inst: Instance, row: _Row) -> str | None:
+    """The release of the horizon the row's item left (the published allocation's, or the
+    base plan's for a what-if), or None when it stays or came from outside."""
+    was = inst.reference(_unit(inst, row.item))
+    return was if was is not None and was != row.group and was in inst.release_ids else None
+
+
 def _at_risk(inst: Instance, unit: Unit, release: Release) -> bool:
     """The item's expected decision falls less than TIGHT_MARGIN_DAYS before its cut-off
     (a Panel read: SECMP0067's 5 days' margin hid its cut-off tick under the decision)."""
@@ -517,8 +522,7 @@ def _legend_handles(inst: Instance, page_rows: list[_Row]) -> tuple[list[Artist]
     )
     if any(u.item.deadline is not None for u in units):
         lines.append(Line2D([], [], **_DEADLINE_GLYPH, label="deadline (go live by)"))
-    if any((was := inst.reference(u)) is not None and was != r.group and was in inst.release_ids
-           for r, u in zip(page_rows, units, strict=True)):
+    if any(_moved_from(inst, r) is not None for r in page_rows):
         glyphs.append(Line2D([], [], marker="D", markersize=5, color="#808080",
                              markerfacecolor="white", markeredgewidth=1.2, linestyle="",
                              label="moved from"))
