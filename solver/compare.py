@@ -59,7 +59,8 @@ class Comparison(BaseModel):
 
 def why_moved(view: PlanView, uid: str, before: str | None) -> str:
     """Why a unit left its base release: a rule on the unit alone forces it ("forced"), a
-    rule it shares breaks if it alone went back ("moved with others"), or the objective
+    rule it shares breaks if it alone went back ("held out by a shared rule": moving others
+    might make room), or the objective
     trade-off ("chosen")."""
     inst = view.inst
     unit = inst.unit(uid)
@@ -69,8 +70,10 @@ def why_moved(view: PlanView, uid: str, before: str | None) -> str:
     if broken and set(broken) <= own_rules(inst, unit):  # a rule on the item alone
         return "forced: " + "; ".join(said(broken))
     if broken:  # others held still: not forced, maybe only the plan's choice (an acceptance
-        # test read "forced (moving it back alone)" as unavoidable)
-        return "moved with others: moving it back alone breaks " + "; ".join(said(broken))
+        # test read "forced (moving it back alone)" as unavoidable; then "moved with others"
+        # where no other item moved)
+        return "held out by a shared rule: moving it back alone breaks " + "; ".join(
+            said(broken))
     return f"chosen: staying in {before or 'no release'}, " + view.move_option(unit, before).summary
 
 

@@ -193,7 +193,7 @@ def fall_back_words(inst: Instance, item: PlanItem) -> str:
                 f" if {who_moves(item.fall_back_moves)})")
     if not item.fall_back_needs_moves:
         return item.fall_back + (f" ({new})" if new else "")
-    return f"{item.fall_back} (if {who_moves(item.fall_back_moves)})"
+    return f"{item.fall_back} (only if {who_moves(item.fall_back_moves)} too)"  # as the report
 
 
 def no_fall_back_words(inst: Instance, uid: str) -> str:

@@ -150,17 +150,17 @@ SHOWN_CAUSES = 15
 
 
 def few_words(row: Mapping[str, Any]) -> str:
-    """Why a cause ranks below its impact: " (ranked lower: only 1 sample without it)"
+    """Why a cause ranks below its impact: " (weighted down: only 1 sample without it)"
     (an acceptance test read "under 5 samples" beside a cause seen in 90% of them, and a
     row of +1.03 below one of +0.43); "" for a cause ranked as its impact says."""
     if not row.get("few"):
         return ""
     without = row.get("samples_without")
     if without is None:  # a summary written before session 13
-        return " (ranked lower: few samples)"
+        return " (weighted down: few samples)"
     seen = row["samples"] < MIN_GROUP
     n = row["samples"] if seen else without
-    return f" (ranked lower: only {n} sample{'s' * (n != 1)} {'with' if seen else 'without'} it)"
+    return f" (weighted down: only {n} sample{'s' * (n != 1)} {'with' if seen else 'without'} it)"
 
 
 def cause_of(label: str) -> str:

@@ -503,7 +503,7 @@ def test_covid_delay_moves_items_each_with_its_reason() -> None:
     assert {"SECMP0007", "SECMP0015", "SECMP0024", "SECMP0046", "SECMP0056"} <= set(moved)
     for m in c["moved"] + c["entered"] + c["left"]:
         assert m["reason"].startswith(
-            ("forced: ", "moved with others: moving it back alone breaks ", "chosen: ")), m
+            ("forced: ", "held out by a shared rule: moving it back alone breaks ", "chosen: ")), m
     assert moved["SECMP0007"]["reason"].startswith("forced: decision-in-time(SECMP0007)")
 
 

@@ -25,7 +25,7 @@ def test_a_move_a_shared_rule_makes_is_not_called_forced() -> None:
     other = make_plan(other_inst, solve(other_inst, FAST, hint=base.assignments), FAST)
     assert other.assignments == {"A": "2021-11", "B": "2021-06", "C": "2022-06"}
     reasons = {m.item: m.reason for m in compare_plans(base, other_inst, other).moved}
-    assert reasons["A"].startswith("moved with others: moving it back alone breaks "
+    assert reasons["A"].startswith("held out by a shared rule: moving it back alone breaks "
                                   "capacity(2021-06)")
     assert reasons["C"].startswith("forced: decision-in-time(C)")  # its own rule: forced
 

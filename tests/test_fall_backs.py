@@ -230,8 +230,8 @@ def test_scope_tables_mark_a_fall_back_that_needs_others_to_move() -> None:
     rows = {line.split()[1].strip("│"): line for line in console.export_text().splitlines()
             if line.startswith("│")}
     movers = marked.fall_back_moves
-    assert movers and f"{marked.fall_back} (if {movers[0]}" in rows[marked.id]
-    assert f"{alone.fall_back} (if" not in rows[alone.id]
+    assert movers and f"{marked.fall_back} (only if {movers[0]}" in rows[marked.id]
+    assert f"{alone.fall_back} (only if" not in rows[alone.id]
     page = build_report(inst, plan)
     scopes = page[page.index('<section id="releases"'):]  # (the summary lists them too)
     cells = scopes.count('<span class="note">only if ')

@@ -589,11 +589,11 @@ def test_what_moves_items_weighs_causes_not_sizes_and_sets_rejections_aside() ->
     assert ranked.index("Y decided early") > ranked.index("X DCC lead time longer")
     # the mark says which group is small (an acceptance test read "under 5 samples" beside
     # a cause seen in 90% of them)
-    assert few_words(table["Y decided early"]) == " (ranked lower: only 1 sample with it)"
+    assert few_words(table["Y decided early"]) == " (weighted down: only 1 sample with it)"
     assert few_words({**table["Y decided early"], "samples": 30, "samples_without": 1}) == \
-        " (ranked lower: only 1 sample without it)"
+        " (weighted down: only 1 sample without it)"
     assert few_words(table["R1 go-live later"]) == ""
-    assert few_words({"few": True, "samples": 30}) == " (ranked lower: few samples)"  # older
+    assert few_words({"few": True, "samples": 30}) == " (weighted down: few samples)"  # older
 
 
 def test_a_scheduler_without_workers_is_said_not_waited_on(
