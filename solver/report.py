@@ -270,7 +270,7 @@ def read_sweep(path: str | Path) -> dict[str, Any]:
                                              for r in base.values()):
         raise ValueError("the sweep summary has no 'base' plan (item -> release)")
     for key, depth, most in (("release_holds", 1, 1), ("release_unchanged", 1, 1),
-                             ("release_moves", 1, 1),
+                             ("release_moves", 1, 1), ("deadlines_missed", 1, 1),
                              ("expected_uplifts", 2, None), ("base_uplifts", 2, None)):
         if key in data and not _numbers(data[key], depth, most):
             mapped = ("specifications to years to numbers" if depth == 2
@@ -1036,6 +1036,10 @@ def _sweep_headline(sweep: Mapping[str, Any]) -> Html:
                      if per.get(base.get(uid) or NONE, 0.0) < 0.5 * (1 - per.get(REJECTED, 0.0)))
     of = "of the samples with a plan"
     said = []
+    missed: Mapping[str, float] = sweep.get("deadlines_missed") or {}
+    if missed:  # first: a regulatory deadline missed (planned after the date, or left out)
+        said.append("Deadlines missed: " + ", ".join(f"{uid} in {p:.0%}"
+                                                     for uid, p in missed.items()) + f" {of}")
     if holds:
         said.append("Scope holding (no item moving in or out, rejections aside): "
                     + ", ".join(f"{rid} in {p:.0%}" for rid, p in holds.items()) + f" {of}")

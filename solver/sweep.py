@@ -299,6 +299,9 @@ class SampleRecord(TypedDict):
     """The clock, not the budget's work, stopped one of the sample's solves (its worker did
     less work per second than `--time-limit` counts on): another run may plan it otherwise
     (`solver.budget`). Absent from files written before it was recorded: False."""
+    missed: list[str]
+    """Items whose deadline the sample's draws made impossible: planned without it, after
+    the date or left out (`solve_sample`). Absent from files written before: none."""
 
 
 def uplift_counts(inst: Instance, assignment: dict[str, str | None]) -> dict[str, dict[str, int]]:
@@ -323,6 +326,7 @@ def _record(
     moved: list[str] | None = None,
     uplifts: dict[str, dict[str, int]] | None = None,
     clock_stopped: bool = False,
+    missed: list[str] | None = None,
 ) -> SampleRecord:
     return SampleRecord(
         index=index,
@@ -333,13 +337,16 @@ def _record(
         drawn=[d.label for d in drawn],
         error=error,
         clock_stopped=clock_stopped,
+        missed=missed or [],
     )
 
 
 def solve_sample(payload: Payload, seed: int, index: int) -> SampleRecord:
     """Draw, apply and re-plan sample `index`. Never raises: a sample that fails is a
     result too (its error recorded), so a sweep's totals always add up to N. A solve the
-    clock stopped is recorded as such, not warned about on the worker's standard error."""
+    clock stopped is recorded as such, not warned about on the worker's standard error.
+    Where the draws make an item's deadline impossible, the sample is planned without that
+    deadline and the item recorded as `missed`."""
     from solver.explain import minimal_clash
     from solver.whatif import apply_changes
 
@@ -358,13 +365,27 @@ def solve_sample(payload: Payload, seed: int, index: int) -> SampleRecord:
         if crossed:  # a review: a release drawn before the one ahead of it, in silence
             return _record(index, "invalid", drawn, f"the draws move a release past another: "
                                                     f"{crossed[0][0]}")
-        inst = Instance(scenario, reference=payload.base)
-        budget = Budget.of(payload.options)  # its clock starts with the solve
-        solution = solve(inst, payload.options, hint=payload.base, budget=budget)
-        if solution.status == "infeasible":
-            clash = minimal_clash(inst, payload.options)
-            error = "no plan satisfies the rules" + (f": {', '.join(clash)}" if clash else "")
-            return _record(index, "infeasible", drawn, error)
+        missed: list[str] = []
+        while True:
+            inst = Instance(scenario, reference=payload.base)
+            budget = Budget.of(payload.options)  # its clock starts with the solve
+            solution = solve(inst, payload.options, hint=payload.base, budget=budget)
+            if solution.status != "infeasible":
+                break
+            clash = minimal_clash(inst, payload.options) or []
+            # a deadline the draws made impossible is an outcome to count, not a sample
+            # lost: planned without it (a review: one item 11 days from its cut-off made
+            # every sample of a sweep infeasible)
+            late = sorted({inst.unit(name[len("window("):-1]).item.id for name in clash
+                           if name.startswith("window(")} & _deadlined(scenario))
+            if not late:
+                error = "no plan satisfies the rules" + (f": {', '.join(clash)}" if clash
+                                                         else "")
+                return _record(index, "infeasible", drawn, error)
+            missed += late
+            scenario = scenario.model_copy(update={"items": [
+                i.model_copy(update={"deadline": None}) if i.id in late else i
+                for i in scenario.items]})
     except Exception as exc:  # one bad sample must not sink a sweep of a million
         return _record(index, "error", drawn, f"{type(exc).__name__}: {exc}")
     got = solution.assignment
@@ -376,7 +397,13 @@ def solve_sample(payload: Payload, seed: int, index: int) -> SampleRecord:
         moved=sorted(uid for uid, rid in payload.base.items() if uid in got and got[uid] != rid),
         uplifts=uplift_counts(inst, got),
         clock_stopped=budget.clock_stopped,
+        missed=sorted(missed),
     )
+
+
+def _deadlined(scenario: Scenario) -> set[str]:
+    """Items with a deadline."""
+    return {i.id for i in scenario.items if i.deadline is not None}
 
 
 def solve_samples(payload: Payload, seed: int, indexes: Sequence[int]) -> list[SampleRecord]:
@@ -425,6 +452,8 @@ class SweepResult:
     clock_stopped: int = 0
     """Samples with a plan the clock stopped (`SampleRecord.clock_stopped`): only those may
     come out otherwise in another run."""
+    missed: Counter[str] = field(default_factory=Counter)
+    """Per item: samples with a plan that miss its deadline (`SampleRecord.missed`)."""
     errors: list[tuple[int, str, str]] = field(default_factory=list)
     solved: int = 0
     seconds: float = 0.0
@@ -455,6 +484,7 @@ class SweepResult:
                 self.errors = sorted(self.errors)[:MAX_ERRORS]
             return
         self.clock_stopped += record.get("clock_stopped", False)
+        self.missed.update(record.get("missed", []))
         assignment = record["assignment"]
         rejected = {label for label in record["drawn"] if label.endswith(REJECTED_SUFFIX)}
         changed: set[str | None] = set()  # releases an item left or joined
@@ -568,6 +598,7 @@ class SweepResult:
             "release_unchanged": self.release_unchanged(),
             "release_holds": self.release_holds(),
             "release_moves": self.release_moves(),
+            "deadlines_missed": {uid: self.missed[uid] / n for uid in sorted(self.missed)},
             "expected_uplifts": self.expected_uplifts(),
             "base_uplifts": self.base_uplifts,
             "mean_moves": self.total_moves / n if n else 0.0,
@@ -898,6 +929,10 @@ def print_sweep(result: SweepResult, console: Any) -> None:
         console.print(f"[yellow]{result.clock_stopped} sample(s) stopped by the clock before "
                       "their budget of work was spent (a worker slower than --time-limit "
                       "counts on): another run may plan them otherwise[/yellow]")
+    if result.missed:  # each share of the samples with a plan
+        console.print("[yellow]deadlines missed (planned after the date, or left out): "
+                      + ", ".join(f"{uid} in {_percent(k / n)}"
+                                  for uid, k in sorted(result.missed.items())) + "[/yellow]")
     if not n:
         console.print("[red]no sample has a plan[/red]")
     else:
@@ -998,6 +1033,9 @@ def plot_sweep(result: SweepResult) -> Axes:
     ax.set_title(f"{result.scenario}: release of each item in the samples\n"
                  "(in brackets: its release in the base plan)", fontsize="medium")
     shown = len(ax.containers)
+    if not result.planned:  # a review: empty axes, and matplotlib's warning on stderr
+        ax.text(0.5, 0.5, "no sample has a plan", transform=ax.transAxes, ha="center")
+        return ax
     ax.get_figure(root=True).legend(  # type: ignore[union-attr]
         title="release in the sample", loc="outside lower center",
         ncols=min(shown, LEGEND_COLUMNS), frameon=False)

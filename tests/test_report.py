@@ -63,6 +63,7 @@ SWEEP = {
     "release_unchanged": {"2020-11": 0.3, "2021-06": 0.5},
     "release_holds": {"2020-11": 0.55, "2021-06": 0.6},
     "release_moves": {"2020-11": 0.0, "2021-06": 0.2},
+    "deadlines_missed": {"SECMP0067": 0.25},
     "expected_uplifts": {"DUIS": {"2021": 1.4}, "GBCS": {"2021": 1.0}},
     "base_uplifts": {"DUIS": {"2021": 1}, "GBCS": {"2021": 1}},
     "mean_moves": 1.25,
@@ -329,6 +330,7 @@ def test_sweep_section_shows_the_share_of_samples_per_release(
     assert ("Items in their base-plan release in under half of the samples with a plan that "
             "keep them (rejections aside): MP084.") in text_of(sweep)  # 30% of 75%
     assert "On average 1.25 items move per sample with a plan." in text_of(sweep)
+    assert "Deadlines missed: SECMP0067 in 25% of the samples with a plan." in text_of(sweep)
     assert row_of(holding, "2021-06")[1:] == ["20%", "50%", "60%"]  # its go-live moves in 20%
     assert 'class="changed">1.40' in row_html(versions, "DUIS")  # more versions than planned
     assert rows(moving) == [["MP084 rejected", "50", "2.00", "1.00", "+0.25"]]

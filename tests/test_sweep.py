@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import io
 import json
 import math
 import os
@@ -177,6 +178,38 @@ def test_items_decided_together_share_their_approval_and_slip(tmp_path: Path) ->
         load_scenario(path)
 
 
+def test_a_deadline_the_draws_make_impossible_is_counted_not_a_sample_lost(
+    tmp_path: Path,
+) -> None:
+    """A review: MP254, 11 days from its cut-off and due by 31 July 2028, made every
+    sample of a sweep infeasible once a deadline barred leaving it out. A's decision slips
+    60 days past 2021-11's cut-off, so its deadline (1 December 2021) cannot be met: the
+    sample is planned without it, A in 2022-06, and the miss counted."""
+    from rich.console import Console
+
+    from solver.sweep import print_sweep
+
+    path = tmp_path / "due.yaml"
+    path.write_text(
+        "name: due\nas_of: 2020-11-01\n"
+        "calendar: {windows: [{month: 6, week: last}, {month: 11, week: first}], "
+        "first: '2021-06', last: '2022-11'}\n"
+        "items:\n"
+        "  - {id: A, title: due, status: with-authority, expected_decision: 2021-09-01,"
+        " party_lead_time: 38 days, deadline: 2021-12-01}\n"
+        "  - {id: B, title: free, status: with-authority, expected_decision: 2021-09-01,"
+        " party_lead_time: 38 days}\n"
+        "uncertainty: {items: {A: {delay_days: {low: 60, mode: 60, high: 60}}}}\n")
+    result = sweep(path, 3)
+    assert result.outcomes == {"optimal": 3} and result.missed == {"A": 3}
+    assert result.probabilities()["A"] == {"2022-06": 1.0}
+    assert json.loads(result.summary_json())["deadlines_missed"] == {"A": 1.0}
+    out = Console(file=io.StringIO(), width=200)
+    print_sweep(result, out)
+    assert "deadlines missed (planned after the date, or left out): A in 100%" in \
+        out.file.getvalue()  # type: ignore[attr-defined]
+
+
 def test_a_sample_depends_only_on_seed_and_index() -> None:
     scenario = load_scenario(UNCERTAIN)
     first = [draw_changes(scenario, SEED, i) for i in range(6)]
@@ -299,6 +332,29 @@ def test_a_sample_the_clock_stops_is_recorded_counted_and_said(
     buffer = io.StringIO()
     print_sweep(result, Console(file=buffer, width=140))
     assert "1 sample(s) stopped by the clock" in buffer.getvalue()
+
+
+def test_a_chart_of_no_plan_says_so_without_a_warning() -> None:
+    """A review: with every sample infeasible the chart was empty axes, and matplotlib's
+    "No artists with labels" warning reached standard error."""
+    import warnings
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from solver.sweep import plot_sweep
+
+    result = SweepResult("t", 0, 2, {"A": "R1"}, {"R1": dt.date(2021, 6, 24)}, {})
+    for index in range(2):
+        result.add({"status": "infeasible", "index": index, "assignment": {}, "moved": [],
+                    "uplifts": {}, "drawn": [], "error": "no plan satisfies the rules"})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ax = plot_sweep(result)
+    assert "no sample has a plan" in [t.get_text() for t in ax.texts]
+    plt.close(ax.figure)
 
 
 def test_the_chart_has_one_bar_per_item_summing_to_one(local: SweepResult) -> None:
