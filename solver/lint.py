@@ -10,7 +10,7 @@ import re
 from solver.calendar import Release, build_releases
 from solver.fields import duration_parts
 from solver.instance import units_of
-from solver.model import CLOSED_STATUSES, Scenario
+from solver.model import CLOSED_STATUSES, PENDING_STATUSES, Scenario
 from solver.rules.base import RuleBase
 from solver.rules.dependency import NeverTogether, Precedence, SameRelease
 from solver.rules.placement import Fixed
@@ -125,6 +125,27 @@ def _unfixed_commitments(scenario: Scenario, releases: list[Release]) -> list[st
             "`{rule: fixed, item: ID, release: RID}` for each that must stay"]
 
 
+def _together_warnings(scenario: Scenario) -> list[str]:
+    """A `together` group's members decided already (nothing is drawn for them), and those
+    whose own odds give way to the group's first item's (a review: MP258's approval of 50%
+    became MP254's 95% without a word)."""
+    items = {i.id: i for i in scenario.items}
+    unc = scenario.uncertainty
+    found = []
+    for k, group in enumerate(unc.together):
+        decided = [i for i in group if i in items and items[i].status not in PENDING_STATUSES]
+        found += [f"uncertainty.together[{k}]: {i} is {items[i].status}, so nothing is drawn "
+                  "for it" for i in decided]
+        pending = sorted(i for i in group if i in items and i not in decided)
+        for member in pending[1:]:
+            own, first = unc.item_odds(items[member]), unc.item_odds(items[pending[0]])
+            if (own.approval, own.delay_days) != (first.approval, first.delay_days):
+                found.append(f"uncertainty.together[{k}]: {member} is drawn with {pending[0]}"
+                             f" (approval {first.approval:.0%}), not by its own odds "
+                             f"(approval {own.approval:.0%})")
+    return found
+
+
 def scenario_warnings(scenario: Scenario) -> list[str]:
     """One sentence per doubtful entry, naming the item (or part) and what to do."""
     found = []
@@ -140,7 +161,7 @@ def scenario_warnings(scenario: Scenario) -> list[str]:
         if year is not None and year not in years:
             found.append(f"{rule.name}: no release of the horizon is in {year}, so the rule "
                          "constrains nothing; check the year")
-    found += _unfixed_commitments(scenario, releases)
+    found += _unfixed_commitments(scenario, releases) + _together_warnings(scenario)
     for item in scenario.items:
         for unit in units_of(item, scenario.as_of):
             if unit.status in CLOSED_STATUSES:  # never planned: its lead time means nothing

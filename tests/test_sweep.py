@@ -148,7 +148,7 @@ def test_items_decided_together_share_their_approval_and_slip(tmp_path: Path) ->
             "first: '2021-06', last: '2022-11'}\n"
             "items:\n" + "".join(
                 f"  - {{id: {i}, title: {i}, status: with-authority, expected_decision: "
-                "2021-01-15, party_lead_time: 38 days}\n" for i in "ABC"))
+                "2021-01-15, party_lead_time: 38 days}\n" for i in "ABCD"))
     odds = ("uncertainty: {preset: none, every_item: {approval: 0.5, delay_days: "
             "{low: 0, mode: 10, high: 60}}, together: [[B, A]]}\n")
     path = tmp_path / "pair.yaml"
@@ -169,6 +169,16 @@ def test_items_decided_together_share_their_approval_and_slip(tmp_path: Path) ->
     from solver.uncertainty import odds_rows
 
     assert odds_rows(scenario)[0][1] == ["B", "with A", "with A", "-"]  # validate says so
+    from solver.lint import scenario_warnings
+
+    assert scenario_warnings(scenario) == []  # same odds, all pending: nothing to say
+    odd = tmp_path / "odd.yaml"
+    odd.write_text(f"extends: {path}\nitems:\n  update: {{C: {{status: approved, decided: "
+                   "2020-10-01, expected_decision: null}}\n"
+                   "uncertainty: {items: {B: {approval: 0.2}}, together: [[A, B], [C, D]]}\n")
+    assert scenario_warnings(load_scenario(odd)) == [  # a review: in silence
+        "uncertainty.together[0]: B is drawn with A (approval 50%), not by its own odds "
+        "(approval 20%)", "uncertainty.together[1]: C is approved, so nothing is drawn for it"]
     gone = tmp_path / "gone.yaml"
     gone.write_text(f"extends: {path}\nitems:\n  remove: [A]\n")
     assert load_scenario(gone).uncertainty.together == []
