@@ -678,6 +678,8 @@ def _well_formed(record: Any, base: dict[str, str | None]) -> bool:
                 for u, r in record["assignment"].items())
             and all(isinstance(u, str) and u in base for u in record["moved"])
             and all(isinstance(label, str) for label in record["drawn"])
+            and isinstance(record.get("missed", []), list)
+            and all(isinstance(u, str) for u in record.get("missed", []))
             and all(isinstance(years, dict) and all(
                 isinstance(y, str) and isinstance(n, int) for y, n in years.items())
                 for years in record["uplifts"].values()))
