@@ -344,6 +344,8 @@ class _Layout:
     heads: dict[str, Point]
     above: dict[str, float]
     width: int
+    band: dict[str, int]
+    """Item -> the band of its column, counted from the top."""
 
 
 def _layout(columns: list[str], graph: nx.MultiDiGraph[str]) -> _Layout:
@@ -359,6 +361,7 @@ def _layout(columns: list[str], graph: nx.MultiDiGraph[str]) -> _Layout:
     width = max(1, -(-len(columns) // bands))
     pos: dict[str, Point] = {}
     heads: dict[str, Point] = {}
+    band_of: dict[str, int] = {}
     y = 0.0
     for start in range(0, len(columns), width):
         band = columns[start:start + width]
@@ -369,8 +372,9 @@ def _layout(columns: list[str], graph: nx.MultiDiGraph[str]) -> _Layout:
         for x, column in enumerate(band):
             heads[column] = (float(x), y)
             pos |= {uid: (float(x), y - k) for k, uid in enumerate(ids[column])}
+            band_of |= dict.fromkeys(ids[column], start // width)
         y -= max(len(ids[c]) for c in band) - 1
-    return _Layout(pos, heads, above, width)
+    return _Layout(pos, heads, above, width, band_of)
 
 
 def spec_colours(inst: Instance) -> dict[str, str]:
@@ -401,7 +405,7 @@ def draw_graph(inst: Instance, plan: Plan, ax: Axes | None = None) -> Axes:
                              if not binding])
     layout = _layout(_columns(inst, graph), graph)
     pos = layout.pos
-    curves = _curves(graph, pos)
+    curves = _curves(graph, pos, layout.band)
     bottom = max([0.0] + [-y for _, y in pos.values()]
                  + [-_on_curve(c.points, 0.5)[1] for c in curves]) + 0.6  # a curve bowing down
     heads_at = max([0.0] + [_on_curve(c.points, 0.5)[1] + 0.2 for c in curves]  # band 1's
@@ -542,7 +546,8 @@ def _boxes_crossed(points: list[Point], boxes: list[Point]) -> int:
                    for x, y in samples) for bx, by in boxes)
 
 
-def _route(start: Point, end: Point, boxes: list[Point], parallel: int) -> list[Point]:
+def _route(start: Point, end: Point, boxes: list[Point], parallel: int,
+           sideways: tuple[float, ...] = (0.0,)) -> list[Point]:
     """A curve from `start` to `end` that bows up or down just enough to miss the boxes of
     the columns it spans, so an edge never seems to pass through an item it does not
     touch; parallel edges between one pair start further out. Where every bow meets a box,
@@ -552,8 +557,8 @@ def _route(start: Point, end: Point, boxes: list[Point], parallel: int) -> list[
     base = 0.6 * parallel
     candidates = [base + sign * 0.7 * k for k in range(12) for sign in (1, -1)][1:]
     best: tuple[int, list[Point]] | None = None
-    for lift in candidates:
-        points = [start, (mid[0], mid[1] + lift), end]
+    for side, lift in ((side, lift) for side in sideways for lift in candidates):
+        points = [start, (mid[0] + side, mid[1] + lift), end]
         crossed = _boxes_crossed(points, boxes)
         if crossed == 0:
             return points
@@ -572,19 +577,23 @@ class _Curve:
     across: bool
 
 
-def _curves(graph: nx.MultiDiGraph[str], pos: dict[str, Point]) -> list[_Curve]:
+def _curves(graph: nx.MultiDiGraph[str], pos: dict[str, Point],
+            band: dict[str, int]) -> list[_Curve]:
     """Where every edge runs, worked out before anything is drawn (so the figure can be
     sized to hold curves that bow above the first row).
 
     Edges between columns run box side to box side, routed around other boxes; edges
     inside a column bend out to the right, the longer the further they go, so arcs from
-    one anchor nest instead of overlapping. Points are in data units.
+    one anchor nest instead of overlapping. An edge to another band leaves its box on the
+    right, away from the box's rails (a review: leaving on the left it ran over them and
+    seemed to come from another item), and reaches a box to its left on that box's right.
+    Points are in data units.
     """
     out: list[_Curve] = []
     seen: Counter[tuple[str, str, str]] = Counter()
     for (kind, a, b), edges in sorted(_edge_groups(graph).items()):
         (xa, ya), (xb, yb) = pos[a], pos[b]
-        if xa == xb:
+        if xa == xb and band[a] == band[b]:
             pair = (min(a, b), max(a, b), "within")
             edge = xa + _BOX_WIDTH / 2
             bend = min(0.05 + 0.035 * abs(ya - yb), 0.3) + 0.05 * seen[pair]
@@ -592,12 +601,16 @@ def _curves(graph: nx.MultiDiGraph[str], pos: dict[str, Point]) -> list[_Curve]:
         else:
             direction = 1.0 if xb > xa else -1.0
             pair = (min(a, b), max(a, b), "across")
-            start = (xa + direction * _BOX_WIDTH / 2, ya)
+            start = (xa + (1.0 if band[a] != band[b] else direction) * _BOX_WIDTH / 2, ya)
             end = (xb - direction * _BOX_WIDTH / 2, yb)
             between = [p for n, p in pos.items() if n not in (a, b)]
-            points = _route(start, end, between, seen[pair])
+            # between bands, also bowing sideways: down the alley right of the source's
+            # column, then across the gap between the bands
+            sideways = (0.0,) if band[a] == band[b] else (
+                0.0, *(start[0] + dx - (start[0] + end[0]) / 2 for dx in (0.3, 0.6, 1.0)))
+            points = _route(start, end, between, seen[pair], sideways)
         seen[pair] += 1
-        out.append(_Curve(kind, edges, points, across=xa != xb))
+        out.append(_Curve(kind, edges, points, across=pair[2] == "across"))
     return out
 
 

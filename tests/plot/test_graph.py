@@ -232,3 +232,37 @@ def test_an_edge_bows_around_boxes_in_its_way_or_crosses_the_fewest() -> None:
     assert _boxes_crossed(_route(start, end, boxes, 0), boxes) == 0
     wall = [(2.0, -float(k)) for k in range(-30, 31)]  # no way round: the fewest crossed
     assert _boxes_crossed(_route(start, end, wall, 0), wall) == 1
+
+
+def test_an_edge_to_another_band_leaves_its_box_on_the_right() -> None:
+    """A review: leaving on the left, MP250 -> MP256 ran over MP250's own rails and seemed
+    to come from another item. Every edge between bands starts on its box's right side,
+    and misses the boxes in its way."""
+    from benchmarks.generate import generate
+    from solver.model import Scenario
+    from solver.plot.graph import (
+        _BOX_WIDTH,
+        _boxes_crossed,
+        _columns,
+        _curves,
+        _layout,
+        dependency_graph,
+    )
+
+    generated = generate(40, 4, 3)
+    inst = Instance(Scenario.model_validate(generated.scenario))
+    graph = dependency_graph(inst, plan_of(inst, generated.witness))
+    layout = _layout(_columns(inst, graph), graph)
+    at = {xy: node for node, xy in layout.pos.items()}
+    crossing = 0
+    for curve in _curves(graph, layout.pos, layout.band):
+        (x0, y0), (x1, y1) = curve.points[0], curve.points[-1]
+        source = at.get((x0 - _BOX_WIDTH / 2, y0)) or at.get((x0 + _BOX_WIDTH / 2, y0))
+        target = at.get((x1 - _BOX_WIDTH / 2, y1)) or at.get((x1 + _BOX_WIDTH / 2, y1))
+        assert source and target
+        if layout.band[source] != layout.band[target]:
+            crossing += 1
+            assert at.get((x0 - _BOX_WIDTH / 2, y0)) == source  # its right side
+            others = [p for n, p in layout.pos.items() if n not in (source, target)]
+            assert _boxes_crossed(curve.points, others) == 0
+    assert crossing >= 2
