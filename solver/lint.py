@@ -9,7 +9,7 @@ import re
 
 from solver.calendar import Release, build_releases
 from solver.fields import duration_parts
-from solver.instance import units_of
+from solver.instance import Unit, units_of
 from solver.model import CLOSED_STATUSES, PENDING_STATUSES, Scenario
 from solver.rules.base import RuleBase
 from solver.rules.dependency import NeverTogether, Precedence, SameRelease
@@ -101,7 +101,8 @@ def listed(names: list[str], most: int = 6) -> str:
     return ", ".join(names[:most]) + f" and {len(names) - most} more"
 
 
-def _unfixed_commitments(scenario: Scenario, releases: list[Release]) -> list[str]:
+def _unfixed_commitments(scenario: Scenario, releases: list[Release],
+                         units: list[Unit]) -> list[str]:
     """Approved items in their published release, whose scope is already baselined, with no
     `fixed` rule to keep them there: "approved for inclusion" stays unless a scenario moves
     it, and without the rule the plan may move one for a small gain (an acceptance test: an
@@ -109,14 +110,13 @@ def _unfixed_commitments(scenario: Scenario, releases: list[Release]) -> list[st
     fixed = {r.item for r in scenario.rules if isinstance(r, Fixed)}
     by_id = {r.id: r for r in releases}
     loose = []
-    for item in scenario.items:
-        for unit in units_of(item, scenario.as_of):
-            release = by_id.get(unit.baseline or "")
-            if unit.status != "approved" or release is None or unit.id in fixed:
-                continue
-            baselined = release.dcc_baseline if unit.dcc_impact else release.full_baseline
-            if baselined < scenario.as_of:
-                loose.append(f"{unit.id} ({release.id})")
+    for unit in units:
+        release = by_id.get(unit.baseline or "")
+        if unit.status != "approved" or release is None or unit.id in fixed:
+            continue
+        baselined = release.dcc_baseline if unit.dcc_impact else release.full_baseline
+        if baselined < scenario.as_of:
+            loose.append(f"{unit.id} ({release.id})")
     if not loose:
         return []
     return [f"approved, in a release whose scope is baselined, with no fixed rule: "
@@ -131,18 +131,18 @@ def _together_warnings(scenario: Scenario) -> list[str]:
     became MP254's 95% without a word)."""
     items = {i.id: i for i in scenario.items}
     unc = scenario.uncertainty
+    leader_of = unc.leaders({i.id for i in scenario.items if i.status in PENDING_STATUSES})
     found = []
     for k, group in enumerate(unc.together):
-        decided = [i for i in group if i in items and items[i].status not in PENDING_STATUSES]
         found += [f"uncertainty.together[{k}]: {i} is {items[i].status}, so nothing is drawn "
-                  "for it" for i in decided]
-        pending = sorted(i for i in group if i in items and i not in decided)
-        for member in pending[1:]:
-            own, first = unc.item_odds(items[member]), unc.item_odds(items[pending[0]])
+                  "for it" for i in group if i in items and items[i].status not in
+                  PENDING_STATUSES]
+        for member in sorted(i for i in group if i in leader_of):
+            own, first = unc.item_odds(items[member]), unc.item_odds(items[leader_of[member]])
             if (own.approval, own.delay_days) != (first.approval, first.delay_days):
-                found.append(f"uncertainty.together[{k}]: {member} is drawn with {pending[0]}"
-                             f" (approval {first.approval:.0%}), not by its own odds "
-                             f"(approval {own.approval:.0%})")
+                found.append(f"uncertainty.together[{k}]: {member} is drawn with "
+                             f"{leader_of[member]} (approval {first.approval:.0%}), not by its "
+                             f"own odds (approval {own.approval:.0%})")
     return found
 
 
@@ -161,16 +161,16 @@ def scenario_warnings(scenario: Scenario) -> list[str]:
         if year is not None and year not in years:
             found.append(f"{rule.name}: no release of the horizon is in {year}, so the rule "
                          "constrains nothing; check the year")
-    found += _unfixed_commitments(scenario, releases) + _together_warnings(scenario)
-    for item in scenario.items:
-        for unit in units_of(item, scenario.as_of):
-            if unit.status in CLOSED_STATUSES:  # never planned: its lead time means nothing
-                continue
-            if _nonzero(unit.dcc_lead_time) and not unit.dcc_impact:
-                found.append(
-                    f"{unit.id}: dcc_lead_time {unit.dcc_lead_time} but no dcc_impact: its "
-                    "cut-off counts the lead time, but DCC capacity rules, DCC lead-time "
-                    "changes and the DCC scope baseline leave it out; set `dcc_impact: true` "
-                    "if it changes DCC Systems"
-                )
+    units = [unit for item in scenario.items for unit in units_of(item, scenario.as_of)]
+    found += _unfixed_commitments(scenario, releases, units) + _together_warnings(scenario)
+    for unit in units:
+        if unit.status in CLOSED_STATUSES:  # never planned: its lead time means nothing
+            continue
+        if _nonzero(unit.dcc_lead_time) and not unit.dcc_impact:
+            found.append(
+                f"{unit.id}: dcc_lead_time {unit.dcc_lead_time} but no dcc_impact: its "
+                "cut-off counts the lead time, but DCC capacity rules, DCC lead-time "
+                "changes and the DCC scope baseline leave it out; set `dcc_impact: true` "
+                "if it changes DCC Systems"
+            )
     return found

@@ -584,13 +584,16 @@ def _releases(inst: Instance, plan: Plan) -> Html:
 
     colours = release_colours(inst)
     items = {i.id: i for i in plan.items}
-    blocks = [_release_block(inst, plan, release, items, colours[release.id])
+    loads = capacity_rows(inst, plan)  # every rule's load, once for every release
+    blocks = [_release_block(inst, plan, release, items, colours[release.id],
+                             [row for row in loads if row["release"] == release.id])
               for release in plan.releases]
     return join(*blocks, _outside(inst, plan))
 
 
 def _release_block(inst: Instance, plan: Plan, release: PlanRelease,
-                   items: Mapping[str, PlanItem], colour: str) -> Html:
+                   items: Mapping[str, PlanItem], colour: str,
+                   loads: list[dict[str, Any]]) -> Html:
     r = inst.release(release.id)
     heading = tag("h3", release_name(release.id, inst.scenario.code), " ",
                   tag("span", release.id, class_="id"))
@@ -600,7 +603,6 @@ def _release_block(inst: Instance, plan: Plan, release: PlanRelease,
     scope = (table(head, rows, class_="rid wide") if rows
              else tag("p", "No items in this release.", class_="empty"))
     gone = moved_out_words(inst, plan, release.id)
-    loads = capacity_rows(inst, plan, release.id)
     return tag("article", heading, _release_facts(inst, r, release, loads), scope,
                tag("p", gone, class_="moved-out") if gone else "",
                class_="release", id=_anchor("release", release.id),

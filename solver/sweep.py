@@ -377,7 +377,8 @@ def solve_sample(payload: Payload, seed: int, index: int) -> SampleRecord:
             # lost: planned without it (a review: one item 11 days from its cut-off made
             # every sample of a sweep infeasible)
             late = sorted({inst.unit(name[len("window("):-1]).item.id for name in clash
-                           if name.startswith("window(")} & _deadlined(scenario))
+                           if name.startswith("window(")}
+                          & {i.id for i in scenario.items if i.deadline is not None})
             if not late:
                 error = "no plan satisfies the rules" + (f": {', '.join(clash)}" if clash
                                                          else "")
@@ -399,11 +400,6 @@ def solve_sample(payload: Payload, seed: int, index: int) -> SampleRecord:
         clock_stopped=budget.clock_stopped,
         missed=sorted(missed),
     )
-
-
-def _deadlined(scenario: Scenario) -> set[str]:
-    """Items with a deadline."""
-    return {i.id for i in scenario.items if i.deadline is not None}
 
 
 def solve_samples(payload: Payload, seed: int, indexes: Sequence[int]) -> list[SampleRecord]:
