@@ -76,6 +76,12 @@ class Budget:
             seconds = min(seconds, max(self.deadline - time.monotonic(), 0.0))
         return Budget(seconds, self.wall_clock)
 
+    def seconds_left(self) -> float:
+        """What is left, in seconds of `--time-limit` (by work, or by the clock)."""
+        if self.total is None:
+            return max(self.deadline - time.monotonic(), 0.0)
+        return max(self.total - self.used, 0) / NANO / WORK_PER_SECOND
+
     @property
     def work(self) -> float | None:
         """Units of work left (None: counted by the clock)."""

@@ -25,8 +25,10 @@ from typing import Any
 
 from solver import progress
 from solver.budget import Budget
+from solver.cores import Cost, solve_by_cores
 from solver.cpsat import cp_model, run_solver
 from solver.instance import Instance, Unit
+from solver.model import ObjectiveTerm
 from solver.objective import level_values, levels, term_values
 from solver.rules import RuleBase
 from solver.rules.base import UnaryRule
@@ -212,10 +214,29 @@ class ModelBuilder:
 
     # --- objective ----------------------------------------------------------------------
 
+    def broken(self, term: str) -> list[Cost] | None:
+        """`term` as costs paid when a literal is true: a unit left out of the horizon
+        (True for a unit no release may take; none for one that must be placed), a soft
+        rule broken (its penalty). None for a term that counts no such things."""
+        if term == "unplaced":
+            return [
+                (self._x[u.id, None]
+                 if any(self.can_use(u.id, rid) for rid in self.inst.release_ids) else True,
+                 1, u.id)
+                for u in self.inst.units if self.can_use(u.id, None)
+            ]
+        if term in ("exceptions", "soft-rules"):
+            return [(~self.literals[r.name], r.penalty, r.name)
+                    for r in self.rules.values() if not r.hard and r.term == term]
+        return None
+
     def terms(self) -> dict[str, Any]:
         """The objective terms as linear expressions (see `solver.objective`)."""
         inst = self.inst
-        soft = [(r, self.literals[r.name]) for r in self.rules.values() if not r.hard]
+        counts = {
+            term: sum(cost * lit for lit, cost, _ in self.broken(term) or [])
+            for term in ("unplaced", "exceptions", "soft-rules")
+        }
         delay = []
         for unit in inst.units:
             for release in inst.releases:
@@ -225,9 +246,7 @@ class ModelBuilder:
             if unit.value:
                 delay.append(unit.value * inst.unplaced_months * self._x[unit.id, None])
         return {
-            "unplaced": sum(self._x[u.id, None] for u in inst.units),
-            "exceptions": sum(r.penalty * (1 - lit) for r, lit in soft if r.term == "exceptions"),
-            "soft-rules": sum(r.penalty * (1 - lit) for r, lit in soft if r.term == "soft-rules"),
+            **counts,
             "delay": sum(delay),
             "uplifts": sum(self._uplift.values()),
             "moves": sum(self._move(u) for u in inst.units),
@@ -312,6 +331,33 @@ def make_solver(options: SolveOptions, budget: Budget, size: int = 0,
     return solver
 
 
+def make_core_solver(options: SolveOptions, budget: Budget, size: int,
+                     core: bool) -> cp_model.CpSolver:
+    """A solver for the core phase's questions (`solver.cores`): one worker even where the
+    level would take several (CP-SAT's portfolio names every assumption as the core), and
+    no LP, which finding a plan or a core does not need. A `core` question also gets the
+    query solver's light presolve. At 5,000 generated items a core took 0.4 s so, 4-7 s
+    with the level's settings, and the plan question 5 s without the LP, 8 s with it
+    (benchmarks/README.md, "Cores")."""
+    solver = make_query_solver(options, budget) if core else make_solver(options, budget, size)
+    solver.parameters.num_workers = 1
+    solver.parameters.interleave_search = False
+    solver.parameters.linearization_level = 0
+    return solver
+
+
+def level_costs(builder: ModelBuilder, level: list[ObjectiveTerm]) -> list[Cost] | None:
+    """A level as costs paid when literals are true (`ModelBuilder.broken`, weighted), or
+    None when one of its terms counts something else (delay, uplifts, moves)."""
+    costs: list[Cost] = []
+    for term in level:
+        broken = builder.broken(term.term)
+        if broken is None:
+            return None
+        costs += [(lit, term.weight * cost, name) for lit, cost, name in broken if term.weight]
+    return costs
+
+
 def level_expressions(builder: ModelBuilder) -> list[Any]:
     """One weighted expression per objective priority level, most important first."""
     terms = builder.terms()
@@ -348,6 +394,7 @@ def solve(
             stages.append(sum(builder.index(u.id) for u in inst.units))
             is_level.append(False)
             names.append("tie-break (each item as early as possible)")
+        grouped = levels(inst.scenario.objective)
         solution = Solution(status="optimal")
         found: dict[str, str | None] | None = None
         for k, expr in enumerate(stages):
@@ -356,6 +403,24 @@ def solve(
                     solution.level_values.append(expr)
                     solution.level_bounds.append(expr)
                 continue
+            lower = 0
+            costs = level_costs(builder, grouped[k - len(first)]) if is_level[k] else None
+            if costs is not None:
+                outcome = solve_by_cores(
+                    builder, costs,
+                    lambda part, core: make_core_solver(options, part, builder.size, core),
+                    budget, found or hint, names[k])
+                if outcome.infeasible:
+                    return Solution(status="infeasible")
+                if outcome.proven and outcome.plan is not None:
+                    found, lower = outcome.plan, outcome.lower
+                    solution.level_values.append(lower)
+                    solution.level_bounds.append(lower)
+                    builder.model.add(expr <= lower)
+                    continue
+                lower = outcome.lower
+                if lower:
+                    builder.model.add(expr >= lower)
             builder.model.minimize(expr)
             if found or hint:
                 builder.hint(found or hint or {})
@@ -370,7 +435,8 @@ def solve(
             if status == cp_model.UNKNOWN:  # out of time: keep the plan of the last stage
                 if is_level[k]:  # the kept plan's value (set below) and what CP-SAT proved
                     solution.level_values.append(0)
-                    solution.level_bounds.append(_non_negative(solver.best_objective_bound))
+                    solution.level_bounds.append(
+                        max(lower, _non_negative(solver.best_objective_bound)))
                 if not last:  # a level left unsolved
                     solution.status = "feasible"
                 break
@@ -378,7 +444,8 @@ def solve(
             value = round(solver.objective_value)
             if is_level[k]:
                 solution.level_values.append(value)
-                solution.level_bounds.append(_non_negative(solver.best_objective_bound))
+                solution.level_bounds.append(
+                    max(lower, _non_negative(solver.best_objective_bound)))
                 if status != cp_model.OPTIMAL:
                     solution.status = "feasible"
                     break

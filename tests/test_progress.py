@@ -52,8 +52,14 @@ def test_each_level_reports_better_plans_then_its_proven_value(
     inst = Instance(Scenario.model_validate(generate(100, 10, 1).scenario))
     solution = solve(inst, SolveOptions(time_limit=60))
     assert solution.status == "optimal"
+    by_cores = 0
     for name, value in zip(level_names(inst), solution.level_values, strict=True):
         stage = [e for e in events if e.stage == name]
+        if "by cores" in stage[-1].detail:  # solver.cores: a plan paying the bound, found
+            assert stage[0] == progress.Event(name, f"looking for a plan of {value:,}")
+            assert stage[-1].done and stage[-1].detail.startswith(f"{value:,}, proven optimal")
+            by_cores += 1
+            continue
         assert stage[0] == progress.Event(name, "searching")
         found = [int(m.group(1).replace(",", "")) for e in stage[1:-1]
                  if (m := re.match(r"best ([\d,]+), bound", e.detail))]
@@ -61,6 +67,7 @@ def test_each_level_reports_better_plans_then_its_proven_value(
         assert found == sorted(found, reverse=True) and found[-1] == value
         assert stage[-1].done and stage[-1].detail.startswith(f"{value:,}, proven optimal")
         assert not any(e.done for e in stage[:-1])
+    assert by_cores == 1  # the first level (nothing left out); the second is minimised
     assert events[-1].stage.startswith("tie-break") and events[-1].done
 
 

@@ -1,0 +1,173 @@
+"""A level that counts broken things (units left out of the horizon, soft rules broken),
+solved by unsatisfiable cores before CP-SAT is asked to minimise it.
+
+Such a level is a sum of costs, each paid when a literal is true. The core phase asks:
+
+1. *Is there a plan paying only the lower bound?* A copy of the model with every open
+   literal fixed false, and each core found so far allowed to pay at most its cheapest
+   cost, is a feasibility question: CP-SAT's presolve settles most of them at once, and
+   no LP is needed to find a plan. A plan found pays exactly the lower bound, so the
+   level is proven optimal.
+2. *If not, which costs cannot all be avoided?* The model with every open literal assumed
+   false: CP-SAT gives a core, a set of them not all avoidable. Disjoint cores each cost
+   at least their cheapest member, so the lower bound grows by that, and the core's
+   literals leave the open set.
+
+Minimising such a level directly is slow on large models: CP-SAT's presolve rewrites
+"unit left out" as one minus the unit's release Booleans, its default LP (at 5,000
+generated items and above) holds none of the at-most-ones, and the bound climbs from far
+below zero by search alone. Measured on the generated scenarios with the default budget
+(benchmarks/README.md, "Cores"): at 5,000 items the first level (6 units out) was proven
+in 28-43 s by minimising, in 10 s by cores (4 units no release may take, then two cores of
+two units, 0.5 s each, and a plan of 6 in 8 s), which left level 2 three times the time;
+at 10,000 items minimising left 70 units out in the budget (bound 0), where cores
+prove 10 in 15 s.
+
+The phase gives up, and the caller minimises as before, when a core question ends
+unanswered, when its share of the budget (CORE_SHARE) is spent, or when the open literals
+hold but the cores' limits do not (the level's optimum then pays more than one cost in
+some core). The lower bound it proved is kept either way.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from solver import progress
+from solver.budget import Budget
+from solver.cpsat import cp_model, run_solver
+
+Cost = tuple[Any, int, str]
+"""A literal (or True: always paid), the cost paid when it is true, and what it names (a
+unit left out, a rule broken)."""
+
+CORE_SHARE = 0.75
+"""At most this share of the budget left goes to the core phase; the rest stays for
+minimising the level when the phase gives up. At 10,000 generated items the plan question
+alone takes 6 of the default budget's 18 units of work: with half the budget it went
+unanswered, and the minimisation after it left 219 units out."""
+
+
+@dataclass
+class Outcome:
+    """What the core phase proved: a lower bound on the level and, when `proven`, a plan
+    paying exactly it. `infeasible`: no plan keeps the hard rules."""
+
+    lower: int = 0
+    plan: dict[str, str | None] | None = None
+    proven: bool = False
+    infeasible: bool = False
+
+
+def solve_by_cores(
+    builder: Any,
+    costs: Sequence[Cost],
+    new_solver: Callable[[Budget, bool], cp_model.CpSolver],
+    budget: Budget,
+    hint: dict[str, str | None] | None,
+    stage: str,
+) -> Outcome:
+    """The core phase on `builder`'s model (a `solver.engine.ModelBuilder`), its objective
+    cleared; each CP-SAT call from `new_solver` (given its budget and whether it asks for a
+    core) and charged to `budget`."""
+    model = builder.model
+    model.clear_objective()
+    outcome = Outcome(lower=sum(cost for lit, cost, _ in costs if lit is True))
+    open_costs = [c for c in costs if c[0] is not True]
+    cores: list[list[Cost]] = []
+    phase = budget.part(budget.seconds_left() * CORE_SHARE)
+    start = time.perf_counter()
+    try:
+        while phase.left():
+            progress.report(stage, f"looking for a plan of {outcome.lower:,}")
+            status, plan = _plan_within(builder, open_costs, cores, new_solver, phase, hint)
+            if plan is not None:
+                outcome.plan, outcome.proven = plan, True
+                progress.report(stage, f"{outcome.lower:,}, proven optimal by cores "
+                                       f"({time.perf_counter() - start:.1f} s)", done=True)
+                return outcome
+            if status != cp_model.INFEASIBLE:
+                return outcome
+            core = _core(builder, open_costs, new_solver, phase, hint)
+            if core is None:
+                return outcome
+            if not core:
+                outcome.infeasible = True
+                return outcome
+            cores.append(core)
+            outcome.lower += min(cost for _, cost, _ in core)
+            kept = {id(c) for c in core}
+            open_costs = [c for c in open_costs if id(c) not in kept]
+            names = ", ".join(name for _, _, name in core[:5])
+            more = f" and {len(core) - 5:,} more" if len(core) > 5 else ""
+            progress.report(stage, f"bound {outcome.lower:,}: not all of {names}{more} "
+                                   "can be placed or kept")
+        return outcome
+    finally:
+        budget.take(phase.used, phase.clock_stopped)
+
+
+def _plan_within(
+    builder: Any,
+    open_costs: Sequence[Cost],
+    cores: Sequence[Sequence[Cost]],
+    new_solver: Callable[[Budget, bool], cp_model.CpSolver],
+    budget: Budget,
+    hint: dict[str, str | None] | None,
+) -> tuple[Any, dict[str, str | None] | None]:
+    """A plan paying no open cost and, in each core, at most its cheapest cost: CP-SAT's
+    status and the plan (None when there is none)."""
+    model = builder.model.clone()
+    try:
+        model.add_bool_and([~_in(model, lit) for lit, _, _ in open_costs])
+        for core in cores:
+            model.add(sum(cost * _in(model, lit) for lit, cost, _ in core)
+                      <= min(cost for _, cost, _ in core))
+        if hint:
+            builder.hint(hint, model)
+        solver = new_solver(budget, False)
+        status = run_solver(solver, model)
+        budget.charge(solver, model, status in (cp_model.OPTIMAL, cp_model.INFEASIBLE))
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return status, builder.assignment(solver)
+        return status, None
+    finally:
+        vars(model).clear()  # solver.engine.free_model: the CLI runs without the cyclic GC
+
+
+def _core(
+    builder: Any,
+    open_costs: Sequence[Cost],
+    new_solver: Callable[[Budget, bool], cp_model.CpSolver],
+    budget: Budget,
+    hint: dict[str, str | None] | None,
+) -> list[Cost] | None:
+    """Open costs not all avoidable with the rest of the model (empty: the hard rules
+    alone clash), or None when CP-SAT did not find such a set (it ran out of budget, or
+    every open cost can be avoided)."""
+    model = builder.model
+    model.clear_assumptions()
+    model.add_assumptions([~lit for lit, _, _ in open_costs])
+    if hint:
+        builder.hint(hint)
+    solver = new_solver(budget, True)
+    try:
+        status = run_solver(solver, model)
+    finally:
+        model.clear_assumptions()  # a copy of the model for the next question has none
+    budget.charge(solver, model, status in (cp_model.OPTIMAL, cp_model.INFEASIBLE))
+    if status != cp_model.INFEASIBLE:
+        return None
+    named = {(~lit).index: cost for cost in open_costs for lit in [cost[0]]}
+    return [named[index] for index in solver.sufficient_assumptions_for_infeasibility()
+            if index in named]
+
+
+def _in(model: Any, lit: Any) -> Any:
+    """`lit` of the builder's model as the same literal of `model`, a clone of it."""
+    index = lit.index
+    var = model.get_bool_var_from_proto_index(index if index >= 0 else -index - 1)
+    return var if index >= 0 else ~var
