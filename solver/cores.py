@@ -4,29 +4,31 @@ solved by unsatisfiable cores before CP-SAT is asked to minimise it.
 Such a level is a sum of costs, each paid when a literal is true. The core phase asks:
 
 1. *Is there a plan paying only the lower bound?* A copy of the model with every open
-   literal fixed false, and each core found so far allowed to pay at most its cheapest
-   cost, is a feasibility question: CP-SAT's presolve settles most of them at once, and
-   no LP is needed to find a plan. A plan found pays exactly the lower bound, so the
-   level is proven optimal.
+   literal fixed false is a feasibility question: CP-SAT's presolve settles most of them
+   at once, and no LP is needed to find a plan. A plan found pays exactly the lower bound,
+   so the level is proven optimal.
 2. *If not, which costs cannot all be avoided?* The model with every open literal assumed
-   false: CP-SAT gives a core, a set of them not all avoidable. Disjoint cores each cost
-   at least their cheapest member, so the lower bound grows by that, and the core's
-   literals leave the open set.
+   false, under the query solver's light presolve: CP-SAT gives a core, a set of them not
+   all avoidable. Disjoint cores each cost at least their cheapest member, so the lower
+   bound grows by that, and the core's literals leave the open set. Asked again until
+   every open cost can be avoided: CP-SAT then gives a plan doing so.
+3. That plan is optimal when it pays only the bound. If not (it pays twice in some core),
+   the first question once more, each core now allowed to pay at most its cheapest cost.
 
 Minimising such a level directly is slow on large models: CP-SAT's presolve rewrites
-"unit left out" as one minus the unit's release Booleans, its default LP (at 5,000
+"unit left out" as one minus the unit's release Booleans, its default LP (at 10,000
 generated items and above) holds none of the at-most-ones, and the bound climbs from far
 below zero by search alone. Measured on the generated scenarios with the default budget
 (benchmarks/README.md, "Cores"): at 5,000 items the first level (6 units out) was proven
-in 28-43 s by minimising, in 10 s by cores (4 units no release may take, then two cores of
-two units, 0.5 s each, and a plan of 6 in 8 s), which left level 2 three times the time;
-at 10,000 items minimising left 70 units out in the budget (bound 0), where cores
-prove 10 in 15 s.
+in 28-43 s by minimising, in 2.3 s by cores (4 units no release may take, then two cores
+of two units, 0.5 s each, and the plan of the last question paid 6); at 10,000 items
+minimising left 70 units out (bound 0), where cores prove 10 in 11 s; at 20,000 items
+minimising found no plan, cores prove 23 in 32 s.
 
-The phase gives up, and the caller minimises as before, when a core question ends
-unanswered, when its share of the budget (CORE_SHARE) is spent, or when the open literals
-hold but the cores' limits do not (the level's optimum then pays more than one cost in
-some core). The lower bound it proved is kept either way.
+The phase gives up, and the caller minimises as before (hinted with the last plan found),
+when a question ends unanswered, when its share of the budget (CORE_SHARE) is spent, or
+when the cores' limits do not hold (the level's optimum pays more than one cost in some
+core). The lower bound it proved is kept either way.
 """
 
 from __future__ import annotations
@@ -46,8 +48,8 @@ unit left out, a rule broken)."""
 
 CORE_SHARE = 0.75
 """At most this share of the budget left goes to the core phase; the rest stays for
-minimising the level when the phase gives up. At 10,000 generated items the plan question
-alone takes 6 of the default budget's 18 units of work: with half the budget it went
+minimising the level when the phase gives up. At 10,000 generated items a plan question
+alone took 6 of the default budget's 18 units of work: with half the budget it went
 unanswered, and the minimisation after it left 219 units out."""
 
 
@@ -69,10 +71,11 @@ def solve_by_cores(
     budget: Budget,
     hint: dict[str, str | None] | None,
     stage: str,
+    value: Callable[[dict[str, str | None]], int],
 ) -> Outcome:
     """The core phase on `builder`'s model (a `solver.engine.ModelBuilder`), its objective
     cleared; each CP-SAT call from `new_solver` (given its budget and whether it asks for a
-    core) and charged to `budget`."""
+    core) and charged to `budget`; `value`: what a plan pays at this level."""
     model = builder.model
     model.clear_objective()
     outcome = Outcome(lower=sum(cost for lit, cost, _ in costs if lit is True))
@@ -80,32 +83,44 @@ def solve_by_cores(
     cores: list[list[Cost]] = []
     phase = budget.part(budget.seconds_left() * CORE_SHARE)
     start = time.perf_counter()
+
+    def proven(plan: dict[str, str | None]) -> Outcome:
+        outcome.plan, outcome.proven = plan, True
+        progress.report(stage, f"{outcome.lower:,}, proven optimal by cores "
+                               f"({time.perf_counter() - start:.1f} s)", done=True)
+        return outcome
+
     try:
-        while phase.left():
-            progress.report(stage, f"looking for a plan of {outcome.lower:,}")
-            status, plan = _plan_within(builder, open_costs, cores, new_solver, phase, hint)
-            if plan is not None:
-                outcome.plan, outcome.proven = plan, True
-                progress.report(stage, f"{outcome.lower:,}, proven optimal by cores "
-                                       f"({time.perf_counter() - start:.1f} s)", done=True)
+        progress.report(stage, f"looking for a plan of {outcome.lower:,}")
+        status, plan = _plan_within(builder, open_costs, cores, new_solver, phase, hint)
+        if plan is not None:
+            return proven(plan)
+        while status == cp_model.INFEASIBLE and phase.left():
+            answer = _core(builder, open_costs, new_solver, phase, hint)
+            status, plan = answer.status, answer.plan
+            if answer.core is None:  # every open cost avoided (a plan), or out of budget
+                break
+            if not answer.core:
+                outcome.infeasible = True  # the hard rules alone clash
                 return outcome
-            if status != cp_model.INFEASIBLE:
-                return outcome
-            core = _core(builder, open_costs, new_solver, phase, hint)
-            if core is None:
-                return outcome
-            if not core:
-                outcome.infeasible = True
-                return outcome
-            cores.append(core)
-            outcome.lower += min(cost for _, cost, _ in core)
-            kept = {id(c) for c in core}
+            cores.append(answer.core)
+            outcome.lower += min(cost for _, cost, _ in answer.core)
+            kept = {id(c) for c in answer.core}
             open_costs = [c for c in open_costs if id(c) not in kept]
-            names = ", ".join(name for _, _, name in core[:5])
-            more = f" and {len(core) - 5:,} more" if len(core) > 5 else ""
+            names = ", ".join(name for _, _, name in answer.core[:5])
+            more = f" and {len(answer.core) - 5:,} more" if len(answer.core) > 5 else ""
             progress.report(stage, f"bound {outcome.lower:,}: not all of {names}{more} "
                                    "can be placed or kept")
-        return outcome
+        if plan is None:
+            return outcome
+        outcome.plan = plan  # avoids every open cost, and may pay more than one in a core
+        if value(plan) == outcome.lower:
+            return proven(plan)
+        if not phase.left():
+            return outcome
+        progress.report(stage, f"looking for a plan of {outcome.lower:,}")
+        status, plan = _plan_within(builder, open_costs, cores, new_solver, phase, plan)
+        return proven(plan) if plan is not None else outcome
     finally:
         budget.take(phase.used, phase.clock_stopped)
 
@@ -138,16 +153,24 @@ def _plan_within(
         vars(model).clear()  # solver.engine.free_model: the CLI runs without the cyclic GC
 
 
+@dataclass
+class _Answer:
+    """CP-SAT's status on a core question; when INFEASIBLE the `core` (empty: the hard
+    rules alone clash), when every open cost can be avoided a `plan` doing so."""
+
+    status: Any
+    core: list[Cost] | None = None
+    plan: dict[str, str | None] | None = None
+
+
 def _core(
     builder: Any,
     open_costs: Sequence[Cost],
     new_solver: Callable[[Budget, bool], cp_model.CpSolver],
     budget: Budget,
     hint: dict[str, str | None] | None,
-) -> list[Cost] | None:
-    """Open costs not all avoidable with the rest of the model (empty: the hard rules
-    alone clash), or None when CP-SAT did not find such a set (it ran out of budget, or
-    every open cost can be avoided)."""
+) -> _Answer:
+    """Every open cost assumed avoided: a core of them, or a plan avoiding them all."""
     model = builder.model
     model.clear_assumptions()
     model.add_assumptions([~lit for lit, _, _ in open_costs])
@@ -159,11 +182,14 @@ def _core(
     finally:
         model.clear_assumptions()  # a copy of the model for the next question has none
     budget.charge(solver, model, status in (cp_model.OPTIMAL, cp_model.INFEASIBLE))
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return _Answer(status, plan=builder.assignment(solver))
     if status != cp_model.INFEASIBLE:
-        return None
+        return _Answer(status)
     named = {(~lit).index: cost for cost in open_costs for lit in [cost[0]]}
-    return [named[index] for index in solver.sufficient_assumptions_for_infeasibility()
-            if index in named]
+    return _Answer(status, core=[named[index] for index in
+                                 solver.sufficient_assumptions_for_infeasibility()
+                                 if index in named])
 
 
 def _in(model: Any, lit: Any) -> Any:

@@ -42,11 +42,15 @@ LINEARIZATION_LEVEL = 2
 knapsacks, uplift caps and cumulative precedences make the LP bound what proves a plan
 optimal (measured in benchmarks/: the 100-item scenario 33 s -> under 2 s, the NRP suite's
 classic instances from unproven to under a second)."""
-FULL_LP_MAX_VARIABLES = 50_000
+FULL_LP_MAX_VARIABLES = 100_000
 """Above this many placement variables the LP is kept to CP-SAT's default level (1): each
-node's LP then costs more than its bound is worth within a minute. At 5,000 generated items
-(76k variables) the first minute leaves 10-15 items unplaced with it and 175 with the
-full LP; 1,000 items (16k) and the whole NRP suite (at most 9.5k) keep the full LP."""
+node's LP then costs more than its bound is worth within a minute. At 10,000 generated
+items (154k variables) the second level improved on the first level's plan with it
+(884,157, bound 872,693, at 120 s) and not at all with the full LP; at 5,000 items (76k)
+the full LP took the second level to 0.07 % of its bound in the default minute where
+level 1 left 1.9 % (benchmarks/README.md, "Cores"). (Until the first level was solved by
+cores, `solver.cores`, the limit was 50k: minimising that level at 5,000 items with the
+full LP had left 175 units out.)"""
 PROBING_DETERMINISTIC_TIME = 0.1
 """CP-SAT's probing budget in presolve (its default: 1.0). Probing took 7 s of wall time
 per presolve round on 5,000 items (measured with CP-SAT's three rounds, every stage): with
@@ -54,12 +58,14 @@ per presolve round on 5,000 items (measured with CP-SAT's three rounds, every st
 models and the NRP suite solve as fast or faster (benchmarks/README.md)."""
 
 INTERLEAVED_MIN_VARIABLES = 100_000
-"""Above this many placement variables the default search is CP-SAT's interleaved portfolio
-on INTERLEAVED_WORKERS threads (its full-problem subsolvers with and without LP, quick
-restarts, then LNS, in deterministic batches): at 10,000 generated items (164k variables)
-the single LP-guided worker found no plan in 300 s, the portfolio one in 20 s and a plan
-with 54 units out at 60 s. At 5,000 items (76k) the single worker is better (first level
-proven in 32 s; the portfolio left 20 out)."""
+"""Above this many placement variables a search with no plan to start from is CP-SAT's
+interleaved portfolio on INTERLEAVED_WORKERS threads (its full-problem subsolvers with and
+without LP, quick restarts, then LNS, in deterministic batches): at 10,000 generated items
+(164k variables) the single LP-guided worker found no plan for the first level in 300 s,
+the portfolio one in 20 s. A stage hinted with a plan keeps the single worker, which
+improves it where the portfolio does not: the second level at 10,000 items, 884,157
+against the portfolio's 1,079,583 (the first level's plan) at 120 s. At 5,000 items (76k)
+the single worker is better anyway."""
 INTERLEAVED_WORKERS = 2
 """Threads of the interleaved portfolio (this machine has two cores); its batches, and so
 the plan, are the same whatever the core count."""
@@ -313,11 +319,13 @@ class ModelBuilder:
 
 
 def make_solver(options: SolveOptions, budget: Budget, size: int = 0,
-                most: float | None = None) -> cp_model.CpSolver:
+                most: float | None = None, hinted: bool = False) -> cp_model.CpSolver:
     """A CP-SAT solver set up by `options` for a model with `size` placement variables,
-    stopping when `budget` is spent (or after `most` units of its work)."""
+    stopping when `budget` is spent (or after `most` units of its work); `hinted`: the
+    model is hinted with a plan."""
     solver = cp_model.CpSolver()
-    interleaved = options.workers is None and size > INTERLEAVED_MIN_VARIABLES
+    interleaved = (options.workers is None and size > INTERLEAVED_MIN_VARIABLES
+                   and not hinted)
     solver.parameters.num_workers = options.workers or (INTERLEAVED_WORKERS if interleaved else 1)
     solver.parameters.interleave_search = interleaved
     solver.parameters.linearization_level = (
@@ -403,13 +411,13 @@ def solve(
                     solution.level_values.append(expr)
                     solution.level_bounds.append(expr)
                 continue
-            lower = 0
+            lower, start = 0, found or hint
             costs = level_costs(builder, grouped[k - len(first)]) if is_level[k] else None
             if costs is not None:
                 outcome = solve_by_cores(
                     builder, costs,
                     lambda part, core: make_core_solver(options, part, builder.size, core),
-                    budget, found or hint, names[k])
+                    budget, start, names[k], _level_value(inst, k - len(first)))
                 if outcome.infeasible:
                     return Solution(status="infeasible")
                 if outcome.proven and outcome.plan is not None:
@@ -418,15 +426,17 @@ def solve(
                     solution.level_bounds.append(lower)
                     builder.model.add(expr <= lower)
                     continue
-                lower = outcome.lower
+                lower, found = outcome.lower, outcome.plan or found  # keeps the levels before
+                start = found or hint
                 if lower:
                     builder.model.add(expr >= lower)
             builder.model.minimize(expr)
-            if found or hint:
-                builder.hint(found or hint or {})
+            if start:
+                builder.hint(start)
             last = tie_break and k == len(stages) - 1
             solver = make_solver(options, budget, builder.size,
-                                 TIE_BREAK_DETERMINISTIC_TIME if last else None)
+                                 TIE_BREAK_DETERMINISTIC_TIME if last else None,
+                                 hinted=bool(start))
             status = solve_reporting(solver, builder.model, names[k], k >= len(first), budget)
             if status == cp_model.INFEASIBLE:
                 return Solution(status="infeasible")
@@ -470,6 +480,11 @@ def solve(
         achieved = level_values(inst.scenario.objective, term_values(inst, found))
         solution.level_values = achieved[: len(solution.level_values)]
         return solution
+
+
+def _level_value(inst: Instance, level: int) -> Callable[[dict[str, str | None]], int]:
+    """What a plan pays at objective level `level` (0: the first), counted without CP-SAT."""
+    return lambda plan: level_values(inst.scenario.objective, term_values(inst, plan))[level]
 
 
 def level_names(inst: Instance) -> list[str]:

@@ -123,6 +123,9 @@ def test_the_default_search_is_deterministic_at_every_size() -> None:
         assert params.num_workers == 1 or params.interleave_search, size
     large = make_solver(SolveOptions(), Budget(1.0), INTERLEAVED_MIN_VARIABLES + 1).parameters
     assert large.num_workers > 1 and large.interleave_search
+    hinted = make_solver(SolveOptions(), Budget(1.0), INTERLEAVED_MIN_VARIABLES + 1,
+                         hinted=True).parameters  # a plan to improve: the LP-guided worker
+    assert hinted.num_workers == 1 and not hinted.interleave_search
     asked = make_solver(SolveOptions(workers=4), Budget(1.0),
                         INTERLEAVED_MIN_VARIABLES + 1).parameters
     assert asked.num_workers == 4 and not asked.interleave_search
@@ -131,11 +134,13 @@ def test_the_default_search_is_deterministic_at_every_size() -> None:
 @settings(max_examples=5, deadline=None)
 @given(small_scenarios())
 def test_the_interleaved_search_gives_the_same_plan_every_time(s: Scenario) -> None:
-    """The large-model default, forced onto small scenarios: still the same plan twice."""
+    """The large-model default for a search with no plan to start from, forced onto small
+    scenarios (the first level minimised, not solved by cores): still the same plan twice."""
     from solver import engine
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(engine, "INTERLEAVED_MIN_VARIABLES", 0)
+        patch.setattr(engine, "level_costs", lambda *_: None)
         plans = [solve(Instance(s), SolveOptions(time_limit=20)) for _ in range(2)]
     assert plans[0].assignment == plans[1].assignment
     assert plans[0].level_values == plans[1].level_values
