@@ -9,8 +9,9 @@ a case that runs out of time still leaves the phases it finished. Phases:
 * `build`: one CP-SAT model with its objective terms (`solver.engine.ModelBuilder`),
   with the model's size;
 * `solve`: `solver.engine.solve` (lexicographic levels, then the tie-break), with the
-  time spent inside CP-SAT per stage kind and in the Python around it (the first CP-SAT
-  calls, one per objective level, count as levels; the rest as tie-break);
+  time spent inside CP-SAT per stage kind and in the Python around it: the core phase's
+  calls (`solver.cores`) apart, with the levels it proved; then one call per level left
+  to minimise; the rest as tie-break;
 * `check`: the solver-free checker on the solution;
 * `plan`: `solver.plan.make_plan` (fall-backs, reasons, the check), with its CP-SAT
   calls; stopped after `--plan-budget` seconds (then `plan_finished` is false and the
@@ -56,6 +57,8 @@ class Probe:
     def __init__(self) -> None:
         self.seconds: dict[str, float] = defaultdict(float)
         self.calls: list[tuple[float, str]] = []
+        self.core_calls = 0  # of `calls`, those the core phase made (`solver.cores`)
+        self.proven_by_cores = 0  # levels the core phase proved
 
     def wrap(self, owner: Any, name: str, label: str) -> None:
         original: Callable[..., Any] = getattr(owner, name)
@@ -80,9 +83,28 @@ class Probe:
 
         cp_model.CpSolver.solve = timed  # type: ignore[method-assign,assignment]
 
+    def wrap_cores(self) -> None:
+        """Count the core phase's CP-SAT calls apart, and the levels it proved."""
+        original = engine.solve_by_cores
+
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            before = len(self.calls)
+            start = time.perf_counter()
+            outcome = original(*args, **kwargs)
+            self.seconds["cores"] += time.perf_counter() - start
+            made = self.calls[before:]
+            del self.calls[before:]
+            self.core_calls += len(made)
+            self.seconds["cores CP-SAT"] += sum(s for s, _ in made)
+            self.proven_by_cores += outcome.proven
+            return outcome
+
+        engine.solve_by_cores = counted
+
     def reset(self) -> None:
         self.seconds.clear()
         self.calls.clear()
+        self.core_calls = self.proven_by_cores = 0
 
 
 def maxrss_mb() -> float:
@@ -118,10 +140,10 @@ def measure_solve(inst: Instance, options: SolveOptions, probe: Probe) -> Soluti
     if solution is None:
         emit("solve", took[0], status="no plan in time", error=reason)
         return None
-    n_levels = len(levels(inst.scenario.objective))
-    level_calls, tie_calls = probe.calls[:n_levels], probe.calls[n_levels:]
+    minimised = len(levels(inst.scenario.objective)) - probe.proven_by_cores
+    level_calls, tie_calls = probe.calls[:minimised], probe.calls[minimised:]
     placed = sum(1 for r in solution.assignment.values() if r is not None)
-    inside = sum(s for s, _ in probe.calls) + sum(
+    inside = sum(s for s, _ in probe.calls) + probe.seconds["cores CP-SAT"] + sum(
         probe.seconds[k] for k in ("model build", "hint", "assignment")
     )
     emit(
@@ -131,7 +153,10 @@ def measure_solve(inst: Instance, options: SolveOptions, probe: Probe) -> Soluti
         gap=round(solution.gap, 6),
         level_values=solution.level_values,
         level_bounds=solution.level_bounds,
-        cpsat_calls=len(probe.calls),
+        cpsat_calls=len(probe.calls) + probe.core_calls,
+        cores_calls=probe.core_calls,
+        cpsat_cores_s=round(probe.seconds["cores CP-SAT"], 3),
+        levels_by_cores=probe.proven_by_cores,
         cpsat_level_s=round(sum(s for s, _ in level_calls), 3),
         level_statuses=[name for _, name in level_calls],
         tiebreak_done=len(tie_calls),
@@ -191,6 +216,7 @@ def run(path: Path, options: SolveOptions, plan_budget: float) -> None:
     probe.wrap(ModelBuilder, "hint", "hint")
     probe.wrap(ModelBuilder, "assignment", "assignment")
     probe.wrap_solver()
+    probe.wrap_cores()
     with stopwatch() as took:
         scenario = load_scenario(path)
     emit("load", took[0], name=scenario.name, items=len(scenario.items))
