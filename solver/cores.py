@@ -86,8 +86,10 @@ def solve_by_cores(
 
     def proven(plan: dict[str, str | None]) -> Outcome:
         outcome.plan, outcome.proven = plan, True
-        progress.report(stage, f"{outcome.lower:,}, proven optimal by cores "
-                               f"({time.perf_counter() - start:.1f} s)", done=True)
+        seconds = f"{time.perf_counter() - start:.1f} s"
+        clashes = f"{len(cores)} clash{'es' if len(cores) > 1 else ''}; " if cores else ""
+        progress.report(stage, f"{outcome.lower:,}, proven optimal ({clashes}{seconds})",
+                        done=True)
         return outcome
 
     try:
