@@ -36,11 +36,17 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from solver import progress
 from solver.budget import Budget
 from solver.cpsat import cp_model, run_solver
+
+if TYPE_CHECKING:
+    from solver.engine import ModelBuilder
+
+Allocation = dict[str, str | None]
+"""Each unit's release (None: out of the horizon), as `ModelBuilder.assignment` reads it."""
 
 Cost = tuple[Any, int, str]
 """A literal (or True: always paid), the cost paid when it is true, and what it names (a
@@ -59,32 +65,31 @@ class Outcome:
     paying exactly it. `infeasible`: no plan keeps the hard rules."""
 
     lower: int = 0
-    plan: dict[str, str | None] | None = None
+    plan: Allocation | None = None
     proven: bool = False
     infeasible: bool = False
 
 
 def solve_by_cores(
-    builder: Any,
+    builder: ModelBuilder,
     costs: Sequence[Cost],
     new_solver: Callable[[Budget, bool], cp_model.CpSolver],
     budget: Budget,
-    hint: dict[str, str | None] | None,
+    hint: Allocation | None,
     stage: str,
-    value: Callable[[dict[str, str | None]], int],
+    value: Callable[[Allocation], int],
 ) -> Outcome:
-    """The core phase on `builder`'s model (a `solver.engine.ModelBuilder`), its objective
-    cleared; each CP-SAT call from `new_solver` (given its budget and whether it asks for a
-    core) and charged to `budget`; `value`: what a plan pays at this level."""
-    model = builder.model
-    model.clear_objective()
+    """The core phase on `builder`'s model, its objective cleared; each CP-SAT call from
+    `new_solver` (given its budget and whether it asks for a core) and charged to `budget`;
+    `value`: what a plan pays at this level."""
+    builder.model.clear_objective()  # type: ignore[no-untyped-call]
     outcome = Outcome(lower=sum(cost for lit, cost, _ in costs if lit is True))
     open_costs = [c for c in costs if c[0] is not True]
     cores: list[list[Cost]] = []
-    phase = budget.part(budget.seconds_left() * CORE_SHARE)
+    ask = _Questions(builder, new_solver, budget.part(budget.seconds_left() * CORE_SHARE))
     start = time.perf_counter()
 
-    def proven(plan: dict[str, str | None]) -> Outcome:
+    def proven(plan: Allocation) -> Outcome:
         outcome.plan, outcome.proven = plan, True
         seconds = f"{time.perf_counter() - start:.1f} s"
         clashes = f"{len(cores)} clash{'es' if len(cores) > 1 else ''}; " if cores else ""
@@ -94,12 +99,11 @@ def solve_by_cores(
 
     try:
         progress.report(stage, f"looking for a plan of {outcome.lower:,}")
-        status, plan = _plan_within(builder, open_costs, cores, new_solver, phase, hint)
-        if plan is not None:
-            return proven(plan)
-        while status == cp_model.INFEASIBLE and phase.left():
-            answer = _core(builder, open_costs, new_solver, phase, hint)
-            status, plan = answer.status, answer.plan
+        answer = ask.plan_within(open_costs, cores, hint)
+        if answer.plan is not None:
+            return proven(answer.plan)
+        while answer.status == cp_model.INFEASIBLE and ask.budget.left():
+            answer = ask.core(open_costs, hint)
             if answer.core is None:  # every open cost avoided (a plan), or out of budget
                 break
             if not answer.core:
@@ -113,85 +117,76 @@ def solve_by_cores(
             more = f" and {len(answer.core) - 5:,} more" if len(answer.core) > 5 else ""
             progress.report(stage, f"bound {outcome.lower:,}: not all of {names}{more} "
                                    "can be placed or kept")
-        if plan is None:
+        if answer.plan is None:
             return outcome
-        outcome.plan = plan  # avoids every open cost, and may pay more than one in a core
-        if value(plan) == outcome.lower:
-            return proven(plan)
-        if not phase.left():
+        outcome.plan = answer.plan  # avoids every open cost, may pay twice in a core
+        if value(answer.plan) == outcome.lower:
+            return proven(answer.plan)
+        if not ask.budget.left():
             return outcome
         progress.report(stage, f"looking for a plan of {outcome.lower:,}")
-        status, plan = _plan_within(builder, open_costs, cores, new_solver, phase, plan)
-        return proven(plan) if plan is not None else outcome
+        answer = ask.plan_within(open_costs, cores, answer.plan)
+        return proven(answer.plan) if answer.plan is not None else outcome
     finally:
-        budget.take(phase.used, phase.clock_stopped)
-
-
-def _plan_within(
-    builder: Any,
-    open_costs: Sequence[Cost],
-    cores: Sequence[Sequence[Cost]],
-    new_solver: Callable[[Budget, bool], cp_model.CpSolver],
-    budget: Budget,
-    hint: dict[str, str | None] | None,
-) -> tuple[Any, dict[str, str | None] | None]:
-    """A plan paying no open cost and, in each core, at most its cheapest cost: CP-SAT's
-    status and the plan (None when there is none)."""
-    model = builder.model.clone()
-    try:
-        model.add_bool_and([~_in(model, lit) for lit, _, _ in open_costs])
-        for core in cores:
-            model.add(sum(cost * _in(model, lit) for lit, cost, _ in core)
-                      <= min(cost for _, cost, _ in core))
-        if hint:
-            builder.hint(hint, model)
-        solver = new_solver(budget, False)
-        status = run_solver(solver, model)
-        budget.charge(solver, model, status in (cp_model.OPTIMAL, cp_model.INFEASIBLE))
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return status, builder.assignment(solver)
-        return status, None
-    finally:
-        vars(model).clear()  # solver.engine.free_model: the CLI runs without the cyclic GC
+        budget.take(ask.budget.used, ask.budget.clock_stopped)
 
 
 @dataclass
 class _Answer:
-    """CP-SAT's status on a core question; when INFEASIBLE the `core` (empty: the hard
-    rules alone clash), when every open cost can be avoided a `plan` doing so."""
+    """CP-SAT's status on a question; when INFEASIBLE a core question's `core` (empty:
+    the hard rules alone clash); a `plan` when one was found."""
 
     status: Any
     core: list[Cost] | None = None
-    plan: dict[str, str | None] | None = None
+    plan: Allocation | None = None
 
 
-def _core(
-    builder: Any,
-    open_costs: Sequence[Cost],
-    new_solver: Callable[[Budget, bool], cp_model.CpSolver],
-    budget: Budget,
-    hint: dict[str, str | None] | None,
-) -> _Answer:
-    """Every open cost assumed avoided: a core of them, or a plan avoiding them all."""
-    model = builder.model
-    model.clear_assumptions()
-    model.add_assumptions([~lit for lit, _, _ in open_costs])
-    if hint:
-        builder.hint(hint)
-    solver = new_solver(budget, True)
-    try:
+@dataclass
+class _Questions:
+    """The phase's two questions to CP-SAT on `builder`'s model, charged to `budget`."""
+
+    builder: ModelBuilder
+    new_solver: Callable[[Budget, bool], cp_model.CpSolver]
+    budget: Budget
+
+    def plan_within(self, open_costs: Sequence[Cost], cores: Sequence[Sequence[Cost]],
+                    hint: Allocation | None) -> _Answer:
+        """A plan paying no open cost and, in each core, at most its cheapest cost."""
+        model = self.builder.model.clone()
+        try:
+            model.add_bool_and([~_in(model, lit) for lit, _, _ in open_costs])
+            for core in cores:
+                model.add(sum(cost * _in(model, lit) for lit, cost, _ in core)
+                          <= min(cost for _, cost, _ in core))
+            if hint:
+                self.builder.hint(hint, model)
+            return self._ask(model, core=False)[0]
+        finally:
+            vars(model).clear()  # solver.engine.free_model: the CLI runs without cyclic GC
+
+    def core(self, open_costs: Sequence[Cost], hint: Allocation | None) -> _Answer:
+        """Every open cost assumed avoided: a core of them, or a plan avoiding them all."""
+        model = self.builder.model
+        model.clear_assumptions()
+        model.add_assumptions([~lit for lit, _, _ in open_costs])
+        if hint:
+            self.builder.hint(hint)
+        try:
+            answer, solver = self._ask(model, core=True)
+        finally:
+            model.clear_assumptions()  # a copy of the model for the next question has none
+        if answer.status == cp_model.INFEASIBLE:
+            named = {(~lit).index: cost for cost in open_costs for lit in [cost[0]]}
+            answer.core = [named[index] for index in
+                           solver.sufficient_assumptions_for_infeasibility() if index in named]
+        return answer
+
+    def _ask(self, model: Any, core: bool) -> tuple[_Answer, cp_model.CpSolver]:
+        solver = self.new_solver(self.budget, core)
         status = run_solver(solver, model)
-    finally:
-        model.clear_assumptions()  # a copy of the model for the next question has none
-    budget.charge(solver, model, status in (cp_model.OPTIMAL, cp_model.INFEASIBLE))
-    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return _Answer(status, plan=builder.assignment(solver))
-    if status != cp_model.INFEASIBLE:
-        return _Answer(status)
-    named = {(~lit).index: cost for cost in open_costs for lit in [cost[0]]}
-    return _Answer(status, core=[named[index] for index in
-                                 solver.sufficient_assumptions_for_infeasibility()
-                                 if index in named])
+        self.budget.charge(solver, model, status in (cp_model.OPTIMAL, cp_model.INFEASIBLE))
+        found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+        return _Answer(status, plan=self.builder.assignment(solver) if found else None), solver
 
 
 def _in(model: Any, lit: Any) -> Any:
