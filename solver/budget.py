@@ -69,12 +69,15 @@ class Budget:
     def part(self, seconds: float) -> Budget:
         """A budget of its own, of `seconds` (counted the same way) for one of the many
         questions this budget pays for. Counted by work it does not depend on what is left
-        here, which would depend on the order the questions end in; by the clock it ends
-        with this one's deadline at the latest."""
+        here, which would depend on the order the questions end in. It ends by this one's
+        clock deadline at the latest: the safety stop of a budget of work, the end of one
+        counted by the clock."""
         seconds = min(seconds, self.seconds)
         if self.wall_clock:
             seconds = min(seconds, max(self.deadline - time.monotonic(), 0.0))
-        return Budget(seconds, self.wall_clock)
+        part = Budget(seconds, self.wall_clock)
+        part.deadline = min(part.deadline, self.deadline)  # this one's safety stop holds
+        return part
 
     def seconds_left(self) -> float:
         """What is left, in seconds of `--time-limit` (by work, or by the clock)."""

@@ -26,9 +26,11 @@ minimising left 70 units out (bound 0), where cores prove 10 in 11 s; at 20,000 
 minimising found no plan, cores prove 23 in 32 s.
 
 The phase gives up, and the caller minimises as before (hinted with the last plan found),
-when a question ends unanswered, when its share of the budget (CORE_SHARE) is spent, or
-when the cores' limits do not hold (the level's optimum pays more than one cost in some
-core). The lower bound it proved is kept either way.
+when a question ends unanswered, when its share of the budget (CORE_SHARE) is spent, when
+the cores' limits do not hold (the level's optimum pays more than one cost in some core),
+or when CP-SAT gives no core it can be trusted with (empty, or naming a literal that was
+no assumption: `_Questions.core`). The lower bound it proved is kept either way; whether
+the hard rules clash is for the minimisation to say.
 """
 
 from __future__ import annotations
@@ -62,12 +64,12 @@ unanswered, and the minimisation after it left 219 units out."""
 @dataclass
 class Outcome:
     """What the core phase proved: a lower bound on the level and, when `proven`, a plan
-    paying exactly it. `infeasible`: no plan keeps the hard rules."""
+    paying exactly it (else the last plan found, if any). That no plan keeps the hard
+    rules it leaves to the minimisation to say."""
 
     lower: int = 0
     plan: Allocation | None = None
     proven: bool = False
-    infeasible: bool = False
 
 
 def solve_by_cores(
@@ -104,11 +106,8 @@ def solve_by_cores(
             return proven(answer.plan)
         while answer.status == cp_model.INFEASIBLE and ask.budget.left():
             answer = ask.core(open_costs, hint)
-            if answer.core is None:  # every open cost avoided (a plan), or out of budget
+            if answer.core is None:  # every open cost avoided (a plan), or given up
                 break
-            if not answer.core:
-                outcome.infeasible = True  # the hard rules alone clash
-                return outcome
             cores.append(answer.core)
             outcome.lower += min(cost for _, cost, _ in answer.core)
             kept = {id(c) for c in answer.core}
@@ -165,24 +164,34 @@ class _Questions:
             vars(model).clear()  # solver.engine.free_model: the CLI runs without cyclic GC
 
     def core(self, open_costs: Sequence[Cost], hint: Allocation | None) -> _Answer:
-        """Every open cost assumed avoided: a core of them, or a plan avoiding them all."""
+        """Every open cost assumed avoided: a core of them, or a plan avoiding them all.
+        A core naming anything but the assumptions (OR-Tools issue 5141: with presolve,
+        CP-SAT 9.15 may name a literal of its own; the phase then took a feasible model
+        for infeasible) is asked again without presolve; an empty one, or a second such
+        core, gives the question up: the minimisation after the phase settles it."""
+        named = {(~lit).index: cost for cost in open_costs for lit in [cost[0]]}
         model = self.builder.model
-        model.clear_assumptions()
-        model.add_assumptions([~lit for lit, _, _ in open_costs])
         if hint:
             self.builder.hint(hint)
-        try:
-            answer, solver = self._ask(model, core=True)
-        finally:
-            model.clear_assumptions()  # a copy of the model for the next question has none
-        if answer.status == cp_model.INFEASIBLE:
-            named = {(~lit).index: cost for cost in open_costs for lit in [cost[0]]}
-            answer.core = [named[index] for index in
-                           solver.sufficient_assumptions_for_infeasibility() if index in named]
-        return answer
+        for presolve in (True, False):
+            model.clear_assumptions()
+            model.add_assumptions([~lit for lit, _, _ in open_costs])
+            try:
+                answer, solver = self._ask(model, core=True, presolve=presolve)
+            finally:
+                model.clear_assumptions()  # a copy of the model for the next question has none
+            if answer.status != cp_model.INFEASIBLE:
+                return answer
+            core = list(solver.sufficient_assumptions_for_infeasibility())
+            if core and all(index in named for index in core):
+                answer.core = [named[index] for index in core]
+                return answer
+        return _Answer(cp_model.UNKNOWN)
 
-    def _ask(self, model: Any, core: bool) -> tuple[_Answer, cp_model.CpSolver]:
+    def _ask(self, model: Any, core: bool,
+             presolve: bool = True) -> tuple[_Answer, cp_model.CpSolver]:
         solver = self.new_solver(self.budget, core)
+        solver.parameters.cp_model_presolve = presolve
         status = run_solver(solver, model)
         self.budget.charge(solver, model, status in (cp_model.OPTIMAL, cp_model.INFEASIBLE))
         found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)

@@ -362,7 +362,8 @@ def level_costs(builder: ModelBuilder, level: list[ObjectiveTerm]) -> list[Cost]
         broken = builder.broken(term.term)
         if broken is None:
             return None
-        costs += [(lit, term.weight * cost, name) for lit, cost, name in broken if term.weight]
+        costs += [(lit, term.weight * cost, name) for lit, cost, name in broken
+                  if term.weight * cost]  # a rule costing nothing is nothing to avoid
     return costs
 
 
@@ -418,8 +419,6 @@ def solve(
                     builder, costs,
                     lambda part, core: make_core_solver(options, part, builder.size, core),
                     budget, start, names[k], _level_value(inst, k - len(first)))
-                if outcome.infeasible:
-                    return Solution(status="infeasible")
                 if outcome.proven and outcome.plan is not None:
                     found, lower = outcome.plan, outcome.lower
                     solution.level_values.append(lower)

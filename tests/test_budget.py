@@ -211,3 +211,11 @@ def test_secplan_solve_cut_short_prints_the_same_plan_twice(tmp_path: Path) -> N
                                "--time-limit", "2", "--wall-clock"],
                               capture_output=True, text=True, check=False)
     assert by_clock.returncode == 0 and '"status": "feasible"' in by_clock.stdout
+
+
+def test_a_part_of_a_budget_of_work_stops_by_its_parents_safety_stop() -> None:
+    parent = budget_module.Budget(10)
+    parent.deadline -= 25  # most of its clock already gone: 5 s of the 30 left
+    part = parent.part(10)
+    assert part.work == parent.work  # its own work, as much as asked
+    assert part.deadline <= parent.deadline  # but not past the parent's safety stop
