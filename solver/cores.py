@@ -79,11 +79,11 @@ def solve_by_cores(
     budget: Budget,
     hint: Allocation | None,
     stage: str,
-    value: Callable[[Allocation], int],
+    value: Callable[[Allocation], int | None],
 ) -> Outcome:
     """The core phase on `builder`'s model, its objective cleared; each CP-SAT call from
     `new_solver` (given its budget and whether it asks for a core) and charged to `budget`;
-    `value`: what a plan pays at this level."""
+    `value`: what a plan pays at this level (None: it breaks a hard rule)."""
     builder.model.clear_objective()  # type: ignore[no-untyped-call]
     outcome = Outcome(lower=sum(cost for lit, cost, _ in costs if lit is True))
     open_costs = [c for c in costs if c[0] is not True]

@@ -25,6 +25,7 @@ from typing import Any
 
 from solver import progress
 from solver.budget import Budget
+from solver.check import check_assignment
 from solver.cores import Cost, solve_by_cores
 from solver.cpsat import cp_model, run_solver
 from solver.instance import Instance, Unit
@@ -481,9 +482,18 @@ def solve(
         return solution
 
 
-def _level_value(inst: Instance, level: int) -> Callable[[dict[str, str | None]], int]:
-    """What a plan pays at objective level `level` (0: the first), counted without CP-SAT."""
-    return lambda plan: level_values(inst.scenario.objective, term_values(inst, plan))[level]
+def _level_value(inst: Instance,
+                 level: int) -> Callable[[dict[str, str | None]], int | None]:
+    """What a plan pays at objective level `level` (0: the first), counted without CP-SAT;
+    None for a plan the checker finds breaking a hard rule (a plan CP-SAT finds under
+    assumptions is not taken on trust: OR-Tools issue 4109)."""
+
+    def value(plan: dict[str, str | None]) -> int | None:
+        if any(v.hard for v in check_assignment(inst, plan)):
+            return None
+        return level_values(inst.scenario.objective, term_values(inst, plan))[level]
+
+    return value
 
 
 def level_names(inst: Instance) -> list[str]:

@@ -188,3 +188,14 @@ def test_hard_rules_that_clash_leave_no_plan() -> None:
                   {"rule": "fixed", "item": "B", "release": "2021-06"},
                   {"rule": "never-together", "items": ["A", "B"]}])
     assert solve(Instance(s), OPTIONS).status == "infeasible"
+
+
+def test_a_plan_breaking_a_hard_rule_pays_no_value_the_phase_would_trust() -> None:
+    # A plan CP-SAT finds under assumptions is judged by the checker before the phase
+    # takes it as proven (OR-Tools issue 4109: such a plan may break the model).
+    inst = Instance(_full(2, [{"rule": "fixed", "item": "I1", "release": "2021-06"}]))
+    value = engine._level_value(inst, 0)
+    assert value({"I1": "2021-06", "I2": "2021-11"}) == 0
+    assert value({"I1": "2021-06", "I2": None}) == 1
+    assert value({"I1": "2021-11", "I2": "2021-06"}) is None  # fixed(I1) broken
+    assert value({"I1": "2021-06", "I2": "2021-06"}) is None  # capacity broken
