@@ -69,6 +69,11 @@ class Release:
     def year(self) -> int:
         return self.go_live.year
 
+    def scope_baseline(self, dcc_impact: bool) -> dt.date:
+        """When the scope a change joins is baselined: the DCC-system scope for a change
+        impacting DCC systems, else the full scope."""
+        return self.dcc_baseline if dcc_impact else self.full_baseline
+
 
 def _months(first: str, last: str) -> list[tuple[int, int]]:
     y0, m0 = map(int, first.split("-"))

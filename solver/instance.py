@@ -255,12 +255,16 @@ class Instance:
     def move_cost(self, unit: Unit) -> int:
         """What moving the unit away from its reference costs in the `moves` term: more
         when that release's scope is already baselined (as of `as_of`)."""
+        return self.scenario.policy.baselined_move_cost if self.in_baselined_scope(unit) else 1
+
+    def in_baselined_scope(self, unit: Unit) -> bool:
+        """Whether the unit's reference release has its scope (the DCC one for a unit
+        impacting DCC systems) baselined already, as of `as_of`: a move out of it is a move
+        out of a baselined scope."""
         rid = self.reference(unit)
         if rid is None or rid not in self._release:
-            return 1
-        release = self._release[rid]
-        date = release.dcc_baseline if unit.dcc_impact else release.full_baseline
-        return self.scenario.policy.baselined_move_cost if date < self.as_of else 1
+            return False
+        return self._release[rid].scope_baseline(unit.dcc_impact) < self.as_of
 
     # --- rules --------------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ from solver.model import CLOSED_STATUSES, PENDING_STATUSES, Scenario
 from solver.rules.base import RuleBase
 from solver.rules.dependency import NeverTogether, Precedence, SameRelease
 from solver.rules.placement import Fixed
+from solver.uncertainty import drawn_items
 
 
 def _nonzero(duration: str) -> bool:
@@ -114,8 +115,7 @@ def _unfixed_commitments(scenario: Scenario, releases: list[Release],
         release = by_id.get(unit.baseline or "")
         if unit.status != "approved" or release is None or unit.id in fixed:
             continue
-        baselined = release.dcc_baseline if unit.dcc_impact else release.full_baseline
-        if baselined < scenario.as_of:
+        if release.scope_baseline(unit.dcc_impact) < scenario.as_of:
             loose.append(f"{unit.id} ({release.id})")
     if not loose:
         return []
@@ -131,7 +131,7 @@ def _together_warnings(scenario: Scenario) -> list[str]:
     became MP254's 95% without a word)."""
     items = {i.id: i for i in scenario.items}
     unc = scenario.uncertainty
-    leader_of = unc.leaders({i.id for i in scenario.items if i.status in PENDING_STATUSES})
+    leader_of = unc.leaders({i.id for i in drawn_items(scenario)})
     found = []
     for k, group in enumerate(unc.together):
         found += [f"uncertainty.together[{k}]: {i} is {items[i].status}, so nothing is drawn "

@@ -250,7 +250,7 @@ def headline(inst: Instance, plan: Plan) -> list[str]:
     for i in plan.items:
         was = inst.reference(inst.unit(i.id)) if i.id not in inst.closed else None
         if was is not None and was != i.release:
-            baselined = inst.move_cost(inst.unit(i.id)) > 1
+            baselined = inst.in_baselined_scope(inst.unit(i.id))
             routes.setdefault((was, i.release or "none", baselined), []).append(i.id)
     moved = [f"{', '.join(ids)} {a} \u2192 {b}" + (" (out of a baselined scope)" * baselined)
              for (a, b, baselined), ids in routes.items()]
@@ -461,7 +461,7 @@ def moved_out_words(inst: Instance, plan: Plan, release_id: str) -> str:
     """"Moved out of this release (from the published allocation): MP250 to 2028-06, its
     scope already baselined.", or "" when nothing left it."""
     gone = [f"{uid} to {to or 'no release'}"
-            + (", its scope already baselined" if inst.move_cost(inst.unit(uid)) > 1 else "")
+            + (", its scope already baselined" if inst.in_baselined_scope(inst.unit(uid)) else "")
             for uid, to in moved_out(inst, plan, release_id)]
     return (f"Moved out of this release (from the {inst.moves_source}): {'; '.join(gone)}."
             if gone else "")
@@ -505,7 +505,7 @@ def rid_data(inst: Instance, plan: Plan, release_id: str) -> dict[str, Any]:
             "items": rows, "moves_from": inst.moves_source,
             "capacity": capacity_rows(inst, plan, release_id),
             "moved_out": [{"id": uid, "to": to,
-                           "baselined": inst.move_cost(inst.unit(uid)) > 1}
+                           "baselined": inst.in_baselined_scope(inst.unit(uid))}
                           for uid, to in moved_out(inst, plan, release_id)]}
 
 

@@ -49,9 +49,10 @@ from solver.engine import DEFAULT_OPTIONS, MAX_WORKERS, SolveOptions, solve
 from solver.files import parse_json
 from solver.instance import Instance
 from solver.lint import out_of_order
-from solver.model import PENDING_STATUSES, Scenario
+from solver.model import Scenario
+from solver.rules.placement import Window
 from solver.scenario import same_day_releases
-from solver.uncertainty import overrun_reaches
+from solver.uncertainty import drawn_items, overrun_reaches
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -188,8 +189,7 @@ def draw_sample(scenario: Scenario, seed: int, index: int) -> list[Draw]:
     rng = random.Random(sample_seed(seed, index))
     odds_of = scenario.uncertainty
     drawn: list[Draw] = []
-    pending = [i for i in sorted(scenario.items, key=lambda i: i.id)
-               if i.status in PENDING_STATUSES and i.expected_decision is not None]
+    pending = drawn_items(scenario)
     leader_of = odds_of.leaders({i.id for i in pending})
     outcome: dict[str, int | None] = {}  # a group's first item -> its slip (None: rejected)
     for item in pending:
@@ -376,9 +376,10 @@ def solve_sample(payload: Payload, seed: int, index: int) -> SampleRecord:
             # a deadline the draws made impossible is an outcome to count, not a sample
             # lost: planned without it (a review: one item 11 days from its cut-off made
             # every sample of a sweep infeasible)
-            late = sorted({inst.unit(name[len("window("):-1]).item.id for name in clash
-                           if name.startswith("window(")}
-                          & {i.id for i in scenario.items if i.deadline is not None})
+            deadlines = {r.name: r.item for r in inst.rules
+                         if isinstance(r, Window) and r.deadline is not None}
+            late = sorted({inst.unit(deadlines[name]).item.id for name in clash
+                           if name in deadlines})
             if not late:
                 error = "no plan satisfies the rules" + (f": {', '.join(clash)}" if clash
                                                          else "")

@@ -369,6 +369,15 @@ def typical() -> Uncertainty:
     )
 
 
+def drawn_items(scenario: Scenario) -> list[Item]:
+    """The items a sample draws an approval and a decision date for: the pending ones, by
+    id (the order their draws are taken in)."""
+    from solver.model import PENDING_STATUSES
+
+    return [i for i in sorted(scenario.items, key=lambda i: i.id)
+            if i.status in PENDING_STATUSES and i.expected_decision is not None]
+
+
 def overrun_reaches(item: Item) -> bool:
     """A DCC build overrun (a lead-time shift on the item) changes some pending DCC-system
     part of it: a split item's DCC part may be decided already."""
@@ -384,14 +393,12 @@ def odds_rows(scenario: Scenario) -> tuple[list[list[str]], list[list[str]]]:
     slip in days and its DCC build's overrun in months (low / likeliest / high; "-" where
     none can fall); per release not gone live, its chance of moving and by how many days."""
     from solver.calendar import build_releases
-    from solver.model import PENDING_STATUSES
 
     def spread(t: Triangular) -> str:
         return "-" if t == NO_SPREAD else f"{t.low:g} / {t.mode:g} / {t.high:g}"
 
     items = []
-    pending = [i for i in sorted(scenario.items, key=lambda i: i.id)
-               if i.status in PENDING_STATUSES and i.expected_decision is not None]
+    pending = drawn_items(scenario)
     leader_of = scenario.uncertainty.leaders({i.id for i in pending})
     for item in pending:
         odds = scenario.uncertainty.item_odds(item)

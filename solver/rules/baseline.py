@@ -18,8 +18,7 @@ def baseline_passed(inst: Instance, unit: Unit, release: Release) -> bool:
     not in the release's published scope."""
     if unit.baseline == release.id:
         return False
-    date = release.dcc_baseline if unit.dcc_impact else release.full_baseline
-    return date < inst.as_of
+    return release.scope_baseline(unit.dcc_impact) < inst.as_of
 
 
 class ScopeBaseline(ReleaseGate):
