@@ -713,7 +713,12 @@ def _first_problem(
 def base_of(path: Path | str) -> Path | None:
     """The file a what-if `extends` (None for a base scenario)."""
     path = Path(path)
-    base = read_source(path).data.get("extends")
+    return _extended(path, read_source(path).data)
+
+
+def _extended(path: Path, data: Mapping[str, Any]) -> Path | None:
+    """The file `data`, read from `path`, extends (None: it extends nothing)."""
+    base = data.get("extends")
     return (path.parent / base).resolve() if isinstance(base, str) else None
 
 
@@ -737,9 +742,11 @@ def what_if_changes(path: Path | str) -> list[tuple[str, list[str]]]:
     2020-11-19}"): an acceptance test found a what-if's changes in neither validate nor
     the report, only its description."""
     out: list[tuple[str, list[str]]] = []
-    current, base = Path(path), base_of(path)
-    while base is not None and len(out) < MAX_EXTENDS:
-        data = read_source(current).data
+    current: Path | None = Path(path)
+    while current is not None and len(out) < MAX_EXTENDS:
+        data = read_source(current).data  # each file read once
+        if _extended(current, data) is None:  # the base scenario: no changes of its own
+            break
         lines: list[str] = []
         for key, value in data.items():
             if key in _NOT_CHANGES:
@@ -755,7 +762,7 @@ def what_if_changes(path: Path | str) -> list[tuple[str, list[str]]]:
                 else:
                     lines.append(f"{where}: {_flow(entry)}")
         out.append((current.name, lines))
-        current, base = base, base_of(base)
+        current = _extended(current, data)
     return out
 
 
