@@ -52,7 +52,7 @@ from solver.lint import out_of_order
 from solver.model import Scenario
 from solver.rules.placement import Window
 from solver.scenario import same_day_releases
-from solver.uncertainty import drawn_items, overrun_reaches
+from solver.uncertainty import drawn_groups, drawn_items, overrun_reaches
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -430,6 +430,9 @@ class SweepResult:
     item_of: dict[str, str] = field(default_factory=dict)
     """Unit id -> its item's id, where they differ (the parts of a split item): a rejection
     is drawn for the item."""
+    groups: dict[str, str] = field(default_factory=dict)
+    """Item -> the words for its `together` group ("A, B"), for items drawn with others:
+    their decision and rejection draws are one cause (`cause`)."""
     outcomes: Counter[str] = field(default_factory=Counter)
     placements: defaultdict[str, Counter[str]] = field(
         default_factory=lambda: defaultdict(Counter)
@@ -503,12 +506,23 @@ class SweepResult:
             self.uplift_sums[spec].update(years)
         moves = len(record["moved"])
         self.total_moves += moves
-        for cause in {cause_of(label) for label in record["drawn"]}:
+        for cause in {self.cause(label) for label in record["drawn"]}:
             self.with_samples[cause] += 1
             self.with_moves[cause] += moves
         for label in rejected:
             self.rejected_samples[label.removesuffix(REJECTED_SUFFIX)] += 1
             self.rejected_moves[label.removesuffix(REJECTED_SUFFIX)] += moves
+
+    def cause(self, label: str) -> str:
+        """`cause_of(label)`, with an item's decision or rejection named for its `together`
+        group: "A, B decided 1-4 weeks late", drawn once for the group (an acceptance test:
+        each item of a group was its own row in "what moves items", the same numbers)."""
+        cause = cause_of(label)
+        item, _, rest = cause.partition(" ")
+        if item in self.groups and (rest.startswith("decided ") or
+                                    cause.endswith(REJECTED_SUFFIX)):
+            return f"{self.groups[item]} {rest}"
+        return cause
 
     def probabilities(self) -> dict[str, dict[str, float]]:
         """Item -> release (or "none": outside the horizon; "rejected") -> share of planned
@@ -566,7 +580,7 @@ class SweepResult:
         n = self.planned
         for cause, count in self.with_samples.items():
             item = None if cause.endswith(REJECTED_SUFFIX) or " go-live " in cause \
-                else cause.split()[0]
+                else cause.split()[0].rstrip(",")  # a group's: its first item's, the same
             pool, pool_moves = n, self.total_moves
             if item is not None:  # the samples that keep the item
                 pool -= self.rejected_samples[item]
@@ -882,6 +896,7 @@ def run_sweep(
         releases={r.id: r.go_live for r in inst.releases},
         base_uplifts=uplift_counts(inst, payload.base),
         item_of={u.id: u.item.id for u in inst.units if u.id != u.item.id},
+        groups=drawn_groups(payload.scenario),
     )
     kept = read_records(out, payload, seed, samples) if out is not None else {}
     for index in sorted(kept):

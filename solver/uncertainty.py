@@ -378,6 +378,16 @@ def drawn_items(scenario: Scenario) -> list[Item]:
             if i.status in PENDING_STATUSES and i.expected_decision is not None]
 
 
+def drawn_groups(scenario: Scenario) -> dict[str, str]:
+    """Item -> its `together` group's drawn items in words ("A, B"), for every item drawn
+    with another: the items whose approval and slip are one draw."""
+    leader_of = scenario.uncertainty.leaders({i.id for i in drawn_items(scenario)})
+    members: dict[str, list[str]] = {}
+    for item, leader in sorted(leader_of.items()):
+        members.setdefault(leader, [leader]).append(item)
+    return {item: ", ".join(group) for group in members.values() for item in group}
+
+
 def overrun_reaches(item: Item) -> bool:
     """A DCC build overrun (a lead-time shift on the item) changes some pending DCC-system
     part of it: a split item's DCC part may be decided already."""

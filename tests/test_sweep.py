@@ -32,10 +32,11 @@ from solver.sweep import (
     SweepError,
     SweepResult,
     draw_changes,
+    draw_sample,
     few_words,
     run_sweep,
 )
-from solver.uncertainty import Triangular, Uncertainty
+from solver.uncertainty import Triangular, Uncertainty, drawn_groups
 from tests.conftest import ROOT, SEC_2020, clock_jumps_after_level_1
 
 UNCERTAIN = SEC_2020 / "uncertain.yaml"
@@ -155,9 +156,16 @@ def test_items_decided_together_share_their_approval_and_slip(tmp_path: Path) ->
     path.write_text(head + odds)
     scenario = load_scenario(path)
     apart = 0
+    # what moves items: the group's shared draws are one cause, "A, B ..." (an acceptance
+    # test: each item of a group was its own row, the same numbers)
+    result = SweepResult("pair", SEED, 40, dict.fromkeys("ABCD", "2021-06"),
+                         {"2021-06": dt.date(2021, 6, 24)}, {},
+                         groups=drawn_groups(scenario))
+    both_out = 0
     for index in range(40):
         fate: dict[str, object] = {}  # item -> "rejected", or its new decision date
-        for change in draw_changes(scenario, SEED, index):
+        draws = draw_sample(scenario, SEED, index)
+        for change in (d.change for d in draws):
             data = change.model_dump(by_alias=True, exclude_none=True)
             if "reject" in data:
                 fate[data["reject"]] = "rejected"
@@ -165,7 +173,17 @@ def test_items_decided_together_share_their_approval_and_slip(tmp_path: Path) ->
                 fate[data["re-decide"]] = data["expected_decision"]
         assert fate.get("A") == fate.get("B"), index  # rejected, or as late, together
         apart += fate.get("A") != fate.get("C")
+        both_out += fate.get("A") == "rejected"
+        result.add({"status": "optimal", "uplifts": {}, "error": None, "index": index,
+                    "assignment": {u: None if fate.get(u) == "rejected" else "2021-06"
+                                   for u in "ABCD"},
+                    "moved": [], "drawn": [d.label for d in draws]})
     assert apart > 0  # C, in no group, is drawn on its own
+    causes = {row["uncertainty"]: row["samples"] for row in result.influence()}
+    assert 0 < both_out < 40 and causes["A, B rejected"] == both_out
+    assert not [c for c in causes if c.startswith(("A ", "B "))], causes
+    assert any(c.startswith("A, B decided") for c in causes)
+    assert any(c.startswith("C ") for c in causes)  # on its own
     from solver.uncertainty import odds_rows
 
     assert odds_rows(scenario)[0][1] == ["B", "with A", "with A", "-"]  # validate says so
