@@ -730,7 +730,7 @@ def _releases(years: int) -> tuple[dict[str, Any], list[Release]]:
         first=calendar["first"],
         last=calendar["last"],
     )
-    return calendar, build_releases(model, Policy())
+    return calendar, build_releases(model, Policy(), None)
 
 
 def generate(items: int, years: int, seed: int) -> Generated:

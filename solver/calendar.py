@@ -83,11 +83,15 @@ def _months(first: str, last: str) -> list[tuple[int, int]]:
     ]
 
 
-def build_releases(calendar: Calendar, policy: Policy) -> list[Release]:
+def build_releases(calendar: Calendar, policy: Policy,
+                   as_of: dt.date | None) -> list[Release]:
     """All releases in the horizon, sorted by go-live then id.
 
     Window releases get the id `YYYY-MM` of their window and keep it when their go-live
-    moves. Callers validate that moves and cancellations name existing releases.
+    moves. A move later keeps a scope baseline the standard date had passed by `as_of`:
+    the Panel took it, and a later go-live does not re-open the scope (an acceptance
+    test: a go-live moved four weeks let a new item into a baselined scope without an
+    exception). Callers validate that moves and cancellations name existing releases.
     """
     dated: dict[str, tuple[dt.date, dt.date | None]] = {}
     months = set(_months(calendar.first, calendar.last))
@@ -104,8 +108,16 @@ def build_releases(calendar: Calendar, policy: Policy) -> list[Release]:
     for rid in calendar.cancel:
         dated.pop(rid, None)
     dcc, full = to_delta(policy.dcc_baseline), to_delta(policy.full_baseline)
+
+    def baseline(go_live: dt.date, moved_from: dt.date | None, before: relativedelta) -> dt.date:
+        taken = moved_from - before if moved_from is not None else None
+        if taken is not None and as_of is not None and taken <= as_of:
+            return min(taken, go_live - before)
+        return go_live - before
+
     releases = [
-        Release(rid, go, go - dcc, go - full, moved_from) for rid, (go, moved_from) in dated.items()
+        Release(rid, go, baseline(go, moved_from, dcc), baseline(go, moved_from, full), moved_from)
+        for rid, (go, moved_from) in dated.items()
     ]
     return sorted(releases, key=lambda r: (r.go_live, r.id))
 

@@ -122,7 +122,8 @@ class Instance:
         self.scenario = scenario
         self.reference_plan = dict(reference) if reference is not None else None
         self.as_of = scenario.as_of
-        self.releases: list[Release] = build_releases(scenario.calendar, scenario.policy)
+        self.releases: list[Release] = build_releases(scenario.calendar, scenario.policy,
+                                                         scenario.as_of)
         self.release_ids = [r.id for r in self.releases]
         self._index = {rid: k for k, rid in enumerate(self.release_ids)}
         self._release = {r.id: r for r in self.releases}

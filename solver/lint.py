@@ -149,7 +149,7 @@ def _together_warnings(scenario: Scenario) -> list[str]:
 def scenario_warnings(scenario: Scenario) -> list[str]:
     """One sentence per doubtful entry, naming the item (or part) and what to do."""
     found = []
-    releases = build_releases(scenario.calendar, scenario.policy)
+    releases = build_releases(scenario.calendar, scenario.policy, scenario.as_of)
     years = {r.year for r in releases}
     found += _calendar_warnings(scenario, releases)
     closed = closed_units(scenario)

@@ -942,7 +942,7 @@ def check_references(scenario: Scenario,
         if extra.id in windows or extra.id in seen_extra:
             yield ("calendar", "extra", i, "id"), f"release id {extra.id!r} is used twice"
         seen_extra.add(extra.id)
-    releases = {r.id: r for r in build_releases(cal, scenario.policy)}
+    releases = {r.id: r for r in build_releases(cal, scenario.policy, scenario.as_of)}
     yield from _check_same_day(cal, list(releases.values()))
     order = {rid: k for k, rid in enumerate(releases)}
     specs = set(scenario.specifications)
@@ -1004,7 +1004,8 @@ def same_day_releases(scenario: Scenario) -> Iterator[tuple[Loc, str]]:
     from solver.calendar import build_releases
 
     yield from _check_same_day(scenario.calendar,
-                               build_releases(scenario.calendar, scenario.policy))
+                               build_releases(scenario.calendar, scenario.policy,
+                                              scenario.as_of))
 
 
 def _check_same_day(cal: Calendar, releases: list[Release]) -> Iterator[tuple[Loc, str]]:

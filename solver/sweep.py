@@ -213,7 +213,7 @@ def draw_sample(scenario: Scenario, seed: int, index: int) -> list[Draw]:
             period = format_duration({"months": months})
             drawn.append(Draw(ShiftLeadTimes(shift_lead_times=period, items=[item.id]),
                               f"{item.id} DCC lead time +{period}"))
-    for release in build_releases(scenario.calendar, scenario.policy):
+    for release in build_releases(scenario.calendar, scenario.policy, scenario.as_of):
         if release.go_live < scenario.as_of:
             continue
         odds_r = odds_of.release_odds(release.id)
@@ -361,7 +361,8 @@ def solve_sample(payload: Payload, seed: int, index: int) -> SampleRecord:
         if problem is not None:
             return _record(index, "invalid", drawn, f"the draws make no valid scenario: "
                                                     f"{problem[1]}")
-        crossed = out_of_order(scenario, build_releases(scenario.calendar, scenario.policy))
+        crossed = out_of_order(scenario, build_releases(scenario.calendar, scenario.policy,
+                                                        scenario.as_of))
         if crossed:  # a review: a release drawn before the one ahead of it, in silence
             return _record(index, "invalid", drawn, f"the draws move a release past another: "
                                                     f"{crossed[0][0]}")

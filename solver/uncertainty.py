@@ -418,7 +418,7 @@ def odds_rows(scenario: Scenario) -> tuple[list[list[str]], list[list[str]]]:
                       together if leader else spread(odds.delay_days),
                       spread(odds.extra_months) if overrun_reaches(item) else "-"])
     releases = []
-    for release in build_releases(scenario.calendar, scenario.policy):
+    for release in build_releases(scenario.calendar, scenario.policy, scenario.as_of):
         odds_r = scenario.uncertainty.release_odds(release.id)
         if release.go_live >= scenario.as_of and odds_r.move:
             releases.append([release.id, f"{odds_r.move:.0%}", spread(odds_r.days)])

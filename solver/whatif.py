@@ -129,7 +129,8 @@ def _release(data: Data, rid: str) -> None:
     from solver.calendar import build_releases
     from solver.model import Calendar, Policy
 
-    known = [r.id for r in build_releases(Calendar.model_validate(data["calendar"]), Policy())]
+    calendar = Calendar.model_validate(data["calendar"])
+    known = [r.id for r in build_releases(calendar, Policy(), None)]
     if rid not in known:
         raise KeyError(f"unknown release {rid!r} (releases: {', '.join(known)})")
 

@@ -33,7 +33,7 @@ def _calendar(**extra: object) -> Calendar:
 
 
 def test_horizon_releases_sorted_with_ids() -> None:
-    releases = build_releases(_calendar(), Policy())
+    releases = build_releases(_calendar(), Policy(), None)
     assert [(r.id, r.go_live) for r in releases] == [
         ("2020-11", D(2020, 11, 5)), ("2021-06", D(2021, 6, 24)),
         ("2021-11", D(2021, 11, 4)), ("2022-06", D(2022, 6, 30)),
@@ -41,22 +41,38 @@ def test_horizon_releases_sorted_with_ids() -> None:
 
 
 def test_moved_release_keeps_its_id_and_baselines_follow() -> None:
-    releases = build_releases(_calendar(moves={"2020-11": "2020-11-29"}), Policy())
+    releases = build_releases(_calendar(moves={"2020-11": "2020-11-29"}), Policy(), None)
     nov = releases[0]
     assert (nov.id, nov.go_live, nov.moved_from) == ("2020-11", D(2020, 11, 29), D(2020, 11, 5))
     assert nov.dcc_baseline == D(2019, 11, 29)
     assert nov.full_baseline == D(2020, 5, 29)
 
 
+def test_a_move_later_keeps_a_scope_baseline_already_taken() -> None:
+    """An acceptance test: the November 2020 go-live moved four weeks later recomputed its
+    full scope baseline to 3 June 2020, after the planning date, and a new item joined the
+    scope the Panel had baselined on 5 May without an exception. A baseline the standard
+    date had passed by `as_of` stays; one still to come follows the go-live, as does every
+    baseline of a move earlier."""
+    later = _calendar(moves={"2020-11": "2020-12-03"})
+    nov = build_releases(later, Policy(), D(2020, 5, 26))[0]
+    assert (nov.dcc_baseline, nov.full_baseline) == (D(2019, 11, 5), D(2020, 5, 5))  # taken
+    nov = build_releases(later, Policy(), D(2020, 5, 1))[0]  # full scope still open
+    assert (nov.dcc_baseline, nov.full_baseline) == (D(2019, 11, 5), D(2020, 6, 3))
+    earlier = build_releases(_calendar(moves={"2020-11": "2020-10-01"}), Policy(),
+                             D(2020, 5, 26))[0]
+    assert (earlier.dcc_baseline, earlier.full_baseline) == (D(2019, 10, 1), D(2020, 4, 1))
+
+
 def test_extra_and_cancelled_releases() -> None:
     cal = _calendar(extra=[{"id": "2021-03", "go_live": "2021-03-18"}], cancel=["2021-06"])
-    assert [r.id for r in build_releases(cal, Policy())] == ["2020-11", "2021-03", "2021-11",
-                                                            "2022-06"]
+    assert [r.id for r in build_releases(cal, Policy(), None)] == [
+        "2020-11", "2021-03", "2021-11", "2022-06"]
 
 
 def test_policy_numbers_set_baselines() -> None:
     policy = Policy(dcc_baseline="9 months", full_baseline="3 months")
-    r = build_releases(_calendar(), policy)[1]
+    r = build_releases(_calendar(), policy, None)[1]
     assert (r.dcc_baseline, r.full_baseline) == (D(2020, 9, 24), D(2021, 3, 24))
 
 

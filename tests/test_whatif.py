@@ -49,6 +49,26 @@ def test_release_changes(tmp_path: Path) -> None:
         ("2021-11", "2021-11-04"), ("2022-11", "2022-11-03")]
 
 
+def test_a_go_live_moved_later_does_not_reopen_a_baselined_scope(tmp_path: Path) -> None:
+    """An acceptance test: with 2020-11 moved four weeks later, a new documentation-only
+    item decided in July joined 2020-11 with no exception, though its full scope was
+    baselined on 5 May 2020, before the planning date (26 May)."""
+    from solver.check import check_assignment
+    from solver.engine import solve
+
+    path = what_if(tmp_path, "  - {move-release: '2020-11', go_live: 2020-12-03}\n"
+                             "items:\n  add:\n    - {id: MP130, title: New doc-only change, "
+                             "route: self-governance, status: change-board-vote, "
+                             "expected_decision: 2020-07-22, party_lead_time: 38 days, "
+                             "value: 2}\n")
+    inst = Instance(load_scenario(path))
+    assert inst.release("2020-11").full_baseline == dt.date(2020, 5, 5)
+    plan = solve(inst).assignment
+    assert plan["MP130"] == "2021-06" and check_assignment(inst, plan) == []
+    broken = check_assignment(inst, {**plan, "MP130": "2020-11"})
+    assert [v.rule for v in broken] == ["scope-baseline(MP130)"]
+
+
 def test_shift_and_scale_lead_times_touch_only_pending_dcc_items(tmp_path: Path) -> None:
     s = load_scenario(what_if(tmp_path, "  - {shift-lead-times: 1 month 10 days}\n"))
     lead = {i.id: (i.dcc_lead_time, i.party_lead_time) for i in s.items}

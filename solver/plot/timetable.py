@@ -149,6 +149,7 @@ def _date_label(ax: Axes, day: dt.date, y: float, below: bool = False, words: st
 
 def _legend_handles(inst: Instance, moved: bool) -> tuple[list[Artist], int]:
     policy = inst.scenario.policy
+    kept = "; a move later keeps one taken" if moved else ""  # `build_releases`
     milestones: list[Artist] = [
         Line2D(
             [],
@@ -157,7 +158,7 @@ def _legend_handles(inst: Instance, moved: bool) -> tuple[list[Artist], int]:
             color="#505050",
             markerfacecolor="white",
             linestyle="",
-            label=f"DCC scope baseline ({policy.dcc_baseline} before go-live)",
+            label=f"DCC scope baseline ({policy.dcc_baseline} before go-live{kept})",
         ),
         Line2D(
             [],
@@ -166,7 +167,7 @@ def _legend_handles(inst: Instance, moved: bool) -> tuple[list[Artist], int]:
             color="#505050",
             markerfacecolor="white",
             linestyle="",
-            label=f"full scope baseline ({policy.full_baseline} before go-live)",
+            label=f"full scope baseline ({policy.full_baseline} before go-live{kept})",
         ),
         Line2D(
             [],
