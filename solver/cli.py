@@ -349,6 +349,19 @@ def planned(
     return inst, plan
 
 
+def beside(other: Path, base: Path, base_plan: Plan) -> dict[str, str | None] | None:
+    """The reference to plan `other` against when it is compared with `base`: `base`'s
+    plan where `base` is the file `other` extends, as `solve` plans it, so the base is not
+    solved twice; else None, `other` planned as `solve` plans it (an acceptance test:
+    planned against BASE's plan, a scenario `base` extends, or a sibling what-if, showed
+    a plan and moves `solve` never gives)."""
+    from solver.scenario import base_of
+
+    with bad_input_exits():
+        extended = base_of(other)
+    return base_plan.assignments if extended == base.resolve() else None
+
+
 @app.command(cls=Command)
 def solve(
     scenario: ScenarioArg,
@@ -547,13 +560,14 @@ def compare(
 ) -> None:
     """What moved between two scenarios' plans, and why.
 
-    OTHER is planned against BASE's plan, so only what must or should move does."""
+    Each is planned as `solve` plans it: a what-if of BASE against BASE's plan, so only
+    what must or should move does."""
     from solver.compare import compare_plans
     from solver.report_text import print_comparison
 
     opts = options(time_limit, workers, seed, show, wall_clock)
     _, base_plan = planned(base, opts)
-    other_inst, other_plan = planned(other, opts, base_plan.assignments)
+    other_inst, other_plan = planned(other, opts, beside(other, base, base_plan))
     comparison = compare_plans(base_plan, other_inst, other_plan)
     if as_json:
         typer.echo(comparison.model_dump_json(indent=2))
@@ -735,7 +749,8 @@ def report(
     base_plan = None
     if compare_with is not None:
         _, base_plan = planned(compare_with, opts)
-    inst, plan = plan_of(scenario, opts, base_plan.assignments if base_plan else None)
+    inst, plan = plan_of(scenario, opts, beside(scenario, compare_with, base_plan)
+                         if compare_with is not None and base_plan is not None else None)
     has_plan = plan.status != "infeasible"
     if sweep is not None:
         base, mine = sweep["base"], plan.assignments
@@ -748,13 +763,10 @@ def report(
         if strangers:  # a fuzz test: shown without a word
             fail(f"{sweep_file}: probabilities.{strangers[0]}: no such item in {scenario}; "
                  "sweep this scenario")
-        if other:
-            hint = (f"; with --compare, {scenario} is planned against {compare_with}'s plan, "
-                    "and a sweep against its own base's: compare with that base, or leave "
-                    "--compare out" if compare_with is not None else "; sweep this scenario")
+        if other:  # --compare does not change the plan (`beside`): the sweep's is another
             fail(f"{sweep_file}: swept against another plan than {scenario}'s "
                  f"({', '.join(other[:3])}{' ...' if len(other) > 3 else ''} "
-                 f"placed otherwise){hint}")
+                 f"placed otherwise); sweep this scenario")
     comparison = compare_plans(base_plan, inst, plan) if base_plan and has_plan else None
     explanations = explain_items(inst, plan, opts) if explain_all and has_plan else None
     from solver.scenario import lineage, what_if_changes

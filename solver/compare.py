@@ -55,6 +55,16 @@ class Comparison(BaseModel):
     """Why the terms count different items ("MP258 (rejected) counts only in BASE"), or ""
     when both plans count the same ones: an item closed or removed drops its delay out of
     the other's terms, which then look better (an acceptance test)."""
+    against_base: bool = True
+    """Whether `other` was planned against the base plan (a what-if of it): `moves` then
+    counts from the base plan, none in the base itself; else each plan's `moves` is its
+    own, counted from its own reference as `secplan solve` counts it."""
+
+    @property
+    def moves_term(self) -> str:
+        """The `moves` row's words in a table of the terms."""
+        return ("moves from the base plan" if self.against_base else
+                "moves, each from its own reference")
 
 
 def why_moved(view: PlanView, uid: str, before: str | None) -> str:
@@ -168,9 +178,11 @@ def compare_plans(base: Plan, other_inst: Instance, other: Plan) -> Comparison:
         t: (base.objective.get(t, 0), other.objective.get(t, 0))
         for t in dict.fromkeys([*base.objective, *other.objective])
     }
-    if "moves" in objective:  # `other` is planned against the base plan, whose moves from
-        # itself are none; its own count is from its own base (a Panel read: "moves 3 -> 5"
-        # set the send-back's moves from the baseline beside the COVID plan's from it)
+    against = other_inst.reference_plan == a
+    if "moves" in objective and against:  # `other` is planned against the base plan,
+        # whose moves from itself are none; its own count is from its own base (a Panel
+        # read: "moves 3 -> 5" set the send-back's moves from the baseline beside the COVID
+        # plan's from it)
         objective["moves"] = (0, objective["moves"][1])
     only_base = [f"{m.item} ({m.reason})" for m in left if m.item not in b]
     only_other = [uid for uid in b if uid not in a]
@@ -181,6 +193,7 @@ def compare_plans(base: Plan, other_inst: Instance, other: Plan) -> Comparison:
             f"{other.scenario}"] if only_other else [])])
     return Comparison(
         counted_apart=counted_apart,
+        against_base=against,
         base=base.scenario,
         other=other.scenario,
         moved=moved,

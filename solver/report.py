@@ -713,7 +713,10 @@ def _outside(inst: Instance, plan: Plan) -> Html:
 
 def _comparison(c: Comparison, titles: Mapping[str, str]) -> Html:
     parts = [tag("p", f"The plan of {c.other} against the plan of {c.base}: it was "
-                      "planned from the base plan, so only what must or should move does.")]
+                      "planned from the base plan, so only what must or should move does."
+                 if c.against_base else
+                 f"The plan of {c.other} beside the plan of {c.base}, which it does not "
+                 "extend: each is planned as secplan solve plans it.")]
     moves = [("Moved", c.moved), ("Entered the horizon", c.entered),
              ("Left the horizon", c.left)]
     for caption, rows in moves:
@@ -786,7 +789,7 @@ def _change(before: int, after: int) -> Html:
 
 
 def _objective_side_by_side(c: Comparison) -> Html:
-    rows = [("moves from the base plan" if term == "moves" else term, before, after,
+    rows = [(c.moves_term if term == "moves" else term, before, after,
              _change_amount(after - before)) for term, (before, after) in c.objective.items()]
     return table(("Term", c.base, c.other, "Change"), rows, class_="objective",
                  caption="Objective terms, side by side" + (

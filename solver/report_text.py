@@ -594,7 +594,9 @@ def print_options(inst: Instance, item: PlanItem, options: list[ReleaseOption],
 
 
 def print_comparison(c: Comparison, out: Any) -> None:
-    out.print(f"[bold]{c.base}[/bold] -> [bold]{c.other}[/bold]")
+    out.print(f"[bold]{c.base}[/bold] -> [bold]{c.other}[/bold]" + (
+        "" if c.against_base else f" ({c.other} is not a what-if of {c.base}: each is "
+                                  "planned as `secplan solve` plans it)"))
     for title, rows in (
         ("Moved", c.moved),
         ("Entered the horizon", c.entered),
@@ -642,6 +644,5 @@ def print_comparison(c: Comparison, out: Any) -> None:
     for col in ("term", c.base, c.other):
         table.add_column(col)
     for term, (before, after) in c.objective.items():
-        table.add_row("moves from the base plan" if term == "moves" else term, str(before),
-                      str(after))
+        table.add_row(c.moves_term if term == "moves" else term, str(before), str(after))
     out.print(table)
