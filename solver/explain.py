@@ -34,7 +34,9 @@ from solver.instance import Instance, MovedPlan, Unit
 from solver.model import MAX_VALUE, Plan, PlanViolation
 from solver.objective import level_values, levels, term_values
 from solver.rules.base import Assignment, RuleBase, UnaryRule
+from solver.rules.capacity import Capacity
 from solver.rules.dependency import SameRelease
+from solver.rules.uplift import UpliftCap
 
 
 def decision_reason(inst: Instance, unit: Unit, rid: str) -> str:
@@ -191,6 +193,22 @@ def own_bars(view: PlanView, unit: Unit, rid: str | None) -> list[str]:
     return sorted(own_rules(view.inst, unit) & set(view.broken_by(unit, rid)))
 
 
+CROWDED_OUT = (Capacity, UpliftCap)
+"""Rules other items' places can only break further: one the unit breaks in a release with
+no other item there bars it from that release whatever others do."""
+
+
+def crowded_out(view: PlanView, unit: Unit, rid: str | None) -> list[str]:
+    """The `CROWDED_OUT` rules that bar `unit` from `rid` with no other item placed: a
+    capacity it overfills by itself, an uplift cap implemented items used up (an acceptance
+    test: an item over every release's max_effort read "each release would break a rule or
+    cost more with the plan as it stands")."""
+    alone = {**dict.fromkeys(view.plan), unit.id: rid}
+    return sorted(rule.name for rule in view.inst.rules_for(unit.id)
+                  if rule.hard and isinstance(rule, CROWDED_OUT)
+                  and rule.check(view.inst, alone))
+
+
 def barred_whatever_others_do(view: PlanView, unit: Unit, rid: str | None) -> list[str]:
     """The hard rules that bar `unit` from `rid` whatever other items do, found without the
     solver: its `own_bars`, else a same-release rule with the partners' own rules that bar
@@ -214,7 +232,10 @@ def _why_outside(view: PlanView, unit: Unit) -> str:
     moving it alone would break or cost (its explanation weighs moving others too)."""
     inst = view.inst
     bars = {r: own_bars(view, unit, r) for r in inst.release_ids}
-    if all(bars.values()):  # which rule bars which releases (a missed deadline, said so)
+    crowded = {r: crowded_out(view, unit, r) for r in inst.release_ids if not bars[r]}
+    if all(bars[r] or crowded.get(r) for r in inst.release_ids):
+        # which rule bars which releases (a missed deadline, said so)
+        bars = {r: sorted({*bars[r], *crowded.get(r, [])}) for r in inst.release_ids}
         asks = {rule.name: rule.asks for rule in inst.rules_for(unit.id)}
         spans: dict[str, list[list[str]]] = {}
         for k, rid in enumerate(inst.release_ids):
@@ -224,7 +245,9 @@ def _why_outside(view: PlanView, unit: Unit) -> str:
                     runs[-1][1:] = [rid]
                 else:
                     runs.append([rid])
-        return "no release in the horizon satisfies its own rules: " + "; ".join(
+        lead = ("can take it, whatever other items do" if any(crowded.values())
+                else "satisfies its own rules")
+        return f"no release in the horizon {lead}: " + "; ".join(
             f"{name} ({asks[name]}) bars " + ", ".join(" to ".join(run) for run in runs)
             for name, runs in spans.items())
     return ("outside the horizon: each release would break a rule or cost more with the plan "

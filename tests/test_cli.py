@@ -937,6 +937,26 @@ def test_hand_written_plans_and_a_sweep_s_samples_get_a_hint(tmp_path: Path) -> 
                                           "summary `secplan sweep --json` prints")
 
 
+def test_rules_that_leave_items_out_of_every_plan_are_warned_about() -> None:
+    """An acceptance test: a same-release and a never-together rule on one pair, and a
+    deadline before the first go-live, were accepted without a word; the plan left the
+    items out ("outside the horizon") or had none."""
+    from solver.lint import scenario_warnings
+    from tests.conftest import item, scenario
+
+    items = [item("A"), item("B"), item("C"), item("D", deadline="2021-01-31"),
+             item("E", deadline="2021-01-31", status="withdrawn")]
+    rules = [{"rule": "same-release", "items": ["A", "B", "C"]},
+             {"rule": "never-together", "items": ["C", "B"]},
+             {"rule": "never-together", "items": ["A", "D"]},
+             {"rule": "same-release", "items": ["C", "D"], "hard": False, "penalty": 1}]
+    assert scenario_warnings(scenario(items, rules)) == [
+        "same-release(A, B, C) and never-together(C, B): B and C must go in one release and "
+        "may not, so the group stays out of the horizon; drop one of the rules",
+        "D: its deadline 2021-01-31 is before the first go-live of the horizon (2021-06-24), "
+        "so no plan meets it; check the date"]
+
+
 def test_a_go_live_moved_past_the_next_release_is_warned_about() -> None:
     """A fuzz test: June 2021 moved to December, after November, and a cancelled release
     moved, were accepted in silence."""

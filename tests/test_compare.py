@@ -46,6 +46,29 @@ def test_an_item_left_out_says_whether_its_own_rules_bar_every_release() -> None
                                  "more with the plan as it stands")
 
 
+def test_an_item_no_release_can_take_whatever_others_do_says_which_rules() -> None:
+    """An acceptance test: an item over every release's max_effort, and one whose
+    specification's cap implemented items used up, read "each release would break a rule
+    or cost more with the plan as it stands". A capacity it overfills alone, or an uplift
+    cap, bars a release whatever other items do; with its own rules they bar them all."""
+    big = {"rule": "capacity", "max_effort": 100, "dcc_only": False}
+    s = scenario([item("BIG", effort=130, value=5), item("OK", effort=90),
+                  item("G", specs=["GBCS"], earliest="2021-11", latest="2021-11"),
+                  item("DONE", status="implemented", specs=["GBCS"], baseline="2021-06")],
+                 [big, {"rule": "uplift-cap", "spec": "GBCS", "year": 2021, "max": 1}])
+    _, plan = solve_checked(s)
+    first = {i.id: i.reasons[0] for i in plan.items}
+    assert plan.assignments["BIG"] is None and plan.assignments["OK"] == "2021-06"
+    assert first["BIG"] == (
+        "no release in the horizon can take it, whatever other items do: capacity(all) (in "
+        "each release: at most 100 effort) bars 2021-06 to 2022-11")
+    assert plan.assignments["G"] is None
+    assert first["G"].startswith("no release in the horizon can take it, whatever other items "
+                                 "do: window(G)")  # its own rule bars the rest, and
+    assert first["G"].endswith("uplift-cap(GBCS, 2021) (at most 1 release(s) in 2021 change "
+                               "GBCS (each a new version)) bars 2021-11")
+
+
 def test_moves_are_counted_from_the_base_plan_on_both_sides() -> None:
     """A Panel read: the send-back's moves (from the baseline) stood beside the COVID
     plan's (from the send-back) as "3 -> 5". The base has no moves from itself; the other
