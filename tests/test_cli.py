@@ -427,6 +427,10 @@ def test_compare_moved_go_live_shifts_every_pending_cut_off_by_24_days() -> None
                 "MP115", "MP118", "DP124", "DP127"):
         assert changed[uid] == 24
     assert set(changed.values()) == {24}
+    # only decisions still to come (an acceptance test: approved items were listed too)
+    pending = {u.id for u in Instance(load_scenario(SEC_2020 / "baseline.yaml")).units
+               if not u.decision_known}
+    assert set(changed) <= pending and "MP081" not in changed and "CR1145" not in changed
 
 
 def test_pictures_are_written(tmp_path: Path) -> None:
