@@ -804,6 +804,13 @@ def sweep(
     time_limit: Annotated[
         float, typer.Option("--time-limit", help="Each sample's budget, counted as for `solve`.")
     ] = 20.0,
+    show: Annotated[
+        bool | None,
+        typer.Option("--progress/--no-progress",
+                     help="Show the samples' progress bar on standard error. Default: on, "
+                     "but for --json when standard error is not a terminal.",
+                     show_default=False),
+    ] = None,
 ) -> None:
     """Monte Carlo what-ifs: how likely each item is to land in each release.
 
@@ -826,7 +833,8 @@ def sweep(
                    "scenario as written; see docs/sweep.md", err=True)
     try:
         result = run_sweep(scenario, samples, seed=seed, workers=workers, scheduler=scheduler,
-                           out=out, progress=not as_json or sys.stderr.isatty(),
+                           out=out, progress=show if show is not None
+                           else not as_json or sys.stderr.isatty(),
                            solve_options=SolveOptions(time_limit=time_limit, workers=1,
                                                       seed=0))
     except (ScenarioError, SweepError, ValueError) as exc:
