@@ -301,6 +301,8 @@ def test_rid_prints_the_cut_offs_of_the_moved_release() -> None:
     assert "2020-10-22" in mp084
     seed = runner.invoke(app, ["rid", SEND_BACK, "2020-11"], env={"COLUMNS": "200"})
     assert "go-live Thursday 5 November 2020;" in seed.output  # as a RID writes it, not "05"
+    empty = runner.invoke(app, ["rid", str(SEC_2020 / "baseline.yaml"), "2021-06"])
+    assert "No items in this release." in empty.output and "Modification" not in empty.output
 
 
 def test_rid_json_has_the_table_s_rows_as_data() -> None:
