@@ -678,6 +678,14 @@ def _first_problem(
         tags = [t.strip(" '") for t in str(ctx.get("expected_tags", "")).split(",")]
         what = str(ctx.get("discriminator", "kind")).strip("'")
         problem = unknown_name(str(ctx.get("tag")), tags, what)
+    elif first["type"] == "unknown_change" and isinstance(first.get("input"), dict) \
+            and first["input"]:  # `send-bak: MP300` (an acceptance test: no "did you mean")
+        from solver.changes import ACTIONS
+
+        key = str(next(iter(first["input"])))
+        problem = unknown_name(key, ACTIONS, "change")
+        if "did you mean" not in problem:
+            problem += f"; a change starts with one of: {', '.join(ACTIONS)}"
     elif first["type"] == "union_tag_not_found":  # a rule without `rule:` (a fuzz test)
         from solver.rules import RULE_MODELS
 
@@ -704,7 +712,11 @@ def _first_problem(
 
     loc = tuple(p for k, p in enumerate(loc)
                 if not (isinstance(p, str) and (p in RULE_MODELS or loc[k + 1:k + 2] == (p,))))
-    more = len(errors) - 1
+    # a required key misspelt is missing too, where the typo is: one problem, not two (an
+    # acceptance test: "(+1 more problem)" never shown)
+    explained = [e for e in errors if first["type"] == "extra_forbidden"
+                 and e["type"] == "missing" and e["loc"][:-1] == first["loc"][:-1]]
+    more = len(errors) - 1 - len(explained)
     if more:
         problem += f" (+{more} more problem{'s' if more > 1 else ''})"
     return loc, problem

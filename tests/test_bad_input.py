@@ -207,7 +207,7 @@ def case_unknown_top_level_key(tmp_path: Path) -> Case:
     return Case(
         path,
         "calender",
-        r"unknown key 'calender'; did you mean 'calendar'\?",
+        r"unknown key 'calender'; did you mean 'calendar'\?$",  # the missing key is the typo
         line_of(path, "calender:"),
     )
 
@@ -229,7 +229,7 @@ def case_unknown_item_key(tmp_path: Path) -> Case:
     return Case(
         path,
         "items[MP084].statsu",
-        r"unknown key 'statsu'; did you mean 'status'\?",
+        r"unknown key 'statsu'; did you mean 'status'\?$",  # the missing key is the typo
         line_of(path, "statsu:"),
     )
 
@@ -251,7 +251,7 @@ def case_unknown_rule_key(tmp_path: Path) -> Case:
     return Case(
         path,
         "rules[0].spce",
-        r"unknown key 'spce'; did you mean 'spec'\?",
+        r"unknown key 'spce'; did you mean 'spec'\?$",  # the missing key is the typo
         line_of(path, "spce:"),
     )
 
@@ -972,7 +972,7 @@ def case_what_if_unknown_top_level_key(tmp_path: Path) -> Case:
     return Case(
         path,
         "calender",
-        r"unknown key 'calender'; did you mean 'calendar'\?",
+        r"unknown key 'calender'; did you mean 'calendar'\?$",  # the missing key is the typo
         line_of(path, "calender:"),
     )
 
@@ -1011,7 +1011,7 @@ def case_what_if_update_unknown_field(tmp_path: Path) -> Case:
     return Case(
         path,
         "items[MP084].statsu",
-        r"unknown key 'statsu'; did you mean 'status'\?",
+        r"unknown key 'statsu'; did you mean 'status'\?$",  # the missing key is the typo
         line_of(path, "statsu:"),
     )
 

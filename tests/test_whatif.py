@@ -111,7 +111,8 @@ def test_rule_changes(tmp_path: Path) -> None:
         ("  - {reject: MP0844}\n", "no item 'MP0844'; did you mean 'MP084'?"),
         ("  - {switch-off: 'fixed(NOPE)'}\n", "switch-off names no rule 'fixed(NOPE)'"),
         ("  - {set-rule: 'uplift-cap(GBCS, 2030)', max: 2}\n", "no rule"),
-        ("  - {sned-back: MP084}\n", "a change starts with one of"),
+        ("  - {sned-back: MP084}\n", "unknown change 'sned-back'; did you mean 'send-back'?"),
+        ("  - {zzz: MP084}\n", "unknown change 'zzz'; a change starts with one of: send-back,"),
         ("  - {move-release: '2020-12', go_live: 2020-12-01}\n", "unknown release '2020-12'"),
     ],
 )
