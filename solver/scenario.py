@@ -20,7 +20,7 @@ from __future__ import annotations
 import difflib
 import itertools
 import re
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, get_args, get_origin
@@ -644,13 +644,20 @@ def _inner_model(annotation: Any) -> type[BaseModel] | None:
 def _first_error(
     loaded: Loaded, exc: ValidationError, prefix: Loc = (), model: type[BaseModel] = Scenario
 ) -> ScenarioError:
-    return loaded.error(*_first_problem(exc, prefix, model))
+    return loaded.error(*_first_problem(exc, prefix, model, loaded.place))
+
+
+SHOWN_PLACES = 3
+"""Places of further problems a bad-input message names after its first."""
 
 
 def _first_problem(
-    exc: ValidationError, prefix: Loc = (), model: type[BaseModel] = Scenario
+    exc: ValidationError, prefix: Loc = (), model: type[BaseModel] = Scenario,
+    place: Callable[[Loc], str] | None = None,
 ) -> tuple[Loc, str]:
-    """The place and words of a validation error's first problem."""
+    """The place and words of a validation error's first problem; with `place`, the places
+    of the others too, the first few (an acceptance test: "(+1 more problem)" said not
+    where)."""
     errors = exc.errors()
     # A misspelt required key shows as both "missing" and "extra": name the typo.
     first = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
@@ -710,16 +717,22 @@ def _first_problem(
     # change's kind where its key repeats it (`changes[0].shift-lead-times`).
     from solver.rules import RULE_MODELS
 
-    loc = tuple(p for k, p in enumerate(loc)
-                if not (isinstance(p, str) and (p in RULE_MODELS or loc[k + 1:k + 2] == (p,))))
+    def shown(loc: Loc) -> Loc:
+        return tuple(p for k, p in enumerate(loc) if not (
+            isinstance(p, str) and (p in RULE_MODELS or loc[k + 1:k + 2] == (p,))))
+
     # a required key misspelt is missing too, where the typo is: one problem, not two (an
     # acceptance test: "(+1 more problem)" never shown)
-    explained = [e for e in errors if first["type"] == "extra_forbidden"
-                 and e["type"] == "missing" and e["loc"][:-1] == first["loc"][:-1]]
-    more = len(errors) - 1 - len(explained)
-    if more:
-        problem += f" (+{more} more problem{'s' if more > 1 else ''})"
-    return loc, problem
+    others = [e for e in errors if e is not first and not (
+        first["type"] == "extra_forbidden" and e["type"] == "missing"
+        and e["loc"][:-1] == first["loc"][:-1])]
+    if others:
+        where = list(dict.fromkeys(place(shown((*prefix, *e["loc"]))) for e in others)) \
+            if place is not None else []
+        listed = (": " + ", ".join(where[:SHOWN_PLACES])
+                  + (", ..." if len(where) > SHOWN_PLACES else "")) if where else ""
+        problem += f" (+{len(others)} more problem{'s' if len(others) > 1 else ''}{listed})"
+    return shown(loc), problem
 
 
 def base_of(path: Path | str) -> Path | None:

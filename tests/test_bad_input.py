@@ -202,6 +202,19 @@ def case_python_object_apply_tag(tmp_path: Path) -> Case:
 
 
 @case
+def case_further_problems_are_placed(tmp_path: Path) -> Case:
+    """An acceptance test: "(+1 more problem)" said not where; the first few are named."""
+    def three(d: Data) -> None:
+        item(d, "MP084")["value"] = -1
+        item(d, "SECMP0007")["effort"] = "lots"
+        item(d, "SECMP0062")["title"] = 7
+    path = write_base(tmp_path, three)
+    return Case(path, "items[MP084].value", r"greater than or equal to 0 \(got -1\) \(\+2 more "
+                r"problems: items\[SECMP0007\]\.effort, items\[SECMP0062\]\.title\)$",
+                line_of(path, "value: -1"))
+
+
+@case
 def case_unknown_top_level_key(tmp_path: Path) -> Case:
     path = write_base(tmp_path, lambda d: rename(d, "calendar", "calender"))
     return Case(
