@@ -6,7 +6,7 @@ import datetime as dt
 
 from pydantic import BaseModel
 
-from solver.explain import PlanView, own_rules, said
+from solver.explain import PlanView, barred_whatever_others_do, said
 from solver.instance import Instance
 from solver.model import Plan
 
@@ -68,17 +68,21 @@ class Comparison(BaseModel):
 
 
 def why_moved(view: PlanView, uid: str, before: str | None) -> str:
-    """Why a unit left its base release: a rule on the unit alone forces it ("forced"), a
-    rule it shares breaks if it alone went back ("held out by a shared rule": moving others
-    might make room), or the objective
-    trade-off ("chosen")."""
+    """Why a unit left its base release: a rule bars it there whatever other items do
+    ("forced": its own rule, a capacity it overfills by itself, a same-release partner's
+    bar), a rule it shares breaks if it alone went back ("held out by a shared rule":
+    moving others might make room), or the objective trade-off ("chosen")."""
     inst = view.inst
     unit = inst.unit(uid)
     if before is not None and before not in inst.release_ids:
         return f"its base release {before} is no longer in the calendar"
     broken = view.broken_by(unit, before)
-    if broken and set(broken) <= own_rules(inst, unit):  # a rule on the item alone
-        return "forced: " + "; ".join(said(broken))
+    barred = barred_whatever_others_do(view, unit, before)
+    if barred:  # a rule on the item alone, one it breaks by itself, or a partner's (a review:
+        # an item grown past a capacity was "held out by a shared rule")
+        return "forced: " + "; ".join(
+            said({name: broken[name] for name in barred if name in broken})
+            + [name for name in barred if name not in broken])
     if broken:  # others held still: not forced, maybe only the plan's choice (an acceptance
         # test read "forced (moving it back alone)" as unavoidable; then "moved with others"
         # where no other item moved)

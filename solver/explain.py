@@ -34,9 +34,7 @@ from solver.instance import Instance, MovedPlan, Unit
 from solver.model import MAX_VALUE, Plan, PlanViolation
 from solver.objective import level_values, levels, term_values
 from solver.rules.base import Assignment, RuleBase, UnaryRule
-from solver.rules.capacity import Capacity
 from solver.rules.dependency import SameRelease
-from solver.rules.uplift import UpliftCap
 
 
 def decision_reason(inst: Instance, unit: Unit, rid: str) -> str:
@@ -193,34 +191,33 @@ def own_bars(view: PlanView, unit: Unit, rid: str | None) -> list[str]:
     return sorted(own_rules(view.inst, unit) & set(view.broken_by(unit, rid)))
 
 
-CROWDED_OUT = (Capacity, UpliftCap)
-"""Rules other items' places can only break further: one the unit breaks in a release with
-no other item there bars it from that release whatever others do."""
+def crowded_out(inst: Instance, unit: Unit, rid: str | None) -> list[str]:
+    """The hard rules that bar `unit` from `rid` with no other planned item there, which
+    other items can only break further (`RuleBase.bars_alone`): a capacity it overfills by
+    itself, an uplift cap implemented items used up (an acceptance test: an item over every
+    release's max_effort read "each release would break a rule or cost more with the plan
+    as it stands")."""
+    return sorted(rule.name for rule in inst.rules_for(unit.id)
+                  if rule.hard and rule.bars_alone(inst, unit, rid))
 
 
-def crowded_out(view: PlanView, unit: Unit, rid: str | None) -> list[str]:
-    """The `CROWDED_OUT` rules that bar `unit` from `rid` with no other item placed: a
-    capacity it overfills by itself, an uplift cap implemented items used up (an acceptance
-    test: an item over every release's max_effort read "each release would break a rule or
-    cost more with the plan as it stands")."""
-    alone = {**dict.fromkeys(view.plan), unit.id: rid}
-    return sorted(rule.name for rule in view.inst.rules_for(unit.id)
-                  if rule.hard and isinstance(rule, CROWDED_OUT)
-                  and rule.check(view.inst, alone))
+def barred_alone(view: PlanView, unit: Unit, rid: str | None) -> list[str]:
+    """The rules that bar `unit` from `rid` by itself: its `own_bars` and `crowded_out`."""
+    return sorted({*own_bars(view, unit, rid), *crowded_out(view.inst, unit, rid)})
 
 
 def barred_whatever_others_do(view: PlanView, unit: Unit, rid: str | None) -> list[str]:
     """The hard rules that bar `unit` from `rid` whatever other items do, found without the
-    solver: its `own_bars`, else a same-release rule with the partners' own rules that bar
-    them from `rid`. Empty when none does."""
+    solver: its `barred_alone`, else a same-release rule with the partners' rules that bar
+    them from `rid` by themselves. Empty when none does."""
     inst = view.inst
-    own = own_bars(view, unit, rid)
+    own = barred_alone(view, unit, rid)
     if own:
         return own
     for rule in inst.rules_for(unit.id):
         if isinstance(rule, SameRelease) and rule.hard:
             partners = [inst.unit(p) for p in rule.items if p != unit.id and p in view.plan]
-            bars = sorted({name for p in partners for name in own_bars(view, p, rid)})
+            bars = sorted({name for p in partners for name in barred_alone(view, p, rid)})
             if bars:
                 return [rule.name, *bars]
     return []
@@ -231,12 +228,9 @@ def _why_outside(view: PlanView, unit: Unit) -> str:
     rules bar every release is no release possible; otherwise the reasons below say what
     moving it alone would break or cost (its explanation weighs moving others too)."""
     inst = view.inst
-    bars = {r: own_bars(view, unit, r) for r in inst.release_ids}
-    crowded = {r: crowded_out(view, unit, r) for r in inst.release_ids if not bars[r]}
-    if all(bars[r] or crowded.get(r) for r in inst.release_ids):
-        # which rule bars which releases (a missed deadline, said so)
-        bars = {r: sorted({*bars[r], *crowded.get(r, [])}) for r in inst.release_ids}
-        asks = {rule.name: rule.asks for rule in inst.rules_for(unit.id)}
+    bars = {r: barred_whatever_others_do(view, unit, r) for r in inst.release_ids}
+    if all(bars.values()):  # which rule bars which releases (a missed deadline, said so)
+        asks = {rule.name: rule.asks for rule in inst.rules}
         spans: dict[str, list[list[str]]] = {}
         for k, rid in enumerate(inst.release_ids):
             for name in bars[rid]:
@@ -245,8 +239,9 @@ def _why_outside(view: PlanView, unit: Unit) -> str:
                     runs[-1][1:] = [rid]
                 else:
                     runs.append([rid])
-        lead = ("can take it, whatever other items do" if any(crowded.values())
-                else "satisfies its own rules")
+        own = own_rules(inst, unit)
+        lead = ("satisfies its own rules" if all(set(b) <= own for b in bars.values())
+                else "can take it, whatever other items do")
         return f"no release in the horizon {lead}: " + "; ".join(
             f"{name} ({asks[name]}) bars " + ", ".join(" to ".join(run) for run in runs)
             for name, runs in spans.items())

@@ -69,6 +69,21 @@ def test_an_item_no_release_can_take_whatever_others_do_says_which_rules() -> No
                                "GBCS (each a new version)) bars 2021-11")
 
 
+def test_an_item_grown_past_a_capacity_is_forced_out_not_held_by_others() -> None:
+    """A review: BIG's effort grew from 90 to 130 under a capacity of 100, and compare said
+    "held out by a shared rule" (moving others might make room) where the plan's own
+    reason said no release can take it whatever others do."""
+    cap = {"rule": "capacity", "max_effort": 100, "dcc_only": False}
+    _, base = solve_checked(scenario([item("BIG", effort=90, value=5)], [cap]))
+    assert base.assignments == {"BIG": "2021-06"}
+    grown = Instance(scenario([item("BIG", effort=130, value=5)], [cap]),
+                     reference=base.assignments)
+    other = make_plan(grown, solve(grown, FAST, hint=base.assignments), FAST)
+    c = compare_plans(base, grown, other)
+    assert [(m.item, m.reason) for m in c.moved + c.left] == [
+        ("BIG", "forced: capacity(all): 2021-06 holds 130 effort of changes; at most 100")]
+
+
 def test_moves_are_counted_from_the_base_plan_on_both_sides() -> None:
     """A Panel read: the send-back's moves (from the baseline) stood beside the COVID
     plan's (from the send-back) as "3 -> 5". The base has no moves from itself; the other

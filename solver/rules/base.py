@@ -84,6 +84,12 @@ class RuleBase(Strict):
         """Messages for each way `plan` breaks this rule (empty when it holds)."""
         raise NotImplementedError
 
+    def bars_alone(self, inst: Instance, unit: Unit, release: str | None) -> bool:
+        """Whether `unit` in `release` breaks the rule with no other planned item there:
+        for rules other items' places can only break further (a capacity the unit
+        overfills by itself), the release is barred whatever others do. False by default."""
+        return False
+
     def lapses(self, inst: Instance, before: Assignment, after: Assignment) -> str:
         """Why the rule, broken in `before`, no longer applies in `after` at all, rather
         than being kept there ("SECMP0007, its anchor, leaves 2021, where the rule binds

@@ -50,6 +50,11 @@ class Capacity(RuleBase):
     def _releases(self, inst: Instance) -> list[str]:
         return self.releases if self.releases is not None else inst.release_ids
 
+    def bars_alone(self, inst: Instance, unit: Unit, release: str | None) -> bool:
+        return release in self._releases(inst) and self._counts(unit) and (
+            (self.max_effort is not None and unit.effort > self.max_effort)
+            or self.max_count == 0)
+
     def _scope(self, inst: Instance) -> tuple[list[str], list[Unit]]:
         return self._releases(inst), [u for u in inst.units if self._counts(u)]
 

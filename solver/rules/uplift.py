@@ -10,7 +10,7 @@ from solver.fields import ItemId
 from solver.rules.base import Assignment, Posting, Ref, RuleBase
 
 if TYPE_CHECKING:
-    from solver.instance import Instance
+    from solver.instance import Instance, Unit
 
 
 class UpliftCap(RuleBase):
@@ -46,6 +46,12 @@ class UpliftCap(RuleBase):
         the past itself is not the plan's to break)."""
         past = sum(self._past(inst, r.id) for r in inst.releases if r.year == self.year)
         return max(0, self.max - past)
+
+    def bars_alone(self, inst: Instance, unit: Unit, release: str | None) -> bool:
+        """Implemented items used the year up: the unit's version would be one too many."""
+        return (release is not None and self.spec in unit.specs
+                and inst.release(release).year == self.year
+                and not self._past(inst, release) and self._left(inst) == 0)
 
     def post(self, inst: Instance, m: Posting, when: list[Any]) -> None:
         uplifts = [m.uplift(r.id, self.spec) for r in inst.releases
