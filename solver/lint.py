@@ -146,23 +146,26 @@ def _together_warnings(scenario: Scenario) -> list[str]:
     return found
 
 
-def _contradictions(scenario: Scenario, releases: list[Release]) -> list[str]:
+def _contradictions(scenario: Scenario, releases: list[Release],
+                    closed: dict[str, str]) -> list[str]:
     """Rules that leave items out of every plan without a clash (an acceptance test: a
     same-release and a never-together rule on one pair, and a deadline before the first
-    go-live, were planned without a word but for "outside the horizon")."""
-    hard = [r for r in scenario.rules if r.hard]
+    release still to go live, were planned without a word but for "outside the horizon").
+    Rules switched off, and closed items, bind nothing."""
+    off = set(scenario.switched_off)
+    hard = [r for r in scenario.rules if r.hard and r.name not in off]
     found = []
     for together, apart in itertools.product(
             (r for r in hard if isinstance(r, SameRelease)),
             (r for r in hard if isinstance(r, NeverTogether))):
-        both = [i for i in together.items if i in apart.items]
+        both = [i for i in together.items if i in apart.items and i not in closed]
         if len(both) > 1:
             found.append(f"{together.name} and {apart.name}: {' and '.join(both[:2])} must go "
                          "in one release and may not, so the group stays out of the horizon; "
                          "drop one of the rules")
-    first = min((r.go_live for r in releases), default=None)
-    found += [f"{item.id}: its deadline {item.deadline} is before the first go-live of the "
-              f"horizon ({first}), so no plan meets it; check the date"
+    first = min((r.go_live for r in releases if r.go_live >= scenario.as_of), default=None)
+    found += [f"{item.id}: its deadline {item.deadline} is before the first go-live still to "
+              f"come ({first}), so no plan meets it; check the date"
               for item in scenario.items
               if first is not None and item.deadline is not None and item.deadline < first
               and item.status not in CLOSED_STATUSES]
@@ -184,7 +187,7 @@ def scenario_warnings(scenario: Scenario) -> list[str]:
         if year is not None and year not in years:
             found.append(f"{rule.name}: no release of the horizon is in {year}, so the rule "
                          "constrains nothing; check the year")
-    found += _contradictions(scenario, releases)
+    found += _contradictions(scenario, releases, closed)
     units = [unit for item in scenario.items for unit in units_of(item, scenario.as_of)]
     found += _unfixed_commitments(scenario, releases, units) + _together_warnings(scenario)
     for unit in units:

@@ -957,16 +957,25 @@ def test_rules_that_leave_items_out_of_every_plan_are_warned_about() -> None:
     from solver.lint import scenario_warnings
     from tests.conftest import item, scenario
 
-    items = [item("A"), item("B"), item("C"), item("D", deadline="2021-01-31"),
-             item("E", deadline="2021-01-31", status="withdrawn")]
+    items = [item("A"), item("B"), item("C"), item("D", deadline="2020-11-03"),
+             item("E", deadline="2020-11-03", status="withdrawn"), item("F"),
+             item("G", status="rejected")]
     rules = [{"rule": "same-release", "items": ["A", "B", "C"]},
              {"rule": "never-together", "items": ["C", "B"]},
              {"rule": "never-together", "items": ["A", "D"]},
-             {"rule": "same-release", "items": ["C", "D"], "hard": False, "penalty": 1}]
-    assert scenario_warnings(scenario(items, rules)) == [
+             {"rule": "same-release", "items": ["C", "D"], "hard": False, "penalty": 1},
+             {"rule": "same-release", "items": ["F", "G"]},  # G is closed: F is free (a review)
+             {"rule": "never-together", "items": ["F", "G"]},
+             {"rule": "same-release", "items": ["D", "F"]},  # switched off below
+             {"rule": "never-together", "items": ["F", "D"]}]
+    # a release gone live before as_of (2020-11-01) meets no deadline of the plan's (a review)
+    calendar = {"windows": [{"month": 6, "week": "last"}, {"month": 11, "week": "first"}],
+                "first": "2020-06", "last": "2022-11"}
+    s = scenario(items, rules, calendar=calendar, switched_off=["same-release(D, F)"])
+    assert scenario_warnings(s)[2:] == [  # after the two rules G's rejection makes moot
         "same-release(A, B, C) and never-together(C, B): B and C must go in one release and "
         "may not, so the group stays out of the horizon; drop one of the rules",
-        "D: its deadline 2021-01-31 is before the first go-live of the horizon (2021-06-24), "
+        "D: its deadline 2020-11-03 is before the first go-live still to come (2020-11-05), "
         "so no plan meets it; check the date"]
 
 
