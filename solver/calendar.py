@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from dateutil.relativedelta import FR, MO, SA, SU, TH, TU, WE, relativedelta, weekday
 
 from solver.fields import Duration, duration_parts
-from solver.model import Calendar, Policy, Week, Weekday, Window
+from solver.model import Calendar, MovedGoLive, Policy, Week, Weekday, Window
 
 _WEEKDAYS: dict[Weekday, weekday] = {
     "monday": MO,
@@ -64,6 +64,8 @@ class Release:
     dcc_baseline: dt.date
     full_baseline: dt.date
     moved_from: dt.date | None = None
+    kept_baseline: bool = False
+    """A scope baseline stays where the standard date had it: taken before the move."""
 
     @property
     def year(self) -> int:
@@ -88,12 +90,14 @@ def build_releases(calendar: Calendar, policy: Policy,
     """All releases in the horizon, sorted by go-live then id.
 
     Window releases get the id `YYYY-MM` of their window and keep it when their go-live
-    moves. A move later keeps a scope baseline the standard date had passed by `as_of`:
-    the Panel took it, and a later go-live does not re-open the scope (an acceptance
-    test: a go-live moved four weeks let a new item into a baselined scope without an
-    exception). Callers validate that moves and cancellations name existing releases.
+    moves. A move later keeps a scope baseline the standard date had passed when the Panel
+    moved it (`MovedGoLive.decided`, else `as_of`): it was taken, and a later go-live does
+    not re-open the scope (an acceptance test: a go-live moved four weeks let a new item into
+    a baselined scope without an exception). Callers validate that moves and cancellations
+    name existing releases.
     """
     dated: dict[str, tuple[dt.date, dt.date | None]] = {}
+    decided: dict[str, dt.date | None] = {}
     months = set(_months(calendar.first, calendar.last))
     for year in sorted({y for y, _ in months}):
         for window in calendar.windows:
@@ -102,23 +106,28 @@ def build_releases(calendar: Calendar, policy: Policy,
                 dated[f"{year:04d}-{window.month:02d}"] = (standard, None)
     for extra in calendar.extra:
         dated[extra.id] = (extra.go_live, None)
-    for rid, go_live in calendar.moves.items():
+    for rid, move in calendar.moves.items():
         if rid in dated:
+            go_live, decided[rid] = ((move.go_live, move.decided)
+                                     if isinstance(move, MovedGoLive) else (move, as_of))
             dated[rid] = (go_live, dated[rid][0])
     for rid in calendar.cancel:
         dated.pop(rid, None)
     dcc, full = to_delta(policy.dcc_baseline), to_delta(policy.full_baseline)
 
-    def baseline(go_live: dt.date, moved_from: dt.date | None, before: relativedelta) -> dt.date:
+    def baseline(rid: str, go_live: dt.date, moved_from: dt.date | None,
+                 before: relativedelta) -> dt.date:
         taken = moved_from - before if moved_from is not None else None
-        if taken is not None and as_of is not None and taken <= as_of:
+        by = decided.get(rid)
+        if taken is not None and by is not None and taken < by:  # passed (`ScopeBaseline`)
             return min(taken, go_live - before)
         return go_live - before
 
-    releases = [
-        Release(rid, go, baseline(go, moved_from, dcc), baseline(go, moved_from, full), moved_from)
-        for rid, (go, moved_from) in dated.items()
-    ]
+    releases = []
+    for rid, (go, moved_from) in dated.items():
+        dcc_day, full_day = baseline(rid, go, moved_from, dcc), baseline(rid, go, moved_from, full)
+        releases.append(Release(rid, go, dcc_day, full_day, moved_from,
+                                (dcc_day, full_day) != (go - dcc, go - full)))
     return sorted(releases, key=lambda r: (r.go_live, r.id))
 
 

@@ -97,15 +97,25 @@ class ExtraRelease(Strict):
     note: str = ""
 
 
+class MovedGoLive(Strict):
+    """A go-live the Panel moved, with when it did: a scope baseline its standard date had
+    passed by then stays (the scope was baselined); one still to come follows the go-live."""
+
+    go_live: Day
+    decided: Day = Field(description="When the Panel moved the go-live.")
+
+
 class Calendar(Strict):
     """Release calendar: standard windows over the horizon, plus moves, extras, cancellations."""
 
     windows: list[Window] = Field(min_length=1)
     first: MonthId = Field(description="Month of the first release in the horizon (YYYY-MM).")
     last: MonthId = Field(description="Month of the last release in the horizon (YYYY-MM).")
-    moves: dict[ReleaseId, Day] = Field(
-        default_factory=dict, description="Go-live moved by the Panel; the release keeps its id."
-    )
+    moves: dict[ReleaseId, Day | MovedGoLive] = Field(
+        default_factory=dict,
+        description="Go-live moved by the Panel; the release keeps its id. A date alone: moved "
+        "as of `as_of`, so a scope baseline passed by then stays; `{go_live, decided}` gives "
+        "when it was moved.")
     extra: list[ExtraRelease] = Field(default_factory=list)
     cancel: list[ReleaseId] = Field(default_factory=list)
 
@@ -422,7 +432,8 @@ class CalendarChanges(Strict):
     windows: list[Window] | None = None
     first: MonthId | None = None
     last: MonthId | None = None
-    moves: dict[ReleaseId, Day] | None = Field(None, description="Merged into the base's.")
+    moves: dict[ReleaseId, Day | MovedGoLive] | None = Field(
+        None, description="Merged into the base's.")
     extra: list[ExtraRelease] | None = None
     cancel: list[ReleaseId] | None = None
 

@@ -57,11 +57,22 @@ def test_a_move_later_keeps_a_scope_baseline_already_taken() -> None:
     later = _calendar(moves={"2020-11": "2020-12-03"})
     nov = build_releases(later, Policy(), D(2020, 5, 26))[0]
     assert (nov.dcc_baseline, nov.full_baseline) == (D(2019, 11, 5), D(2020, 5, 5))  # taken
+    assert nov.kept_baseline
     nov = build_releases(later, Policy(), D(2020, 5, 1))[0]  # full scope still open
     assert (nov.dcc_baseline, nov.full_baseline) == (D(2019, 11, 5), D(2020, 6, 3))
     earlier = build_releases(_calendar(moves={"2020-11": "2020-10-01"}), Policy(),
                              D(2020, 5, 26))[0]
     assert (earlier.dcc_baseline, earlier.full_baseline) == (D(2019, 10, 1), D(2020, 4, 1))
+    assert not earlier.kept_baseline
+    # a baseline on the planning date itself has not passed (as `ScopeBaseline` judges it)
+    nov = build_releases(later, Policy(), D(2020, 5, 5))[0]
+    assert nov.full_baseline == D(2020, 6, 3)
+    # a move the Panel made before the baseline (a review: no longer expressible): only what
+    # had passed by then stays
+    told = _calendar(moves={"2020-11": {"go_live": "2020-12-03", "decided": "2020-04-01"}})
+    nov = build_releases(told, Policy(), D(2020, 5, 26))[0]
+    assert (nov.go_live, nov.dcc_baseline, nov.full_baseline) == (
+        D(2020, 12, 3), D(2019, 11, 5), D(2020, 6, 3))
 
 
 def test_extra_and_cancelled_releases() -> None:

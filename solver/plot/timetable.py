@@ -72,7 +72,8 @@ def draw_timetable(inst: Instance, ax: Axes | None = None) -> Axes:
     ax.axvline(date_number(inst.as_of), color=AS_OF_COLOUR, linestyle="-.", linewidth=1.5, zorder=1)
     ax.set_title(f"{inst.scenario.name}: {inst.scenario.code} Release timetable", fontsize=12,
                  loc="left")
-    handles, columns = _legend_handles(inst, any(r.moved_from for r in releases))
+    handles, columns = _legend_handles(inst, any(r.moved_from for r in releases),
+                                       any(r.kept_baseline for r in releases))
     legend_below(ax, handles, columns, 0.3)
     return ax
 
@@ -147,9 +148,9 @@ def _date_label(ax: Axes, day: dt.date, y: float, below: bool = False, words: st
     )
 
 
-def _legend_handles(inst: Instance, moved: bool) -> tuple[list[Artist], int]:
+def _legend_handles(inst: Instance, moved: bool, kept_any: bool) -> tuple[list[Artist], int]:
     policy = inst.scenario.policy
-    kept = "; a move later keeps one taken" if moved else ""  # `build_releases`
+    kept = "; a move later keeps one taken" if kept_any else ""  # `build_releases`
     milestones: list[Artist] = [
         Line2D(
             [],

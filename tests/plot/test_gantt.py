@@ -199,7 +199,9 @@ def test_timetable_has_a_row_per_release_with_moved_go_live() -> None:
     dates = {t.get_text() for t in ax.texts}
     # the baselines the Panel took before the move stay (5 November 2019, 5 May 2020)
     assert {"29 Nov 2020", "moved from 5 Nov 2020", "5 Nov 2019", "5 May 2020"} <= dates
-    assert any("go-live moved from" in t.get_text() for t in ax.get_legend().get_texts())
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "go-live moved from" in legend
+    assert "full scope baseline (6 months before go-live; a move later keeps one taken)" in legend
     plt.close(ax.figure)
 
 
