@@ -578,8 +578,7 @@ def _summary(inst: Instance, option: ReleaseOption, current: str | None, local: 
     (`_value_turns_it`)."""
     weights: dict[str, int] = {t.term: t.weight for t in inst.scenario.objective}
     changes = [(t, c) for t, c in option.term_change.items() if weights.get(t)]
-    moved_from = ("the base plan" if inst.reference_plan is not None
-                  else "the published allocation")
+    moved_from = f"the {inst.moves_source}"
 
     def listed(pairs: list[tuple[str, int]]) -> str:
         return ", ".join(

@@ -197,7 +197,7 @@ def build_report(
     what-if file of the chain changes (`solver.scenario.what_if_changes`)."""
     planned = plan.status != "infeasible"
     sections: list[tuple[str, str, Html]] = [
-        ("summary", "Summary", _summary(inst, plan, lineage, comparison, explanations,
+        ("summary", "Summary", _summary(inst, plan, lineage, explanations,
                                         changes))]
     if not planned:
         sections.append(("clash", "Why no plan exists", _clash(inst, plan)))
@@ -321,13 +321,12 @@ def _contents(sections: Sequence[tuple[str, str, Html]]) -> Html:
 
 
 def _summary(inst: Instance, plan: Plan, lineage: Sequence[str] = (),
-             comparison: Comparison | None = None,
              explanations: ReleaseOptions | None = None,
              changes: Sequence[tuple[str, list[str]]] = ()) -> Html:
     """The answer first: each release's items and the decisions due, by when; then the
     plan's facts, the rules it breaks and its objective."""
     return join(_headline(inst, plan, explanations), _release_overview(inst, plan),
-                _decisions_due(inst, plan), _facts(inst, plan, lineage, comparison, changes),
+                _decisions_due(inst, plan), _facts(inst, plan, lineage, changes),
                 _violations(plan), _objective(inst, plan))
 
 
@@ -346,17 +345,16 @@ def _headline(inst: Instance, plan: Plan, explanations: ReleaseOptions | None = 
         else Html("")
 
 
-def _lineage_words(lineage: Sequence[str], comparison: Comparison | None) -> str:
+def _lineage_words(lineage: Sequence[str]) -> str:
     """"a what-if of secmp0067-send-back.yaml, itself a what-if of baseline.yaml; moves
     counted from the plan of secmp0067-send-back.yaml" (a Panel review: the COVID report
-    never named what it changes)."""
+    never named what it changes): its own base's plan, with or without --compare
+    (`solver.cli.beside`)."""
     chain = "a what-if of " + ", itself a what-if of ".join(lineage)
-    against = comparison.base if comparison is not None else lineage[0]
-    return f"{chain}; moves counted from the plan of {against}"
+    return f"{chain}; moves counted from the plan of {lineage[0]}"
 
 
 def _facts(inst: Instance, plan: Plan, lineage: Sequence[str] = (),
-           comparison: Comparison | None = None,
            changes: Sequence[tuple[str, list[str]]] = ()) -> Html:
     s = inst.scenario
     status = (_PLAN_STATUS[plan.status] + (f" (gap {plan.gap:.2%})" if plan.gap else "")
@@ -366,7 +364,7 @@ def _facts(inst: Instance, plan: Plan, lineage: Sequence[str] = (),
     horizon = (join(len(inst.releases), " releases, ", day(go_lives[0]), " to ",
                     day(go_lives[-1])) if go_lives else join("no releases"))
     rows: list[tuple[str, object]] = [
-        ("Scenario", s.name + (f" ({_lineage_words(lineage, comparison)})" if lineage else "")),
+        ("Scenario", s.name + (f" ({_lineage_words(lineage)})" if lineage else "")),
         ("Description", s.description or "-"),
         *([("What it changes", join(*(tag("div", tag("span", name, class_="id"),
                                           tag("ul", *(tag("li", line) for line in lines)))
@@ -715,8 +713,8 @@ def _comparison(c: Comparison, titles: Mapping[str, str]) -> Html:
     parts = [tag("p", f"The plan of {c.other} against the plan of {c.base}: it was "
                       "planned from the base plan, so only what must or should move does."
                  if c.against_base else
-                 f"The plan of {c.other} beside the plan of {c.base}, which it does not "
-                 "extend: each is planned as secplan solve plans it.")]
+                 f"The plan of {c.other} beside the plan of {c.base}: {c.other} is not "
+                 f"planned from {c.base}'s plan, but as secplan solve plans it.")]
     moves = [("Moved", c.moved), ("Entered the horizon", c.entered),
              ("Left the horizon", c.left)]
     for caption, rows in moves:

@@ -598,8 +598,8 @@ def print_options(inst: Instance, item: PlanItem, options: list[ReleaseOption],
 
 def print_comparison(c: Comparison, out: Any) -> None:
     out.print(f"[bold]{c.base}[/bold] -> [bold]{c.other}[/bold]" + (
-        "" if c.against_base else f" ({c.other} is not a what-if of {c.base}: each is "
-                                  "planned as `secplan solve` plans it)"))
+        "" if c.against_base else f" ({c.other} is not planned from {c.base}'s plan, but "
+                                  "as `secplan solve` plans it)"))
     for title, rows in (
         ("Moved", c.moved),
         ("Entered the horizon", c.entered),

@@ -547,10 +547,16 @@ def test_compare_plans_each_side_as_solve_does(tmp_path: Path) -> None:
         ("MP304", "2024-11", "2024-06")]
     assert not c["against_base"] and c["objective"]["moves"] == [1, 0]  # each its own count
     text = runner.invoke(app, ["compare", str(pinned), str(base)]).output
-    assert "each is planned as `secplan solve` plans it" in text
+    assert "(mine is not planned from pinned's plan, but as `secplan solve` plans it)" in text
     assert "moves, each from its own reference" in text
     forward = json.loads(runner.invoke(app, ["compare", str(base), str(pinned), "--json"]).output)
     assert forward["against_base"] and forward["objective"]["moves"] == [0, 1]
+    # a what-if of a what-if of BASE is planned against its own base's plan, as solve does,
+    # and said so (a review: "not a what-if of baseline" was false)
+    chain = runner.invoke(app, ["compare", str(SEC_2020 / "baseline.yaml"),
+                                str(SEC_2020 / "covid-dcc-delay.yaml")], env={"COLUMNS": "300"})
+    assert ("(covid-dcc-delay is not planned from baseline's plan, but as `secplan solve` plans "
+            "it)") in chain.output
 
 
 def test_help_lists_each_command_in_one_line_and_reflows_its_detail() -> None:
