@@ -689,7 +689,8 @@ def _first_problem(
             and first["input"]:  # `send-bak: MP300` (an acceptance test: no "did you mean")
         from solver.changes import ACTIONS
 
-        key = str(next(iter(first["input"])))
+        keys = [str(k) for k in first["input"]]  # the action's typo, not `expected_decision`
+        key = next((k for k in keys if difflib.get_close_matches(k, ACTIONS, n=1)), keys[0])
         problem = unknown_name(key, ACTIONS, "change")
         if "did you mean" not in problem:
             problem += f"; a change starts with one of: {', '.join(ACTIONS)}"
@@ -723,9 +724,12 @@ def _first_problem(
 
     # a required key misspelt is missing too, where the typo is: one problem, not two (an
     # acceptance test: "(+1 more problem)" never shown)
+    typo = str(first["loc"][-1]) if first["type"] == "extra_forbidden" and first["loc"] else ""
+    missing = [str(e["loc"][-1]) for e in errors if e["type"] == "missing"
+               and e["loc"][:-1] == first["loc"][:-1]]
+    meant = difflib.get_close_matches(typo, missing, n=1) if typo else []
     others = [e for e in errors if e is not first and not (
-        first["type"] == "extra_forbidden" and e["type"] == "missing"
-        and e["loc"][:-1] == first["loc"][:-1])]
+        meant and e["type"] == "missing" and e["loc"] == (*first["loc"][:-1], meant[0]))]
     if others:
         where = list(dict.fromkeys(place(shown((*prefix, *e["loc"]))) for e in others)) \
             if place is not None else []

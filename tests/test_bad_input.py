@@ -215,6 +215,18 @@ def case_further_problems_are_placed(tmp_path: Path) -> Case:
 
 
 @case
+def case_a_typo_hides_no_other_missing_key(tmp_path: Path) -> Case:
+    """A review: every missing key beside a typo was taken for the typo's, so a title left
+    out went unsaid; only the key the typo is closest to is."""
+    def both(d: Data) -> None:
+        rename(item(d, "MP084"), "status", "statsu")
+        del item(d, "MP084")["title"]
+    path = write_base(tmp_path, both)
+    return Case(path, "items[MP084].statsu", r"unknown key 'statsu'; did you mean 'status'\? "
+                r"\(\+1 more problem: items\[MP084\]\.title\)$", line_of(path, "statsu:"))
+
+
+@case
 def case_unknown_top_level_key(tmp_path: Path) -> Case:
     path = write_base(tmp_path, lambda d: rename(d, "calendar", "calender"))
     return Case(

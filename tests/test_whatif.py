@@ -113,6 +113,8 @@ def test_rule_changes(tmp_path: Path) -> None:
         ("  - {set-rule: 'uplift-cap(GBCS, 2030)', max: 2}\n", "no rule"),
         ("  - {sned-back: MP084}\n", "unknown change 'sned-back'; did you mean 'send-back'?"),
         ("  - {zzz: MP084}\n", "unknown change 'zzz'; a change starts with one of: send-back,"),
+        ("  - {expected_decision: 2021-03-01, sned-back: MP084}\n",  # the action's typo
+         "unknown change 'sned-back'; did you mean 'send-back'?"),
         ("  - {move-release: '2020-12', go_live: 2020-12-01}\n", "unknown release '2020-12'"),
     ],
 )
