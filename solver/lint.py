@@ -94,12 +94,13 @@ def out_of_order(scenario: Scenario, releases: list[Release]) -> list[tuple[str,
 _MONTH_ID = re.compile(r"\d{4}-\d{2}")
 
 
-def listed(names: list[str], most: int = 6) -> str:
+def listed(names: list[str], most: int = 6, what: str = "") -> str:
     """"A, B, C and 4 more": at most `most` names, all of them when one more would be left
-    (an acceptance test: "and 1 more" hid an item to save a few characters)."""
+    (an acceptance test: "and 1 more" hid an item to save a few characters); `what` the
+    names are, where not items ("and 9 more routes")."""
     if len(names) <= most + 1:
         return ", ".join(names)
-    return ", ".join(names[:most]) + f" and {len(names) - most} more"
+    return ", ".join(names[:most]) + f" and {len(names) - most} more" + (f" {what}" * bool(what))
 
 
 def _unfixed_commitments(scenario: Scenario, releases: list[Release],

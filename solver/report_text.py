@@ -263,7 +263,11 @@ def headline(inst: Instance, plan: Plan) -> list[str]:
     lapsed = _lapsed_alignments(inst, plan)
     published = _published_differences(inst, plan)
 
-    return [f"Moves from {source}: {listed(moved)}" if moved else f"Nothing moves from {source}",
+    count = sum(len(ids) for ids in routes.values())  # an acceptance test: "and 9 more"
+    # read as nine items, where it was nine routes of 38 items
+    return [f"Moves from {source} ({count} item{'s' * (count != 1)}): "
+            f"{listed(moved, what='routes' if len(moved) > 7 else '')}" if moved
+            else f"Nothing moves from {source}",
             *([f"Left outside the horizon: {listed(outside)}"] if outside else []),
             *([f"{RULES_BROKEN}: {listed(broken)}"] if broken else []),
             *([f"Alignments lapsed, their anchor gone from the year: {listed(lapsed)}"]

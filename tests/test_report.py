@@ -666,8 +666,9 @@ def test_the_summary_opens_with_what_stands_out(send_back: tuple[Instance, Plan,
     headline = re.search(r'<ul class="headline">(.*?)</ul>', element(page, "summary"), re.S)
     assert headline
     lines = [text_of(li) for li in re.findall(r"<li>(.*?)</li>", headline.group(1), re.S)]
-    assert lines[0] == ("Moves from the base plan: SECMP0067 2020-11 \u2192 2021-06 (out of a "
-                        "baselined scope).")  # its DCC scope was baselined in November 2019
+    # its DCC scope was baselined in November 2019
+    assert lines[0] == ("Moves from the base plan (1 item): SECMP0067 2020-11 \u2192 2021-06 "
+                        "(out of a baselined scope).")
     assert lines[1] == "Rules broken: " + ", ".join(
         v.rule + ("" if v.hard else " (soft)") for v in plan.violations) + "."
     due = {i.id: (i.cut_off - inst.unit(i.id).decision).days for i in plan.items
@@ -829,8 +830,12 @@ def test_an_item_moved_out_of_a_baselined_scope_is_said_in_both_releases() -> No
     assert june["moved_out"] == [{"id": "A", "to": "2021-11", "baselined": True}]
     assert june["moves_from"] == "published allocation"
     assert [(r["id"], r["moved_from"]) for r in nov["items"]] == [("A", "2021-06")]
-    assert headline(inst, plan)[0] == ("Moves from the published allocation: A 2021-06 \u2192 "
-                                       "2021-11 (out of a baselined scope)")
+    assert headline(inst, plan)[0] == ("Moves from the published allocation (1 item): A "
+                                       "2021-06 \u2192 2021-11 (out of a baselined scope)")
+    from solver.lint import listed  # nine routes of many items are not "9 more" items
+
+    assert listed([f"R{k}" for k in range(16)], what="routes") == (
+        "R0, R1, R2, R3, R4, R5 and 10 more routes")
     out = Console(file=io.StringIO(), width=200)
     print_rid(inst, plan, "2021-06", out)
     said = out.file.getvalue()  # type: ignore[attr-defined]
