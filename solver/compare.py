@@ -55,6 +55,9 @@ class Comparison(BaseModel):
     """Why the terms count different items ("MP258 (rejected) counts only in BASE"), or ""
     when both plans count the same ones: an item closed or removed drops its delay out of
     the other's terms, which then look better (an acceptance test)."""
+    unproven: str = ""
+    """Which plan is not proven optimal, in words, or "": a move may then be an improvement
+    its search missed rather than what OTHER changes (`unproven_words`)."""
     against_base: bool = True
     """Whether `other` was planned against the base plan (a what-if of it): `moves` then
     counts from the base plan, none in the base itself; else each plan's `moves` is its
@@ -65,6 +68,19 @@ class Comparison(BaseModel):
         """The `moves` row's words in a table of the terms."""
         return ("moves from the base plan" if self.against_base else
                 "moves, each from its own reference")
+
+
+def unproven_words(plans: list[tuple[str, Plan]], cause: str = "the change") -> str:
+    """"baseline's plan is not proven optimal (gap 0.43%)": the named plans a search stopped
+    before its proof (an acceptance test at 1,000 items: a what-if moving one go-live
+    "moved" two items whose swap improved the base plan itself); "" when all are proven."""
+    open_ = [f"{name}'s plan (gap {plan.gap:.2%})" for name, plan in plans
+             if plan.status == "feasible"]
+    if not open_:
+        return ""
+    return (f"{' and '.join(open_)} {'is' if len(open_) == 1 else 'are'} not proven optimal: "
+            f"a move may be an improvement the search missed, not a consequence of {cause}; "
+            "a longer --time-limit narrows it")
 
 
 def why_moved(view: PlanView, uid: str, before: str | None) -> str:
@@ -200,6 +216,7 @@ def compare_plans(base: Plan, other_inst: Instance, other: Plan) -> Comparison:
             f"{other.scenario}"] if only_other else [])])
     return Comparison(
         counted_apart=counted_apart,
+        unproven=unproven_words([(base.scenario, base), (other.scenario, other)]),
         against_base=against,
         base=base.scenario,
         other=other.scenario,

@@ -715,6 +715,8 @@ def _comparison(c: Comparison, titles: Mapping[str, str]) -> Html:
                  if c.against_base else
                  f"The plan of {c.other} beside the plan of {c.base}: {c.other} is not "
                  f"planned from {c.base}'s plan, but as secplan solve plans it.")]
+    if c.unproven:
+        parts.append(tag("p", c.unproven[0].upper() + c.unproven[1:] + ".", class_="note"))
     moves = [("Moved", c.moved), ("Entered the horizon", c.entered),
              ("Left the horizon", c.left)]
     for caption, rows in moves:

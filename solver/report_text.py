@@ -617,6 +617,8 @@ def print_comparison(c: Comparison, out: Any) -> None:
         for m in rows:
             table.add_row(m.item, m.before or "-", m.after or "-", m.reason)
         out.print(table)
+    if c.unproven:
+        out.print(f"[yellow]{c.unproven}[/yellow]")
     if not (c.moved or c.entered or c.left):
         out.print("No item moved.")
     for g in c.go_lives:

@@ -45,11 +45,12 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypedDict
 from solver.budget import Budget
 from solver.calendar import build_releases, format_duration
 from solver.changes import Change, MoveRelease, Redecide, Reject, ShiftLeadTimes
+from solver.compare import unproven_words
 from solver.engine import DEFAULT_OPTIONS, MAX_WORKERS, SolveOptions, solve
 from solver.files import parse_json
 from solver.instance import Instance
 from solver.lint import out_of_order
-from solver.model import Scenario
+from solver.model import Plan, Scenario
 from solver.rules.placement import Window
 from solver.scenario import same_day_releases
 from solver.uncertainty import drawn_groups, drawn_items, overrun_reaches
@@ -431,6 +432,10 @@ class SweepResult:
     item_of: dict[str, str] = field(default_factory=dict)
     """Unit id -> its item's id, where they differ (the parts of a split item): a rejection
     is drawn for the item."""
+    base_unproven: str = ""
+    """`solver.compare.unproven_words` of the base plan: "" when proven optimal, else every
+    sample may improve on it where the draws change nothing (an acceptance test: a sweep of
+    a scenario with no uncertainty moved two items in every sample)."""
     groups: dict[str, str] = field(default_factory=dict)
     """Item -> the words for its `together` group ("A, B"), for items drawn with others:
     their decision and rejection draws are one cause (`cause`)."""
@@ -614,6 +619,7 @@ class SweepResult:
             "expected_uplifts": self.expected_uplifts(),
             "base_uplifts": self.base_uplifts,
             "mean_moves": self.total_moves / n if n else 0.0,
+            "base_unproven": self.base_unproven,
             "clock_stopped": self.clock_stopped,
             "influence": self.influence(),
             "errors": [{"index": i, "status": s, "error": e}
@@ -819,7 +825,7 @@ def _stream(client: Any, payload: Payload, seed: int, todo: Sequence[int],
         yield records
 
 
-def base_payload(path: Path, options: SolveOptions) -> tuple[Payload, Instance]:
+def base_payload(path: Path, options: SolveOptions) -> tuple[Payload, Instance, Plan]:
     """The scenario and its deterministic plan (as `secplan solve` makes it, with the
     engine's default workers): every sample is re-planned against it. Raises
     `ScenarioError` for bad input (the loader also checks the uncertainty section's items
@@ -830,7 +836,7 @@ def base_payload(path: Path, options: SolveOptions) -> tuple[Payload, Instance]:
     if plan.status == "infeasible":
         raise SweepError(f"{path}: no plan satisfies the rules, so there is nothing to "
                          "sweep against; see `secplan solve`")
-    return Payload(inst.scenario, dict(plan.assignments), options), inst
+    return Payload(inst.scenario, dict(plan.assignments), options), inst, plan
 
 
 def _progress_bar(show: bool, total: int, done: int) -> Any:
@@ -888,7 +894,7 @@ def run_sweep(
         raise ValueError(f"--workers must be from 1 to {MAX_WORKERS} (got {workers})")
     started = time.monotonic()
     options = solve_options or SWEEP_OPTIONS
-    payload, inst = base_payload(path, options)
+    payload, inst, base_plan = base_payload(path, options)
     result = SweepResult(
         scenario=payload.scenario.name,
         seed=seed,
@@ -898,6 +904,7 @@ def run_sweep(
         base_uplifts=uplift_counts(inst, payload.base),
         item_of={u.id: u.item.id for u in inst.units if u.id != u.item.id},
         groups=drawn_groups(payload.scenario),
+        base_unproven=unproven_words([(payload.scenario.name, base_plan)], "the draws"),
     )
     kept = read_records(out, payload, seed, samples) if out is not None else {}
     for index in sorted(kept):
@@ -940,6 +947,8 @@ def print_sweep(result: SweepResult, console: Any) -> None:
                   f"{result.seed} ({outcomes})")
     if result.solved:
         console.print(f"solved {result.solved} in this run at {result.rate:.1f} samples/s")
+    if result.base_unproven:
+        console.print(f"[yellow]{result.base_unproven}[/yellow]")
     if result.clock_stopped:
         console.print(f"[yellow]{result.clock_stopped} sample(s) stopped by the clock before "
                       "their budget of work was spent (a worker slower than --time-limit "

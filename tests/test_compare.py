@@ -84,6 +84,22 @@ def test_an_item_grown_past_a_capacity_is_forced_out_not_held_by_others() -> Non
         ("BIG", "forced: capacity(all): 2021-06 holds 130 effort of changes; at most 100")]
 
 
+def test_a_comparison_says_which_plan_is_not_proven_optimal() -> None:
+    """An acceptance test at 1,000 items: a what-if moving one go-live "moved" two items
+    whose swap improved the base plan itself, which was not proven optimal; nothing said
+    so. A plan the search stopped before its proof is named, with its gap."""
+    from solver.compare import unproven_words
+
+    s = scenario([item("A", value=1), item("B", value=5)])
+    inst, base = solve_checked(s)
+    assert compare_plans(base, inst, base).unproven == ""  # both proven
+    stopped = base.model_copy(update={"status": "feasible", "gap": 0.0043, "scenario": "big"})
+    c = compare_plans(stopped, inst, base)
+    assert c.unproven == unproven_words([("big", stopped)]) == (
+        "big's plan (gap 0.43%) is not proven optimal: a move may be an improvement the "
+        "search missed, not a consequence of the change; a longer --time-limit narrows it")
+
+
 def test_moves_are_counted_from_the_base_plan_on_both_sides() -> None:
     """A Panel read: the send-back's moves (from the baseline) stood beside the COVID
     plan's (from the send-back) as "3 -> 5". The base has no moves from itself; the other

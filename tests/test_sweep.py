@@ -339,6 +339,7 @@ def test_a_sample_the_clock_stops_is_recorded_counted_and_said(
 
     from benchmarks.generate import dump_yaml, generate_scenario
     from solver.check import check_assignment
+    from solver.compare import unproven_words
     from solver.instance import Instance
     from solver.sweep import base_payload, print_sweep, solve_sample
     from solver.whatif import apply_changes
@@ -346,7 +347,8 @@ def test_a_sample_the_clock_stops_is_recorded_counted_and_said(
     path = tmp_path / "generated.yaml"
     path.write_text(dump_yaml({**generate_scenario(250, 10, 1),
                                "uncertainty": {"preset": "typical"}}))
-    payload, inst = base_payload(path, SolveOptions(time_limit=3))
+    payload, inst, base = base_payload(path, SolveOptions(time_limit=3))
+    assert base.status == "feasible" and base.gap > 0  # 3 s of work proves no plan here
     with clock_jumps_after_level_1(monkeypatch):
         record = solve_sample(payload, SEED, 0)
     assert record["clock_stopped"] and record["status"] == "feasible"
@@ -354,12 +356,17 @@ def test_a_sample_the_clock_stops_is_recorded_counted_and_said(
                        reference=payload.base)
     assert not [v for v in check_assignment(sampled, record["assignment"]) if v.hard]
     result = SweepResult("t", SEED, 1, payload.base,
-                         {r.id: r.go_live for r in inst.releases}, {})
+                         {r.id: r.go_live for r in inst.releases}, {},
+                         base_unproven=unproven_words([("t", base)], "the draws"))
     result.add(record)
     assert result.summary()["clock_stopped"] == 1
     buffer = io.StringIO()
-    print_sweep(result, Console(file=buffer, width=140))
+    print_sweep(result, Console(file=buffer, width=400))
     assert "1 sample(s) stopped by the clock" in buffer.getvalue()
+    # an acceptance test: a base plan not proven optimal let every sample "move" items
+    assert f"t's plan (gap {base.gap:.2%}) is not proven optimal: a move may be an " \
+           "improvement the search missed, not a consequence of the draws" in buffer.getvalue()
+    assert result.summary()["base_unproven"] == result.base_unproven
 
 
 def test_a_chart_of_no_plan_says_so_without_a_warning() -> None:
@@ -705,7 +712,7 @@ def test_a_worker_of_another_secplan_refuses_its_samples() -> None:
     from solver.engine import SolveOptions
     from solver.sweep import base_payload, code_version, solve_sample
 
-    payload, _ = base_payload(UNCERTAIN, SolveOptions(time_limit=5))
+    payload, _, _ = base_payload(UNCERTAIN, SolveOptions(time_limit=5))
     assert payload.code == code_version()
     other = dataclasses.replace(payload, code="0123456789abcdef")
     record = solve_sample(other, SEED, 0)
