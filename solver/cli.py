@@ -831,10 +831,12 @@ def sweep(
     if loaded.uncertainty == Uncertainty():  # a review: 200 identical samples, no word why
         typer.echo(f"secplan: {scenario}: no uncertainty section, so every sample is the "
                    "scenario as written; see docs/sweep.md", err=True)
+    shown = show if show is not None else not as_json or sys.stderr.isatty()
+    if shown:  # the base plan's stages too (an acceptance test: 110 s without a word at
+        show_progress()  # 1,000 items before the samples' bar)
     try:
         result = run_sweep(scenario, samples, seed=seed, workers=workers, scheduler=scheduler,
-                           out=out, progress=show if show is not None
-                           else not as_json or sys.stderr.isatty(),
+                           out=out, progress=shown,
                            solve_options=SolveOptions(time_limit=time_limit, workers=1,
                                                       seed=0))
     except (ScenarioError, SweepError, ValueError) as exc:

@@ -42,6 +42,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, TypedDict
 
+from solver import progress as progress_events
 from solver.budget import Budget
 from solver.calendar import build_releases, format_duration
 from solver.changes import Change, MoveRelease, Redecide, Reject, ShiftLeadTimes
@@ -911,8 +912,9 @@ def run_sweep(
         result.add(kept[index])
     todo = [i for i in range(samples) if i not in kept]
     bar, task = _progress_bar(progress, samples, len(kept))
-    if todo:
-        with _journal(out, _header(payload, seed)) as write, bar, \
+    if todo:  # the samples' solves report nothing: the bar counts them (a worker forked
+        # from a process listening to the base plan's stages wrote over the bar)
+        with progress_events.muted(), _journal(out, _header(payload, seed)) as write, bar, \
                 _client(scheduler, workers, len(todo)) as client:
             solving = time.monotonic()
             for records in _stream(client, payload, seed, todo, batch_size):

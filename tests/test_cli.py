@@ -502,6 +502,10 @@ def test_sweep_json_summary_through_the_command(tmp_path: Path) -> None:
     again = [str(SEC_2020 / "uncertain.yaml"), "--out", str(tmp_path / "s.jsonl")]
     shown = secplan("sweep", *again, "--samples", "9", "--json", "--progress")
     assert shown.returncode == 0 and "9/9" in shown.stderr, shown.stderr
+    # the base plan's stages are shown (its chain: baseline, the send-back, uncertain), the
+    # samples' are not: the bar counts them (an acceptance test: 110 s without a word)
+    assert "planning the base scenario first" in shown.stderr
+    assert shown.stderr.count("level 1 of 2") == 3, shown.stderr
     quiet = secplan("sweep", *again, "--samples", "10", "--no-progress")
     assert quiet.returncode == 0 and "10/10" not in quiet.stderr, quiet.stderr
     assert (tmp_path / "s.png").read_bytes()[:4] == b"\x89PNG"
