@@ -832,8 +832,9 @@ def sweep(
         typer.echo(f"secplan: {scenario}: no uncertainty section, so every sample is the "
                    "scenario as written; see docs/sweep.md", err=True)
     shown = show if show is not None else not as_json or sys.stderr.isatty()
-    if shown:  # the base plan's stages too (an acceptance test: 110 s without a word at
-        show_progress()  # 1,000 items before the samples' bar)
+    if show or (show is None and sys.stderr.isatty()):  # the base plan's stages, as `solve`
+        show_progress()  # shows them (an acceptance test: 110 s without a word at 1,000
+        # items before the samples' bar)
     try:
         result = run_sweep(scenario, samples, seed=seed, workers=workers, scheduler=scheduler,
                            out=out, progress=shown,

@@ -605,6 +605,8 @@ def _model_at(loc: Loc, root: type[BaseModel]) -> type[BaseModel] | None:
         if part in RULE_MODELS:
             model = RULE_MODELS[part]
             continue
+        if part in UNION_MEMBERS:  # the union's member the error is about
+            continue
         info = model.model_fields.get(part)
         if info is None:
             return None
@@ -647,8 +649,20 @@ def _first_error(
     return loaded.error(*_first_problem(exc, prefix, model, loaded.place))
 
 
+UNION_MEMBERS = frozenset({"date", "MovedGoLive"})
+"""The names pydantic gives a union's members in an error's place (`calendar.moves.2020-11`
+may be a date or a `{go_live, decided}`); no key of a scenario is named so."""
+
 SHOWN_PLACES = 3
 """Places of further problems a bad-input message names after its first."""
+
+
+def _other_member(loc: Loc, first: Loc, shown: Callable[[Loc], Loc]) -> bool:
+    """Whether an error at `loc` is about another member of a union the `first` error's
+    value is one of (a move given as a mapping fails as a date too): the same problem."""
+    where = shown(loc)
+    return where == shown(first) or (bool(loc) and loc[-1] in UNION_MEMBERS
+                                     and shown(first)[:len(where)] == where)
 
 
 def _first_problem(
@@ -718,9 +732,9 @@ def _first_problem(
     # change's kind where its key repeats it (`changes[0].shift-lead-times`).
     from solver.rules import RULE_MODELS
 
-    def shown(loc: Loc) -> Loc:
-        return tuple(p for k, p in enumerate(loc) if not (
-            isinstance(p, str) and (p in RULE_MODELS or loc[k + 1:k + 2] == (p,))))
+    def shown(loc: Loc) -> Loc:  # without the union members pydantic names (`.date`)
+        return tuple(p for k, p in enumerate(loc) if not (isinstance(p, str) and (
+            p in RULE_MODELS or p in UNION_MEMBERS or loc[k + 1:k + 2] == (p,))))
 
     # a required key misspelt is missing too, where the typo is: one problem, not two (an
     # acceptance test: "(+1 more problem)" never shown)
@@ -729,7 +743,8 @@ def _first_problem(
                and e["loc"][:-1] == first["loc"][:-1]]
     meant = difflib.get_close_matches(typo, missing, n=1) if typo else []
     others = [e for e in errors if e is not first and not (
-        meant and e["type"] == "missing" and e["loc"] == (*first["loc"][:-1], meant[0]))]
+        meant and e["type"] == "missing" and e["loc"] == (*first["loc"][:-1], meant[0]))
+        and not _other_member(e["loc"], first["loc"], shown)]
     if others:
         where = list(dict.fromkeys(place(shown((*prefix, *e["loc"]))) for e in others)) \
             if place is not None else []

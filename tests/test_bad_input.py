@@ -227,6 +227,16 @@ def case_a_typo_hides_no_other_missing_key(tmp_path: Path) -> Case:
 
 
 @case
+def case_a_move_s_key_misspelt(tmp_path: Path) -> Case:
+    """A move given with when the Panel made it: a typo there is one problem, with "did you
+    mean", not also "not a date" for the union's other member."""
+    path = write_base(tmp_path, lambda d: d["calendar"].update(
+        moves={"2020-11": {"go_live": D(2020, 11, 29), "decidd": D(2020, 5, 1)}}))
+    return Case(path, "calendar.moves.2020-11.decidd",
+                r"^unknown key 'decidd'; did you mean 'decided'\?$", line_of(path, "decidd:"))
+
+
+@case
 def case_unknown_top_level_key(tmp_path: Path) -> Case:
     path = write_base(tmp_path, lambda d: rename(d, "calendar", "calender"))
     return Case(
