@@ -92,8 +92,8 @@ ShowProgress = Annotated[
     bool | None,
     typer.Option(
         "--progress/--no-progress",
-        help="Show each solver stage as it ends, and better plans as they are found, on "
-        "standard error. Default: when standard error is a terminal.",
+        help="Show each solver stage as it ends on standard error, and on a terminal the "
+        "best plan so far as it is found. Default: when standard error is a terminal.",
         show_default=False,
     ),
 ]
