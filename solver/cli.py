@@ -189,6 +189,13 @@ def options(
     return SolveOptions(time_limit=time_limit, wall_clock=wall_clock, workers=workers, seed=seed)
 
 
+SavedPlan = Annotated[
+    Path | None,
+    typer.Option("--plan", help="The plan.json `solve --out` wrote for SCENARIO: use it "
+                 "instead of planning again (checked against the scenario as it stands).",
+                 show_default=False),
+]
+
 INTERRUPTED = 130
 """The exit code of a command stopped by Ctrl-C, as a shell gives one (128 + SIGINT)."""
 
@@ -316,12 +323,21 @@ def plan_of(
     alternatives: int = 0,
     tolerance: float = 0.1,
     clash: bool = True,
+    saved: Path | None = None,
 ) -> tuple[Instance, Plan]:
     """Load and plan a scenario file (a what-if against its base plan); find the minimal
-    clash when no plan satisfies the rules (unless `clash` is False)."""
+    clash when no plan satisfies the rules (unless `clash` is False). With `saved`, the
+    plan.json `solve --out` wrote for it instead (`--plan`), checked against the scenario."""
     from solver.engine import NoPlanInTime
     from solver.plan import plan_file
 
+    if saved is not None:
+        from solver.instance import Instance
+        from solver.plan_io import read_plan
+
+        scenario = load(path)
+        with bad_input_exits():
+            return read_plan(saved, lambda reference: Instance(scenario, reference))
     with bad_input_exits():
         try:
             inst, plan = plan_file(path, opts, reference, alternatives, tolerance)
@@ -341,9 +357,10 @@ def plan_of(
 
 def planned(
     path: Path, opts: SolveOptions, reference: dict[str, str | None] | None = None,
+    saved: Path | None = None,
 ) -> tuple[Instance, Plan]:
     """`plan_of` for a command that needs a plan: none satisfying the rules is exit 2."""
-    inst, plan = plan_of(path, opts, reference, clash=False)
+    inst, plan = plan_of(path, opts, reference, clash=False, saved=saved)
     if plan.status == "infeasible":
         fail(f"{path}: no plan satisfies the rules; run `secplan solve` for the clash")
     return inst, plan
@@ -477,6 +494,7 @@ def rid(
     seed: Seed = 0,
     show: ShowProgress = None,
     wall_clock: WallClock = False,
+    saved: SavedPlan = None,
 ) -> None:
     """A release's scope table in the style of the RID: status, cut-off, fall-back."""
     from solver.instance import Instance
@@ -485,7 +503,8 @@ def rid(
     horizon = Instance(load(scenario)).release_ids
     if release not in horizon:
         fail(f"{scenario}: release {release!r} is not in the horizon ({', '.join(horizon)})")
-    inst, plan = planned(scenario, options(time_limit, workers, seed, show, wall_clock))
+    inst, plan = planned(scenario, options(time_limit, workers, seed, show, wall_clock),
+                         saved=saved)
     if as_json:
         typer.echo(json.dumps(rid_data(inst, plan, release), indent=2))
     else:
@@ -624,13 +643,15 @@ def gantt(
     seed: Seed = 0,
     show: ShowProgress = None,
     wall_clock: WallClock = False,
+    saved: SavedPlan = None,
 ) -> None:
     """Gantt chart of the plan: decisions, cut-offs, lead times, go-lives and baselines."""
     if rows < 1:
         fail(f"--rows {rows}: a page needs at least one row")
     check_figure(out)
     check_outputs([scenario], out)
-    inst, plan = planned(scenario, options(time_limit, workers, seed, show, wall_clock))
+    inst, plan = planned(scenario, options(time_limit, workers, seed, show, wall_clock),
+                         saved=saved)
     from solver.plot import draw_gantt, gantt_pages
 
     try:
@@ -667,6 +688,7 @@ def graph(
     seed: Seed = 0,
     show: ShowProgress = None,
     wall_clock: WallClock = False,
+    saved: SavedPlan = None,
 ) -> None:
     """Dependency graph: items in columns by release, edges for every dependency rule.
 
@@ -679,7 +701,8 @@ def graph(
     if out.suffix.lower() not in allowed:  # before the solve, naming every format
         fail(f"{out}: cannot write a graph as {out.name!r}: use one of {', '.join(allowed)}")
     check_outputs([scenario], out)
-    inst, plan = planned(scenario, options(time_limit, workers, seed, show, wall_clock))
+    inst, plan = planned(scenario, options(time_limit, workers, seed, show, wall_clock),
+                         saved=saved)
     from solver.plot import dependency_graph, draw_graph, export_graph, graph_structure
 
     g = dependency_graph(inst, plan)
@@ -720,6 +743,7 @@ def report(
     seed: Seed = 0,
     show: ShowProgress = None,
     wall_clock: WallClock = False,
+    saved: SavedPlan = None,
 ) -> None:
     """One self-contained HTML page: the plan, its charts and its reasons.
 
@@ -750,7 +774,8 @@ def report(
     if compare_with is not None:
         _, base_plan = planned(compare_with, opts)
     inst, plan = plan_of(scenario, opts, beside(scenario, compare_with, base_plan)
-                         if compare_with is not None and base_plan is not None else None)
+                         if compare_with is not None and base_plan is not None else None,
+                         saved=saved)
     has_plan = plan.status != "infeasible"
     if sweep is not None:
         base, mine = sweep["base"], plan.assignments

@@ -410,6 +410,10 @@ class Plan(BaseModel):
         "whose dropping alone gives a plan too, each with what that plan does to it.",
     )
     alternatives: list[Alternative] = Field(default_factory=list)
+    reference: dict[str, str | None] | None = Field(
+        default=None,
+        description="A what-if's base plan, which it was planned against and counts moves "
+        "from (null for a base scenario): `--plan` reads the plan back with it.")
 
 
 # --- what-if files ----------------------------------------------------------------------

@@ -339,6 +339,7 @@ def make_plan(inst: Instance, solution: Solution, options: SolveOptions) -> Plan
         releases=releases,
         items=items,
         violations=check_assignment(inst, assignment),
+        reference=inst.reference_plan,
     )
 
 

@@ -103,6 +103,50 @@ def read_assignments(path: Path) -> dict[str, str | None]:
     return dict(assignments)
 
 
+def read_plan(path: Path, inst_of: Callable[[dict[str, str | None] | None], Instance]) -> \
+        tuple[Instance, Plan]:
+    """A plan file `secplan solve --out` wrote, read back whole (`--plan`), with the
+    instance `inst_of(its reference)` makes: bad input when it is not a plan.json, or not
+    this scenario's plan as it stands (an item it lacks or does not know, a hard rule it
+    breaks, a cut-off the scenario now puts elsewhere: it was made before an edit)."""
+    from pydantic import ValidationError
+
+    if path.suffix.lower() == ".csv":
+        raise ScenarioError(path, "", "--plan reads the plan.json `solve --out` writes (a CSV "
+                                      "holds the allocation only: `secplan check` judges it)")
+    assignments = read_assignments(path)  # the file's own checks first, in its words
+    try:
+        plan = Plan.model_validate(json.loads(path.read_text(encoding="utf-8-sig")))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise ScenarioError(path, ".".join(str(p) for p in first["loc"]),
+                            first["msg"]) from None
+    inst = inst_of(plan.reference)
+    if plan.scenario != inst.scenario.name:
+        raise ScenarioError(path, "scenario", f"the plan of {plan.scenario!r}, not of "
+                                              f"{inst.scenario.name!r}")
+    stale = "; plan the scenario again (`secplan solve --out`)"
+    check_plan_names(path, inst, dict(assignments), dict)
+    missing = sorted({u.id for u in inst.units} - set(assignments))
+    if missing:
+        raise ScenarioError(path, "assignments", f"no place for {missing[0]}, which the "
+                                                 f"scenario plans{stale}")
+    from solver.check import check_assignment
+
+    broken = [v for v in check_assignment(inst, assignments) if v.hard]
+    if broken:
+        raise ScenarioError(path, "assignments", f"breaks {broken[0].rule}: "
+                                                 f"{broken[0].message}{stale}")
+    for item in plan.items:
+        if item.release is not None and item.id in assignments and item.id not in inst.closed:
+            now = inst.cut_off(inst.unit(item.id), inst.release(item.release))
+            if item.cut_off != now and not inst.unit(item.id).decision_known:
+                raise ScenarioError(path, f"items[{item.id}].cut_off",
+                                    f"is {item.cut_off}, where the scenario now gives {now}"
+                                    f"{stale}")
+    return inst, plan
+
+
 class _RepeatedKey(ValueError):
     def __init__(self, key: str):
         super().__init__(key)

@@ -563,6 +563,42 @@ def test_compare_plans_each_side_as_solve_does(tmp_path: Path) -> None:
             "it)") in chain.output
 
 
+def test_a_saved_plan_is_shown_without_planning_again(tmp_path: Path) -> None:
+    """An acceptance test at 1,000 items: every plan command solved again (45 s each, a
+    17-page Gantt 17 times), and a plan made with another --time-limit could differ. With
+    --plan, rid, gantt, graph and report show the plan.json solve wrote, checked against the
+    scenario as it stands: another scenario's, an edited one's or a CSV is bad input."""
+    out = tmp_path / "out"
+    assert runner.invoke(app, ["solve", SEND_BACK, "--out", str(out)]).exit_code == 0
+    saved = out / "plan.json"
+    plan = json.loads(saved.read_text())
+    assert plan["reference"]["SECMP0067"] == "2020-11"  # the base plan it moved from
+    for release in ("2020-11", "2021-06"):
+        solved = runner.invoke(app, ["rid", SEND_BACK, release, "--json"])
+        shown = runner.invoke(app, ["rid", SEND_BACK, release, "--json", "--plan", str(saved)])
+        assert shown.exit_code == 0 and shown.output == solved.output
+    for command in ("gantt", "graph"):
+        picture = tmp_path / f"{command}.png"
+        done = runner.invoke(app, [command, SEND_BACK, "--plan", str(saved), "-o", str(picture)])
+        assert done.exit_code == 0 and picture.read_bytes()[:4] == b"\x89PNG"
+    edited = tmp_path / "secmp0067-send-back.yaml"  # the same name, lead times since stretched
+    edited.write_text(f"extends: {SEND_BACK}\nchanges:\n  - {{shift-lead-times: 1 month}}\n")
+    for scenario, said in (
+            (str(edited), "assignments: breaks decision-in-time(SECMP0024)"),
+            (str(SEC_2020 / "covid-dcc-delay.yaml"),
+             "scenario: the plan of 'secmp0067-send-back', not of 'covid-dcc-delay'"),
+            ("moved", "items[MP078].cut_off: is 2021-02-04, where the scenario now gives "
+                      "2021-02-11")):
+        if scenario == "moved":  # valid still, but its cut-offs are another timetable's
+            edited.write_text(f"extends: {SEND_BACK}\nchanges:\n  - {{move-release: '2021-11', "
+                              "go_live: 2021-11-11}\n")
+            scenario = str(edited)
+        result = secplan("rid", scenario, "2021-06", "--plan", str(saved))
+        assert result.returncode == 2 and said in result.stderr, result.stderr
+    result = secplan("rid", SEND_BACK, "2021-06", "--plan", str(out / "plan.csv"))
+    assert result.returncode == 2 and "--plan reads the plan.json" in result.stderr
+
+
 def test_help_lists_each_command_in_one_line_and_reflows_its_detail() -> None:
     """`secplan --help` shows each command's first paragraph, so it must be one line; the
     detail below it is reflowed to the terminal, not broken where the docstring breaks."""
