@@ -689,6 +689,11 @@ def graph(
     show: ShowProgress = None,
     wall_clock: WallClock = False,
     saved: SavedPlan = None,
+    release: Annotated[
+        list[str] | None,
+        typer.Option("--release", help="Draw only these releases (repeat), with the items "
+                     "tied to them; 'not planned' too. Exports hold the whole graph."),
+    ] = None,
 ) -> None:
     """Dependency graph: items in columns by release, edges for every dependency rule.
 
@@ -704,14 +709,19 @@ def graph(
     inst, plan = planned(scenario, options(time_limit, workers, seed, show, wall_clock),
                          saved=saved)
     from solver.plot import dependency_graph, draw_graph, export_graph, graph_structure
+    from solver.plot.gantt import chosen_releases
 
+    try:
+        chosen_releases(plan, release)
+    except ValueError as exc:
+        fail(f"{scenario}: {exc}")
     g = dependency_graph(inst, plan)
     structure = graph_structure(g)
     if out.suffix.lower() in (".graphml", ".dot"):
         export_graph(g, out)
         typer.echo(f"wrote {out}")
     else:
-        _draw(out, lambda: draw_graph(inst, plan))
+        _draw(out, lambda: draw_graph(inst, plan, releases=release))
     for cycle in structure["precedence_cycles"]:
         typer.echo("precedence cycle: " + " -> ".join(cycle), err=True)
     for group in structure["linked"]:

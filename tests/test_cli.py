@@ -579,8 +579,12 @@ def test_a_saved_plan_is_shown_without_planning_again(tmp_path: Path) -> None:
         assert shown.exit_code == 0 and shown.output == solved.output
     for command in ("gantt", "graph"):
         picture = tmp_path / f"{command}.png"
-        done = runner.invoke(app, [command, SEND_BACK, "--plan", str(saved), "-o", str(picture)])
+        done = runner.invoke(app, [command, SEND_BACK, "--plan", str(saved), "-o", str(picture),
+                                   "--release", "2021-06"])
         assert done.exit_code == 0 and picture.read_bytes()[:4] == b"\x89PNG"
+        wrong = secplan(command, SEND_BACK, "--plan", str(saved), "-o", str(picture),
+                        "--release", "2099-06")
+        assert wrong.returncode == 2 and "no release '2099-06' in the plan" in wrong.stderr
     edited = tmp_path / "secmp0067-send-back.yaml"  # the same name, lead times since stretched
     edited.write_text(f"extends: {SEND_BACK}\nchanges:\n  - {{shift-lead-times: 1 month}}\n")
     for scenario, said in (

@@ -157,17 +157,24 @@ def _group_order(plan: Plan) -> list[str]:
     return [*order, *sorted(extra), NOT_PLANNED]
 
 
+def chosen_releases(plan: Plan, releases: Sequence[str] | None) -> list[str]:
+    """The plan's groups in order (its releases, then 'not planned'), only `releases` when
+    given (a chart's --release); ValueError naming one the plan does not have."""
+    order = _group_order(plan)
+    if releases is None:
+        return order
+    unknown = [rid for rid in releases if rid not in order]
+    if unknown:
+        raise ValueError(
+            f"no release {', '.join(map(repr, unknown))} in the plan; "
+            f"choose from {', '.join(order)}"
+        )
+    return [rid for rid in order if rid in set(releases)]
+
+
 def _rows(plan: Plan, releases: Sequence[str] | None) -> list[_Row]:
     """One row per assigned item: release order, then item id; `releases` filters groups."""
-    order = _group_order(plan)
-    if releases is not None:
-        unknown = [rid for rid in releases if rid not in order]
-        if unknown:
-            raise ValueError(
-                f"no release {', '.join(map(repr, unknown))} in the plan; "
-                f"choose from {', '.join(order)}"
-            )
-        order = [rid for rid in order if rid in set(releases)]
+    order = chosen_releases(plan, releases)
     rank = {rid: k for k, rid in enumerate(order)}
     rows = [
         _Row(rid or NOT_PLANNED, uid)

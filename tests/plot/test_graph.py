@@ -127,6 +127,21 @@ def test_seed_graph_ties_the_2021_uplifts_to_secmp0007() -> None:
     plt.close(ax.figure)
 
 
+def test_a_release_s_graph_holds_its_items_and_those_tied_to_them() -> None:
+    """An acceptance test: a ten-year horizon of 981 items drew one page 19,969 pixels tall.
+    `releases` draws those releases' items and the items a rule ties to them: June 2021's
+    SECMP0067 with SECMP0007, the anchor of its DUIS alignment, and no other item."""
+    inst = seed("secmp0067-send-back")
+    plan = plan_of(inst, send_back_plan(inst))
+    ax = draw_graph(inst, plan, releases=["2021-06"])
+    boxes = {t.get_text() for t in ax.texts} & {u.id for u in inst.units}
+    assert boxes == {"SECMP0067", "SECMP0007"}
+    assert "2021-06 and the items tied to them" in ax.get_title(loc="left")
+    plt.close(ax.figure)
+    with pytest.raises(ValueError, match=r"no release '2099-06' in the plan; choose from 2020-11"):
+        draw_graph(inst, plan, releases=["2099-06"])
+
+
 def test_graphml_export_reads_back(ties: Instance, tmp_path: Path) -> None:
     graph = dependency_graph(ties, plan_of(ties, PLAN))
     export_graph(graph, tmp_path / "g.graphml")
