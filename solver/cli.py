@@ -173,6 +173,12 @@ def warn(path: Path, scenario: Scenario) -> None:
         warnings.warn(DoubtfulEntry(f"{path}: {message}"), stacklevel=1)
 
 
+def shows_stages(show: bool | None) -> bool:
+    """Whether `--progress/--no-progress` (None: not given) shows the solver's stages: by
+    default when standard error is a terminal."""
+    return bool(show) or (show is None and sys.stderr.isatty())
+
+
 def options(
     time_limit: float, workers: int | None, seed: int, show: bool | None = None,
     wall_clock: bool = False,
@@ -184,7 +190,7 @@ def options(
     if workers is not None and not 1 <= workers <= MAX_WORKERS:
         fail(f"--workers must be from 1 to {MAX_WORKERS} (got {workers})")
     check_time_limit(time_limit)
-    if show or (show is None and sys.stderr.isatty()):
+    if shows_stages(show):
         show_progress()
     return SolveOptions(time_limit=time_limit, wall_clock=wall_clock, workers=workers, seed=seed)
 
@@ -867,9 +873,8 @@ def sweep(
         typer.echo(f"secplan: {scenario}: no uncertainty section, so every sample is the "
                    "scenario as written; see docs/sweep.md", err=True)
     shown = show if show is not None else not as_json or sys.stderr.isatty()
-    if show or (show is None and sys.stderr.isatty()):  # the base plan's stages, as `solve`
-        show_progress()  # shows them (an acceptance test: 110 s without a word at 1,000
-        # items before the samples' bar)
+    if shows_stages(show):  # the base plan's stages, as `solve` shows them (an acceptance
+        show_progress()  # test: 110 s without a word at 1,000 items before the samples' bar)
     try:
         result = run_sweep(scenario, samples, seed=seed, workers=workers, scheduler=scheduler,
                            out=out, progress=shown,

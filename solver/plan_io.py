@@ -67,14 +67,24 @@ def read_assignments(path: Path) -> dict[str, str | None]:
     """The allocation a plan file gives (item id -> release id or null): a `plan.json`'s
     `assignments`, or a CSV with `item` and `release` columns such as `plan.csv` (an empty
     release: outside the horizon), by the file's extension."""
+    text = _text(path)
+    if path.suffix.lower() == ".csv":
+        return _csv_assignments(path, text)
+    return dict(_plan_data(path, text)["assignments"])
+
+
+def _text(path: Path) -> str:
     try:
-        text = path.read_text(encoding="utf-8-sig")  # a spreadsheet's CSV may start with a BOM
+        return path.read_text(encoding="utf-8-sig")  # a spreadsheet's CSV may start with a BOM
     except FileNotFoundError:
         raise ScenarioError(path, "", "file not found") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioError(path, "", f"cannot read file: {exc}") from None
-    if path.suffix.lower() == ".csv":
-        return _csv_assignments(path, text)
+
+
+def _plan_data(path: Path, text: str) -> dict[str, Any]:
+    """A plan.json's object, its `assignments` checked: release ids or null, agreeing with
+    its `items` and `releases`."""
     try:
         data = parse_json(text, object_pairs_hook=_no_repeats)
     except _RepeatedKey as exc:
@@ -100,7 +110,7 @@ def read_assignments(path: Path) -> dict[str, str | None]:
                 path, f"assignments.{key}", f"must be a release id or null (got {value!r})"
             )
     _check_agreement(path, data, assignments)
-    return dict(assignments)
+    return data
 
 
 def read_plan(path: Path, inst_of: Callable[[dict[str, str | None] | None], Instance]) -> \
@@ -114,9 +124,10 @@ def read_plan(path: Path, inst_of: Callable[[dict[str, str | None] | None], Inst
     if path.suffix.lower() == ".csv":
         raise ScenarioError(path, "", "--plan reads the plan.json `solve --out` writes (a CSV "
                                       "holds the allocation only: `secplan check` judges it)")
-    assignments = read_assignments(path)  # the file's own checks first, in its words
+    data = _plan_data(path, _text(path))  # the file's own checks first, in its words
+    assignments: dict[str, str | None] = data["assignments"]
     try:
-        plan = Plan.model_validate(json.loads(path.read_text(encoding="utf-8-sig")))
+        plan = Plan.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         raise ScenarioError(path, ".".join(str(p) for p in first["loc"]),
@@ -138,9 +149,11 @@ def read_plan(path: Path, inst_of: Callable[[dict[str, str | None] | None], Inst
         raise ScenarioError(path, "assignments", f"breaks {broken[0].rule}: "
                                                  f"{broken[0].message}{stale}")
     for item in plan.items:
-        if item.release is not None and item.id in assignments and item.id not in inst.closed:
-            now = inst.cut_off(inst.unit(item.id), inst.release(item.release))
-            if item.cut_off != now and not inst.unit(item.id).decision_known:
+        unit = inst.unit(item.id) if item.id in assignments and item.id not in inst.closed \
+            else None
+        if item.release is not None and unit is not None and not unit.decision_known:
+            now = inst.cut_off(unit, inst.release(item.release))
+            if item.cut_off != now:
                 raise ScenarioError(path, f"items[{item.id}].cut_off",
                                     f"is {item.cut_off}, where the scenario now gives {now}"
                                     f"{stale}")
