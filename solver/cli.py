@@ -852,6 +852,14 @@ def sweep(
                      "but for --json when standard error is not a terminal.",
                      show_default=False),
     ] = None,
+    release: Annotated[
+        list[str] | None,
+        typer.Option("--release", help="Only the items these releases hold in the base plan "
+                     "(repeat; 'not planned' too), in the item table and the chart."),
+    ] = None,
+    rows: Annotated[int, typer.Option("--rows", help="Items per page of the chart.")] = 60,
+    page: Annotated[int, typer.Option("--page", help="Page of the chart to draw (from 1).")]
+    = 1,
 ) -> None:
     """Monte Carlo what-ifs: how likely each item is to land in each release.
 
@@ -867,8 +875,20 @@ def sweep(
     check_time_limit(time_limit)
     if chart is not None:  # checked before the sweep, not after it
         check_figure(chart, "--chart")
+    if rows < 1:
+        fail(f"--rows {rows}: a page needs at least one row")
+    if page < 1:
+        fail(f"--page {page}: pages count from 1")
     check_outputs([scenario], out, chart)
     loaded = load(scenario)  # its warnings before the sweep (bad input stops it there too)
+    if release:
+        from solver.instance import Instance
+        from solver.paging import NOT_PLANNED, chosen_groups
+
+        try:
+            chosen_groups([*Instance(loaded).release_ids, NOT_PLANNED], release)
+        except ValueError as exc:
+            fail(f"{scenario}: {exc}")
     if loaded.uncertainty == Uncertainty():  # a review: 200 identical samples, no word why
         typer.echo(f"secplan: {scenario}: no uncertainty section, so every sample is the "
                    "scenario as written; see docs/sweep.md", err=True)
@@ -889,12 +909,20 @@ def sweep(
             _interrupted = (f"secplan: interrupted; {kept} sample line(s) kept in {out}: the "
                             "same command resumes from them")
         raise
-    if chart is not None:
-        _draw(chart, lambda: plot_sweep(result), err=as_json)
+    from solver.paging import page_count
+
+    pages = page_count(len(result.items(release)), rows)
     if as_json:
         typer.echo(result.summary_json())
     else:
-        print_sweep(result, console())
+        print_sweep(result, console(), release)
+    if chart is not None:  # after the tables: a --page past the end loses none of them
+        if page > pages:
+            fail(f"--page {page}: the chart has {pages} page(s) of {rows} rows")
+        _draw(chart, lambda: plot_sweep(result, release, rows, page - 1), err=as_json)
+        if pages > 1:
+            typer.echo(f"page {page} of {pages}; draw the others with --page (with --out, "
+                       "a re-run reads its samples back)", err=as_json)
 
 
 def main() -> NoReturn:

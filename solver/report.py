@@ -270,6 +270,7 @@ def read_sweep(path: str | Path) -> dict[str, Any]:
                                              for r in base.values()):
         raise ValueError("the sweep summary has no 'base' plan (item -> release)")
     for key, depth, most in (("release_holds", 1, 1), ("release_unchanged", 1, 1),
+                             ("release_kept", 1, 1),
                              ("release_moves", 1, 1), ("deadlines_missed", 1, 1),
                              ("expected_uplifts", 2, None), ("base_uplifts", 2, None)):
         if key in data and not _numbers(data[key], depth, most):
@@ -1063,12 +1064,14 @@ def _sweep_releases(sweep: Mapping[str, Any]) -> Html:
     if not holds or not unchanged or sweep.get("planned") == 0:
         return Html("")
     moves: Mapping[str, float] = sweep.get("release_moves") or {}  # not in older summaries
+    kept: Mapping[str, float] = sweep.get("release_kept") or {}  # nor this
     rows = [(rid, f"{moves[rid]:.0%}" if rid in moves else "-",
+             f"{kept[rid]:.0%}" if rid in kept else "-",
              f"{unchanged[rid]:.0%}" if rid in unchanged else "-", f"{p:.0%}")
             for rid, p in holds.items()]
-    return table(("Release", "go-live moves", "scope unchanged",
+    return table(("Release", "go-live moves", "base-plan items kept (mean)", "scope unchanged",
                   "scope holds (rejections aside)"), rows,
-                 numeric=(1, 2, 3), caption="Does each release's scope hold?")
+                 numeric=(1, 2, 3, 4), caption="Does each release's scope hold?")
 
 
 def _sweep_uplifts(sweep: Mapping[str, Any]) -> Html:

@@ -52,6 +52,7 @@ from solver.files import parse_json
 from solver.instance import Instance
 from solver.lint import out_of_order
 from solver.model import Plan, Scenario
+from solver.paging import NOT_PLANNED, chosen_groups, page_count, page_of
 from solver.rules.placement import Window
 from solver.scenario import same_day_releases
 from solver.uncertainty import drawn_groups, drawn_items, overrun_reaches
@@ -446,6 +447,8 @@ class SweepResult:
     )
     unchanged: Counter[str] = field(default_factory=Counter)
     holds: Counter[str] = field(default_factory=Counter)
+    kept: Counter[str] = field(default_factory=Counter)
+    """Per release: its base-plan items still there, summed over samples with a plan."""
     uplift_sums: defaultdict[str, Counter[str]] = field(
         default_factory=lambda: defaultdict(Counter)
     )
@@ -471,6 +474,15 @@ class SweepResult:
     def base_scopes(self) -> dict[str, frozenset[str]]:
         return {rid: frozenset(u for u, r in self.base.items() if r == rid)
                 for rid in self.releases}
+
+    def items(self, releases: Sequence[str] | None = None) -> list[str]:
+        """Units by base-plan release (horizon order, then those it leaves out), then id;
+        only those of `releases` when given ('not planned' for the ones left out)."""
+        order = [*self.releases, NOT_PLANNED]
+        rank = {rid: k for k, rid in enumerate(chosen_groups(order, releases))}
+        group = {uid: rid or NOT_PLANNED for uid, rid in self.base.items()}
+        return sorted((u for u in self.base if group[u] in rank),
+                      key=lambda u: (rank[group[u]], u))
 
     @property
     def planned(self) -> int:
@@ -505,6 +517,8 @@ class SweepResult:
                 self.placements[uid][NONE] += 1
             if got != rid:
                 changed.update((rid, got))
+            elif rid is not None:
+                self.kept[rid] += 1
         moved = {r for uid in record["moved"] for r in (self.base[uid], assignment.get(uid))}
         for rid in self.releases:
             self.unchanged[rid] += rid not in changed
@@ -554,6 +568,15 @@ class SweepResult:
         return {rid: sum(self.with_samples[f"{rid} go-live {way}"]
                          for way in ("later", "earlier")) / n
                 for rid in self.releases} if n else {}
+
+    def release_kept(self) -> dict[str, float]:
+        """Release -> mean share of its base-plan items that a planned sample keeps there,
+        for releases the base plan fills (an acceptance test: at 1,000 items every busy
+        release's scope changed in every sample, so "unchanged" said 0 % for all of them
+        and nothing told a release losing one item from one losing half)."""
+        n, scopes = self.planned, self.base_scopes
+        return {rid: self.kept[rid] / (n * len(scopes[rid]))
+                for rid in self.releases if scopes[rid]} if n else {}
 
     def release_holds(self) -> dict[str, float]:
         """Release -> share of planned samples in which no item moves into or out of it:
@@ -615,6 +638,7 @@ class SweepResult:
             "probabilities": self.probabilities(),
             "release_unchanged": self.release_unchanged(),
             "release_holds": self.release_holds(),
+            "release_kept": self.release_kept(),
             "release_moves": self.release_moves(),
             "deadlines_missed": {uid: self.missed[uid] / n for uid in sorted(self.missed)},
             "expected_uplifts": self.expected_uplifts(),
@@ -937,10 +961,12 @@ def _percent(p: float) -> str:
     return f"{100 * p:.0f}%" if p in (0.0, 1.0) or 0.01 <= p <= 0.99 else f"{100 * p:.1f}%"
 
 
-def print_sweep(result: SweepResult, console: Any) -> None:
+def print_sweep(result: SweepResult, console: Any, releases: Sequence[str] | None = None
+                ) -> None:
     """The sweep as tables on a rich `Console` (typed Any like `solver.report_text`'s
-    printers, which take what `secplan`'s `console()` makes): items, releases, uplifts,
-    what moves items, samples without a plan."""
+    printers, which take what `secplan`'s `console()` makes): items (those of `releases`
+    in the base plan, when given), releases, uplifts, what moves items, samples without a
+    plan."""
     from rich.table import Table
 
     n = result.planned
@@ -967,24 +993,25 @@ def print_sweep(result: SweepResult, console: Any) -> None:
                       caption="none: outside the horizon; rejected: the sample rejected it")
         for col in ("item", "base plan", "stays", "distribution"):
             items.add_column(col)
-        order = {rid: k for k, rid in enumerate([*result.releases, None])}
-        for uid in sorted(result.base, key=lambda u: (order[result.base[u]], u)):
+        for uid in result.items(releases):
             base = result.base[uid] or NONE
             stays = probabilities.get(uid, {}).get(base, 0.0)
             colour = "green" if stays >= 0.9 else "yellow" if stays >= 0.5 else "red"
             spread = "  ".join(f"{rid} {_percent(p)}" for rid, p in probabilities[uid].items())
             items.add_row(uid, base, f"[{colour}]{_percent(stays)}[/{colour}]", spread)
         console.print(items)
-        releases = Table(title="Does each release's scope hold?")
+        release_table = Table(title="Does each release's scope hold?")
         for col in ("release", "go-live", "go-live moves", "items in base plan",
-                    "scope unchanged", "holds (rejections aside)"):
-            releases.add_column(col)
+                    "of them kept (mean)", "scope unchanged", "holds (rejections aside)"):
+            release_table.add_column(col)
         holds, moves_in = result.release_holds(), result.release_moves()
+        kept = result.release_kept()
         for rid, p in result.release_unchanged().items():
-            releases.add_row(rid, str(result.releases[rid]), _percent(moves_in[rid]),
-                             str(len(result.base_scopes[rid])), _percent(p),
-                             _percent(holds[rid]))
-        console.print(releases)
+            release_table.add_row(rid, str(result.releases[rid]), _percent(moves_in[rid]),
+                                  str(len(result.base_scopes[rid])),
+                                  _percent(kept[rid]) if rid in kept else "-", _percent(p),
+                                  _percent(holds[rid]))
+        console.print(release_table)
         uplifts = Table(title="Specification uplifts per year")
         for col in ("specification", "year", "base plan", "expected"):
             uplifts.add_column(col)
@@ -1020,23 +1047,30 @@ def print_sweep(result: SweepResult, console: Any) -> None:
 
 
 LEGEND_COLUMNS = 6
+CHART_ROWS = 60
+"""Items on a page of the sweep chart, as on a Gantt page."""
 
 
-def plot_sweep(result: SweepResult) -> Axes:
+def plot_sweep(result: SweepResult, releases: Sequence[str] | None = None,
+               max_rows: int = CHART_ROWS, page: int = 0) -> Axes:
     """One stacked horizontal bar per item: the share of samples placing it in each
     release (grey: outside the horizon; hatched: rejected), items grouped by base-plan
-    release (named beside each item, groups ruled off), the legend below in rows."""
+    release (named beside each item, groups ruled off), the legend below in rows.
+    `releases` keeps those base-plan releases' items ('not planned' for the ones it left
+    out) and `max_rows` items make a page, as in the Gantt chart (an acceptance test: 1,000
+    items made one picture 41,622 pixels tall)."""
     import matplotlib.pyplot as plt
 
     from solver.plot.gantt import NOT_PLANNED_COLOUR, horizon_colours
 
     probabilities = result.probabilities()
-    outcomes = {rid for shares in probabilities.values() for rid in shares}
+    chosen = result.items(releases)
+    pages = page_count(len(chosen), max_rows)
+    items = list(reversed(page_of(chosen, max_rows, page, "sweep chart")))  # top down
+    outcomes = {rid for uid in items for rid in probabilities.get(uid, {})}
     legend_rows = math.ceil(len(outcomes) / LEGEND_COLUMNS)
-    _, ax = plt.subplots(figsize=(9, 1.8 + 0.28 * len(result.base) + 0.25 * legend_rows),
+    _, ax = plt.subplots(figsize=(9, 1.8 + 0.28 * max(len(items), 4) + 0.25 * legend_rows),
                          layout="constrained")
-    order = {rid: k for k, rid in enumerate([*result.releases, None])}
-    items = sorted(result.base, key=lambda u: (order[result.base[u]], u), reverse=True)
     rows = range(len(items))
     colours = {**horizon_colours(list(result.releases)), NONE: NOT_PLANNED_COLOUR,
                REJECTED: REJECTED_COLOUR}
@@ -1053,14 +1087,18 @@ def plot_sweep(result: SweepResult) -> Axes:
         if result.base[items[k]] != result.base[items[k - 1]]:
             ax.axhline(k - 0.5, color="black", linewidth=0.8)
     ax.set_xlim(0, 1)
-    ax.set_ylim(-0.6, len(items) - 0.4)
+    ax.set_ylim(-0.6, max(len(items), 1) - 0.4)
     ax.xaxis.set_major_formatter(lambda x, _: f"{100 * x:.0f}%")
     ax.set_xlabel(f"share of {result.planned} samples with a plan (of {result.samples})")
-    ax.set_title(f"{result.scenario}: release of each item in the samples\n"
+    which = f", base-plan releases {', '.join(releases)}" if releases else ""
+    paged = f", page {page + 1} of {pages}" if pages > 1 else ""
+    ax.set_title(f"{result.scenario}: release of each item in the samples{which}{paged}\n"
                  "(in brackets: its release in the base plan)", fontsize="medium")
     shown = len(ax.containers)
-    if not result.planned:  # a review: empty axes, and matplotlib's warning on stderr
-        ax.text(0.5, 0.5, "no sample has a plan", transform=ax.transAxes, ha="center")
+    if not result.planned or not items:  # a review: empty axes, and matplotlib's warning
+        ax.text(0.5, 0.5, "no sample has a plan" if not result.planned else
+                "no items in these releases in the base plan", transform=ax.transAxes,
+                ha="center")
         return ax
     ax.get_figure(root=True).legend(  # type: ignore[union-attr]
         title="release in the sample", loc="outside lower center",

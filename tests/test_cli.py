@@ -487,6 +487,38 @@ def test_an_output_that_is_a_directory_is_named_as_given(tmp_path: Path) -> None
     assert result.stderr.strip() == f"secplan: {tmp_path / 'plan.json'}: Is a directory"
 
 
+def test_sweep_pages_its_chart_and_keeps_the_releases_asked_for(tmp_path: Path) -> None:
+    """An acceptance test at 1,000 items: the sweep chart was one picture 41,622 pixels
+    tall and the item table 1,000 rows. `--release` keeps a base-plan release's items in
+    both; `--rows`/`--page` page the chart as `gantt` does; a wrong one is bad input, said
+    before the sweep when it can be, and a page past the end loses none of the tables."""
+    uncertain = str(SEC_2020 / "uncertain.yaml")
+    chart = tmp_path / "c.png"
+    wrong = secplan("sweep", uncertain, "--samples", "2", "--release", "2099-06")
+    assert wrong.returncode == 2 and wrong.stdout == ""  # nothing swept
+    assert "no release '2099-06' in the plan; choose from 2020-11," in wrong.stderr
+    assert secplan("sweep", uncertain, "--rows", "0").stderr.strip() == \
+        "secplan: --rows 0: a page needs at least one row"
+    paged = secplan("sweep", uncertain, "--samples", "2", "--chart", str(chart), "--rows", "10",
+                    "--page", "2", "--out", str(tmp_path / "s.jsonl"))
+    assert paged.returncode == 0, paged.stderr
+    assert "page 2 of 4; draw the others with --page" in paged.stdout and chart.exists()
+    base = json.loads(secplan("sweep", uncertain, "--samples", "2", "--json",
+                              "--out", str(tmp_path / "s.jsonl")).stdout)["base"]
+    assert len(base) == 32  # 4 pages of 10
+    kept = secplan("sweep", uncertain, "--samples", "2", "--release", "2021-11",
+                   "--out", str(tmp_path / "s.jsonl"))
+    table = kept.stdout.split("Release of each item")[1].split("Does each release")[0]
+    assert sorted(line.split()[1] for line in table.splitlines() if line.startswith("│")) == \
+        sorted(u for u, r in base.items() if r == "2021-11")
+    chart.unlink()
+    past = secplan("sweep", uncertain, "--samples", "2", "--chart", str(chart), "--page", "5",
+                   "--rows", "10", "--out", str(tmp_path / "s.jsonl"))
+    assert past.returncode == 2 and "Does each release's scope hold?" in past.stdout
+    assert past.stderr.strip() == "secplan: --page 5: the chart has 4 page(s) of 10 rows"
+    assert not chart.exists()
+
+
 def test_sweep_json_summary_through_the_command(tmp_path: Path) -> None:
     result = secplan("sweep", str(SEC_2020 / "uncertain.yaml"), "--samples", "8", "--json",
                      "--out", str(tmp_path / "s.jsonl"), "--chart", str(tmp_path / "s.png"))

@@ -63,6 +63,7 @@ SWEEP = {
     "release_unchanged": {"2020-11": 0.3, "2021-06": 0.5},
     "release_holds": {"2020-11": 0.55, "2021-06": 0.6},
     "release_moves": {"2020-11": 0.0, "2021-06": 0.2},
+    "release_kept": {"2021-06": 0.9},
     "deadlines_missed": {"SECMP0067": 0.25},
     "expected_uplifts": {"DUIS": {"2021": 1.4}, "GBCS": {"2021": 1.0}},
     "base_uplifts": {"DUIS": {"2021": 1}, "GBCS": {"2021": 1}},
@@ -331,7 +332,8 @@ def test_sweep_section_shows_the_share_of_samples_per_release(
             "keep them (rejections aside): MP084.") in text_of(sweep)  # 30% of 75%
     assert "On average 1.25 items move per sample with a plan." in text_of(sweep)
     assert "Deadlines missed: SECMP0067 in 25% of the samples with a plan." in text_of(sweep)
-    assert row_of(holding, "2021-06")[1:] == ["20%", "50%", "60%"]  # its go-live moves in 20%
+    assert row_of(holding, "2021-06")[1:] == ["20%", "90%", "50%", "60%"]  # go-live moves 20%
+    assert row_of(holding, "2020-11")[2] == "-"  # no mean kept in the summary for it
     assert 'class="changed">1.40' in row_html(versions, "DUIS")  # more versions than planned
     assert rows(moving) == [["MP084 rejected", "50", "2.00", "1.00", "+0.25"]]
     assert "Correlation in the samples, not cause and effect" in moving
@@ -351,10 +353,11 @@ def test_a_sweep_with_no_plan_says_so_instead_of_figures(
     no_base = {k: v for k, v in SWEEP.items() if k not in ("base_uplifts", "release_unchanged")}
     sweep = element(build_report(inst, plan, sweep=no_base), "sweep")
     assert "Specification versions" not in sweep and "scope unchanged" not in sweep
-    older = {k: v for k, v in SWEEP.items() if k != "release_moves"}  # before session 13
+    older = {k: v for k, v in SWEEP.items()  # before sessions 13 and 16
+             if k not in ("release_moves", "release_kept")}
     holding = re.findall(r"<table[^>]*>.*?</table>", element(build_report(
         inst, plan, sweep=older), "sweep"), re.S)[1]
-    assert row_of(holding, "2021-06")[1:] == ["-", "50%", "60%"]
+    assert row_of(holding, "2021-06")[1:] == ["-", "-", "50%", "60%"]
 
 
 def test_a_row_of_the_sweep_table_adds_up_to_its_samples() -> None:

@@ -15,6 +15,7 @@ import os
 import subprocess
 import sys
 import time
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -263,6 +264,9 @@ def test_counting_scope_unchanged_versus_holding() -> None:
     assert result.release_unchanged() == {"R1": 1 / 3, "R2": 2 / 3}
     assert result.release_holds() == {"R1": 2 / 3, "R2": 2 / 3}
     assert result.release_moves() == {"R1": 0, "R2": 1 / 3}  # its go-live moves, any size
+    # the mean share of a release's base items kept there: what still tells releases
+    # apart when every busy release changes somewhere in every sample (large portfolios)
+    assert result.release_kept() == {"R1": 5 / 6, "R2": 2 / 3}
     assert result.probabilities()["B"] == {"R1": 2 / 3, REJECTED: 1 / 3}
     top = result.influence()[0]
     assert top["uncertainty"] == "C decided early" and top["mean_moves_with"] == 1
@@ -788,3 +792,41 @@ def test_validate_shows_the_odds_a_sweep_draws_from(tmp_path: Path) -> None:
                             str(SEC_2020 / "baseline.yaml")], cwd=ROOT, capture_output=True,
                            text=True, check=False).stdout
     assert "Uncertainty a sweep draws from" not in plain
+
+
+def test_the_chart_pages_and_keeps_the_releases_asked_for(local: SweepResult) -> None:
+    """An acceptance test: 1,000 items made one sweep chart 41,622 pixels tall. Pages of
+    `max_rows` items, as the Gantt chart has, cover every item once, in the table's order;
+    `releases` keeps the items those base-plan releases hold."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from solver.sweep import plot_sweep
+
+    def ticks(ax: Any) -> list[str]:
+        return [t.get_text().split()[0] for t in ax.get_yticklabels()][::-1]  # top down
+
+    everything = local.items()
+    assert sorted(everything) == sorted(local.base) and len(everything) > 10
+    shown: list[str] = []
+    for page in range(math.ceil(len(everything) / 4)):
+        ax = plot_sweep(local, max_rows=4, page=page)
+        assert len(ticks(ax)) <= 4
+        assert ax.get_title().split("\n")[0].endswith(
+            f"page {page + 1} of {math.ceil(len(everything) / 4)}")
+        shown += ticks(ax)
+        plt.close(ax.figure)
+    assert shown == everything
+    with pytest.raises(ValueError, match="page 9 does not exist: the sweep chart has"):
+        plot_sweep(local, max_rows=len(everything), page=9)
+    busiest = Counter(local.base.values()).most_common(1)[0][0]
+    assert busiest is not None
+    ax = plot_sweep(local, releases=[busiest])
+    assert ticks(ax) == sorted(u for u, r in local.base.items() if r == busiest)
+    assert all(t.get_text().endswith(f"({busiest})") for t in ax.get_yticklabels())
+    plt.close(ax.figure)
+    with pytest.raises(ValueError, match="no release '2099-06' in the plan"):
+        local.items(["2099-06"])
+    assert local.items(["not planned"]) == sorted(u for u, r in local.base.items() if r is None)

@@ -4,8 +4,8 @@ matplotlib is imported here and nowhere else in `solver`, so commands that draw 
 start without it.
 """
 
+from solver.paging import NOT_PLANNED
 from solver.plot.gantt import (
-    NOT_PLANNED,
     draw_gantt,
     gantt_pages,
     release_colours,

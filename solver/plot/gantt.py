@@ -13,7 +13,6 @@ can count pages without the scenario, and a CLI can page a plan before drawing i
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -35,9 +34,7 @@ from solver.calendar import Release
 from solver.files import figure_format
 from solver.instance import Instance, Unit
 from solver.model import TIGHT_MARGIN_DAYS, Plan
-
-NOT_PLANNED = "not planned"
-"""Group of items the plan leaves outside the horizon (assigned `null`)."""
+from solver.paging import NOT_PLANNED, chosen_groups, page_count, page_of
 
 NOT_PLANNED_COLOUR = "#8c8c8c"
 AS_OF_COLOUR = "#d62728"
@@ -160,16 +157,7 @@ def _group_order(plan: Plan) -> list[str]:
 def chosen_releases(plan: Plan, releases: Sequence[str] | None) -> list[str]:
     """The plan's groups in order (its releases, then 'not planned'), only `releases` when
     given (a chart's --release); ValueError naming one the plan does not have."""
-    order = _group_order(plan)
-    if releases is None:
-        return order
-    unknown = [rid for rid in releases if rid not in order]
-    if unknown:
-        raise ValueError(
-            f"no release {', '.join(map(repr, unknown))} in the plan; "
-            f"choose from {', '.join(order)}"
-        )
-    return [rid for rid in order if rid in set(releases)]
+    return chosen_groups(_group_order(plan), releases)
 
 
 def _rows(plan: Plan, releases: Sequence[str] | None) -> list[_Row]:
@@ -186,9 +174,7 @@ def _rows(plan: Plan, releases: Sequence[str] | None) -> list[_Row]:
 
 def gantt_pages(plan: Plan, releases: Sequence[str] | None = None, max_rows: int = 60) -> int:
     """How many pages `draw_gantt` needs for the plan at `max_rows` items a page (at least 1)."""
-    if max_rows < 1:
-        raise ValueError(f"max_rows must be at least 1 (got {max_rows})")
-    return max(1, math.ceil(len(_rows(plan, releases)) / max_rows))
+    return page_count(len(_rows(plan, releases)), max_rows)
 
 
 # --- drawing ------------------------------------------------------------------------------
@@ -608,10 +594,8 @@ def draw_gantt(
     number of rows, so a 10-row page and a 60-row page both read at the same type size.
     """
     rows = _rows(plan, releases)
-    pages = gantt_pages(plan, releases, max_rows)
-    if not 0 <= page < pages:
-        raise ValueError(f"page {page} does not exist: the Gantt chart has {pages} page(s)")
-    page_rows = rows[page * max_rows : (page + 1) * max_rows]
+    pages = page_count(len(rows), max_rows)
+    page_rows = list(page_of(rows, max_rows, page, "Gantt chart"))
     slots = _layout(rows, page_rows, page * max_rows)
     note = _closed_note(inst)
     if ax is None:

@@ -29,7 +29,8 @@ from matplotlib.typing import LineStyleType
 
 from solver.instance import Instance
 from solver.model import PENDING_STATUSES, STATUS_WORDS, Plan
-from solver.plot.gantt import NOT_PLANNED, chosen_releases, day_text, legend_below
+from solver.paging import NOT_PLANNED
+from solver.plot.gantt import chosen_releases, day_text, legend_below
 from solver.rules import AlignedUplift, NeverTogether, Precedence, RuleBase, SameRelease
 
 EDGE_KINDS = ("precedence", "same-release", "never-together", "aligned-uplift", "shared-spec")
