@@ -273,6 +273,11 @@ def validate(
         bool,
         typer.Option("--resolved", help="Print the resolved scenario (extends applied) as YAML."),
     ] = False,
+    every: Annotated[
+        bool,
+        typer.Option("--all", help="Every pending item, rule and item id, not only the "
+                     "first of each long list."),
+    ] = False,
 ) -> None:
     """Load and validate a scenario; summarise releases, items and rules."""
     data = load(scenario)
@@ -293,7 +298,7 @@ def validate(
     from solver.scenario import what_if_changes
 
     out: Any = console()
-    print_summary(Instance(data), out)
+    print_summary(Instance(data), out, every)
     for name, lines in what_if_changes(scenario):  # what the what-if assumes (a review)
         out.print(f"[bold]What {name} changes:[/bold]")
         for line in lines:

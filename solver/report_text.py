@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from rich.table import Table
 
@@ -58,9 +58,25 @@ def _print_odds(s: Scenario, out: Any) -> None:
             out.print(table)
 
 
-def print_summary(inst: Instance, out: Any) -> None:
+T = TypeVar("T")
+
+SHOWN_ROWS = 40
+"""Rows `secplan validate` shows of a table with a row per item or rule, unless `--all`
+(an acceptance test: 3,027 lines at 1,000 items, mostly every pending item's cut-offs)."""
+SHOWN_IDS = 30
+"""Item ids `secplan validate` lists per status, unless `--all`."""
+
+
+def _first(rows: list[T], every: bool, what: str) -> tuple[list[T], str | None]:
+    """The rows to show and, when some are left out, a caption saying how many."""
+    if every or len(rows) <= SHOWN_ROWS:
+        return rows, None
+    return rows[:SHOWN_ROWS], f"the first {SHOWN_ROWS} of {len(rows)} {what}; --all shows every one"
+
+
+def print_summary(inst: Instance, out: Any, every: bool = False) -> None:
     """What `secplan validate` shows: releases, pending cut-offs, items by status, rules,
-    assumptions."""
+    assumptions; long lists cut to their first rows unless `every`."""
     s = inst.scenario
     out.print(f"[bold]{s.name}[/bold]: {s.description}".rstrip(": "))
     out.print(f"as of {s.as_of}; {len(inst.units)} items to plan, {len(inst.closed)} closed")
@@ -86,7 +102,8 @@ def print_summary(inst: Instance, out: Any) -> None:
             "; ".join(notes),
         )
     out.print(releases)
-    pending = [u for u in inst.units if not u.decision_known]
+    pending, left_out = _first([u for u in inst.units if not u.decision_known], every,
+                               "pending items")
     if pending:
         lead = [[u.id, u.status, str(u.decision)] for u in pending]
         cells = [[f"{c}" + (" x" if c < u.decision else "")
@@ -106,7 +123,7 @@ def print_summary(inst: Instance, out: Any) -> None:
             chunks[-1].append(k)
             used += width
         for n, chunk in enumerate(chunks):  # never a date cut to "2026-0…"
-            cut = Table(title=title if n == 0 else f"{title}, continued")
+            cut = Table(title=title if n == 0 else f"{title}, continued", caption=left_out)
             for col in (*heads, *(ids[k] for k in chunk)):
                 cut.add_column(col, no_wrap=True)
             for first, dates in zip(lead, cells, strict=True):
@@ -122,12 +139,20 @@ def print_summary(inst: Instance, out: Any) -> None:
     by_status.add_column("n", justify="right")
     by_status.add_column("items")
     for status in sorted(statuses):
-        by_status.add_row(status, str(len(statuses[status])), ", ".join(sorted(statuses[status])))
+        ids = sorted(statuses[status])
+        more = len(ids) - SHOWN_IDS if not every and len(ids) > SHOWN_IDS else 0
+        by_status.add_row(status, str(len(ids)), ", ".join(ids[:len(ids) - more])
+                          + (f" (+{more} more)" if more else ""))
+    if any(len(ids) > SHOWN_IDS for ids in statuses.values()) and not every:
+        by_status.caption = "--all lists every item"
     out.print(by_status)
-    rules = Table(title="Rules (built-in ones per item are counted)")
+    rows = rule_rows(inst)  # the scenario's rules first, then a row per built-in family
+    shown, left_out = _first(rows[:len(inst.file_rules)], every, "rules the scenario writes")
+    built_in = rows[len(inst.file_rules):]
+    rules = Table(title="Rules (built-in ones per item are counted)", caption=left_out)
     for column in ("rule", "kind", "asks", "note"):
         rules.add_column(column)
-    for row in rule_rows(inst):
+    for row in [*shown, *built_in]:
         rules.add_row(*row)
     out.print(rules)
     _print_odds(s, out)

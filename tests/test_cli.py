@@ -941,6 +941,44 @@ def test_validate_splits_the_cut_off_table_rather_than_cut_a_date(tmp_path: Path
     assert all(str(inst.cut_off(secmp0067, r)) in pending for r in inst.releases)
 
 
+def test_validate_of_a_large_portfolio_shows_the_first_rows_and_all_of_them_with_all(
+        tmp_path: Path) -> None:
+    """An acceptance test: 1,000 generated items made `validate` print 3,027 lines, mostly
+    every pending item's cut-offs. Each long list shows its first rows and says how many
+    there are; --all shows every one."""
+    from benchmarks.generate import dump_yaml, generate_scenario
+    from solver.report_text import SHOWN_IDS, SHOWN_ROWS
+
+    path = tmp_path / "big.yaml"
+    path.write_text(dump_yaml(generate_scenario(300, 3, 1)))
+    inst = Instance(load_scenario(path))
+    pending = [u.id for u in inst.units if not u.decision_known]
+    assert len(pending) > SHOWN_ROWS and len(inst.file_rules) > SHOWN_ROWS
+
+    def shown(*args: str) -> str:
+        result = runner.invoke(app, ["validate", str(path), *args], env={"COLUMNS": "200"})
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    def ids_in_cut_offs(text: str) -> set[str]:
+        table = text[text.index("Pending decisions"):text.index("Items by status")]
+        return {line.split()[1] for line in table.splitlines()
+                if line.startswith("│") and line.split()[1] in set(pending)}
+
+    short, every = shown(), shown("--all")
+    assert ids_in_cut_offs(short) == set(pending[:SHOWN_ROWS])
+    assert (f"the first {SHOWN_ROWS} of {len(pending)} pending items; --all shows every "
+            "one") in short
+    assert ids_in_cut_offs(every) == set(pending) and "--all" not in every
+    assert (f"the first {SHOWN_ROWS} of {len(inst.file_rules)} rules the scenario writes"
+            in short)
+    assert all(rule.name in every for rule in inst.file_rules)
+    assert "decision-in-time(...)" in short  # the built-in families are always counted
+    assert "more)" in short and "--all lists every item" in short  # ids per status
+    assert all(u.id in every for u in inst.units) and len(inst.units) > SHOWN_IDS
+    assert len(short.splitlines()) < len(every.splitlines()) / 2
+
+
 @pytest.mark.parametrize(("command", "said"), [
     (["solve", "{sc}/plan.json", "--out", "{sc}"], "{sc}/plan.json: the command reads this "
      "file; write to another one"),
