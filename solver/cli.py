@@ -533,6 +533,7 @@ def explain(
     seed: Seed = 0,
     show: ShowProgress = None,
     wall_clock: WallClock = False,
+    saved: SavedPlan = None,
 ) -> None:
     """Why each item sits where it does, computed from the model.
 
@@ -543,7 +544,7 @@ def explain(
     from solver.report_text import print_clash, print_closed, print_options
 
     opts = options(time_limit, workers, seed, show, wall_clock)
-    inst, plan = plan_of(scenario, opts)
+    inst, plan = plan_of(scenario, opts, saved=saved)  # --plan: only the questions are solved
     if plan.status == "infeasible":
         if as_json:
             typer.echo(json.dumps({"status": "infeasible", "clash": plan.clash,

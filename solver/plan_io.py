@@ -157,7 +157,10 @@ def read_plan(path: Path, inst_of: Callable[[dict[str, str | None] | None], Inst
                 raise ScenarioError(path, f"items[{item.id}].cut_off",
                                     f"is {item.cut_off}, where the scenario now gives {now}"
                                     f"{stale}")
-    return inst, plan
+    from solver.objective import term_values
+
+    plan.objective = term_values(inst, assignments)  # as the scenario now counts them: what
+    return inst, plan  # `explain --plan` weighs each option against
 
 
 class _RepeatedKey(ValueError):

@@ -635,6 +635,24 @@ def test_a_saved_plan_is_shown_without_planning_again(tmp_path: Path) -> None:
     assert result.returncode == 2 and "--plan reads the plan.json" in result.stderr
 
 
+def test_explain_weighs_a_saved_plan_without_planning_again(tmp_path: Path) -> None:
+    """The 1,000-item acceptance test: explain planned again (45 s) before its questions.
+    With --plan it asks them of the plan.json solve wrote; the objective it weighs options
+    against is counted from the assignments, not taken from the file."""
+    out = tmp_path / "out"
+    assert runner.invoke(app, ["solve", SEND_BACK, "--out", str(out)]).exit_code == 0
+    saved = out / "plan.json"
+    edited = json.loads(saved.read_text())
+    edited["objective"]["delay"] += 1000  # stale or edited by hand: not what is weighed
+    saved.write_text(json.dumps(edited))
+    solved = secplan("explain", SEND_BACK, "SECMP0067", "--json", "--progress")
+    shown = secplan("explain", SEND_BACK, "SECMP0067", "--json", "--progress", "--plan",
+                    str(saved))
+    assert shown.returncode == 0 and shown.stdout == solved.stdout, shown.stderr
+    assert "level 1 of" in solved.stderr and "level 1 of" not in shown.stderr
+    assert "releases weighed" in shown.stderr
+
+
 def test_help_lists_each_command_in_one_line_and_reflows_its_detail() -> None:
     """`secplan --help` shows each command's first paragraph, so it must be one line; the
     detail below it is reflowed to the terminal, not broken where the docstring breaks."""
