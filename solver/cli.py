@@ -202,6 +202,12 @@ SavedPlan = Annotated[
                  show_default=False),
 ]
 
+BaseSavedPlan = Annotated[
+    Path | None,
+    typer.Option("--base-plan", help="The plan.json `solve --out` wrote for the base "
+                 "scenario: use it instead of planning the base again.", show_default=False),
+]
+
 INTERRUPTED = 130
 """The exit code of a command stopped by Ctrl-C, as a shell gives one (128 + SIGINT)."""
 
@@ -388,6 +394,20 @@ def beside(other: Path, base: Path, base_plan: Plan) -> dict[str, str | None] | 
     with bad_input_exits():
         extended = base_of(other)
     return base_plan.assignments if extended == base.resolve() else None
+
+
+def check_reference(saved: Path | None, plan: Plan, reference: dict[str, str | None] | None,
+                    base: Path) -> None:
+    """A saved what-if plan (`--plan`) compared with its base must have been planned
+    against the base plan it is compared with (the one planned now, or `--base-plan`):
+    else its moves are counted from another plan, and bad input."""
+    if saved is None or reference is None or plan.reference == reference:
+        return
+    mine = plan.reference or {}
+    differ = sorted(u for u in {*reference, *mine} if reference.get(u) != mine.get(u))
+    fail(f"{saved}: reference: planned against another plan of {base} ({len(differ)} "
+         f"item(s) placed otherwise, first {differ[0]}): give --base-plan the plan.json "
+         "`solve --out` wrote for the base, or compare without --plan")
 
 
 @app.command(cls=Command)
@@ -588,17 +608,26 @@ def compare(
     seed: Seed = 0,
     show: ShowProgress = None,
     wall_clock: WallClock = False,
+    base_saved: BaseSavedPlan = None,
+    saved: Annotated[
+        Path | None,
+        typer.Option("--plan", help="The plan.json `solve --out` wrote for OTHER: use it "
+                     "instead of planning OTHER again.", show_default=False),
+    ] = None,
 ) -> None:
     """What moved between two scenarios' plans, and why.
 
     Each is planned as `solve` plans it: a what-if of BASE against BASE's plan, so only
-    what must or should move does."""
+    what must or should move does. --base-plan and --plan read the plans `solve --out`
+    wrote instead of planning again."""
     from solver.compare import compare_plans
     from solver.report_text import print_comparison
 
     opts = options(time_limit, workers, seed, show, wall_clock)
-    _, base_plan = planned(base, opts)
-    other_inst, other_plan = planned(other, opts, beside(other, base, base_plan))
+    _, base_plan = planned(base, opts, saved=base_saved)
+    reference = beside(other, base, base_plan)
+    other_inst, other_plan = planned(other, opts, reference, saved=saved)
+    check_reference(saved, other_plan, reference, base)
     comparison = compare_plans(base_plan, other_inst, other_plan)
     if as_json:
         typer.echo(comparison.model_dump_json(indent=2))
@@ -766,6 +795,7 @@ def report(
     show: ShowProgress = None,
     wall_clock: WallClock = False,
     saved: SavedPlan = None,
+    base_saved: BaseSavedPlan = None,
 ) -> None:
     """One self-contained HTML page: the plan, its charts and its reasons.
 
@@ -792,12 +822,16 @@ def report(
             sweep = read_sweep(sweep_file)
         except ValueError as exc:
             fail(f"{sweep_file}: {exc}")
+    if base_saved is not None and compare_with is None:
+        fail("--base-plan is the plan of the --compare scenario: give --compare too")
     base_plan = None
     if compare_with is not None:
-        _, base_plan = planned(compare_with, opts)
-    inst, plan = plan_of(scenario, opts, beside(scenario, compare_with, base_plan)
-                         if compare_with is not None and base_plan is not None else None,
-                         saved=saved)
+        _, base_plan = planned(compare_with, opts, saved=base_saved)
+    reference = beside(scenario, compare_with, base_plan) \
+        if compare_with is not None and base_plan is not None else None
+    inst, plan = plan_of(scenario, opts, reference, saved=saved)
+    if compare_with is not None:
+        check_reference(saved, plan, reference, compare_with)
     has_plan = plan.status != "infeasible"
     if sweep is not None:
         base, mine = sweep["base"], plan.assignments

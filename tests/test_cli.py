@@ -635,6 +635,40 @@ def test_a_saved_plan_is_shown_without_planning_again(tmp_path: Path) -> None:
     assert result.returncode == 2 and "--plan reads the plan.json" in result.stderr
 
 
+def test_compare_reads_both_saved_plans_and_refuses_a_what_if_planned_from_another(
+        tmp_path: Path) -> None:
+    """The 1,000-item acceptance test: compare took 79-83 s, planning both sides again.
+    --base-plan and --plan read the plans solve wrote; a what-if's plan must have been
+    planned against the base plan it is compared with, else its moves are another's."""
+    baseline = str(SEC_2020 / "baseline.yaml")
+    for name, scenario in (("b", baseline), ("o", SEND_BACK)):
+        assert runner.invoke(app, ["solve", scenario, "--out", str(tmp_path / name)]
+                             ).exit_code == 0
+    saved = ["--base-plan", str(tmp_path / "b" / "plan.json"),
+             "--plan", str(tmp_path / "o" / "plan.json")]
+    solved = secplan("compare", baseline, SEND_BACK, "--json", "--progress")
+    read = secplan("compare", baseline, SEND_BACK, "--json", "--progress", *saved)
+    assert read.returncode == 0 and read.stdout == solved.stdout, read.stderr
+    assert "level 1 of" in solved.stderr and "level 1 of" not in read.stderr
+    assert json.loads(read.stdout)["moved"]  # SECMP0067 sent back: something moved
+    report = tmp_path / "r.html"
+    done = secplan("report", SEND_BACK, "-o", str(report), "--compare", baseline, *saved,
+                   "--progress")
+    assert done.returncode == 0 and "level 1 of" not in done.stderr, done.stderr
+    assert "SECMP0067" in report.read_text()
+    other = json.loads((tmp_path / "o" / "plan.json").read_text())
+    other["reference"]["MP084"] = "2021-11"  # as if planned from another plan of baseline
+    (tmp_path / "o" / "plan.json").write_text(json.dumps(other))
+    wrong = secplan("compare", baseline, SEND_BACK, *saved)
+    assert wrong.returncode == 2 and wrong.stdout == ""
+    assert wrong.stderr.strip() == (
+        f"secplan: {tmp_path / 'o' / 'plan.json'}: reference: planned against another plan "
+        f"of {baseline} (1 item(s) placed otherwise, first MP084): give --base-plan the "
+        "plan.json `solve --out` wrote for the base, or compare without --plan")
+    alone = secplan("report", SEND_BACK, "-o", str(report), "--base-plan", saved[1])
+    assert alone.returncode == 2 and "give --compare too" in alone.stderr
+
+
 def test_explain_weighs_a_saved_plan_without_planning_again(tmp_path: Path) -> None:
     """The 1,000-item acceptance test: explain planned again (45 s) before its questions.
     With --plan it asks them of the plan.json solve wrote; the objective it weighs options
