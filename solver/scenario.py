@@ -200,7 +200,23 @@ def _node_lines(node: yaml.Node, loc: Loc, out: dict[Loc, int], seen: set[int]) 
             out[(*loc, k)] = key.start_mark.line + 1
     elif isinstance(node, yaml.SequenceNode):
         for i, value in enumerate(node.value):
-            _node_lines(value, (*loc, i), out, seen)
+            try:
+                _node_lines(value, (*loc, i), out, seen)
+            except _BadNode as exc:  # an item named by its id, as every other place names
+                item = _item_id(value) if loc == ("items",) else None  # it (a review:
+                if item is not None:  # `items[0].title` for a key given twice in MP300)
+                    exc.place = exc.place.replace(f"items[{i}]", f"items[{item}]", 1)
+                raise
+
+
+def _item_id(node: yaml.Node) -> str | None:
+    """The `id` an item's mapping node gives, if it gives one as a plain value."""
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode) and key.value == "id" \
+                    and isinstance(value, yaml.ScalarNode) and value.value:
+                return str(value.value)
+    return None
 
 
 def read_source(path: Path) -> SourceFile:

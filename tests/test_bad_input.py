@@ -765,6 +765,16 @@ def case_a_key_given_twice(tmp_path: Path) -> Case:
 
 
 @case
+def case_a_key_given_twice_in_an_item(tmp_path: Path) -> Case:
+    """Named by the item's id, as every other problem in an item is (it said items[1])."""
+    path = write_base(tmp_path)
+    path.write_text(path.read_text().replace("- id: SECMP0007\n",
+                                             "- id: SECMP0007\n  note: x\n  note: y\n", 1))
+    return Case(path, "items[SECMP0007].note", r"key 'note' appears twice",
+                line_of(path, "note: y"))
+
+
+@case
 def case_a_yaml_alias(tmp_path: Path) -> Case:
     path = write_base(tmp_path)
     text = path.read_text()
