@@ -396,18 +396,38 @@ def beside(other: Path, base: Path, base_plan: Plan) -> dict[str, str | None] | 
     return base_plan.assignments if extended == base.resolve() else None
 
 
+def check_paging(rows: int, page: int) -> None:
+    """A chart's --rows and --page, before any work (a page past the end is known only
+    once the plan is: `past_the_end`)."""
+    if rows < 1:
+        fail(f"--rows {rows}: a page needs at least one row")
+    if page < 1:
+        fail(f"--page {page}: pages count from 1")
+
+
+def past_the_end(page: int, pages: int, rows: int) -> str | None:
+    """Why `page` cannot be drawn, when the chart has only `pages` pages of `rows` rows."""
+    return f"--page {page}: the chart has {pages} page(s) of {rows} rows" \
+        if page > pages else None
+
+
 def check_reference(saved: Path | None, plan: Plan, reference: dict[str, str | None] | None,
                     base: Path) -> None:
     """A saved what-if plan (`--plan`) compared with its base must have been planned
     against the base plan it is compared with (the one planned now, or `--base-plan`):
     else its moves are counted from another plan, and bad input."""
-    if saved is None or reference is None or plan.reference == reference:
+    if saved is None or reference is None:
         return
-    mine = plan.reference or {}
+    remedy = ("give --base-plan the plan.json `solve --out` wrote for the base, or compare "
+              "without --plan")
+    if plan.reference is None:
+        fail(f"{saved}: reference: none, so not planned against a plan of {base} (a what-if "
+             f"of it is): {remedy}")
+    mine = plan.reference
     differ = sorted(u for u in {*reference, *mine} if reference.get(u) != mine.get(u))
-    fail(f"{saved}: reference: planned against another plan of {base} ({len(differ)} "
-         f"item(s) placed otherwise, first {differ[0]}): give --base-plan the plan.json "
-         "`solve --out` wrote for the base, or compare without --plan")
+    if differ:
+        fail(f"{saved}: reference: planned against another plan of {base} ({len(differ)} "
+             f"item(s) placed otherwise, first {differ[0]}): {remedy}")
 
 
 @app.command(cls=Command)
@@ -624,9 +644,12 @@ def compare(
     from solver.report_text import print_comparison
 
     opts = options(time_limit, workers, seed, show, wall_clock)
+    if saved is not None:  # read before the base is planned: a bad file costs nothing
+        other_inst, other_plan = planned(other, opts, saved=saved)
     _, base_plan = planned(base, opts, saved=base_saved)
     reference = beside(other, base, base_plan)
-    other_inst, other_plan = planned(other, opts, reference, saved=saved)
+    if saved is None:
+        other_inst, other_plan = planned(other, opts, reference)
     check_reference(saved, other_plan, reference, base)
     comparison = compare_plans(base_plan, other_inst, other_plan)
     if as_json:
@@ -687,10 +710,9 @@ def gantt(
     saved: SavedPlan = None,
 ) -> None:
     """Gantt chart of the plan: decisions, cut-offs, lead times, go-lives and baselines."""
-    if rows < 1:
-        fail(f"--rows {rows}: a page needs at least one row")
+    check_paging(rows, page)
     check_figure(out)
-    check_outputs([scenario], out)
+    check_outputs([scenario, saved], out)
     inst, plan = planned(scenario, options(time_limit, workers, seed, show, wall_clock),
                          saved=saved)
     from solver.plot import draw_gantt, gantt_pages
@@ -699,8 +721,8 @@ def gantt(
         pages = gantt_pages(plan, release, rows)
     except ValueError as exc:
         fail(f"{scenario}: {exc}")
-    if not 1 <= page <= pages:
-        fail(f"--page {page}: the chart has {pages} page(s) of {rows} rows")
+    if (beyond := past_the_end(page, pages, rows)) is not None:
+        fail(beyond)
     _draw(out, lambda: draw_gantt(inst, plan, releases=release, max_rows=rows, page=page - 1))
     if pages > 1:
         typer.echo(f"page {page} of {pages}; draw the others with --page")
@@ -746,7 +768,7 @@ def graph(
     allowed = [*FIGURE_FORMATS, ".graphml", ".dot"]
     if out.suffix.lower() not in allowed:  # before the solve, naming every format
         fail(f"{out}: cannot write a graph as {out.name!r}: use one of {', '.join(allowed)}")
-    check_outputs([scenario], out)
+    check_outputs([scenario, saved], out)
     inst, plan = planned(scenario, options(time_limit, workers, seed, show, wall_clock),
                          saved=saved)
     from solver.plot import dependency_graph, draw_graph, export_graph, graph_structure
@@ -813,7 +835,7 @@ def report(
 
     if out.suffix.lower() not in (".html", ".htm"):  # not the scenario, say, by a slip
         fail(f"-o: the report is one HTML page: name it .html (got {out.name!r})")
-    check_outputs([scenario, compare_with, sweep_file], out)
+    check_outputs([scenario, compare_with, sweep_file, saved, base_saved], out)
     matplotlib.use("Agg")
     opts = options(time_limit, workers, seed, show, wall_clock)
     sweep = None
@@ -824,12 +846,15 @@ def report(
             fail(f"{sweep_file}: {exc}")
     if base_saved is not None and compare_with is None:
         fail("--base-plan is the plan of the --compare scenario: give --compare too")
+    if saved is not None:  # read before the base is planned: a bad file costs nothing
+        inst, plan = plan_of(scenario, opts, saved=saved)
     base_plan = None
     if compare_with is not None:
         _, base_plan = planned(compare_with, opts, saved=base_saved)
     reference = beside(scenario, compare_with, base_plan) \
         if compare_with is not None and base_plan is not None else None
-    inst, plan = plan_of(scenario, opts, reference, saved=saved)
+    if saved is None:
+        inst, plan = plan_of(scenario, opts, reference)
     if compare_with is not None:
         check_reference(saved, plan, reference, compare_with)
     has_plan = plan.status != "infeasible"
@@ -909,16 +934,15 @@ def sweep(
     whatever the number of workers or machines."""
     from solver.engine import SolveOptions
     from solver.scenario import ScenarioError
-    from solver.sweep import SweepError, plot_sweep, print_sweep, run_sweep
+    from solver.sweep import SweepError, SweepResult, plot_sweep, print_sweep, run_sweep
     from solver.uncertainty import Uncertainty
 
     check_time_limit(time_limit)
     if chart is not None:  # checked before the sweep, not after it
         check_figure(chart, "--chart")
-    if rows < 1:
-        fail(f"--rows {rows}: a page needs at least one row")
-    if page < 1:
-        fail(f"--page {page}: pages count from 1")
+    check_paging(rows, page)
+    if chart is None and (rows, page) != (60, 1):  # a review: silently ignored
+        fail("--rows and --page choose the page of --chart to draw: give --chart too")
     check_outputs([scenario], out, chart)
     loaded = load(scenario)  # its warnings before the sweep (bad input stops it there too)
     if release:
@@ -935,11 +959,18 @@ def sweep(
     shown = show if show is not None else not as_json or sys.stderr.isatty()
     if shows_stages(show):  # the base plan's stages, as `solve` shows them (an acceptance
         show_progress()  # test: 110 s without a word at 1,000 items before the samples' bar)
+    from solver.paging import page_count
+
+    def on_base(result: SweepResult) -> None:  # a page past the end, before any sample
+        beyond = past_the_end(page, page_count(len(result.items(release)), rows), rows)
+        if chart is not None and beyond is not None:
+            raise ValueError(beyond)
+
     try:
         result = run_sweep(scenario, samples, seed=seed, workers=workers, scheduler=scheduler,
                            out=out, progress=shown,
                            solve_options=SolveOptions(time_limit=time_limit, workers=1,
-                                                      seed=0))
+                                                      seed=0), on_base=on_base)
     except (ScenarioError, SweepError, ValueError) as exc:
         fail(str(exc))
     except KeyboardInterrupt:  # a review: Ctrl-C said nothing of the samples kept
@@ -949,16 +980,12 @@ def sweep(
             _interrupted = (f"secplan: interrupted; {kept} sample line(s) kept in {out}: the "
                             "same command resumes from them")
         raise
-    from solver.paging import page_count
-
     pages = page_count(len(result.items(release)), rows)
     if as_json:
         typer.echo(result.summary_json())
     else:
         print_sweep(result, console(), release)
-    if chart is not None:  # after the tables: a --page past the end loses none of them
-        if page > pages:
-            fail(f"--page {page}: the chart has {pages} page(s) of {rows} rows")
+    if chart is not None:
         _draw(chart, lambda: plot_sweep(result, release, rows, page - 1), err=as_json)
         if pages > 1:
             typer.echo(f"page {page} of {pages}; draw the others with --page (with --out, "

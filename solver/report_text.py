@@ -38,8 +38,9 @@ def _column_width(head: str, cells: list[str]) -> int:
     return max(len(head), *map(len, cells)) + 3
 
 
-def _print_odds(s: Scenario, out: Any) -> None:
-    """The odds a sweep draws from, when the scenario has an uncertainty section."""
+def _print_odds(s: Scenario, out: Any, every: bool) -> None:
+    """The odds a sweep draws from, when the scenario has an uncertainty section; the
+    first rows of each table unless `every`."""
     from solver.uncertainty import Uncertainty, odds_rows
 
     if s.uncertainty == Uncertainty():
@@ -52,8 +53,9 @@ def _print_odds(s: Scenario, out: Any) -> None:
          ("release", "moves", "days"), releases),
     ):
         if rows:
-            table = Table(*columns, title=title)
-            for row in rows:
+            shown, left_out = _first(rows, every, f"{columns[0]}s")
+            table = Table(*columns, title=title, caption=left_out)
+            for row in shown:
                 table.add_row(*row)
             out.print(table)
 
@@ -155,7 +157,7 @@ def print_summary(inst: Instance, out: Any, every: bool = False) -> None:
     for row in [*shown, *built_in]:
         rules.add_row(*row)
     out.print(rules)
-    _print_odds(s, out)
+    _print_odds(s, out, every)
     if s.assumptions:
         from solver.assumptions import about_words, as_written, written_in
 

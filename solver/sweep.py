@@ -475,11 +475,15 @@ class SweepResult:
         return {rid: frozenset(u for u, r in self.base.items() if r == rid)
                 for rid in self.releases}
 
+    def chosen(self, releases: Sequence[str] | None) -> list[str]:
+        """The base plan's groups `releases` names (all when None), in horizon order, each
+        once; ValueError for one it does not have."""
+        return chosen_groups([*self.releases, NOT_PLANNED], releases)
+
     def items(self, releases: Sequence[str] | None = None) -> list[str]:
         """Units by base-plan release (horizon order, then those it leaves out), then id;
         only those of `releases` when given ('not planned' for the ones left out)."""
-        order = [*self.releases, NOT_PLANNED]
-        rank = {rid: k for k, rid in enumerate(chosen_groups(order, releases))}
+        rank = {rid: k for k, rid in enumerate(self.chosen(releases))}
         group = {uid: rid or NOT_PLANNED for uid, rid in self.base.items()}
         return sorted((u for u in self.base if group[u] in rank),
                       key=lambda u: (rank[group[u]], u))
@@ -901,6 +905,7 @@ def run_sweep(
     *,
     batch_size: int | None = None,
     on_progress: Callable[[int, int], None] | None = None,
+    on_base: Callable[[SweepResult], None] | None = None,
 ) -> SweepResult:
     """Sweep `samples` Monte Carlo what-ifs of the scenario file `path`.
 
@@ -909,7 +914,8 @@ def run_sweep(
     as samples finish; samples already in it are not solved again. `solve_options`: per
     sample (default `SWEEP_OPTIONS`: one CP-SAT worker); the base plan uses the engine's
     default workers. `batch_size`: samples per task (default: about four tasks per worker
-    thread, at most `MAX_BATCH`). `on_progress(done, samples)` is called after each batch.
+    thread, at most `MAX_BATCH`). `on_progress(done, samples)` is called after each batch;
+    `on_base(result)` once the base plan is known, before any sample (it may raise).
 
     Raises `ScenarioError` (bad input), `SweepError` (no base plan, or `out` belongs to
     another sweep) and `ValueError` (bad counts)."""
@@ -931,6 +937,8 @@ def run_sweep(
         groups=drawn_groups(payload.scenario),
         base_unproven=unproven_words([(payload.scenario.name, base_plan)], "the draws"),
     )
+    if on_base is not None:
+        on_base(result)
     kept = read_records(out, payload, seed, samples) if out is not None else {}
     for index in sorted(kept):
         result.add(kept[index])
@@ -993,6 +1001,8 @@ def print_sweep(result: SweepResult, console: Any, releases: Sequence[str] | Non
                       caption="none: outside the horizon; rejected: the sample rejected it")
         for col in ("item", "base plan", "stays", "distribution"):
             items.add_column(col)
+        if not result.items(releases):
+            items.caption = "no items in these releases in the base plan"
         for uid in result.items(releases):
             base = result.base[uid] or NONE
             stays = probabilities.get(uid, {}).get(base, 0.0)
@@ -1090,7 +1100,7 @@ def plot_sweep(result: SweepResult, releases: Sequence[str] | None = None,
     ax.set_ylim(-0.6, max(len(items), 1) - 0.4)
     ax.xaxis.set_major_formatter(lambda x, _: f"{100 * x:.0f}%")
     ax.set_xlabel(f"share of {result.planned} samples with a plan (of {result.samples})")
-    which = f", base-plan releases {', '.join(releases)}" if releases else ""
+    which = f", base-plan releases {', '.join(result.chosen(releases))}" if releases else ""
     paged = f", page {page + 1} of {pages}" if pages > 1 else ""
     ax.set_title(f"{result.scenario}: release of each item in the samples{which}{paged}\n"
                  "(in brackets: its release in the base plan)", fontsize="medium")

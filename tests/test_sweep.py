@@ -829,4 +829,9 @@ def test_the_chart_pages_and_keeps_the_releases_asked_for(local: SweepResult) ->
     plt.close(ax.figure)
     with pytest.raises(ValueError, match="no release '2099-06' in the plan"):
         local.items(["2099-06"])
-    assert local.items(["not planned"]) == sorted(u for u, r in local.base.items() if r is None)
+    ax = plot_sweep(local, releases=[busiest, busiest])  # a review: named twice in the title
+    assert ax.get_title().count(busiest) == 1
+    plt.close(ax.figure)
+    left_out = SweepResult("t", 0, 1, {"A": "R1", "B": None, "C": "R1"},
+                           {"R1": dt.date(2021, 6, 24)}, {})
+    assert left_out.items(["not planned"]) == ["B"] and left_out.items() == ["A", "C", "B"]
