@@ -363,17 +363,19 @@ _LINE_STYLES: dict[str, LineStyleType] = {
 
 
 def _release_lines(ax: Axes, releases: list[Release], colours: dict[str, str]) -> None:
-    """Go-live and baseline lines, with the go-lives named along the top edge."""
+    """Go-live and baseline lines, with the go-lives named along the top edge. Every go-live
+    lies over every baseline: a later release's DCC baseline can fall within days of an
+    earlier go-live (June 2022's, 30 June 2021, against June 2021's go-live on the 24th),
+    and its dashes drew over that go-live's line (seen in session 15)."""
     for release in releases:
         colour = colours[release.id]
-        for day, style in (
-            (release.go_live, _LINE_STYLES["go-live"]),
-            (release.dcc_baseline, _LINE_STYLES["DCC scope baseline"]),
-            (release.full_baseline, _LINE_STYLES["full scope baseline"]),
+        for day, style, zorder in (
+            (release.go_live, _LINE_STYLES["go-live"], 1.5),
+            (release.dcc_baseline, _LINE_STYLES["DCC scope baseline"], 1.0),
+            (release.full_baseline, _LINE_STYLES["full scope baseline"], 1.0),
         ):
-            ax.axvline(
-                date_number(day), color=colour, linestyle=style, linewidth=1.1, alpha=0.8, zorder=1
-            )
+            ax.axvline(date_number(day), color=colour, linestyle=style, linewidth=1.1,
+                       alpha=0.8, zorder=zorder)
     _go_live_labels(ax, releases, colours)
 
 

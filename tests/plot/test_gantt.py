@@ -374,3 +374,17 @@ def test_a_long_timetable_s_date_labels_do_not_overprint() -> None:
     overlapping = [(a, b) for k, a in enumerate(boxes) for b in boxes[k + 1:] if a.overlaps(b)]
     assert not overlapping
     plt.close(fig)
+
+
+def test_every_go_live_lies_over_every_baseline_line() -> None:
+    """June 2022's DCC baseline (30 June 2021) falls six days after June 2021's go-live;
+    its dashes drew over that go-live line (seen in session 15)."""
+    inst = seed("secmp0067-send-back")
+    ax = draw_gantt(inst, plan_of(inst, send_back_plan(inst)))
+    vertical = [line for line in ax.get_lines()
+                if len(set(line.get_xdata())) == 1 and line.get_linestyle() in ("-", "--", ":")]
+    go_lives = [line.get_zorder() for line in vertical if line.get_linestyle() == "-"
+                and line.get_linewidth() == 1.1]
+    baselines = [line.get_zorder() for line in vertical if line.get_linestyle() in ("--", ":")]
+    assert go_lives and baselines and min(go_lives) > max(baselines)
+    plt.close(ax.figure)
