@@ -854,14 +854,17 @@ def _stream(client: Any, payload: Payload, seed: int, todo: Sequence[int],
         yield records
 
 
-def base_payload(path: Path, options: SolveOptions) -> tuple[Payload, Instance, Plan]:
+def base_payload(path: Path, options: SolveOptions,
+                 saved: tuple[Instance, Plan] | None = None) -> tuple[Payload, Instance, Plan]:
     """The scenario and its deterministic plan (as `secplan solve` makes it, with the
-    engine's default workers): every sample is re-planned against it. Raises
-    `ScenarioError` for bad input (the loader also checks the uncertainty section's items
-    and releases) and `SweepError` when the scenario itself has no plan."""
+    engine's default workers; `saved`, the one it wrote, when given): every sample is
+    re-planned against it. Raises `ScenarioError` for bad input (the loader also checks
+    the uncertainty section's items and releases) and `SweepError` when the scenario itself
+    has no plan."""
     from solver.plan import plan_file
 
-    inst, plan = plan_file(path, dataclasses.replace(options, workers=DEFAULT_OPTIONS.workers))
+    inst, plan = saved or plan_file(path, dataclasses.replace(options,
+                                                              workers=DEFAULT_OPTIONS.workers))
     if plan.status == "infeasible":
         raise SweepError(f"{path}: no plan satisfies the rules, so there is nothing to "
                          "sweep against; see `secplan solve`")
@@ -906,6 +909,7 @@ def run_sweep(
     batch_size: int | None = None,
     on_progress: Callable[[int, int], None] | None = None,
     on_base: Callable[[SweepResult], None] | None = None,
+    base: tuple[Instance, Plan] | None = None,
 ) -> SweepResult:
     """Sweep `samples` Monte Carlo what-ifs of the scenario file `path`.
 
@@ -916,6 +920,7 @@ def run_sweep(
     default workers. `batch_size`: samples per task (default: about four tasks per worker
     thread, at most `MAX_BATCH`). `on_progress(done, samples)` is called after each batch;
     `on_base(result)` once the base plan is known, before any sample (it may raise).
+    `base`: the scenario and the plan `secplan solve` wrote for it, instead of planning it.
 
     Raises `ScenarioError` (bad input), `SweepError` (no base plan, or `out` belongs to
     another sweep) and `ValueError` (bad counts)."""
@@ -925,7 +930,7 @@ def run_sweep(
         raise ValueError(f"--workers must be from 1 to {MAX_WORKERS} (got {workers})")
     started = time.monotonic()
     options = solve_options or SWEEP_OPTIONS
-    payload, inst, base_plan = base_payload(path, options)
+    payload, inst, base_plan = base_payload(path, options, base)
     result = SweepResult(
         scenario=payload.scenario.name,
         seed=seed,

@@ -694,6 +694,36 @@ def test_compare_reads_both_saved_plans_and_refuses_a_what_if_planned_from_anoth
     assert json.loads((tmp_path / "bp.html").read_text())["assignments"]
 
 
+def test_a_what_if_is_solved_and_swept_from_saved_plans(tmp_path: Path) -> None:
+    """The 1,000-item acceptance test: solving a what-if took 78 s, 40 of them planning its
+    base again, and every sweep re-run (another chart page) planned both again, 70 s.
+    `solve --base-plan` plans against the base's plan.json; `sweep --plan` takes the
+    scenario's own; each gives what planning again gives."""
+    uncertain = str(SEC_2020 / "uncertain.yaml")
+    assert runner.invoke(app, ["solve", SEND_BACK, "--out", str(tmp_path / "b")]).exit_code == 0
+    base_plan = str(tmp_path / "b" / "plan.json")
+    again = secplan("solve", uncertain, "--json", "--progress")
+    read = secplan("solve", uncertain, "--json", "--progress", "--base-plan", base_plan,
+                   "--out", str(tmp_path / "u"))
+    assert read.returncode == 0 and read.stdout == again.stdout, read.stderr
+    assert again.stderr.count("level 1 of") == 3 and read.stderr.count("level 1 of") == 1
+    swept = secplan("sweep", uncertain, "--samples", "3", "--json", "--no-progress")
+    from_plan = secplan("sweep", uncertain, "--samples", "3", "--json", "--no-progress",
+                        "--progress", "--plan", str(tmp_path / "u" / "plan.json"))
+    assert from_plan.returncode == 0, from_plan.stderr
+    assert json.loads(from_plan.stdout) == json.loads(swept.stdout)
+    assert "level 1 of" not in from_plan.stderr  # the samples are muted, the base read
+    for args, said in (
+            (["solve", SEND_BACK, "--base-plan", str(tmp_path / "u" / "plan.json")],
+             "scenario: the plan of 'uncertain', not of 'baseline'"),
+            (["solve", str(SEC_2020 / "baseline.yaml"), "--base-plan", base_plan],
+             "extends no base scenario"),
+            (["sweep", uncertain, "--samples", "2", "--plan", base_plan],
+             "scenario: the plan of 'secmp0067-send-back', not of 'uncertain'")):
+        wrong = secplan(*args)
+        assert wrong.returncode == 2 and said in wrong.stderr, wrong.stderr
+
+
 def test_explain_weighs_a_saved_plan_without_planning_again(tmp_path: Path) -> None:
     """The 1,000-item acceptance test: explain planned again (45 s) before its questions.
     With --plan it asks them of the plan.json solve wrote; the objective it weighs options
