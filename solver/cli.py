@@ -354,7 +354,14 @@ def plan_of(
 
         scenario = load(path)
         with bad_input_exits():
-            return read_plan(saved, lambda reference: Instance(scenario, reference))
+            inst, plan = read_plan(saved, lambda reference: Instance(scenario, reference))
+        if plan.fingerprint not in (None, scenario.planning_fingerprint()):
+            warnings.warn(DoubtfulEntry(
+                f"{saved}: {path} has changed since this plan was made (it still keeps every "
+                "hard rule and cut-off, but weights, values or other rules may have moved): it "
+                "may no longer be the plan `secplan solve` recommends; plan again with "
+                "`secplan solve --out`"), stacklevel=1)
+        return inst, plan
     with bad_input_exits():
         try:
             inst, plan = plan_file(path, opts, reference, alternatives, tolerance)

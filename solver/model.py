@@ -303,6 +303,18 @@ class Scenario(Strict):
         default_factory=list, description="What the scenario takes for granted, and why."
     )
 
+    def planning_fingerprint(self) -> str:
+        """A digest of what a plan depends on: the scenario less its description, its
+        assumptions' notes and its uncertainty section. plan.json keeps it, so `--plan`
+        can say the scenario has changed since (an acceptance test: a plan made before the
+        uplift weight went from 10 to 1000 was shown as the recommended one)."""
+        import hashlib
+        import json
+
+        data = self.model_dump(mode="json", by_alias=True,
+                               exclude={"description", "assumptions", "uncertainty"})
+        return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
+
     @field_validator("objective")
     @classmethod
     def _each_term_once(cls, terms: list[ObjectiveTerm]) -> list[ObjectiveTerm]:
@@ -414,6 +426,10 @@ class Plan(BaseModel):
         default=None,
         description="A what-if's base plan, which it was planned against and counts moves "
         "from (null for a base scenario): `--plan` reads the plan back with it.")
+    fingerprint: str | None = Field(
+        default=None,
+        description="`Scenario.planning_fingerprint` of the scenario planned: `--plan` warns "
+        "when the scenario has changed since.")
 
 
 # --- what-if files ----------------------------------------------------------------------

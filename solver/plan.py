@@ -285,7 +285,8 @@ def _asked_in_order(
 def make_plan(inst: Instance, solution: Solution, options: SolveOptions) -> Plan:
     scenario = inst.scenario
     if solution.status == "infeasible":
-        return Plan(scenario=scenario.name, status="infeasible", assignments={})
+        return Plan(scenario=scenario.name, status="infeasible", assignments={},
+                    fingerprint=scenario.planning_fingerprint())
     assignment = solution.assignment
     uplifts = inst.uplifts(assignment)
     view = PlanView(inst, assignment)
@@ -340,6 +341,7 @@ def make_plan(inst: Instance, solution: Solution, options: SolveOptions) -> Plan
         items=items,
         violations=check_assignment(inst, assignment),
         reference=inst.reference_plan,
+        fingerprint=scenario.planning_fingerprint(),
     )
 
 

@@ -724,6 +724,29 @@ def test_a_what_if_is_solved_and_swept_from_saved_plans(tmp_path: Path) -> None:
         assert wrong.returncode == 2 and said in wrong.stderr, wrong.stderr
 
 
+def test_a_saved_plan_of_a_scenario_changed_since_is_shown_with_a_warning(
+        tmp_path: Path) -> None:
+    """The acceptance test: with the uplift weight raised from 10 to 1000, `rid --plan`
+    showed the old plan as the recommended one without a word. A change that keeps every
+    hard rule is still a valid plan, so a warning; a new description is no change."""
+    source = (SEC_2020 / "baseline.yaml").read_text()
+    path = tmp_path / "baseline.yaml"
+    path.write_text(source)
+    assert runner.invoke(app, ["solve", str(path), "--out", str(tmp_path / "o")]).exit_code == 0
+    saved = str(tmp_path / "o" / "plan.json")
+    assert json.loads((tmp_path / "o" / "plan.json").read_text())["fingerprint"]
+    for text, warned in ((source, False),
+                         (source.replace("description: >-", "description: >-\n  Edited.", 1),
+                          False),
+                         (source.replace("{term: uplifts, priority: 2, weight: 10}",
+                                         "{term: uplifts, priority: 2, weight: 1000}", 1), True)):
+        assert text != source or not warned
+        path.write_text(text)
+        shown = secplan("rid", str(path), "2020-11", "--plan", saved)
+        assert shown.returncode == 0, shown.stderr
+        assert ("has changed since this plan was made" in shown.stderr) == warned, shown.stderr
+
+
 def test_explain_weighs_a_saved_plan_without_planning_again(tmp_path: Path) -> None:
     """The 1,000-item acceptance test: explain planned again (45 s) before its questions.
     With --plan it asks them of the plan.json solve wrote; the objective it weighs options
