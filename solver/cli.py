@@ -202,6 +202,10 @@ SavedPlan = Annotated[
                  show_default=False),
 ]
 
+GRAPH_ITEMS = 150
+"""Past this many items, `graph` without --release notes that --release draws less (an
+acceptance test: 976 items made a picture 18,031 pixels tall)."""
+
 BaseSavedPlan = Annotated[
     Path | None,
     typer.Option("--base-plan", help="The plan.json `solve --out` wrote for the base "
@@ -804,11 +808,12 @@ def graph(
     check_outputs([scenario, saved], out)
     inst, plan = planned(scenario, options(time_limit, workers, seed, show, wall_clock),
                          saved=saved)
+    from solver.paging import NOT_PLANNED
     from solver.plot import dependency_graph, draw_graph, export_graph, graph_structure
     from solver.plot.gantt import chosen_releases
 
     try:
-        chosen_releases(plan, release)
+        shown = set(chosen_releases(plan, release))
     except ValueError as exc:
         fail(f"{scenario}: {exc}")
     g = dependency_graph(inst, plan)
@@ -818,11 +823,21 @@ def graph(
         typer.echo(f"wrote {out}")
     else:
         _draw(out, lambda: draw_graph(inst, plan, releases=release))
+        if release is None and len(plan.assignments) > GRAPH_ITEMS:
+            typer.echo(f"secplan: note: the graph draws {len(plan.assignments)} items on one "
+                       "page; --release R draws a release and the items tied to it",
+                       err=True)
     for cycle in structure["precedence_cycles"]:
         typer.echo("precedence cycle: " + " -> ".join(cycle), err=True)
-    for group in structure["linked"]:
+    groups = [group for group in structure["linked"]  # those touching the releases drawn (an
+              if any((plan.assignments.get(u) or NOT_PLANNED) in shown  # acceptance test:
+                     for u in group)]  # --release printed every group of the plan)
+    for group in groups:
         typer.echo("linked by precedence or same-release (moving one may move the others): "
                    + ", ".join(group))
+    if len(groups) < len(structure["linked"]):
+        typer.echo(f"({len(structure['linked']) - len(groups)} more such groups in other "
+                   "releases: without --release)")
     if structure["precedence_cycles"]:
         raise typer.Exit(2)
 

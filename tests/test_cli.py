@@ -747,6 +747,44 @@ def test_a_saved_plan_of_a_scenario_changed_since_is_shown_with_a_warning(
         assert ("has changed since this plan was made" in shown.stderr) == warned, shown.stderr
 
 
+def test_graph_of_some_releases_lists_only_their_linked_groups(tmp_path: Path) -> None:
+    """The acceptance test: `graph --release 2022-06` drew that release but printed all 59
+    linked groups of the plan, some in 2021-06 and 2029-06 alone."""
+    from benchmarks.generate import dump_yaml, generate_scenario
+
+    path = tmp_path / "g.yaml"
+    path.write_text(dump_yaml(generate_scenario(80, 3, 1)))
+    assert secplan("solve", str(path), "--out", str(tmp_path / "o"), "--time-limit", "5"
+                   ).returncode == 0
+    saved = ["--plan", str(tmp_path / "o" / "plan.json")]
+    plan = json.loads((tmp_path / "o" / "plan.json").read_text())["assignments"]
+    prefix = "linked by precedence or same-release (moving one may move the others): "
+
+    def groups(*args: str) -> tuple[list[list[str]], str]:
+        shown = secplan("graph", str(path), *saved, "-o", str(tmp_path / "g.png"), *args)
+        assert shown.returncode == 0, shown.stderr
+        return [line.removeprefix(prefix).split(", ") for line in shown.stdout.splitlines()
+                if line.startswith(prefix)], shown.stdout
+
+    every, _ = groups()
+    assert len({plan[u] for group in every for u in group}) >= 2  # groups in several releases
+    release = plan[every[0][0]]
+    some, text = groups("--release", release)
+    assert some == [g for g in every if any(plan[u] == release for u in g)]
+    assert 0 < len(some) < len(every)
+    assert f"({len(every) - len(some)} more such groups in other releases" in text
+    import solver.cli
+
+    with pytest.MonkeyPatch.context() as patch:  # a note past GRAPH_ITEMS, not with --release
+        patch.setattr(solver.cli, "GRAPH_ITEMS", 10)
+        for args, noted in (([], True), (["--release", release], False)):
+            drawn = runner.invoke(app, ["graph", str(path), *saved, "-o",
+                                        str(tmp_path / "g.png"), *args])
+            assert drawn.exit_code == 0
+            assert (f"the graph draws {len(plan)} items on one page; --release R" in
+                    drawn.output) == noted
+
+
 def test_explain_weighs_a_saved_plan_without_planning_again(tmp_path: Path) -> None:
     """The 1,000-item acceptance test: explain planned again (45 s) before its questions.
     With --plan it asks them of the plan.json solve wrote; the objective it weighs options
