@@ -618,7 +618,7 @@ def explain(
     for all items, why not earlier and why not a release later. For an infeasible
     scenario: the minimal set of clashing rules."""
     from solver.explain import explain_items
-    from solver.report_text import print_clash, print_closed, print_options
+    from solver.report_text import print_clash, print_closed, print_option_notes, print_options
 
     opts = options(time_limit, workers, seed, show, wall_clock)
     inst, plan = plan_of(scenario, opts, saved=saved)  # --plan: only the questions are solved
@@ -650,7 +650,9 @@ def explain(
         }, indent=2))
         return
     for uid, choices in explained.items():
-        print_options(inst, items[uid], choices, console())
+        print_options(inst, items[uid], choices, console(), notes=False)
+    print_option_notes([o for choices in explained.values() for o in choices], console(),
+                       time_limit)  # once, not under each of a thousand items
     if item is None:
         print_closed(inst, console())
 

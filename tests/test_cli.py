@@ -365,6 +365,10 @@ def test_explain_says_why_not_earlier() -> None:
     assert result.exit_code == 0, result.output
     assert "blocked by decision-in-time(SECMP0067)" in result.output
     assert "net +5 (priority 2: delay" in result.output
+    # where it came from, the Panel's first question (an acceptance test: never said)
+    assert "-> 2021-06 (moved from 2020-11, its release in the base plan)" in result.output
+    stays = runner.invoke(app, ["explain", SEND_BACK, "SECMP0007"], env={"COLUMNS": "200"})
+    assert stays.exit_code == 0 and "moved from" not in stays.output
     unknown = runner.invoke(app, ["explain", SEND_BACK, "SECMP0068"])
     assert unknown.exit_code == 2
     as_json = json.loads(runner.invoke(app, ["explain", SEND_BACK, "SECMP0067", "--json"])

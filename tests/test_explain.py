@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import math
 import re
 from pathlib import Path
 from types import SimpleNamespace
@@ -37,7 +38,7 @@ from solver.instance import Instance
 from solver.model import Plan, Scenario
 from solver.objective import level_values, term_values
 from solver.plan import base_solution, make_plan, plan_scenario
-from solver.report_text import print_clash, print_options
+from solver.report_text import print_clash, print_option_notes, print_options
 from solver.scenario import load_scenario
 from tests.conftest import SEC_2020, alignments_by_anchor_year, assert_valid, item, scenario
 
@@ -333,6 +334,18 @@ def test_options_past_the_time_limit_are_judged_moving_the_item_alone(
     items = {i.id: i for i in plan.items}
     print_options(inst, items[placed], explained[placed], text)
     assert "moving it alone" in text.file.getvalue()  # type: ignore[attr-defined]
+    # of many items the note comes once, with how many were judged alone and about what
+    # limit would weigh them all (an acceptance test: 905 of 976 told only "raise it")
+    every = [o for choices in explained.values() for o in choices]
+    alone, asked = sum(o.alone for o in every), sum(not o.alone for o in every)
+    assert alone and asked
+    once = Console(file=io.StringIO(), width=400)
+    print_option_notes(every, once, 2.0)
+    said = once.file.getvalue()  # type: ignore[attr-defined]
+    assert said.count("moving it alone") == 1
+    assert (f"{alone:,} of {len(every):,} releases weighed were judged so: --time-limit "
+            f"{math.ceil(2.0 * len(every) / asked)} or so would let the model weigh them all"
+            ) in said
 
 
 @pytest.mark.parametrize("wall_clock", [False, True])
