@@ -535,6 +535,9 @@ def test_read_sweep_accepts_a_summary_and_names_what_is_missing(tmp_path: Path) 
                           (json.dumps({**SWEEP, "influence": [
                               {**SWEEP["influence"][0], "mean_moves_without": "n/a"}]}),
                            "influence: should list"),
+                          (json.dumps({**SWEEP, "influence": [
+                              {**SWEEP["influence"][0], "weighted_impact": "high"}]}),
+                           "influence: should list"),
                           (json.dumps({**SWEEP, "release_holds": {"2021-06": 2.0}}),
                            "release_holds: should map releases to shares between 0 and 1"),
                           (json.dumps({**SWEEP, "mean_moves": float("nan")}),

@@ -323,7 +323,8 @@ def test_the_tables_show_items_releases_uplifts_and_causes(local: SweepResult) -
         assert heading in text
     assert "SECMP0067" in text and f"{N} samples" in text
     causes = len(local.influence())  # how many of them the table lists, when not all
-    assert causes > 15 and f"the first 15 of {causes}, --json lists every one" in text
+    assert causes > 15 and f"the first 15 of {causes}, --json lists every one" in " ".join(
+        text.split())  # however the title wraps
     moves = local.release_moves()  # each release's row gives the share moving its go-live
     assert 0 < moves["2020-11"] < 1
     row = next(line for line in text.splitlines() if line.startswith("│ 2020-11 "))
@@ -684,9 +685,12 @@ def test_what_moves_items_weighs_causes_not_sizes_and_sets_rejections_aside() ->
     assert ranked.index("Y decided early") > ranked.index("X DCC lead time longer")
     # the mark says which group is small (an acceptance test read "under 5 samples" beside
     # a cause seen in 90% of them)
-    assert few_words(table["Y decided early"]) == " (weighted down: only 1 sample with it)"
-    assert few_words({**table["Y decided early"], "samples": 30, "samples_without": 1}) == \
-        " (weighted down: only 1 sample without it)"
+    y = table["Y decided early"]  # the weighted impact it ranks by is said
+    assert few_words(y) == f" (weighted down to {y['impact'] / 5:+.2f}: only 1 sample with it)"
+    assert few_words({**y, "samples": 30, "samples_without": 1}) == \
+        f" (weighted down to {y['impact'] / 5:+.2f}: only 1 sample without it)"
+    assert few_words({k: v for k, v in y.items() if k != "weighted_impact"}) == \
+        " (weighted down: only 1 sample with it)"  # a summary written before session 16
     assert few_words(table["R1 go-live later"]) == ""
     assert few_words({"few": True, "samples": 30}) == " (weighted down: few samples)"  # older
 
@@ -835,3 +839,40 @@ def test_the_chart_pages_and_keeps_the_releases_asked_for(local: SweepResult) ->
     left_out = SweepResult("t", 0, 1, {"A": "R1", "B": None, "C": "R1"},
                            {"R1": dt.date(2021, 6, 24)}, {})
     assert left_out.items(["not planned"]) == ["B"] and left_out.items() == ["A", "C", "B"]
+
+
+def test_the_item_table_of_a_large_sweep_lists_the_items_least_likely_to_stay(
+        local: SweepResult, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An acceptance test at 1,000 items: the item table alone was 1,105 lines, and the
+    pace read "0.0 samples/s" at 24 s a sample."""
+    import dataclasses
+    import io
+
+    from rich.console import Console
+
+    import solver.sweep
+    from solver.sweep import print_sweep
+
+    def table(result: SweepResult, releases: list[str] | None = None) -> tuple[list[str], str]:
+        buffer = io.StringIO()
+        print_sweep(result, Console(file=buffer, width=200), releases)
+        text = buffer.getvalue()
+        part = text[text.index("Release of each item"):text.index("Does each release")]
+        return [line.split()[1] for line in part.splitlines()
+                if line.startswith("│") and line.split()[1] in result.base], text
+
+    monkeypatch.setattr(solver.sweep, "SHOWN_ITEMS", 5)
+    probabilities = local.probabilities()
+    stays = {u: probabilities[u].get(r or "none", 0.0) for u, r in local.base.items()}
+    listed, text = table(local)
+    assert len(listed) == 5 and listed == [u for u in local.items() if u in set(listed)]
+    assert max(stays[u] for u in listed) <= min(stays[u] for u in local.base if u not in listed)
+    assert f"the 5 items of {len(local.base)} least likely to stay" in text
+    busiest = Counter(local.base.values()).most_common(1)[0][0]
+    assert busiest is not None
+    whole, _ = table(local, [busiest])  # a release asked for is listed whole
+    assert whole == local.items([busiest]) and len(whole) > 5
+    slow = dataclasses.replace(local, solved=10, rate=0.04)
+    assert "solved 10 in this run at 25 s a sample" in table(slow)[1]
+    fast = dataclasses.replace(local, solved=10, rate=14.2)
+    assert "solved 10 in this run at 14.2 samples/s" in table(fast)[1]
