@@ -548,9 +548,12 @@ def check(
     from solver.report_text import objective_words
     from solver.scenario import base_of, removed_units
 
-    inst = Instance(load(scenario))
+    loaded = load(scenario)
     with bad_input_exits():
-        assignments = read_assignments(plan)
+        assignments, reference = read_assignments(plan)
+    what_if = base_of(scenario) is not None
+    inst = Instance(loaded, reference if what_if else None)
+    with bad_input_exits():
         dropped = check_plan_names(plan, inst, assignments,
                                    functools.cache(lambda: removed_units(scenario)))
     for uid, gone in dropped.items():
@@ -565,7 +568,8 @@ def check(
     typer.echo(f"{plan}: valid ({len(broken)} soft rule(s) broken)" if broken else f"{plan}: valid")
     # what the plan costs, as solve counts it (an acceptance test: a hand-written plan could
     # not be set against the recommended one)
-    source = "" if base_of(scenario) is None else \
+    source = "" if not what_if else f" (moves counted from the base plan {plan} keeps)" \
+        if reference is not None else \
         " (moves counted from the published allocation, not the base plan)"
     typer.echo(objective_words(inst, term_values(inst, assignment_of(assignments, inst)))
                + source)

@@ -63,14 +63,21 @@ def plan_csv(inst: Instance, plan: Plan) -> str:
     return out.getvalue()
 
 
-def read_assignments(path: Path) -> dict[str, str | None]:
+def read_assignments(path: Path) -> tuple[dict[str, str | None], dict[str, str | None] | None]:
     """The allocation a plan file gives (item id -> release id or null): a `plan.json`'s
     `assignments`, or a CSV with `item` and `release` columns such as `plan.csv` (an empty
-    release: outside the horizon), by the file's extension."""
+    release: outside the horizon), by the file's extension; and the base plan a what-if's
+    plan.json was planned against (its `reference`; None for a CSV or a base scenario's)."""
     text = _text(path)
     if path.suffix.lower() == ".csv":
-        return _csv_assignments(path, text)
-    return dict(_plan_data(path, text)["assignments"])
+        return _csv_assignments(path, text), None
+    data = _plan_data(path, text)
+    reference = data.get("reference")
+    if reference is not None and not (isinstance(reference, dict) and all(
+            isinstance(k, str) and (v is None or isinstance(v, str))
+            for k, v in reference.items())):
+        raise ScenarioError(path, "reference", "should map item ids to release ids or null")
+    return dict(data["assignments"]), reference
 
 
 def _text(path: Path) -> str:

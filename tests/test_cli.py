@@ -166,6 +166,24 @@ def test_check_costs_a_valid_plan_as_solve_does(tmp_path: Path) -> None:
     what_if = runner.invoke(app, ["check", str(same), str(tmp_path / "plan.json")])
     assert what_if.output.rstrip().endswith(
         "(moves counted from the published allocation, not the base plan)")
+    # a what-if's plan.json keeps its base plan, and check counts moves from it, as solve
+    # does (an acceptance test: 177 moves, where solve said 84)
+    solved = tmp_path / "send-back"
+    assert runner.invoke(app, ["solve", SEND_BACK, "--out", str(solved)]).exit_code == 0
+    mine = json.loads((solved / "plan.json").read_text())
+    judged = runner.invoke(app, ["check", SEND_BACK, str(solved / "plan.json")])
+    assert judged.exit_code == 0, judged.output
+    inst = Instance(load_scenario(SEND_BACK), mine["reference"])
+    assert judged.output.splitlines()[-1] == objective_words(inst, mine["objective"]) + \
+        f" (moves counted from the base plan {solved / 'plan.json'} keeps)"
+    as_csv = runner.invoke(app, ["check", SEND_BACK, str(solved / "plan.csv")])
+    assert as_csv.output.rstrip().endswith("(moves counted from the published allocation, "
+                                           "not the base plan)")
+    mine["reference"]["SECMP0067"] = mine["assignments"]["SECMP0067"]  # as if planned there
+    (solved / "plan.json").write_text(json.dumps(mine))
+    fewer = runner.invoke(app, ["check", SEND_BACK, str(solved / "plan.json")])
+    moves = [int(re.findall(r"moves (\d+)", out)[-1]) for out in (fewer.output, as_csv.output)]
+    assert moves[0] < moves[1] == mine["objective"]["moves"]
 
 
 def test_check_rejects_a_malformed_plan_file(tmp_path: Path) -> None:
