@@ -252,17 +252,27 @@ class _Header:
     group: str
     size: int
     continued: bool
+    from_: int = 1
+    """Where the page's part of the group starts in it (from 1) and how many it shows: a
+    group split over pages says which of its items a page holds (an acceptance test read
+    "207 items" over the 60 of a page with no word of the rest)."""
+    shown: int = 0
 
 
 def _layout(rows: list[_Row], page_rows: list[_Row], first: int) -> list[_Row | _Header]:
     """The page's rows with a header before each group; `first` is the page's first index
     in `rows`."""
     sizes = Counter(r.group for r in rows)
+    here = Counter(r.group for r in page_rows)
+    starts: dict[str, int] = {}
+    for k, r in enumerate(rows):
+        starts.setdefault(r.group, k)
     out: list[_Row | _Header] = []
     for k, row in enumerate(page_rows, start=first):
         if k == first or rows[k - 1].group != row.group:
             continued = k > 0 and rows[k - 1].group == row.group
-            out.append(_Header(row.group, sizes[row.group], continued))
+            out.append(_Header(row.group, sizes[row.group], continued,
+                               k - starts[row.group] + 1, here[row.group]))
         out.append(row)
     return out
 
@@ -276,6 +286,11 @@ def _header_text(inst: Instance, header: _Header) -> str:
         moved = f", moved from {day_text(release.moved_from)}" if release.moved_from else ""
         text = (f"{header.group} {inst.scenario.code} Release: go-live "
                 f"{day_text(release.go_live, True)}{moved}; {items}")
+    if header.shown and header.shown < header.size:  # split over pages
+        last = header.from_ + header.shown - 1
+        which = f"items {header.from_}-{last}" if last > header.from_ else f"item {last}"
+        return text + f" ({which} here{', continued' * header.continued}" + \
+            (", more on the next page)" if last < header.size else ")")
     return text + (" (continued)" if header.continued else "")
 
 

@@ -96,7 +96,9 @@ def test_pages_split_long_plans_and_mark_continued_groups(small: Instance) -> No
     assert gantt_pages(plan, max_rows=2) == 3
     pages = [draw_gantt(small, plan, max_rows=2, page=p) for p in range(3)]
     assert [item_labels(ax) for ax in pages] == [["A", "C"], ["F", "B"], ["E", "D"]]
-    assert headers(pages[1])[0].endswith("3 items (continued)")
+    assert headers(pages[0])[0].endswith("3 items (items 1-2 here, more on the next page)")
+    assert headers(pages[1])[0].endswith("3 items (item 3 here, continued)")
+    assert not any("here" in h for h in headers(draw_gantt(small, plan)))  # one page: whole
     assert pages[2].get_title(loc="left").endswith("page 3 of 3")
     with pytest.raises(ValueError, match="page 3 does not exist"):
         draw_gantt(small, plan, max_rows=2, page=3)
