@@ -287,7 +287,8 @@ def read_sweep(path: str | Path) -> dict[str, Any]:
             and _numbers({k: row.get(k) for k in ("samples", "mean_moves_with")}, 1)
             and (row.get("mean_moves_without") is None
                  or _numbers(row["mean_moves_without"], 0))
-            and all(_numbers(row[k], 0) for k in ("impact", "weighted_impact") if k in row)
+            and all(_numbers(abs(row[k]) if isinstance(row[k], int | float) else row[k], 0)
+                    for k in ("impact", "weighted_impact") if k in row)  # either sign
             for row in influence)):
         raise ValueError("influence: should list uncertainties with their samples and moves")
     return data

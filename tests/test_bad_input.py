@@ -376,7 +376,7 @@ def case_an_id_with_a_leading_zero(tmp_path: Path) -> Case:
 def case_a_control_character_in_a_title(tmp_path: Path) -> Case:
     """A fuzz test: a title with U+0001 made an SVG and a GraphML no XML reader opens."""
     path = write_base(tmp_path, lambda d: item(d, "MP084").update(title="x\x01y"))
-    return Case(path, "items[0].title", r"control character U\+0001 in the text",
+    return Case(path, "items[MP084].title", r"control character U\+0001 in the text",
                 line_of(path, "title: \"x"))
 
 
@@ -384,7 +384,7 @@ def case_a_control_character_in_a_title(tmp_path: Path) -> Case:
 def case_a_noncharacter_in_a_title(tmp_path: Path) -> Case:
     """An acceptance test: U+FFFE, like U+0001, made files no XML reader opens."""
     path = write_base(tmp_path, lambda d: item(d, "MP084").update(title="x\ufffey"))
-    return Case(path, "items[0].title", r"control character U\+FFFE in the text",
+    return Case(path, "items[MP084].title", r"control character U\+FFFE in the text",
                 line_of(path, "title: \"x"))
 
 
@@ -816,7 +816,7 @@ def case_a_number_too_long(tmp_path: Path) -> Case:
     data["items"][0]["value"] = 0
     path = write_yaml(tmp_path / "long.yaml", data)
     path.write_text(path.read_text().replace("value: 0", "value: " + "1" * 5000))
-    return Case(path, "items[0].value", r"a number of more than 30 digits",
+    return Case(path, "items[MP084].value", r"a number of more than 30 digits",
                 line_of(path, "value: 111"))
 
 
