@@ -427,6 +427,19 @@ def base_assignments(scenario: Path, saved: Path | None) -> dict[str, str | None
                     .assignments)
 
 
+def check_releases(scenario: Path, loaded: Scenario, releases: list[str] | None) -> None:
+    """A command's --release, before the work it filters: releases of the scenario's
+    horizon, or 'not planned'."""
+    if releases:
+        from solver.instance import Instance
+        from solver.paging import NOT_PLANNED, chosen_groups
+
+        try:
+            chosen_groups([*Instance(loaded).release_ids, NOT_PLANNED], releases)
+        except ValueError as exc:
+            fail(f"{scenario}: {exc}")
+
+
 def check_paging(rows: int, page: int) -> None:
     """A chart's --rows and --page, before any work (a page past the end is known only
     once the plan is: `past_the_end`)."""
@@ -872,6 +885,11 @@ def report(
     wall_clock: WallClock = False,
     saved: SavedPlan = None,
     base_saved: BaseSavedPlan = None,
+    release: Annotated[
+        list[str] | None,
+        typer.Option("--release", help="Only these releases' items (repeat; 'not planned' "
+                     "too) in the release tables, charts, explanations and sweep shares."),
+    ] = None,
 ) -> None:
     """One self-contained HTML page: the plan, its charts and its reasons.
 
@@ -900,6 +918,8 @@ def report(
             fail(f"{sweep_file}: {exc}")
     if base_saved is not None and compare_with is None:
         fail("--base-plan is the plan of the --compare scenario: give --compare too")
+    if release:
+        check_releases(scenario, load(scenario), release)
     if saved is not None:  # read before the base is planned: a bad file costs nothing
         inst, plan = plan_of(scenario, opts, saved=saved)
     base_plan = None
@@ -928,11 +948,16 @@ def report(
                  f"({', '.join(other[:3])}{' ...' if len(other) > 3 else ''} "
                  f"placed otherwise); sweep this scenario")
     comparison = compare_plans(base_plan, inst, plan) if base_plan and has_plan else None
-    explanations = explain_items(inst, plan, opts) if explain_all and has_plan else None
+    from solver.paging import NOT_PLANNED
+
+    among = None if not release else \
+        {u for u, r in plan.assignments.items() if (r or NOT_PLANNED) in release}
+    explanations = explain_items(inst, plan, opts, among=among) \
+        if explain_all and has_plan else None
     from solver.scenario import lineage, what_if_changes
 
     write_report(out, build_report(inst, plan, comparison, explanations, sweep,
-                                   lineage(scenario), what_if_changes(scenario)))
+                                   lineage(scenario), what_if_changes(scenario), release))
     typer.echo(f"wrote {out}")
     if not has_plan:
         typer.echo(f"secplan: {scenario}: no plan satisfies the rules; the report shows the "
@@ -1000,14 +1025,7 @@ def sweep(
         fail("--rows and --page choose the page of --chart to draw: give --chart too")
     check_outputs([scenario, saved], out, chart)
     loaded = load(scenario)  # its warnings before the sweep (bad input stops it there too)
-    if release:
-        from solver.instance import Instance
-        from solver.paging import NOT_PLANNED, chosen_groups
-
-        try:
-            chosen_groups([*Instance(loaded).release_ids, NOT_PLANNED], release)
-        except ValueError as exc:
-            fail(f"{scenario}: {exc}")
+    check_releases(scenario, loaded, release)
     if loaded.uncertainty == Uncertainty():  # a review: 200 identical samples, no word why
         typer.echo(f"secplan: {scenario}: no uncertainty section, so every sample is the "
                    "scenario as written; see docs/sweep.md", err=True)

@@ -11,7 +11,7 @@ import dataclasses
 import functools
 import warnings
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -814,7 +814,8 @@ def ranked(options: list[ReleaseOption]) -> list[ReleaseOption]:
 
 
 def explain_items(
-    inst: Instance, plan: Plan, options: SolveOptions, items: Sequence[str] | None = None
+    inst: Instance, plan: Plan, options: SolveOptions, items: Sequence[str] | None = None,
+    among: Collection[str] | None = None,
 ) -> dict[str, list[ReleaseOption]]:
     """Releases ranked per item, computed from the model, as `secplan explain` does: for
     the named `items` every release (and outside the horizon); without `items`, every
@@ -830,12 +831,14 @@ def explain_items(
     it are judged by moving the item alone (`ReleaseOption.alone`). So that a budget too
     small for all shares out fairly, the items are asked in turns: each item's first
     question, then each one's second...; of a whole plan, the nearest releases first (an
-    audit found the last items in id order judged alone, the first ones not)."""
+    audit found the last items in id order judged alone, the first ones not). `among`:
+    the whole plan's questions of these items only (a report of some releases)."""
     budget = Budget.of(options)
     best = Solution(status=plan.status, assignment=plan.assignments,
                     level_values=level_values(inst.scenario.objective, plan.objective))
     view = functools.cache(lambda: PlanView(inst, plan.assignments))
-    asked = list(items if items is not None else plan.assignments)
+    asked = list(items if items is not None else
+                 (u for u in plan.assignments if among is None or u in among))
     questions = {uid: [*inst.release_ids, None] if items is not None
                  else whole_plan_questions(inst, plan.assignments[uid]) for uid in asked}
     found: dict[str, list[ReleaseOption]] = {uid: [] for uid in asked}

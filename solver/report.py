@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from solver.check import broken_rules
 from solver.files import parse_json
 from solver.model import STATUS_WORDS, TIGHT_MARGIN_DAYS
+from solver.paging import NOT_PLANNED, chosen_groups
 from solver.plan import who_moves
 from solver.report_text import (
     LEFT_OUT,
@@ -179,6 +180,19 @@ def _item_link(item_id: str) -> Html:
 # --- the page ---------------------------------------------------------------------------
 
 
+class _Kept:
+    """The releases a report shows (`--release`; all when None): `has(release)` for a
+    release id, None for the items outside the horizon ('not planned')."""
+
+    def __init__(self, inst: Instance, releases: Sequence[str] | None):
+        self.releases = None if releases is None else \
+            chosen_groups([*inst.release_ids, NOT_PLANNED], releases)
+        self._set = None if self.releases is None else set(self.releases)
+
+    def has(self, release: str | None) -> bool:
+        return self._set is None or (release or NOT_PLANNED) in self._set
+
+
 def build_report(
     inst: Instance,
     plan: Plan,
@@ -187,6 +201,7 @@ def build_report(
     sweep: Mapping[str, Any] | None = None,
     lineage: Sequence[str] = (),
     changes: Sequence[tuple[str, list[str]]] = (),
+    releases: Sequence[str] | None = None,
 ) -> str:
     """The whole report as one HTML page (see the module's docstring).
 
@@ -194,11 +209,15 @@ def build_report(
     `explanations`: ranked release options for some items; `sweep`: the JSON summary of
     `secplan sweep` (`samples`, `probabilities`: item -> release -> share); `lineage`: the
     files a what-if extends, nearest first (the summary names them); `changes`: what each
-    what-if file of the chain changes (`solver.scenario.what_if_changes`)."""
+    what-if file of the chain changes (`solver.scenario.what_if_changes`); `releases`:
+    only these releases' items in the release tables, charts, explanations and sweep shares
+    ('not planned' for the items left out; an acceptance test: 5.3 MB at 1,000 items, with
+    no way to make a Panel pack of the next releases)."""
     planned = plan.status != "infeasible"
+    kept = _Kept(inst, releases)
     sections: list[tuple[str, str, Html]] = [
         ("summary", "Summary", _summary(inst, plan, lineage, explanations,
-                                        changes))]
+                                        changes, kept))]
     if not planned:
         sections.append(("clash", "Why no plan exists", _clash(inst, plan)))
     if comparison is not None:
@@ -206,17 +225,17 @@ def build_report(
         sections.append(("comparison", f"What changed against {comparison.base}",
                          _comparison(comparison, titles)))
     if planned:
-        sections.append(("releases", "Scope of each release", _releases(inst, plan)))
+        sections.append(("releases", "Scope of each release", _releases(inst, plan, kept)))
     sections.append(("rules", "The rules", _rules(inst)))
     if inst.scenario.assumptions:
         sections.append(("assumptions", "What the plan assumes", _assumptions(inst)))
     if sweep is not None:
         sections.append(("sweep", "How robust is the plan? (Monte Carlo sweep)",
-                         _sweep(sweep)))
-    sections.append(("figures", "Figures", _figures(inst, plan)))
+                         _sweep(sweep, kept)))
+    sections.append(("figures", "Figures", _figures(inst, plan, kept)))
     if planned:
         sections.append(("explanations", "Why each item sits where it does",
-                         _explanations(inst, plan, explanations or {})))
+                         _explanations(inst, plan, explanations or {}, kept)))
     sections.append(("words", "Words used here", _words(inst)))
     title = f"{inst.scenario.code} Releases: {inst.scenario.name}"
     body = tag("body", _header(inst, plan, title), _contents(sections),
@@ -325,11 +344,13 @@ def _contents(sections: Sequence[tuple[str, str, Html]]) -> Html:
 
 def _summary(inst: Instance, plan: Plan, lineage: Sequence[str] = (),
              explanations: ReleaseOptions | None = None,
-             changes: Sequence[tuple[str, list[str]]] = ()) -> Html:
+             changes: Sequence[tuple[str, list[str]]] = (), kept: _Kept | None = None
+             ) -> Html:
     """The answer first: each release's items and the decisions due, by when; then the
     plan's facts, the rules it breaks and its objective."""
-    return join(_headline(inst, plan, explanations), _release_overview(inst, plan),
-                _decisions_due(inst, plan), _facts(inst, plan, lineage, changes),
+    kept = kept or _Kept(inst, None)
+    return join(_headline(inst, plan, explanations), _release_overview(inst, plan, kept),
+                _decisions_due(inst, plan, kept), _facts(inst, plan, lineage, changes, kept),
                 _violations(plan), _objective(inst, plan))
 
 
@@ -358,7 +379,7 @@ def _lineage_words(lineage: Sequence[str]) -> str:
 
 
 def _facts(inst: Instance, plan: Plan, lineage: Sequence[str] = (),
-           changes: Sequence[tuple[str, list[str]]] = ()) -> Html:
+           changes: Sequence[tuple[str, list[str]]] = (), kept: _Kept | None = None) -> Html:
     s = inst.scenario
     status = (_PLAN_STATUS[plan.status] + (f" (gap {plan.gap:.2%})" if plan.gap else "")
               + ("; the clock stopped the search before its budget of work was spent, so "
@@ -378,6 +399,11 @@ def _facts(inst: Instance, plan: Plan, lineage: Sequence[str] = (),
         ("Items", _item_count(inst, plan)),
         ("Rules broken", _broken_count(plan)),
     ]
+    if kept is not None and kept.releases is not None:
+        rows.append(("Shown", f"the items of {', '.join(kept.releases)} only (--release), "
+                              "in the release tables, charts, explanations and sweep shares; "
+                              "the plan, its summary and its objective are the whole "
+                              "portfolio's"))
     if s.assumptions:
         rows.append(("Assumptions", join(len(s.assumptions), " (",
                                          tag("a", "listed below", href="#assumptions"), ")")))
@@ -413,11 +439,11 @@ def _violations(plan: Plan) -> Html:
     return table(("rule", "kind", "what"), rows, class_="wide", caption="Rules the plan breaks")
 
 
-def _release_overview(inst: Instance, plan: Plan) -> Html:
+def _release_overview(inst: Instance, plan: Plan, kept: _Kept) -> Html:
     if plan.status == "infeasible":
         return Html("")
     rows: list[list[object]] = []
-    for release in plan.releases:
+    for release in (r for r in plan.releases if kept.has(r.id)):
         r = inst.release(release.id)
         dcc = sum(inst.unit(uid).dcc_impact for uid in release.items)
         moved = join(" (moved from ", day(r.moved_from), ")") if r.moved_from else ""
@@ -425,7 +451,7 @@ def _release_overview(inst: Instance, plan: Plan) -> Html:
                      _item_links(release.items),
                      dcc, ", ".join(release.uplifts) or "-", _baseline_state(inst, r)])
     outside = [i.id for i in plan.items if i.release is None and i.id not in inst.closed]
-    if outside:
+    if outside and kept.has(None):
         rows.append(["outside the horizon", "-", _item_links(outside), "", "", ""])
     head = ("release", "go-live", "items", "items impacting DCC Systems", "uplifts",
             "on the planning date")
@@ -440,12 +466,13 @@ def _item_links(ids: Sequence[str]) -> Html:
     return join(*(join(", " if k else "", _item_link(uid)) for k, uid in enumerate(ids)))
 
 
-def _decisions_due(inst: Instance, plan: Plan) -> Html:
+def _decisions_due(inst: Instance, plan: Plan, kept: _Kept) -> Html:
     """The pending items a release counts on, soonest cut-off first: approve by then, or
     the item falls back."""
     if plan.status == "infeasible":
         return Html("")
-    due = sorted((i for i in plan.items if decision_margin(inst, i) is not None),
+    due = sorted((i for i in plan.items
+                  if decision_margin(inst, i) is not None and kept.has(i.release)),
                  key=lambda i: (i.cut_off, i.id))
     if not due:
         return Html("")
@@ -580,7 +607,7 @@ def _assumptions(inst: Instance) -> Html:
                       class_="assumptions"))
 
 
-def _releases(inst: Instance, plan: Plan) -> Html:
+def _releases(inst: Instance, plan: Plan, kept: _Kept) -> Html:
     from solver.plot import release_colours
 
     colours = release_colours(inst)
@@ -588,8 +615,8 @@ def _releases(inst: Instance, plan: Plan) -> Html:
     loads = capacity_rows(inst, plan)  # every rule's load, once for every release
     blocks = [_release_block(inst, plan, release, items, colours[release.id],
                              [row for row in loads if row["release"] == release.id])
-              for release in plan.releases]
-    return join(*blocks, _outside(inst, plan))
+              for release in plan.releases if kept.has(release.id)]
+    return join(*blocks, _outside(inst, plan) if kept.has(None) else Html(""))
 
 
 def _release_block(inst: Instance, plan: Plan, release: PlanRelease,
@@ -810,16 +837,17 @@ def _change_amount(delta: int) -> Html:
 # --- figures ----------------------------------------------------------------------------
 
 
-def _figures(inst: Instance, plan: Plan) -> Html:
+def _figures(inst: Instance, plan: Plan, kept: _Kept) -> Html:
     from solver.plot import draw_gantt, draw_graph, draw_timetable, gantt_pages
 
     figures: list[Html] = []
     if plan.status != "infeasible":
-        pages = gantt_pages(plan, None, _GANTT_ROWS)
+        pages = gantt_pages(plan, kept.releases, _GANTT_ROWS)
         for page in range(pages):
             figures.append(_figure(
                 f"gantt-{page + 1}",
-                partial(draw_gantt, inst, plan, max_rows=_GANTT_ROWS, page=page),
+                partial(draw_gantt, inst, plan, releases=kept.releases, max_rows=_GANTT_ROWS,
+                        page=page),
                 "Gantt chart: for each item, its decision, its cut-off and its release's "
                 "go-live; scope baselines and the planning date across all rows."
                 + (f" Page {page + 1} of {pages}." if pages > 1 else "")))
@@ -829,7 +857,7 @@ def _figures(inst: Instance, plan: Plan) -> Html:
         "the shaded time is before the planning date."))
     if plan.status != "infeasible":
         figures.append(_figure(
-            "graph", lambda: draw_graph(inst, plan),
+            "graph", lambda: draw_graph(inst, plan, releases=kept.releases),
             "Dependency graph: items in columns by release, an edge for every rule that "
             "ties two items (an aligned uplift only within the year where it binds); items "
             "changing the same specification in one release share a rail."))
@@ -872,10 +900,11 @@ def _inline_svg(svg: str, prefix: str) -> Html:
 # --- explanations -----------------------------------------------------------------------
 
 
-def _explanations(inst: Instance, plan: Plan, explanations: ReleaseOptions) -> Html:
+def _explanations(inst: Instance, plan: Plan, explanations: ReleaseOptions,
+                  kept: _Kept) -> Html:
     order = {rid: k for k, rid in enumerate(inst.release_ids)}
     shown = sorted(
-        (i for i in plan.items if i.id not in inst.closed),
+        (i for i in plan.items if i.id not in inst.closed and kept.has(i.release)),
         key=lambda i: (i.release is None, order.get(i.release or "", 0), i.id),
     )
     ranked = [i for i in shown if len(explanations.get(i.id, ())) > 1]
@@ -983,11 +1012,13 @@ def _verdict(option: ReleaseOption) -> Html:
 # --- sweep ------------------------------------------------------------------------------
 
 
-def _sweep(sweep: Mapping[str, Any]) -> Html:
+def _sweep(sweep: Mapping[str, Any], kept: _Kept | None = None) -> Html:
     from solver.sweep import NONE, REJECTED
 
-    probabilities: Mapping[str, Mapping[str, float]] = sweep["probabilities"]
     base: Mapping[str, str | None] = sweep.get("base") or {}
+    probabilities: Mapping[str, Mapping[str, float]] = {
+        uid: per for uid, per in sweep["probabilities"].items()
+        if kept is None or kept.has(base.get(uid))}
     columns = list(dict.fromkeys(r for per in probabilities.values() for r in per))
     columns.sort(key=lambda r: (r in (NONE, REJECTED), r))
     rows = []
