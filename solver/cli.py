@@ -164,13 +164,21 @@ class DoubtfulEntry(UserWarning):
     """Something a valid scenario says that is probably not meant (`solver.lint`)."""
 
 
+_WARNED: set[str] = set()
+"""What `warn` has said in this command, whichever file it named."""
+
+
 def warn(path: Path, scenario: Scenario) -> None:
     """Warn, on standard error, about what the scenario says that is probably not meant:
-    once per command, however often the command reads the file."""
+    once per command, however often the command reads the file, and once for a base and
+    the what-ifs that inherit what it says (an acceptance test: `report WHATIF --compare
+    BASE` gave the same long warning twice, once per file)."""
     from solver.lint import scenario_warnings
 
     for message in scenario_warnings(scenario):
-        warnings.warn(DoubtfulEntry(f"{path}: {message}"), stacklevel=1)
+        if message not in _WARNED:
+            _WARNED.add(message)
+            warnings.warn(DoubtfulEntry(f"{path}: {message}"), stacklevel=1)
 
 
 def shows_stages(show: bool | None) -> bool:

@@ -947,6 +947,20 @@ def test_a_warning_is_given_once_when_a_command_reads_the_file_twice(tmp_path: P
     assert result.stderr.count("secplan: warning:") == 1, result.stderr
 
 
+def test_a_warning_a_what_if_inherits_from_its_base_is_given_once(tmp_path: Path) -> None:
+    """An acceptance test: `report WHATIF --compare BASE` printed the base's long warning
+    twice, once per file."""
+    from benchmarks.generate import dump_yaml, generate_scenario
+
+    base = tmp_path / "base.yaml"
+    base.write_text(dump_yaml(generate_scenario(60, 2, 1)))
+    what_if = tmp_path / "what-if.yaml"
+    what_if.write_text("extends: base.yaml\ndescription: the same\n")
+    result = secplan("compare", str(base), str(what_if), "--time-limit", "5")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.count("with no fixed rule") == 1, result.stderr
+
+
 def test_explaining_every_item_lists_the_closed_ones_too() -> None:
     result = runner.invoke(app, ["explain", str(SEC_2020 / "mp084-rejected.yaml")],
                            env={"COLUMNS": "200"})
