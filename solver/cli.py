@@ -421,18 +421,14 @@ def base_assignments(scenario: Path, saved: Path | None) -> dict[str, str | None
     planning its base again); None without `saved`."""
     if saved is None:
         return None
-    from solver.instance import Instance
-    from solver.plan_io import read_plan
+    from solver.engine import DEFAULT_OPTIONS
     from solver.scenario import base_of
 
     with bad_input_exits():
         base = base_of(scenario)
     if base is None:
         fail(f"--base-plan: {scenario} extends no base scenario; plan it without --base-plan")
-    loaded = load(base)
-    with bad_input_exits():
-        return dict(read_plan(saved, lambda reference: Instance(loaded, reference))[1]
-                    .assignments)
+    return dict(plan_of(base, DEFAULT_OPTIONS, saved=saved)[1].assignments)  # read, checked
 
 
 def check_releases(scenario: Path, loaded: Scenario, releases: list[str] | None) -> None:
