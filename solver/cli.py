@@ -42,7 +42,9 @@ class _FlagsTakeNoValue:
 
 
 class Command(_FlagsTakeNoValue, TyperCommand):
-    pass
+    def invoke(self, ctx: Any) -> Any:
+        _WARNED.clear()  # what a command has warned about is its own (a review: a second
+        return super().invoke(ctx)  # command in one process, such as a test's, said nothing)
 
 
 class Group(_FlagsTakeNoValue, TyperGroup):
@@ -369,10 +371,10 @@ def plan_of(
             inst, plan = read_plan(saved, lambda reference: Instance(scenario, reference))
         if plan.fingerprint not in (None, scenario.planning_fingerprint()):
             warnings.warn(DoubtfulEntry(
-                f"{saved}: {path} has changed since this plan was made (it still keeps every "
-                "hard rule and cut-off, but weights, values or other rules may have moved): it "
-                "may no longer be the plan `secplan solve` recommends; plan again with "
-                "`secplan solve --out`"), stacklevel=1)
+                f"{saved}: {path} has changed since this plan was made (the plan still keeps "
+                "every hard rule and cut-off, but a weight, a value, a soft rule or secplan "
+                "itself may have changed): it may no longer be the plan `secplan solve` "
+                "recommends; plan again with `secplan solve --out`"), stacklevel=1)
         return inst, plan
     with bad_input_exits():
         try:
@@ -415,7 +417,7 @@ def beside(other: Path, base: Path, base_plan: Plan) -> dict[str, str | None] | 
     return base_plan.assignments if extended == base.resolve() else None
 
 
-def base_assignments(scenario: Path, saved: Path | None) -> dict[str, str | None] | None:
+def base_plan_of(scenario: Path, saved: Path | None) -> Plan | None:
     """The plan of the file the what-if `scenario` extends, read from `saved` (`solve
     --base-plan`, an acceptance test: a what-if of 1,000 items took 78 s, 40 of them
     planning its base again); None without `saved`."""
@@ -428,7 +430,7 @@ def base_assignments(scenario: Path, saved: Path | None) -> dict[str, str | None
         base = base_of(scenario)
     if base is None:
         fail(f"--base-plan: {scenario} extends no base scenario; plan it without --base-plan")
-    return dict(plan_of(base, DEFAULT_OPTIONS, saved=saved)[1].assignments)  # read, checked
+    return plan_of(base, DEFAULT_OPTIONS, saved=saved)[1]  # read and checked as --plan is
 
 
 def check_releases(scenario: Path, loaded: Scenario, releases: list[str] | None) -> None:
@@ -525,10 +527,12 @@ def solve(
         fail("--alternatives and --tolerance must be non-negative numbers")
     if out is not None:
         check_outputs([scenario, base_saved], out / "plan.json", out / "plan.csv")
+    base = base_plan_of(scenario, base_saved)
     inst, plan = plan_of(
         scenario, options(time_limit, workers, seed, show, wall_clock),
-        base_assignments(scenario, base_saved), alternatives, tolerance,
+        None if base is None else dict(base.assignments), alternatives, tolerance,
     )
+    plan.clock_stopped |= base is not None and base.clock_stopped  # as planning it again
     if out is not None:
         write_atomic(out / "plan.json", plan_json(plan))
         if plan.status != "infeasible":
@@ -860,7 +864,7 @@ def graph(
                    + ", ".join(group))
     if len(groups) < len(structure["linked"]):
         typer.echo(f"({len(structure['linked']) - len(groups)} more such groups in other "
-                   "releases: without --release)")
+                   "releases; without --release they are listed too)")
     if structure["precedence_cycles"]:
         raise typer.Exit(2)
 

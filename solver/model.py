@@ -305,14 +305,23 @@ class Scenario(Strict):
 
     def planning_fingerprint(self) -> str:
         """A digest of what a plan depends on: the scenario less its description, its
-        assumptions' notes and its uncertainty section. plan.json keeps it, so `--plan`
+        assumptions, its uncertainty section, its items' titles and notes and its rules'
+        notes, in no particular order of items or rules, defaults left out (a release of
+        secplan adding a defaulted field changes no digest). plan.json keeps it, so `--plan`
         can say the scenario has changed since (an acceptance test: a plan made before the
         uplift weight went from 10 to 1000 was shown as the recommended one)."""
         import hashlib
         import json
 
-        data = self.model_dump(mode="json", by_alias=True,
+        data = self.model_dump(mode="json", by_alias=True, exclude_defaults=True,
                                exclude={"description", "assumptions", "uncertainty"})
+        for entry in data.get("items", []):  # words and order change no plan (a review)
+            entry.pop("title", None)
+            entry.pop("note", None)
+        for entry in data.get("rules", []):
+            entry.pop("note", None)
+        data["items"] = sorted(data.get("items", []), key=lambda i: str(i.get("id")))
+        data["rules"] = sorted(data.get("rules", []), key=lambda r: json.dumps(r, sort_keys=True))
         return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
 
     @field_validator("objective")

@@ -306,7 +306,8 @@ def read_sweep(path: str | Path) -> dict[str, Any]:
             and _numbers({k: row.get(k) for k in ("samples", "mean_moves_with")}, 1)
             and (row.get("mean_moves_without") is None
                  or _numbers(row["mean_moves_without"], 0))
-            and all(_numbers(abs(row[k]) if isinstance(row[k], int | float) else row[k], 0)
+            and all(_numbers(abs(row[k]) if isinstance(row[k], int | float)
+                             and not isinstance(row[k], bool) else row[k], 0)
                     for k in ("impact", "weighted_impact") if k in row)  # either sign
             for row in influence)):
         raise ValueError("influence: should list uncertainties with their samples and moves")
@@ -399,11 +400,13 @@ def _facts(inst: Instance, plan: Plan, lineage: Sequence[str] = (),
         ("Items", _item_count(inst, plan)),
         ("Rules broken", _broken_count(plan)),
     ]
-    if kept is not None and kept.releases is not None:
-        rows.append(("Shown", f"the items of {', '.join(kept.releases)} only (--release), "
-                              "in the release tables, charts, explanations and sweep shares; "
-                              "the plan, its summary and its objective are the whole "
-                              "portfolio's"))
+    if kept is not None and kept.releases is not None and plan.status != "infeasible":
+        named = ", ".join("those outside the horizon" if rid == NOT_PLANNED else rid
+                          for rid in kept.releases)
+        rows.append(("Shown", f"only the items of {named} (--release): in the allocation "
+                              "and decisions above, the release tables, charts, explanations "
+                              "and sweep shares; the plan, the headline, these facts and the "
+                              "objective are the whole portfolio's"))
     if s.assumptions:
         rows.append(("Assumptions", join(len(s.assumptions), " (",
                                          tag("a", "listed below", href="#assumptions"), ")")))

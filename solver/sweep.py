@@ -699,7 +699,8 @@ def read_records(out: Path, payload: Payload, seed: int, samples: int) -> dict[i
         raise SweepError(
             f"{out} holds samples of another sweep (scenario {header.get('scenario')!r}, "
             f"seed {header.get('seed')}, or a changed scenario, base plan, file format or "
-            "secplan version); "
+            "secplan version; a base plan from --plan, or planned here, can differ from the "
+            "other at scale); "
             "choose another --out, or the same scenario and seed"
         )
     found: dict[int, SampleRecord] = {}
@@ -993,7 +994,7 @@ def print_sweep(result: SweepResult, console: Any, releases: Sequence[str] | Non
                   f"{result.seed} ({outcomes})")
     if result.solved:  # "at 0.0 samples/s" at 24 s a sample (an acceptance test)
         pace = f"{result.rate:.1f} samples/s" if result.rate >= 1 or not result.rate \
-            else f"{1 / result.rate:.0f} s a sample"
+            else f"one sample every {1 / result.rate:.0f} s"
         console.print(f"solved {result.solved} in this run at {pace}")
     if result.base_unproven:
         console.print(f"[yellow]{result.base_unproven}[/yellow]")

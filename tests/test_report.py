@@ -905,13 +905,21 @@ def test_a_report_of_some_releases_shows_only_their_items(
     assert explained == set(june)
     overview = rows(element(page, "summary").split("</table>")[0])
     assert [r[0] for r in overview] == ["2021-06"]
-    assert "the items of 2021-06 only (--release)" in text_of(element(page, "summary"))
+    assert "only the items of 2021-06 (--release)" in text_of(element(page, "summary"))
     shares = [r[0] for r in rows(element(page, "sweep").split("</table>")[0])]
     assert shares == sorted(u for u, r in SWEEP["base"].items() if r == "2021-06")
     assert len(page) < len(whole)
-    left_out = build_report(inst, plan, releases=["not planned"])
-    assert {uid for uid in plan.assignments if f'id="why-{uid}"' in left_out} == \
-        {uid for uid, rid in plan.assignments.items() if rid is None}
+    from tests.conftest import item, scenario
+
+    late = Instance(scenario([item("A"), item("LATE", expected_decision="2023-06-01")]))
+    from solver.engine import solve
+    from solver.plan import make_plan
+
+    late_plan = make_plan(late, solve(late, OPTIONS), OPTIONS)
+    assert late_plan.assignments["LATE"] is None  # decided after the last cut-off
+    left_out = build_report(late, late_plan, releases=["not planned"])
+    assert 'id="why-LATE"' in left_out and 'id="why-A"' not in left_out
+    assert "only the items of those outside the horizon (--release)" in text_of(left_out)
     with pytest.raises(ValueError, match="no release '2099-06'"):
         build_report(inst, plan, releases=["2099-06"])
     bad = subprocess.run([sys.executable, "-m", "solver", "report",

@@ -873,6 +873,6 @@ def test_the_item_table_of_a_large_sweep_lists_the_items_least_likely_to_stay(
     whole, _ = table(local, [busiest])  # a release asked for is listed whole
     assert whole == local.items([busiest]) and len(whole) > 5
     slow = dataclasses.replace(local, solved=10, rate=0.04)
-    assert "solved 10 in this run at 25 s a sample" in table(slow)[1]
+    assert "solved 10 in this run at one sample every 25 s" in table(slow)[1]
     fast = dataclasses.replace(local, solved=10, rate=14.2)
     assert "solved 10 in this run at 14.2 samples/s" in table(fast)[1]
