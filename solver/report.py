@@ -619,7 +619,10 @@ def _releases(inst: Instance, plan: Plan, kept: _Kept) -> Html:
     blocks = [_release_block(inst, plan, release, items, colours[release.id],
                              [row for row in loads if row["release"] == release.id])
               for release in plan.releases if kept.has(release.id)]
-    return join(*blocks, _outside(inst, plan) if kept.has(None) else Html(""))
+    outside = _outside(inst, plan) if kept.has(None) else Html("")
+    if not blocks and not str(outside):  # a review: empty tables, and not a word why
+        return tag("p", "No items in the releases asked for (--release).", class_="empty")
+    return join(*blocks, outside)
 
 
 def _release_block(inst: Instance, plan: Plan, release: PlanRelease,

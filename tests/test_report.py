@@ -920,6 +920,10 @@ def test_a_report_of_some_releases_shows_only_their_items(
     left_out = build_report(late, late_plan, releases=["not planned"])
     assert 'id="why-LATE"' in left_out and 'id="why-A"' not in left_out
     assert "only the items of those outside the horizon (--release)" in text_of(left_out)
+    placed = Instance(scenario([item("A")]))  # nothing outside the horizon, nothing closed
+    none_out = build_report(placed, make_plan(placed, solve(placed, OPTIONS), OPTIONS),
+                            releases=["not planned"])
+    assert "No items in the releases asked for (--release)." in text_of(none_out)
     with pytest.raises(ValueError, match="no release '2099-06'"):
         build_report(inst, plan, releases=["2099-06"])
     bad = subprocess.run([sys.executable, "-m", "solver", "report",
