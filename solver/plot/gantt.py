@@ -426,9 +426,13 @@ def _go_live_labels(ax: Axes, releases: list[Release], colours: dict[str, str]) 
         )
         step = _GO_LIVE_ROW_POINTS if dated else _GO_LIVE_ROW_POINTS / 2
         top.tick_params(length=3.5 + level * step, width=0.6, color="#909090")
-        for label, release in zip(top.get_xticklabels(), row, strict=True):
+        if rows > 1:  # lower rows over the higher rows' long ticks (an acceptance test: the
+            top.set_zorder(ax.get_zorder() + rows - level)  # 2030-06 tick ran through the
+        for label, release in zip(top.get_xticklabels(), row, strict=True):  # 2030-11 label)
             label.set_color(ink(colours[release.id]))
             label.set_fontweight("bold")
+            if rows > 1:
+                label.set_bbox({"facecolor": "white", "edgecolor": "none", "pad": 0.4})
 
 
 AT_RISK_COLOUR = "#d62728"

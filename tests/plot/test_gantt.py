@@ -281,6 +281,17 @@ def test_go_live_labels_of_a_long_horizon_do_not_overlap() -> None:
         if box_a.overlaps(box_b)
     ]
     assert overlapping == []
+    # a label row lies over the longer ticks of the rows above it, behind a white box (an
+    # acceptance test: the 2030-06 tick ran through the 2030-11 label)
+    def tick_length(child: Axes) -> float:
+        ticks = child.xaxis.get_major_ticks()
+        return max(t.tick1line.get_markersize() + t.tick2line.get_markersize() for t in ticks)
+
+    rows = sorted(ax.child_axes, key=tick_length)
+    assert len(rows) > 1
+    assert [c.get_zorder() for c in rows] == sorted((c.get_zorder() for c in rows), reverse=True)
+    assert len({c.get_zorder() for c in rows}) == len(rows)
+    assert all(label.get_bbox_patch() is not None for label in labels)
     plt.close(fig)
 
 
