@@ -130,14 +130,17 @@ def _draw_release(ax: Axes, release: Release, y: int, colour: str, crowded: bool
             linestyle="",
             zorder=4,
         )
-        _date_label(ax, release.moved_from, y, below=True, words="moved from ")
+        # under the full baseline's date when that is below too (an acceptance test: it
+        _date_label(ax, release.moved_from, y, below=True, words="moved from ",  # hid it)
+                    down=2 if crowded else 1)
 
 
-def _date_label(ax: Axes, day: dt.date, y: float, below: bool = False, words: str = "") -> None:
+def _date_label(ax: Axes, day: dt.date, y: float, below: bool = False, words: str = "",
+                down: int = 1) -> None:
     ax.annotate(
         words + day_text(day),
         (date_number(day), y),
-        xytext=(0, -9 if below else 9),
+        xytext=(0, -9 - 10 * (down - 1) if below else 9),
         textcoords="offset points",
         ha="center",
         va="top" if below else "bottom",

@@ -14,7 +14,7 @@ from matplotlib.axes import Axes
 
 from solver.instance import Instance
 from solver.plot import NOT_PLANNED, draw_gantt, draw_timetable, gantt_pages, save_figure
-from solver.plot.gantt import date_number, row_label
+from solver.plot.gantt import date_number, day_text, row_label
 from tests.conftest import item, scenario
 from tests.plot import assert_matches_baseline, baseline_style, plan_of, seed, send_back_plan
 
@@ -205,6 +205,27 @@ def test_timetable_has_a_row_per_release_with_moved_go_live() -> None:
     assert "go-live moved from" in legend
     assert "full scope baseline (6 months before go-live; a move later keeps one taken)" in legend
     plt.close(ax.figure)
+
+
+def test_a_crowded_timetable_keeps_a_moved_release_s_baseline_date_in_sight() -> None:
+    """An acceptance test: on a ten-year timetable, where the full baseline's date sits
+    below the line, a moved go-live's "moved from" note covered it."""
+    from benchmarks.generate import generate_scenario
+    from solver.model import Scenario
+
+    data = generate_scenario(40, 10, 1)
+    data["calendar"]["moves"] = {"2022-11": "2022-12-01"}
+    inst = Instance(Scenario.model_validate(data))
+    ax = draw_timetable(inst)
+    fig = ax.figure
+    fig.canvas.draw()  # type: ignore[attr-defined]
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    release = inst.release("2022-11")
+    texts = {t.get_text(): t.get_window_extent(renderer) for t in ax.texts}
+    moved = texts[f"moved from {day_text(release.moved_from)}"]  # type: ignore[arg-type]
+    baseline = texts[day_text(release.full_baseline)]
+    assert not moved.overlaps(baseline) and moved.y1 <= baseline.y0
+    plt.close(fig)
 
 
 # --- files --------------------------------------------------------------------------------
