@@ -437,11 +437,13 @@ def check_releases(scenario: Path, loaded: Scenario, releases: list[str] | None)
     """A command's --release, before the work it filters: releases of the scenario's
     horizon, or 'not planned'."""
     if releases:
-        from solver.instance import Instance
+        from solver.calendar import build_releases
         from solver.paging import NOT_PLANNED, chosen_groups
 
+        # the horizon alone: an Instance would build every unit and rule for nothing
+        horizon = build_releases(loaded.calendar, loaded.policy, loaded.as_of)
         try:
-            chosen_groups([*Instance(loaded).release_ids, NOT_PLANNED], releases)
+            chosen_groups([*(r.id for r in horizon), NOT_PLANNED], releases)
         except ValueError as exc:
             fail(f"{scenario}: {exc}")
 
@@ -1044,8 +1046,11 @@ def sweep(
 
     base = None if saved is None else plan_of(scenario, SolveOptions(), saved=saved)
 
+    def pages_of(result: SweepResult) -> int:
+        return page_count(len(result.items(release)), rows)
+
     def on_base(result: SweepResult) -> None:  # a page past the end, before any sample
-        beyond = past_the_end(page, page_count(len(result.items(release)), rows), rows)
+        beyond = past_the_end(page, pages_of(result), rows)
         if chart is not None and beyond is not None:
             raise ValueError(beyond)
 
@@ -1064,7 +1069,7 @@ def sweep(
             _interrupted = (f"secplan: interrupted; {kept} sample line(s) kept in {out}: the "
                             "same command resumes from them")
         raise
-    pages = page_count(len(result.items(release)), rows)
+    pages = pages_of(result)
     if as_json:
         typer.echo(result.summary_json())
     else:

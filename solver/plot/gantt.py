@@ -252,11 +252,11 @@ class _Header:
     group: str
     size: int
     continued: bool
-    from_: int = 1
+    from_: int
     """Where the page's part of the group starts in it (from 1) and how many it shows: a
     group split over pages says which of its items a page holds (an acceptance test read
     "207 items" over the 60 of a page with no word of the rest)."""
-    shown: int = 0
+    shown: int
 
 
 def _layout(rows: list[_Row], page_rows: list[_Row], first: int) -> list[_Row | _Header]:
@@ -286,7 +286,7 @@ def _header_text(inst: Instance, header: _Header) -> str:
         moved = f", moved from {day_text(release.moved_from)}" if release.moved_from else ""
         text = (f"{header.group} {inst.scenario.code} Release: go-live "
                 f"{day_text(release.go_live, True)}{moved}; {items}")
-    if header.shown and header.shown < header.size:  # split over pages
+    if header.shown < header.size:  # split over pages
         last = header.from_ + header.shown - 1
         which = f"items {header.from_}-{last}" if last > header.from_ else f"item {last}"
         return text + f" ({which} here{', continued' * header.continued}" + \
