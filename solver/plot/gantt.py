@@ -240,6 +240,8 @@ def _x_range(inst: Instance, rows: Iterable[_Row]) -> tuple[float, float]:
         if row.group != NOT_PLANNED:
             release = _release(inst, row.group)
             days += [release.go_live, release.dcc_baseline, release.full_baseline]
+        if (was := _moved_from(inst, row)) is not None:  # its "moved from" diamond
+            days.append(_release(inst, was).go_live)
     pad = max(45.0, (date_number(max(days)) - date_number(min(days))) * 0.05)
     return date_number(min(days)) - pad, date_number(max(days)) + pad
 
