@@ -355,10 +355,13 @@ def plan_of(
     tolerance: float = 0.1,
     clash: bool = True,
     saved: Path | None = None,
+    plan_base: bool = True,
 ) -> tuple[Instance, Plan]:
     """Load and plan a scenario file (a what-if against its base plan); find the minimal
     clash when no plan satisfies the rules (unless `clash` is False). With `saved`, the
-    plan.json `solve --out` wrote for it instead (`--plan`), checked against the scenario."""
+    plan.json `solve --out` wrote for it instead (`--plan`), checked against the scenario.
+    Without `plan_base`, a what-if with no `reference` is not planned against its base's
+    plan (`--base-plan` read that its base has none)."""
     from solver.engine import NoPlanInTime
     from solver.plan import plan_file
 
@@ -378,7 +381,7 @@ def plan_of(
         return inst, plan
     with bad_input_exits():
         try:
-            inst, plan = plan_file(path, opts, reference, alternatives, tolerance)
+            inst, plan = plan_file(path, opts, reference, alternatives, tolerance, plan_base)
         except NoPlanInTime as exc:
             fail(f"{path}: {exc}", 1)
     warn(path, inst.scenario)
@@ -424,12 +427,17 @@ def base_plan_of(scenario: Path, saved: Path | None) -> Plan | None:
     if saved is None:
         return None
     from solver.engine import DEFAULT_OPTIONS
+    from solver.plan import no_base_plan
+    from solver.plan_io import holds_no_plan
     from solver.scenario import base_of
 
     with bad_input_exits():
         base = base_of(scenario)
     if base is None:
         fail(f"--base-plan: {scenario} extends no base scenario; plan it without --base-plan")
+    if holds_no_plan(saved):  # as planning the base again would find
+        warnings.warn(f"{saved}: {no_base_plan(base)}", stacklevel=1)
+        return None
     return plan_of(base, DEFAULT_OPTIONS, saved=saved)[1]  # read and checked as --plan is
 
 
@@ -533,6 +541,7 @@ def solve(
     inst, plan = plan_of(
         scenario, options(time_limit, workers, seed, show, wall_clock),
         None if base is None else dict(base.assignments), alternatives, tolerance,
+        plan_base=base_saved is None,
     )
     plan.clock_stopped |= base is not None and base.clock_stopped  # as planning it again
     if out is not None:

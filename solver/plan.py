@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
@@ -368,22 +369,35 @@ def base_solution(path: Path, options: SolveOptions) -> Solution | None:
     return solution
 
 
+def no_base_plan(base: Path) -> str:
+    """What a what-if is planned against when its base scenario has no plan (a review: with
+    `--base-plan` that was bad input, planning the base again a silent change of
+    reference)."""
+    return (f"{base.name} has no plan (no plan satisfies its rules): this what-if is planned "
+            "against the published allocation (each item's baseline release) instead")
+
+
 def plan_file(
     path: Path,
     options: SolveOptions = DEFAULT_OPTIONS,
     reference: dict[str, str | None] | None = None,
     alternatives: int = 0,
     tolerance: float = 0.1,
+    plan_base: bool = True,
 ) -> tuple[Instance, Plan]:
     """Plan a scenario file. A what-if is planned against its base plan (or `reference`):
     moving an item away from it costs, and the base plan is the solver's hint. With
-    `alternatives`, also up to that many near-optimal, different plans."""
+    `alternatives`, also up to that many near-optimal, different plans. Without
+    `plan_base`, a what-if with no `reference` is planned against the published allocation
+    (its base is known to have no plan)."""
     from solver.alternatives import find_alternatives
 
     scenario = load_scenario(path)
-    base = base_solution(path, options) if reference is None else None
+    base = base_solution(path, options) if reference is None and plan_base else None
     if base is not None:
         reference = base.assignment
+    elif reference is None and plan_base and (parent := base_of(path)) is not None:
+        warnings.warn(no_base_plan(parent), stacklevel=2)
     inst = Instance(scenario, reference)
     against = " against the base plan" if reference else ""
     progress.report(os.path.relpath(path), f"planning {len(inst.units)} items in "

@@ -80,6 +80,16 @@ def read_assignments(path: Path) -> tuple[dict[str, str | None], dict[str, str |
     return dict(data["assignments"]), reference
 
 
+def holds_no_plan(path: Path) -> bool:
+    """Whether `path` is a plan.json saying that no plan satisfied its scenario's rules
+    (status infeasible); any other file, also one that cannot be read, is read as a plan."""
+    try:
+        data = parse_json(_text(path))
+    except (ScenarioError, ValueError):
+        return False
+    return isinstance(data, dict) and data.get("status") == "infeasible"
+
+
 def _text(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8-sig")  # a spreadsheet's CSV may start with a BOM

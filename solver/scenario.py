@@ -534,6 +534,25 @@ def _part_ids(item_id: Any, entry: Mapping[str, Any]) -> set[str]:
         else set()
 
 
+def _pinned_hint(loaded: Loaded, name: str) -> str | None:
+    """Why `rules: {remove: [NAME]}` cannot take out the rule a base's `pin` change makes,
+    and what does (an acceptance test: `validate` listed `fixed(SECMP0067)`, and removing
+    it said "unknown rule; did you mean 'fixed(SECMP0062.2)'?"): changes apply after every
+    file's overlays, so the rule is not there yet."""
+    for change in loaded.data.get("changes") or []:
+        if isinstance(change, dict) and isinstance(change.get("pin"), str):
+            pinned = {"rule": "fixed", "item": change["pin"], "release": change.get("release")}
+            try:
+                made: str = TypeAdapter(Rule).validate_python(pinned).name
+            except ValidationError:
+                continue  # a bad pin: said where it is applied
+            if made == name:
+                return (f"{name!r} is made by a base's `pin` change, which applies after "
+                        f"every file's overlays; to stop it, add `- switch-off: {name!r}` to "
+                        "this file's changes")
+    return None
+
+
 def _overlay_rules(loaded: Loaded, source: SourceFile, value: Any) -> None:
     changes = _changes(source, "rules", value, {"add", "remove"})
     rules: list[Any] = list(loaded.data.get("rules") or [])
@@ -548,7 +567,7 @@ def _overlay_rules(loaded: Loaded, source: SourceFile, value: Any) -> None:
             raise ScenarioError(
                 source.path,
                 "rules.remove",
-                unknown_name(str(name), set(names), "rule"),
+                _pinned_hint(loaded, str(name)) or unknown_name(str(name), set(names), "rule"),
                 source.lines.get(("rules", "remove")),
             )
         k = names.index(name)

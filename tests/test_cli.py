@@ -746,6 +746,36 @@ def test_a_what_if_is_solved_and_swept_from_saved_plans(tmp_path: Path) -> None:
         assert wrong.returncode == 2 and said in wrong.stderr, wrong.stderr
 
 
+def test_a_what_if_of_a_base_with_no_plan_is_planned_against_the_published_allocation(
+        tmp_path: Path) -> None:
+    """A review: with `--base-plan`, a base's plan.json of no plan was bad input, where
+    planning the base again silently fell back on the published allocation. Both now say
+    so and give the same plan; `--base-plan` does not plan the base again. Taking a base's
+    `pin` back with `rules: {remove: ...}` says that `switch-off` does it."""
+    pinned = SEC_2020 / "secmp0067-fixed-nov-2020.yaml"
+    assert secplan("solve", str(pinned), "--out", str(tmp_path / "b")).returncode == 1
+    for name in ("secmp0067-send-back.yaml", "baseline.yaml", pinned.name):
+        (tmp_path / name).write_text((SEC_2020 / name).read_text())
+    unpin = tmp_path / "unpin.yaml"
+    unpin.write_text(f"extends: {pinned.name}\nrules:\n  remove: ['fixed(SECMP0067)']\n")
+    refused = secplan("validate", str(unpin))
+    assert refused.returncode == 2 and (
+        "'fixed(SECMP0067)' is made by a base's `pin` change, which applies after every "
+        "file's overlays; to stop it, add `- switch-off: 'fixed(SECMP0067)'`") in refused.stderr
+    unpin.write_text(f"extends: {pinned.name}\nchanges:\n  - switch-off: 'fixed(SECMP0067)'\n")
+    note = (f"{pinned.name} has no plan (no plan satisfies its rules): this what-if is "
+            "planned against the published allocation (each item's baseline release) instead")
+    again = secplan("solve", str(unpin), "--json", "--progress")
+    read = secplan("solve", str(unpin), "--json", "--progress",
+                   "--base-plan", str(tmp_path / "b" / "plan.json"), "--out", str(tmp_path / "u"))
+    assert again.returncode == 0 and note in again.stderr
+    assert read.returncode == 0 and note in read.stderr and read.stdout == again.stdout
+    assert "planning the base scenario first" not in read.stderr
+    plan = json.loads(read.stdout)
+    assert plan["reference"] is None and plan["assignments"]["SECMP0067"] == "2021-06"
+    assert secplan("check", str(unpin), str(tmp_path / "u" / "plan.json")).returncode == 0
+
+
 def test_a_saved_plan_of_a_scenario_changed_since_is_shown_with_a_warning(
         tmp_path: Path) -> None:
     """The acceptance test: with the uplift weight raised from 10 to 1000, `rid --plan`
