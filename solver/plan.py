@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import warnings
 from collections.abc import Callable
@@ -12,6 +13,7 @@ from typing import NamedTuple
 
 from solver import progress
 from solver.budget import Budget
+from solver.calendar import Release
 from solver.check import check_assignment
 from solver.engine import (
     DEFAULT_OPTIONS,
@@ -28,6 +30,7 @@ from solver.explain import PlanView, placement_reasons
 from solver.instance import Instance, Unit
 from solver.model import Plan, PlanItem, PlanRelease, Scenario
 from solver.objective import term_values
+from solver.rules.baseline import ScopeBaseline, baseline_passed
 from solver.scenario import base_of, load_scenario
 
 FALL_BACK_SECONDS = 5.0
@@ -89,10 +92,52 @@ all of it at 1,000 generated items (the plan phase 60 s instead of 26 s) and nam
 
 
 def releases_left(inst: Instance, unit: Unit, rid: str) -> list[str]:
-    """The releases whose cut-off `unit` still meets when its decision misses the cut-off
-    of `rid`, its release in a plan."""
+    """The releases `unit` may still join when its decision misses the cut-off of `rid`,
+    its release in a plan: those whose cut-off it still meets, less those whose scope is
+    baselined by then (`baselined_on_lapse`), where it would be an exception (where the
+    scenario allows exceptions, the item's reasons say it may go there as one)."""
     cut = inst.cut_off(unit, inst.release(rid))
-    return [r.id for r in inst.releases if inst.cut_off(unit, r) > cut]
+    shut = {r.id for r in baselined_on_lapse(inst, unit, rid)}
+    return [r.id for r in inst.releases if inst.cut_off(unit, r) > cut and r.id not in shut]
+
+
+def baselined_on_lapse(inst: Instance, unit: Unit, rid: str) -> list[Release]:
+    """The releases whose cut-off `unit` still meets when its decision misses that of `rid`,
+    but whose scope (DCC-system or full, as for the unit) is baselined by the day after that
+    cut-off, so that it would join them as an exception (an acceptance test: SECMP0067,
+    lapsing from 2021-06 on 25 February 2021, fell back to 2021-11, whose DCC-system scope
+    was baselined on 4 November 2020; a re-plan that day put it in 2022-06). None when its
+    scope-baseline rule is switched off."""
+    if not any(isinstance(rule, ScopeBaseline) for rule in inst.rules_for(unit.id)):
+        return []
+    cut = inst.cut_off(unit, inst.release(rid))
+    lapse = cut + dt.timedelta(days=1)
+    return [r for r in inst.releases
+            if inst.cut_off(unit, r) > cut and baseline_passed(inst, unit, r, lapse)]
+
+
+def _skipped_reasons(view: PlanView, unit: Unit, fall_back: str | None) -> list[str]:
+    """Why the fall-back passes over releases that would hold the unit as the plan stands,
+    whose cut-off it would still meet: their scope is baselined by the lapse day (a Panel
+    member asks why 2022-06 and not 2021-11)."""
+    inst, rid = view.inst, view.plan.get(unit.id)
+    if rid is None or unit.decision_known:
+        return []
+    left = releases_left(inst, unit, rid)
+    skipped = [r for r in baselined_on_lapse(inst, unit, rid) if r.id not in left
+               and (fall_back is None or r.go_live < inst.release(fall_back).go_live)
+               and not view.blocking(unit, r.id)]
+    if not skipped:
+        return []
+    scope = "DCC-system" if unit.dcc_impact else "full"
+    dates = ", ".join(str(r.scope_baseline(unit.dcc_impact)) for r in skipped)
+    whose = f"its {scope} scope is" if len(skipped) == 1 else f"their {scope} scopes are"
+    allowed = ("an exception this scenario does not allow"
+               if inst.scenario.policy.exceptions == "forbidden" else
+               "there only as an exception, which this scenario allows")
+    return [f"fall-back past {', '.join(r.id for r in skipped)}: {whose} baselined on {dates}, "
+            f"before a decision after the cut-off {inst.cut_off(unit, inst.release(rid))} "
+            f"could add it ({allowed})"]
 
 
 def _new_versions(unit: Unit, falls: FallBacks, uplifts: dict[str, set[str]]) -> list[str]:
@@ -315,7 +360,8 @@ def make_plan(inst: Instance, solution: Solution, options: SolveOptions) -> Plan
             fall_back_new_versions=_new_versions(u, falls, uplifts),
             fall_back_found=u.id not in falls.unknown,
             fall_back_if_others_move=falls.earlier.get(u.id),
-            reasons=placement_reasons(view, u) + _fall_back_reasons(u, falls, barring),
+            reasons=placement_reasons(view, u) + _fall_back_reasons(u, falls, barring)
+            + _skipped_reasons(view, u, falls.found.get(u.id)),
         )
         for u in inst.units
     ]

@@ -222,11 +222,11 @@ def test_scope_tables_mark_a_fall_back_that_needs_others_to_move() -> None:
     solution = Solution(status="feasible", assignment=dict(generated.witness))
     plan = plan_module.make_plan(inst, solution, OPTIONS)
     marked = next(i for i in plan.items if i.fall_back_needs_moves)
-    alone = next(i for i in plan.items if i.fall_back and not i.fall_back_needs_moves
-                 and i.release == marked.release)
-    assert marked.release is not None
+    alone = next(i for i in plan.items if i.fall_back and not i.fall_back_needs_moves)
+    assert marked.release is not None and alone.release is not None
     console = Console(width=400, record=True, file=io.StringIO())
-    print_rid(inst, plan, marked.release, console)
+    for release in dict.fromkeys([marked.release, alone.release]):
+        print_rid(inst, plan, release, console)
     rows = {line.split()[1].strip("│"): line for line in console.export_text().splitlines()
             if line.startswith("│")}
     movers = marked.fall_back_moves
@@ -251,7 +251,8 @@ def test_a_release_left_only_by_pushing_another_item_out_is_no_fall_back() -> No
     s = scenario([item("A", expected_decision="2021-10-15"),
                   item("B", expected_decision="2022-06-15")],
                  rules=[{"rule": "capacity", "releases": ["2022-11"], "max_count": 1,
-                         "dcc_only": False}])
+                         "dcc_only": False}],
+                 policy={"full_baseline": "1 month"})  # 2022-11's scope open on A's lapse
     inst = Instance(s)
     plan = plan_module.make_plan(inst, solve(inst, OPTIONS), OPTIONS)
     items = {i.id: i for i in plan.items}
@@ -312,3 +313,26 @@ def test_a_fall_back_later_than_others_moving_allow_names_the_earlier_release() 
                     f"{entry.fall_back_if_others_move} if {who}") in entry.reasons
             assert fall_back_words(inst, entry) == (
                 f"{entry.fall_back} (or {entry.fall_back_if_others_move} if {who})")
+
+
+@pytest.mark.parametrize("exceptions", ["forbidden", "allowed"])
+def test_a_fall_back_passes_over_a_release_whose_scope_is_baselined_by_the_lapse(
+        exceptions: str) -> None:
+    """An acceptance test: SECMP0067, lapsing on 25 February 2021, fell back to 2021-11,
+    whose DCC-system scope was baselined in November 2020; a re-plan that day put it in
+    2022-06. A (documentation only, 2021-06, cut-off 17 May 2021) misses 2021-11, whose full
+    scope is baselined on 4 May 2021, and says why; B, kept to 2021-11 by its window, has no
+    fall-back, and says that 2021-11 could take it as an exception where the scenario
+    allows exceptions."""
+    s = scenario([item("A"), item("B", latest="2021-11")], policy={"exceptions": exceptions})
+    inst = Instance(s)
+    plan = plan_module.make_plan(inst, solve(inst, OPTIONS), OPTIONS)
+    items = {i.id: i for i in plan.items}
+    assert (items["A"].release, items["A"].cut_off.isoformat()) == ("2021-06", "2021-05-17")
+    assert (items["A"].fall_back, items["B"].release, items["B"].fall_back) == (
+        "2022-06", "2021-06", None)
+    said = ("fall-back past 2021-11: its full scope is baselined on 2021-05-04, before a "
+            "decision after the cut-off 2021-05-17 could add it ("
+            + ("an exception this scenario does not allow)" if exceptions == "forbidden" else
+               "there only as an exception, which this scenario allows)"))
+    assert said in items["A"].reasons and said in items["B"].reasons

@@ -72,7 +72,12 @@ def test_pending_items_have_a_fall_back(seed_plans: Plans) -> None:
     inst, plan = seed_plans["secmp0067-send-back"]
     items = {i.id: i for i in plan.items}
     assert items["MP084"].fall_back == "2021-06"
-    assert items["SECMP0067"].fall_back == "2021-11"
+    # not 2021-11: its DCC-system scope is baselined on 4 November 2020, before a decision
+    # after SECMP0067's cut-off (24 February 2021) could add it (an acceptance test)
+    assert items["SECMP0067"].fall_back == "2022-06"
+    assert ("fall-back past 2021-11: its DCC-system scope is baselined on 2020-11-04, before a "
+            "decision after the cut-off 2021-02-24 could add it (an exception this scenario "
+            "does not allow)") in items["SECMP0067"].reasons
     for unit in inst.units:
         if not unit.decision_known:
             assert items[unit.id].fall_back is not None, unit.id
@@ -110,9 +115,12 @@ def test_infeasible_what_if_names_the_clash(seed_plans: Plans) -> None:
 
 def test_a_fall_back_is_where_a_late_decision_lapses_to(seed_plans: Plans) -> None:
     """Every pending item decided the day after its cut-off and the round re-planned
-    against the plan: the item goes to its fall-back. (DP124 without the extra DUIS
-    version: 2021-06 is still possible if SECMP0007 and others slip a year, but the
-    re-plan, like the Panel, keeps them and puts DP124 in 2021-11.)"""
+    against the plan, on that day's scope baselines: the item goes to its fall-back. (DP124
+    without the extra DUIS version: 2021-06 is still possible if SECMP0007 and others slip a
+    year, but the re-plan, like the Panel, keeps them and puts DP124 in 2021-11.) A release
+    whose scope (DCC-system or full, as for the item) is baselined before that day is barred
+    to it, as adding it there would be an exception (an acceptance test: SECMP0067 fell back
+    to 2021-11, whose DCC-system scope is baselined in November 2020)."""
     from solver.changes import Redecide
     from solver.engine import SolveOptions, solve
     from solver.whatif import apply_changes
@@ -123,9 +131,16 @@ def test_a_fall_back_is_where_a_late_decision_lapses_to(seed_plans: Plans) -> No
         assert len(pending) >= 15
         for item in pending:
             assert item.cut_off is not None
-            late = Redecide.model_validate({"re-decide": item.id, "expected_decision":
-                                            (item.cut_off + dt.timedelta(days=1)).isoformat()})
-            moved = Instance(apply_changes(inst.scenario, [late]), reference=plan.assignments)
+            lapse = item.cut_off + dt.timedelta(days=1)
+            late = Redecide.model_validate({"re-decide": item.id,
+                                            "expected_decision": lapse.isoformat()})
+            changed = apply_changes(inst.scenario, [late])
+            unit = inst.unit(item.id)
+            open_ = next(r.id for r in inst.releases if r.scope_baseline(unit.dcc_impact) >= lapse)
+            items = [i.model_copy(update={"earliest": open_}) if i.id == item.id else i
+                     for i in changed.items]
+            moved = Instance(changed.model_copy(update={"items": items}),
+                             reference=plan.assignments)
             solution = solve(moved, SolveOptions(time_limit=20), hint=plan.assignments)
             assert solution.status == "optimal"
             assert solution.assignment[item.id] == item.fall_back, (name, item.id)

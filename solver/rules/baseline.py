@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, ClassVar, Literal
 
 from solver.fields import ReleaseId
@@ -12,13 +13,14 @@ if TYPE_CHECKING:
     from solver.instance import Instance, Unit
 
 
-def baseline_passed(inst: Instance, unit: Unit, release: Release) -> bool:
-    """True when adding `unit` to `release` would be an exception: the release's baseline
-    for this kind of change (DCC-system or full scope) is before `as_of`, and the unit was
-    not in the release's published scope."""
+def baseline_passed(inst: Instance, unit: Unit, release: Release,
+                    day: dt.date | None = None) -> bool:
+    """True when adding `unit` to `release` on `day` (default: `as_of`) would be an
+    exception: the release's baseline for this kind of change (DCC-system or full scope) is
+    before that day, and the unit was not in the release's published scope."""
     if unit.baseline == release.id:
         return False
-    return release.scope_baseline(unit.dcc_impact) < inst.as_of
+    return release.scope_baseline(unit.dcc_impact) < (day or inst.as_of)
 
 
 class ScopeBaseline(ReleaseGate):
