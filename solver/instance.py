@@ -146,7 +146,9 @@ class Instance:
         self.file_rules: list[RuleBase] = [r for r in written if r.name not in off]
         """The rules the scenario writes, in force (`rules` less the built-in ones: by
         object, as a file may write a rule with a built-in one's name)."""
-        self.unknown_switched_off = sorted(off - {r.name for r in every})
+        self.rule_names = frozenset(r.name for r in every)
+        """Every rule's name, also of those switched off (for "did you mean")."""
+        self.unknown_switched_off = sorted(off - self.rule_names)
 
     # --- look-ups ---------------------------------------------------------------------
 

@@ -764,12 +764,16 @@ def _first_problem(
     ):
         problem += f" (got {got!r})"
     # Keep tagged-union labels out of the place shown to the user: a rule's kind, and a
-    # change's kind where its key repeats it (`changes[0].shift-lead-times`).
+    # change's kind after its index (`changes[0].expected_decision`, beside `re-decide:`
+    # on the next line, not `changes[0].re-decide.expected_decision` on its line: an
+    # acceptance test).
+    from solver.changes import ACTIONS
     from solver.rules import RULE_MODELS
 
     def shown(loc: Loc) -> Loc:  # without the union members pydantic names (`.date`)
         return tuple(p for k, p in enumerate(loc) if not (isinstance(p, str) and (
-            p in RULE_MODELS or p in UNION_MEMBERS or loc[k + 1:k + 2] == (p,))))
+            p in RULE_MODELS or p in UNION_MEMBERS or loc[k + 1:k + 2] == (p,)
+            or (p in ACTIONS and 0 < k < len(loc) - 1 and isinstance(loc[k - 1], int)))))
 
     # a required key misspelt is missing too, where the typo is: one problem, not two (an
     # acceptance test: "(+1 more problem)" never shown)
@@ -1052,8 +1056,9 @@ def check_references(scenario: Scenario,
     if scenario.switched_off:
         from solver.instance import Instance
 
-        for name in Instance(scenario).unknown_switched_off:
-            yield ("changes",), f"switch-off names no rule {name!r}"
+        inst = Instance(scenario)
+        for name in inst.unknown_switched_off:  # an acceptance test: no "did you mean"
+            yield ("changes",), f"switch-off: {unknown_name(name, inst.rule_names, 'rule')}"
 
 
 def assumption_names(scenario: Scenario) -> set[str]:

@@ -138,8 +138,12 @@ def _release(data: Data, rid: str) -> None:
 def _rule_index(data: Data, name: str) -> int:
     scenario = Scenario.model_validate({**data, "changes": []})
     names = [r.name for r in scenario.rules]
-    if name not in names:
-        raise KeyError(f"no rule {name!r} in the scenario (rules: {', '.join(names)})")
+    if name not in names:  # an acceptance test: every rule listed, the one meant not said
+        from solver.scenario import unknown_name
+
+        hint = unknown_name(name, names).partition("; ")[2]
+        raise KeyError(f"no rule {name!r} in the scenario" + (f"; {hint}" if hint else
+                                                               f" (rules: {', '.join(names)})"))
     return names.index(name)
 
 

@@ -1121,6 +1121,16 @@ def case_what_if_change_with_a_bad_period(tmp_path: Path) -> Case:
 
 
 @case
+def case_what_if_change_with_a_bad_date_on_its_second_line(tmp_path: Path) -> Case:
+    """An acceptance test: the place was `changes[0].re-decide.expected_decision`, on the
+    line of `re-decide:`, one above the date."""
+    path = write_what_if(tmp_path, {"changes": [{"re-decide": "MP084",
+                                                 "expected_decision": "24/10/2020"}]})
+    return Case(path, "changes[0].expected_decision", r"not a date YYYY-MM-DD",
+                line_of(path, "expected_decision"))
+
+
+@case
 def case_what_if_move_unknown_release(tmp_path: Path) -> Case:
     path = write_what_if(tmp_path, {"calendar": {"moves": {"2020-12": D(2020, 12, 3)}}})
     return Case(

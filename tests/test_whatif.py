@@ -109,8 +109,14 @@ def test_rule_changes(tmp_path: Path) -> None:
     ("changes", "problem"),
     [
         ("  - {reject: MP0844}\n", "no item 'MP0844'; did you mean 'MP084'?"),
-        ("  - {switch-off: 'fixed(NOPE)'}\n", "switch-off names no rule 'fixed(NOPE)'"),
+        ("  - {switch-off: 'fixed(NOPE)'}\n", "switch-off: unknown rule 'fixed(NOPE)'"),
+        ("  - {switch-off: 'aligned-uplift(GBCS, SECMP007)'}\n",
+         "switch-off: unknown rule 'aligned-uplift(GBCS, SECMP007)'; did you mean "
+         "'aligned-uplift(GBCS, SECMP0007)'?"),
         ("  - {set-rule: 'uplift-cap(GBCS, 2030)', max: 2}\n", "no rule"),
+        ("  - {set-rule: 'uplift-cap(GBCS, 2023)', max: 2}\n",
+         "no rule 'uplift-cap(GBCS, 2023)' in the scenario; did you mean "
+         "'uplift-cap(GBCS, 2022)'?"),
         ("  - {sned-back: MP084}\n", "unknown change 'sned-back'; did you mean 'send-back'?"),
         ("  - {zzz: MP084}\n", "unknown change 'zzz'; a change starts with one of: send-back,"),
         ("  - {expected_decision: 2021-03-01, sned-back: MP084}\n",  # the action's typo
