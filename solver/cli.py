@@ -829,8 +829,8 @@ def graph(
     saved: SavedPlan = None,
     release: Annotated[
         list[str] | None,
-        typer.Option("--release", help="Draw only these releases (repeat), with the items "
-                     "tied to them; 'not planned' too. Exports hold the whole graph."),
+        typer.Option("--release", help="Draw or export only these releases (repeat), with "
+                     "the items tied to them; 'not planned' too."),
     ] = None,
 ) -> None:
     """Dependency graph: items in columns by release, edges for every dependency rule.
@@ -849,6 +849,7 @@ def graph(
     from solver.paging import NOT_PLANNED
     from solver.plot import dependency_graph, draw_graph, export_graph, graph_structure
     from solver.plot.gantt import chosen_releases
+    from solver.plot.graph import releases_only
 
     try:
         shown = set(chosen_releases(plan, release))
@@ -857,7 +858,7 @@ def graph(
     g = dependency_graph(inst, plan)
     structure = graph_structure(g)
     if out.suffix.lower() in (".graphml", ".dot"):
-        export_graph(g, out)
+        export_graph(g if release is None else releases_only(g, plan, release), out)
         typer.echo(f"wrote {out}")
     else:
         _draw(out, lambda: draw_graph(inst, plan, releases=release))

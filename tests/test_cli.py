@@ -468,6 +468,29 @@ def test_pictures_are_written(tmp_path: Path) -> None:
     assert b"SECMP0067" in (tmp_path / "d.graphml").read_bytes()
 
 
+def test_graph_exports_only_the_releases_asked_for(tmp_path: Path) -> None:
+    """An acceptance test: `graph --release` filtered the picture but the DOT and GraphML
+    files held all 32 items. An export of 2021-06 holds its items and those a binding rule
+    ties to them, nothing else."""
+    import networkx as nx
+
+    plan = json.loads(runner.invoke(app, ["solve", SEND_BACK, "--json"]).output)["assignments"]
+    whole, some = tmp_path / "all.graphml", tmp_path / "some.graphml"
+    for out, args in ((whole, []), (some, ["--release", "2021-06"])):
+        assert runner.invoke(app, ["graph", SEND_BACK, "-o", str(out), *args]).exit_code == 0
+    full, part = nx.read_graphml(whole), nx.read_graphml(some)
+    june = {u for u, r in plan.items() if r == "2021-06"}
+    tied = {n for a, b, d in full.edges(data=True) if {a, b} & june
+            and d["kind"] != "shared-spec" and d.get("binding", True) in (True, "true")
+            for n in (a, b)}
+    assert set(part.nodes) == june | tied and len(part) < len(full)
+    dot = tmp_path / "some.dot"
+    assert runner.invoke(app, ["graph", SEND_BACK, "-o", str(dot), "--release", "2021-06"]
+                         ).exit_code == 0
+    assert all(f'"{n}"' in dot.read_text() for n in part.nodes)
+    assert not [n for n in full.nodes if n not in part and f'"{n}"' in dot.read_text()]
+
+
 def test_picture_bad_requests_exit_2(tmp_path: Path) -> None:
     assert runner.invoke(app, ["gantt", SEND_BACK, "-o", str(tmp_path / "g.bmp")]).exit_code == 2
     assert runner.invoke(app, ["gantt", SEND_BACK, "-o", str(tmp_path / "g.png"),

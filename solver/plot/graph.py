@@ -217,6 +217,20 @@ def graph_structure(graph: nx.MultiDiGraph[str]) -> GraphStructure:
     )
 
 
+def releases_only(graph: nx.MultiDiGraph[str], plan: Plan,
+                  releases: Sequence[str]) -> nx.MultiDiGraph[str]:
+    """The items of `releases` ('not planned' too) and the items a binding rule ties to
+    them, with the edges among them: what `graph --release` draws, and exports (an
+    acceptance test: the DOT and GraphML files held the whole graph). A ValueError names a
+    release the plan does not have."""
+    shown = set(chosen_releases(plan, releases))
+    chosen = {n for n, rid in _node_attr(graph, "release").items() if rid in shown}
+    tied = {n for a, b, data in graph.edges(data=True)
+            if data["kind"] != "shared-spec" and data.get("binding", True)
+            for n in (a, b) if {a, b} & chosen}
+    return graph.subgraph(chosen | tied).copy()
+
+
 def _edge_kinds(graph: nx.MultiDiGraph[str]) -> list[tuple[str, str, str]]:
     return [(a, b, str(data["kind"])) for a, b, data in graph.edges(data=True)]
 
@@ -410,11 +424,7 @@ def draw_graph(inst: Instance, plan: Plan, ax: Axes | None = None,
                              in graph.edges(keys=True, data="binding", default=True)
                              if not binding])
     if releases is not None:
-        shown = set(chosen_releases(plan, releases))
-        chosen = {n for n, rid in _node_attr(graph, "release").items() if rid in shown}
-        tied = {n for a, b, kind in _edge_kinds(graph) if kind != "shared-spec"
-                for n in (a, b) if {a, b} & chosen}
-        graph = graph.subgraph(chosen | tied).copy()
+        graph = releases_only(graph, plan, releases)
     layout = _layout(_columns(inst, graph), graph)
     pos = layout.pos
     curves = _curves(graph, pos, layout.band)
