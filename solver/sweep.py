@@ -33,6 +33,8 @@ import json
 import logging
 import math
 import random
+import signal
+import threading
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -807,12 +809,28 @@ def _client(scheduler: str | None, workers: int | None, todo: int) -> Iterator[A
                     **quiet) as client:
             yield client
         return
-    with (
-        LocalCluster(n_workers=workers or 2, threads_per_worker=1, processes=True, **quiet)
-        as cluster,
-        Client(cluster) as client,
-    ):
+    with _children_ignore_ctrl_c():
+        cluster = LocalCluster(n_workers=workers or 2, threads_per_worker=1, processes=True,
+                               **quiet)
+    with cluster, Client(cluster) as client:
         yield client
+
+
+@contextmanager
+def _children_ignore_ctrl_c() -> Iterator[None]:
+    """Processes started inside ignore SIGINT, as they inherit its disposition: a terminal's
+    Ctrl-C reaches every process of the job, and each Dask worker printed its
+    KeyboardInterrupt traceback before "secplan: interrupted" (an acceptance test: 66
+    lines). The sweep stops them itself when it is interrupted. Only the main thread may
+    set a handler; elsewhere nothing changes."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def batches(todo: Sequence[int], slots: int, size: int | None = None) -> list[list[int]]:
