@@ -35,6 +35,7 @@ from solver.files import figure_format
 from solver.instance import Instance, Unit
 from solver.model import TIGHT_MARGIN_DAYS, Plan
 from solver.paging import NOT_PLANNED, chosen_groups, page_count, page_of
+from solver.rules.baseline import exception_note
 
 NOT_PLANNED_COLOUR = "#8c8c8c"
 AS_OF_COLOUR = "#d62728"
@@ -313,6 +314,7 @@ def _draw_items(
     cut_offs: list[tuple[float, int, bool]] = []  # at risk: the decision is due close to it
     go_lives: list[tuple[float, int, str]] = []
     decisions: list[tuple[float, int, str, bool]] = []
+    hatched: list[tuple[int, float, float]] = []  # bars of exceptions
     for y, row in placed:
         unit = _unit(inst, row.item)
         decision = _decision(unit)
@@ -329,11 +331,17 @@ def _draw_items(
         if decision is not None:
             start = date_number(decision)
             bars.append((y, start, end - start, to_rgba(colour, alpha)))
+            if _exception(inst, row):
+                hatched.append((y, start, end - start))
             ink = colour if row.group == NOT_PLANNED else "black"
             decisions.append((start, y, ink, unit.decision_known))
     if bars:
         ys, lefts, widths, fills = zip(*bars, strict=True)
         ax.barh(ys, widths, left=lefts, height=0.5, color=fills, zorder=2)
+        if hatched:  # an acceptance test: solve and rid said "Exception", the chart nothing
+            ys, lefts, widths = zip(*hatched, strict=True)
+            ax.barh(ys, widths, left=lefts, height=0.5, fill=False, hatch=_EXCEPTION_HATCH,
+                    edgecolor=AT_RISK_COLOUR, linewidth=0.8, zorder=2.5)
     for risky in (False, True):  # one artist each; at risk in red, above the decision
         ticks = [(x, y) for x, y, r in cut_offs if r == risky]
         if ticks:
@@ -438,6 +446,7 @@ def _go_live_labels(ax: Axes, releases: list[Release], colours: dict[str, str]) 
 
 
 AT_RISK_COLOUR = "#d62728"
+_EXCEPTION_HATCH = "////"
 _DEADLINE_GLYPH: dict[str, Any] = {"linestyle": "", "marker": "v", "markersize": 7,
                                    "color": "#8b0000", "markeredgecolor": "white",
                                    "markeredgewidth": 0.6}
@@ -452,6 +461,13 @@ def _moved_from(inst: Instance, row: _Row) -> str | None:
     base plan's for a what-if), or None when it stays or came from outside."""
     was = inst.reference(_unit(inst, row.item))
     return was if was is not None and was != row.group and was in inst.release_ids else None
+
+
+def _exception(inst: Instance, row: _Row) -> bool:
+    """The row's item joins its release after that release's scope baseline: a Panel
+    exception, as the scope tables say."""
+    return row.group != NOT_PLANNED and exception_note(
+        inst, _unit(inst, row.item), _release(inst, row.group)) is not None
 
 
 def _at_risk(inst: Instance, unit: Unit, release: Release) -> bool:
@@ -516,6 +532,9 @@ def _legend_handles(inst: Instance, page_rows: list[_Row]) -> tuple[list[Artist]
                 label="go-live",
             ),
         ]
+    if any(_exception(inst, r) for r in page_rows):
+        glyphs.append(Patch(facecolor="white", edgecolor=AT_RISK_COLOUR, hatch=_EXCEPTION_HATCH,
+                            label="exception: added after its scope baseline"))
     if not planned or any(r.group == NOT_PLANNED for r in page_rows):
         glyphs.append(
             Patch(facecolor=NOT_PLANNED_COLOUR, alpha=0.4, label="not planned: from decision on")

@@ -433,3 +433,26 @@ def test_every_go_live_lies_over_every_baseline_line() -> None:
     baselines = [line.get_zorder() for line in vertical if line.get_linestyle() in ("--", ":")]
     assert go_lives and baselines and min(go_lives) > max(baselines)
     plt.close(ax.figure)
+
+
+def test_an_exception_is_hatched_and_in_the_legend_only_where_one_is_drawn() -> None:
+    """An acceptance test: solve, rid and the report said "Exception: added to 2020-11 after
+    its full scope baseline" of MP130, and its bar looked like any other. As of 15 January
+    2021, 2021-06's full scope (24 December 2020) is baselined: A joins it as an exception,
+    B joins 2021-11, whose scope is still open."""
+    inst = Instance(scenario([item("A", expected_decision="2021-02-01"),
+                              item("B", expected_decision="2021-02-01")],
+                             as_of="2021-01-15", policy={"exceptions": "allowed"}))
+    plan = plan_of(inst, {"A": "2021-06", "B": "2021-11"})
+    words = "exception: added after its scope baseline"
+    ax = draw_gantt(inst, plan)
+    rows = {t.get_text().split()[0]: y for t, y in zip(ax.get_yticklabels(), ax.get_yticks(),
+                                                       strict=True) if t.get_text()}
+    hatched = [p for p in ax.patches if p.get_hatch()]
+    assert [round(p.get_y() + p.get_height() / 2) for p in hatched] == [rows["A"]]
+    assert words in [t.get_text() for t in ax.get_legend().get_texts()]
+    plt.close(ax.figure)
+    ax = draw_gantt(inst, plan, releases=["2021-11"])
+    assert not [p for p in ax.patches if p.get_hatch()]
+    assert words not in [t.get_text() for t in ax.get_legend().get_texts()]
+    plt.close(ax.figure)
