@@ -415,6 +415,34 @@ def base_solution(path: Path, options: SolveOptions) -> Solution | None:
     return solution
 
 
+def outside_published_scope(inst: Instance) -> str | None:
+    """For a what-if: the items its base plan places in a release whose scope (as for the
+    item) is baselined as of the what-if's `as_of`, outside that release's published scope
+    (`baseline:`), as a note; None when there are none. Staying there is an exception, so
+    where exceptions are forbidden the plan moves them (an acceptance test rolled `as_of`
+    forward and saw the items of 2021-11 pushed out, "blocked by scope-baseline", with no
+    word why)."""
+    if inst.reference_plan is None:
+        return None
+    outside = [(unit.id, rid) for unit in inst.units
+               if (rid := inst.reference_plan.get(unit.id)) in inst.release_ids
+               and baseline_passed(inst, unit, inst.release(rid))]
+    if not outside:
+        return None
+    shown = ", ".join(f"{uid} ({rid})" for uid, rid in outside[:SHOWN_OUTSIDE])
+    more = f" and {len(outside) - SHOWN_OUTSIDE} more" if len(outside) > SHOWN_OUTSIDE else ""
+    return (f"as of {inst.as_of}, the base plan places {len(outside)} item(s) in releases "
+            f"whose scope is baselined, outside their published scope: {shown}{more}"
+            + ("; staying there is an exception, which this scenario forbids, so the plan "
+               "moves them" if inst.scenario.policy.exceptions == "forbidden" else
+               "; staying there is an exception, each counted as one")
+            + ": give `baseline: RID` to each the Panel has baselined there")
+
+
+SHOWN_OUTSIDE = 10
+"""Items `outside_published_scope` names; it counts the rest."""
+
+
 def no_base_plan(base: Path) -> str:
     """What a what-if is planned against when its base scenario has no plan (a review: with
     `--base-plan` that was bad input, planning the base again a silent change of
@@ -445,6 +473,8 @@ def plan_file(
     elif reference is None and plan_base and (parent := base_of(path)) is not None:
         warnings.warn(no_base_plan(parent), stacklevel=2)
     inst = Instance(scenario, reference)
+    if (outside := outside_published_scope(inst)):
+        warnings.warn(outside, stacklevel=2)
     against = " against the base plan" if reference else ""
     progress.report(os.path.relpath(path), f"planning {len(inst.units)} items in "
                     f"{len(inst.releases)} releases{against}", done=True)

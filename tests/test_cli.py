@@ -799,6 +799,34 @@ def test_a_what_if_of_a_base_with_no_plan_is_planned_against_the_published_alloc
     assert secplan("check", str(unpin), str(tmp_path / "u" / "plan.json")).returncode == 0
 
 
+def test_a_what_if_rolling_as_of_past_a_baseline_names_the_items_outside_its_scope(
+        tmp_path: Path) -> None:
+    """An acceptance test rolled `as_of` forward in a what-if: the base plan's items of
+    2021-11 were pushed to 2022-06, "blocked by scope-baseline", with no word that their
+    published scope (`baseline:`) leaves them out of 2021-11's, baselined by then. The note
+    names them, and only those still outside once given that baseline."""
+    for name in ("secmp0067-send-back.yaml", "baseline.yaml"):
+        (tmp_path / name).write_text((SEC_2020 / name).read_text())
+    roll = tmp_path / "roll.yaml"
+    roll.write_text("extends: secmp0067-send-back.yaml\nas_of: 2020-11-05\n")
+    moved = secplan("solve", str(roll), "--out", str(tmp_path / "o"))
+    assert moved.returncode == 0, moved.stderr
+    assert ("as of 2020-11-05, the base plan places 9 item(s) in releases whose scope is "
+            "baselined, outside their published scope: MP078 (2021-11)") in moved.stderr
+    assert "which this scenario forbids, so the plan moves them" in moved.stderr
+    plan = json.loads((tmp_path / "o" / "plan.json").read_text())
+    assert plan["assignments"]["SECMP0007"] == "2022-06"
+    assert secplan("check", str(roll), str(tmp_path / "o" / "plan.json")).returncode == 0
+    baselined = ["MP078", "MP090", "MP099", "SECMP0007", "SECMP0015", "SECMP0024",
+                 "SECMP0046", "SECMP0056"]
+    roll.write_text("extends: secmp0067-send-back.yaml\nas_of: 2020-11-05\nitems:\n  update:\n"
+                    + "".join(f"    {uid}: {{baseline: '2021-11'}}\n" for uid in baselined))
+    kept = secplan("solve", str(roll), "--json")
+    assert kept.returncode == 0, kept.stderr
+    assert ("the base plan places 1 item(s) in releases whose scope is baselined, outside "
+            "their published scope: SECMP0067 (2021-06)") in kept.stderr
+
+
 def test_a_saved_plan_of_a_scenario_changed_since_is_shown_with_a_warning(
         tmp_path: Path) -> None:
     """The acceptance test: with the uplift weight raised from 10 to 1000, `rid --plan`
