@@ -1019,7 +1019,7 @@ def _verdict(option: ReleaseOption) -> Html:
 
 
 def _sweep(sweep: Mapping[str, Any], kept: _Kept | None = None) -> Html:
-    from solver.sweep import NONE, REJECTED
+    from solver.sweep import NONE, REJECTED, whole_percents
 
     base: Mapping[str, str | None] = sweep.get("base") or {}
     probabilities: Mapping[str, Mapping[str, float]] = {
@@ -1155,22 +1155,12 @@ def _sweep_influence(sweep: Mapping[str, Any]) -> Html:
                  "samples, not cause and effect")
 
 
-def whole_percents(shares: Mapping[str, float]) -> dict[str, int]:
-    """Shares as whole percents that add up to 100 (largest remainders round up), so that
-    a row of the sweep table sums as its samples do (28% + 65% + 8% read as 101%)."""
-    exact = {k: 100 * p for k, p in shares.items()}
-    out = {k: int(v) for k, v in exact.items()}
-    short = round(sum(exact.values())) - sum(out.values())
-    for k in sorted(exact, key=lambda k: (out[k] - exact[k], exact[k], k))[:max(short, 0)]:
-        out[k] += 1
-    return out
-
-
 def _share(p: float, percent: int, is_base: bool) -> Html:
     """A share of the samples, as its whole `percent`; "<1%" or ">99%" where rounding
     would hide that some samples differ."""
-    text = ("" if p == 0 else "<1%" if percent == 0 else ">99%" if percent == 100 and p < 1
-            else f"{percent}%")
+    from solver.sweep import share_text
+
+    text = share_text(p, percent)
     classes = " ".join(c for c in ("base" if is_base else "", "likely" if p >= 0.5 else "") if c)
     return tag("span", text, class_=classes or None)
 

@@ -36,11 +36,11 @@ from solver.report import (
     build_report,
     prose,
     read_sweep,
-    whole_percents,
     write_report,
 )
 from solver.report_text import print_options, print_rid
 from solver.scenario import check_references
+from solver.sweep import whole_percents
 from tests.conftest import (
     FAST,
     SEC_2020,
