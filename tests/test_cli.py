@@ -271,6 +271,10 @@ def test_check_judges_plan_csv_and_its_edits(tmp_path: Path) -> None:
     (tmp_path / "edited.csv").write_text("\n".join(edited) + "\n")
     result = secplan("check", SEND_BACK, str(tmp_path / "edited.csv"))
     assert result.returncode == 1 and "uplift-cap(GBCS, 2021) [violated]" in result.stdout
+    (tmp_path / "partial.csv").write_text("\n".join(rows[:2]) + "\n")  # in a CSV's terms
+    result = secplan("check", SEND_BACK, str(tmp_path / "partial.csv"))
+    assert result.returncode == 1 and "has no assignment (outside the horizon: null in a " \
+        "plan.json, an empty release in a CSV)" in result.stdout
     (tmp_path / "bare.csv").write_text("item,where\nMP078,2021-06\n")
     result = secplan("check", SEND_BACK, str(tmp_path / "bare.csv"))
     assert result.returncode == 2 and "bare.csv:1: header:" in result.stderr
