@@ -665,9 +665,12 @@ def draw_gantt(
     _draw_slots(ax, inst, slots, colours, x_max)
     ax.set_xlim(x_min, x_max)
     ax.set_ylim(len(slots) - 0.5, -0.5)
-    shown = [
-        _release(inst, g) for g in dict.fromkeys(r.group for r in page_rows) if g != NOT_PLANNED
-    ]
+    # the page's releases, and those its items were moved from (an acceptance test: a
+    # "moved from" diamond pointed at a release with no line or name on the page)
+    moved_from = [_moved_from(inst, r) for r in page_rows]
+    shown = [_release(inst, g) for g in dict.fromkeys(
+        [*(r.group for r in page_rows), *(w for w in moved_from if w is not None)])
+        if g != NOT_PLANNED]
     _release_lines(ax, shown, colours)
     ax.axvline(date_number(inst.as_of), color=AS_OF_COLOUR, linestyle="-.", linewidth=1.5, zorder=3)
     date_axis(ax)

@@ -373,11 +373,15 @@ def test_an_item_moved_shows_where_it_was_and_a_deadline_reaches_into_its_row() 
 def test_the_page_reaches_the_release_an_item_was_moved_from() -> None:
     """An acceptance test saw a mark cut at the chart's edge: a page's dates came from its
     own releases and decisions only, so A, published in 2022-11 and planned in 2021-06,
-    had its "moved from" diamond (2022-11's go-live, 3 Nov 2022) past the right edge."""
+    had its "moved from" diamond (2022-11's go-live, 3 Nov 2022) past the right edge, and
+    2022-11, with no item on the page, had no go-live line to point at."""
     inst = Instance(scenario([item("A", baseline="2022-11")]))
     ax = draw_gantt(inst, plan_of(inst, {"A": "2021-06"}))
     lo, hi = ax.get_xlim()
     assert lo < date_number(dt.date(2022, 11, 3)) < hi
+    named = [label.get_text().split("\n")[0] for child in ax.child_axes
+             for label in child.get_xticklabels() if label.get_text()]
+    assert sorted(named) == ["2021-06", "2022-11"]  # its go-live line, named
     plt.close(ax.figure)
 
 def test_a_deadline_is_marked_on_its_row_and_the_legend_fits_the_page() -> None:
