@@ -57,10 +57,16 @@ def draw_timetable(inst: Instance, ax: Axes | None = None) -> Axes:
                   * inches_per_day < _DATE_LABEL_INCHES for r in releases)
     for y, release in enumerate(releases):
         _draw_release(ax, release, y, colours[release.id], crowded)
-    ax.set_yticks(
+    calendar = inst.scenario.calendar
+    ad_hoc = {extra.id for extra in calendar.extra}  # an acceptance test: an added release
+    ax.set_yticks(  # looked like any other, and a cancelled one was simply not there
         range(len(releases)),
-        labels=[f"{r.id} {inst.scenario.code} Release" for r in releases], fontsize=9,
+        labels=[f"{r.id} {inst.scenario.code} Release" + (" (ad hoc)" if r.id in ad_hoc else "")
+                for r in releases], fontsize=9,
     )
+    if calendar.cancel:
+        ax.set_xlabel(f"Cancelled: {', '.join(calendar.cancel)}", fontsize=8, color="#505050",
+                      labelpad=4)
     for label, release in zip(ax.get_yticklabels(), releases, strict=True):
         label.set_color(ink(colours[release.id]))
         label.set_fontweight("bold")
@@ -74,7 +80,7 @@ def draw_timetable(inst: Instance, ax: Axes | None = None) -> Axes:
                  loc="left")
     handles, columns = _legend_handles(inst, any(r.moved_from for r in releases),
                                        any(r.kept_baseline for r in releases))
-    legend_below(ax, handles, columns, 0.3)
+    legend_below(ax, handles, columns, 0.45 if calendar.cancel else 0.3)  # below the note
     return ax
 
 

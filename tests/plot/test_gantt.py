@@ -460,3 +460,24 @@ def test_an_exception_is_hatched_and_in_the_legend_only_where_one_is_drawn() -> 
     assert not [p for p in ax.patches if p.get_hatch()]
     assert words not in [t.get_text() for t in ax.get_legend().get_texts()]
     plt.close(ax.figure)
+
+
+def test_the_timetable_marks_an_ad_hoc_release_and_names_a_cancelled_one() -> None:
+    """An acceptance test: an added February release looked like any other, and a
+    cancelled June 2022 was simply not there."""
+    from solver.changes import AddRelease, CancelRelease
+    from solver.whatif import apply_changes
+
+    changed = apply_changes(seed("secmp0067-send-back").scenario, [
+        AddRelease.model_validate({"add-release": "2021-02", "go_live": "2021-02-25"}),
+        CancelRelease.model_validate({"cancel-release": "2022-06"})])
+    ax = draw_timetable(Instance(changed))
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert "2021-02 SEC Release (ad hoc)" in labels and "2021-06 SEC Release" in labels
+    assert not [label for label in labels if "2022-06" in label]
+    assert ax.get_xlabel() == "Cancelled: 2022-06"
+    plt.close(ax.figure)
+    plain = draw_timetable(seed("secmp0067-send-back"))
+    assert plain.get_xlabel() == "" and not [
+        t for t in plain.get_yticklabels() if "ad hoc" in t.get_text()]
+    plt.close(plain.figure)
