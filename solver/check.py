@@ -21,8 +21,8 @@ def check_assignment(inst: Instance, plan: Mapping[str, str | None]) -> list[Pla
             PlanViolation(
                 rule="complete",
                 hard=True,
-                message=f"{uid} has no assignment (outside the horizon: null in a plan.json, "
-                        "an empty release in a CSV)",
+                message=f"{uid} has no assignment (to leave it outside the horizon: null in "
+                        "a plan.json, an empty release in a CSV)",
             )
         )
     for uid in sorted(set(plan) - known):

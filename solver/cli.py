@@ -372,12 +372,7 @@ def plan_of(
         scenario = load(path)
         with bad_input_exits():
             inst, plan = read_plan(saved, lambda reference: Instance(scenario, reference))
-        if plan.fingerprint not in (None, scenario.planning_fingerprint()):
-            warnings.warn(DoubtfulEntry(
-                f"{saved}: {path} has changed since this plan was made (the plan still keeps "
-                "every hard rule and cut-off, but a weight, a value, a soft rule or secplan "
-                "itself may have changed): it may no longer be the plan `secplan solve` "
-                "recommends; plan again with `secplan solve --out`"), stacklevel=1)
+        warn_if_changed(saved, path, scenario, plan.fingerprint)
         return inst, plan
     with bad_input_exits():
         try:
@@ -420,6 +415,18 @@ def beside(other: Path, base: Path, base_plan: Plan) -> dict[str, str | None] | 
     return base_plan.assignments if extended == base.resolve() else None
 
 
+def warn_if_changed(saved: Path, path: Path, scenario: Scenario,
+                    fingerprint: str | None) -> None:
+    """A warning when the scenario `path` has changed since `saved`, a plan file of it, was
+    written (its `fingerprint`)."""
+    if fingerprint not in (None, scenario.planning_fingerprint()):
+        warnings.warn(DoubtfulEntry(
+            f"{saved}: {path} has changed since this plan was made (the plan still keeps "
+            "every hard rule and cut-off, but a weight, a value, a soft rule or secplan "
+            "itself may have changed): it may no longer be the plan `secplan solve` "
+            "recommends; plan again with `secplan solve --out`"), stacklevel=1)
+
+
 def base_plan_of(scenario: Path, saved: Path | None) -> Plan | None:
     """The plan of the file the what-if `scenario` extends, read from `saved` (`solve
     --base-plan`, an acceptance test: a what-if of 1,000 items took 78 s, 40 of them
@@ -428,14 +435,19 @@ def base_plan_of(scenario: Path, saved: Path | None) -> Plan | None:
         return None
     from solver.engine import DEFAULT_OPTIONS
     from solver.plan import no_base_plan
-    from solver.plan_io import holds_no_plan
+    from solver.plan_io import no_plan_in
     from solver.scenario import base_of
 
     with bad_input_exits():
         base = base_of(scenario)
     if base is None:
         fail(f"--base-plan: {scenario} extends no base scenario; plan it without --base-plan")
-    if holds_no_plan(saved):  # as planning the base again would find
+    if (none := no_plan_in(saved)) is not None:  # as planning the base again would find,
+        loaded = load(base)  # when it is the base's (a review: any such file was taken)
+        if none.get("scenario") != loaded.name:
+            fail(f"{saved}: scenario: the plan of {none.get('scenario')!r}, not of "
+                 f"{loaded.name!r}")
+        warn_if_changed(saved, base, loaded, none.get("fingerprint"))
         warnings.warn(f"{saved}: {no_base_plan(base)}", stacklevel=1)
         return None
     return plan_of(base, DEFAULT_OPTIONS, saved=saved)[1]  # read and checked as --plan is

@@ -9,11 +9,10 @@ from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from solver import progress
 from solver.budget import Budget
-from solver.calendar import Release
 from solver.check import check_assignment
 from solver.engine import (
     DEFAULT_OPTIONS,
@@ -30,8 +29,11 @@ from solver.explain import PlanView, placement_reasons
 from solver.instance import Instance, Unit
 from solver.model import Plan, PlanItem, PlanRelease, Scenario
 from solver.objective import term_values
-from solver.rules.baseline import ScopeBaseline, baseline_passed
+from solver.rules.baseline import ScopeBaseline, baseline_passed, exception_note
 from solver.scenario import base_of, load_scenario
+
+if TYPE_CHECKING:
+    from solver.calendar import Release
 
 FALL_BACK_SECONDS = 5.0
 """Budget of one fall-back query that needs CP-SAT (`Budget.part`)."""
@@ -123,9 +125,8 @@ def _skipped_reasons(view: PlanView, unit: Unit, fall_back: str | None) -> list[
     inst, rid = view.inst, view.plan.get(unit.id)
     if rid is None or unit.decision_known:
         return []
-    left = releases_left(inst, unit, rid)
-    skipped = [r for r in baselined_on_lapse(inst, unit, rid) if r.id not in left
-               and (fall_back is None or r.go_live < inst.release(fall_back).go_live)
+    skipped = [r for r in baselined_on_lapse(inst, unit, rid)
+               if (fall_back is None or r.go_live < inst.release(fall_back).go_live)
                and not view.blocking(unit, r.id)]
     if not skipped:
         return []
@@ -194,7 +195,8 @@ def fall_backs(view: PlanView, options: SolveOptions) -> FallBacks:
     arrives the day after that release's cut-off, all hard rules holding. Also the units
     whose fall-back was not found in time.
 
-    It lapses to the first release left whose cut-off it still meets and where it fits with
+    It lapses to the first release left (whose cut-off it still meets, and whose scope is
+    not baselined by the day after the missed one: `releases_left`) where it fits with
     every other item where the plan puts it (None when no release is left): as the plan
     stands, the Panel's reading of a fall-back, found without the solver. Only when no
     release left holds it so does CP-SAT find the earliest one with other items free to
@@ -406,6 +408,8 @@ def base_solution(path: Path, options: SolveOptions) -> Solution | None:
     if base is None:
         return None
     further = base_solution(base, options)
+    if further is None and (grand := base_of(base)) is not None:  # a review: said of the
+        warnings.warn(no_base_plan(grand, base.name), stacklevel=2)  # direct base only
     inst = Instance(load_scenario(base), further.assignment if further else None)
     progress.report(os.path.relpath(base), "planning the base scenario first", done=True)
     solution = solve(inst, options, hint=inst.reference_plan)
@@ -413,6 +417,10 @@ def base_solution(path: Path, options: SolveOptions) -> Solution | None:
         return None
     solution.clock_stopped |= further is not None and further.clock_stopped
     return solution
+
+
+SHOWN_OUTSIDE = 10
+"""Items `outside_published_scope` names; it counts the rest."""
 
 
 def outside_published_scope(inst: Instance) -> str | None:
@@ -424,9 +432,9 @@ def outside_published_scope(inst: Instance) -> str | None:
     word why)."""
     if inst.reference_plan is None:
         return None
-    outside = [(unit.id, rid) for unit in inst.units
-               if (rid := inst.reference_plan.get(unit.id)) in inst.release_ids
-               and baseline_passed(inst, unit, inst.release(rid))]
+    outside = [(unit.id, rid) for unit in inst.units  # the rule's own test: not where it is
+               if (rid := inst.reference_plan.get(unit.id)) in inst.release_ids  # switched
+               and exception_note(inst, unit, inst.release(rid)) is not None]  # off, or frozen
     if not outside:
         return None
     shown = ", ".join(f"{uid} ({rid})" for uid, rid in outside[:SHOWN_OUTSIDE])
@@ -439,15 +447,11 @@ def outside_published_scope(inst: Instance) -> str | None:
             + ": give `baseline: RID` to each the Panel has baselined there")
 
 
-SHOWN_OUTSIDE = 10
-"""Items `outside_published_scope` names; it counts the rest."""
-
-
-def no_base_plan(base: Path) -> str:
-    """What a what-if is planned against when its base scenario has no plan (a review: with
-    `--base-plan` that was bad input, planning the base again a silent change of
-    reference)."""
-    return (f"{base.name} has no plan (no plan satisfies its rules): this what-if is planned "
+def no_base_plan(base: Path, planned: str = "this what-if") -> str:
+    """What a what-if (`planned`) is planned against when its base scenario has no plan (a
+    review: with `--base-plan` that was bad input, planning the base again a silent change
+    of reference)."""
+    return (f"{base.name} has no plan (no plan satisfies its rules): {planned} is planned "
             "against the published allocation (each item's baseline release) instead")
 
 

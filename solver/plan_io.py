@@ -80,14 +80,15 @@ def read_assignments(path: Path) -> tuple[dict[str, str | None], dict[str, str |
     return dict(data["assignments"]), reference
 
 
-def holds_no_plan(path: Path) -> bool:
-    """Whether `path` is a plan.json saying that no plan satisfied its scenario's rules
-    (status infeasible); any other file, also one that cannot be read, is read as a plan."""
+def no_plan_in(path: Path) -> dict[str, Any] | None:
+    """The object of `path` when it is a plan.json saying that no plan satisfied its
+    scenario's rules (status infeasible); None for any other file, also one that cannot be
+    read, which is then read as a plan (and its faults said)."""
     try:
         data = parse_json(_text(path))
     except (ScenarioError, ValueError):
-        return False
-    return isinstance(data, dict) and data.get("status") == "infeasible"
+        return None
+    return data if isinstance(data, dict) and data.get("status") == "infeasible" else None
 
 
 def _text(path: Path) -> str:

@@ -516,7 +516,9 @@ WORDS = {
                "calendar months, so a decision on that day plus the lead time lands on or "
                "before the go-live",
     "fall-back": "the release a pending item lapses to if its decision comes the day after "
-                 "its cut-off, with the rest of the plan as it stands; \u201cif others move\u201d: "
+                 "its cut-off, with the rest of the plan as it stands, never a release whose "
+                 "scope is baselined by then (it would join it as an exception); "
+                 "\u201cif others move\u201d: "
                  "only with other items moving too (the fewest that must are named, with the "
                  "rules that bar it otherwise)",
     "hard rule / soft rule": "a hard rule holds in every plan; a soft one may break, at its "
@@ -710,7 +712,7 @@ def _fall_back_cell(inst: Instance, unit: Unit, item: PlanItem) -> Html:
     if unit.decision_known:
         return tag("span", "-", class_="na")
     if item.fall_back is None:
-        return join(no_fall_back_words(inst, unit.id) if item.fall_back_found
+        return join(no_fall_back_words(inst, item) if item.fall_back_found
                     else "not found in time")
     cell = join(_release_link(item.fall_back), " (", day(inst.release(item.fall_back).go_live),
                 ")")

@@ -16,7 +16,7 @@ from solver.instance import Instance
 from solver.lint import listed
 from solver.model import STATUS_WORDS, TIGHT_MARGIN_DAYS, Plan, PlanItem, Scenario
 from solver.objective import levels
-from solver.plan import who_moves
+from solver.plan import baselined_on_lapse, who_moves
 from solver.rules.base import RuleBase
 from solver.rules.baseline import exception_note
 from solver.rules.capacity import Capacity
@@ -211,7 +211,7 @@ def fall_back_words(inst: Instance, item: PlanItem) -> str:
         placed_pending = item.release is not None and not inst.unit(item.id).decision_known
         if not placed_pending:
             return ""
-        return no_fall_back_words(inst, item.id) if item.fall_back_found else \
+        return no_fall_back_words(inst, item) if item.fall_back_found else \
             "not found in time"
     # a fall-back that adds a version is one more for every Party to test (a Panel read)
     new = new_versions_words(item)
@@ -224,15 +224,21 @@ def fall_back_words(inst: Instance, item: PlanItem) -> str:
     return f"{item.fall_back} (only if {who_moves(item.fall_back_moves)} too)"  # as the report
 
 
-def no_fall_back_words(inst: Instance, uid: str) -> str:
+def no_fall_back_words(inst: Instance, item: PlanItem) -> str:
     """What a pending item has when no release is left to fall back to: "none by its
     deadline 2028-07-31" when its deadline bars the rest of the horizon (an acceptance
-    test: "none in the horizon" hid that the deadline, not the horizon, leaves nothing)."""
-    deadline = inst.unit(uid).item.deadline
+    test: "none in the horizon" hid that the deadline, not the horizon, leaves nothing);
+    where the scenario allows exceptions, that it is none without one (a review: the
+    release whose scope is baselined by then may still take it, as an exception)."""
+    unit = inst.unit(item.id)
+    deadline = unit.item.deadline
     last = inst.releases[-1].go_live if inst.releases else None
     if deadline is not None and last is not None and deadline < last:
         return f"none by its deadline {deadline}"
-    return "none in the horizon"
+    shut = [] if item.release is None or inst.scenario.policy.exceptions == "forbidden" \
+        else baselined_on_lapse(inst, unit, item.release)
+    return "none in the horizon" + (f" without an exception ({', '.join(r.id for r in shut)}: "
+                                    "scope baselined by then)" if shut else "")
 
 
 def decision_margin(inst: Instance, item: PlanItem) -> int | None:

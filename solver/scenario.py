@@ -547,9 +547,9 @@ def _pinned_hint(loaded: Loaded, name: str) -> str | None:
             except ValidationError:
                 continue  # a bad pin: said where it is applied
             if made == name:
-                return (f"{name!r} is made by a base's `pin` change, which applies after "
+                return (f"{name!r} is made by a `pin` change, and changes apply after "
                         f"every file's overlays; to stop it, add `- switch-off: {name!r}` to "
-                        "this file's changes")
+                        "this file's changes (or drop this file's own pin)")
     return None
 
 
@@ -707,6 +707,8 @@ def _first_problem(
     """The place and words of a validation error's first problem; with `place`, the places
     of the others too, the first few (an acceptance test: "(+1 more problem)" said not
     where)."""
+    from solver.changes import ACTIONS
+
     errors = exc.errors()
     # A misspelt required key shows as both "missing" and "extra": name the typo.
     first = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
@@ -736,8 +738,6 @@ def _first_problem(
         problem = unknown_name(str(ctx.get("tag")), tags, what)
     elif first["type"] == "unknown_change" and isinstance(first.get("input"), dict) \
             and first["input"]:  # `send-bak: MP300` (an acceptance test: no "did you mean")
-        from solver.changes import ACTIONS
-
         keys = [str(k) for k in first["input"]]  # the action's typo, not `expected_decision`
         key = next((k for k in keys if difflib.get_close_matches(k, ACTIONS, n=1)), keys[0])
         problem = unknown_name(key, ACTIONS, "change")
@@ -767,7 +767,6 @@ def _first_problem(
     # change's kind after its index (`changes[0].expected_decision`, beside `re-decide:`
     # on the next line, not `changes[0].re-decide.expected_decision` on its line: an
     # acceptance test).
-    from solver.changes import ACTIONS
     from solver.rules import RULE_MODELS
 
     def shown(loc: Loc) -> Loc:  # without the union members pydantic names (`.date`)

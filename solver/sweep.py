@@ -821,16 +821,18 @@ def _children_ignore_ctrl_c() -> Iterator[None]:
     """Processes started inside ignore SIGINT, as they inherit its disposition: a terminal's
     Ctrl-C reaches every process of the job, and each Dask worker printed its
     KeyboardInterrupt traceback before "secplan: interrupted" (an acceptance test: 66
-    lines). The sweep stops them itself when it is interrupted. Only the main thread may
-    set a handler; elsewhere nothing changes."""
+    lines). The sweep stops them itself when it is interrupted. A Ctrl-C while they start
+    (a second or two) is lost; a worker Dask restarts later (one killed past its memory
+    limit) takes Ctrl-C again. Only the main thread may set a handler; elsewhere nothing
+    changes."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
+    finally:  # None: a handler set outside Python, which cannot be put back as it was
+        signal.signal(signal.SIGINT, signal.SIG_DFL if previous is None else previous)
 
 
 def batches(todo: Sequence[int], slots: int, size: int | None = None) -> list[list[int]]:

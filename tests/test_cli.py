@@ -273,8 +273,8 @@ def test_check_judges_plan_csv_and_its_edits(tmp_path: Path) -> None:
     assert result.returncode == 1 and "uplift-cap(GBCS, 2021) [violated]" in result.stdout
     (tmp_path / "partial.csv").write_text("\n".join(rows[:2]) + "\n")  # in a CSV's terms
     result = secplan("check", SEND_BACK, str(tmp_path / "partial.csv"))
-    assert result.returncode == 1 and "has no assignment (outside the horizon: null in a " \
-        "plan.json, an empty release in a CSV)" in result.stdout
+    assert result.returncode == 1 and "has no assignment (to leave it outside the horizon: " \
+        "null in a plan.json, an empty release in a CSV)" in result.stdout
     (tmp_path / "bare.csv").write_text("item,where\nMP078,2021-06\n")
     result = secplan("check", SEND_BACK, str(tmp_path / "bare.csv"))
     assert result.returncode == 2 and "bare.csv:1: header:" in result.stderr
@@ -787,7 +787,7 @@ def test_a_what_if_of_a_base_with_no_plan_is_planned_against_the_published_alloc
     unpin.write_text(f"extends: {pinned.name}\nrules:\n  remove: ['fixed(SECMP0067)']\n")
     refused = secplan("validate", str(unpin))
     assert refused.returncode == 2 and (
-        "'fixed(SECMP0067)' is made by a base's `pin` change, which applies after every "
+        "'fixed(SECMP0067)' is made by a `pin` change, and changes apply after every "
         "file's overlays; to stop it, add `- switch-off: 'fixed(SECMP0067)'`") in refused.stderr
     unpin.write_text(f"extends: {pinned.name}\nchanges:\n  - switch-off: 'fixed(SECMP0067)'\n")
     note = (f"{pinned.name} has no plan (no plan satisfies its rules): this what-if is "
@@ -801,6 +801,17 @@ def test_a_what_if_of_a_base_with_no_plan_is_planned_against_the_published_alloc
     plan = json.loads(read.stdout)
     assert plan["reference"] is None and plan["assignments"]["SECMP0067"] == "2021-06"
     assert secplan("check", str(unpin), str(tmp_path / "u" / "plan.json")).returncode == 0
+    # a what-if of that what-if: its base is planned against the published allocation too,
+    # and says so (a review: only the direct base's was said)
+    (tmp_path / "later.yaml").write_text("extends: unpin.yaml\n")
+    later = secplan("solve", str(tmp_path / "later.yaml"), "--json")
+    assert later.returncode == 0 and (f"{pinned.name} has no plan (no plan satisfies its "
+                                      "rules): unpin.yaml is planned against") in later.stderr
+    # a plan.json of no plan is taken only as the base's own (a review: any was)
+    uncertain = secplan("solve", str(SEC_2020 / "uncertain.yaml"),
+                        "--base-plan", str(tmp_path / "b" / "plan.json"))
+    assert uncertain.returncode == 2 and ("scenario: the plan of 'secmp0067-fixed-nov-2020', "
+                                          "not of 'secmp0067-send-back'") in uncertain.stderr
 
 
 def test_a_what_if_rolling_as_of_past_a_baseline_names_the_items_outside_its_scope(
@@ -829,6 +840,9 @@ def test_a_what_if_rolling_as_of_past_a_baseline_names_the_items_outside_its_sco
     assert kept.returncode == 0, kept.stderr
     assert ("the base plan places 1 item(s) in releases whose scope is baselined, outside "
             "their published scope: SECMP0067 (2021-06)") in kept.stderr
+    roll.write_text(roll.read_text() + "changes:\n  - switch-off: 'scope-baseline(SECMP0067)'\n")
+    off = secplan("solve", str(roll), "--json")  # no exception where the rule is off (a
+    assert off.returncode == 0 and "outside their published scope" not in off.stderr  # review)
 
 
 def test_a_saved_plan_of_a_scenario_changed_since_is_shown_with_a_warning(

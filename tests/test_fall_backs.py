@@ -336,3 +336,6 @@ def test_a_fall_back_passes_over_a_release_whose_scope_is_baselined_by_the_lapse
             + ("an exception this scenario does not allow)" if exceptions == "forbidden" else
                "there only as an exception, which this scenario allows)"))
     assert said in items["A"].reasons and said in items["B"].reasons
+    assert fall_back_words(inst, items["B"]) == ("none in the horizon" if exceptions == "forbidden"
+                                                 else "none in the horizon without an exception "
+                                                 "(2021-11: scope baselined by then)")

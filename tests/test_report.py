@@ -659,11 +659,11 @@ def test_a_fall_back_s_versions_and_a_deadline_are_said_where_they_belong(
                                       "fall_back_moves": ["MP090", "MP099"]})
     assert fall_back_words(inst, sooner) == (
         "2022-06 (a new GBCS version; or 2021-11 if MP090, MP099 move)")
-    assert no_fall_back_words(inst, "MP078") == "none in the horizon"
+    assert no_fall_back_words(inst, mp078) == "none in the horizon"
     items = [i.model_copy(update={"deadline": dt.date(2021, 12, 31)}) if i.id == "MP078" else i
              for i in inst.scenario.items]
     due = Instance(inst.scenario.model_copy(update={"items": items}))
-    assert no_fall_back_words(due, "MP078") == "none by its deadline 2021-12-31"
+    assert no_fall_back_words(due, mp078) == "none by its deadline 2021-12-31"
 
 
 def test_the_summary_opens_with_what_stands_out(send_back: tuple[Instance, Plan, str]) -> None:

@@ -136,9 +136,11 @@ def test_a_fall_back_is_where_a_late_decision_lapses_to(seed_plans: Plans) -> No
                                             "expected_decision": lapse.isoformat()})
             changed = apply_changes(inst.scenario, [late])
             unit = inst.unit(item.id)
-            open_ = next(r.id for r in inst.releases if r.scope_baseline(unit.dcc_impact) >= lapse)
-            items = [i.model_copy(update={"earliest": open_}) if i.id == item.id else i
-                     for i in changed.items]
+            open_ = next(r for r in inst.releases if r.scope_baseline(unit.dcc_impact) >= lapse)
+            items = [i.model_copy(update={"earliest": max(  # the later of the two
+                [open_, *([inst.release(i.earliest)] if i.earliest else [])],
+                key=lambda r: r.go_live).id}) if i.id == item.id else i
+                for i in changed.items]
             moved = Instance(changed.model_copy(update={"items": items}),
                              reference=plan.assignments)
             solution = solve(moved, SolveOptions(time_limit=20), hint=plan.assignments)

@@ -387,17 +387,20 @@ _LINE_STYLES: dict[str, LineStyleType] = {
 }
 
 
-def _release_lines(ax: Axes, releases: list[Release], colours: dict[str, str]) -> None:
+def _release_lines(ax: Axes, releases: list[Release], colours: dict[str, str],
+                   go_live_only: set[str]) -> None:
     """Go-live and baseline lines, with the go-lives named along the top edge. Every go-live
     lies over every baseline: a later release's DCC baseline can fall within days of an
     earlier go-live (June 2022's, 30 June 2021, against June 2021's go-live on the 24th),
-    and its dashes drew over that go-live's line (seen in session 15)."""
+    and its dashes drew over that go-live's line (seen in session 15). Of the releases in
+    `go_live_only` (only items moved from them on the page), the go-live alone."""
     for release in releases:
         colour = colours[release.id]
         for day, style, zorder in (
             (release.go_live, _LINE_STYLES["go-live"], 1.5),
-            (release.dcc_baseline, _LINE_STYLES["DCC scope baseline"], 1.0),
-            (release.full_baseline, _LINE_STYLES["full scope baseline"], 1.0),
+            *([] if release.id in go_live_only else [
+                (release.dcc_baseline, _LINE_STYLES["DCC scope baseline"], 1.0),
+                (release.full_baseline, _LINE_STYLES["full scope baseline"], 1.0)]),
         ):
             ax.axvline(date_number(day), color=colour, linestyle=style, linewidth=1.1,
                        alpha=0.8, zorder=zorder)
@@ -667,11 +670,12 @@ def draw_gantt(
     ax.set_ylim(len(slots) - 0.5, -0.5)
     # the page's releases, and those its items were moved from (an acceptance test: a
     # "moved from" diamond pointed at a release with no line or name on the page)
+    groups = {r.group for r in page_rows}
     moved_from = [_moved_from(inst, r) for r in page_rows]
     shown = [_release(inst, g) for g in dict.fromkeys(
         [*(r.group for r in page_rows), *(w for w in moved_from if w is not None)])
         if g != NOT_PLANNED]
-    _release_lines(ax, shown, colours)
+    _release_lines(ax, shown, colours, {r.id for r in shown} - groups)
     ax.axvline(date_number(inst.as_of), color=AS_OF_COLOUR, linestyle="-.", linewidth=1.5, zorder=3)
     date_axis(ax)
     handles, columns = _legend_handles(inst, page_rows)

@@ -369,7 +369,6 @@ def test_an_item_moved_shows_where_it_was_and_a_deadline_reaches_into_its_row() 
     plt.close(ax.figure)
 
 
-
 def test_the_page_reaches_the_release_an_item_was_moved_from() -> None:
     """An acceptance test saw a mark cut at the chart's edge: a page's dates came from its
     own releases and decisions only, so A, published in 2022-11 and planned in 2021-06,
@@ -382,6 +381,9 @@ def test_the_page_reaches_the_release_an_item_was_moved_from() -> None:
     named = [label.get_text().split("\n")[0] for child in ax.child_axes
              for label in child.get_xticklabels() if label.get_text()]
     assert sorted(named) == ["2021-06", "2022-11"]  # its go-live line, named
+    xs = {round(x) for line in ax.lines for x in line.get_xdata()}  # type: ignore[union-attr]
+    assert round(date_number(dt.date(2022, 5, 3))) not in xs  # not its baselines: no item
+    assert round(date_number(dt.date(2020, 12, 24))) in xs  # 2021-06's full baseline
     plt.close(ax.figure)
 
 def test_a_deadline_is_marked_on_its_row_and_the_legend_fits_the_page() -> None:
