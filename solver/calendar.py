@@ -93,8 +93,10 @@ def build_releases(calendar: Calendar, policy: Policy,
     moves. A move later keeps a scope baseline the standard date had passed when the Panel
     moved it (`MovedGoLive.decided`, else `as_of`): it was taken, and a later go-live does
     not re-open the scope (an acceptance test: a go-live moved four weeks let a new item into
-    a baselined scope without an exception). Callers validate that moves and cancellations
-    name existing releases.
+    a baselined scope without an exception). A move earlier whose new baseline date falls
+    before the move is baselined on the move's day: no scope is baselined before the Panel
+    moves its release. Callers validate that moves and cancellations name existing
+    releases.
     """
     dated: dict[str, tuple[dt.date, dt.date | None]] = {}
     decided: dict[str, dt.date | None] = {}
@@ -116,18 +118,22 @@ def build_releases(calendar: Calendar, policy: Policy,
     dcc, full = to_delta(policy.dcc_baseline), to_delta(policy.full_baseline)
 
     def baseline(rid: str, go_live: dt.date, moved_from: dt.date | None,
-                 before: relativedelta) -> dt.date:
+                 before: relativedelta) -> tuple[dt.date, bool]:
+        """The scope baseline, and whether it is one taken before the move and kept."""
         taken = moved_from - before if moved_from is not None else None
         by = decided.get(rid)
         if taken is not None and by is not None and taken < by:  # passed (`ScopeBaseline`)
-            return min(taken, go_live - before)
-        return go_live - before
+            return min(taken, go_live - before), taken < go_live - before
+        if by is not None and go_live - before < by:  # a move earlier baselines no scope
+            return by, False  # before the move itself, but on it (an acceptance test: June
+            # 2021 moved to 20 May on 26 May 2020 had its DCC scope baselined on 20 May 2020)
+        return go_live - before, False
 
     releases = []
     for rid, (go, moved_from) in dated.items():
-        dcc_day, full_day = baseline(rid, go, moved_from, dcc), baseline(rid, go, moved_from, full)
-        releases.append(Release(rid, go, dcc_day, full_day, moved_from,
-                                (dcc_day, full_day) != (go - dcc, go - full)))
+        (dcc_day, dcc_kept), (full_day, full_kept) = (baseline(rid, go, moved_from, dcc),
+                                                      baseline(rid, go, moved_from, full))
+        releases.append(Release(rid, go, dcc_day, full_day, moved_from, dcc_kept or full_kept))
     return sorted(releases, key=lambda r: (r.go_live, r.id))
 
 

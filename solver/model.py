@@ -99,7 +99,8 @@ class ExtraRelease(Strict):
 
 class MovedGoLive(Strict):
     """A go-live the Panel moved, with when it did: a scope baseline its standard date had
-    passed by then stays (the scope was baselined); one still to come follows the go-live."""
+    passed by then stays (the scope was baselined); one still to come follows the go-live,
+    but not to a day before the move."""
 
     go_live: Day
     decided: Day = Field(description="When the Panel moved the go-live.")

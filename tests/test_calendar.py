@@ -48,6 +48,18 @@ def test_moved_release_keeps_its_id_and_baselines_follow() -> None:
     assert nov.full_baseline == D(2020, 5, 29)
 
 
+def test_a_move_earlier_baselines_no_scope_before_the_move() -> None:
+    """An acceptance test: June 2021 brought forward to 20 May 2021 on 26 May 2020 had its
+    DCC-system scope baselined on 20 May 2020, before the move, and SECMP0067 was pushed
+    out of a scope nobody had baselined. The baseline is the move's day; the full scope's,
+    still to come, follows the go-live."""
+    june = build_releases(_calendar(moves={"2021-06": "2021-05-20"}), Policy(),
+                          D(2020, 5, 26))[1]
+    assert (june.id, june.go_live) == ("2021-06", D(2021, 5, 20))
+    assert (june.dcc_baseline, june.full_baseline) == (D(2020, 5, 26), D(2020, 11, 20))
+    assert not june.kept_baseline
+
+
 def test_a_move_later_keeps_a_scope_baseline_already_taken() -> None:
     """An acceptance test: the November 2020 go-live moved four weeks later recomputed its
     full scope baseline to 3 June 2020, after the planning date, and a new item joined the
