@@ -118,6 +118,10 @@ def baselined_on_lapse(inst: Instance, unit: Unit, rid: str) -> list[Release]:
             if inst.cut_off(unit, r) > cut and baseline_passed(inst, unit, r, lapse)]
 
 
+SKIPPED_PREFIX = "fall-back past "
+"""How the reason saying which releases a fall-back passes over begins."""
+
+
 def _skipped_reasons(view: PlanView, unit: Unit, fall_back: str | None) -> list[str]:
     """Why the fall-back passes over releases that would hold the unit as the plan stands,
     whose cut-off it would still meet: their scope is baselined by the lapse day (a Panel
@@ -136,7 +140,7 @@ def _skipped_reasons(view: PlanView, unit: Unit, fall_back: str | None) -> list[
     allowed = ("an exception this scenario does not allow"
                if inst.scenario.policy.exceptions == "forbidden" else
                "there only as an exception, which this scenario allows")
-    return [f"fall-back past {', '.join(r.id for r in skipped)}: {whose} baselined on {dates}, "
+    return [f"{SKIPPED_PREFIX}{', '.join(r.id for r in skipped)}: {whose} baselined on {dates}, "
             f"before a decision after the cut-off {inst.cut_off(unit, inst.release(rid))} "
             f"could add it ({allowed})"]
 

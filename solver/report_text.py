@@ -16,7 +16,7 @@ from solver.instance import Instance
 from solver.lint import listed
 from solver.model import STATUS_WORDS, TIGHT_MARGIN_DAYS, Plan, PlanItem, Scenario
 from solver.objective import levels
-from solver.plan import baselined_on_lapse, who_moves
+from solver.plan import SKIPPED_PREFIX, baselined_on_lapse, who_moves
 from solver.rules.base import RuleBase
 from solver.rules.baseline import exception_note
 from solver.rules.capacity import Capacity
@@ -612,6 +612,9 @@ def print_options(inst: Instance, item: PlanItem, options: list[ReleaseOption],
         out.print("  " + decision_reason(inst, inst.unit(item.id), item.release))
     elif item.reasons:
         out.print("  " + item.reasons[0])
+    for reason in item.reasons:  # why not the next one (an acceptance test: in --json only)
+        if reason.startswith(SKIPPED_PREFIX):
+            out.print("  " + reason)
     table = Table(show_header=True, box=None, padding=(0, 1))
     table.add_column("  release")
     table.add_column("why")

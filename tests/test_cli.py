@@ -389,6 +389,8 @@ def test_explain_says_why_not_earlier() -> None:
     assert "net +5 (priority 2: delay" in result.output
     # where it came from, the Panel's first question (an acceptance test: never said)
     assert "-> 2021-06 (moved from 2020-11, its release in the base plan)" in result.output
+    assert ("fall-back past 2021-11: its DCC-system scope is baselined on 2020-11-04"
+            in result.output)  # why not the next release (an acceptance test: --json only)
     stays = runner.invoke(app, ["explain", SEND_BACK, "SECMP0007"], env={"COLUMNS": "200"})
     assert stays.exit_code == 0 and "moved from" not in stays.output
     unknown = runner.invoke(app, ["explain", SEND_BACK, "SECMP0068"])
