@@ -272,9 +272,17 @@ def objective_words(inst: Instance, objective: Mapping[str, int]) -> str:
     return "objective, each priority settled before the next: " + "; ".join(said)
 
 
+def other_broken_rules(plan: Plan) -> dict[str, tuple[bool, list[str]]]:
+    """The plan's broken rules (`broken_rules`) less the allowed exceptions (soft
+    scope-baseline rules), which `headline` names as exceptions."""
+    return {rule: said for rule, said in broken_rules(plan.violations).items()
+            if said[0] or not rule.startswith("scope-baseline(")}
+
+
 def headline(inst: Instance, plan: Plan) -> list[str]:
     """What stands out in a plan, as sentences: the items that move from the base plan (or
-    the published allocation), grouped by route; those left out; the rules broken; the
+    the published allocation), grouped by route; those left out; the exceptions; the other
+    rules broken; the
     decisions due within TIGHT_MARGIN_DAYS of their cut-off. Empty with no plan."""
     if plan.status == "infeasible":
         return []
@@ -292,8 +300,11 @@ def headline(inst: Instance, plan: Plan) -> list[str]:
     tight = [f"{i.id} ({days} days; if later: {fall_back_words(inst, i) or 'none'})"
              for i in plan.items
              if (days := decision_margin(inst, i)) is not None and 0 <= days < TIGHT_MARGIN_DAYS]
+    exceptions = [f"{i.id} {note.removeprefix('Exception: ')}" for i in plan.items
+                  if i.release is not None and i.id not in inst.closed
+                  and (note := exception_note(inst, inst.unit(i.id), inst.release(i.release)))]
     broken = [rule + ("" if hard else " (soft)")
-              for rule, (hard, _) in broken_rules(plan.violations).items()]
+              for rule, (hard, _) in other_broken_rules(plan).items()]
     lapsed = _lapsed_alignments(inst, plan)
     published = _published_differences(inst, plan)
 
@@ -303,6 +314,8 @@ def headline(inst: Instance, plan: Plan) -> list[str]:
             f"{listed(moved, what='routes' if len(moved) > 7 else '')}" if moved
             else f"Nothing moves from {source}",
             *([f"Left outside the horizon: {listed(outside)}"] if outside else []),
+            *([f"Exceptions: {listed(exceptions)}"] if exceptions else []),  # (an acceptance
+            # test: said only as a soft rule broken)
             *([f"{RULES_BROKEN}: {listed(broken)}"] if broken else []),
             *([f"Alignments lapsed, their anchor gone from the year: {listed(lapsed)}"]
               if lapsed else []),
@@ -418,7 +431,7 @@ def print_plan(inst: Instance, plan: Plan, out: Any) -> None:
             out.print(f"[bold]{line}.[/bold]", soft_wrap=True)
             continue
         out.print(f"[bold]{RULES_BROKEN}:[/bold]")
-        for rule, (hard, messages) in broken_rules(plan.violations).items():
+        for rule, (hard, messages) in other_broken_rules(plan).items():
             out.print(f"  [yellow]{rule}{'' if hard else ' (soft)'}: {'; '.join(messages)}"
                       "[/yellow]", soft_wrap=True)
     for k, alt in enumerate(plan.alternatives, 1):

@@ -69,6 +69,26 @@ def test_a_go_live_moved_later_does_not_reopen_a_baselined_scope(tmp_path: Path)
     assert [v.rule for v in broken] == ["scope-baseline(MP130)"]
 
 
+def test_an_allowed_exception_is_said_as_one_in_the_headline(tmp_path: Path) -> None:
+    """An acceptance test: a report's summary said an exception only as "Rules broken:
+    scope-baseline(MP142) (soft)". The headline names it, item, release and baseline, and
+    the rules broken are the others."""
+    from solver.plan import plan_file
+    from solver.report_text import headline
+
+    path = tmp_path / "urgent.yaml"
+    path.write_text(f"extends: {BASE}\npolicy: {{exceptions: allowed}}\nitems:\n  add:\n"
+                    "    - {id: MP130, title: Urgent fix, route: fast-track, status: "
+                    "change-board-vote, expected_decision: 2020-07-15, party_lead_time: "
+                    "2 weeks, deadline: 2020-12-31, value: 5}\n")
+    inst, plan = plan_file(path)
+    assert plan.assignments["MP130"] == "2020-11"
+    lines = headline(inst, plan)
+    assert ("Exceptions: MP130 added to 2020-11 after its full scope baseline 2020-05-05 "
+            "(as of 2020-05-26)") in lines
+    assert not [line for line in lines if "scope-baseline(" in line]
+
+
 def test_shift_and_scale_lead_times_touch_only_pending_dcc_items(tmp_path: Path) -> None:
     s = load_scenario(what_if(tmp_path, "  - {shift-lead-times: 1 month 10 days}\n"))
     lead = {i.id: (i.dcc_lead_time, i.party_lead_time) for i in s.items}
