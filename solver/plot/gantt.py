@@ -68,9 +68,17 @@ _GO_LIVE_ROW_POINTS = 22.0
 
 
 def release_colours(inst: Instance) -> dict[str, str]:
-    """Release id -> colour, fixed by the release's place in the horizon, so a release
-    keeps its colour on every page and in every picture of the same scenario."""
-    return {**horizon_colours(inst.release_ids), NOT_PLANNED: NOT_PLANNED_COLOUR}
+    """Release id -> colour, fixed by the release's place among the calendar's standard
+    releases (ad hoc ones after them), so a release keeps its colour on every page and in
+    every picture of the same scenario, and of its what-ifs that add or cancel a release
+    (an acceptance test: with a February release added, 2021-06 went from orange to
+    green)."""
+    from solver.calendar import window_ids
+
+    calendar = inst.scenario.calendar
+    slots = [*sorted(window_ids(calendar)), *(e.id for e in calendar.extra)]
+    colours = horizon_colours(list(dict.fromkeys([*slots, *inst.release_ids])))
+    return {**{rid: colours[rid] for rid in inst.release_ids}, NOT_PLANNED: NOT_PLANNED_COLOUR}
 
 
 def horizon_colours(release_ids: Sequence[str]) -> dict[str, str]:

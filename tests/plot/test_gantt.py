@@ -483,3 +483,20 @@ def test_the_timetable_marks_an_ad_hoc_release_and_names_a_cancelled_one() -> No
     assert plain.get_xlabel() == "" and not [
         t for t in plain.get_yticklabels() if "ad hoc" in t.get_text()]
     plt.close(plain.figure)
+
+
+def test_a_release_keeps_its_colour_in_a_what_if_that_adds_or_cancels_one() -> None:
+    """An acceptance test: with a February 2021 release added, 2021-06 went from orange to
+    green, and the base's and the what-if's charts no longer matched."""
+    from solver.changes import AddRelease, CancelRelease
+    from solver.plot import release_colours
+    from solver.whatif import apply_changes
+
+    base = seed("secmp0067-send-back")
+    changed = Instance(apply_changes(base.scenario, [
+        AddRelease.model_validate({"add-release": "2021-02", "go_live": "2021-02-25"}),
+        CancelRelease.model_validate({"cancel-release": "2022-06"})]))
+    before, after = release_colours(base), release_colours(changed)
+    assert {r: after[r] for r in before if r in after} == {
+        r: c for r, c in before.items() if r in after}
+    assert after["2021-02"] not in {c for r, c in before.items() if r in after}
