@@ -95,6 +95,7 @@ class Frozen(UnaryRule):
                 )
             elif not inside and unit.baseline == self.release:
                 out.append(
-                    f"{unit.id}: moved out of {self.release}, which went live before {inst.as_of}"
+                    f"{unit.id}: moved out of {self.release} (its published release), which "
+                    f"went live before {inst.as_of}"
                 )
         return out

@@ -44,6 +44,13 @@ def test_frozen_release_cannot_change() -> None:
     assert broken_rules(s, {"OLD": "2021-11", "NEW": "2021-06"}) == {
         "frozen(2021-06)", "scope-baseline(OLD)",
         "decision-in-time(NEW)"}  # still pending on 1 July: overdue, too late for June
+    from solver.check import check_assignment
+    from solver.instance import Instance
+
+    said = [v.message for v in check_assignment(Instance(s), {"OLD": "2021-11", "NEW": "2022-06"})
+            if v.rule == "frozen(2021-06)"]  # which release it left (an acceptance test: a
+    assert said == ["OLD: moved out of 2021-06 (its published release), which went live "
+                    "before 2021-07-01"]  # sent-back item's base plan had it elsewhere)
 
 
 def test_post_and_check_agree() -> None:
