@@ -23,7 +23,7 @@ from solver.changes import (
     Withdraw,
 )
 from solver.fields import duration_parts
-from solver.model import PENDING_STATUSES, Scenario
+from solver.model import CLOSED_STATUSES, PENDING_STATUSES, Scenario
 
 
 class ChangeError(Exception):
@@ -165,10 +165,13 @@ def _apply(data: Data, change: Change) -> None:
             _set_item(data, uid, status=status, decided=None, expected_decision=day)
         case Approve(approve=uid, decided=day):
             _set_item(data, uid, status="approved", decided=day, expected_decision=None)
-        case Reject(reject=uid):
-            _set_item(data, uid, status="rejected")
-        case Withdraw(withdraw=uid):
-            _set_item(data, uid, status="withdrawn")
+        case Reject(reject=uid) | Withdraw(withdraw=uid):
+            status = _item(data, uid).get("status")
+            if status in CLOSED_STATUSES:  # an acceptance test: twice, silently
+                raise KeyError(f"{uid} is already {status}: nothing to "
+                               f"{'reject' if isinstance(change, Reject) else 'withdraw'}")
+            _set_item(data, uid, status="rejected" if isinstance(change, Reject)
+                      else "withdrawn")
         case MoveRelease(move_release=rid, go_live=day):
             _release(data, rid)
             calendar = dict(data["calendar"])

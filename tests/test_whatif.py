@@ -129,6 +129,8 @@ def test_rule_changes(tmp_path: Path) -> None:
     ("changes", "problem"),
     [
         ("  - {reject: MP0844}\n", "no item 'MP0844'; did you mean 'MP084'?"),
+        ("  - {reject: MP098}\n  - {withdraw: MP098}\n",  # twice was silent (an acceptance
+         "MP098 is already rejected: nothing to withdraw"),  # test)
         ("  - {switch-off: 'fixed(NOPE)'}\n", "switch-off: unknown rule 'fixed(NOPE)'"),
         ("  - {switch-off: 'aligned-uplift(GBCS, SECMP007)'}\n",
          "switch-off: unknown rule 'aligned-uplift(GBCS, SECMP007)'; did you mean "
