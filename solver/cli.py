@@ -435,7 +435,7 @@ def base_plan_of(scenario: Path, saved: Path | None) -> Plan | None:
         return None
     from solver.engine import DEFAULT_OPTIONS
     from solver.plan import no_base_plan
-    from solver.plan_io import no_plan_in
+    from solver.plan_io import check_scenario_name, no_plan_in
     from solver.scenario import base_of
 
     with bad_input_exits():
@@ -444,9 +444,8 @@ def base_plan_of(scenario: Path, saved: Path | None) -> Plan | None:
         fail(f"--base-plan: {scenario} extends no base scenario; plan it without --base-plan")
     if (none := no_plan_in(saved)) is not None:  # as planning the base again would find,
         loaded = load(base)  # when it is the base's (a review: any such file was taken)
-        if none.get("scenario") != loaded.name:
-            fail(f"{saved}: scenario: the plan of {none.get('scenario')!r}, not of "
-                 f"{loaded.name!r}")
+        with bad_input_exits():
+            check_scenario_name(saved, none.get("scenario"), loaded.name)
         warn_if_changed(saved, base, loaded, none.get("fingerprint"))
         warnings.warn(f"{saved}: {no_base_plan(base)}", stacklevel=1)
         return None

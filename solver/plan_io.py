@@ -80,6 +80,13 @@ def read_assignments(path: Path) -> tuple[dict[str, str | None], dict[str, str |
     return dict(data["assignments"]), reference
 
 
+def check_scenario_name(path: Path, written: object, name: str) -> None:
+    """Bad input unless the plan file `path`, made for the scenario `written`, is one of the
+    scenario named `name`."""
+    if written != name:
+        raise ScenarioError(path, "scenario", f"the plan of {written!r}, not of {name!r}")
+
+
 def no_plan_in(path: Path) -> dict[str, Any] | None:
     """The object of `path` when it is a plan.json saying that no plan satisfied its
     scenario's rules (status infeasible); None for any other file, also one that cannot be
@@ -151,9 +158,7 @@ def read_plan(path: Path, inst_of: Callable[[dict[str, str | None] | None], Inst
         raise ScenarioError(path, ".".join(str(p) for p in first["loc"]),
                             first["msg"]) from None
     inst = inst_of(plan.reference)
-    if plan.scenario != inst.scenario.name:
-        raise ScenarioError(path, "scenario", f"the plan of {plan.scenario!r}, not of "
-                                              f"{inst.scenario.name!r}")
+    check_scenario_name(path, plan.scenario, inst.scenario.name)
     stale = "; plan the scenario again (`secplan solve --out`)"
     check_plan_names(path, inst, dict(assignments), dict)
     missing = sorted({u.id for u in inst.units} - set(assignments))
