@@ -282,8 +282,8 @@ def other_broken_rules(plan: Plan) -> dict[str, tuple[bool, list[str]]]:
 def headline(inst: Instance, plan: Plan) -> list[str]:
     """What stands out in a plan, as sentences: the items that move from the base plan (or
     the published allocation), grouped by route; those left out; the exceptions; the other
-    rules broken; the
-    decisions due within TIGHT_MARGIN_DAYS of their cut-off. Empty with no plan."""
+    rules broken; the decisions due within TIGHT_MARGIN_DAYS of their cut-off. Empty with
+    no plan."""
     if plan.status == "infeasible":
         return []
     source = f"the {inst.moves_source}"
