@@ -618,11 +618,16 @@ def unknown_name(key: str, valid: Collection[str], what: str = "key") -> str:
     if parts:
         return (f"{key!r} is a split item: name one of its parts, "
                 + ", ".join(parts[:4]) + (" ..." if len(parts) > 4 else ""))
+    return f"unknown {what} {key!r}{did_you_mean(key, valid)}"
+
+
+def did_you_mean(key: str, valid: Collection[str]) -> str:
+    """"; did you mean 'SECMP0067'?": the same name in another case first, else the
+    closest spelling; "" when nothing is close."""
     folded = {v.casefold(): v for v in sorted(valid)}
     close = ([folded[key.casefold()]] if key.casefold() in folded
              else difflib.get_close_matches(key, sorted(valid), n=1))
-    hint = f"; did you mean {close[0]!r}?" if close else ""
-    return f"unknown {what} {key!r}{hint}"
+    return f"; did you mean {close[0]!r}?" if close else ""
 
 
 def _model_at(loc: Loc, root: type[BaseModel]) -> type[BaseModel] | None:

@@ -41,11 +41,9 @@ def _item(data: Data, uid: str) -> Data:
     for item in data["items"]:
         if item["id"] == uid:
             return dict(item)
-    known = sorted(i["id"] for i in data["items"])
-    import difflib
+    from solver.scenario import did_you_mean
 
-    close = difflib.get_close_matches(uid, known, n=1)
-    raise KeyError(f"no item {uid!r}" + (f"; did you mean {close[0]!r}?" if close else ""))
+    raise KeyError(f"no item {uid!r}{did_you_mean(uid, [i['id'] for i in data['items']])}")
 
 
 def _set_item(data: Data, uid: str, **fields: Any) -> None:
@@ -139,11 +137,10 @@ def _rule_index(data: Data, name: str) -> int:
     scenario = Scenario.model_validate({**data, "changes": []})
     names = [r.name for r in scenario.rules]
     if name not in names:  # an acceptance test: every rule listed, the one meant not said
-        from solver.scenario import unknown_name
+        from solver.scenario import did_you_mean
 
-        hint = unknown_name(name, names).partition("; ")[2]
-        raise KeyError(f"no rule {name!r} in the scenario" + (f"; {hint}" if hint else
-                                                               f" (rules: {', '.join(names)})"))
+        raise KeyError(f"no rule {name!r} in the scenario"
+                       + (did_you_mean(name, names) or f" (rules: {', '.join(names)})"))
     return names.index(name)
 
 
@@ -166,12 +163,11 @@ def _apply(data: Data, change: Change) -> None:
         case Approve(approve=uid, decided=day):
             _set_item(data, uid, status="approved", decided=day, expected_decision=None)
         case Reject(reject=uid) | Withdraw(withdraw=uid):
-            status = _item(data, uid).get("status")
-            if status in CLOSED_STATUSES:  # an acceptance test: twice, silently
-                raise KeyError(f"{uid} is already {status}: nothing to "
-                               f"{'reject' if isinstance(change, Reject) else 'withdraw'}")
-            _set_item(data, uid, status="rejected" if isinstance(change, Reject)
-                      else "withdrawn")
+            verb, status = (("reject", "rejected") if isinstance(change, Reject)
+                            else ("withdraw", "withdrawn"))
+            if (was := _item(data, uid).get("status")) in CLOSED_STATUSES:  # an acceptance
+                raise KeyError(f"{uid} is already {was}: nothing to {verb}")  # test: silent
+            _set_item(data, uid, status=status)
         case MoveRelease(move_release=rid, go_live=day):
             _release(data, rid)
             calendar = dict(data["calendar"])
