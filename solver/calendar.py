@@ -76,6 +76,12 @@ class Release:
         impacting DCC systems, else the full scope."""
         return self.dcc_baseline if dcc_impact else self.full_baseline
 
+    def baselined_by(self, dcc_impact: bool, day: dt.date) -> bool:
+        """Whether that scope is baselined before `day`: what joins it on `day`, outside its
+        published scope, is an exception, and what leaves it leaves a baselined scope. The
+        one test of a baseline having passed (the scope-baseline rule, moves, lint)."""
+        return self.scope_baseline(dcc_impact) < day
+
 
 def _months(first: str, last: str) -> list[tuple[int, int]]:
     y0, m0 = map(int, first.split("-"))

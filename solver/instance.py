@@ -267,7 +267,7 @@ class Instance:
         rid = self.reference(unit)
         if rid is None or rid not in self._release:
             return False
-        return self._release[rid].scope_baseline(unit.dcc_impact) < self.as_of
+        return self._release[rid].baselined_by(unit.dcc_impact, self.as_of)
 
     # --- rules --------------------------------------------------------------------------
 

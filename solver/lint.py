@@ -116,7 +116,7 @@ def _unfixed_commitments(scenario: Scenario, releases: list[Release],
         release = by_id.get(unit.baseline or "")
         if unit.status != "approved" or release is None or unit.id in fixed:
             continue
-        if release.scope_baseline(unit.dcc_impact) < scenario.as_of:
+        if release.baselined_by(unit.dcc_impact, scenario.as_of):
             loose.append(f"{unit.id} ({release.id})")
     if not loose:
         return []

@@ -29,7 +29,7 @@ from solver.explain import PlanView, placement_reasons
 from solver.instance import Instance, Unit
 from solver.model import Plan, PlanItem, PlanRelease, Scenario
 from solver.objective import term_values
-from solver.rules.baseline import ScopeBaseline, baseline_passed, exception_note
+from solver.rules.baseline import ScopeBaseline, baseline_passed, exception_note, scope_name
 from solver.scenario import base_of, load_scenario
 
 if TYPE_CHECKING:
@@ -134,7 +134,7 @@ def _skipped_reasons(view: PlanView, unit: Unit, fall_back: str | None) -> list[
                and not view.blocking(unit, r.id)]
     if not skipped:
         return []
-    scope = "DCC-system" if unit.dcc_impact else "full"
+    scope = scope_name(unit)
     dates = ", ".join(str(r.scope_baseline(unit.dcc_impact)) for r in skipped)
     whose = f"its {scope} scope is" if len(skipped) == 1 else f"their {scope} scopes are"
     allowed = ("an exception this scenario does not allow"

@@ -489,9 +489,9 @@ def _decisions_due(inst: Instance, plan: Plan, kept: _Kept) -> Html:
 def _baseline_state(inst: Instance, r: Release) -> str:
     if inst.is_frozen(r):
         return "gone live: frozen"
-    if r.full_baseline < inst.as_of:
+    if r.baselined_by(False, inst.as_of):
         return "full scope baselined"
-    if r.dcc_baseline < inst.as_of:
+    if r.baselined_by(True, inst.as_of):
         return "DCC scope baselined"
     return "open"
 
@@ -652,9 +652,9 @@ def _release_facts(inst: Instance, r: Release, release: PlanRelease,
     passed = {True: " (passed)", False: ""}
     facts = [
         ("Go-live", go_live),
-        ("DCC scope baseline", join(day(r.dcc_baseline), passed[r.dcc_baseline < inst.as_of])),
+        ("DCC scope baseline", join(day(r.dcc_baseline), passed[r.baselined_by(True, inst.as_of)])),
         ("Full scope baseline", join(day(r.full_baseline),
-                                     passed[r.full_baseline < inst.as_of])),
+                                     passed[r.baselined_by(False, inst.as_of)])),
         ("Specifications uplifted", ", ".join(release.uplifts) or "none"),
         *((f"Capacity used, {row['rule']}", load_words(row)) for row in loads),
     ]

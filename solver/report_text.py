@@ -92,10 +92,10 @@ def print_summary(inst: Instance, out: Any, every: bool = False) -> None:
             notes.append(f"moved from {r.moved_from}")
         if inst.is_frozen(r):
             notes.append("gone live: frozen")
-        elif r.dcc_baseline < inst.as_of:
+        elif r.baselined_by(True, inst.as_of):
             notes.append(
                 "DCC scope baselined"
-                + (", full scope baselined" if r.full_baseline < inst.as_of else "")
+                + (", full scope baselined" if r.baselined_by(False, inst.as_of) else "")
             )
         releases.add_row(
             r.id,

@@ -99,6 +99,15 @@ def test_policy_numbers_set_baselines() -> None:
     assert (r.dcc_baseline, r.full_baseline) == (D(2020, 9, 24), D(2021, 3, 24))
 
 
+def test_a_scope_is_baselined_from_the_day_after_its_baseline() -> None:
+    r = build_releases(_calendar(), Policy(dcc_baseline="9 months", full_baseline="3 months"),
+                       None)[1]
+    assert not r.baselined_by(True, D(2020, 9, 24))  # on the day: still open
+    assert r.baselined_by(True, D(2020, 9, 25))
+    assert not r.baselined_by(False, D(2020, 9, 25))  # the full scope: later
+    assert r.baselined_by(False, D(2021, 3, 25))
+
+
 def test_cut_off_takes_the_longer_lead_time() -> None:
     assert cut_off(D(2020, 11, 29), "0 days", "38 days") == D(2020, 10, 22)
     assert cut_off(D(2021, 11, 4), "12 months", "6 months") == D(2020, 11, 4)

@@ -20,7 +20,12 @@ def baseline_passed(inst: Instance, unit: Unit, release: Release,
     before that day, and the unit was not in the release's published scope."""
     if unit.baseline == release.id:
         return False
-    return release.scope_baseline(unit.dcc_impact) < (day or inst.as_of)
+    return release.baselined_by(unit.dcc_impact, day or inst.as_of)
+
+
+def scope_name(unit: Unit) -> str:
+    """The scope a unit joins, as the reasons name it: "DCC-system" or "full"."""
+    return "DCC-system" if unit.dcc_impact else "full"
 
 
 class ScopeBaseline(ReleaseGate):
@@ -42,13 +47,9 @@ class ScopeBaseline(ReleaseGate):
     def bars(self, inst: Instance, unit: Unit, release: Release) -> str | None:
         if not baseline_passed(inst, unit, release) or inst.is_frozen(release):
             return None
-        scope, date = (
-            ("DCC-system", release.dcc_baseline)
-            if unit.dcc_impact
-            else ("full", release.full_baseline)
-        )
         return (
-            f"added to {release.id} after its {scope} scope baseline {date} "
+            f"added to {release.id} after its {scope_name(unit)} scope baseline "
+            f"{release.scope_baseline(unit.dcc_impact)} "
             f"(as of {inst.as_of}): an exception"
         )
 
