@@ -1077,7 +1077,7 @@ def _sweep_headline(sweep: Mapping[str, Any]) -> Html:
     holds: Mapping[str, float] = sweep.get("release_holds") or {}
     probabilities: Mapping[str, Mapping[str, float]] = sweep["probabilities"]
     base: Mapping[str, str | None] = sweep.get("base") or {}
-    from solver.sweep import NONE, REJECTED
+    from solver.sweep import NONE, REJECTED, percent_text
 
     fragile = sorted(uid for uid, per in probabilities.items()
                      if per.get(base.get(uid) or NONE, 0.0) < 0.5 * (1 - per.get(REJECTED, 0.0)))
@@ -1085,11 +1085,12 @@ def _sweep_headline(sweep: Mapping[str, Any]) -> Html:
     said = []
     missed: Mapping[str, float] = sweep.get("deadlines_missed") or {}
     if missed:  # first: a regulatory deadline missed (planned after the date, or left out)
-        said.append("Deadlines missed: " + ", ".join(f"{uid} in {p:.0%}"
+        said.append("Deadlines missed: " + ", ".join(f"{uid} in {percent_text(p)}"
                                                      for uid, p in missed.items()) + f" {of}")
     if holds:
         said.append("Scope holding (no item moving in or out, rejections aside): "
-                    + ", ".join(f"{rid} in {p:.0%}" for rid, p in holds.items()) + f" {of}")
+                    + ", ".join(f"{rid} in {percent_text(p)}" for rid, p in holds.items())
+                    + f" {of}")
     if fragile:
         said.append(f"Items in their base-plan release in under half {of} that keep them "
                     f"(rejections aside): {', '.join(fragile)}")
@@ -1106,9 +1107,11 @@ def _sweep_releases(sweep: Mapping[str, Any]) -> Html:
         return Html("")
     moves: Mapping[str, float] = sweep.get("release_moves") or {}  # not in older summaries
     kept: Mapping[str, float] = sweep.get("release_kept") or {}  # nor this
-    rows = [(rid, f"{moves[rid]:.0%}" if rid in moves else "-",
-             f"{kept[rid]:.0%}" if rid in kept else "-",
-             f"{unchanged[rid]:.0%}" if rid in unchanged else "-", f"{p:.0%}")
+    from solver.sweep import percent_text
+
+    rows = [(rid, percent_text(moves[rid]) if rid in moves else "-",
+             percent_text(kept[rid]) if rid in kept else "-",
+             percent_text(unchanged[rid]) if rid in unchanged else "-", percent_text(p))
             for rid, p in holds.items()]
     return table(("Release", "go-live moves", "base-plan items kept (mean)", "scope unchanged",
                   "scope holds (rejections aside)"), rows,

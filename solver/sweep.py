@@ -996,7 +996,10 @@ def run_sweep(
 # --- showing the result -----------------------------------------------------------------
 
 
-def _percent(p: float) -> str:
+def percent_text(p: float) -> str:
+    """A share standing alone (a release's scope holding, a deadline missed), the same in
+    the terminal and the report: a whole percent, or one decimal below 1% or above 99%,
+    where a whole one would read 0% or 100% with some samples differing."""
     return f"{100 * p:.0f}%" if p in (0.0, 1.0) or 0.01 <= p <= 0.99 else f"{100 * p:.1f}%"
 
 
@@ -1043,7 +1046,7 @@ def print_sweep(result: SweepResult, console: Any, releases: Sequence[str] | Non
                       "counts on): another run may plan them otherwise[/yellow]")
     if result.missed:  # each share of the samples with a plan
         console.print("[yellow]deadlines missed (planned after the date, or left out): "
-                      + ", ".join(f"{uid} in {_percent(k / n)}"
+                      + ", ".join(f"{uid} in {percent_text(k / n)}"
                                   for uid, k in sorted(result.missed.items())) + "[/yellow]")
     if not n:
         console.print("[red]no sample has a plan[/red]")
@@ -1083,10 +1086,10 @@ def print_sweep(result: SweepResult, console: Any, releases: Sequence[str] | Non
         holds, moves_in = result.release_holds(), result.release_moves()
         kept = result.release_kept()
         for rid, p in result.release_unchanged().items():
-            release_table.add_row(rid, str(result.releases[rid]), _percent(moves_in[rid]),
+            release_table.add_row(rid, str(result.releases[rid]), percent_text(moves_in[rid]),
                                   str(len(result.base_scopes[rid])),
-                                  _percent(kept[rid]) if rid in kept else "-", _percent(p),
-                                  _percent(holds[rid]))
+                                  percent_text(kept[rid]) if rid in kept else "-", percent_text(p),
+                                  percent_text(holds[rid]))
         console.print(release_table)
         uplifts = Table(title="Specification uplifts per year")
         for col in ("specification", "year", "base plan", "expected"):
@@ -1106,7 +1109,7 @@ def print_sweep(result: SweepResult, console: Any, releases: Sequence[str] | Non
             moves.add_column(col)
         for row in causes[:SHOWN_CAUSES]:
             without = row["mean_moves_without"]
-            moves.add_row(row["uncertainty"], _percent(row["samples"] / n),
+            moves.add_row(row["uncertainty"], percent_text(row["samples"] / n),
                           f"{row['mean_moves_with']:.2f}",
                           "-" if without is None else f"{without:.2f}",
                           f"{row['impact']:+.2f}" + few_words(row))

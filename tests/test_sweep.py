@@ -314,7 +314,7 @@ def test_the_tables_show_items_releases_uplifts_and_causes(local: SweepResult) -
 
     from rich.console import Console
 
-    from solver.sweep import _percent, print_sweep
+    from solver.sweep import percent_text, print_sweep
 
     buffer = io.StringIO()
     print_sweep(local, Console(file=buffer, width=140))
@@ -329,7 +329,7 @@ def test_the_tables_show_items_releases_uplifts_and_causes(local: SweepResult) -
     moves = local.release_moves()  # each release's row gives the share moving its go-live
     assert 0 < moves["2020-11"] < 1
     row = next(line for line in text.splitlines() if line.startswith("│ 2020-11 "))
-    assert row.split("│")[3].strip() == _percent(moves["2020-11"])
+    assert row.split("│")[3].strip() == percent_text(moves["2020-11"])
 
 
 def test_the_terminal_s_shares_are_the_report_s(local: SweepResult) -> None:
@@ -342,7 +342,7 @@ def test_the_terminal_s_shares_are_the_report_s(local: SweepResult) -> None:
 
     from solver.plan import plan_file
     from solver.report import build_report
-    from solver.sweep import print_sweep
+    from solver.sweep import percent_text, print_sweep
 
     buffer = io.StringIO()
     print_sweep(local, Console(file=buffer, width=400))
@@ -357,12 +357,28 @@ def test_the_terminal_s_shares_are_the_report_s(local: SweepResult) -> None:
         if all(v[:-1].isdigit() for v in shares.values()):
             assert sum(int(v[:-1]) for v in shares.values()) == 100, (uid, shares)
         assert cells[3] == (shares.get(cells[2]) or "0%")  # "stays": the base's share
-    page = build_report(*plan_file(UNCERTAIN), sweep=local.summary())
+    planned = plan_file(UNCERTAIN)
+    page = build_report(*planned, sweep=local.summary())
     table = page[page.index('id="sweep"'):]
     for uid, cells in rows.items():
         row = table.split(f"<td>{uid}</td>", 1)[1].split("</tr>")[0]
         shown = re.findall(r">([^<>]+%)</span>", row)
         assert sorted(shown) == sorted(cells[4].split()[1::2]), (uid, row)
+    # a release's shares stand alone: the same words in both (the report's 0% or 100% hid
+    # samples that differ, where the terminal said 0.4% or 99.6%)
+    terminal = {cells[1]: [cells[3], *cells[5:8]] for line in buffer.getvalue().splitlines()
+                if len(cells := [c.strip() for c in line.split("│")]) == 9
+                and cells[1] in local.releases}
+    releases = page[page.index("Does each release&#x27;s scope hold?"):].split("</table>")[0]
+    reported = {cells[0]: cells[1:] for row in releases.split("<tr")[2:]
+                if (cells := re.findall(r"<td[^>]*>([^<]*)</td>", row))}
+    assert terminal and reported == terminal
+    assert percent_text(1 / 250) == "0.4%" and percent_text(249 / 250) == "99.6%"
+    summary = local.summary()
+    rid = next(iter(summary["release_holds"]))
+    summary["release_holds"][rid] = 249 / 250
+    page = build_report(*planned, sweep=summary)
+    assert f"{rid} in 99.6%" in page and "<td class=\"n\">99.6%</td>" in page
 
 
 def test_a_sample_the_clock_stops_is_recorded_counted_and_said(
