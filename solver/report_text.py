@@ -229,16 +229,20 @@ def no_fall_back_words(inst: Instance, item: PlanItem) -> str:
     deadline 2028-07-31" when its deadline bars the rest of the horizon (an acceptance
     test: "none in the horizon" hid that the deadline, not the horizon, leaves nothing);
     where the scenario allows exceptions, that it is none without one (a review: the
-    release whose scope is baselined by then may still take it, as an exception)."""
+    release whose scope is baselined by then may still take it, as an exception); and the
+    release that holds it if another item leaves the horizon (an acceptance test: "none"
+    read as nothing could take an item whose decision was a week from its cut-off)."""
     unit = inst.unit(item.id)
     deadline = unit.item.deadline
     last = inst.releases[-1].go_live if inst.releases else None
+    pushing = (f" as the plan stands ({item.fall_back_if_others_move} if another item leaves "
+               "the horizon)" if item.fall_back_if_others_move else "")
     if deadline is not None and last is not None and deadline < last:
-        return f"none by its deadline {deadline}"
+        return f"none by its deadline {deadline}" + pushing
     shut = [] if item.release is None or inst.scenario.policy.exceptions == "forbidden" \
         else baselined_on_lapse(inst, unit, item.release)
     return "none in the horizon" + (f" without an exception ({', '.join(r.id for r in shut)}: "
-                                    "scope baselined by then)" if shut else "")
+                                    "scope baselined by then)" if shut else "") + pushing
 
 
 def decision_margin(inst: Instance, item: PlanItem) -> int | None:
