@@ -6,8 +6,8 @@ import datetime as dt
 
 from pydantic import BaseModel
 
-from solver.explain import PlanView, barred_whatever_others_do, said
-from solver.instance import Instance
+from solver.explain import PlanView, barred_whatever_others_do, said, why_not_there
+from solver.instance import Instance, Unit
 from solver.model import Plan
 
 
@@ -98,13 +98,28 @@ def why_moved(view: PlanView, uid: str, before: str | None) -> str:
         # an item grown past a capacity was "held out by a shared rule")
         return "forced: " + "; ".join(
             said({name: broken[name] for name in barred if name in broken})
-            + [name for name in barred if name not in broken])
+            + [name for name in barred if name not in broken]) + _why_not_sooner(view, unit,
+                                                                                before)
     if broken:  # others held still: not forced, maybe only the plan's choice (an acceptance
         # test read "forced (moving it back alone)" as unavoidable; then "moved with others"
         # where no other item moved)
         return "held out by a shared rule: moving it back alone breaks " + "; ".join(
             said(broken))
     return f"chosen: staying in {before or 'no release'}, " + view.move_option(unit, before).summary
+
+
+def _why_not_sooner(view: PlanView, unit: Unit, before: str | None) -> str:
+    """For a unit forced out of `before`: why it is not in the first release sooner than
+    where it went that no rule bars whatever others do (an acceptance test read "forced"
+    beside "-" as nothing could take an item that 2028-11 could, at a cost); "" when none."""
+    inst = view.inst
+    after = view.plan.get(unit.id)
+    sooner = [rid for rid in inst.release_ids
+              if rid != before and (after is None or inst.index(rid) < inst.index(after))]
+    first = next((rid for rid in sooner if not barred_whatever_others_do(view, unit, rid)),
+                 None)
+    return "" if first is None else \
+        f"; not in {first} instead (moving it alone): {why_not_there(view, unit, first)}"
 
 
 def _uplifts_per_year(plan: Plan) -> dict[str, dict[int, int]]:

@@ -164,19 +164,25 @@ def placement_reasons(view: PlanView, unit: Unit) -> list[str]:
         # release open once others move too (an acceptance test: SECMP0007's decision bars
         # 2021-06, yet the reason said "moving it alone" as the GBCS rules broke as well)
         alone = "" if set(broken) & own else " (moving it alone)"
-        # "with MP081 in 2021-06, ...": the rules' messages describe that move, not the plan
-        # (a Panel read took "MP081 is fixed in 2020-11 but goes in 2021-06" as a fact)
-        reasons.append(
-            f"not {other}{', the next release' if other in later else ''}{alone}: "
-            + (f"with {unit.id} in {other}, " + "; ".join(
-                f"{name} breaks: {'; '.join(messages)}" for name, messages in broken.items())
-               if broken else view.move_option(unit, other).summary)
-        )
+        reasons.append(f"not {other}{', the next release' if other in later else ''}{alone}: "
+                       + why_not_there(view, unit, other, broken))
     reference = inst.reference(unit)
     if reference is not None and rid != reference:
         source = "base plan" if inst.reference_plan is not None else "published baseline"
         reasons.append(f"moved from {reference} (its release in the {source})")
     return reasons
+
+
+def why_not_there(view: PlanView, unit: Unit, other: str,
+                  broken: dict[str, list[str]] | None = None) -> str:
+    """Why moving only `unit` to `other` is not the plan: the rules it would break there
+    (`broken`, when already known), else the objective trade-off."""
+    broken = view.broken_by(unit, other) if broken is None else broken
+    # "with MP081 in 2021-06, ...": the rules' messages describe that move, not the plan
+    # (a Panel read took "MP081 is fixed in 2020-11 but goes in 2021-06" as a fact)
+    return (f"with {unit.id} in {other}, " + "; ".join(
+        f"{name} breaks: {'; '.join(messages)}" for name, messages in broken.items())
+            if broken else view.move_option(unit, other).summary)
 
 
 def own_rules(inst: Instance, unit: Unit) -> set[str]:

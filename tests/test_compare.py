@@ -30,6 +30,28 @@ def test_a_move_a_shared_rule_makes_is_not_called_forced() -> None:
     assert reasons["C"].startswith("forced: decision-in-time(C)")  # its own rule: forced
 
 
+def test_a_forced_move_says_why_not_the_first_release_open_to_it() -> None:
+    """An acceptance test: "forced: decision-in-time" beside an item gone to a later release
+    read as if nothing sooner could take it. X misses 2021-06 in the what-if; 2021-11 would
+    take it but for the GBCS version Y (fixed in 2021-06) already gives 2021."""
+    cap = {"rule": "uplift-cap", "spec": "GBCS", "year": 2021, "max": 1}
+    fixed = {"rule": "fixed", "item": "Y", "release": "2021-06"}
+    items = [item("X", specs=["GBCS"], value=5),
+             item("Y", status="approved", specs=["GBCS"], baseline="2021-06")]
+    _, base = solve_checked(scenario(items, [cap, fixed]))
+    assert base.assignments == {"X": "2021-06", "Y": "2021-06"}
+    late = Instance(scenario([item("X", specs=["GBCS"], value=5,
+                                   expected_decision="2021-06-01"), items[1]], [cap, fixed]),
+                    reference=base.assignments)
+    other = make_plan(late, solve(late, FAST, hint=base.assignments), FAST)
+    assert other.assignments["X"] == "2022-06"
+    (moved,) = compare_plans(base, late, other).moved
+    assert moved.reason.startswith("forced: decision-in-time(X)")
+    assert moved.reason.endswith("; not in 2021-11 instead (moving it alone): with X in "
+                                 "2021-11, uplift-cap(GBCS, 2021) breaks: GBCS is uplifted in "
+                                 "2 releases of 2021 (2021-06, 2021-11), where at most 1 may")
+
+
 def test_an_item_left_out_says_whether_its_own_rules_bar_every_release() -> None:
     """A fits only 2021-06 (latest), which holds one item, pinned B; D's decision misses
     every release. Only D has no release its own rules allow."""
