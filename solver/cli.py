@@ -593,7 +593,11 @@ def check(
 
     loaded = load(scenario)
     with bad_input_exits():
-        assignments, reference = read_assignments(plan)
+        assignments, reference, written = read_assignments(plan)
+    if written is not None and written != loaded.name:  # a base plan judged in a what-if is a
+        # question worth asking; not knowing it was asked is not (an acceptance test)
+        warnings.warn(f"{plan}: the plan of {written!r}, judged against {loaded.name!r}",
+                      stacklevel=1)
     what_if = base_of(scenario) is not None
     inst = Instance(loaded, reference if what_if else None)
     with bad_input_exits():

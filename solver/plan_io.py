@@ -7,7 +7,7 @@ import io
 import json
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from solver.files import parse_json
 from solver.instance import Instance
@@ -63,21 +63,34 @@ def plan_csv(inst: Instance, plan: Plan) -> str:
     return out.getvalue()
 
 
-def read_assignments(path: Path) -> tuple[dict[str, str | None], dict[str, str | None] | None]:
-    """The allocation a plan file gives (item id -> release id or null): a `plan.json`'s
-    `assignments`, or a CSV with `item` and `release` columns such as `plan.csv` (an empty
-    release: outside the horizon), by the file's extension; and the base plan a what-if's
-    plan.json was planned against (its `reference`; None for a CSV or a base scenario's)."""
+class PlanFile(NamedTuple):
+    """What `check` reads from a plan file."""
+
+    assignments: dict[str, str | None]
+    """Item id -> release id, or None for outside the horizon."""
+    reference: dict[str, str | None] | None
+    """The base plan a what-if's plan.json was planned against (None for a CSV or a base
+    scenario's)."""
+    scenario: str | None
+    """The scenario a plan.json was made for (None for a CSV)."""
+
+
+def read_assignments(path: Path) -> PlanFile:
+    """The allocation a plan file gives: a `plan.json`'s `assignments`, or a CSV with
+    `item` and `release` columns such as `plan.csv` (an empty release: outside the
+    horizon), by the file's extension."""
     text = _text(path)
     if path.suffix.lower() == ".csv":
-        return _csv_assignments(path, text), None
+        return PlanFile(_csv_assignments(path, text), None, None)
     data = _plan_data(path, text)
     reference = data.get("reference")
     if reference is not None and not (isinstance(reference, dict) and all(
             isinstance(k, str) and (v is None or isinstance(v, str))
             for k, v in reference.items())):
         raise ScenarioError(path, "reference", "should map item ids to release ids or null")
-    return dict(data["assignments"]), reference
+    written = data.get("scenario")  # a hand-written plan.json may not say
+    return PlanFile(dict(data["assignments"]), reference,
+                    written if isinstance(written, str) else None)
 
 
 def check_scenario_name(path: Path, written: object, name: str) -> None:

@@ -166,6 +166,11 @@ def test_check_costs_a_valid_plan_as_solve_does(tmp_path: Path) -> None:
     what_if = runner.invoke(app, ["check", str(same), str(tmp_path / "plan.json")])
     assert what_if.output.rstrip().endswith(
         "(moves counted from the published allocation, not the base plan)")
+    # judged against another scenario: said (an acceptance test: silent, where rid refuses)
+    noted = secplan("check", str(same), str(tmp_path / "plan.json"))
+    assert noted.returncode == 0 and f"{tmp_path / 'plan.json'}: the plan of 'baseline', " \
+        "judged against 'same'" in noted.stderr, noted.stderr
+    assert "judged against" not in secplan("check", base, str(tmp_path / "plan.json")).stderr
     # a what-if's plan.json keeps its base plan, and check counts moves from it, as solve
     # does (an acceptance test: 177 moves, where solve said 84)
     solved = tmp_path / "send-back"
