@@ -726,6 +726,10 @@ def _first_problem(
         problem = unknown_name(str(loc[-1]), valid)
         if holder is WhatIf and loc[-1] in BASE_ONLY:  # an acceptance test: "unknown key"
             problem = f"{loc[-1]!r} belongs to the base scenario: {BASE_ONLY[str(loc[-1])]}"
+        elif " " in str(loc[-1]):  # `{note: Legal text first, then the build}` (an
+            # acceptance test: "unknown key 'then the build'")
+            problem += ("; a comma in a {...} mapping ends the value before it: put text "
+                        "with a comma in quotes")
     elif first["type"] == "missing":
         problem = f"required key {loc[-1]!r} is missing"
         loc = loc[:-1]
@@ -734,7 +738,10 @@ def _first_problem(
     ):
         problem = f"should be {PATTERN_WORDS[first['ctx']['pattern']]}"
     elif first["type"].startswith(("date_", "datetime_")):
-        problem = ("not a date YYYY-MM-DD" if not isinstance(first.get("input"), str)
+        got_text = first.get("input")  # pydantic's detail only where it helps: "month value
+        # is outside expected range", not "invalid character in year" for 27/06/2027
+        problem = ("not a date YYYY-MM-DD" if not isinstance(got_text, str)
+                   or not re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", got_text.strip())
                    else f"not a date YYYY-MM-DD: {first['msg'].rpartition(', ')[2]}")
     elif first["type"] == "union_tag_invalid":  # `rule: capactiy`
         ctx = first.get("ctx", {})

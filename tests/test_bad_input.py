@@ -325,8 +325,30 @@ def case_bad_status_value(tmp_path: Path) -> Case:
 
 @case
 def case_bad_date_string(tmp_path: Path) -> Case:
+    """Not pydantic's "invalid character in year" (an acceptance test: Python's words)."""
     path = write_base(tmp_path, lambda d: d.update(as_of="26/05/2020"))
-    return Case(path, "as_of", r"not a date YYYY-MM-DD: .*26/05/2020", line_of(path, "as_of:"))
+    return Case(path, "as_of", r"^not a date YYYY-MM-DD \(got '26/05/2020'\)$",
+                line_of(path, "as_of:"))
+
+
+@case
+def case_a_month_out_of_range(tmp_path: Path) -> Case:
+    path = write_base(tmp_path, lambda d: d.update(as_of="2020-13-01"))
+    return Case(path, "as_of", r"^not a date YYYY-MM-DD: month value is outside expected range "
+                r"of 1-12 \(got '2020-13-01'\)$", line_of(path, "as_of:"))
+
+
+@case
+def case_a_comma_in_a_flow_mapping_s_text(tmp_path: Path) -> Case:
+    """An acceptance test: `{..., note: Legal text first, then the build.}` said "unknown key
+    'then the build.'" and no more."""
+    path = write_base(tmp_path, lambda d: d.update(rules=[]))
+    path.write_text(path.read_text().replace(
+        "rules: []", "rules:\n- {rule: precedence, before: MP084, after: SECMP0007, note: Legal "
+        "text first, then the build.}"))
+    return Case(path, "rules[0].then the build.", r"^unknown key 'then the build.'; a comma in "
+                r"a \{\.\.\.\} mapping ends the value before it: put text with a comma in "
+                r"quotes$", line_of(path, "note:"))
 
 
 @case
