@@ -586,6 +586,7 @@ def check(
     """Judge a plan against the scenario's rules, without a solver. Exit 0 valid, 1 not."""
     from solver.check import broken_rules, check_assignment
     from solver.instance import Instance, assignment_of
+    from solver.lint import listed
     from solver.objective import term_values
     from solver.plan_io import check_plan_names, read_assignments
     from solver.report_text import objective_words
@@ -613,6 +614,9 @@ def check(
         typer.echo(f"{plan}: INVALID - {hard} hard rule(s) violated")
         raise typer.Exit(1)
     typer.echo(f"{plan}: valid ({len(broken)} soft rule(s) broken)" if broken else f"{plan}: valid")
+    outside = [u.id for u in inst.units if assignments.get(u.id) is None]
+    if outside:  # an acceptance test: a plan dropping an item read "valid", the item unnamed
+        typer.echo(f"left outside the horizon ({len(outside)}): {listed(outside, 20)}")
     # what the plan costs, as solve counts it (an acceptance test: a hand-written plan could
     # not be set against the recommended one)
     source = "" if not what_if else f" (moves counted from the base plan {plan} keeps)" \

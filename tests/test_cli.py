@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import functools
+import io
 import json
 import subprocess
 import sys
@@ -276,10 +278,17 @@ def test_check_judges_plan_csv_and_its_edits(tmp_path: Path) -> None:
     (tmp_path / "edited.csv").write_text("\n".join(edited) + "\n")
     result = secplan("check", SEND_BACK, str(tmp_path / "edited.csv"))
     assert result.returncode == 1 and "uplift-cap(GBCS, 2021) [violated]" in result.stdout
+    out = tmp_path / "out.csv"  # an item left out is valid, and named (an acceptance test)
+    out.write_text("item,release\n" + "".join(
+        f"{r['item']},{'' if r['item'] == 'MP084' else r['release']}\n"
+        for r in csv.DictReader(io.StringIO(plan_csv.read_text()))))
+    result = secplan("check", SEND_BACK, str(out))
+    assert result.returncode == 0 and "left outside the horizon (1): MP084\n" in result.stdout
     (tmp_path / "partial.csv").write_text("\n".join(rows[:2]) + "\n")  # in a CSV's terms
     result = secplan("check", SEND_BACK, str(tmp_path / "partial.csv"))
-    assert result.returncode == 1 and "has no assignment (to leave it outside the horizon: " \
-        "null in a plan.json, an empty release in a CSV)" in result.stdout
+    assert result.returncode == 1 and "item(s) have no assignment: " in result.stdout
+    assert result.stdout.count("(to leave one outside the horizon: null in a plan.json, an "
+                               "empty release in a CSV)") == 1, result.stdout  # said once
     (tmp_path / "bare.csv").write_text("item,where\nMP078,2021-06\n")
     result = secplan("check", SEND_BACK, str(tmp_path / "bare.csv"))
     assert result.returncode == 2 and "bare.csv:1: header:" in result.stderr
@@ -1143,6 +1152,12 @@ def test_check_names_a_rule_broken_twice_once(tmp_path: Path) -> None:
         "capacity(2021-06, 2021-11) [soft, broken]: 2021-06 holds 2 changes; at most 1; "
         "2021-11 holds 2 changes; at most 1", f"{plan}: valid (1 soft rule(s) broken)"]
     assert lines[-1].startswith("objective, each priority settled before the next: ")
+    from solver.check import broken_rules
+    from solver.model import PlanViolation
+
+    found = [PlanViolation(rule="soft", hard=False, message="s"),  # an acceptance test:
+             PlanViolation(rule="hard", hard=True, message="h")]  # soft printed first
+    assert list(broken_rules(found)) == ["hard", "soft"]
 
 
 def test_an_approved_item_in_a_baselined_scope_without_a_fixed_rule_is_warned_about() -> None:
