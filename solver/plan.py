@@ -29,6 +29,7 @@ from solver.explain import PlanView, placement_reasons
 from solver.instance import Instance, Unit
 from solver.model import Plan, PlanItem, PlanRelease, Scenario
 from solver.objective import term_values
+from solver.rules.base import UnaryRule
 from solver.rules.baseline import ScopeBaseline, baseline_passed, exception_note, scope_name
 from solver.scenario import base_of, load_scenario
 
@@ -118,6 +119,18 @@ def baselined_on_lapse(inst: Instance, unit: Unit, rid: str) -> list[Release]:
             if inst.cut_off(unit, r) > cut and baseline_passed(inst, unit, r, lapse)]
 
 
+def held_by_own_rules(inst: Instance, unit: Unit, rid: str) -> list[str]:
+    """The unit's own hard rules (a pin, its window) each of which bars every release it
+    could still join on missing the cut-off of `rid`: why it has no fall-back, whatever the
+    rest of the plan (an acceptance test: a pinned item read "none in the horizon", no word
+    why). Empty when no release is left, or no one such rule bars them all."""
+    left = set(releases_left(inst, unit, rid))
+    return [rule.name for rule in inst.rules_for(unit.id)
+            if left and rule.hard and isinstance(rule, UnaryRule)
+            and rule.scope(inst) == [unit.id]
+            and left <= {r for u, r in rule.barred(inst) if u == unit.id}]
+
+
 SKIPPED_PREFIX = "fall-back past "
 """How the reason saying which releases a fall-back passes over begins."""
 
@@ -170,7 +183,8 @@ def who_moves(movers: list[str] | None) -> str:
     return f"{', '.join(movers)} move{'s' * (len(movers) == 1)}"
 
 
-def _fall_back_reasons(unit: Unit, falls: FallBacks, barring: list[str]) -> list[str]:
+def _fall_back_reasons(view: PlanView, unit: Unit, falls: FallBacks,
+                       barring: list[str]) -> list[str]:
     """What a fall-back's number alone does not say: that it was not found in time, that it
     needs other items to move (no release left holds the unit as the plan stands; the
     rules `barring` it there), or that a release left holds it only if another item
@@ -191,6 +205,13 @@ def _fall_back_reasons(unit: Unit, falls: FallBacks, barring: list[str]) -> list
     if unit.id in falls.earlier:
         return [f"fall-back {falls.found[unit.id]} as the plan stands; "
                 f"{falls.earlier[unit.id]} if {who_moves(falls.movers.get(unit.id))}"]
+    rid = view.plan.get(unit.id)
+    held = [] if rid is None or falls.found.get(unit.id, "") is not None else \
+        held_by_own_rules(view.inst, unit, rid)
+    if held:
+        left = releases_left(view.inst, unit, rid or "")
+        return [f"no fall-back: {', '.join(held)} {'bars' if len(held) == 1 else 'bar'} "
+                f"every release it could still join ({left[0]} to {left[-1]})"]
     return []
 
 
@@ -226,7 +247,7 @@ def fall_backs(view: PlanView, options: SolveOptions) -> FallBacks:
         left = releases_left(inst, unit, rid)
         missed = [r for r in inst.release_ids if r not in left]
         fits = next((r for r in left if not view.blocking(unit, r)), None)
-        if not left or fits is not None:
+        if not left or fits is not None or held_by_own_rules(inst, unit, rid):
             out[unit.id] = fits  # None: no release left whose cut-off it meets
             if fits is not None and fits != left[0]:
                 sooner[unit.id] = left[:left.index(fits)]
@@ -366,7 +387,7 @@ def make_plan(inst: Instance, solution: Solution, options: SolveOptions) -> Plan
             fall_back_new_versions=_new_versions(u, falls, uplifts),
             fall_back_found=u.id not in falls.unknown,
             fall_back_if_others_move=falls.earlier.get(u.id) or falls.pushing.get(u.id),
-            reasons=placement_reasons(view, u) + _fall_back_reasons(u, falls, barring)
+            reasons=placement_reasons(view, u) + _fall_back_reasons(view, u, falls, barring)
             + _skipped_reasons(view, u, falls.found.get(u.id)),
         )
         for u in inst.units

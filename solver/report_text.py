@@ -16,7 +16,7 @@ from solver.instance import Instance
 from solver.lint import listed
 from solver.model import STATUS_WORDS, TIGHT_MARGIN_DAYS, Plan, PlanItem, Scenario
 from solver.objective import levels
-from solver.plan import SKIPPED_PREFIX, baselined_on_lapse, who_moves
+from solver.plan import SKIPPED_PREFIX, baselined_on_lapse, held_by_own_rules, who_moves
 from solver.rules.base import RuleBase
 from solver.rules.baseline import exception_note
 from solver.rules.capacity import Capacity
@@ -237,12 +237,19 @@ def no_fall_back_words(inst: Instance, item: PlanItem) -> str:
     last = inst.releases[-1].go_live if inst.releases else None
     pushing = (f" as the plan stands ({item.fall_back_if_others_move} if another item leaves "
                "the horizon)" if item.fall_back_if_others_move else "")
+    shut = ", ".join(r.id for r in ([] if item.release is None or
+                                    inst.scenario.policy.exceptions == "forbidden"
+                                    else baselined_on_lapse(inst, unit, item.release)))
+    held = [] if item.release is None else held_by_own_rules(inst, unit, item.release)
     if deadline is not None and last is not None and deadline < last:
-        return f"none by its deadline {deadline}" + pushing
-    shut = [] if item.release is None or inst.scenario.policy.exceptions == "forbidden" \
-        else baselined_on_lapse(inst, unit, item.release)
-    return "none in the horizon" + (f" without an exception ({', '.join(r.id for r in shut)}: "
-                                    "scope baselined by then)" if shut else "") + pushing
+        head = f"none by its deadline {deadline}"
+    elif held:  # a pin (an acceptance test: "none in the horizon" with no word why)
+        head = f"none: {', '.join(held)} {'bars' if len(held) == 1 else 'bar'} every release left"
+    else:
+        return "none in the horizon" + (f" without an exception ({shut}: scope baselined by "
+                                        "then)" if shut else "") + pushing
+    return head + (f"; {shut} only as an exception (scope baselined by then)" if shut
+                   else "") + pushing
 
 
 def decision_margin(inst: Instance, item: PlanItem) -> int | None:

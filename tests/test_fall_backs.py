@@ -268,6 +268,21 @@ def test_a_release_left_only_by_pushing_another_item_out_is_no_fall_back() -> No
             "horizon)") in console.export_text()
 
 
+def test_a_pinned_pending_item_says_its_pin_leaves_it_no_fall_back() -> None:
+    """An acceptance test: a pending item pinned to 2021-06 read "none in the horizon" with
+    no word why; the pin bars every release it could still join, with no question to
+    CP-SAT."""
+    s = scenario([item("A", expected_decision="2021-01-15")],
+                 rules=[{"rule": "fixed", "item": "A", "release": "2021-06"}])
+    inst = Instance(s)
+    plan = plan_module.make_plan(inst, solve(inst, OPTIONS), OPTIONS)
+    (a,) = plan.items
+    assert (a.release, a.fall_back, a.fall_back_found) == ("2021-06", None, True)
+    assert a.reasons[-1] == ("no fall-back: fixed(A) bars every release it could still join "
+                             "(2022-06 to 2022-11)")  # 2021-11's scope baselined by then
+    assert fall_back_words(inst, a) == "none: fixed(A) bars every release left"
+
+
 def test_an_item_its_own_rules_keep_from_every_later_release_has_no_such_reason() -> None:
     """A (latest 2021-06) has no release left after missing 2021-06: no other item is in
     the way, so no reason may say one is."""
@@ -276,7 +291,8 @@ def test_an_item_its_own_rules_keep_from_every_later_release_has_no_such_reason(
     plan = plan_module.make_plan(inst, solve(inst, OPTIONS), OPTIONS)
     a = next(i for i in plan.items if i.id == "A")
     assert a.release == "2021-06" and a.fall_back is None
-    assert not [r for r in a.reasons if "fall-back" in r], a.reasons
+    assert [r for r in a.reasons if "fall-back" in r] == [  # its own rule, none other
+        "no fall-back: window(A) bars every release it could still join (2022-06 to 2022-11)"]
 
 
 def test_a_fall_back_later_than_others_moving_allow_names_the_earlier_release() -> None:
@@ -339,6 +355,6 @@ def test_a_fall_back_passes_over_a_release_whose_scope_is_baselined_by_the_lapse
             + ("an exception this scenario does not allow)" if exceptions == "forbidden" else
                "there only as an exception, which this scenario allows)"))
     assert said in items["A"].reasons and said in items["B"].reasons
-    assert fall_back_words(inst, items["B"]) == ("none in the horizon" if exceptions == "forbidden"
-                                                 else "none in the horizon without an exception "
-                                                 "(2021-11: scope baselined by then)")
+    assert fall_back_words(inst, items["B"]) == "none: window(B) bars every release left" + (
+        "" if exceptions == "forbidden" else "; 2021-11 only as an exception (scope baselined "
+                                             "by then)")
