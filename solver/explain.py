@@ -34,6 +34,7 @@ from solver.instance import Instance, MovedPlan, Unit
 from solver.model import MAX_VALUE, Plan, PlanViolation
 from solver.objective import level_values, levels, term_values
 from solver.rules.base import Assignment, RuleBase, UnaryRule
+from solver.rules.baseline import exception_note
 from solver.rules.dependency import SameRelease
 
 
@@ -150,6 +151,9 @@ def placement_reasons(view: PlanView, unit: Unit) -> list[str]:
     rid = view.plan.get(unit.id)
     reasons = [decision_reason(inst, unit, rid) if rid is not None
                else _why_outside(view, unit)]
+    exception = None if rid is None else exception_note(inst, unit, inst.release(rid))
+    if exception:  # an audit: an item's own reasons never said it (rid and the report did)
+        reasons.append(exception)
     own = own_rules(inst, unit)
     open_candidates = [
         r for r in asked_releases(inst, rid)[:-1]

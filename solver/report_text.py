@@ -18,7 +18,7 @@ from solver.model import STATUS_WORDS, TIGHT_MARGIN_DAYS, Plan, PlanItem, Scenar
 from solver.objective import levels
 from solver.plan import SKIPPED_PREFIX, baselined_on_lapse, held_by_own_rules, who_moves
 from solver.rules.base import RuleBase
-from solver.rules.baseline import exception_note
+from solver.rules.baseline import EXCEPTION_PREFIX, exception_note
 from solver.rules.capacity import Capacity
 from solver.rules.uplift import AlignedUplift
 
@@ -636,8 +636,8 @@ def print_options(inst: Instance, item: PlanItem, options: list[ReleaseOption],
         out.print("  " + decision_reason(inst, inst.unit(item.id), item.release))
     elif item.reasons:
         out.print("  " + item.reasons[0])
-    for reason in item.reasons:  # why not the next one (an acceptance test: in --json only)
-        if reason.startswith(SKIPPED_PREFIX):
+    for reason in item.reasons:  # why not the next one (an acceptance test: in --json only),
+        if reason.startswith((SKIPPED_PREFIX, EXCEPTION_PREFIX)):  # an exception (an audit)
             out.print("  " + reason)
     table = Table(show_header=True, box=None, padding=(0, 1))
     table.add_column("  release")

@@ -490,6 +490,14 @@ def test_scope_tables_mark_an_exception() -> None:
     assert "Exception" not in console.export_text()
     scope = text_of(element(build_report(inst, plan), "releases"))
     assert scope.count(said) == 1
+    # the item's own reasons, and so plan.json and explain, say it too (an audit)
+    items = {i.id: i for i in plan.items}
+    assert [r for r in items["A"].reasons if r.startswith("Exception")] == [
+        said + " (as of 2021-04-01)"]
+    assert not [r for r in items["B"].reasons if r.startswith("Exception")]
+    console = Console(width=300, record=True, file=io.StringIO())
+    print_options(inst, items["A"], [], console)
+    assert said in console.export_text()
 
 
 def test_the_same_inputs_give_the_same_bytes(nov_29: tuple[Instance, Plan, str]) -> None:

@@ -54,13 +54,17 @@ class ScopeBaseline(ReleaseGate):
         )
 
 
+EXCEPTION_PREFIX = "Exception: "
+"""How `exception_note`, and so an item's reason saying it is an exception, begins."""
+
+
 def exception_note(inst: Instance, unit: Unit, release: Release) -> str | None:
     """"Exception: added to R after its ... scope baseline D (as of ...)" when `unit` in
     `release` is a scope-baseline exception (None when it is not one, or its rule is
     switched off): for the scope tables, in the rule's words."""
     why = next((rule.bars(inst, unit, release) for rule in inst.rules_for(unit.id)
                 if isinstance(rule, ScopeBaseline)), None)
-    return None if why is None else "Exception: " + why.removesuffix(": an exception")
+    return None if why is None else EXCEPTION_PREFIX + why.removesuffix(": an exception")
 
 
 class Frozen(UnaryRule):
