@@ -183,9 +183,11 @@ def read_plan(path: Path, inst_of: Callable[[dict[str, str | None] | None], Inst
     from solver.check import check_assignment
 
     broken = [v for v in check_assignment(inst, assignments) if v.hard]
-    if broken:
+    if broken:  # every rule, once (an audit: two GBCS versions named only the cap)
+        rules = list(dict.fromkeys(v.rule for v in broken))
+        more = f" (and {', '.join(rules[1:])}: `secplan check` says how)" if rules[1:] else ""
         raise ScenarioError(path, "assignments", f"breaks {broken[0].rule}: "
-                                                 f"{broken[0].message}{stale}")
+                                                 f"{broken[0].message}{more}{stale}")
     for item in plan.items:
         unit = inst.unit(item.id) if item.id in assignments and item.id not in inst.closed \
             else None

@@ -704,6 +704,19 @@ def test_a_saved_plan_is_shown_without_planning_again(tmp_path: Path) -> None:
         assert result.returncode == 2 and said in result.stderr, result.stderr
     result = secplan("rid", SEND_BACK, "2021-06", "--plan", str(out / "plan.csv"))
     assert result.returncode == 2 and "--plan reads the plan.json" in result.stderr
+    plan = json.loads(Path(saved).read_text())  # edited by hand, its sections agreeing: every
+    was = plan["assignments"]["MP078"]  # rule it breaks is named (an audit: only the first)
+    plan["assignments"]["MP078"] = "2021-06"
+    next(i for i in plan["items"] if i["id"] == "MP078")["release"] = "2021-06"
+    for release in plan["releases"]:
+        release["items"] = [u for u in release["items"] if u != "MP078"] + (
+            ["MP078"] if release["id"] == "2021-06" else [])
+    assert was == "2021-11"
+    (tmp_path / "edited.json").write_text(json.dumps(plan))
+    result = secplan("rid", SEND_BACK, "2021-06", "--plan", str(tmp_path / "edited.json"))
+    assert result.returncode == 2 and "assignments: breaks uplift-cap(GBCS, 2021): " in \
+        result.stderr and "(and aligned-uplift(GBCS, SECMP0007): `secplan check` says how)" \
+        in result.stderr, result.stderr
 
 
 def test_compare_reads_both_saved_plans_and_refuses_a_what_if_planned_from_another(
