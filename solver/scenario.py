@@ -995,6 +995,13 @@ def _missing_release(rid: str, releases: Collection[str], scenario: Scenario,
     a typo."""
     if rid in scenario.calendar.cancel:
         return f"release {rid!r} is cancelled, and this still names it: {remedy}"
+    ids = sorted(releases)
+    if ids and re.fullmatch(r"\d{4}-\d{2}", rid) and not ids[0] <= rid <= ids[-1]:
+        # not "did you mean '2028-06'?" for a `latest` past the horizon (an acceptance
+        # test: taking the hint adds a limit never meant)
+        end = "last" if rid > ids[-1] else "first"
+        return (f"release {rid!r} is outside the horizon ({ids[0]} to {ids[-1]}): move "
+                f"calendar.{end} to take it in, or name a release of the horizon")
     return unknown_name(rid, releases, "release")
 
 

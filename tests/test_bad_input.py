@@ -681,19 +681,30 @@ def case_unknown_release_item_earliest(tmp_path: Path) -> Case:
     return Case(
         path,
         "items[SECMP0007].earliest",
-        r"unknown release '2019-06'",
+        r"^release '2019-06' is outside the horizon \(2020-11 to 2021-11\): move "
+        r"calendar\.first to take it in, or name a release of the horizon$",
         line_of(path, "earliest: 2019-06"),
     )
 
 
 @case
+def case_a_latest_release_past_the_horizon(tmp_path: Path) -> Case:
+    """An acceptance test: "did you mean '2021-11'?" for a `latest` past the horizon, a
+    limit never meant."""
+    path = write_base(tmp_path, lambda d: item(d, "SECMP0007").update(latest="2023-06"))
+    return Case(path, "items[SECMP0007].latest", r"^release '2023-06' is outside the horizon "
+                r"\(2020-11 to 2021-11\): move calendar\.last to take it in",
+                line_of(path, "latest: 2023-06"))
+
+
+@case
 def case_unknown_release_fixed_rule(tmp_path: Path) -> Case:
-    path = write_base(tmp_path, lambda d: d["rules"][2].update(release="2020-10"))
+    path = write_base(tmp_path, lambda d: d["rules"][2].update(release="2021-10"))
     return Case(
         path,
         "rules[2].release",
-        r"unknown release '2020-10'; did you mean '2020-11'\?",
-        line_of(path, "release: 2020-10"),
+        r"unknown release '2021-10'; did you mean '2021-11'\?",  # in the horizon: a typo
+        line_of(path, "release: 2021-10"),
     )
 
 
