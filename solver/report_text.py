@@ -109,9 +109,12 @@ def print_summary(inst: Instance, out: Any, every: bool = False) -> None:
                                "pending items")
     if pending:
         lead = [[u.id, u.status, str(u.decision)] for u in pending]
-        cells = [[f"{c}" + (" x" if c < u.decision else "")
-                  for c in (inst.cut_off(u, r) for r in inst.releases)] for u in pending]
-        title = "Pending decisions: cut-off date per release (x: decision misses it)"
+        # b: an acceptance test read a baselined release's cut-off as one to make
+        cells = [[f"{c}" + (" x" if c < u.decision else
+                            " b" if exception_note(inst, u, r) is not None else "")
+                  for r in inst.releases for c in (inst.cut_off(u, r),)] for u in pending]
+        title = ("Pending decisions: cut-off date per release (x: decision misses it; b: scope "
+                 "baselined, an exception)")
         heads = ["item", "status", "expected"]
         ids = [r.id for r in inst.releases]
         widths = [_column_width(rid, [row[k] for row in cells]) for k, rid in enumerate(ids)]

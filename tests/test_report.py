@@ -38,7 +38,7 @@ from solver.report import (
     read_sweep,
     write_report,
 )
-from solver.report_text import print_options, print_rid
+from solver.report_text import print_options, print_rid, print_summary
 from solver.scenario import check_references
 from solver.sweep import whole_percents
 from tests.conftest import (
@@ -940,3 +940,17 @@ def test_a_report_of_some_releases_shows_only_their_items(
                          capture_output=True, text=True)
     assert bad.returncode == 2 and "no release '2099-06'" in bad.stderr
     assert "level 1 of" not in bad.stderr and not (tmp_path / "r.html").exists()
+
+
+def test_the_cut_off_table_marks_a_release_whose_scope_is_baselined() -> None:
+    """An acceptance test read a cut-off of a release whose full scope was baselined as one
+    the item could make: it is marked "b" (an exception), its own published release not."""
+    s = scenario([item("A", expected_decision="2021-02-01"),
+                  item("P", expected_decision="2021-02-01", baseline="2021-06")],
+                 as_of="2021-01-10")  # 2021-06's full scope baselined on 2020-12-24
+    console = Console(width=200, record=True, file=io.StringIO())
+    print_summary(Instance(s), console)
+    rows = {line.split()[1]: line for line in console.export_text().splitlines()
+            if line.startswith("│ ")}
+    assert "2021-05-17 b" in rows["A"] and "2021-09-27 b" not in rows["A"]
+    assert " b " not in rows["P"]
