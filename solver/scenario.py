@@ -1028,7 +1028,7 @@ def check_references(scenario: Scenario,
     """Cross-references and orderings pydantic cannot see, as (place, problem). `removed`:
     item ids an overlay took out, and where (a rule still naming one says so)."""
     from solver.calendar import build_releases, window_ids
-    from solver.rules import precedence_cycle
+    from solver.rules import Precedence, precedence_cycle
 
     cal = scenario.calendar
     windows = window_ids(cal)
@@ -1062,8 +1062,13 @@ def check_references(scenario: Scenario,
                 )
     yield from _check_rules(scenario, ids, specs, set(releases), removed or {})
     cycle = precedence_cycle(scenario)
-    if cycle:
-        yield ("rules",), "precedence cycle: " + " -> ".join(cycle)
+    if cycle:  # at its last rule, naming the others (an acceptance test: at `rules:`)
+        pairs = set(itertools.pairwise(cycle))
+        rules = [(k, r) for k, r in enumerate(scenario.rules)
+                 if isinstance(r, Precedence) and (r.before, r.after) in pairs]
+        yield (("rules", rules[-1][0]) if rules else ("rules",)), (
+            "precedence cycle: " + " -> ".join(cycle)
+            + (f" (by {', '.join(r.name for _, r in rules)})" if rules else ""))
     all_ids = {i.id for i in scenario.items} | ids
     for place, problem in scenario.uncertainty.unknown_references(all_ids, set(releases)):
         name = str(place[-1])

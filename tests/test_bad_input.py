@@ -723,11 +723,12 @@ def case_unknown_release_calendar_moves(tmp_path: Path) -> Case:
 def case_precedence_cycle(tmp_path: Path) -> Case:
     back = {"rule": "precedence", "before": "SECMP0007", "after": "MP084"}
     path = write_base(tmp_path, lambda d: d["rules"].append(back))
-    return Case(
+    return Case(  # at the cycle's last rule, naming them all (an acceptance test: `rules:`)
         path,
-        "rules",
-        r"precedence cycle: (MP084 -> SECMP0007 -> MP084|SECMP0007 -> MP084 -> SECMP0007)",
-        line_of(path, "rules:"),
+        "rules[3]",
+        r"precedence cycle: (MP084 -> SECMP0007 -> MP084|SECMP0007 -> MP084 -> SECMP0007) "
+        r"\(by precedence\(MP084, SECMP0007\), precedence\(SECMP0007, MP084\)\)$",
+        line_of(path, "rule: precedence", 2),  # the second precedence rule: the one added
     )
 
 
