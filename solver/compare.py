@@ -26,6 +26,18 @@ class CutOffChange(BaseModel):
     days: int
 
 
+class FallBackChange(BaseModel):
+    """A pending item's fall-back (where it lapses on missing its cut-off) that changed."""
+
+    item: str
+    release: str
+    """Its release in the other plan."""
+    moved_from: str | None
+    """Its release in the base plan, when it moved."""
+    before: str | None
+    after: str | None
+
+
 class UpliftChange(BaseModel):
     release: str
     before: list[str]
@@ -50,6 +62,9 @@ class Comparison(BaseModel):
     uplifts: list[UpliftChange]
     uplifts_per_year: dict[str, dict[int, tuple[int, int]]]
     cut_offs: list[CutOffChange]
+    fall_backs: list[FallBackChange] = []
+    """Pending items placed in both plans whose fall-back changed (an audit: SECMP0067's,
+    2021-11 to 2022-06, said nowhere)."""
     objective: dict[str, tuple[int, int]]
     counted_apart: str = ""
     """Why the terms count different items ("MP258 (rejected) counts only in BASE"), or ""
@@ -212,6 +227,15 @@ def compare_plans(base: Plan, other_inst: Instance, other: Plan) -> Comparison:
                     days=(item.cut_off - old.cut_off).days,
                 )
             )
+    fall_backs = [
+        FallBackChange(item=item.id, release=item.release,
+                       moved_from=old.release if old.release != item.release else None,
+                       before=old.fall_back, after=item.fall_back)
+        for item in other.items
+        if item.id in pending and item.release is not None
+        and (old := base_items.get(item.id)) is not None and old.release is not None
+        and old.fall_back_found and item.fall_back_found and old.fall_back != item.fall_back
+    ]
     objective = {
         t: (base.objective.get(t, 0), other.objective.get(t, 0))
         for t in dict.fromkeys([*base.objective, *other.objective])
@@ -242,5 +266,6 @@ def compare_plans(base: Plan, other_inst: Instance, other: Plan) -> Comparison:
         uplifts=uplifts,
         uplifts_per_year=per_year,
         cut_offs=cut_offs,
+        fall_backs=fall_backs,
         objective=objective,
     )

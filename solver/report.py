@@ -762,7 +762,7 @@ def _comparison(c: Comparison, titles: Mapping[str, str]) -> Html:
             parts.append(_moves_table(caption, rows, titles))
     if not (c.moved or c.entered or c.left):
         parts.append(tag("p", "No item moved.", class_="empty"))
-    parts += [_go_live_changes(c), _cut_off_changes(c), _uplift_changes(c),
+    parts += [_go_live_changes(c), _cut_off_changes(c), _fall_back_changes(c), _uplift_changes(c),
               _uplifts_per_year(c), _objective_side_by_side(c)]
     return join(*parts)
 
@@ -790,6 +790,17 @@ def _cut_off_changes(c: Comparison) -> Html:
             for k in c.cut_offs]
     return table(("Item", "Release", "Cut-off before", "Cut-off after", "Days"), rows,
                  caption="Cut-off dates that changed", numeric=(4,))
+
+
+def _fall_back_changes(c: Comparison) -> Html:
+    if not c.fall_backs:
+        return Html("")
+    rows = [(_item_link(f.item), join(_release_link(f.release), f" (moved from {f.moved_from})"
+                                      if f.moved_from else ""),
+             _release_link(f.before), _release_link(f.after)) for f in c.fall_backs]
+    return table(("Item", "Release", "Fall-back before", "Fall-back after"), rows,
+                 caption="Fall-backs that changed (where a decision missing its cut-off "
+                         "lapses to)")
 
 
 def _uplift_changes(c: Comparison) -> Html:

@@ -718,6 +718,15 @@ def print_comparison(c: Comparison, out: Any) -> None:
         for k in c.cut_offs:
             table.add_row(k.item, k.release, str(k.before), str(k.after), f"{k.days:+d}")
         out.print(table)
+    if c.fall_backs:
+        table = Table(title="Fall-backs that changed (where a decision missing its cut-off "
+                            "lapses to)", title_justify="left")
+        for col in ("item", "release", "from", "to"):
+            table.add_column(col)
+        for f in c.fall_backs:
+            table.add_row(f.item, f.release + (f" (moved from {f.moved_from})" if f.moved_from
+                                               else ""), f.before or "none", f.after or "none")
+        out.print(table)
     if c.uplifts:
         table = Table(title="Specification uplifts that changed", title_justify="left")
         for col in ("release", "before", "after"):

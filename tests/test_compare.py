@@ -173,3 +173,31 @@ def test_the_objective_says_when_the_plans_count_different_items() -> None:
     assert c.counted_apart == "A (rejected) counts only in test; N counts only in what-if"
     same = compare_plans(base, Instance(scenario(items), reference=base.assignments), base)
     assert same.counted_apart == ""
+
+
+def test_a_comparison_lists_the_fall_backs_that_changed() -> None:
+    """An audit: SECMP0067's fall-back went from 2021-11 to 2022-06 with the send-back, and
+    compare said nowhere; the terminal and the report list it, with the move."""
+    import io
+
+    from rich.console import Console
+
+    from solver.plan import plan_file
+    from solver.report import build_report
+    from solver.report_text import print_comparison
+    from tests.conftest import SEC_2020
+
+    _, base = plan_file(SEC_2020 / "baseline.yaml")
+    inst, other = plan_file(SEC_2020 / "secmp0067-send-back.yaml")
+    c = compare_plans(base, inst, other)
+    changed = {f.item: (f.release, f.moved_from, f.before, f.after) for f in c.fall_backs}
+    assert changed["SECMP0067"] == ("2021-06", "2020-11", "2021-11", "2022-06")
+    olds, news = {i.id: i for i in base.items}, {i.id: i for i in other.items}
+    for uid, (_, _, before, after) in changed.items():  # each a real change, as planned
+        assert (olds[uid].fall_back, news[uid].fall_back) == (before, after) and before != after
+    console = Console(width=200, record=True, file=io.StringIO())
+    print_comparison(c, console)
+    assert "│ SECMP0067 │ 2021-06 (moved from 2020-11) │ 2021-11 │ 2022-06 │" in \
+        console.export_text()
+    page = build_report(inst, other, comparison=c)
+    assert "Fall-backs that changed" in page and "(moved from 2020-11)" in page
