@@ -153,9 +153,16 @@ def _skipped_reasons(view: PlanView, unit: Unit, fall_back: str | None) -> list[
     allowed = ("an exception this scenario does not allow"
                if inst.scenario.policy.exceptions == "forbidden" else
                "there only as an exception, which this scenario allows")
+    open_now = [r for r in skipped if not r.baselined_by(unit.dcc_impact, inst.as_of)]
+    # an audit read the send-back's SECMP0067 in 2021-06 beside the base's fall-back past it
+    # as a contradiction: a what-if knowing today that the decision is late answers another
+    # question (docs/scenarios.md)
+    sooner = (f"; a re-plan before {open_now[0].scope_baseline(unit.dcc_impact)}, knowing "
+              f"the decision will be late, may still put it in {open_now[0].id}"
+              if open_now else "")
     return [f"{SKIPPED_PREFIX}{', '.join(r.id for r in skipped)}: {whose} baselined on {dates}, "
             f"before a decision after the cut-off {inst.cut_off(unit, inst.release(rid))} "
-            f"could add it ({allowed})"]
+            f"could add it ({allowed}){sooner}"]
 
 
 def _new_versions(unit: Unit, falls: FallBacks, uplifts: dict[str, set[str]]) -> list[str]:

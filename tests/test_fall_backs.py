@@ -353,7 +353,9 @@ def test_a_fall_back_passes_over_a_release_whose_scope_is_baselined_by_the_lapse
     said = ("fall-back past 2021-11: its full scope is baselined on 2021-05-04, before a "
             "decision after the cut-off 2021-05-17 could add it ("
             + ("an exception this scenario does not allow)" if exceptions == "forbidden" else
-               "there only as an exception, which this scenario allows)"))
+               "there only as an exception, which this scenario allows)")
+            + "; a re-plan before 2021-05-04, knowing the decision will be late, may still put "
+              "it in 2021-11")
     assert said in items["A"].reasons and said in items["B"].reasons
     assert fall_back_words(inst, items["B"]) == "none: window(B) bars every release left" + (
         "" if exceptions == "forbidden" else "; 2021-11 only as an exception (scope baselined "

@@ -77,7 +77,9 @@ def test_pending_items_have_a_fall_back(seed_plans: Plans) -> None:
     assert items["SECMP0067"].fall_back == "2022-06"
     assert ("fall-back past 2021-11: its DCC-system scope is baselined on 2020-11-04, before a "
             "decision after the cut-off 2021-02-24 could add it (an exception this scenario "
-            "does not allow)") in items["SECMP0067"].reasons
+            "does not allow); a re-plan before 2020-11-04, knowing the decision will be late, "
+            "may still put it in 2021-11") in items["SECMP0067"].reasons  # (an audit read the
+    # two as a contradiction)
     for unit in inst.units:
         if not unit.decision_known:
             assert items[unit.id].fall_back is not None, unit.id
