@@ -529,7 +529,22 @@ def _draw_rails(
             ax.plot([x, x], [ys[-1], first + _BOX_HEIGHT / 2], color=colour, linewidth=0.6,
                     linestyle=":", zorder=1)
         ax.text(x, first + _BOX_HEIGHT / 2, spec, rotation=90, ha="center", va="bottom",
-                fontsize=6, color=colour, zorder=2)
+                fontsize=6, color=colour, zorder=5,  # over an edge crossing it (an acceptance
+                bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85,  # test)
+                      "pad": 0.3})
+
+
+def _corner(centre: Point, above: bool) -> Point:
+    """Where an edge meets a box with rails: on its top (or bottom) edge, a fifth of the
+    way in from its left side."""
+    x, y = centre
+    return x - 0.3 * _BOX_WIDTH, y + (_BOX_HEIGHT / 2 if above else -_BOX_HEIGHT / 2)
+
+
+def _has_rails(graph: nx.MultiDiGraph[str], uid: str) -> bool:
+    """Whether the item's box has specification rails on its left (`_draw_rails`)."""
+    data = graph.nodes[uid]
+    return data["release"] != NOT_PLANNED and bool(str(data.get("specs", "")))
 
 
 def _edge_groups(graph: nx.MultiDiGraph[str]) -> dict[tuple[str, str, str], list[dict[str, Any]]]:
@@ -631,6 +646,14 @@ def _curves(graph: nx.MultiDiGraph[str], pos: dict[str, Point],
             # column, then across the gap between the bands
             sideways = (0.0,) if band[a] == band[b] else (
                 0.0, *(start[0] + dx - (start[0] + end[0]) / 2 for dx in (0.3, 0.6, 1.0)))
+            # a box's left side carries its specification rails, their names above: an edge
+            # ending (or starting) there meets the box's top or bottom edge near that side,
+            # from where it comes (an acceptance test: the arrowhead landed on the rails'
+            # dots, the line through their names)
+            if direction == 1.0 and _has_rails(graph, b):
+                end = _corner(pos[b], above=ya >= yb)
+            if start[0] < xa and _has_rails(graph, a):
+                start = _corner(pos[a], above=yb >= ya)
             points = _route(start, end, between, seen[pair], sideways)
         seen[pair] += 1
         out.append(_Curve(kind, edges, points, across=pair[2] == "across"))

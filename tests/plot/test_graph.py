@@ -256,6 +256,7 @@ def test_an_edge_to_another_band_leaves_its_box_on_the_right() -> None:
     from benchmarks.generate import generate
     from solver.model import Scenario
     from solver.plot.graph import (
+        _BOX_HEIGHT,
         _BOX_WIDTH,
         _boxes_crossed,
         _columns,
@@ -269,11 +270,16 @@ def test_an_edge_to_another_band_leaves_its_box_on_the_right() -> None:
     graph = dependency_graph(inst, plan_of(inst, generated.witness))
     layout = _layout(_columns(inst, graph), graph)
     at = {xy: node for node, xy in layout.pos.items()}
+
+    def box_at(x: float, y: float) -> str | None:  # an end on a box's edge (a side, or the
+        return next((node for node, (bx, by) in layout.pos.items()  # top or bottom by its
+                     if abs(x - bx) <= _BOX_WIDTH / 2 + 1e-9  # rails)
+                     and abs(y - by) <= _BOX_HEIGHT / 2 + 1e-9), None)
+
     crossing = 0
     for curve in _curves(graph, layout.pos, layout.band):
         (x0, y0), (x1, y1) = curve.points[0], curve.points[-1]
-        source = at.get((x0 - _BOX_WIDTH / 2, y0)) or at.get((x0 + _BOX_WIDTH / 2, y0))
-        target = at.get((x1 - _BOX_WIDTH / 2, y1)) or at.get((x1 + _BOX_WIDTH / 2, y1))
+        source, target = box_at(x0, y0), box_at(x1, y1)
         assert source and target
         if layout.band[source] != layout.band[target]:
             crossing += 1
