@@ -111,10 +111,9 @@ def why_moved(view: PlanView, uid: str, before: str | None) -> str:
     barred = barred_whatever_others_do(view, unit, before)
     if barred:  # a rule on the item alone, one it breaks by itself, or a partner's (a review:
         # an item grown past a capacity was "held out by a shared rule")
-        return "forced: " + "; ".join(
-            said({name: broken[name] for name in barred if name in broken})
-            + [name for name in barred if name not in broken]) + _why_not_sooner(view, unit,
-                                                                                before)
+        forced = "; ".join(said({name: broken[name] for name in barred if name in broken})
+                           + [name for name in barred if name not in broken])
+        return f"forced: {forced}{_why_not_sooner(view, unit, before)}"
     if broken:  # others held still: not forced, maybe only the plan's choice (an acceptance
         # test read "forced (moving it back alone)" as unavoidable; then "moved with others"
         # where no other item moved)
