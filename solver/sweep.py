@@ -999,8 +999,12 @@ def run_sweep(
 def percent_text(p: float) -> str:
     """A share standing alone (a release's scope holding, a deadline missed), the same in
     the terminal and the report: a whole percent, or one decimal below 1% or above 99%,
-    where a whole one would read 0% or 100% with some samples differing."""
-    return f"{100 * p:.0f}%" if p in (0.0, 1.0) or 0.01 <= p <= 0.99 else f"{100 * p:.1f}%"
+    where a whole one would read 0% or 100% with some samples differing (and "<0.1%" or
+    ">99.9%" where one decimal would)."""
+    if p in (0.0, 1.0) or 0.01 <= p <= 0.99:
+        return f"{100 * p:.0f}%"
+    text = f"{100 * p:.1f}"
+    return "<0.1%" if text == "0.0" else ">99.9%" if text == "100.0" else f"{text}%"
 
 
 def whole_percents(shares: Mapping[str, float]) -> dict[str, int]:

@@ -374,6 +374,7 @@ def test_the_terminal_s_shares_are_the_report_s(local: SweepResult) -> None:
                 if (cells := re.findall(r"<td[^>]*>([^<]*)</td>", row))}
     assert terminal and reported == terminal
     assert percent_text(1 / 250) == "0.4%" and percent_text(249 / 250) == "99.6%"
+    assert percent_text(1 / 5000) == "<0.1%" and percent_text(4999 / 5000) == ">99.9%"
     summary = local.summary()
     rid = next(iter(summary["release_holds"]))
     summary["release_holds"][rid] = 249 / 250
