@@ -743,6 +743,11 @@ def _first_problem(
         problem = ("not a date YYYY-MM-DD" if not isinstance(got_text, str)
                    or not re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", got_text.strip())
                    else f"not a date YYYY-MM-DD: {first['msg'].rpartition(', ')[2]}")
+    elif first["type"] == "literal_error" and isinstance(first.get("input"), str):
+        # `weekday: Thursday` (an acceptance test: pydantic's "Input should be ...", no
+        # "did you mean")
+        values = re.findall(r"'([^']*)'", str(first.get("ctx", {}).get("expected", "")))
+        problem = f"should be one of: {', '.join(values)}{did_you_mean(first['input'], values)}"
     elif first["type"] == "union_tag_invalid":  # `rule: capactiy`
         ctx = first.get("ctx", {})
         tags = [t.strip(" '") for t in str(ctx.get("expected_tags", "")).split(",")]

@@ -320,7 +320,17 @@ def case_string_for_int_in_rule(tmp_path: Path) -> Case:
 @case
 def case_bad_status_value(tmp_path: Path) -> Case:
     path = write_base(tmp_path, lambda d: item(d, "MP084").update(status="approvd"))
-    return Case(path, "items[MP084].status", r"'approvd'", line_of(path, "status: approvd"))
+    return Case(path, "items[MP084].status", r"did you mean 'approved'\? \(got 'approvd'\)$",
+                line_of(path, "status: approvd"))
+
+
+@case
+def case_a_weekday_capitalised(tmp_path: Path) -> Case:
+    """An acceptance test: pydantic's "Input should be 'monday', ..." and no "did you mean"."""
+    path = write_base(tmp_path, lambda d: d["calendar"]["windows"][0].update(weekday="Thursday"))
+    return Case(path, "calendar.windows[0].weekday", r"^should be one of: monday, tuesday, "
+                r"wednesday, thursday, friday, saturday, sunday; did you mean 'thursday'\? "
+                r"\(got 'Thursday'\)$", line_of(path, "weekday: Thursday"))
 
 
 @case
