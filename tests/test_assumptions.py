@@ -64,7 +64,8 @@ def test_the_value_in_force_is_the_what_ifs() -> None:
     assert ("uplift-cap(GBCS, 2022): hard; at most 1 release(s) in 2022 change GBCS (each a "
             "new version)") in lines
     assert ("aligned-uplift(DUIS, SECMP0007): soft (10); in 2021, only the release of "
-            "SECMP0007 changes DUIS (none does if SECMP0007 is not in 2021)") in lines
+            "SECMP0007 changes DUIS (none does if SECMP0007 is not in 2021; the rule lapses if "
+            "SECMP0007 is rejected or withdrawn)") in lines
 
 
 def test_words_keep_the_order_written_and_say_parts_and_keys() -> None:

@@ -447,7 +447,7 @@ def test_the_rules_section_says_what_each_rule_name_means(
     assert [name for name in listed if not name.endswith("(...)")] == [r.name for r in written]
     assert listed["aligned-uplift(DUIS, SECMP0007)"][1:] == [
         "soft (10)", "in 2021, only the release of SECMP0007 changes DUIS (none does if "
-        "SECMP0007 is not in 2021)",
+        "SECMP0007 is not in 2021; the rule lapses if SECMP0007 is rejected or withdrawn)",
         next(r.note for r in written if r.name.startswith("aligned-uplift(DUIS"))]
     assert listed["fixed(MP081)"][2] == "MP081 goes in 2020-11"  # the name does not say
     family = listed["decision-in-time(...)"]

@@ -92,11 +92,14 @@ class AlignedUplift(RuleBase):
 
     @property
     def asks(self) -> str:
+        # lapsing said: an acceptance test read a sweep's samples rejecting the anchor, other
+        # items changing the specification that year, as breaking the rule
+        lapses = f"the rule lapses if {self.anchor} is rejected or withdrawn"
         if self.year is not None:
             return (f"in {self.year}, only the release of {self.anchor} changes {self.spec} "
-                    f"(none does if {self.anchor} is not in {self.year})")
+                    f"(none does if {self.anchor} is not in {self.year}; {lapses})")
         return (f"in the calendar year of {self.anchor}'s release, only that release changes "
-                f"{self.spec}")
+                f"{self.spec} ({lapses})")
 
     def item_refs(self) -> list[Ref]:
         return [(("anchor",), self.anchor)]

@@ -100,6 +100,8 @@ def test_uplift_rules_say_what_they_ask() -> None:
     assert UpliftCap(rule="uplift-cap", spec="GBCS", year=2021, max=1).asks == (
         "at most 1 release(s) in 2021 change GBCS (each a new version)")
     assert AlignedUplift(rule="aligned-uplift", spec="DUIS", anchor="S7").asks == (
-        "in the calendar year of S7's release, only that release changes DUIS")
+        "in the calendar year of S7's release, only that release changes DUIS (the rule lapses "
+        "if S7 is rejected or withdrawn)")
     assert AlignedUplift(rule="aligned-uplift", spec="DUIS", anchor="S7", year=2021).asks == (
-        "in 2021, only the release of S7 changes DUIS (none does if S7 is not in 2021)")
+        "in 2021, only the release of S7 changes DUIS (none does if S7 is not in 2021; the rule "
+        "lapses if S7 is rejected or withdrawn)")
