@@ -217,7 +217,7 @@ def build_report(
     kept = _Kept(inst, releases)
     sections: list[tuple[str, str, Html]] = [
         ("summary", "Summary", _summary(inst, plan, lineage, explanations,
-                                        changes, kept))]
+                                        changes, kept, sweep))]
     if not planned:
         sections.append(("clash", "Why no plan exists", _clash(inst, plan)))
     if comparison is not None:
@@ -345,12 +345,17 @@ def _contents(sections: Sequence[tuple[str, str, Html]]) -> Html:
 
 def _summary(inst: Instance, plan: Plan, lineage: Sequence[str] = (),
              explanations: ReleaseOptions | None = None,
-             changes: Sequence[tuple[str, list[str]]] = (), kept: _Kept | None = None
-             ) -> Html:
-    """The answer first: each release's items and the decisions due, by when; then the
-    plan's facts, the rules it breaks and its objective."""
+             changes: Sequence[tuple[str, list[str]]] = (), kept: _Kept | None = None,
+             sweep: Mapping[str, Any] | None = None) -> Html:
+    """The answer first: each release's items and the decisions due, by when, with what a
+    sweep found (a Panel read: the summary said "nothing moves" and the sweep's main risk
+    was far below); then the plan's facts, the rules it breaks and its objective."""
     kept = kept or _Kept(inst, None)
-    return join(_headline(inst, plan, explanations), _release_overview(inst, plan, kept),
+    robust = Html("") if sweep is None else join(
+        tag("p", "What the Monte Carlo sweep found (",
+            tag("a", "the sweep below", href="#sweep"), "):"), _sweep_headline(sweep))
+    return join(_headline(inst, plan, explanations), robust,
+                _release_overview(inst, plan, kept),
                 _decisions_due(inst, plan, kept), _facts(inst, plan, lineage, changes, kept),
                 _violations(plan), _objective(inst, plan))
 
@@ -1107,6 +1112,11 @@ def _sweep_headline(sweep: Mapping[str, Any]) -> Html:
                     f"(rejections aside): {', '.join(fragile)}")
     if "mean_moves" in sweep:
         said.append(f"On average {sweep['mean_moves']:.2f} items move per sample with a plan")
+    causes = sweep.get("influence") or []
+    if causes and causes[0].get("impact", 0.0) > 0:  # what drives the rest (a Panel read)
+        top = causes[0]
+        said.append(f"The uncertainty going with the most moves: {top['uncertainty']} (in "
+                    f"{top['samples']} samples; correlation, not cause)")
     return tag("ul", *(tag("li", line + ".") for line in said), class_="headline") if said \
         else Html("")
 

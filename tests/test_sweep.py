@@ -359,6 +359,10 @@ def test_the_terminal_s_shares_are_the_report_s(local: SweepResult) -> None:
         assert cells[3] == (shares.get(cells[2]) or "0%")  # "stays": the base's share
     planned = plan_file(UNCERTAIN)
     page = build_report(*planned, sweep=local.summary())
+    summary = page[page.index('id="summary"'):page.index('id="releases"')]  # the first screen
+    top = local.influence()[0]  # says what the sweep found (a Panel read: "nothing moves")
+    assert "What the Monte Carlo sweep found" in summary and top["impact"] > 0
+    assert f"The uncertainty going with the most moves: {top['uncertainty']} (in " in summary
     table = page[page.index('id="sweep"'):]
     for uid, cells in rows.items():
         row = table.split(f"<td>{uid}</td>", 1)[1].split("</tr>")[0]
