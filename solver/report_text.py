@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 from rich.table import Table
 
+from solver.calendar import cut_off
 from solver.check import broken_rules
 from solver.compare import Comparison
 from solver.explain import ReleaseOption
@@ -358,13 +359,24 @@ def _published_differences(inst: Instance, plan: Plan) -> list[str]:
     """"MP084, MP088 in 2020-11: 2020-09-28 against the published 2020-10-22 (24 days
     earlier)", grouped by release and dates."""
     groups: dict[tuple[str, dt.date, dt.date], list[str]] = {}
+    implied: dict[tuple[str, dt.date, dt.date], dt.date] = {}
     for item in plan.items:
         if (published := published_cut_off(inst, item)) is not None:
             assert item.release is not None and item.cut_off is not None
-            groups.setdefault((item.release, item.cut_off, published), []).append(item.id)
+            key = (item.release, item.cut_off, published)
+            groups.setdefault(key, []).append(item.id)
+            # the go-live the published date is the cut-off of, with the item's own lead
+            # times, where a shift of the plan's go-live gives it exactly (a Panel read: 24
+            # days earlier, and only the assumptions far below said why)
+            unit, go_live = inst.unit(item.id), inst.release(item.release).go_live
+            shifted = go_live + (published - item.cut_off)
+            if cut_off(shifted, unit.dcc_lead_time, unit.party_lead_time) == published:
+                implied.setdefault(key, shifted)
     return [f"{', '.join(ids)} in {rid}: {cut} against the published {pub} "
-            f"({abs((pub - cut).days)} days {'earlier' if cut < pub else 'later'})"
-            for (rid, cut, pub), ids in groups.items()]
+            f"({abs((pub - cut).days)} days {'earlier' if cut < pub else 'later'}"
+            + (f"; the published date is the cut-off of a go-live on {implied[key]}, the "
+               f"plan's is {inst.release(rid).go_live}" if key in implied else "") + ")"
+            for key, ids in groups.items() for rid, cut, pub in (key,)]
 
 
 def _lapsed_alignments(inst: Instance, plan: Plan) -> list[str]:

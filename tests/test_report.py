@@ -814,7 +814,8 @@ def test_a_cut_off_other_than_the_published_one_is_said(
 
     inst, plan = baseline
     said = ("Cut-offs other than the published allocation's: MP084, MP088 in 2020-11: "
-            "2020-09-28 against the published 2020-10-22 (24 days earlier)")
+            "2020-09-28 against the published 2020-10-22 (24 days earlier; the published date "
+            "is the cut-off of a go-live on 2020-11-29, the plan's is 2020-11-05)")  # and why
     assert said in headline(inst, plan)
     rows = {r["id"]: r for r in rid_data(inst, plan, "2020-11")["items"]}
     assert (rows["MP084"]["included_if_approved_by"], rows["MP084"]["published_cut_off"]) == (
