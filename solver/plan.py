@@ -183,6 +183,13 @@ def _fall_back_barred_by(view: PlanView, unit: Unit, falls: FallBacks) -> list[s
     return sorted(view.broken_by(unit, falls.found[unit.id]))
 
 
+def moving_too(movers: list[str] | None) -> str:
+    """"with MP078, MP090 moving too", or "with other items moving too" when not known: a
+    fall-back's consequence, not a condition (a Panel read "2022-06 only if MP078 ... move
+    too" as a condition on SECMP0007's lapse)."""
+    return f"with {', '.join(movers) if movers else 'other items'} moving too"
+
+
 def who_moves(movers: list[str] | None) -> str:
     """"MP078, MP090 move", "QQ2 moves", or "other items move" when not known."""
     if not movers:
@@ -202,10 +209,10 @@ def _fall_back_reasons(view: PlanView, unit: Unit, falls: FallBacks,
         fall_back = falls.found[unit.id]
         verb = "bars" if len(barring) == 1 else "bar"
         movers = falls.movers.get(unit.id)
-        who = f"{who_moves(movers)} too" + (", the fewest that must" if movers else "")
-        return [f"fall-back {fall_back} only if {who}: no release left holds it as the plan "
-                "stands" + (f" ({', '.join(barring)} {verb} it in {fall_back})"
-                            if barring else "")]
+        who = moving_too(movers) + (" (the fewest that must)" if movers else "")
+        return [f"fall-back {fall_back}, {who}: no release left holds it as the plan stands"
+                + (f" ({', '.join(barring)} {verb} it in {fall_back} with the others where "
+                   "they are)" if barring else "")]
     if unit.id in falls.pushing:
         return [f"no fall-back in the horizon: {falls.pushing[unit.id]} would hold it only if "
                 "another item left the horizon"]

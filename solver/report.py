@@ -28,7 +28,7 @@ from solver.check import broken_rules
 from solver.files import parse_json
 from solver.model import STATUS_WORDS, TIGHT_MARGIN_DAYS
 from solver.paging import NOT_PLANNED, chosen_groups
-from solver.plan import who_moves
+from solver.plan import moving_too, who_moves
 from solver.report_text import (
     LEFT_OUT,
     MONTHS,
@@ -722,7 +722,7 @@ def _fall_back_cell(inst: Instance, unit: Unit, item: PlanItem) -> Html:
     cell = join(_release_link(item.fall_back), " (", day(inst.release(item.fall_back).go_live),
                 ")")
     if item.fall_back_needs_moves:
-        return join(cell, tag("span", f"only if {who_moves(item.fall_back_moves)} too",
+        return join(cell, tag("span", moving_too(item.fall_back_moves),
                               class_="note"))
     new = new_versions_words(item)
     versions = tag("span", new, class_="note") if new else ""

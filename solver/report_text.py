@@ -17,7 +17,13 @@ from solver.instance import Instance
 from solver.lint import listed
 from solver.model import STATUS_WORDS, TIGHT_MARGIN_DAYS, Plan, PlanItem, Scenario
 from solver.objective import levels
-from solver.plan import SKIPPED_PREFIX, baselined_on_lapse, held_by_own_rules, who_moves
+from solver.plan import (
+    SKIPPED_PREFIX,
+    baselined_on_lapse,
+    held_by_own_rules,
+    moving_too,
+    who_moves,
+)
 from solver.rules.base import RuleBase
 from solver.rules.baseline import EXCEPTION_PREFIX, exception_note
 from solver.rules.capacity import Capacity
@@ -225,7 +231,7 @@ def fall_back_words(inst: Instance, item: PlanItem) -> str:
                 f" if {who_moves(item.fall_back_moves)})")
     if not item.fall_back_needs_moves:
         return item.fall_back + (f" ({new})" if new else "")
-    return f"{item.fall_back} (only if {who_moves(item.fall_back_moves)} too)"  # as the report
+    return f"{item.fall_back}, {moving_too(item.fall_back_moves)}"  # as the report
 
 
 def no_fall_back_words(inst: Instance, item: PlanItem) -> str:

@@ -191,16 +191,18 @@ def test_a_fall_back_that_needs_others_to_move_says_so() -> None:
                         - {v.rule for v in check_assignment(inst, plan.assignments) if v.hard})
         assert broken, placed.id
         # the reasons name the rules that bar it there as the plan stands, as the checker does
-        [reason] = [r for r in placed.reasons if r.startswith(f"fall-back {placed.fall_back} "
-                                                              "only if ")]
+        [reason] = [r for r in placed.reasons if r.startswith(f"fall-back {placed.fall_back}, "
+                                                              "with ")]
         bar = "bars" if len(broken) == 1 else "bar"
-        assert reason.endswith(f"({', '.join(broken)} {bar} it in {placed.fall_back})"), reason
+        assert reason.endswith(f"({', '.join(broken)} {bar} it in {placed.fall_back} with the "
+                               "others where they are)"), reason
         assert placed.fall_back_barred_by == broken  # and as data, for a tool to read
         # the fewest items that must move, each of them needed (a Panel read: "if others
         # move" hid which), and the reason names them
         assert placed.fall_back_moves and all(
             plan.assignments[m] is not None for m in placed.fall_back_moves)
-        assert f"only if {', '.join(placed.fall_back_moves)} move" in reason
+        assert f", with {', '.join(placed.fall_back_moves)} moving too (the fewest that must)" \
+            in reason  # a consequence, not a condition (a Panel read)
         assert _holds(inst, plan.assignments, placed.id, placed.fall_back,
                       placed.fall_back_moves)
         for kept in placed.fall_back_moves:
@@ -230,11 +232,11 @@ def test_scope_tables_mark_a_fall_back_that_needs_others_to_move() -> None:
     rows = {line.split()[1].strip("│"): line for line in console.export_text().splitlines()
             if line.startswith("│")}
     movers = marked.fall_back_moves
-    assert movers and f"{marked.fall_back} (only if {movers[0]}" in rows[marked.id]
-    assert f"{alone.fall_back} (only if" not in rows[alone.id]
+    assert movers and f"{marked.fall_back}, with {movers[0]}" in rows[marked.id]
+    assert f"{alone.fall_back}, with" not in rows[alone.id]
     page = build_report(inst, plan)
     scopes = page[page.index('<section id="releases"'):]  # (the summary lists them too)
-    cells = scopes.count('<span class="note">only if ')
+    cells = scopes.count('<span class="note">with ')
     assert cells == sum(i.fall_back_needs_moves for i in plan.items)
     csv_rows = {r["item"]: r for r in csv.DictReader(io.StringIO(plan_csv(inst, plan)))}
     assert csv_rows[marked.id]["fall_back_needs_moves"] == "yes"
