@@ -205,12 +205,13 @@ def rule_rows(inst: Instance) -> list[tuple[str, str, str, str]]:
 
 
 def new_versions_words(item: PlanItem) -> str:
-    """"a new GBCS version", "new GBCS and DUIS versions": what the item's fall-back adds
-    (empty when nothing)."""
+    """"adds a new GBCS version", "adds new GBCS and DUIS versions": what the item's
+    fall-back adds (empty when nothing; a Panel read "a new DUIS version" beside a release
+    as unlabelled)."""
     new = item.fall_back_new_versions
     if len(new) < 2:
-        return f"a new {new[0]} version" if new else ""
-    return f"new {', '.join(new[:-1])} and {new[-1]} versions"
+        return f"adds a new {new[0]} version" if new else ""
+    return f"adds new {', '.join(new[:-1])} and {new[-1]} versions"
 
 
 def fall_back_words(inst: Instance, item: PlanItem) -> str:

@@ -650,9 +650,9 @@ def test_a_fall_back_that_adds_a_version_says_so(send_back: tuple[Instance, Plan
         assert item.fall_back_new_versions == [
             s for s in inst.unit(uid).specs if s not in june.uplifts] != []
     rows = {r["id"]: r for r in rid_data(inst, plan, nov.id)["items"]}
-    assert rows["MP078"]["fall_back_words"] == "2022-06 (a new GBCS version)"
+    assert rows["MP078"]["fall_back_words"] == "2022-06 (adds a new GBCS version)"
     assert rows["SECMP0015"]["fall_back_words"] == (
-        "2022-06 (new GBCS and CH firmware versions)")
+        "2022-06 (adds new GBCS and CH firmware versions)")
     assert "a new GBCS version" in text_of(element(page, "release-2021-11"))
 
 
@@ -669,7 +669,7 @@ def test_a_fall_back_s_versions_and_a_deadline_are_said_where_they_belong(
     sooner = mp078.model_copy(update={"fall_back_if_others_move": "2021-11",
                                       "fall_back_moves": ["MP090", "MP099"]})
     assert fall_back_words(inst, sooner) == (
-        "2022-06 (a new GBCS version; or 2021-11 if MP090, MP099 move)")
+        "2022-06 (adds a new GBCS version; or 2021-11 if MP090, MP099 move)")
     assert no_fall_back_words(inst, mp078) == "none in the horizon"
     items = [i.model_copy(update={"deadline": dt.date(2021, 12, 31)}) if i.id == "MP078" else i
              for i in inst.scenario.items]
@@ -695,7 +695,7 @@ def test_the_summary_opens_with_what_stands_out(send_back: tuple[Instance, Plan,
     from solver.report_text import fall_back_words
 
     falls = {i.id: fall_back_words(inst, i) for i in plan.items}
-    assert falls["SECMP0024"] == "2022-06 (a new DUIS version)"  # one more for Parties to test
+    assert falls["SECMP0024"] == "2022-06 (adds a new DUIS version)"  # one more for Parties to test
     assert lines[2] == ("Decisions expected less than 30 days before their cut-off: "
                         + ", ".join(f"{uid} ({due[uid]} days; if later: {falls[uid]})"
                                     for uid in tight) + ".")
