@@ -362,12 +362,18 @@ def test_the_terminal_s_shares_are_the_report_s(local: SweepResult) -> None:
     summary = page[page.index('id="summary"'):page.index('id="releases"')]  # the first screen
     top = local.influence()[0]  # says what the sweep found (a Panel read: "nothing moves")
     assert "What the Monte Carlo sweep found" in summary and top["impact"] > 0
+    margin = 100 * 1.96 * (0.25 / local.planned) ** 0.5  # how far a share may be off
+    assert f"With {local.planned} samples a share is known to about \u00b1{margin:.0f} " \
+        "points (95%)" in page
     assert f"The uncertainty going with the most moves: {top['uncertainty']} (in " in summary
     table = page[page.index('id="sweep"'):]
     for uid, cells in rows.items():
         row = table.split(f"<td>{uid}</td>", 1)[1].split("</tr>")[0]
-        shown = re.findall(r">([^<>]+%)</span>", row)
+        shown = re.findall(r">([^<>]+%)</span>",  # the base's 0%: not an empty outlined cell
+                           row.replace('<span class="base">0%</span>', ""))
         assert sorted(shown) == sorted(cells[4].split()[1::2]), (uid, row)
+        if cells[3] == "0%":  # never in the base plan's release: said, not an empty cell
+            assert '<span class="base">0%</span>' in row, row
     # a release's shares stand alone: the same words in both (the report's 0% or 100% hid
     # samples that differ, where the terminal said 0.4% or 99.6%)
     terminal = {cells[1]: [cells[3], *cells[5:8]] for line in buffer.getvalue().splitlines()
