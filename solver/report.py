@@ -1037,7 +1037,7 @@ def _verdict(option: ReleaseOption) -> Html:
 
 
 def _sweep(sweep: Mapping[str, Any], kept: _Kept | None = None) -> Html:
-    from solver.sweep import NONE, REJECTED, whole_percents
+    from solver.sweep import NONE, REJECTED, margin_words, whole_percents
 
     base: Mapping[str, str | None] = sweep.get("base") or {}
     probabilities: Mapping[str, Mapping[str, float]] = {
@@ -1056,7 +1056,8 @@ def _sweep(sweep: Mapping[str, Any], kept: _Kept | None = None) -> Html:
                      + (f" (seed {sweep['seed']})" if "seed" in sweep else "")
                      + ". Share of samples placing each item in each release (none: "
                        "outside the horizon; rejected: the sample rejected it); the base "
-                       "plan's release is outlined." + _sampling_error(sweep))
+                       "plan's release is outlined. " + margin_words(sweep.get("planned",
+                                                                   sweep["samples"])))
     return join(intro, _sweep_headline(sweep),
                 table(("Item", "Base plan", *columns), rows, class_="sweep",
                       numeric=range(2, len(columns) + 2)),
@@ -1082,17 +1083,6 @@ def _sweep_failures(sweep: Mapping[str, Any]) -> Html:
                 table(("sample", "outcome", "why"), rows, numeric=(0,),
                       caption=f"The first {len(rows)} samples without a plan")
                 if rows else Html(""))
-
-
-def _sampling_error(sweep: Mapping[str, Any]) -> str:
-    """How far a share may be from the one more samples would give (a Panel read 23% and
-    52% of 40 samples as precise): the 95% margin at its widest, a share of one half."""
-    n = sweep.get("planned", sweep["samples"])
-    if not n:
-        return ""
-    margin = 1.96 * math.sqrt(0.25 / n)
-    return (f" With {n} samples a share is known to about \u00b1{100 * margin:.0f} points "
-            "(95%); more samples narrow it.")
 
 
 def _sweep_headline(sweep: Mapping[str, Any]) -> Html:

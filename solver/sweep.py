@@ -1007,6 +1007,16 @@ def percent_text(p: float) -> str:
     return "<0.1%" if text == "0.0" else ">99.9%" if text == "100.0" else f"{text}%"
 
 
+def margin_words(n: int) -> str:
+    """How far a share of `n` samples may be from the one more samples would give, in
+    the terminal and the report (a Panel read 23% and 52% of 40 samples as precise): the
+    95% margin at its widest, a share of one half."""
+    if not n:
+        return ""
+    return (f"With {n} samples a share is known to about \u00b1"
+            f"{100 * 1.96 * math.sqrt(0.25 / n):.0f} points (95%); more samples narrow it.")
+
+
 def whole_percents(shares: Mapping[str, float]) -> dict[str, int]:
     """Shares as whole percents that add up to 100 (largest remainders round up), so that
     a row of the sweep table sums as its samples do (28% + 65% + 8% read as 101%)."""
@@ -1038,6 +1048,8 @@ def print_sweep(result: SweepResult, console: Any, releases: Sequence[str] | Non
     outcomes = ", ".join(f"{v} {k}" for k, v in sorted(result.outcomes.items()))
     console.print(f"[bold]{result.scenario}[/bold]: {result.samples} samples, seed "
                   f"{result.seed} ({outcomes})")
+    if n:
+        console.print(margin_words(n))
     if result.solved:  # "at 0.0 samples/s" at 24 s a sample (an acceptance test)
         pace = f"{result.rate:.1f} samples/s" if result.rate >= 1 or not result.rate \
             else f"one sample every {1 / result.rate:.0f} s"

@@ -362,9 +362,9 @@ def test_the_terminal_s_shares_are_the_report_s(local: SweepResult) -> None:
     summary = page[page.index('id="summary"'):page.index('id="releases"')]  # the first screen
     top = local.influence()[0]  # says what the sweep found (a Panel read: "nothing moves")
     assert "What the Monte Carlo sweep found" in summary and top["impact"] > 0
-    margin = 100 * 1.96 * (0.25 / local.planned) ** 0.5  # how far a share may be off
-    assert f"With {local.planned} samples a share is known to about \u00b1{margin:.0f} " \
-        "points (95%)" in page
+    margin = 100 * 1.96 * (0.25 / local.planned) ** 0.5  # how far a share may be off, said
+    said = f"With {local.planned} samples a share is known to about \u00b1{margin:.0f} points"
+    assert said in page and said in " ".join(buffer.getvalue().split())  # in both
     assert f"The uncertainty going with the most moves: {top['uncertainty']} (in " in summary
     table = page[page.index('id="sweep"'):]
     for uid, cells in rows.items():
