@@ -1173,7 +1173,8 @@ def _sweep_influence(sweep: Mapping[str, Any]) -> Html:
             for row in causes[:REPORT_CAUSES]]
     if not rows:
         return Html("")
-    shown = f" ({REPORT_CAUSES} of {len(causes)})" if len(causes) > REPORT_CAUSES else ""
+    shown = (f" (the first {REPORT_CAUSES} of the {len(causes)} uncertainties drawn)"
+             if len(causes) > REPORT_CAUSES else "")  # a Panel read: "(8 of 82)" unexplained
     return table(("uncertainty", "samples with it", "items moved with it", "without it",
                   "impact"), rows, numeric=(1, 2, 3, 4),
                  caption=f"What moves items most{shown}: the impact is the share of samples "

@@ -365,6 +365,10 @@ def test_the_terminal_s_shares_are_the_report_s(local: SweepResult) -> None:
     margin = 100 * 1.96 * (0.25 / local.planned) ** 0.5  # how far a share may be off, said
     said = f"With {local.planned} samples a share is known to about \u00b1{margin:.0f} points"
     assert said in page and said in " ".join(buffer.getvalue().split())  # in both
+    from solver.report import REPORT_CAUSES
+
+    assert f"What moves items most (the first {REPORT_CAUSES} of the {len(local.influence())} " \
+        "uncertainties drawn)" in page  # a Panel read: "(8 of 82)" unexplained
     assert f"The uncertainty going with the most moves: {top['uncertainty']} (in " in summary
     table = page[page.index('id="sweep"'):]
     for uid, cells in rows.items():
