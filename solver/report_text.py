@@ -329,6 +329,10 @@ def headline(inst: Instance, plan: Plan) -> list[str]:
               for rule, (hard, _) in other_broken_rules(plan).items()]
     lapsed = _lapsed_alignments(inst, plan)
     published = _published_differences(inst, plan)
+    # a release that had items where moves count from and has none now (a Panel read: a
+    # what-if moving June 2021 emptied it, and only the tables showed it)
+    had = {inst.reference(u) for u in inst.units} - {None}
+    emptied = [r.id for r in plan.releases if not r.items and r.id in had]
 
     count = sum(len(ids) for ids in routes.values())  # an acceptance test: "and 9 more"
     # read as nine items, where it was nine routes of 38 items
@@ -336,6 +340,8 @@ def headline(inst: Instance, plan: Plan) -> list[str]:
             f"{listed(moved, what='routes' if len(moved) > 7 else '')}" if moved
             else f"Nothing moves from {source}",
             *([f"Left outside the horizon: {listed(outside)}"] if outside else []),
+            *([f"Releases left with no items (they had some in {source}): "
+               f"{listed(emptied)}"] if emptied else []),
             *([f"Exceptions: {listed(exceptions)}"] if exceptions else []),  # (an acceptance
             # test: said only as a soft rule broken)
             *([f"{RULES_BROKEN}: {listed(broken)}"] if broken else []),

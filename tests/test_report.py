@@ -958,3 +958,24 @@ def test_the_cut_off_table_marks_a_release_whose_scope_is_baselined() -> None:
             if line.startswith("│ ")}
     assert "2021-05-17 b" in rows["A"] and "2021-09-27 b" not in rows["A"]
     assert " b " not in rows["P"]
+
+
+def test_the_headline_names_a_release_left_with_no_items() -> None:
+    """A Panel read: a what-if moving June 2021's only item later emptied it, and only the
+    tables showed it. The headline says so; a release empty in the base plan too is not
+    named."""
+    from solver.engine import solve
+    from solver.plan import make_plan
+    from solver.report_text import headline
+    from tests.conftest import FAST
+
+    _, base = solve_checked(scenario([item("A")]))
+    assert base.assignments == {"A": "2021-06"}
+    late = Instance(scenario([item("A", expected_decision="2021-06-01")]),
+                    reference=base.assignments)
+    plan = make_plan(late, solve(late, FAST, hint=base.assignments), FAST)
+    assert plan.assignments == {"A": "2021-11"}
+    said = headline(late, plan)
+    assert "Releases left with no items (they had some in the base plan): 2021-06" in said
+    assert not [line for line in headline(*solve_checked(scenario([item("A")])))
+                if line.startswith("Releases left")]
