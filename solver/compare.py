@@ -36,6 +36,20 @@ class FallBackChange(BaseModel):
     """Its release in the base plan, when it moved."""
     before: str | None
     after: str | None
+    before_needs_moves: bool = False
+    """The base's fall-back holds the item only with other items moving too."""
+    after_needs_moves: bool = False
+    """The other's does (a DCC manager read "2025-11 -> 2022-11" as an improvement where
+    2022-11 needed 24 items to move)."""
+
+    def moving(self, after: bool) -> str:
+        """", with other items moving too" where that side's fall-back needs them to."""
+        moves = self.after_needs_moves if after else self.before_needs_moves
+        return ", with other items moving too" if moves else ""
+
+    def words(self, after: bool) -> str:
+        """One side as the scope tables say it: "2022-11, with other items moving too"."""
+        return ((self.after if after else self.before) or "none") + self.moving(after)
 
 
 class UpliftChange(BaseModel):
@@ -229,11 +243,15 @@ def compare_plans(base: Plan, other_inst: Instance, other: Plan) -> Comparison:
     fall_backs = [
         FallBackChange(item=item.id, release=item.release,
                        moved_from=old.release if old.release != item.release else None,
-                       before=old.fall_back, after=item.fall_back)
+                       before=old.fall_back, after=item.fall_back,
+                       before_needs_moves=old.fall_back_needs_moves,
+                       after_needs_moves=item.fall_back_needs_moves)
         for item in other.items
         if item.id in pending and item.release is not None
         and (old := base_items.get(item.id)) is not None and old.release is not None
-        and old.fall_back_found and item.fall_back_found and old.fall_back != item.fall_back
+        and old.fall_back_found and item.fall_back_found
+        and (old.fall_back, old.fall_back_needs_moves)
+        != (item.fall_back, item.fall_back_needs_moves)
     ]
     objective = {
         t: (base.objective.get(t, 0), other.objective.get(t, 0))

@@ -750,7 +750,7 @@ def print_comparison(c: Comparison, out: Any) -> None:
             table.add_column(col)
         for f in c.fall_backs:
             table.add_row(f.item, f.release + (f" (moved from {f.moved_from})" if f.moved_from
-                                               else ""), f.before or "none", f.after or "none")
+                                               else ""), f.words(after=False), f.words(after=True))
         out.print(table)
     if c.uplifts:
         table = Table(title="Specification uplifts that changed", title_justify="left")

@@ -201,3 +201,12 @@ def test_a_comparison_lists_the_fall_backs_that_changed() -> None:
         console.export_text()
     page = build_report(inst, other, comparison=c)
     assert "Fall-backs that changed" in page and "(moved from 2020-11)" in page
+    # the same release, now only with others moving: a change, said as the tables say it (a
+    # DCC manager read "2025-11 -> 2022-11" as better where 2022-11 needed 24 moves)
+    same = next(i for i in other.items if i.fall_back and i.id not in changed)
+    flagged = other.model_copy(update={"items": [
+        i.model_copy(update={"fall_back_needs_moves": True}) if i.id == same.id else i
+        for i in other.items]})
+    change = next(f for f in compare_plans(base, inst, flagged).fall_backs if f.item == same.id)
+    assert (change.words(after=False), change.words(after=True)) == (
+        same.fall_back, f"{same.fall_back}, with other items moving too")
