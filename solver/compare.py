@@ -80,6 +80,11 @@ class Comparison(BaseModel):
     """Pending items placed in both plans whose fall-back changed (an audit: SECMP0067's,
     2021-11 to 2022-06, said nowhere)."""
     objective: dict[str, tuple[int, int]]
+    rules_broken: list[str] = []
+    """Rules the other plan breaks that the base plan keeps (soft, or allowed exceptions;
+    a DCC manager saw only "soft-rules 0 -> 10" where solve named the alignment)."""
+    rules_kept: list[str] = []
+    """Rules the base plan breaks that the other plan keeps."""
     counted_apart: str = ""
     """Why the terms count different items ("MP258 (rejected) counts only in BASE"), or ""
     when both plans count the same ones: an item closed or removed drops its delay out of
@@ -253,6 +258,8 @@ def compare_plans(base: Plan, other_inst: Instance, other: Plan) -> Comparison:
         and (old.fall_back, old.fall_back_needs_moves)
         != (item.fall_back, item.fall_back_needs_moves)
     ]
+    broken_before = {v.rule for v in base.violations}
+    broken_after = {v.rule for v in other.violations}
     objective = {
         t: (base.objective.get(t, 0), other.objective.get(t, 0))
         for t in dict.fromkeys([*base.objective, *other.objective])
@@ -285,4 +292,6 @@ def compare_plans(base: Plan, other_inst: Instance, other: Plan) -> Comparison:
         cut_offs=cut_offs,
         fall_backs=fall_backs,
         objective=objective,
+        rules_broken=sorted(broken_after - broken_before),
+        rules_kept=sorted(broken_before - broken_after),
     )

@@ -41,6 +41,7 @@ from solver.report_text import (
     new_versions_words,
     no_fall_back_words,
     published_cut_off,
+    rule_change_words,
 )
 
 if TYPE_CHECKING:
@@ -760,6 +761,7 @@ def _comparison(c: Comparison, titles: Mapping[str, str]) -> Html:
                  f"planned from {c.base}'s plan, but as secplan solve plans it.")]
     if c.unproven:
         parts.append(tag("p", c.unproven[0].upper() + c.unproven[1:] + ".", class_="note"))
+    parts += [tag("p", line + ".") for line in rule_change_words(c)]
     moves = [("Moved", c.moved), ("Entered the horizon", c.entered),
              ("Left the horizon", c.left)]
     for caption, rows in moves:

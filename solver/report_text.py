@@ -713,6 +713,15 @@ def print_option_notes(options: list[ReleaseOption], out: Any,
               f"items moving might make room, or lower the cost{more}[/dim]")
 
 
+def rule_change_words(c: Comparison) -> list[str]:
+    """"Rules broken now, kept in BASE: ...", and the other way: the terminal's and the
+    report's words for them."""
+    return [*([f"Rules broken now, kept in {c.base}: {listed(c.rules_broken)}"]
+              if c.rules_broken else []),
+            *([f"Rules broken in {c.base}, kept now: {listed(c.rules_kept)}"]
+              if c.rules_kept else [])]
+
+
 def print_comparison(c: Comparison, out: Any) -> None:
     out.print(f"[bold]{c.base}[/bold] -> [bold]{c.other}[/bold]" + (
         "" if c.against_base else f" ({c.other} is not planned from {c.base}'s plan, but "
@@ -732,6 +741,8 @@ def print_comparison(c: Comparison, out: Any) -> None:
         out.print(table)
     if c.unproven:
         out.print(f"[yellow]{c.unproven}[/yellow]")
+    for line in rule_change_words(c):
+        out.print(line)
     if not (c.moved or c.entered or c.left):
         out.print("No item moved.")
     for g in c.go_lives:

@@ -190,6 +190,8 @@ def test_a_comparison_lists_the_fall_backs_that_changed() -> None:
     _, base = plan_file(SEC_2020 / "baseline.yaml")
     inst, other = plan_file(SEC_2020 / "secmp0067-send-back.yaml")
     c = compare_plans(base, inst, other)
+    # the rule the send-back breaks, named (a DCC manager saw only "soft-rules 0 -> 10")
+    assert (c.rules_broken, c.rules_kept) == (["aligned-uplift(DUIS, SECMP0007)"], [])
     changed = {f.item: (f.release, f.moved_from, f.before, f.after) for f in c.fall_backs}
     assert changed["SECMP0067"] == ("2021-06", "2020-11", "2021-11", "2022-06")
     olds, news = {i.id: i for i in base.items}, {i.id: i for i in other.items}
@@ -197,10 +199,13 @@ def test_a_comparison_lists_the_fall_backs_that_changed() -> None:
         assert (olds[uid].fall_back, news[uid].fall_back) == (before, after) and before != after
     console = Console(width=200, record=True, file=io.StringIO())
     print_comparison(c, console)
-    assert "│ SECMP0067 │ 2021-06 (moved from 2020-11) │ 2021-11 │ 2022-06 │" in \
-        console.export_text()
+    text = console.export_text()
+    assert "│ SECMP0067 │ 2021-06 (moved from 2020-11) │ 2021-11 │ 2022-06 │" in text
+    said = "Rules broken now, kept in baseline: aligned-uplift(DUIS, SECMP0007)"
+    assert said in text
     page = build_report(inst, other, comparison=c)
     assert "Fall-backs that changed" in page and "(moved from 2020-11)" in page
+    assert said in page
     # the same release, now only with others moving: a change, said as the tables say it (a
     # DCC manager read "2025-11 -> 2022-11" as better where 2022-11 needed 24 moves)
     same = next(i for i in other.items if i.fall_back and i.id not in changed)
