@@ -755,13 +755,13 @@ def compare(
 OutFile = Annotated[Path, typer.Option("-o", "--out", help="Output file (.png, .svg or .pdf).")]
 
 
-def check_figure(out: Path, option: str = "") -> None:
+def check_figure(out: Path, option: str = "") -> str:
     """A chart's file name with an extension it can be saved as, checked before the solve
-    (a fuzz test: gantt and timetable said so only after solving)."""
+    (a fuzz test: gantt and timetable said so only after solving); its format."""
     from solver.files import figure_format
 
     try:
-        figure_format(out)
+        return figure_format(out)
     except ValueError as exc:
         fail(f"{option or out}: {exc}")
 
@@ -795,7 +795,9 @@ def gantt(
         typer.Option("--release", help="Only these releases (repeat); 'not planned' too."),
     ] = None,
     rows: Annotated[int, typer.Option("--rows", help="Rows per page.")] = 60,
-    page: Annotated[int, typer.Option("--page", help="Page to draw (from 1).")] = 1,
+    page: Annotated[int | None, typer.Option(
+        "--page", help="Page to draw (from 1; default the first, or every page into a .pdf).",
+    )] = None,
     time_limit: TimeLimit = 60.0,
     workers: Workers = None,
     seed: Seed = 0,
@@ -804,8 +806,8 @@ def gantt(
     saved: SavedPlan = None,
 ) -> None:
     """Gantt chart of the plan: decisions, cut-offs, lead times, go-lives and baselines."""
-    check_paging(rows, page)
-    check_figure(out)
+    check_paging(rows, page or 1)
+    fmt = check_figure(out)
     check_outputs([scenario, saved], out)
     inst, plan = planned(scenario, options(time_limit, workers, seed, show, wall_clock),
                          saved=saved)
@@ -815,11 +817,24 @@ def gantt(
         pages = gantt_pages(plan, release, rows)
     except ValueError as exc:
         fail(f"{scenario}: {exc}")
-    if (beyond := past_the_end(page, pages, rows)) is not None:
+    if (beyond := past_the_end(page or 1, pages, rows)) is not None:
         fail(beyond)
-    _draw(out, lambda: draw_gantt(inst, plan, releases=release, max_rows=rows, page=page - 1))
+    if page is None and fmt == "pdf" and pages > 1:  # a Panel pack in one file
+        import matplotlib
+
+        matplotlib.use("Agg")
+        from solver.plot import save_pdf_pages
+
+        out.parent.mkdir(parents=True, exist_ok=True)
+        save_pdf_pages((functools.partial(draw_gantt, inst, plan, releases=release,
+                                          max_rows=rows, page=k) for k in range(pages)), out)
+        typer.echo(f"wrote {out}: all {pages} pages")
+        return
+    _draw(out, lambda: draw_gantt(inst, plan, releases=release, max_rows=rows,
+                                  page=(page or 1) - 1))
     if pages > 1:
-        typer.echo(f"page {page} of {pages}; draw the others with --page")
+        typer.echo(f"page {page or 1} of {pages}; draw the others with --page, or all of "
+                   "them into one .pdf")
 
 
 @app.command(cls=Command)

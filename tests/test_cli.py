@@ -514,6 +514,28 @@ def test_graph_exports_only_the_releases_asked_for(tmp_path: Path) -> None:
     assert not [n for n in full.nodes if n not in part and f'"{n}"' in dot.read_text()]
 
 
+def test_a_gantt_pdf_holds_every_page_unless_one_is_asked_for(tmp_path: Path) -> None:
+    """A DCC manager needed ten runs for a Panel pack of a ten-page chart: a .pdf without
+    --page holds every page, the same bytes twice; with --page, that page alone."""
+    import re
+
+    def pages_in(pdf: Path) -> int:
+        return len(re.findall(rb"/Type\s*/Page\b", pdf.read_bytes()))
+
+    whole = tmp_path / "all.pdf"
+    done = runner.invoke(app, ["gantt", SEND_BACK, "-o", str(whole), "--rows", "10"])
+    assert done.exit_code == 0, done.output
+    assert "all 4 pages" in done.output and pages_in(whole) == 4  # 32 items and 4 groups
+    first = whole.read_bytes()
+    assert runner.invoke(app, ["gantt", SEND_BACK, "-o", str(whole), "--rows", "10"]
+                         ).exit_code == 0 and whole.read_bytes() == first
+    one = tmp_path / "two.pdf"
+    assert runner.invoke(app, ["gantt", SEND_BACK, "-o", str(one), "--rows", "10",
+                               "--page", "2"]).exit_code == 0 and pages_in(one) == 1
+    png = runner.invoke(app, ["gantt", SEND_BACK, "-o", str(tmp_path / "g.png"), "--rows", "10"])
+    assert "page 1 of 4; draw the others with --page, or all of them into one .pdf" in png.output
+
+
 def test_picture_bad_requests_exit_2(tmp_path: Path) -> None:
     assert runner.invoke(app, ["gantt", SEND_BACK, "-o", str(tmp_path / "g.bmp")]).exit_code == 2
     assert runner.invoke(app, ["gantt", SEND_BACK, "-o", str(tmp_path / "g.png"),

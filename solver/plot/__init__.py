@@ -10,6 +10,7 @@ from solver.plot.gantt import (
     gantt_pages,
     release_colours,
     save_figure,
+    save_pdf_pages,
 )
 from solver.plot.graph import dependency_graph, draw_graph, export_graph, graph_structure
 from solver.plot.timetable import draw_timetable
@@ -25,4 +26,5 @@ __all__ = [
     "graph_structure",
     "release_colours",
     "save_figure",
+    "save_pdf_pages",
 ]

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -145,6 +145,19 @@ def save_figure(fig: Figure | SubFigure, path: str | Path, dpi: float = 150) -> 
         metadata = {"CreationDate": None, "ModDate": None}
     with mpl.rc_context({"svg.hashsalt": "secplan"}):  # else its ids differ process to process
         fig.get_figure(root=True).savefig(path, format=fmt, dpi=dpi, metadata=metadata)
+
+
+def save_pdf_pages(draws: Iterable[Callable[[], Axes]], path: str | Path) -> None:
+    """Draw each page in turn into one PDF file, a page each, closing each figure once
+    written (a DCC manager needed ten runs for a Panel pack of a ten-page chart); no
+    creation date, so the same pages give the same bytes."""
+    from matplotlib.backends.backend_pdf import PdfPages
+
+    with PdfPages(path, metadata={"CreationDate": None, "ModDate": None}) as pdf:
+        for draw in draws:
+            fig = draw().figure.get_figure(root=True)
+            pdf.savefig(fig)
+            plt.close(fig)
 
 
 # --- rows and pages -----------------------------------------------------------------------
