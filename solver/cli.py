@@ -806,7 +806,8 @@ def gantt(
     saved: SavedPlan = None,
 ) -> None:
     """Gantt chart of the plan: decisions, cut-offs, lead times, go-lives and baselines."""
-    check_paging(rows, page or 1)
+    shown = 1 if page is None else page
+    check_paging(rows, shown)
     fmt = check_figure(out)
     check_outputs([scenario, saved], out)
     inst, plan = planned(scenario, options(time_limit, workers, seed, show, wall_clock),
@@ -817,7 +818,7 @@ def gantt(
         pages = gantt_pages(plan, release, rows)
     except ValueError as exc:
         fail(f"{scenario}: {exc}")
-    if (beyond := past_the_end(page or 1, pages, rows)) is not None:
+    if (beyond := past_the_end(shown, pages, rows)) is not None:
         fail(beyond)
     if page is None and fmt == "pdf" and pages > 1:  # a Panel pack in one file
         import matplotlib
@@ -831,10 +832,10 @@ def gantt(
         typer.echo(f"wrote {out}: all {pages} pages")
         return
     _draw(out, lambda: draw_gantt(inst, plan, releases=release, max_rows=rows,
-                                  page=(page or 1) - 1))
+                                  page=shown - 1))
     if pages > 1:
-        typer.echo(f"page {page or 1} of {pages}; draw the others with --page, or all of "
-                   "them into one .pdf")
+        typer.echo(f"page {shown} of {pages}; draw the others with --page, or all of them "
+                   "into one .pdf")
 
 
 @app.command(cls=Command)

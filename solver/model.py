@@ -45,6 +45,15 @@ Change Board vote or an Authority decision slips by weeks (a Panel review found 
 margin in the same grey print as 197)."""
 
 
+def plan_words(status: str, gap: float | None) -> str:
+    """A plan's status as a planner reads it: "optimal plan", "plan not proven optimal (gap
+    0.82%)", "no plan" (a DCC manager read "feasible plan" on every chart as solver jargon;
+    only standard error said what it meant)."""
+    if status == "feasible":
+        return "plan not proven optimal" + (f" (gap {gap:.2%})" if gap else "")
+    return {"optimal": "optimal plan", "infeasible": "no plan"}.get(status, f"{status} plan")
+
+
 STATUS_WORDS = {
     "approved": "Approved",
     "change-board-vote": "Change Board vote",

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from solver.check import broken_rules
 from solver.files import parse_json
-from solver.model import STATUS_WORDS, TIGHT_MARGIN_DAYS
+from solver.model import STATUS_WORDS, TIGHT_MARGIN_DAYS, plan_words
 from solver.paging import NOT_PLANNED, chosen_groups
 from solver.plan import moving_too, who_moves
 from solver.report_text import (
@@ -331,8 +331,9 @@ def _header(inst: Instance, plan: Plan, title: str) -> Html:
         "header",
         tag("h1", title),
         tag("p", s.description, class_="lede") if s.description else "",
-        tag("p", join("Planning date ", long_day(s.as_of), " · ", plan.status, " plan · ",
-                      len(inst.releases), " releases"), class_="meta"),
+        tag("p", join("Planning date ", long_day(s.as_of), " · ",
+                      plan_words(plan.status, plan.gap), " · ", len(inst.releases),
+                      " releases"), class_="meta"),
     )
 
 

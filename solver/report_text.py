@@ -15,7 +15,7 @@ from solver.compare import Comparison
 from solver.explain import ReleaseOption
 from solver.instance import Instance
 from solver.lint import listed
-from solver.model import STATUS_WORDS, TIGHT_MARGIN_DAYS, Plan, PlanItem, Scenario
+from solver.model import STATUS_WORDS, TIGHT_MARGIN_DAYS, Plan, PlanItem, Scenario, plan_words
 from solver.objective import levels
 from solver.plan import (
     SKIPPED_PREFIX,
@@ -422,8 +422,8 @@ def _lapsed_alignments(inst: Instance, plan: Plan) -> list[str]:
 
 def print_plan(inst: Instance, plan: Plan, out: Any) -> None:
     """What `secplan solve` shows: one table per release, then anything left out."""
-    gap = f", gap {plan.gap:.2%}" if plan.gap else ""
-    out.print(f"[bold]{plan.scenario}[/bold]: {plan.status}{gap}; as of {inst.as_of}")
+    out.print(f"[bold]{plan.scenario}[/bold]: {plan_words(plan.status, plan.gap)}; as of "
+              f"{inst.as_of}")
     if inst.scenario.description:
         out.print(inst.scenario.description)
     out.print(objective_words(inst, plan.objective), soft_wrap=True)

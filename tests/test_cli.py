@@ -1294,7 +1294,7 @@ def test_solve_ends_with_what_stands_out() -> None:
                              "2021-06 but SECMP0007 (the anchor) goes in 2021-11")
     assert sum("aligned-uplift(DUIS, SECMP0007)" in line for line in lines) == 1
     # it opens with the what-if, as the report does; an approved item has no cut-off to meet
-    assert lines[:2] == ["secmp0067-send-back: optimal; as of 2020-05-26",
+    assert lines[:2] == ["secmp0067-send-back: optimal plan; as of 2020-05-26",
                          "The Authority sends SECMP0067 back; it falls back into 2021."]
     # the objective with its weights and each level's total (a Panel read: bare numbers)
     assert lines[2] == ("objective, each priority settled before the next: priority 1: "

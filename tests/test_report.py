@@ -979,3 +979,12 @@ def test_the_headline_names_a_release_left_with_no_items() -> None:
     assert "Releases left with no items (they had some in the base plan): 2021-06" in said
     assert not [line for line in headline(*solve_checked(scenario([item("A")])))
                 if line.startswith("Releases left")]
+
+
+def test_a_plan_s_status_is_said_in_a_planner_s_words() -> None:
+    """A DCC manager read "feasible plan" on every chart title as solver jargon."""
+    from solver.model import plan_words
+
+    assert plan_words("optimal", 0.0) == "optimal plan"
+    assert plan_words("feasible", 0.0082) == "plan not proven optimal (gap 0.82%)"
+    assert plan_words("infeasible", None) == "no plan"

@@ -33,7 +33,7 @@ from matplotlib.typing import LineStyleType
 from solver.calendar import Release
 from solver.files import figure_format
 from solver.instance import Instance, Unit
-from solver.model import TIGHT_MARGIN_DAYS, Plan
+from solver.model import TIGHT_MARGIN_DAYS, Plan, plan_words
 from solver.paging import NOT_PLANNED, chosen_groups, page_count, page_of
 from solver.rules.baseline import exception_note
 
@@ -668,7 +668,8 @@ def draw_gantt(
         extra = _NOTE_INCHES if note else 0.0
         height = _OVERHEAD_INCHES + extra + _ROW_INCHES * max(len(slots), 4)
         _, ax = plt.subplots(figsize=(_WIDTH_INCHES, height), layout="constrained")
-    title = f"{inst.scenario.name}: items by {inst.scenario.code} Release ({plan.status} plan)"
+    title = (f"{inst.scenario.name}: items by {inst.scenario.code} Release "
+             f"({plan_words(plan.status, plan.gap)})")
     if pages > 1:
         title += f", page {page + 1} of {pages}"
     ax.set_title(title, fontsize=12, loc="left", pad=12)

@@ -28,7 +28,7 @@ from matplotlib.path import Path as MplPath
 from matplotlib.typing import LineStyleType
 
 from solver.instance import Instance
-from solver.model import PENDING_STATUSES, STATUS_WORDS, Plan
+from solver.model import PENDING_STATUSES, STATUS_WORDS, Plan, plan_words
 from solver.paging import NOT_PLANNED
 from solver.plot.gantt import chosen_releases, day_text, legend_below
 from solver.rules import AlignedUplift, NeverTogether, Precedence, RuleBase, SameRelease
@@ -448,7 +448,8 @@ def draw_graph(inst: Instance, plan: Plan, ax: Axes | None = None,
     ax.set_ylim(-bottom, top)
     part = f"; {', '.join(releases)} and the items tied to them" if releases else ""
     ax.set_title(
-        f"{inst.scenario.name}: ties between items, by release ({plan.status} plan{part})",
+        f"{inst.scenario.name}: ties between items, by release "
+        f"({plan_words(plan.status, plan.gap)}{part})",
         fontsize=12,
         loc="left",
     )
