@@ -1001,12 +1001,25 @@ def _missing_release(rid: str, releases: Collection[str], scenario: Scenario,
     if rid in scenario.calendar.cancel:
         return f"release {rid!r} is cancelled, and this still names it: {remedy}"
     ids = sorted(releases)
-    if ids and re.fullmatch(r"\d{4}-\d{2}", rid) and not ids[0] <= rid <= ids[-1]:
-        # not "did you mean '2028-06'?" for a `latest` past the horizon (an acceptance
-        # test: taking the hint adds a limit never meant)
-        end = "last" if rid > ids[-1] else "first"
-        return (f"release {rid!r} is outside the horizon ({ids[0]} to {ids[-1]}): move "
-                f"calendar.{end} to take it in, or name a release of the horizon")
+    if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", rid):  # a date, not "did you mean" a release
+        return f"{rid!r} is a date: a release is named by its month, YYYY-MM"
+    month = re.fullmatch(r"(\d{4})-(\d{1,2})", rid)
+    if ids and month and 1 <= int(month[2]) <= 12:
+        padded = f"{month[1]}-{int(month[2]):02d}"
+        if padded in releases:
+            return f"release {rid!r}: write it {padded!r}"
+        inside = ids[0] <= padded <= ids[-1]
+        if int(month[2]) not in {w.month for w in scenario.calendar.windows}:
+            return (f"no release of the calendar falls in {padded} (its windows: months "
+                    f"{', '.join(str(w.month) for w in scenario.calendar.windows)})"
+                    + (did_you_mean(rid, releases) if inside else
+                       f", and it is outside the horizon ({ids[0]} to {ids[-1]})"))
+        if not inside:
+            # not "did you mean '2028-06'?" for a `latest` past the horizon (an acceptance
+            # test: taking the hint adds a limit never meant)
+            end = "last" if padded > ids[-1] else "first"
+            return (f"release {padded!r} is outside the horizon ({ids[0]} to {ids[-1]}): "
+                    f"move calendar.{end} to take it in, or name a release of the horizon")
     return unknown_name(rid, releases, "release")
 
 

@@ -680,7 +680,7 @@ def case_unknown_release_item_baseline(tmp_path: Path) -> Case:
     return Case(
         path,
         "items[MP084].baseline",
-        r"unknown release '2020-12'",
+        r"no release of the calendar falls in 2020-12",
         line_of(path, "baseline: 2020-12"),
     )
 
@@ -695,6 +695,25 @@ def case_unknown_release_item_earliest(tmp_path: Path) -> Case:
         r"calendar\.first to take it in, or name a release of the horizon$",
         line_of(path, "earliest: 2019-06"),
     )
+
+
+@pytest.mark.parametrize(("latest", "said"), [
+    ("2023-6", r"^release '2023-06' is outside the horizon"),  # however the month is written
+    ("2021-6", r"^release '2021-6': write it '2021-06'$"),
+    ("2021-06-24", r"^'2021-06-24' is a date: a release is named by its month, YYYY-MM$"),
+    ("2023-01", r"^no release of the calendar falls in 2023-01 \(its windows: months 6, 11\), "
+                r"and it is outside the horizon \(2020-11 to 2021-11\)$"),  # no way round
+    ("2021-03", r"^no release of the calendar falls in 2021-03 \(its windows: months 6, 11\); "
+                r"did you mean '2021-06'\?$"),
+])
+def test_a_release_id_written_otherwise_says_what_is_wrong(
+        tmp_path: Path, latest: str, said: str) -> None:
+    """A review: "2023-6" and "2023-06-30" got "did you mean" a release, and a month with no
+    window "move calendar.last", which could never help."""
+    path = write_base(tmp_path, lambda d: item(d, "SECMP0007").update(latest=latest))
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(path)
+    assert re.search(said, caught.value.problem), caught.value.problem
 
 
 @case
@@ -713,7 +732,8 @@ def case_unknown_release_fixed_rule(tmp_path: Path) -> Case:
     return Case(
         path,
         "rules[2].release",
-        r"unknown release '2021-10'; did you mean '2021-11'\?",  # in the horizon: a typo
+        r"no release of the calendar falls in 2021-10 \(its windows: months 6, 11\); did you "
+        r"mean '2021-11'\?",  # in the horizon: a typo
         line_of(path, "release: 2021-10"),
     )
 
