@@ -740,12 +740,12 @@ def compare(
     opts = options(time_limit, workers, seed, show, wall_clock)
     if saved is not None:  # read before the base is planned: a bad file costs nothing
         other_inst, other_plan = planned(other, opts, saved=saved)
-    _, base_plan = planned(base, opts, saved=base_saved)
+    base_inst, base_plan = planned(base, opts, saved=base_saved)
     reference = beside(other, base, base_plan)
     if saved is None:
         other_inst, other_plan = planned(other, opts, reference)
     check_reference(saved, other_plan, reference, base)
-    comparison = compare_plans(base_plan, other_inst, other_plan)
+    comparison = compare_plans(base_plan, other_inst, other_plan, base_inst)
     if as_json:
         typer.echo(comparison.model_dump_json(indent=2))
     else:
@@ -977,9 +977,9 @@ def report(
         check_releases(scenario, load(scenario), release)
     if saved is not None:  # read before the base is planned: a bad file costs nothing
         inst, plan = plan_of(scenario, opts, saved=saved)
-    base_plan = None
+    base_inst, base_plan = None, None
     if compare_with is not None:
-        _, base_plan = planned(compare_with, opts, saved=base_saved)
+        base_inst, base_plan = planned(compare_with, opts, saved=base_saved)
     reference = beside(scenario, compare_with, base_plan) \
         if compare_with is not None and base_plan is not None else None
     if saved is None:
@@ -1002,7 +1002,8 @@ def report(
             fail(f"{sweep_file}: swept against another plan than {scenario}'s "
                  f"({', '.join(other[:3])}{' ...' if len(other) > 3 else ''} "
                  f"placed otherwise); sweep this scenario")
-    comparison = compare_plans(base_plan, inst, plan) if base_plan and has_plan else None
+    comparison = compare_plans(base_plan, inst, plan, base_inst) if base_plan and has_plan \
+        else None
     from solver.paging import NOT_PLANNED
 
     among = None if not release else \

@@ -27,7 +27,10 @@ class CutOffChange(BaseModel):
 
 
 class FallBackChange(BaseModel):
-    """A pending item's fall-back (where it lapses on missing its cut-off) that changed."""
+    """A pending item's fall-back (where it lapses on missing its cut-off) that changed, in
+    the scope tables' words on both sides (a DCC manager read "2025-11 -> 2022-11" as an
+    improvement where 2022-11 needed 24 items to move; a review, a bare "none" where the
+    tables said why)."""
 
     item: str
     release: str
@@ -36,20 +39,8 @@ class FallBackChange(BaseModel):
     """Its release in the base plan, when it moved."""
     before: str | None
     after: str | None
-    before_needs_moves: bool = False
-    """The base's fall-back holds the item only with other items moving too."""
-    after_needs_moves: bool = False
-    """The other's does (a DCC manager read "2025-11 -> 2022-11" as an improvement where
-    2022-11 needed 24 items to move)."""
-
-    def moving(self, after: bool) -> str:
-        """", with other items moving too" where that side's fall-back needs them to."""
-        moves = self.after_needs_moves if after else self.before_needs_moves
-        return ", with other items moving too" if moves else ""
-
-    def words(self, after: bool) -> str:
-        """One side as the scope tables say it: "2022-11, with other items moving too"."""
-        return ((self.after if after else self.before) or "none") + self.moving(after)
+    before_words: str
+    after_words: str
 
 
 class UpliftChange(BaseModel):
@@ -164,8 +155,10 @@ def _uplifts_per_year(plan: Plan) -> dict[str, dict[int, int]]:
     return out
 
 
-def compare_plans(base: Plan, other_inst: Instance, other: Plan) -> Comparison:
-    """Compare `other` (planned in `other_inst`) with `base`, item by item."""
+def compare_plans(base: Plan, other_inst: Instance, other: Plan,
+                  base_inst: Instance | None = None) -> Comparison:
+    """Compare `other` (planned in `other_inst`) with `base` (planned in `base_inst`, when
+    given), item by item."""
     a, b = base.assignments, other.assignments
     view = PlanView(other_inst, b)
     moved: list[Move] = []
@@ -245,21 +238,30 @@ def compare_plans(base: Plan, other_inst: Instance, other: Plan) -> Comparison:
                     days=(item.cut_off - old.cut_off).days,
                 )
             )
+    from solver.report_text import fall_back_words  # (it words a Comparison too)
+
     fall_backs = [
         FallBackChange(item=item.id, release=item.release,
                        moved_from=old.release if old.release != item.release else None,
                        before=old.fall_back, after=item.fall_back,
-                       before_needs_moves=old.fall_back_needs_moves,
-                       after_needs_moves=item.fall_back_needs_moves)
+                       before_words=was, after_words=now)
         for item in other.items
         if item.id in pending and item.release is not None
         and (old := base_items.get(item.id)) is not None and old.release is not None
         and old.fall_back_found and item.fall_back_found
-        and (old.fall_back, old.fall_back_needs_moves)
-        != (item.fall_back, item.fall_back_needs_moves)
+        and (old.fall_back, old.fall_back_needs_moves, old.fall_back_if_others_move)
+        != (item.fall_back, item.fall_back_needs_moves, item.fall_back_if_others_move)
+        # (not a fall-back that only adds another version now: the uplifts table says it)
+        and (was := fall_back_words(base_inst or other_inst, old))
+        != (now := fall_back_words(other_inst, item))
     ]
-    broken_before = {v.rule for v in base.violations}
-    broken_after = {v.rule for v in other.violations}
+    # only rules in force in both: one switched off, or lapsed with its item, is not "kept"
+    # (a review)
+    in_force = {r.name for r in other_inst.rules}
+    if base_inst is not None:
+        in_force &= {r.name for r in base_inst.rules}
+    broken_before = {v.rule for v in base.violations} & in_force
+    broken_after = {v.rule for v in other.violations} & in_force
     objective = {
         t: (base.objective.get(t, 0), other.objective.get(t, 0))
         for t in dict.fromkeys([*base.objective, *other.objective])

@@ -119,16 +119,39 @@ def baselined_on_lapse(inst: Instance, unit: Unit, rid: str) -> list[Release]:
             if inst.cut_off(unit, r) > cut and baseline_passed(inst, unit, r, lapse)]
 
 
+def _own_bars(inst: Instance, unit: Unit) -> dict[str, list[str]]:
+    """Release id -> the unit's own hard rules (a pin, its window, its decision) that bar it
+    there, whatever other items do."""
+    out: dict[str, list[str]] = {}
+    for rule in inst.rules_for(unit.id):
+        if rule.hard and isinstance(rule, UnaryRule) and rule.scope(inst) == [unit.id]:
+            for uid, rid in rule.barred(inst):
+                if uid == unit.id and rid is not None:
+                    out.setdefault(rid, []).append(rule.name)
+    return out
+
+
 def held_by_own_rules(inst: Instance, unit: Unit, rid: str) -> list[str]:
     """The unit's own hard rules (a pin, its window) each of which bars every release it
     could still join on missing the cut-off of `rid`: why it has no fall-back, whatever the
     rest of the plan (an acceptance test: a pinned item read "none in the horizon", no word
     why). Empty when no release is left, or no one such rule bars them all."""
-    left = set(releases_left(inst, unit, rid))
-    return [rule.name for rule in inst.rules_for(unit.id)
-            if left and rule.hard and isinstance(rule, UnaryRule)
-            and rule.scope(inst) == [unit.id]
-            and left <= {r for u, r in rule.barred(inst) if u == unit.id}]
+    left = releases_left(inst, unit, rid)
+    if not left:
+        return []
+    bars = _own_bars(inst, unit)
+    return [name for name in bars.get(left[0], []) if all(name in bars.get(r, []) for r in left)]
+
+
+def exception_only(inst: Instance, unit: Unit, rid: str) -> list[str]:
+    """Where the scenario allows exceptions: the releases whose scope is baselined by the
+    lapse day (`baselined_on_lapse`) that the unit's own rules leave open, so that it
+    could still join them as an exception; [] where exceptions are forbidden (a review: a
+    pinned item's "none" went on "2021-11 only as an exception", which its pin bars)."""
+    if inst.scenario.policy.exceptions == "forbidden":
+        return []
+    bars = _own_bars(inst, unit)
+    return [r.id for r in baselined_on_lapse(inst, unit, rid) if r.id not in bars]
 
 
 SKIPPED_PREFIX = "fall-back past "

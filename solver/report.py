@@ -805,8 +805,7 @@ def _fall_back_changes(c: Comparison) -> Html:
         return Html("")
     rows = [(_item_link(f.item), join(_release_link(f.release), f" (moved from {f.moved_from})"
                                       if f.moved_from else ""),
-             join(_release_link(f.before), f.moving(after=False)),
-             join(_release_link(f.after), f.moving(after=True))) for f in c.fall_backs]
+             f.before_words, f.after_words) for f in c.fall_backs]
     return table(("Item", "Release", "Fall-back before", "Fall-back after"), rows,
                  caption="Fall-backs that changed (where a decision missing its cut-off "
                          "lapses to)")

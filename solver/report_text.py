@@ -19,7 +19,7 @@ from solver.model import STATUS_WORDS, TIGHT_MARGIN_DAYS, Plan, PlanItem, Scenar
 from solver.objective import levels
 from solver.plan import (
     SKIPPED_PREFIX,
-    baselined_on_lapse,
+    exception_only,
     held_by_own_rules,
     moving_too,
     who_moves,
@@ -248,9 +248,7 @@ def no_fall_back_words(inst: Instance, item: PlanItem) -> str:
     last = inst.releases[-1].go_live if inst.releases else None
     pushing = (f" as the plan stands ({item.fall_back_if_others_move} if another item leaves "
                "the horizon)" if item.fall_back_if_others_move else "")
-    shut = ", ".join(r.id for r in ([] if item.release is None or
-                                    inst.scenario.policy.exceptions == "forbidden"
-                                    else baselined_on_lapse(inst, unit, item.release)))
+    shut = ", ".join([] if item.release is None else exception_only(inst, unit, item.release))
     held = [] if item.release is None else held_by_own_rules(inst, unit, item.release)
     if deadline is not None and last is not None and deadline < last:
         head = f"none by its deadline {deadline}"
@@ -757,11 +755,11 @@ def print_comparison(c: Comparison, out: Any) -> None:
     if c.fall_backs:
         table = Table(title="Fall-backs that changed (where a decision missing its cut-off "
                             "lapses to)", title_justify="left")
-        for col in ("item", "release", "from", "to"):
+        for col in ("item", "release", "fall-back before", "fall-back after"):
             table.add_column(col)
         for f in c.fall_backs:
             table.add_row(f.item, f.release + (f" (moved from {f.moved_from})" if f.moved_from
-                                               else ""), f.words(after=False), f.words(after=True))
+                                               else ""), f.before_words, f.after_words)
         out.print(table)
     if c.uplifts:
         table = Table(title="Specification uplifts that changed", title_justify="left")

@@ -4,6 +4,8 @@ the plan still (an audit found trade-offs called forced)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from solver.compare import compare_plans
 from solver.engine import solve
 from solver.instance import Instance
@@ -184,7 +186,7 @@ def test_a_comparison_lists_the_fall_backs_that_changed() -> None:
 
     from solver.plan import plan_file
     from solver.report import build_report
-    from solver.report_text import print_comparison
+    from solver.report_text import fall_back_words, print_comparison
     from tests.conftest import SEC_2020
 
     _, base = plan_file(SEC_2020 / "baseline.yaml")
@@ -200,7 +202,8 @@ def test_a_comparison_lists_the_fall_backs_that_changed() -> None:
     console = Console(width=200, record=True, file=io.StringIO())
     print_comparison(c, console)
     text = console.export_text()
-    assert "│ SECMP0067 │ 2021-06 (moved from 2020-11) │ 2021-11 │ 2022-06 │" in text
+    assert ("│ SECMP0067 │ 2021-06 (moved from 2020-11) │ 2021-11          │ 2022-06 (adds a "
+            "new DUIS version) │") in text  # as the scope tables word them
     said = "Rules broken now, kept in baseline: aligned-uplift(DUIS, SECMP0007)"
     assert said in text
     page = build_report(inst, other, comparison=c)
@@ -213,5 +216,22 @@ def test_a_comparison_lists_the_fall_backs_that_changed() -> None:
         i.model_copy(update={"fall_back_needs_moves": True}) if i.id == same.id else i
         for i in other.items]})
     change = next(f for f in compare_plans(base, inst, flagged).fall_backs if f.item == same.id)
-    assert (change.words(after=False), change.words(after=True)) == (
-        same.fall_back, f"{same.fall_back}, with other items moving too")
+    assert (change.before_words, change.after_words) == (
+        fall_back_words(inst, olds[same.id]), f"{same.fall_back}, with other items moving too")
+
+
+def test_a_rule_switched_off_is_not_said_to_be_kept(tmp_path: Path) -> None:
+    """A review: a what-if switching off the alignment the send-back breaks read "Rules
+    broken in secmp0067-send-back, kept now", beside "No item moved"."""
+    from solver.plan import plan_file
+    from tests.conftest import SEC_2020
+
+    base_path = SEC_2020 / "secmp0067-send-back.yaml"
+    base_inst, base = plan_file(base_path)
+    off = tmp_path / "off.yaml"
+    off.write_text(f"extends: {base_path}\nchanges:\n"
+                   "  - switch-off: 'aligned-uplift(DUIS, SECMP0007)'\n")
+    inst, other = plan_file(off, reference=base.assignments)
+    c = compare_plans(base, inst, other, base_inst)
+    assert "aligned-uplift(DUIS, SECMP0007)" in {v.rule for v in base.violations}
+    assert c.rules_kept == [] and c.rules_broken == []

@@ -283,6 +283,12 @@ def test_a_pinned_pending_item_says_its_pin_leaves_it_no_fall_back() -> None:
     assert a.reasons[-1] == ("no fall-back: fixed(A) bars every release it could still join "
                              "(2022-06 to 2022-11)")  # 2021-11's scope baselined by then
     assert fall_back_words(inst, a) == "none: fixed(A) bars every release left"
+    # where exceptions are allowed, the pin still bars 2021-11 (a review: "; 2021-11 only as
+    # an exception" followed)
+    loose = Instance(s.model_copy(update={"policy": s.policy.model_copy(
+        update={"exceptions": "allowed"})}))
+    (a,) = plan_module.make_plan(loose, solve(loose, OPTIONS), OPTIONS).items
+    assert fall_back_words(loose, a) == "none: fixed(A) bars every release left"
 
 
 def test_an_item_its_own_rules_keep_from_every_later_release_has_no_such_reason() -> None:
