@@ -767,23 +767,27 @@ def check_figure(out: Path, option: str = "") -> str:
 
 
 def _draw(out: Path, draw: Any, size: tuple[float, float] | None = None,
-          err: bool = False) -> None:
-    """Run a plot function and save its figure; a bad request is bad input (exit 2). Say
-    so on standard output, or on standard error (`err`) when that carries JSON."""
+          err: bool = False, pages: list[Any] | None = None) -> None:
+    """Run a plot function and save its figure, or with `pages`, each page's function into
+    one PDF; a bad request is bad input (exit 2). Say so on standard output, or on
+    standard error (`err`) when that carries JSON."""
     import matplotlib
 
     matplotlib.use("Agg")
-    from solver.plot import save_figure
+    from solver.plot import save_figure, save_pdf_pages
 
     try:
-        ax = draw()
-        if size is not None:
-            ax.figure.set_size_inches(*size)
         out.parent.mkdir(parents=True, exist_ok=True)  # as for every other file written
-        save_figure(ax.figure, out)
+        if pages is not None:
+            save_pdf_pages(pages, out)
+        else:
+            ax = draw()
+            if size is not None:
+                ax.figure.set_size_inches(*size)
+            save_figure(ax.figure, out)
     except ValueError as exc:
         fail(f"{out}: {exc}")
-    typer.echo(f"wrote {out}", err=err)
+    typer.echo(f"wrote {out}" + (f": all {len(pages)} pages" if pages else ""), err=err)
 
 
 @app.command(cls=Command)
@@ -821,15 +825,9 @@ def gantt(
     if (beyond := past_the_end(shown, pages, rows)) is not None:
         fail(beyond)
     if page is None and fmt == "pdf" and pages > 1:  # a Panel pack in one file
-        import matplotlib
-
-        matplotlib.use("Agg")
-        from solver.plot import save_pdf_pages
-
-        out.parent.mkdir(parents=True, exist_ok=True)
-        save_pdf_pages((functools.partial(draw_gantt, inst, plan, releases=release,
-                                          max_rows=rows, page=k) for k in range(pages)), out)
-        typer.echo(f"wrote {out}: all {pages} pages")
+        _draw(out, None, pages=[functools.partial(draw_gantt, inst, plan, releases=release,
+                                                  max_rows=rows, page=k)
+                                for k in range(pages)])
         return
     _draw(out, lambda: draw_gantt(inst, plan, releases=release, max_rows=rows,
                                   page=shown - 1))

@@ -71,10 +71,10 @@ _TERM_MEANING = {
              "allocation): 1 each, {cost} for one whose release's scope was already "
              "baselined",
 }
-_PLAN_STATUS = {
-    "optimal": "optimal: proven best under the objective",
-    "feasible": "feasible: satisfies every hard rule, not proven best",
-    "infeasible": "infeasible: no plan satisfies the rules",
+_PLAN_STATUS = {  # in `plan_words`' words (a review: "feasible" under its header's words)
+    "optimal": "optimal plan: proven best under the objective",
+    "feasible": "plan not proven optimal: it keeps every hard rule; a better one may exist",
+    "infeasible": "no plan: no plan satisfies the rules",
 }
 
 
@@ -1097,7 +1097,7 @@ def _sweep_headline(sweep: Mapping[str, Any]) -> Html:
     holds: Mapping[str, float] = sweep.get("release_holds") or {}
     probabilities: Mapping[str, Mapping[str, float]] = sweep["probabilities"]
     base: Mapping[str, str | None] = sweep.get("base") or {}
-    from solver.sweep import NONE, REJECTED, percent_text
+    from solver.sweep import NONE, REJECTED, few_words, percent_text
 
     fragile = sorted(uid for uid, per in probabilities.items()
                      if per.get(base.get(uid) or NONE, 0.0) < 0.5 * (1 - per.get(REJECTED, 0.0)))
@@ -1120,7 +1120,7 @@ def _sweep_headline(sweep: Mapping[str, Any]) -> Html:
     if causes and causes[0].get("impact", 0.0) > 0:  # what drives the rest (a Panel read)
         top = causes[0]
         said.append(f"The uncertainty going with the most moves: {top['uncertainty']} (in "
-                    f"{top['samples']} samples; correlation, not cause)")
+                    f"{top['samples']} samples; correlation, not cause){few_words(top)}")
     return tag("ul", *(tag("li", line + ".") for line in said), class_="headline") if said \
         else Html("")
 

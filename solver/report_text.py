@@ -120,8 +120,10 @@ def print_summary(inst: Instance, out: Any, every: bool = False) -> None:
         cells = [[f"{c}" + (" x" if c < u.decision else
                             " b" if exception_note(inst, u, r) is not None else "")
                   for r in inst.releases for c in (inst.cut_off(u, r),)] for u in pending]
+        barred = ("only as an exception" if inst.scenario.policy.exceptions == "allowed"
+                  else "closed to it")
         title = ("Pending decisions: cut-off date per release (x: decision misses it; b: scope "
-                 "baselined, an exception)")
+                 f"baselined, {barred})")
         heads = ["item", "status", "expected"]
         ids = [r.id for r in inst.releases]
         widths = [_column_width(rid, [row[k] for row in cells]) for k, rid in enumerate(ids)]

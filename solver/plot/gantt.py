@@ -147,16 +147,17 @@ def save_figure(fig: Figure | SubFigure, path: str | Path, dpi: float = 150) -> 
         fig.get_figure(root=True).savefig(path, format=fmt, dpi=dpi, metadata=metadata)
 
 
-def save_pdf_pages(draws: Iterable[Callable[[], Axes]], path: str | Path) -> None:
+def save_pdf_pages(draws: Iterable[Callable[[], Axes]], path: str | Path,
+                   dpi: float = 150) -> None:
     """Draw each page in turn into one PDF file, a page each, closing each figure once
     written (a DCC manager needed ten runs for a Panel pack of a ten-page chart); no
-    creation date, so the same pages give the same bytes."""
+    creation date, so the same pages give the same bytes (as `save_figure`)."""
     from matplotlib.backends.backend_pdf import PdfPages
 
     with PdfPages(path, metadata={"CreationDate": None, "ModDate": None}) as pdf:
         for draw in draws:
             fig = draw().figure.get_figure(root=True)
-            pdf.savefig(fig)
+            pdf.savefig(fig, dpi=dpi)
             plt.close(fig)
 
 
