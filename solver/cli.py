@@ -14,6 +14,7 @@ import json
 import math
 import os
 import sys
+import time
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -250,6 +251,7 @@ def show_progress() -> None:
     stop_progress()
     err = Console(stderr=True, highlight=False)
     _spinner = spinner = err.status("") if err.is_terminal else None
+    started = time.monotonic()
 
     def show(event: progress.Event) -> None:
         if event.done:
@@ -257,13 +259,22 @@ def show_progress() -> None:
                 spinner.stop()
             err.print(f"{event.stage}: {event.detail}", markup=False, soft_wrap=True)
         elif spinner is not None:
-            spinner.update(f"{event.stage}: {event.detail}")
+            spinner.update(spinner_text(event, time.monotonic() - started))
             spinner.start()
 
     progress.listen(show)
 
 
 _spinner: Any = None
+
+
+def spinner_text(event: Any, seconds: float) -> str:
+    """The spinner's line: the stage, how long the command has run, how far the stage got
+    (a DCC manager could not tell a run ending at 60 s from one going on to three times
+    that, the clock's stop)."""
+    from rich.markup import escape
+
+    return escape(f"{event.stage} ({seconds:.0f} s): {event.detail}")
 
 
 def stop_progress() -> None:

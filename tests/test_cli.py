@@ -1538,3 +1538,13 @@ def test_a_sweep_summary_of_no_samples_or_of_other_items_is_bad_input(tmp_path: 
     path.write_text(json.dumps(summary))
     assert secplan("report", uncertain, "-o", str(tmp_path / "r.html"), "--sweep", str(path),
                    "--time-limit", "10").returncode == 0
+
+
+def test_the_spinner_says_how_long_the_command_has_run() -> None:
+    """A DCC manager could not tell a run ending at 60 s from one going on to three times
+    that: the live line says the seconds so far, its words taken as written."""
+    from solver.cli import spinner_text
+    from solver.progress import Event
+
+    line = spinner_text(Event("level 2", "best 87,051 [bound 86,553]"), 12.4)
+    assert line == "level 2 (12 s): best 87,051 \\[bound 86,553]"
