@@ -105,7 +105,8 @@ def test_an_item_grown_past_a_capacity_is_forced_out_not_held_by_others() -> Non
     other = make_plan(grown, solve(grown, FAST, hint=base.assignments), FAST)
     c = compare_plans(base, grown, other)
     assert [(m.item, m.reason) for m in c.moved + c.left] == [
-        ("BIG", "forced: capacity(all): 2021-06 holds 130 effort of changes; at most 100")]
+        ("BIG", "forced: capacity(all): 2021-06 holds 130 effort of changes; at most 100 "
+                "(30 over)")]
 
 
 def test_a_comparison_says_which_plan_is_not_proven_optimal() -> None:

@@ -113,9 +113,11 @@ class Capacity(RuleBase):
         what = "DCC-system " if self.dcc_only else ""
         for rid in rids:
             if self.max_effort is not None and effort.get(rid, 0) > self.max_effort:
-                out.append(
+                out.append(  # how far over (a DCC manager's hand edit: 83 against 81)
                     f"{rid} holds {effort[rid]} effort of {what}changes; at most {self.max_effort}"
+                    f" ({effort[rid] - self.max_effort} over)"
                 )
             if self.max_count is not None and count.get(rid, 0) > self.max_count:
-                out.append(f"{rid} holds {count[rid]} {what}changes; at most {self.max_count}")
+                out.append(f"{rid} holds {count[rid]} {what}changes; at most {self.max_count} "
+                           f"({count[rid] - self.max_count} over)")
         return out
