@@ -1067,8 +1067,9 @@ def sweep(
                      "(repeat; 'not planned' too), in the item table and the chart."),
     ] = None,
     rows: Annotated[int, typer.Option("--rows", help="Items per page of the chart.")] = 60,
-    page: Annotated[int, typer.Option("--page", help="Page of the chart to draw (from 1).")]
-    = 1,
+    page: Annotated[int | None, typer.Option(
+        "--page", help="Page of the chart to draw (from 1; default the first, or every page "
+                       "into a .pdf).")] = None,
     saved: SavedPlan = None,
 ) -> None:
     """Monte Carlo what-ifs: how likely each item is to land in each release.
@@ -1083,10 +1084,11 @@ def sweep(
     from solver.uncertainty import Uncertainty
 
     check_time_limit(time_limit)
-    if chart is not None:  # checked before the sweep, not after it
-        check_figure(chart, "--chart")
-    check_paging(rows, page)
-    if chart is None and (rows, page) != (60, 1):  # a review: silently ignored
+    chart_format = None if chart is None else check_figure(chart, "--chart")  # before the
+    # sweep, not after it
+    shown_page = 1 if page is None else page
+    check_paging(rows, shown_page)
+    if chart is None and (rows != 60 or page is not None):  # a review: silently ignored
         fail("--rows and --page choose the page of --chart to draw: give --chart too")
     check_outputs([scenario, saved], out, chart)
     loaded = load(scenario)  # its warnings before the sweep (bad input stops it there too)
@@ -1105,7 +1107,7 @@ def sweep(
         return page_count(len(result.items(release)), rows)
 
     def on_base(result: SweepResult) -> None:  # a page past the end, before any sample
-        beyond = past_the_end(page, pages_of(result), rows)
+        beyond = past_the_end(shown_page, pages_of(result), rows)
         if chart is not None and beyond is not None:
             raise ValueError(beyond)
 
@@ -1129,11 +1131,15 @@ def sweep(
         typer.echo(result.summary_json())
     else:
         print_sweep(result, console(), release)
-    if chart is not None:
-        _draw(chart, lambda: plot_sweep(result, release, rows, page - 1), err=as_json)
+    if chart is not None and page is None and chart_format == "pdf" and pages > 1:
+        _draw(chart, None, err=as_json, pages=[  # every page (as gantt's)
+            functools.partial(plot_sweep, result, release, rows, k) for k in range(pages)])
+    elif chart is not None:
+        _draw(chart, lambda: plot_sweep(result, release, rows, shown_page - 1), err=as_json)
         if pages > 1:
-            typer.echo(f"page {page} of {pages}; draw the others with --page (with --out, "
-                       "a re-run reads its samples back)", err=as_json)
+            typer.echo(f"page {shown_page} of {pages}; draw the others with --page, or all of "
+                       "them into one .pdf (with --out, a re-run reads its samples back)",
+                       err=as_json)
 
 
 def main() -> NoReturn:

@@ -6,6 +6,7 @@ import csv
 import functools
 import io
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -162,8 +163,6 @@ def test_check_costs_a_valid_plan_as_solve_does(tmp_path: Path) -> None:
     edited.write_text(json.dumps({"assignments": later}))
     worse = runner.invoke(app, ["check", base, str(edited)])
     assert worse.exit_code == 0, worse.output
-    import re
-
     found = re.search(r"delay (\d+)", worse.output.splitlines()[-1])
     assert found and int(found.group(1)) > plan["objective"]["delay"]
     same = tmp_path / "same.yaml"
@@ -517,8 +516,6 @@ def test_graph_exports_only_the_releases_asked_for(tmp_path: Path) -> None:
 def test_a_gantt_pdf_holds_every_page_unless_one_is_asked_for(tmp_path: Path) -> None:
     """A DCC manager needed ten runs for a Panel pack of a ten-page chart: a .pdf without
     --page holds every page, the same bytes twice; with --page, that page alone."""
-    import re
-
     def pages_in(pdf: Path) -> int:
         return len(re.findall(rb"/Type\s*/Page\b", pdf.read_bytes()))
 
@@ -610,6 +607,11 @@ def test_sweep_pages_its_chart_and_keeps_the_releases_asked_for(tmp_path: Path) 
     assert past.returncode == 2 and past.stdout == ""
     assert past.stderr.strip() == "secplan: --page 5: the chart has 4 page(s) of 10 rows"
     assert not chart.exists() and not (tmp_path / "new.jsonl").exists()
+    pdf = tmp_path / "c.pdf"  # as gantt's: a .pdf without --page holds every page
+    whole = secplan("sweep", uncertain, "--samples", "2", "--chart", str(pdf), "--rows", "10",
+                    "--out", str(tmp_path / "s.jsonl"))
+    assert whole.returncode == 0 and f"wrote {pdf}: all 4 pages" in whole.stdout, whole.stderr
+    assert len(re.findall(rb"/Type\s*/Page\b", pdf.read_bytes())) == 4
 
 
 def test_sweep_json_summary_through_the_command(tmp_path: Path) -> None:
