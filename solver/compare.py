@@ -249,8 +249,10 @@ def compare_plans(base: Plan, other_inst: Instance, other: Plan,
         if item.id in pending and item.release is not None
         and (old := base_items.get(item.id)) is not None and old.release is not None
         and old.fall_back_found and item.fall_back_found
-        and (old.fall_back, old.fall_back_needs_moves, old.fall_back_if_others_move)
-        != (item.fall_back, item.fall_back_needs_moves, item.fall_back_if_others_move)
+        and (old.fall_back, old.fall_back_needs_moves, old.fall_back_if_others_move,
+             old.fall_back_if_one_leaves)
+        != (item.fall_back, item.fall_back_needs_moves, item.fall_back_if_others_move,
+            item.fall_back_if_one_leaves)
         # (not a fall-back that only adds another version now: the uplifts table says it)
         and (was := fall_back_words(base_inst or other_inst, old))
         != (now := fall_back_words(other_inst, item))

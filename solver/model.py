@@ -392,9 +392,12 @@ class PlanItem(BaseModel):
     fall_back_if_others_move: str | None = Field(
         default=None,
         description="An earlier release than the fall-back (found as the plan stands) that "
-        "holds the item if other items move, kept in the horizon: a re-plan may put it there. "
-        "With no fall-back as the plan stands: a release that holds the item if another item "
-        "leaves the horizon.",
+        "holds the item if other items move, kept in the horizon: a re-plan may put it there.",
+    )
+    fall_back_if_one_leaves: str | None = Field(
+        default=None,
+        description="With no fall-back as the plan stands: a release that holds the item if "
+        "another item leaves the horizon (a re-plan leaves one item out either way).",
     )
     reasons: list[str]
 

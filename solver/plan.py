@@ -423,7 +423,8 @@ def make_plan(inst: Instance, solution: Solution, options: SolveOptions) -> Plan
             fall_back_moves=falls.movers.get(u.id, []),
             fall_back_new_versions=_new_versions(u, falls, uplifts),
             fall_back_found=u.id not in falls.unknown,
-            fall_back_if_others_move=falls.earlier.get(u.id) or falls.pushing.get(u.id),
+            fall_back_if_others_move=falls.earlier.get(u.id),
+            fall_back_if_one_leaves=falls.pushing.get(u.id),
             reasons=placement_reasons(view, u) + _fall_back_reasons(view, u, falls, barring)
             + _skipped_reasons(view, u, falls.found.get(u.id)),
         )

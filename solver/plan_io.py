@@ -38,6 +38,7 @@ def plan_csv(inst: Instance, plan: Plan) -> str:
             "fall_back_barred_by",
             "fall_back_moves",
             "fall_back_if_others_move",
+            "fall_back_if_one_leaves",
         ]
     )
     for item in plan.items:
@@ -60,6 +61,7 @@ def plan_csv(inst: Instance, plan: Plan) -> str:
                 ";".join(item.fall_back_barred_by),
                 ";".join(item.fall_back_moves),
                 item.fall_back_if_others_move or "",
+                item.fall_back_if_one_leaves or "",
             ]
         )
     return out.getvalue()

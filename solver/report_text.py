@@ -248,8 +248,8 @@ def no_fall_back_words(inst: Instance, item: PlanItem) -> str:
     unit = inst.unit(item.id)
     deadline = unit.item.deadline
     last = inst.releases[-1].go_live if inst.releases else None
-    pushing = (f" as the plan stands ({item.fall_back_if_others_move} if another item leaves "
-               "the horizon)" if item.fall_back_if_others_move else "")
+    pushing = (f" as the plan stands ({item.fall_back_if_one_leaves} if another item leaves "
+               "the horizon)" if item.fall_back_if_one_leaves else "")
     shut = ", ".join([] if item.release is None else exception_only(inst, unit, item.release))
     held = [] if item.release is None else held_by_own_rules(inst, unit, item.release)
     if deadline is not None and last is not None and deadline < last:
@@ -581,7 +581,8 @@ def rid_data(inst: Instance, plan: Plan, release_id: str) -> dict[str, Any]:
             "published_cut_off": str(p) if (p := published_cut_off(inst, item)) else None,
             "exception": exception_note(inst, unit, r),
             "fall_back": item.fall_back, "fall_back_if_others_move":
-                item.fall_back_if_others_move, "fall_back_needs_moves":
+                item.fall_back_if_others_move, "fall_back_if_one_leaves":
+                item.fall_back_if_one_leaves, "fall_back_needs_moves":
                 item.fall_back_needs_moves, "fall_back_barred_by": item.fall_back_barred_by,
             "fall_back_moves": item.fall_back_moves,
             "fall_back_found": item.fall_back_found,
