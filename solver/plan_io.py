@@ -39,6 +39,8 @@ def plan_csv(inst: Instance, plan: Plan) -> str:
             "fall_back_moves",
             "fall_back_if_others_move",
             "fall_back_if_one_leaves",
+            "expected_decision",
+            "margin_days",
         ]
     )
     for item in plan.items:
@@ -46,6 +48,11 @@ def plan_csv(inst: Instance, plan: Plan) -> str:
         # DCC part's "no" and no specifications as its own)
         unit = inst.closed.get(item.id) or inst.unit(item.id)
         go_live = inst.release(item.release).go_live.isoformat() if item.release else ""
+        # a pending item's expected decision and its days to the cut-off (a DCC manager could
+        # not draw the decisions at risk from plan.csv)
+        pending = item.id not in inst.closed and not unit.decision_known
+        margin = inst.decision_margin(unit, inst.release(item.release)) \
+            if pending and item.release else None
         writer.writerow(
             [
                 item.id,
@@ -62,6 +69,8 @@ def plan_csv(inst: Instance, plan: Plan) -> str:
                 ";".join(item.fall_back_moves),
                 item.fall_back_if_others_move or "",
                 item.fall_back_if_one_leaves or "",
+                unit.decision.isoformat() if pending else "",
+                "" if margin is None else str(margin),
             ]
         )
     return out.getvalue()

@@ -40,8 +40,14 @@ def test_solve_writes_plan_files(tmp_path: Path) -> None:
     assert csv_lines[0].startswith("item,title,status,release,go_live,cut_off,fall_back")
     assert any(line.startswith("SECMP0067,") and ",2021-06," in line for line in csv_lines)
     # an implemented part keeps its own facts (an acceptance test: "no" and no specifications)
-    assert any(line.startswith("SECMP0062.1,") and line.endswith(",implemented,,,,,yes,DUIS,,,,,")
-               for line in csv_lines)
+    rows = {r["item"]: r for r in csv.DictReader(io.StringIO("\n".join(csv_lines)))}
+    assert (rows["SECMP0062.1"]["status"], rows["SECMP0062.1"]["dcc_impact"],
+            rows["SECMP0062.1"]["specs"]) == ("implemented", "yes", "DUIS")
+    # a pending item's expected decision and days to its cut-off, as the report's (a DCC
+    # manager could not draw the decisions at risk from plan.csv); none once decided
+    assert (rows["SECMP0024"]["expected_decision"], rows["SECMP0024"]["margin_days"]) == (
+        "2020-10-22", "13")
+    assert (rows["MP081"]["expected_decision"], rows["MP081"]["margin_days"]) == ("", "")
 
 
 def test_solve_json_is_byte_identical_across_runs() -> None:
