@@ -801,6 +801,23 @@ def _draw(out: Path, draw: Any, size: tuple[float, float] | None = None,
     typer.echo(f"wrote {out}" + (f": all {len(pages)} pages" if pages else ""), err=err)
 
 
+def _draw_paged(out: Path, fmt: str, page: int | None, pages: int, draw_page: Any,
+                err: bool = False, again: str = "") -> None:
+    """A paged chart: `draw_page(page=k)` draws page k (from 0). Page `page` (from 1; the
+    first by default), or every page into one PDF when `out` is one and no page is asked
+    for (a Panel pack in one file; a DCC manager needed ten runs); `again` says how another
+    page is drawn more cheaply."""
+    if page is None and fmt == "pdf" and pages > 1:
+        _draw(out, None, err=err,
+              pages=[functools.partial(draw_page, page=k) for k in range(pages)])
+        return
+    shown = 1 if page is None else page
+    _draw(out, lambda: draw_page(page=shown - 1), err=err)
+    if pages > 1:
+        typer.echo(f"page {shown} of {pages}; draw the others with --page, or all of them "
+                   f"into one .pdf{again}", err=err)
+
+
 @app.command(cls=Command)
 def gantt(
     scenario: ScenarioArg,
@@ -835,16 +852,8 @@ def gantt(
         fail(f"{scenario}: {exc}")
     if (beyond := past_the_end(shown, pages, rows)) is not None:
         fail(beyond)
-    if page is None and fmt == "pdf" and pages > 1:  # a Panel pack in one file
-        _draw(out, None, pages=[functools.partial(draw_gantt, inst, plan, releases=release,
-                                                  max_rows=rows, page=k)
-                                for k in range(pages)])
-        return
-    _draw(out, lambda: draw_gantt(inst, plan, releases=release, max_rows=rows,
-                                  page=shown - 1))
-    if pages > 1:
-        typer.echo(f"page {shown} of {pages}; draw the others with --page, or all of them "
-                   "into one .pdf")
+    _draw_paged(out, fmt, page, pages, functools.partial(draw_gantt, inst, plan,
+                                                         releases=release, max_rows=rows))
 
 
 @app.command(cls=Command)
@@ -1131,15 +1140,10 @@ def sweep(
         typer.echo(result.summary_json())
     else:
         print_sweep(result, console(), release)
-    if chart is not None and page is None and chart_format == "pdf" and pages > 1:
-        _draw(chart, None, err=as_json, pages=[  # every page (as gantt's)
-            functools.partial(plot_sweep, result, release, rows, k) for k in range(pages)])
-    elif chart is not None:
-        _draw(chart, lambda: plot_sweep(result, release, rows, shown_page - 1), err=as_json)
-        if pages > 1:
-            typer.echo(f"page {shown_page} of {pages}; draw the others with --page, or all of "
-                       "them into one .pdf (with --out, a re-run reads its samples back)",
-                       err=as_json)
+    if chart is not None and chart_format is not None:
+        _draw_paged(chart, chart_format, page, pages,
+                    lambda page: plot_sweep(result, release, rows, page), err=as_json,
+                    again=" (with --out, a re-run reads its samples back)")
 
 
 def main() -> NoReturn:
