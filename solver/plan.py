@@ -213,6 +213,11 @@ def moving_too(movers: list[str] | None) -> str:
     return f"with {', '.join(movers) if movers else 'other items'} moving too"
 
 
+def rules_bar(names: list[str]) -> str:
+    """"fixed(A) bars", "window(A), fixed(A) bar": rules as the subject of "bar"."""
+    return f"{', '.join(names)} {'bars' if len(names) == 1 else 'bar'}"
+
+
 def who_moves(movers: list[str] | None) -> str:
     """"MP078, MP090 move", "QQ2 moves", or "other items move" when not known."""
     if not movers:
@@ -230,11 +235,10 @@ def _fall_back_reasons(view: PlanView, unit: Unit, falls: FallBacks,
         return ["fall-back not found within the time limit"]
     if unit.id in falls.needs_moves:
         fall_back = falls.found[unit.id]
-        verb = "bars" if len(barring) == 1 else "bar"
         movers = falls.movers.get(unit.id)
         who = moving_too(movers) + (" (the fewest that must)" if movers else "")
         return [f"fall-back {fall_back}, {who}: no release left holds it as the plan stands"
-                + (f" ({', '.join(barring)} {verb} it in {fall_back} with the others where "
+                + (f" ({rules_bar(barring)} it in {fall_back} with the others where "
                    "they are)" if barring else "")]
     if unit.id in falls.pushing:
         return [f"no fall-back in the horizon: {falls.pushing[unit.id]} would hold it only if "
@@ -247,7 +251,7 @@ def _fall_back_reasons(view: PlanView, unit: Unit, falls: FallBacks,
         held_by_own_rules(view.inst, unit, rid)
     if held:
         left = releases_left(view.inst, unit, rid or "")
-        return [f"no fall-back: {', '.join(held)} {'bars' if len(held) == 1 else 'bar'} "
+        return [f"no fall-back: {rules_bar(held)} "
                 f"every release it could still join ({left[0]} to {left[-1]})"]
     return []
 

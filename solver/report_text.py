@@ -22,6 +22,7 @@ from solver.plan import (
     exception_only,
     held_by_own_rules,
     moving_too,
+    rules_bar,
     who_moves,
 )
 from solver.rules.base import RuleBase
@@ -255,7 +256,7 @@ def no_fall_back_words(inst: Instance, item: PlanItem) -> str:
     if deadline is not None and last is not None and deadline < last:
         head = f"none by its deadline {deadline}"
     elif held:  # a pin (an acceptance test: "none in the horizon" with no word why)
-        head = f"none: {', '.join(held)} {'bars' if len(held) == 1 else 'bar'} every release left"
+        head = f"none: {rules_bar(held)} every release left"
     else:
         return "none in the horizon" + (f" without an exception ({shut}: scope baselined by "
                                         "then)" if shut else "") + pushing
@@ -385,11 +386,14 @@ def _published_differences(inst: Instance, plan: Plan) -> list[str]:
             shifted = go_live + (published - item.cut_off)
             if cut_off(shifted, unit.dcc_lead_time, unit.party_lead_time) == published:
                 implied.setdefault(key, shifted)
-    return [f"{', '.join(ids)} in {rid}: {cut} against the published {pub} "
-            f"({abs((pub - cut).days)} days {'earlier' if cut < pub else 'later'}"
-            + (f"; the published date is the cut-off of a go-live on {implied[key]}, the "
-               f"plan's is {inst.release(rid).go_live}" if key in implied else "") + ")"
-            for key, ids in groups.items() for rid, cut, pub in (key,)]
+    out = []
+    for (rid, cut, pub), ids in groups.items():
+        why = "" if (rid, cut, pub) not in implied else (
+            f"; the published date is the cut-off of a go-live on {implied[rid, cut, pub]}, "
+            f"the plan's is {inst.release(rid).go_live}")
+        out.append(f"{', '.join(ids)} in {rid}: {cut} against the published {pub} "
+                   f"({abs((pub - cut).days)} days {'earlier' if cut < pub else 'later'}{why})")
+    return out
 
 
 def _lapsed_alignments(inst: Instance, plan: Plan) -> list[str]:
