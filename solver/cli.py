@@ -601,6 +601,7 @@ def check(
     from solver.objective import term_values
     from solver.plan_io import check_plan_names, read_assignments
     from solver.report_text import objective_words
+    from solver.rules.capacity import Capacity
     from solver.scenario import base_of, removed_units
 
     loaded = load(scenario)
@@ -618,8 +619,15 @@ def check(
     for uid, gone in dropped.items():
         warnings.warn(f"{plan}: {uid} is not judged: {gone}", stacklevel=1)
     broken = broken_rules(check_assignment(inst, assignments))
+    judged = {u.id: assignments.get(u.id) for u in inst.units}
+    crowded = {rule.name: {rid: (units, rule.max_effort is not None)
+                           for rid, units in rule.crowding(inst, judged).items()}
+               for rule in inst.rules if isinstance(rule, Capacity) and rule.name in broken}
     for rule, (is_hard, messages) in broken.items():  # each rule once, as `solve` says it
         typer.echo(f"{rule} [{'violated' if is_hard else 'soft, broken'}]: {'; '.join(messages)}")
+        for rid, (units, efforts) in crowded.get(rule, {}).items():
+            typer.echo(f"  {rid} holds{', largest effort first' * efforts}: " + listed(
+                [f"{u.id} ({u.effort})" if efforts else u.id for u in units], 20))
     hard = sum(is_hard for is_hard, _ in broken.values())
     if hard:
         typer.echo(f"{plan}: INVALID - {hard} hard rule(s) violated")

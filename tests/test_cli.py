@@ -1197,6 +1197,8 @@ def test_check_names_a_rule_broken_twice_once(tmp_path: Path) -> None:
     assert lines[:-1] == [  # then the plan's objective
         "capacity(2021-06, 2021-11) [soft, broken]: 2021-06 holds 2 changes; at most 1 (1 "
         "over); 2021-11 holds 2 changes; at most 1 (1 over)",
+        "  2021-06 holds: A, B",  # what there is to move
+        "  2021-11 holds: C, D",
         f"{plan}: valid (1 soft rule(s) broken)"]
     assert lines[-1].startswith("objective, each priority settled before the next: ")
     from solver.check import broken_rules
@@ -1205,6 +1207,27 @@ def test_check_names_a_rule_broken_twice_once(tmp_path: Path) -> None:
     found = [PlanViolation(rule="soft", hard=False, message="s"),  # an acceptance test:
              PlanViolation(rule="hard", hard=True, message="h")]  # soft printed first
     assert list(broken_rules(found)) == ["hard", "soft"]
+
+
+def test_check_lists_what_an_overfull_release_holds(tmp_path: Path) -> None:
+    """An acceptance test: a DCC manager's hand edit broke a capacity "(2 over)", and
+    `check` did not say what the release held to move: it names the items the rule counts
+    there, the largest effort first (documentation-only C not counted)."""
+    from tests.conftest import item, scenario
+
+    dcc = {"dcc_impact": True, "dcc_lead_time": "1 month", "expected_decision": "2020-12-01"}
+    s = scenario([item("A", effort=5, **dcc), item("B", effort=8, **dcc), item("C", effort=9)],
+                 [{"rule": "capacity", "max_effort": 10, "releases": ["2021-11"]}])
+    path = tmp_path / "s.json"
+    path.write_text(s.model_dump_json(by_alias=True, exclude_unset=True))
+    plan = tmp_path / "plan.csv"
+    plan.write_text("item,release\nA,2021-11\nB,2021-11\nC,2021-11\n")
+    result = secplan("check", str(path), str(plan))
+    assert result.returncode == 1, result.stderr
+    assert result.stdout.splitlines()[:2] == [
+        "capacity(2021-11) [violated]: 2021-11 holds 13 effort of DCC-system changes; at most "
+        "10 (3 over)",
+        "  2021-11 holds, largest effort first: B (8), A (5)"]
 
 
 def test_an_approved_item_in_a_baselined_scope_without_a_fixed_rule_is_warned_about() -> None:

@@ -91,6 +91,19 @@ class Capacity(RuleBase):
         effort, count = self._loads(self._scope(inst)[1], plan)
         return {rid: (effort.get(rid, 0), count.get(rid, 0)) for rid in self._releases(inst)}
 
+    def crowding(self, inst: Instance, plan: Assignment) -> dict[str, list[Unit]]:
+        """Release -> the units the rule counts there, the largest effort first, for each
+        release `plan` holds over a limit (a DCC manager judging a hand edit was told a
+        release was 2 over, not what was in it to move)."""
+        units = self._scope(inst)[1]
+        return {
+            rid: sorted((u for u in units if plan.get(u.id) == rid),
+                        key=lambda u: (-u.effort, u.id))
+            for rid, (effort, count) in self.use(inst, plan).items()
+            if (self.max_effort is not None and effort > self.max_effort)
+            or (self.max_count is not None and count > self.max_count)
+        }
+
     def check(self, inst: Instance, plan: Assignment) -> list[str]:
         from solver.instance import MovedPlan
 
