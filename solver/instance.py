@@ -249,6 +249,12 @@ class Instance:
             return self.reference_plan[unit.id]
         return unit.baseline
 
+    def moved_from(self, unit: Unit, release: str | None) -> str | None:
+        """The unit's `reference` release when a plan puts it in another one (`release`,
+        None for outside the horizon): where it moved from."""
+        was = self.reference(unit)
+        return was if was is not None and was != release else None
+
     @property
     def moves_source(self) -> str:
         """Where moves are counted from: "base plan" for a what-if, else "published

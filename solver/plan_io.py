@@ -41,6 +41,7 @@ def plan_csv(inst: Instance, plan: Plan) -> str:
             "fall_back_if_one_leaves",
             "expected_decision",
             "margin_days",
+            "moved_from",
         ]
     )
     for item in plan.items:
@@ -71,6 +72,9 @@ def plan_csv(inst: Instance, plan: Plan) -> str:
                 item.fall_back_if_one_leaves or "",
                 unit.decision.isoformat() if pending else "",
                 "" if margin is None else str(margin),
+                # every move, where the summary lists a few (an acceptance test: "and 13
+                # more routes", with no way to see them)
+                "" if item.id in inst.closed else inst.moved_from(unit, item.release) or "",
             ]
         )
     return out.getvalue()

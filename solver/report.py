@@ -672,8 +672,8 @@ def _release_facts(inst: Instance, r: Release, release: PlanRelease,
 def _rid_row(inst: Instance, release_id: str, item: PlanItem) -> list[object]:
     unit = inst.unit(item.id)
     title: list[object] = [item.title]
-    reference = inst.reference(unit)
-    if reference is not None and reference != release_id:
+    reference = inst.moved_from(unit, release_id)
+    if reference is not None:
         title.append(tag("span", f"moved here from {reference} ({inst.moves_source})",
                          class_="note"))
     return [

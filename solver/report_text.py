@@ -313,8 +313,8 @@ def headline(inst: Instance, plan: Plan) -> list[str]:
     # (from, to, out of a baselined scope) -> items, as the plan lists them
     routes: dict[tuple[str, str, bool], list[str]] = {}
     for i in plan.items:
-        was = inst.reference(inst.unit(i.id)) if i.id not in inst.closed else None
-        if was is not None and was != i.release:
+        was = inst.moved_from(inst.unit(i.id), i.release) if i.id not in inst.closed else None
+        if was is not None:
             baselined = inst.in_baselined_scope(inst.unit(i.id))
             routes.setdefault((was, i.release or "none", baselined), []).append(i.id)
     moved = [f"{', '.join(ids)} {a} \u2192 {b}" + (" (out of a baselined scope)" * baselined)
@@ -445,8 +445,10 @@ def print_plan(inst: Instance, plan: Plan, out: Any) -> None:
         for uid in release.items:
             i = items[uid]
             pending = decision_margin(inst, i) is not None
-            table.add_row(uid, i.title, i.status, str(i.cut_off) if pending else "",
-                          fall_back_words(inst, i))
+            # each move marked, as the report's tables do (the summary lists a few)
+            was = None if uid in inst.closed else inst.moved_from(inst.unit(uid), release.id)
+            table.add_row(uid, i.title, i.status + f" (moved from {was})" * bool(was),
+                          str(i.cut_off) if pending else "", fall_back_words(inst, i))
         if release.items:
             out.print(table)
         else:
@@ -591,8 +593,7 @@ def rid_data(inst: Instance, plan: Plan, release_id: str) -> dict[str, Any]:
             "fall_back_moves": item.fall_back_moves,
             "fall_back_found": item.fall_back_found,
             "fall_back_words": fall_back_words(inst, item),
-            "moved_from": was if (was := inst.reference(unit)) not in (None, release_id)
-            else None,
+            "moved_from": inst.moved_from(unit, release_id),
         })
     return {"release": release_id, "go_live": str(r.go_live),
             "dcc_scope_baseline": str(r.dcc_baseline),
@@ -658,8 +659,8 @@ def print_options(inst: Instance, item: PlanItem, options: list[ReleaseOption],
 
     head = f"[bold]{item.id}[/bold] {item.title} -> {item.release or 'no release'}"
     if item.id not in inst.closed:  # where it came from: the Panel's first question (an
-        was = inst.reference(inst.unit(item.id))  # acceptance test: never said)
-        if was is not None and was != item.release:
+        was = inst.moved_from(inst.unit(item.id), item.release)  # acceptance test: never
+        if was is not None:  # said)
             head += f" (moved from {was}, its release in the {inst.moves_source})"
     fall_back = fall_back_words(inst, item)
     if fall_back:

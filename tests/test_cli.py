@@ -48,6 +48,10 @@ def test_solve_writes_plan_files(tmp_path: Path) -> None:
     assert (rows["SECMP0024"]["expected_decision"], rows["SECMP0024"]["margin_days"]) == (
         "2020-10-22", "13")
     assert (rows["MP081"]["expected_decision"], rows["MP081"]["margin_days"]) == ("", "")
+    # every move, where the summary lists a few ("and 13 more routes", with no way to see
+    # the rest): SECMP0067 leaves its published 2020-11
+    assert {r["item"]: r["moved_from"] for r in rows.values() if r["moved_from"]} == {
+        "SECMP0067": "2020-11"}
 
 
 def test_solve_json_is_byte_identical_across_runs() -> None:
@@ -1334,6 +1338,11 @@ def test_solve_ends_with_what_stands_out() -> None:
                         "\u00d7 10 + soft-rules 10 + moves 3 \u00d7 5 = 742")
     cr1145 = next(line for line in lines if "CR1145" in line)
     assert "2019-" not in cr1145 and "approved" in cr1145
+    # each move marked in its release's table, as the report's are (an acceptance test:
+    # the summary's "and 13 more routes" left the rest unseen)
+    wide = runner.invoke(app, ["solve", SEND_BACK], env={"COLUMNS": "250"}).output
+    assert [line.split("\u2502")[3].strip() for line in wide.splitlines()
+            if "(moved from" in line] == ["sent-back (moved from 2020-11)"]
 
 
 def test_validate_splits_the_cut_off_table_rather_than_cut_a_date(tmp_path: Path) -> None:
