@@ -462,7 +462,9 @@ class _Builder:
 
     def impose_capacity(self) -> None:
         """One capacity rule on DCC build and test for every release, about 1.6 times the
-        average load; units over it move to the next release with room."""
+        average load; units over it move to the next release with room. A slipped unit (its
+        decision now too late for its published release) keeps its room there: the
+        published allocation was agreed within the capacity."""
         n = len(self.releases)
         dcc = [u for u in self.units if u.dcc_impact and u.pos is not None]
         pinned_load = [0] * n
@@ -471,6 +473,14 @@ class _Builder:
             if u.pinned and u.pos is not None:
                 pinned_load[u.pos] += u.effort
                 pinned_count[u.pos] += 1
+        held_load = [0] * n  # the slipped units' room
+        held_count = [0] * n
+        for u in self.units:
+            if u.dcc_impact and u.baseline is not None and self.cut(u.baseline, u) < u.decision:
+                held_load[u.baseline] += u.effort
+                held_count[u.baseline] += 1
+        pinned_load = [a + b for a, b in zip(pinned_load, held_load, strict=True)]
+        pinned_count = [a + b for a, b in zip(pinned_count, held_count, strict=True)]
         self.cap_effort = max(
             math.ceil(1.6 * sum(u.effort for u in dcc) / n),
             max((u.effort for u in self.units), default=1),
@@ -481,7 +491,8 @@ class _Builder:
         for k in range(n):
             crowd = [u for u in dcc if u.pos == k and not u.pinned]
             self.rng.shuffle(crowd)
-            while self.load[k] > self.cap_effort or self.count[k] > self.cap_count:
+            while (self.load[k] + held_load[k] > self.cap_effort
+                   or self.count[k] + held_count[k] > self.cap_count):
                 self.move_later(crowd.pop(), k + 1)
         self.rules.append(
             {"rule": "capacity", "max_effort": self.cap_effort, "max_count": self.cap_count,
@@ -681,6 +692,46 @@ class _Builder:
              "note": "DCC Service Provider change freeze."}
         )  # fmt: skip
 
+    def republish(self) -> None:
+        """The published allocation as agreed: a unit the witness no longer holds in its
+        published release (moved for a capacity, an uplift cap or a dependency, or placed
+        elsewhere at first) was never in that release's scope; only the slipped ones (now
+        decided too late for it, like SECMP0067) stay where they no longer fit. Before,
+        the published allocation broke its own capacities and dependencies, and every
+        generated base plan began by moving items out of baselined scopes."""
+        for unit in self.units:
+            k = unit.baseline
+            if k is not None and unit.pos != k and self.cut(k, unit) >= unit.decision:
+                unit.baseline = None
+
+    def keep_slips_that_fit(self, scenario: dict[str, Any]) -> bool:
+        """A slipped unit stays in its published release only where the published
+        allocation with it there kept every rule but its own decision's: it was agreed
+        within the rules (one GBCS version a year, its dependencies), before the decision
+        slipped. Judged with the solver-free checker, one slipped unit at a time; True if
+        any was unpublished."""
+        from solver.check import check_assignment
+        from solver.instance import Instance
+        from solver.model import Scenario
+
+        slipped = [u for u in self.units
+                   if u.baseline is not None and self.cut(u.baseline, u) < u.decision]
+        if not slipped:
+            return False
+        inst = Instance(Scenario.model_validate(scenario))
+        published = self.witness()
+        unpublished = False
+        for unit in slipped:
+            assert unit.baseline is not None
+            trial = {**published, unit.id: self.releases[unit.baseline].id}
+            if any(v.hard and not v.rule.startswith("decision-in-time(")
+                   for v in check_assignment(inst, trial)):
+                unit.baseline = None
+                unpublished = True
+            else:
+                published = trial
+        return unpublished
+
     # --- output ---------------------------------------------------------------------------
 
     def items(self) -> Iterator[dict[str, Any]]:
@@ -751,7 +802,18 @@ def generate(items: int, years: int, seed: int) -> Generated:
     builder.add_precedence()
     builder.add_groups()
     builder.add_release_limits()
-    scenario: dict[str, Any] = {
+    builder.republish()
+    scenario = _scenario(builder, items, years, seed, calendar, as_of)
+    if builder.keep_slips_that_fit(scenario):
+        scenario = _scenario(builder, items, years, seed, calendar, as_of)
+    return Generated(scenario, builder.witness())
+
+
+def _scenario(
+    builder: _Builder, items: int, years: int, seed: int, calendar: dict[str, Any],
+    as_of: dt.date,
+) -> dict[str, Any]:
+    return {
         "name": f"synthetic-{items}x{years}-s{seed}",
         "description": (
             f"Synthetic SEC planning round: {items} items over {years} years "
@@ -766,7 +828,6 @@ def generate(items: int, years: int, seed: int) -> Generated:
         "rules": builder.rules,
         "items": list(builder.items()),
     }  # fmt: skip
-    return Generated(scenario, builder.witness())
 
 
 def generate_scenario(items: int, years: int, seed: int) -> dict[str, Any]:
