@@ -84,23 +84,27 @@ class Frozen(UnaryRule):
     def barred(self, inst: Instance) -> list[Slot]:
         out: list[Slot] = []
         for unit in inst.units:
-            if unit.baseline == self.release:  # stays: every other slot is barred
+            if inst.reference(unit) == self.release:  # stays: every other slot is barred
                 out += [(unit.id, rid) for rid in [*inst.release_ids, None] if rid != self.release]
             else:
                 out.append((unit.id, self.release))
         return out
 
     def check(self, inst: Instance, plan: Assignment) -> list[str]:
+        """The release holds what it held where moves count from: the base plan of a
+        what-if, else the published allocation (a monthly re-plan: an item published in
+        November but planned out of it months before was forced back once it went live)."""
         out = []
         for unit in inst.units:
             inside = plan.get(unit.id) == self.release
-            if inside and unit.baseline != self.release:
+            held = inst.reference(unit) == self.release
+            if inside and not held:
                 out.append(
                     f"{unit.id}: added to {self.release}, which went live before {inst.as_of}"
                 )
-            elif not inside and unit.baseline == self.release:
-                out.append(
-                    f"{unit.id}: moved out of {self.release} (its published release), which "
-                    f"went live before {inst.as_of}"
-                )
+            elif not inside and held:
+                its = "its published release" if inst.reference_plan is None \
+                    else f"its release in the {inst.moves_source}"
+                out.append(f"{unit.id}: moved out of {self.release} ({its}), which went live "
+                           f"before {inst.as_of}")
         return out

@@ -53,6 +53,37 @@ def test_frozen_release_cannot_change() -> None:
                     "before 2021-07-01"]  # sent-back item's base plan had it elsewhere)
 
 
+def test_a_gone_live_release_holds_what_the_base_plan_had_in_it() -> None:
+    """A monthly re-plan: SLIP, published in June 2021, was planned into November months
+    before June went live, its decision still pending; the what-if moving `as_of` past
+    June's go-live forced it back into June (no plan: frozen(2021-06) against its decision
+    in time). A gone-live release holds what the base plan had in it."""
+    from solver.check import check_assignment
+    from solver.engine import solve
+    from solver.instance import Instance
+    from solver.plan import make_plan
+    from tests.conftest import FAST, assert_valid
+
+    s = scenario([item("OLD", status="approved", decided="2020-01-01", baseline="2021-06"),
+                  item("SLIP", expected_decision="2021-08-01", baseline="2021-06")],
+                 as_of="2021-07-01")
+    base_plan = {"OLD": "2021-06", "SLIP": "2021-11"}
+    inst = Instance(s, base_plan)
+    plan = make_plan(inst, solve(inst, FAST), FAST)
+    assert plan.status == "optimal"
+    assert_valid(inst, plan)
+    assert plan.assignments == {"OLD": "2021-06", "SLIP": "2022-06"}  # November's
+    # scope, baselined in May without it, bars it there too
+    said = [v.message for v in check_assignment(inst, {"OLD": "2021-11", "SLIP": "2021-06"})
+            if v.rule == "frozen(2021-06)"]
+    assert said == ["OLD: moved out of 2021-06 (its release in the base plan), which went "
+                    "live before 2021-07-01",
+                    "SLIP: added to 2021-06, which went live before 2021-07-01"]
+    # without a base plan, the published allocation: SLIP stays where it was published,
+    # its decision too late for it: no plan
+    assert solve_checked(s)[1].status == "infeasible"
+
+
 def test_post_and_check_agree() -> None:
     s = scenario([item("DOC", expected_decision="2020-12-01"),
                   item("DCC", expected_decision="2020-10-01", dcc_impact=True,
