@@ -7,7 +7,7 @@ from __future__ import annotations
 import itertools
 import re
 
-from solver.calendar import Release, build_releases
+from solver.calendar import Release, build_releases, cut_off
 from solver.fields import duration_parts
 from solver.instance import Unit, units_of
 from solver.model import CLOSED_STATUSES, PENDING_STATUSES, Scenario
@@ -116,6 +116,9 @@ def _unfixed_commitments(scenario: Scenario, releases: list[Release],
         release = by_id.get(unit.baseline or "")
         if unit.status != "approved" or release is None or unit.id in fixed:
             continue
+        if unit.decision > cut_off(release.go_live, unit.dcc_lead_time, unit.party_lead_time):
+            continue  # approved too late for it: a `fixed` rule there would clash (a
+            # monthly re-plan followed this advice into no plan)
         if release.baselined_by(unit.dcc_impact, scenario.as_of):
             loose.append(f"{unit.id} ({release.id})")
     if not loose:

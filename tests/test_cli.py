@@ -1238,14 +1238,17 @@ def test_an_approved_item_in_a_baselined_scope_without_a_fixed_rule_is_warned_ab
     """An acceptance test: an approved DCC build in June 2027, its DCC scope baselined,
     slipped a year to save 4 value-months: nothing kept it there, and nothing said so. Its
     scope baselined (12 months before 24 Jun 2021 for a DCC item, 6 for another), with no
-    `fixed` rule: warned; fixed, or its full scope not yet baselined: not."""
+    `fixed` rule: warned; fixed, or its full scope not yet baselined: not; nor D, approved
+    on 1 October 2020, after June's cut-off for its 9-month lead time (a monthly re-plan
+    followed the advice to fix such an item into no plan)."""
     from solver.lint import scenario_warnings
     from tests.conftest import item, scenario
 
     dcc = {"status": "approved", "baseline": "2021-06", "dcc_impact": True,
            "dcc_lead_time": "6 months"}
     s = scenario([item("A", **dcc), item("B", **dcc),
-                  item("C", status="approved", baseline="2021-06")],
+                  item("C", status="approved", baseline="2021-06"),
+                  item("D", **{**dcc, "dcc_lead_time": "9 months"})],
                  [{"rule": "fixed", "item": "B", "release": "2021-06"}])
     assert scenario_warnings(s) == [
         "approved, in a release whose scope is baselined, with no fixed rule: A (2021-06); "
