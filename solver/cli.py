@@ -607,17 +607,34 @@ def check(
     loaded = load(scenario)
     with bad_input_exits():
         assignments, reference, written = read_assignments(plan)
-    if written is not None and written != loaded.name:  # a base plan judged in a what-if is a
-        # question worth asking; not knowing it was asked is not (an acceptance test)
+    other = written is not None and written != loaded.name
+    if other:  # a base plan judged in a what-if is a question worth asking; not knowing it
+        # was asked is not (an acceptance test)
         warnings.warn(f"{plan}: the plan of {written!r}, judged against {loaded.name!r}",
                       stacklevel=1)
-    what_if = base_of(scenario) is not None
-    inst = Instance(loaded, reference if what_if else None)
+    base = base_of(scenario)
+    # moves count from the base plan: the one the plan file was planned against, or the
+    # file itself when it is the base's plan (a monthly re-plan judged last month's plan
+    # in this month's what-if, and its moves were counted from the month before)
+    own_base = other and base is not None and written == load(base).name
+    reference = None if base is None or (other and not own_base) \
+        else dict(assignments) if own_base else reference
+    inst = Instance(loaded, reference)
     with bad_input_exits():
         dropped = check_plan_names(plan, inst, assignments,
                                    functools.cache(lambda: removed_units(scenario)))
     for uid, gone in dropped.items():
         warnings.warn(f"{plan}: {uid} is not judged: {gone}", stacklevel=1)
+    if other:  # items decided or raised since the plan was made are news, not faults
+        closed = [uid for uid, rid in assignments.items() if uid in inst.closed and rid]
+        for uid in closed:
+            del assignments[uid]
+        new = [u.id for u in inst.units if u.id not in assignments]
+        assignments.update(dict.fromkeys(new))
+        for ids, what in ((closed, "closed since (not judged)"),
+                          (new, "not in it (judged outside the horizon)")):
+            if ids:
+                warnings.warn(f"{plan}: {what}: {listed(ids, 20)}", stacklevel=1)
     broken = broken_rules(check_assignment(inst, assignments))
     judged = {u.id: assignments.get(u.id) for u in inst.units}
     crowded = {rule.name: {rid: (units, rule.max_effort is not None)
@@ -638,7 +655,8 @@ def check(
         typer.echo(f"left outside the horizon ({len(outside)}): {listed(outside, 20)}")
     # what the plan costs, as solve counts it (an acceptance test: a hand-written plan could
     # not be set against the recommended one)
-    source = "" if not what_if else f" (moves counted from the base plan {plan} keeps)" \
+    source = "" if base is None else f" (moves counted from {plan}, the base's plan)" \
+        if own_base else f" (moves counted from the base plan {plan} keeps)" \
         if reference is not None else \
         " (moves counted from the published allocation, not the base plan)"
     typer.echo(objective_words(inst, term_values(inst, assignment_of(assignments, inst)))

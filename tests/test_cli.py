@@ -178,8 +178,11 @@ def test_check_costs_a_valid_plan_as_solve_does(tmp_path: Path) -> None:
     same = tmp_path / "same.yaml"
     same.write_text(f"extends: {base}\ndescription: nothing changes\n")
     what_if = runner.invoke(app, ["check", str(same), str(tmp_path / "plan.json")])
+    # the base's own plan: moves count from it (a monthly re-plan: they were counted from
+    # the month before's, 3 where solve said 0)
     assert what_if.output.rstrip().endswith(
-        "(moves counted from the published allocation, not the base plan)")
+        f" (moves counted from {tmp_path / 'plan.json'}, the base's plan)")
+    assert " moves 0 " in what_if.output.splitlines()[-1]
     # judged against another scenario: said (an acceptance test: silent, where rid refuses)
     noted = secplan("check", str(same), str(tmp_path / "plan.json"))
     assert noted.returncode == 0 and f"{tmp_path / 'plan.json'}: the plan of 'baseline', " \
@@ -1181,6 +1184,32 @@ def test_a_one_priority_objective_is_said_as_one_sum() -> None:
     delay = plan.objective["delay"]
     assert objective_words(inst, plan.objective) == (
         f"objective: delay {delay} \u00d7 3 + unplaced 0 = {3 * delay}")
+
+
+def test_check_of_last_months_plan_notes_items_decided_or_raised_since(tmp_path: Path) -> None:
+    """A monthly re-plan judged last month's plan in this month's what-if: a rejection or
+    a new item was a hard `complete` violation ("MP118 is rejected and cannot be
+    assigned"), so the check failed almost every month. They are notes: the closed item
+    not judged, the new one outside the horizon."""
+    base = SEC_2020 / "baseline.yaml"
+    assert runner.invoke(app, ["solve", str(base), "--out", str(tmp_path)]).exit_code == 0
+    month = tmp_path / "month.yaml"
+    month.write_text(f"extends: {base}\nchanges:\n  - reject: MP115\n"
+                     "items:\n  add:\n    - {id: DP900, title: New draft, status: "
+                     "draft-proposal, expected_decision: 2021-03-01, party_lead_time: 38 days}\n")
+    judged = secplan("check", str(month), str(tmp_path / "plan.json"))
+    assert judged.returncode == 0, judged.stdout + judged.stderr
+    assert f"{tmp_path / 'plan.json'}: closed since (not judged): MP115" in judged.stderr
+    assert f"{tmp_path / 'plan.json'}: not in it (judged outside the horizon): DP900" \
+        in judged.stderr
+    assert "left outside the horizon (1): DP900" in judged.stdout
+    # its own plan, a new item missing, is still incomplete
+    mine = tmp_path / "mine"
+    assert runner.invoke(app, ["solve", str(month), "--out", str(mine)]).exit_code == 0
+    data = json.loads((mine / "plan.json").read_text())
+    del data["assignments"]["DP900"]
+    (mine / "plan.json").write_text(json.dumps(data))
+    assert secplan("check", str(month), str(mine / "plan.json")).returncode == 1
 
 
 def test_check_names_a_rule_broken_twice_once(tmp_path: Path) -> None:
