@@ -495,6 +495,7 @@ def _overlay_items(loaded: Loaded, source: SourceFile, value: Any) -> None:
         for unit_id in parts or {str(item_id)}:
             loaded.removed_units[unit_id] = str(item_id)
         del items[k], ids[k], loaded.items[k]
+        _supersede(loaded, source, str(item_id), _ITEM_CHANGES)
         line = source.lines.get(("items", "remove"))
         loaded.removed[str(item_id)] = f"{source.path.name}:{line}" if line else source.path.name
     for item_id, fields in (changes.get("update") or {}).items():
@@ -518,6 +519,8 @@ def _overlay_items(loaded: Loaded, source: SourceFile, value: Any) -> None:
                 source.lines.get(loc),
             )
         k = ids.index(item_id)
+        if _DECISION_FIELDS & fields.keys():
+            _supersede(loaded, source, str(item_id), _DECISION_CHANGES)
         loaded.dropped_parts |= _part_ids(item_id, items[k]) - _part_ids(item_id, fields)
         items[k] = {**items[k], **fields}
         loaded.items[k].append(Origin(source, loc))
@@ -525,6 +528,26 @@ def _overlay_items(loaded: Loaded, source: SourceFile, value: Any) -> None:
         items.append(entry)
         loaded.items.append([Origin(source, ("items", "add", i))])
     loaded.data["items"] = items
+
+
+_DECISION_CHANGES = frozenset({"send-back", "re-decide", "approve", "reject", "withdraw"})
+_ITEM_CHANGES = _DECISION_CHANGES | {"pin"}
+_DECISION_FIELDS = frozenset({"status", "decided", "expected_decision"})
+
+
+def _supersede(loaded: Loaded, source: SourceFile, item_id: str, kinds: frozenset[str]) -> None:
+    """Drop an earlier file's changes of `kinds` naming `item_id`: a later file that
+    removes the item, or states its decision in `items: update:`, is the newer word on it.
+    Changes apply after every file's overlays, so the earlier change undid the later
+    update (a monthly re-plan: `approve: MP080` in May, `status: implemented` in December,
+    and MP080 stayed approved, with no word)."""
+    changes = list(loaded.data.get("changes") or [])
+    keep = [k for k, change in enumerate(changes)
+            if loaded.changes[k][-1].source is source or not isinstance(change, dict)
+            or not any(change.get(kind) == item_id for kind in kinds)]
+    if len(keep) < len(changes):
+        loaded.data["changes"] = [changes[k] for k in keep]
+        loaded.changes[:] = [loaded.changes[k] for k in keep]
 
 
 def _part_ids(item_id: Any, entry: Mapping[str, Any]) -> set[str]:

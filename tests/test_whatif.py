@@ -39,6 +39,34 @@ def test_send_back_approve_reject_withdraw(tmp_path: Path) -> None:
     assert s.changes == []
 
 
+def test_a_later_file_has_the_newer_word_on_an_item_an_earlier_one_decided(
+    tmp_path: Path,
+) -> None:
+    """A monthly re-plan: May's file approves MP080 and MP101, December's marks MP080
+    implemented and removes MP101. Changes apply after every file's overlays, so the
+    approval undid December's update (MP080 stayed approved, with no word) and failed on
+    the removed item; a later file's update of an item's decision, or its removal, drops
+    the earlier file's change of it. Its own changes still come after its overlays."""
+    may = what_if(tmp_path, "  - {approve: MP080, decided: 2020-05-20}\n"
+                            "  - {approve: MP101, decided: 2020-05-20}\n"
+                            "  - {approve: MP088, decided: 2020-05-20}\n")
+    december = tmp_path / "december.yaml"
+    december.write_text(f"extends: {may.name}\nas_of: 2020-12-01\nitems:\n  update:\n"
+                        "    MP080: {status: implemented, baseline: '2020-11'}\n"
+                        "    MP088: {baseline: '2020-11'}\n"
+                        "  remove: [MP101]\nchanges:\n  - {reject: MP115}\n")
+    s = load_scenario(december)
+    got = {i.id: (i.status, i.decided) for i in s.items}
+    assert got["MP080"] == ("implemented", None)
+    assert "MP101" not in got
+    assert got["MP088"] == ("approved", dt.date(2020, 5, 20))  # its decision not restated
+    assert got["MP115"][0] == "rejected"
+    same = tmp_path / "same.yaml"  # in one file, the changes come after the overlays
+    same.write_text(f"extends: {BASE}\nitems:\n  update:\n    MP080: {{status: withdrawn}}\n"
+                    "changes:\n  - {approve: MP080, decided: 2020-05-20}\n")
+    assert item(same, "MP080").status == "approved"  # type: ignore[attr-defined]
+
+
 def test_release_changes(tmp_path: Path) -> None:
     path = what_if(tmp_path, "  - {move-release: '2020-11', go_live: 2020-11-29}\n"
                              "  - {cancel-release: '2022-06'}\n"
