@@ -194,6 +194,13 @@ def scenario_warnings(scenario: Scenario) -> list[str]:
     found += _contradictions(scenario, releases, closed)
     units = [unit for item in scenario.items for unit in units_of(item, scenario.as_of)]
     found += _unfixed_commitments(scenario, releases, units) + _together_warnings(scenario)
+    overdue = [f"{u.id} ({u.overdue_since})" for u in units
+               if u.overdue_since is not None and u.status not in CLOSED_STATUSES]
+    if overdue:  # planned as decided on as_of at the earliest (a proposer's stale Change
+        # Board dates were planned on without a word)
+        found.append(f"expected decision before as_of {scenario.as_of}, so planned as "
+                     f"decided on {scenario.as_of} at the earliest: {listed(overdue, 10)}; "
+                     "record each decision, or give its new expected date")
     for unit in units:
         if unit.status in CLOSED_STATUSES:  # never planned: its lead time means nothing
             continue

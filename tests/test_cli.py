@@ -1263,6 +1263,21 @@ def test_check_lists_what_an_overfull_release_holds(tmp_path: Path) -> None:
         "  2021-11 holds, largest effort first: B (8), A (5)"]
 
 
+def test_an_overdue_expected_decision_is_warned_about() -> None:
+    """A proposer's Change Board dates had passed by `as_of` and were planned as decided
+    that day, with no word: a warning names each (not an approved item's date, nor a
+    closed item's)."""
+    from solver.lint import scenario_warnings
+    from tests.conftest import item, scenario
+
+    s = scenario([item("LATE", expected_decision="2020-09-01"), item("ON", status="approved"),
+                  item("GONE", expected_decision="2020-09-01", status="withdrawn"),
+                  item("SOON", expected_decision="2020-12-01")])
+    assert scenario_warnings(s) == [
+        "expected decision before as_of 2020-11-01, so planned as decided on 2020-11-01 at the "
+        "earliest: LATE (2020-09-01); record each decision, or give its new expected date"]
+
+
 def test_an_approved_item_in_a_baselined_scope_without_a_fixed_rule_is_warned_about() -> None:
     """An acceptance test: an approved DCC build in June 2027, its DCC scope baselined,
     slipped a year to save 4 value-months: nothing kept it there, and nothing said so. Its
