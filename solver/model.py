@@ -399,6 +399,12 @@ class PlanItem(BaseModel):
         description="With no fall-back as the plan stands: a release that holds the item if "
         "another item leaves the horizon (a re-plan leaves one item out either way).",
     )
+    fall_back_without_own_rules: str | None = Field(
+        default=None,
+        description="With no fall-back because its pin (a `fixed` rule) bars every release "
+        "left: the first release left that holds it as the plan stands, the pin lifted (as a "
+        "Panel would once the decision misses its cut-off).",
+    )
     reasons: list[str]
 
 

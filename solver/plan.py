@@ -225,6 +225,21 @@ def who_moves(movers: list[str] | None) -> str:
     return f"{', '.join(movers)} move{'s' * (len(movers) == 1)}"
 
 
+def _without_own_rules(view: PlanView, unit: Unit, falls: FallBacks) -> str | None:
+    """For a unit its pin leaves no fall-back (`held_by_own_rules`): the first release left
+    that holds it as the plan stands, were the pin lifted (a proposer: the pin is the
+    Panel's target, and a decision missing the cut-off still falls back somewhere). None
+    for a window: its `latest` is a limit, not a target."""
+    rid = view.plan.get(unit.id)
+    if rid is None or unit.decision_known or falls.found.get(unit.id, "") is not None:
+        return None
+    held = set(held_by_own_rules(view.inst, unit, rid))
+    if not held or not all(name.startswith("fixed(") for name in held):
+        return None
+    return next((r for r in releases_left(view.inst, unit, rid)
+                 if set(view.broken_by(unit, r)) <= held), None)
+
+
 def _fall_back_reasons(view: PlanView, unit: Unit, falls: FallBacks,
                        barring: list[str]) -> list[str]:
     """What a fall-back's number alone does not say: that it was not found in time, that it
@@ -251,8 +266,11 @@ def _fall_back_reasons(view: PlanView, unit: Unit, falls: FallBacks,
         held_by_own_rules(view.inst, unit, rid)
     if held:
         left = releases_left(view.inst, unit, rid or "")
+        lifted = _without_own_rules(view, unit, falls)
         return [f"no fall-back: {rules_bar(held)} "
-                f"every release it could still join ({left[0]} to {left[-1]})"]
+                f"every release it could still join ({left[0]} to {left[-1]})"
+                + (f"; without {'it' if len(held) == 1 else 'them'}, {lifted} as the plan "
+                   "stands" if lifted else "")]
     return []
 
 
@@ -429,6 +447,7 @@ def make_plan(inst: Instance, solution: Solution, options: SolveOptions) -> Plan
             fall_back_found=u.id not in falls.unknown,
             fall_back_if_others_move=falls.earlier.get(u.id),
             fall_back_if_one_leaves=falls.pushing.get(u.id),
+            fall_back_without_own_rules=_without_own_rules(view, u, falls),
             reasons=placement_reasons(view, u) + _fall_back_reasons(view, u, falls, barring)
             + _skipped_reasons(view, u, falls.found.get(u.id)),
         )

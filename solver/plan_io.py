@@ -42,6 +42,7 @@ def plan_csv(inst: Instance, plan: Plan) -> str:
             "expected_decision",
             "margin_days",
             "moved_from",
+            "fall_back_without_own_rules",
         ]
     )
     for item in plan.items:
@@ -75,6 +76,7 @@ def plan_csv(inst: Instance, plan: Plan) -> str:
                 # every move, where the summary lists a few (an acceptance test: "and 13
                 # more routes", with no way to see them)
                 "" if item.id in inst.closed else inst.moved_from(unit, item.release) or "",
+                item.fall_back_without_own_rules or "",
             ]
         )
     return out.getvalue()

@@ -255,8 +255,11 @@ def no_fall_back_words(inst: Instance, item: PlanItem) -> str:
     held = [] if item.release is None else held_by_own_rules(inst, unit, item.release)
     if deadline is not None and last is not None and deadline < last:
         head = f"none by its deadline {deadline}"
-    elif held:  # a pin (an acceptance test: "none in the horizon" with no word why)
-        head = f"none: {rules_bar(held)} every release left"
+    elif held:  # a pin (an acceptance test: "none in the horizon" with no word why), and
+        # where it would go without (a proposer: a pinned decision still falls back)
+        lifted = item.fall_back_without_own_rules
+        head = f"none: {rules_bar(held)} every release left" + (
+            f" ({lifted} without {'it' if len(held) == 1 else 'them'})" if lifted else "")
     else:
         return "none in the horizon" + (f" without an exception ({shut}: scope baselined by "
                                         "then)" if shut else "") + pushing

@@ -274,7 +274,8 @@ def test_a_release_left_only_by_pushing_another_item_out_is_no_fall_back() -> No
 def test_a_pinned_pending_item_says_its_pin_leaves_it_no_fall_back() -> None:
     """An acceptance test: a pending item pinned to 2021-06 read "none in the horizon" with
     no word why; the pin bars every release it could still join, with no question to
-    CP-SAT."""
+    CP-SAT. Where it would go without the pin is said too (a proposer: a decision missing
+    the cut-off still falls back; the pin is the Panel's target)."""
     s = scenario([item("A", expected_decision="2021-01-15")],
                  rules=[{"rule": "fixed", "item": "A", "release": "2021-06"}])
     inst = Instance(s)
@@ -282,14 +283,18 @@ def test_a_pinned_pending_item_says_its_pin_leaves_it_no_fall_back() -> None:
     (a,) = plan.items
     assert (a.release, a.fall_back, a.fall_back_found) == ("2021-06", None, True)
     assert a.reasons[-1] == ("no fall-back: fixed(A) bars every release it could still join "
-                             "(2022-06 to 2022-11)")  # 2021-11's scope baselined by then
-    assert fall_back_words(inst, a) == "none: fixed(A) bars every release left"
+                             "(2022-06 to 2022-11); without it, 2022-06 as the plan stands")
+    # (2021-11's scope is baselined by then)
+    assert a.fall_back_without_own_rules == "2022-06"
+    assert fall_back_words(inst, a) == "none: fixed(A) bars every release left (2022-06 " \
+        "without it)"
     # where exceptions are allowed, the pin still bars 2021-11 (a review: "; 2021-11 only as
     # an exception" followed)
     loose = Instance(s.model_copy(update={"policy": s.policy.model_copy(
         update={"exceptions": "allowed"})}))
     (a,) = plan_module.make_plan(loose, solve(loose, OPTIONS), OPTIONS).items
-    assert fall_back_words(loose, a) == "none: fixed(A) bars every release left"
+    assert fall_back_words(loose, a) == "none: fixed(A) bars every release left (2022-06 " \
+        "without it)"
 
 
 def test_an_item_its_own_rules_keep_from_every_later_release_has_no_such_reason() -> None:
@@ -300,6 +305,7 @@ def test_an_item_its_own_rules_keep_from_every_later_release_has_no_such_reason(
     plan = plan_module.make_plan(inst, solve(inst, OPTIONS), OPTIONS)
     a = next(i for i in plan.items if i.id == "A")
     assert a.release == "2021-06" and a.fall_back is None
+    assert a.fall_back_without_own_rules is None  # a window is a limit, not a target
     assert [r for r in a.reasons if "fall-back" in r] == [  # its own rule, none other
         "no fall-back: window(A) bars every release it could still join (2022-06 to 2022-11)"]
 
