@@ -31,6 +31,7 @@ from solver.model import Plan, PlanItem, PlanRelease, Scenario
 from solver.objective import term_values
 from solver.rules.base import UnaryRule
 from solver.rules.baseline import ScopeBaseline, baseline_passed, exception_note, scope_name
+from solver.rules.placement import Fixed
 from solver.scenario import base_of, load_scenario
 
 if TYPE_CHECKING:
@@ -128,6 +129,23 @@ def _own_bars(inst: Instance, unit: Unit) -> dict[str, list[str]]:
             for uid, rid in rule.barred(inst):
                 if uid == unit.id and rid is not None:
                     out.setdefault(rid, []).append(rule.name)
+    return out
+
+
+def pinned_against(inst: Instance, clash: list[str]) -> list[tuple[Fixed, dict[str, list[str]]]]:
+    """Each `fixed` rule of a clash, with every one of its item's own hard rules that bars
+    the pinned release alone, and what each says there (a clash is one minimal set: a
+    proposer read the decision's lateness as the only barrier to November 2020, where the
+    scope baseline barred it too)."""
+    out = []
+    for rule in inst.rules:
+        if isinstance(rule, Fixed) and rule.name in clash:
+            unit = inst.unit(rule.item)
+            bars = _own_bars(inst, unit).get(rule.release, [])
+            said = {r.name: r.check(inst, {unit.id: rule.release})
+                    for r in inst.rules_for(unit.id) if r.name in bars}
+            if said:
+                out.append((rule, said))
     return out
 
 

@@ -28,7 +28,7 @@ from solver.check import broken_rules
 from solver.files import parse_json
 from solver.model import STATUS_WORDS, TIGHT_MARGIN_DAYS, plan_words
 from solver.paging import NOT_PLANNED, chosen_groups
-from solver.plan import moving_too, who_moves
+from solver.plan import moving_too, pinned_against, who_moves
 from solver.report_text import (
     LEFT_OUT,
     MONTHS,
@@ -571,9 +571,16 @@ def _clash(inst: Instance, plan: Plan) -> Html:
     rows = [(name, notes.get(name, "")) for name in plan.clash]
     relax = [(v.rule, prose(v.message)) for v in plan.relaxation]
     instead = [(v.rule, prose(v.message)) for v in plan.relaxation_alternatives]
+    pins = [join(tag("p", f"{fixed.name} puts {fixed.item} in {fixed.release}, which each of "
+                          "these bars on its own:"),
+                 table(("rule", "what it says there"),
+                       [(name, prose("; ".join(messages))) for name, messages in said.items()],
+                       class_="clash"))
+            for fixed, said in pinned_against(inst, plan.clash)]
     return join(
         tag("p", "These rules cannot all hold together; without any one of them the rest can."),
         table(("rule", "note"), rows, class_="clash"),
+        *pins,
         tag("p", "The smallest set of rules to relax for a plan, and what the plan made "
                  "without them does to them:") if relax else "",
         table(("rule", "what the plan made without it does"), relax, class_="clash")

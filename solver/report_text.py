@@ -22,6 +22,7 @@ from solver.plan import (
     exception_only,
     held_by_own_rules,
     moving_too,
+    pinned_against,
     rules_bar,
     who_moves,
 )
@@ -500,6 +501,11 @@ def print_clash(inst: Instance, plan: Plan, out: Any) -> None:
     for name in plan.clash:
         note = f"  ({rules[name].note})" if rules[name].note else ""
         out.print(f"  - {name}{note}")
+    for fixed, said in pinned_against(inst, plan.clash):
+        out.print(f"{fixed.name} puts {fixed.item} in {fixed.release}, which each of these "
+                  "bars on its own:")
+        for name, messages in said.items():
+            out.print(f"  - {name}: {'; '.join(messages)}")
     relax = plan.relaxation
     if relax:
         out.print("Smallest set of rules to relax for a plan, and what the plan made without "

@@ -81,6 +81,38 @@ def test_infeasible_scenario_prints_the_clash_and_exits_1(tmp_path: Path) -> Non
         "decision-in-time(SECMP0067)"]
     assert ("Or relax any one of these instead:\n  - decision-in-time(SECMP0067): expected "
             "decision 2020-11-19 is after the") in result.stdout
+    # the pin's item's own rules barring its release, each with its dates
+    assert ("fixed(SECMP0067) puts SECMP0067 in 2020-11, which each of these bars on its "
+            "own:\n  - decision-in-time(SECMP0067): expected decision 2020-11-19 is after the "
+            "cut-off") in result.stdout
+
+
+def test_a_clash_with_a_pin_names_every_rule_of_its_item_barring_the_release(
+    tmp_path: Path,
+) -> None:
+    """A proposer pinned a late DCC item to a release whose DCC scope was baselined: the
+    clash (one minimal set) named only the decision, and they concluded a faster decision
+    would do. Every one of the item's own rules barring the release is named, with what it
+    says there, in the terminal and the report."""
+    from tests.conftest import item, scenario
+
+    s = scenario([item("A", dcc_impact=True, dcc_lead_time="9 months",
+                       expected_decision="2020-12-01")],
+                 [{"rule": "fixed", "item": "A", "release": "2021-06"}])
+    path = tmp_path / "s.json"
+    path.write_text(s.model_dump_json(by_alias=True, exclude_unset=True))
+    result = runner.invoke(app, ["solve", str(path)], env={"COLUMNS": "250"})
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    at = lines.index("fixed(A) puts A in 2021-06, which each of these bars on its own:")
+    assert [line.split(":")[0] for line in lines[at + 1:at + 3]] == [
+        "  - decision-in-time(A)", "  - scope-baseline(A)"]
+    assert "2020-09-24" in lines[at + 1] and "2020-06-24" in lines[at + 2]  # cut-off, baseline
+    report = tmp_path / "r.html"
+    assert secplan("report", str(path), "-o", str(report)).returncode == 0
+    page = report.read_text()
+    assert "fixed(A) puts A in 2021-06, which each of these bars on its own:" in page
+    assert "scope-baseline(A)" in page
 
 
 def test_an_infeasible_solve_leaves_no_earlier_table_beside_its_plan(tmp_path: Path) -> None:
