@@ -142,8 +142,20 @@ def _why_not_sooner(view: PlanView, unit: Unit, before: str | None) -> str:
               if rid != before and (after is None or inst.index(rid) < inst.index(after))]
     first = next((rid for rid in sooner if not barred_whatever_others_do(view, unit, rid)),
                  None)
-    return "" if first is None else \
-        f"; not in {first} instead (moving it alone): {why_not_there(view, unit, first)}"
+    # the releases passed over between the two, each barred whatever others do (a
+    # proposer's board asks why not the next release, and only the first's bar was said);
+    # for an item gone out of the horizon, its own reasons say whether any release is left
+    passed = [rid for rid in sooner if before is not None and after is not None
+              and inst.index(before) < inst.index(rid)
+              and (first is None or inst.index(rid) < inst.index(first))]
+    said = ""
+    for rid in passed:
+        broken = view.broken_by(unit, rid)
+        said += f"; {rid} barred too: " + "; ".join(
+            f"{name}: {'; '.join(broken[name])}" if broken.get(name) else name
+            for name in barred_whatever_others_do(view, unit, rid))
+    return said if first is None else \
+        f"{said}; not in {first} instead (moving it alone): {why_not_there(view, unit, first)}"
 
 
 def _uplifts_per_year(plan: Plan) -> dict[str, dict[int, int]]:

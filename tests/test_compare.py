@@ -54,6 +54,25 @@ def test_a_forced_move_says_why_not_the_first_release_open_to_it() -> None:
                                  "2 releases of 2021 (2021-06, 2021-11), where at most 1 may")
 
 
+def test_a_forced_move_says_what_bars_each_release_it_passes_over() -> None:
+    """A proposer: MP131 went from 2021-06 to 2022-06 with "forced: decision-in-time" for
+    2021-06 only, and their board asks why not 2021-11. X's decision misses both 2021-06
+    and 2021-11 in the what-if: each release passed over says what bars it, with its
+    cut-off."""
+    _, base = solve_checked(scenario([item("X")]))
+    assert base.assignments == {"X": "2021-06"}
+    late = Instance(scenario([item("X", expected_decision="2021-10-20")]),
+                    reference=base.assignments)
+    other = make_plan(late, solve(late, FAST, hint=base.assignments), FAST)
+    assert other.assignments == {"X": "2022-06"}
+    (moved,) = compare_plans(base, late, other).moved
+    assert moved.reason.startswith("forced: decision-in-time(X): expected decision 2021-10-20 "
+                                   "is after the cut-off of release 2021-06")
+    assert moved.reason.endswith("; 2021-11 barred too: decision-in-time(X): expected decision "
+                                 "2021-10-20 is after the cut-off of release 2021-11, 2021-09-27 "
+                                 "(lead time 38 days (Parties) before go-live 2021-11-04)")
+
+
 def test_an_item_left_out_says_whether_its_own_rules_bar_every_release() -> None:
     """A fits only 2021-06 (latest), which holds one item, pinned B; D's decision misses
     every release. Only D has no release its own rules allow."""
