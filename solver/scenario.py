@@ -655,6 +655,7 @@ def did_you_mean(key: str, valid: Collection[str]) -> str:
 
 def _model_at(loc: Loc, root: type[BaseModel]) -> type[BaseModel] | None:
     """The pydantic model that holds the last key of `loc` (for 'did you mean')."""
+    from solver.changes import ACTIONS, Change
     from solver.rules import RULE_MODELS
 
     model: type[BaseModel] | None = root
@@ -667,6 +668,9 @@ def _model_at(loc: Loc, root: type[BaseModel]) -> type[BaseModel] | None:
             continue
         if part in RULE_MODELS:
             model = RULE_MODELS[part]
+            continue
+        if part in ACTIONS and issubclass(model, Change):  # a change's kind (`re-decide`)
+            model = ACTIONS[str(part)]
             continue
         if part in UNION_MEMBERS:  # the union's member the error is about
             continue
@@ -689,11 +693,16 @@ def _pattern_words(loc: Loc, root: type[BaseModel]) -> str | None:
     of PATTERN_WORDS (a period, a release id)."""
     holder = _model_at(loc, root)
     info = holder.model_fields.get(str(loc[-1])) if holder else None
-    for meta in info.metadata if info else []:
-        pattern = getattr(meta, "pattern", None)
-        if pattern in PATTERN_WORDS:
-            return PATTERN_WORDS[pattern]
-    return None
+    if info is None:
+        return None
+    found = [getattr(meta, "pattern", None) for meta in info.metadata]
+    todo = [info.annotation]  # an optional field's pattern is inside its union (`slip: 60`)
+    while todo:
+        annotation = todo.pop()
+        found += [getattr(meta, "pattern", None)
+                  for meta in getattr(annotation, "__metadata__", ())]
+        todo += get_args(annotation)
+    return next((PATTERN_WORDS[p] for p in found if p in PATTERN_WORDS), None)
 
 
 def _inner_model(annotation: Any) -> type[BaseModel] | None:
@@ -791,6 +800,12 @@ def _first_problem(
         problem = f"needs the key {key!r}{kinds}"
     elif first["type"] == "string_type" and (words := _pattern_words(loc, model)):
         problem = f"should be {words}"  # `party_lead_time: 90`: a number, not a period
+    elif first["type"] == "model_type" and (inner := _model_at((*loc, ""), model)):
+        # a what-if's `items:` given as a list (a proposer read pydantic's "instance of
+        # ItemChanges")
+        problem = f"should be a mapping with the keys {', '.join(inner.model_fields)}"
+    elif first["type"] == "list_type" and isinstance(first.get("input"), str | int):
+        problem = f"should be a list: write [{first['input']}]"  # `items: MP131`
     else:
         problem = first["msg"]
         if first["type"] == "value_error":
@@ -1011,6 +1026,17 @@ def _blame(loaded: Loaded, scenario: Scenario, problem: tuple[Loc, str]) -> Scen
     while k > 1 and _problem_after(scenario, k - 1) == problem:
         k -= 1
     loc, words = problem
+    from solver.changes import Pin
+    from solver.rules.placement import Fixed
+
+    pin = scenario.changes[k - 1]
+    kept = [r for r in scenario.rules  # the pin replaces its item's `fixed` rule, at the end
+            if not (isinstance(pin, Pin) and isinstance(r, Fixed) and r.item == pin.pin)]
+    if isinstance(pin, Pin) and loc[:1] == ("rules",) and len(loc) > 2 \
+            and isinstance(loc[1], int) and loc[1] >= len(kept):
+        # in the rule the pin makes: the pin's own field (a proposer: "then rules[15]", a
+        # rule they never wrote)
+        return loaded.error(("changes", k - 1, *loc[2:]), words)
     return loaded.error(("changes", k - 1), f"then {loaded.place(loc)}: {words}")
 
 

@@ -952,6 +952,38 @@ def case_what_if_update_unknown_item(tmp_path: Path) -> Case:
 
 
 @case
+def case_what_if_slip_as_a_number(tmp_path: Path) -> Case:
+    # a proposer was told to "write an id or name in quotes"
+    path = write_what_if(tmp_path, {"changes": [{"re-decide": "MP084", "slip": 60}]})
+    return Case(path, "changes[0].slip", r"should be a period such as '38 days'.* \(got 60\)$",
+                line_of(path, "slip:"))
+
+
+@case
+def case_what_if_items_as_a_list(tmp_path: Path) -> Case:
+    # a proposer read pydantic's "a valid dictionary or instance of ItemChanges"
+    path = write_what_if(tmp_path, {"items": [{"id": "MP900", "title": "New"}]})
+    return Case(path, "items", r"^should be a mapping with the keys update, add, remove$",
+                line_of(path, "items:"))
+
+
+@case
+def case_what_if_rule_items_as_one_name(tmp_path: Path) -> Case:
+    path = write_what_if(tmp_path, {"rules": {"add": [{"rule": "same-release",
+                                                       "items": "MP084"}]}})
+    return Case(path, "rules.add[0].items", r"^should be a list: write \[MP084\]",
+                line_of(path, "items: MP084"))
+
+
+@case
+def case_what_if_pin_to_a_release_written_otherwise(tmp_path: Path) -> Case:
+    # a proposer was told of "rules[15]", the rule the pin makes, which they never wrote
+    path = write_what_if(tmp_path, {"changes": [{"pin": "MP084", "release": "2021-6"}]})
+    return Case(path, "changes[0].release", r"^release '2021-6': write it '2021-06'$",
+                line_of(path, "release:"))
+
+
+@case
 def case_what_if_remove_unknown_item(tmp_path: Path) -> Case:
     path = write_what_if(tmp_path, {"items": {"remove": ["MP085"]}})
     return Case(path, "items.remove", r"'MP085'", line_of(path, "remove:"))
