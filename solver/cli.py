@@ -118,12 +118,16 @@ def bad_input_exits() -> Iterator[None]:
         fail(str(exc))
 
 
-def load(path: Path) -> Scenario:
+def load(path: Path, lint: bool = True) -> Scenario:
+    """Load a scenario file (bad input: exit 2); with `lint`, warn of its doubtful entries
+    (not for a base read only for its saved plan: a monthly re-plan was warned of last
+    month's entries that this month's file had put right)."""
     from solver.scenario import load_scenario
 
     with bad_input_exits():
         scenario = load_scenario(path)
-    warn(path, scenario)
+    if lint:
+        warn(path, scenario)
     return scenario
 
 
@@ -367,12 +371,13 @@ def plan_of(
     clash: bool = True,
     saved: Path | None = None,
     plan_base: bool = True,
+    lint: bool = True,
 ) -> tuple[Instance, Plan]:
     """Load and plan a scenario file (a what-if against its base plan); find the minimal
     clash when no plan satisfies the rules (unless `clash` is False). With `saved`, the
     plan.json `solve --out` wrote for it instead (`--plan`), checked against the scenario.
     Without `plan_base`, a what-if with no `reference` is not planned against its base's
-    plan (`--base-plan` read that its base has none)."""
+    plan (`--base-plan` read that its base has none). `lint`: as `load`'s."""
     from solver.engine import NoPlanInTime
     from solver.plan import plan_file
 
@@ -380,7 +385,7 @@ def plan_of(
         from solver.instance import Instance
         from solver.plan_io import read_plan
 
-        scenario = load(path)
+        scenario = load(path, lint)
         with bad_input_exits():
             inst, plan = read_plan(saved, lambda reference: Instance(scenario, reference))
         warn_if_changed(saved, path, scenario, plan.fingerprint)
@@ -390,7 +395,8 @@ def plan_of(
             inst, plan = plan_file(path, opts, reference, alternatives, tolerance, plan_base)
         except NoPlanInTime as exc:
             fail(f"{path}: {exc}", 1)
-    warn(path, inst.scenario)
+    if lint:
+        warn(path, inst.scenario)
     if plan.status == "infeasible" and clash:
         from solver.explain import minimal_clash, other_single_relaxations, smallest_relaxation
 
@@ -454,13 +460,15 @@ def base_plan_of(scenario: Path, saved: Path | None) -> Plan | None:
     if base is None:
         fail(f"--base-plan: {scenario} extends no base scenario; plan it without --base-plan")
     if (none := no_plan_in(saved)) is not None:  # as planning the base again would find,
-        loaded = load(base)  # when it is the base's (a review: any such file was taken)
+        loaded = load(base, lint=False)  # when it is the base's (a review: any such file
+        # was taken)
         with bad_input_exits():
             check_scenario_name(saved, none.get("scenario"), loaded.name)
         warn_if_changed(saved, base, loaded, none.get("fingerprint"))
         warnings.warn(f"{saved}: {no_base_plan(base)}", stacklevel=1)
         return None
-    return plan_of(base, DEFAULT_OPTIONS, saved=saved)[1]  # read and checked as --plan is
+    return plan_of(base, DEFAULT_OPTIONS, saved=saved, lint=False)[1]  # read and checked as
+    # --plan is; the base's doubtful entries were said when it was planned
 
 
 def check_releases(scenario: Path, loaded: Scenario, releases: list[str] | None) -> None:

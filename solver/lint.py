@@ -114,7 +114,8 @@ def _unfixed_commitments(scenario: Scenario, releases: list[Release],
     loose = []
     for unit in units:
         release = by_id.get(unit.baseline or "")
-        if unit.status != "approved" or release is None or unit.id in fixed:
+        if unit.status != "approved" or release is None or unit.id in fixed \
+                or release.go_live < scenario.as_of:  # gone live: frozen keeps it there
             continue
         if unit.decision > cut_off(release.go_live, unit.dcc_lead_time, unit.party_lead_time):
             continue  # approved too late for it: a `fixed` rule there would clash (a

@@ -439,6 +439,7 @@ def print_plan(inst: Instance, plan: Plan, out: Any) -> None:
     for release in plan.releases:
         r = inst.release(release.id)
         moved = f" (moved from {r.moved_from})" if r.moved_from else ""
+        moved += gone_live_words(inst, release.id)
         table = Table(
             title=f"{release.id}: go-live {release.go_live}{moved}; uplifts: "
             f"{', '.join(release.uplifts) or 'none'}",
@@ -562,11 +563,20 @@ def moved_out(inst: Instance, plan: Plan, release_id: str) -> list[tuple[str, st
             and inst.reference(inst.unit(i.id)) == release_id]
 
 
+def gone_live_words(inst: Instance, release_id: str) -> str:
+    """" (gone live: its scope is frozen)" for a release gone live before `as_of`, else ""
+    (a monthly re-plan: its scope table read as a live release's)."""
+    return " (gone live: its scope is frozen)" if inst.is_frozen(inst.release(release_id)) \
+        else ""
+
+
 def moved_out_words(inst: Instance, plan: Plan, release_id: str) -> str:
-    """"Moved out of this release (from the published allocation): MP250 to 2028-06, its
-    scope already baselined.", or "" when nothing left it."""
+    """"Moved out of this release (from the published allocation): MP250 to 2028-06, out
+    of this release's baselined scope.", or "" when nothing left it (a monthly re-plan read
+    "its scope already baselined" as the new release's)."""
     gone = [f"{uid} to {to or 'no release'}"
-            + (", its scope already baselined" if inst.in_baselined_scope(inst.unit(uid)) else "")
+            + (", out of this release's baselined scope"
+               if inst.in_baselined_scope(inst.unit(uid)) else "")
             for uid, to in moved_out(inst, plan, release_id)]
     return (f"Moved out of this release (from the {inst.moves_source}): {'; '.join(gone)}."
             if gone else "")
@@ -619,7 +629,7 @@ def print_rid(inst: Instance, plan: Plan, release_id: str, out: Any) -> None:
     data = rid_data(inst, plan, release_id)
     out.print(
         f"[bold]{release_id} {inst.scenario.code} Release[/bold]: go-live "
-        f"{long_date(inst.release(release_id).go_live)}; "
+        f"{long_date(inst.release(release_id).go_live)}{gone_live_words(inst, release_id)}; "
         f"DCC scope baseline {data['dcc_scope_baseline']}, full scope baseline "
         f"{data['full_scope_baseline']}; uplifts: {', '.join(data['uplifts']) or 'none'}"
     )

@@ -1295,6 +1295,56 @@ def test_check_lists_what_an_overfull_release_holds(tmp_path: Path) -> None:
         "  2021-11 holds, largest effort first: B (8), A (5)"]
 
 
+def test_a_base_read_for_its_saved_plan_is_not_linted_again(tmp_path: Path) -> None:
+    """A monthly re-plan: solving this month's what-if with `--base-plan` last month's
+    plan.json warned of last month's file ("approved ... with no fixed rule: DP141") after
+    this month's had added the rule. The what-if's own doubtful entries are still said."""
+    from tests.conftest import item, scenario
+
+    s = scenario([item("A", status="approved", baseline="2021-06", dcc_impact=True,
+                       dcc_lead_time="6 months"), item("B")])
+    base = tmp_path / "base.json"
+    base.write_text(s.model_dump_json(by_alias=True, exclude_unset=True))
+    first = secplan("solve", str(base), "--out", str(tmp_path / "out"))
+    assert first.returncode == 0 and "with no fixed rule: A (2021-06)" in first.stderr
+    month = tmp_path / "month.yaml"
+    month.write_text("extends: base.json\nrules:\n  add:\n"
+                     "    - {rule: fixed, item: A, release: '2021-06'}\n")
+    fixed = secplan("solve", str(month), "--base-plan", str(tmp_path / "out" / "plan.json"))
+    assert fixed.returncode == 0, fixed.stderr
+    assert "no fixed rule" not in fixed.stderr, fixed.stderr
+    late = tmp_path / "late.yaml"  # its own doubtful entry: said
+    late.write_text(month.read_text() + "items:\n  update:\n"
+                    "    B: {expected_decision: 2020-09-01}\n")
+    said = secplan("solve", str(late), "--base-plan", str(tmp_path / "out" / "plan.json"))
+    assert "expected decision before as_of" in said.stderr and "no fixed rule" not in said.stderr
+
+
+def test_a_gone_live_release_says_so_and_a_move_out_names_whose_scope(tmp_path: Path) -> None:
+    """A monthly re-plan: a release gone live read as a live one in `rid` and `solve`; and
+    "Moved out of this release: MP084 to 2021-06, its scope already baselined" read as if
+    2021-06's scope were, where it is the release left."""
+    from tests.conftest import item, scenario
+
+    s = scenario([item("OLD", status="approved", decided="2020-01-01", baseline="2021-06"),
+                  item("LATE", dcc_impact=True, dcc_lead_time="6 months", baseline="2021-11",
+                       expected_decision="2021-08-01")], as_of="2021-07-01")
+    path = tmp_path / "s.json"
+    path.write_text(s.model_dump_json(by_alias=True, exclude_unset=True))
+    env = {"COLUMNS": "250"}
+    live = runner.invoke(app, ["rid", str(path), "2021-06"], env=env).output
+    assert live.splitlines()[0].startswith(
+        "2021-06 SEC Release: go-live Thursday 24 June 2021 (gone live: its scope is frozen); ")
+    solved = runner.invoke(app, ["solve", str(path)], env=env)
+    assert "2021-06: go-live 2021-06-24 (gone live: its scope is frozen); " in solved.output
+    # an approved item in a release gone live needs no fixed rule: frozen keeps it
+    assert "no fixed rule" not in solved.output
+    assert "(gone live" not in runner.invoke(app, ["rid", str(path), "2021-11"], env=env).output
+    assert ("Moved out of this release (from the published allocation): LATE to 2022-11, out "
+            "of this release's baselined scope.") in \
+        runner.invoke(app, ["rid", str(path), "2021-11"], env=env).output
+
+
 def test_an_overdue_expected_decision_is_warned_about() -> None:
     """A proposer's Change Board dates had passed by `as_of` and were planned as decided
     that day, with no word: a warning names each (not an approved item's date, nor a
