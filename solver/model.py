@@ -386,6 +386,12 @@ class PlanItem(BaseModel):
         description="The specifications the item would add a version of in its fall-back, "
         "as the plan stands: each one more version for every Party to test.",
     )
+    fall_back_moved_versions: list[str] = Field(
+        default_factory=list,
+        description="The specifications whose version the item would move to its fall-back, "
+        "as the plan stands, as the only item changing them in its release: no more versions "
+        "to test, but at another date.",
+    )
     fall_back_found: bool = Field(
         default=True, description="False when the fall-back was not found within the budget."
     )

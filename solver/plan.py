@@ -206,13 +206,19 @@ def _skipped_reasons(view: PlanView, unit: Unit, fall_back: str | None) -> list[
             f"could add it ({allowed}){sooner}"]
 
 
-def _new_versions(unit: Unit, falls: FallBacks, uplifts: dict[str, set[str]]) -> list[str]:
-    """The specifications `unit` would add a version of in its fall-back, with the plan's
-    `uplifts` as they stand (none said when others must move: they change the uplifts)."""
+def _versions(unit: Unit, release: str | None, falls: FallBacks, uplifts: dict[str, set[str]],
+              changers: dict[tuple[str, str], int]) -> tuple[list[str], list[str]]:
+    """The specifications `unit` (in `release`) would add a version of in its fall-back,
+    with the plan's `uplifts` as they stand, then those whose version it would move there
+    instead, as the only item changing them in its release (`changers`: the plan's count
+    per release and specification; a proposer read "adds a new DUIS version" where the
+    version only moved). None said when others must move: they change the uplifts."""
     fall_back = falls.found.get(unit.id)
     if fall_back is None or unit.id in falls.needs_moves:
-        return []
-    return [s for s in unit.specs if s not in uplifts.get(fall_back, set())]
+        return [], []
+    there = [s for s in unit.specs if s not in uplifts.get(fall_back, set())]
+    alone = {s for s in there if release is not None and changers.get((release, s)) == 1}
+    return [s for s in there if s not in alone], [s for s in there if s in alone]
 
 
 def _fall_back_barred_by(view: PlanView, unit: Unit, falls: FallBacks) -> list[str]:
@@ -439,6 +445,11 @@ def make_plan(inst: Instance, solution: Solution, options: SolveOptions) -> Plan
                     fingerprint=scenario.planning_fingerprint())
     assignment = solution.assignment
     uplifts = inst.uplifts(assignment)
+    changers: dict[tuple[str, str], int] = {}
+    for unit in inst.units:
+        if (rid := assignment.get(unit.id)) is not None:
+            for spec in unit.specs:
+                changers[rid, spec] = changers.get((rid, spec), 0) + 1
     view = PlanView(inst, assignment)
     falls = fall_backs(view, options)
     releases = [
@@ -461,7 +472,9 @@ def make_plan(inst: Instance, solution: Solution, options: SolveOptions) -> Plan
             fall_back_needs_moves=u.id in falls.needs_moves,
             fall_back_barred_by=(barring := _fall_back_barred_by(view, u, falls)),
             fall_back_moves=falls.movers.get(u.id, []),
-            fall_back_new_versions=_new_versions(u, falls, uplifts),
+            fall_back_new_versions=(versions := _versions(
+                u, assignment[u.id], falls, uplifts, changers))[0],
+            fall_back_moved_versions=versions[1],
             fall_back_found=u.id not in falls.unknown,
             fall_back_if_others_move=falls.earlier.get(u.id),
             fall_back_if_one_leaves=falls.pushing.get(u.id),

@@ -211,11 +211,18 @@ def rule_rows(inst: Instance) -> list[tuple[str, str, str, str]]:
 def new_versions_words(item: PlanItem) -> str:
     """"adds a new GBCS version", "adds new GBCS and DUIS versions": what the item's
     fall-back adds (empty when nothing; a Panel read "a new DUIS version" beside a release
-    as unlabelled)."""
-    new = item.fall_back_new_versions
-    if len(new) < 2:
-        return f"adds a new {new[0]} version" if new else ""
-    return f"adds new {', '.join(new[:-1])} and {new[-1]} versions"
+    as unlabelled); "moves the DUIS version from 2022-06" for a version only it makes in
+    its release (a proposer read "adds" where the version moved)."""
+    said = []
+    for specs, one, many in ((item.fall_back_new_versions, "adds a new {} version",
+                              "adds new {} versions"),
+                             (item.fall_back_moved_versions,
+                              f"moves the {{}} version from {item.release}",
+                              f"moves the {{}} versions from {item.release}")):
+        if specs:
+            names = specs[0] if len(specs) < 2 else f"{', '.join(specs[:-1])} and {specs[-1]}"
+            said.append((one if len(specs) < 2 else many).format(names))
+    return "; ".join(said)
 
 
 def fall_back_words(inst: Instance, item: PlanItem) -> str:

@@ -234,8 +234,11 @@ def test_comparison_lists_secmp0067_moving_to_june_2021_with_its_reason(
     moves, fall_backs = comparison.split("Fall-backs that changed")  # its own table too
     moved = row_of(moves, "SECMP0067")
     assert moved[2:4] == ["2020-11", "2021-06"]
+    # the only DUIS change of 2021-06: its lapse moves that version, adds none (a proposer
+    # read "adds a new DUIS version" where it moved)
     assert row_of(fall_backs, "SECMP0067")[1:] == ["2021-06 (moved from 2020-11)", "2021-11",
-                                                    "2022-06 (adds a new DUIS version)"]
+                                                    "2022-06 (moves the DUIS version from "
+                                                    "2021-06)"]
     assert "decision-in-time(SECMP0067)" in moved[4]
     assert "DUIS" in text_of(comparison)  # the new DUIS version in June 2021
     objective = {r[0]: r[1:] for r in rows(comparison) if r[0] in ("delay", "moves")}
