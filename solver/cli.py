@@ -1045,6 +1045,11 @@ def report(
                        or base[u] != mine[u])
         if not has_plan:
             fail(f"{sweep_file}: a sweep needs a plan to show against, and {scenario} has none")
+        swept = sweep.get("scenario")
+        if isinstance(swept, str) and swept != inst.scenario.name:  # its samples are drawn
+            # from another scenario's uncertainty, even where the base plans agree
+            fail(f"{sweep_file}: the sweep of {swept!r}, not of {inst.scenario.name!r}; "
+                 "sweep this scenario")
         strangers = sorted(u for u in sweep["probabilities"]
                            if u not in mine and u not in inst.closed)
         if strangers:  # a fuzz test: shown without a word

@@ -1095,6 +1095,16 @@ def test_a_report_refuses_a_sweep_made_against_another_plan(tmp_path: Path) -> N
     result = secplan("report", SEND_BACK, "-o", str(tmp_path / "r.html"), "--sweep",
                      str(tmp_path / "s.json"), "--compare", str(SEC_2020 / "baseline.yaml"))
     assert result.returncode == 2 and "; sweep this scenario" in result.stderr, result.stderr
+    # another scenario's sweep, though its base plan is this one's: its samples are drawn
+    # from that scenario's uncertainty (carried from session 17)
+    other = {"scenario": "uncertain", "samples": 1, "base": plan,
+             "probabilities": {"SECMP0067": {"2021-06": 1.0}}}
+    (tmp_path / "s.json").write_text(json.dumps(other))
+    result = secplan("report", SEND_BACK, "-o", str(tmp_path / "r.html"), "--sweep",
+                     str(tmp_path / "s.json"))
+    assert result.returncode == 2 and "the sweep of 'uncertain', not of " \
+        "'secmp0067-send-back'; sweep this scenario" in result.stderr, result.stderr
+    assert not (tmp_path / "r.html").exists()
 
 
 @pytest.mark.parametrize(("item", "said"), [
