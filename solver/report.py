@@ -34,6 +34,7 @@ from solver.report_text import (
     MONTHS,
     capacity_rows,
     decision_margin,
+    decision_words,
     headline,
     load_words,
     long_date,
@@ -706,7 +707,7 @@ def _status_text(unit: Unit) -> Html:
     if unit.decision_known:
         return join("Approved for inclusion (decided ", day(unit.decision), ").")
     words = STATUS_WORDS.get(unit.status, unit.status)
-    return join(words, "; decision expected ", day(unit.decision), unit.overdue_note, ".")
+    return join(words, f"; {decision_words(unit)} ", day(unit.decision), unit.overdue_note, ".")
 
 
 def _cut_off_cell(inst: Instance, item: PlanItem) -> Html:

@@ -13,7 +13,7 @@ from solver.calendar import cut_off
 from solver.check import broken_rules
 from solver.compare import Comparison
 from solver.explain import ReleaseOption
-from solver.instance import Instance
+from solver.instance import Instance, Unit
 from solver.lint import listed
 from solver.model import STATUS_WORDS, TIGHT_MARGIN_DAYS, Plan, PlanItem, Scenario, plan_words
 from solver.objective import levels
@@ -570,6 +570,14 @@ def moved_out(inst: Instance, plan: Plan, release_id: str) -> list[tuple[str, st
             and inst.reference(inst.unit(i.id)) == release_id]
 
 
+def decision_words(unit: Unit) -> str:
+    """"decision expected", or "Authority decision expected" on the Authority's route,
+    where the date is not the Change Board's (a proposer read "Change Board vote; decision
+    expected 10 Sep" as the vote's date)."""
+    return ("Authority decision" if unit.item.route == "authority" else "decision") \
+        + " expected"
+
+
 def gone_live_words(inst: Instance, release_id: str) -> str:
     """" (gone live: its scope is frozen)" for a release gone live before `as_of`, else ""
     (a monthly re-plan: its scope table read as a live release's)."""
@@ -604,8 +612,9 @@ def rid_data(inst: Instance, plan: Plan, release_id: str) -> dict[str, Any]:
         rows.append({
             "id": uid, "title": unit.title, "dcc_impact": unit.dcc_impact,
             "status": unit.status,
-            "status_words": (f"{STATUS_WORDS.get(unit.status, unit.status)}; decision "
-                             f"expected {unit.decision}{unit.overdue_note}." if pending
+            "status_words": (f"{STATUS_WORDS.get(unit.status, unit.status)}; "
+                             f"{decision_words(unit)} {unit.decision}{unit.overdue_note}."
+                             if pending
                              else f"Approved for inclusion ({unit.decision})."),
             "decision": unit.decision.isoformat() if unit.decision else None,
             "decision_known": not pending,

@@ -1355,6 +1355,16 @@ def test_a_gone_live_release_says_so_and_a_move_out_names_whose_scope(tmp_path: 
         runner.invoke(app, ["rid", str(path), "2021-11"], env=env).output
 
 
+def test_an_authority_route_decision_is_the_authoritys() -> None:
+    """A proposer read "Change Board vote; decision expected 10 Sep 2020" as the vote's
+    date, where the route's decision is the Authority's: said so, not for self-governance."""
+    rows = {r["id"]: r["status_words"] for r in json.loads(
+        secplan("rid", SEND_BACK, "2021-11", "--json").stdout)["items"]}
+    assert rows["SECMP0007"] == ("Modification Report due; Authority decision expected "
+                                 "2020-09-24.")
+    assert rows["MP078"] == "Modification Report due; decision expected 2020-07-22."
+
+
 def test_an_overdue_expected_decision_is_warned_about() -> None:
     """A proposer's Change Board dates had passed by `as_of` and were planned as decided
     that day, with no word: a warning names each (not an approved item's date, nor a
