@@ -239,7 +239,10 @@ def build_report(
         sections.append(("explanations", "Why each item sits where it does",
                          _explanations(inst, plan, explanations or {}, kept)))
     sections.append(("words", "Words used here", _words(inst)))
-    title = f"{inst.scenario.code} Releases: {inst.scenario.name}"
+    # a pack names its releases (a proposer's board pack for June 2021 read "SEC Releases")
+    title = f"{inst.scenario.code} Releases: {inst.scenario.name}" if not releases else \
+        f"{inst.scenario.code} Release{'s' * (len(releases) > 1)} {', '.join(releases)}: " \
+        f"{inst.scenario.name}"
     body = tag("body", _header(inst, plan, title), _contents(sections),
                tag("main", *(section(a, t, c) for a, t, c in sections)))
     head = tag("head", Html('<meta charset="utf-8">'),

@@ -922,6 +922,9 @@ def test_a_report_of_some_releases_shows_only_their_items(
     overview = rows(element(page, "summary").split("</table>")[0])
     assert [r[0] for r in overview] == ["2021-06"]
     assert "only the items of 2021-06 (--release)" in text_of(element(page, "summary"))
+    # the pack's title names its release (a proposer's board pack read "SEC Releases")
+    assert "<title>SEC Release 2021-06: secmp0067-send-back</title>" in page
+    assert "<title>SEC Releases: secmp0067-send-back</title>" in whole
     shares = [r[0] for r in rows(element(page, "sweep").split("</table>")[0])]
     assert shares == sorted(u for u, r in SWEEP["base"].items() if r == "2021-06")
     assert len(page) < len(whole)
