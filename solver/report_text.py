@@ -573,9 +573,9 @@ def moved_out(inst: Instance, plan: Plan, release_id: str) -> list[tuple[str, st
 def decision_words(unit: Unit) -> str:
     """"decision expected", or "Authority decision expected" on the Authority's route,
     where the date is not the Change Board's (a proposer read "Change Board vote; decision
-    expected 10 Sep" as the vote's date)."""
-    return ("Authority decision" if unit.item.route == "authority" else "decision") \
-        + " expected"
+    expected 10 Sep" as the vote's date); not where its status already says so."""
+    authority = unit.item.route == "authority" and unit.status != "with-authority"
+    return ("Authority decision" if authority else "decision") + " expected"
 
 
 def gone_live_words(inst: Instance, release_id: str) -> str:
