@@ -76,6 +76,19 @@ def solve_checked(s: Scenario, options: SolveOptions = FAST) -> tuple[Instance, 
     return inst, plan
 
 
+def replanned(s: Scenario, base: Plan) -> tuple[Instance, Plan]:
+    """`s` planned as a what-if of the scenario `base` is the plan of: against it (moves
+    count from it), hinted with it."""
+    inst = Instance(s, reference=base.assignments)
+    return inst, make_plan(inst, solve(inst, FAST, hint=base.assignments), FAST)
+
+
+def scenario_file(path: Path, s: Scenario) -> Path:
+    """`s` written as a scenario file a command reads (JSON), at `path`."""
+    path.write_text(s.model_dump_json(by_alias=True, exclude_unset=True))
+    return path
+
+
 def alignments_by_anchor_year(tmp_path: Path, base: str) -> Path:
     """A what-if of the seed scenario `base` whose aligned uplifts have no year of their
     own: each binds in whichever year SECMP0007 goes, and lapses for a year it leaves."""

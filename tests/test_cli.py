@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from solver.cli import app
 from solver.instance import Instance
 from solver.scenario import load_scenario
-from tests.conftest import ROOT, SEC_2020
+from tests.conftest import ROOT, SEC_2020, scenario_file
 
 runner = CliRunner()
 SEND_BACK = str(SEC_2020 / "secmp0067-send-back.yaml")
@@ -99,8 +99,7 @@ def test_a_clash_with_a_pin_names_every_rule_of_its_item_barring_the_release(
     s = scenario([item("A", dcc_impact=True, dcc_lead_time="9 months",
                        expected_decision="2020-12-01")],
                  [{"rule": "fixed", "item": "A", "release": "2021-06"}])
-    path = tmp_path / "s.json"
-    path.write_text(s.model_dump_json(by_alias=True, exclude_unset=True))
+    path = scenario_file(tmp_path / "s.json", s)
     result = runner.invoke(app, ["solve", str(path)], env={"COLUMNS": "250"})
     assert result.exit_code == 1
     lines = result.output.splitlines()
@@ -1262,8 +1261,7 @@ def test_check_names_a_rule_broken_twice_once(tmp_path: Path) -> None:
     cap = {"rule": "capacity", "max_count": 1, "dcc_only": False, "hard": False,
            "penalty": 1, "releases": ["2021-06", "2021-11"]}
     s = scenario([item(u) for u in "ABCD"], [cap])
-    path = tmp_path / "s.json"
-    path.write_text(s.model_dump_json(by_alias=True, exclude_unset=True))
+    path = scenario_file(tmp_path / "s.json", s)
     plan = tmp_path / "plan.csv"
     plan.write_text("item,release\nA,2021-06\nB,2021-06\nC,2021-11\nD,2021-11\n")
     result = secplan("check", str(path), str(plan))
@@ -1293,8 +1291,7 @@ def test_check_lists_what_an_overfull_release_holds(tmp_path: Path) -> None:
     dcc = {"dcc_impact": True, "dcc_lead_time": "1 month", "expected_decision": "2020-12-01"}
     s = scenario([item("A", effort=5, **dcc), item("B", effort=8, **dcc), item("C", effort=9)],
                  [{"rule": "capacity", "max_effort": 10, "releases": ["2021-11"]}])
-    path = tmp_path / "s.json"
-    path.write_text(s.model_dump_json(by_alias=True, exclude_unset=True))
+    path = scenario_file(tmp_path / "s.json", s)
     plan = tmp_path / "plan.csv"
     plan.write_text("item,release\nA,2021-11\nB,2021-11\nC,2021-11\n")
     result = secplan("check", str(path), str(plan))
@@ -1313,8 +1310,7 @@ def test_a_base_read_for_its_saved_plan_is_not_linted_again(tmp_path: Path) -> N
 
     s = scenario([item("A", status="approved", baseline="2021-06", dcc_impact=True,
                        dcc_lead_time="6 months"), item("B")])
-    base = tmp_path / "base.json"
-    base.write_text(s.model_dump_json(by_alias=True, exclude_unset=True))
+    base = scenario_file(tmp_path / "base.json", s)
     first = secplan("solve", str(base), "--out", str(tmp_path / "out"))
     assert first.returncode == 0 and "with no fixed rule: A (2021-06)" in first.stderr
     month = tmp_path / "month.yaml"
@@ -1339,8 +1335,7 @@ def test_a_gone_live_release_says_so_and_a_move_out_names_whose_scope(tmp_path: 
     s = scenario([item("OLD", status="approved", decided="2020-01-01", baseline="2021-06"),
                   item("LATE", dcc_impact=True, dcc_lead_time="6 months", baseline="2021-11",
                        expected_decision="2021-08-01")], as_of="2021-07-01")
-    path = tmp_path / "s.json"
-    path.write_text(s.model_dump_json(by_alias=True, exclude_unset=True))
+    path = scenario_file(tmp_path / "s.json", s)
     env = {"COLUMNS": "250"}
     live = runner.invoke(app, ["rid", str(path), "2021-06"], env=env).output
     assert live.splitlines()[0].startswith(

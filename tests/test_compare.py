@@ -7,10 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from solver.compare import compare_plans
-from solver.engine import solve
 from solver.instance import Instance
-from solver.plan import make_plan
-from tests.conftest import FAST, item, scenario, solve_checked
+from tests.conftest import FAST, item, replanned, scenario, solve_checked
 
 CAPACITY_ONE = {"rule": "capacity", "releases": ["2021-06"], "max_count": 1, "dcc_only": False}
 
@@ -23,8 +21,7 @@ def test_a_move_a_shared_rule_makes_is_not_called_forced() -> None:
     _, base = solve_checked(scenario(items))
     assert base.assignments == {"A": "2021-06", "B": "2021-06", "C": "2021-11"}
     late = [*items[:2], item("C", expected_decision="2021-10-01")]
-    other_inst = Instance(scenario(late, [CAPACITY_ONE]), reference=base.assignments)
-    other = make_plan(other_inst, solve(other_inst, FAST, hint=base.assignments), FAST)
+    other_inst, other = replanned(scenario(late, [CAPACITY_ONE]), base)
     assert other.assignments == {"A": "2021-11", "B": "2021-06", "C": "2022-06"}
     reasons = {m.item: m.reason for m in compare_plans(base, other_inst, other).moved}
     assert reasons["A"].startswith("held out by a shared rule: moving it back alone breaks "
@@ -42,10 +39,9 @@ def test_a_forced_move_says_why_not_the_first_release_open_to_it() -> None:
              item("Y", status="approved", specs=["GBCS"], baseline="2021-06")]
     _, base = solve_checked(scenario(items, [cap, fixed]))
     assert base.assignments == {"X": "2021-06", "Y": "2021-06"}
-    late = Instance(scenario([item("X", specs=["GBCS"], value=5,
-                                   expected_decision="2021-06-01"), items[1]], [cap, fixed]),
-                    reference=base.assignments)
-    other = make_plan(late, solve(late, FAST, hint=base.assignments), FAST)
+    late, other = replanned(scenario([item("X", specs=["GBCS"], value=5,
+                                           expected_decision="2021-06-01"), items[1]],
+                                     [cap, fixed]), base)
     assert other.assignments["X"] == "2022-06"
     (moved,) = compare_plans(base, late, other).moved
     assert moved.reason.startswith("forced: decision-in-time(X)")
@@ -61,9 +57,7 @@ def test_a_forced_move_says_what_bars_each_release_it_passes_over() -> None:
     cut-off."""
     _, base = solve_checked(scenario([item("X")]))
     assert base.assignments == {"X": "2021-06"}
-    late = Instance(scenario([item("X", expected_decision="2021-10-20")]),
-                    reference=base.assignments)
-    other = make_plan(late, solve(late, FAST, hint=base.assignments), FAST)
+    late, other = replanned(scenario([item("X", expected_decision="2021-10-20")]), base)
     assert other.assignments == {"X": "2022-06"}
     (moved,) = compare_plans(base, late, other).moved
     assert moved.reason.startswith("forced: decision-in-time(X): expected decision 2021-10-20 "
@@ -119,9 +113,7 @@ def test_an_item_grown_past_a_capacity_is_forced_out_not_held_by_others() -> Non
     cap = {"rule": "capacity", "max_effort": 100, "dcc_only": False}
     _, base = solve_checked(scenario([item("BIG", effort=90, value=5)], [cap]))
     assert base.assignments == {"BIG": "2021-06"}
-    grown = Instance(scenario([item("BIG", effort=130, value=5)], [cap]),
-                     reference=base.assignments)
-    other = make_plan(grown, solve(grown, FAST, hint=base.assignments), FAST)
+    grown, other = replanned(scenario([item("BIG", effort=130, value=5)], [cap]), base)
     c = compare_plans(base, grown, other)
     assert [(m.item, m.reason) for m in c.moved + c.left] == [
         ("BIG", "forced: capacity(all): 2021-06 holds 130 effort of changes; at most 100 "
@@ -187,10 +179,9 @@ def test_the_objective_says_when_the_plans_count_different_items() -> None:
     other plan."""
     items = [item("A", value=3), item("B", value=2)]
     _, base = solve_checked(scenario(items))
-    other_inst = Instance(scenario([item("A", value=3, status="rejected"), item("B", value=2),
-                                    item("N", value=1)], name="what-if"),
-                          reference=base.assignments)
-    other = make_plan(other_inst, solve(other_inst, FAST, hint=base.assignments), FAST)
+    other_inst, other = replanned(scenario([item("A", value=3, status="rejected"),
+                                            item("B", value=2), item("N", value=1)],
+                                           name="what-if"), base)
     c = compare_plans(base, other_inst, other)
     assert c.counted_apart == "A (rejected) counts only in test; N counts only in what-if"
     same = compare_plans(base, Instance(scenario(items), reference=base.assignments), base)

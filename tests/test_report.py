@@ -46,6 +46,7 @@ from tests.conftest import (
     SEC_2020,
     alignments_by_anchor_year,
     item,
+    replanned,
     scenario,
     solve_checked,
 )
@@ -971,16 +972,11 @@ def test_the_headline_names_a_release_left_with_no_items() -> None:
     """A Panel read: a what-if moving June 2021's only item later emptied it, and only the
     tables showed it. The headline says so; a release empty in the base plan too is not
     named."""
-    from solver.engine import solve
-    from solver.plan import make_plan
     from solver.report_text import headline
-    from tests.conftest import FAST
 
     _, base = solve_checked(scenario([item("A")]))
     assert base.assignments == {"A": "2021-06"}
-    late = Instance(scenario([item("A", expected_decision="2021-06-01")]),
-                    reference=base.assignments)
-    plan = make_plan(late, solve(late, FAST, hint=base.assignments), FAST)
+    late, plan = replanned(scenario([item("A", expected_decision="2021-06-01")]), base)
     assert plan.assignments == {"A": "2021-11"}
     said = headline(late, plan)
     assert "Releases left with no items (they had some in the base plan): 2021-06" in said

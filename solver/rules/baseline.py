@@ -104,7 +104,7 @@ class Frozen(UnaryRule):
                 )
             elif not inside and held:
                 its = "its published release" if inst.reference_plan is None \
-                    else f"its release in the {inst.moves_source}"
+                    else "its release in the base plan"
                 out.append(f"{unit.id}: moved out of {self.release} ({its}), which went live "
                            f"before {inst.as_of}")
         return out
