@@ -62,7 +62,9 @@ def plan_csv(inst: Instance, plan: Plan) -> str:
                 item.status,
                 item.release or "",
                 go_live,
-                item.cut_off.isoformat() if item.cut_off else "",
+                # a decided item has no cut-off to meet, as the terminal and report show it
+                # (a proposer read CR1145's 2019-11-05 as one)
+                item.cut_off.isoformat() if item.cut_off and pending else "",
                 item.fall_back or "",
                 "yes" if unit.dcc_impact else "no",
                 ";".join(unit.specs),

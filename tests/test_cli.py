@@ -48,6 +48,8 @@ def test_solve_writes_plan_files(tmp_path: Path) -> None:
     assert (rows["SECMP0024"]["expected_decision"], rows["SECMP0024"]["margin_days"]) == (
         "2020-10-22", "13")
     assert (rows["MP081"]["expected_decision"], rows["MP081"]["margin_days"]) == ("", "")
+    # a decided item has no cut-off to meet, as the terminal shows it (a proposer read one)
+    assert (rows["MP081"]["cut_off"], rows["SECMP0024"]["cut_off"]) == ("", "2020-11-04")
     # every move, where the summary lists a few ("and 13 more routes", with no way to see
     # the rest): SECMP0067 leaves its published 2020-11
     assert {r["item"]: r["moved_from"] for r in rows.values() if r["moved_from"]} == {
