@@ -85,7 +85,8 @@ class PlanView:
         """An option judged by moving only `unit` to `rid`, without the solver: the hard
         rules that move breaks, else its objective change with every other item in place."""
         broken = sorted(self.broken_by(unit, rid))
-        option = blocked_option(rid, broken) if broken else self.move_option(unit, rid)
+        option = blocked_option(self.inst, unit, rid, broken) if broken \
+            else self.move_option(unit, rid)
         option.alone = True
         return option
 
@@ -442,8 +443,31 @@ class ReleaseOption(BaseModel):
     further away might)."""
 
 
-def blocked_option(rid: str | None, rules: list[str]) -> ReleaseOption:
-    return ReleaseOption(release=rid, current=False, blocked_by=rules, summary=", ".join(rules))
+def _others_own(inst: Instance, unit: Unit, rid: str | None, bars: list[str]) -> dict[str, str]:
+    """The rules of `bars` on one other item alone that bar it from `rid` -> that item: a
+    partner's or an anchor's own rule, which bars `unit` through the rule tying them (a
+    proposer read "aligned-uplift(GBCS, SECMP0007), decision-in-time(SECMP0007)" as
+    SECMP0007's decision rule applying to their item)."""
+    out = {}
+    for name in bars:
+        rule = inst.rule_named.get(name)
+        scope = rule.scope(inst) or [] if isinstance(rule, UnaryRule) else []
+        if len(scope) == 1 and scope[0] != unit.id and isinstance(rule, UnaryRule) \
+                and (scope[0], rid) in rule.barred(inst):
+            out[name] = scope[0]
+    return out if len(out) < len(bars) else {}
+
+
+def blocked_option(inst: Instance, unit: Unit, rid: str | None, rules: list[str]
+                   ) -> ReleaseOption:
+    """`unit` blocked from `rid` by `rules`; another item's own rule among them is said as
+    what bars that item there ("aligned-uplift(GBCS, SECMP0007), as
+    decision-in-time(SECMP0007) bars SECMP0007 there")."""
+    theirs = _others_own(inst, unit, rid, rules)
+    summary = ", ".join(r for r in rules if r not in theirs) + (
+        ", as " + " and ".join(f"{r} bars {uid} there" for r, uid in theirs.items())
+        if theirs else "")
+    return ReleaseOption(release=rid, current=False, blocked_by=rules, summary=summary)
 
 
 NEIGHBOUR_RULE_SIZE = 10
@@ -691,7 +715,7 @@ def release_options(
             out.append(ReleaseOption(release=rid, current=True, summary=(
                 "the recommended release" if rid else "the recommended plan leaves it out")))
         elif bars:
-            out.append(blocked_option(rid, bars))
+            out.append(blocked_option(inst, unit, rid, bars))
             if len(bars) > 1 and set(bars) <= own_rules(inst, unit):  # not a partner's
                 out[-1].summary += " (each one bars it)"
         elif best.status != "optimal":
@@ -710,7 +734,7 @@ def _model_option(
     clash = (minimal_clash(inst, options, [(unit.id, rid)], budget)
              if forced is not None and forced.status == "infeasible" else None)
     if clash:
-        return blocked_option(rid, clash)
+        return blocked_option(inst, unit, rid, clash)
     if forced is None or forced.status != "optimal":  # not settled by the model in time
         return view().alone_option(unit, rid)
     return _open_option(inst, best.assignment, best.level_values, unit, rid,
@@ -734,7 +758,7 @@ def _local_option(
             moved.status == "infeasible" and not broken):
         return view().alone_option(unit, rid)  # not settled in time (infeasible cannot be)
     if moved.status == "infeasible":
-        option = blocked_option(rid, sorted(broken))
+        option = blocked_option(inst, unit, rid, sorted(broken))
         option.summary = (f"moving it alone breaks {option.summary}, and {held}, none "
                           "makes room")
     else:

@@ -231,6 +231,11 @@ class Instance:
         return self._rules_by_unit.get(unit_id, []) + self._rules_for_all
 
     @cached_property
+    def rule_named(self) -> dict[str, RuleBase]:
+        """Rule name -> the rule."""
+        return {r.name: r for r in self.rules}
+
+    @cached_property
     def _rules_for_all(self) -> list[RuleBase]:
         return [r for r in self.rules if r.scope(self) is None]
 

@@ -812,3 +812,21 @@ def test_an_option_that_moves_others_says_which_rule_needs_them_to() -> None:
     later = next(o for o in release_options(inst, best, "A", FAST) if o.release == "2021-11")
     assert later.other_moves == {"B": ("2021-11", "2021-06")}  # by choice: no rule needs it
     assert not later.moves_because and "other items would move: B" in later.summary
+
+
+def test_an_anchors_own_rule_is_said_as_what_bars_the_anchor() -> None:
+    """A proposer read "blocked by aligned-uplift(GBCS, ANCHOR), decision-in-time(ANCHOR)"
+    as the anchor's decision rule applying to their item: the anchor's own rule is said as
+    what bars the anchor there."""
+    from tests.conftest import item, scenario, solve_checked
+
+    s = scenario([item("ANCHOR", specs=["GBCS"], expected_decision="2021-06-01"),
+                  item("MINE", specs=["GBCS"])],
+                 [{"rule": "aligned-uplift", "spec": "GBCS", "anchor": "ANCHOR", "year": 2021}])
+    inst, plan = solve_checked(s)
+    assert plan.assignments == {"ANCHOR": "2021-11", "MINE": "2021-11"}
+    options = {o.release: o for o in explain_items(inst, plan, FAST, ["MINE"])["MINE"]}
+    june = options["2021-06"]
+    assert june.blocked_by == ["aligned-uplift(GBCS, ANCHOR)", "decision-in-time(ANCHOR)"]
+    assert june.summary == ("aligned-uplift(GBCS, ANCHOR), as decision-in-time(ANCHOR) bars "
+                            "ANCHOR there")
