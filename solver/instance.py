@@ -273,10 +273,13 @@ class Instance:
 
     def in_baselined_scope(self, unit: Unit) -> bool:
         """Whether the unit's reference release has its scope (the DCC one for a unit
-        impacting DCC systems) baselined already, as of `as_of`: a move out of it is a move
-        out of a baselined scope."""
+        impacting DCC systems) baselined already, as of `as_of`, with the unit in it (its
+        `baseline`): a move out of it is a move out of a baselined scope. A base plan's
+        release baselined since without the unit is not (a monthly re-plan: SECMP0067, out
+        of June 2021's published scope, was moved "out of a baselined scope" and charged
+        as such)."""
         rid = self.reference(unit)
-        if rid is None or rid not in self._release:
+        if rid is None or rid not in self._release or unit.baseline != rid:
             return False
         return self._release[rid].baselined_by(unit.dcc_impact, self.as_of)
 

@@ -281,3 +281,20 @@ def test_what_a_what_if_changes_is_listed_file_by_file(tmp_path: Path) -> None:
     made = CliRunner().invoke(app, ["report", str(path), "-o", str(report)])
     assert made.exit_code == 0, made.output
     assert "What it changes" in report.read_text() and "{reject: MP088}" in report.read_text()
+
+
+def test_a_move_out_of_a_base_plan_release_baselined_without_the_item_is_an_ordinary_move(
+) -> None:
+    """A monthly re-plan: SECMP0067 sat in June 2021 in the base plan, whose DCC scope was
+    baselined since without it (its `baseline` not updated); moving it out was called "out
+    of a baselined scope" and charged as such, beside a note that it was outside June's
+    published scope. Only an item in the baselined scope (its `baseline` there) moves out
+    of one."""
+    from tests.conftest import item, scenario
+
+    dcc = {"dcc_impact": True, "dcc_lead_time": "6 months", "expected_decision": "2020-12-01"}
+    s = scenario([item("OUT", **dcc), item("IN", baseline="2021-06", **dcc)])
+    inst = Instance(s, reference={"OUT": "2021-06", "IN": "2021-06"})
+    assert [inst.in_baselined_scope(inst.unit(u)) for u in ("OUT", "IN")] == [False, True]
+    assert [inst.move_cost(inst.unit(u)) for u in ("OUT", "IN")] == [
+        1, s.policy.baselined_move_cost]
