@@ -8,7 +8,7 @@ from pydantic import BaseModel
 
 from solver.explain import PlanView, barred_whatever_others_do, said, why_not_there
 from solver.instance import Instance, Unit
-from solver.model import Plan
+from solver.model import Plan, gap_words
 
 
 class Move(BaseModel):
@@ -99,7 +99,7 @@ def unproven_words(plans: list[tuple[str, Plan]], cause: str = "the change") -> 
     """"baseline's plan is not proven optimal (gap 0.43%)": the named plans a search stopped
     before its proof (an acceptance test at 1,000 items: a what-if moving one go-live
     "moved" two items whose swap improved the base plan itself); "" when all are proven."""
-    open_ = [f"{name}'s plan (gap {plan.gap:.2%})" for name, plan in plans
+    open_ = [f"{name}'s plan ({gap_words(plan.gap)})" for name, plan in plans
              if plan.status == "feasible"]
     if not open_:
         return ""

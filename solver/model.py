@@ -45,12 +45,18 @@ Change Board vote or an Authority decision slips by weeks (a Panel review found 
 margin in the same grey print as 197)."""
 
 
+def gap_words(gap: float | None) -> str:
+    """"gap 0.82%", or "no lower bound found" where the search proved nothing above 0
+    (10,000 generated items in a minute read "gap 100.00%"); "" for none."""
+    return "" if not gap else "no lower bound found" if gap >= 1 else f"gap {gap:.2%}"
+
+
 def plan_words(status: str, gap: float | None) -> str:
     """A plan's status as a planner reads it: "optimal plan", "plan not proven optimal (gap
     0.82%)", "no plan" (a DCC manager read "feasible plan" on every chart as solver jargon;
-    only standard error said what it meant)."""
+    only standard error said what it meant), with its `gap_words`."""
     if status == "feasible":
-        return "plan not proven optimal" + (f" (gap {gap:.2%})" if gap else "")
+        return "plan not proven optimal" + (f" ({gap_words(gap)})" if gap else "")
     return {"optimal": "optimal plan", "infeasible": "no plan"}.get(status, f"{status} plan")
 
 

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from solver.check import broken_rules
 from solver.files import parse_json
-from solver.model import STATUS_WORDS, TIGHT_MARGIN_DAYS, plan_words
+from solver.model import STATUS_WORDS, TIGHT_MARGIN_DAYS, gap_words, plan_words
 from solver.paging import NOT_PLANNED, chosen_groups
 from solver.plan import moving_too, pinned_against, who_moves
 from solver.report_text import (
@@ -393,7 +393,7 @@ def _lineage_words(lineage: Sequence[str]) -> str:
 def _facts(inst: Instance, plan: Plan, lineage: Sequence[str] = (),
            changes: Sequence[tuple[str, list[str]]] = (), kept: _Kept | None = None) -> Html:
     s = inst.scenario
-    status = (_PLAN_STATUS[plan.status] + (f" (gap {plan.gap:.2%})" if plan.gap else "")
+    status = (_PLAN_STATUS[plan.status] + (f" ({gap_words(plan.gap)})" if plan.gap else "")
               + ("; the clock stopped the search before its budget of work was spent, so "
                  "another run may plan otherwise" if plan.clock_stopped else ""))
     go_lives = [r.go_live for r in inst.releases]

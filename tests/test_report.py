@@ -990,4 +990,5 @@ def test_a_plan_s_status_is_said_in_a_planner_s_words() -> None:
 
     assert plan_words("optimal", 0.0) == "optimal plan"
     assert plan_words("feasible", 0.0082) == "plan not proven optimal (gap 0.82%)"
+    assert plan_words("feasible", 1.0) == "plan not proven optimal (no lower bound found)"
     assert plan_words("infeasible", None) == "no plan"
