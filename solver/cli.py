@@ -644,15 +644,13 @@ def check(
             if ids:
                 warnings.warn(f"{plan}: {what}: {listed(ids, 20)}", stacklevel=1)
     broken = broken_rules(check_assignment(inst, assignments))
-    judged = {u.id: assignments.get(u.id) for u in inst.units}
-    crowded = {rule.name: {rid: (units, rule.max_effort is not None)
-                           for rid, units in rule.crowding(inst, judged).items()}
-               for rule in inst.rules if isinstance(rule, Capacity) and rule.name in broken}
     for rule, (is_hard, messages) in broken.items():  # each rule once, as `solve` says it
         typer.echo(f"{rule} [{'violated' if is_hard else 'soft, broken'}]: {'; '.join(messages)}")
-        for rid, (units, efforts) in crowded.get(rule, {}).items():
-            typer.echo(f"  {rid} holds{', largest effort first' * efforts}: " + listed(
-                [f"{u.id} ({u.effort})" if efforts else u.id for u in units], 20))
+        if isinstance(capacity := inst.rule_named.get(rule), Capacity):
+            efforts = capacity.max_effort is not None
+            for rid, units in capacity.crowding(inst, assignments).items():
+                typer.echo(f"  {rid} holds{', largest effort first' * efforts}: " + listed(
+                    [f"{u.id} ({u.effort})" if efforts else u.id for u in units], 20))
     hard = sum(is_hard for is_hard, _ in broken.values())
     if hard:
         typer.echo(f"{plan}: INVALID - {hard} hard rule(s) violated")

@@ -265,11 +265,12 @@ def _without_own_rules(view: PlanView, unit: Unit, falls: FallBacks) -> str | No
 
 
 def _fall_back_reasons(view: PlanView, unit: Unit, falls: FallBacks,
-                       barring: list[str]) -> list[str]:
+                       barring: list[str], lifted: str | None) -> list[str]:
     """What a fall-back's number alone does not say: that it was not found in time, that it
     needs other items to move (no release left holds the unit as the plan stands; the
-    rules `barring` it there), or that a release left holds it only if another item
-    leaves the horizon."""
+    rules `barring` it there), that a release left holds it only if another item
+    leaves the horizon, or that its own rules leave it none (`lifted`: where it would go
+    without its pin, `_without_own_rules`)."""
     if unit.id in falls.unknown:
         return ["fall-back not found within the time limit"]
     if unit.id in falls.needs_moves:
@@ -290,7 +291,6 @@ def _fall_back_reasons(view: PlanView, unit: Unit, falls: FallBacks,
         held_by_own_rules(view.inst, unit, rid)
     if held:
         left = releases_left(view.inst, unit, rid or "")
-        lifted = _without_own_rules(view, unit, falls)
         return [f"no fall-back: {rules_bar(held)} "
                 f"every release it could still join ({left[0]} to {left[-1]})"
                 + (f"; without {'it' if len(held) == 1 else 'them'}, {lifted} as the plan "
@@ -478,8 +478,9 @@ def make_plan(inst: Instance, solution: Solution, options: SolveOptions) -> Plan
             fall_back_found=u.id not in falls.unknown,
             fall_back_if_others_move=falls.earlier.get(u.id),
             fall_back_if_one_leaves=falls.pushing.get(u.id),
-            fall_back_without_own_rules=_without_own_rules(view, u, falls),
-            reasons=placement_reasons(view, u) + _fall_back_reasons(view, u, falls, barring)
+            fall_back_without_own_rules=(lifted := _without_own_rules(view, u, falls)),
+            reasons=placement_reasons(view, u)
+            + _fall_back_reasons(view, u, falls, barring, lifted)
             + _skipped_reasons(view, u, falls.found.get(u.id)),
         )
         for u in inst.units

@@ -571,8 +571,8 @@ def _words(inst: Instance) -> Html:
 
 
 def _clash(inst: Instance, plan: Plan) -> Html:
-    notes = {r.name: r.note for r in inst.rules}
-    rows = [(name, notes.get(name, "")) for name in plan.clash]
+    rows = [(name, inst.rule_named[name].note if name in inst.rule_named else "")
+            for name in plan.clash]
     relax = [(v.rule, prose(v.message)) for v in plan.relaxation]
     instead = [(v.rule, prose(v.message)) for v in plan.relaxation_alternatives]
     pins = [join(tag("p", f"{fixed.name} puts {fixed.item} in {fixed.release}, which each of "

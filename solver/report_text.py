@@ -505,9 +505,8 @@ def print_plan(inst: Instance, plan: Plan, out: Any) -> None:
 def print_clash(inst: Instance, plan: Plan, out: Any) -> None:
     out.print(f"[bold red]{plan.scenario}: no plan satisfies the rules.[/bold red]")
     out.print("These rules clash (a minimal set: without any one of them the rest can hold):")
-    rules = {r.name: r for r in inst.rules}
     for name in plan.clash:
-        note = f"  ({rules[name].note})" if rules[name].note else ""
+        note = f"  ({inst.rule_named[name].note})" if inst.rule_named[name].note else ""
         out.print(f"  - {name}{note}")
     for fixed, said in pinned_against(inst, plan.clash):
         out.print(f"{fixed.name} puts {fixed.item} in {fixed.release}, which each of these "
