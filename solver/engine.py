@@ -407,13 +407,14 @@ def solve(
         grouped = levels(inst.scenario.objective)
         solution = Solution(status="optimal")
         found: dict[str, str | None] | None = None
+        leads = True  # `found` is a start for the next level (see `guided` below)
         for k, expr in enumerate(stages):
             if isinstance(expr, int):  # a stage with no variables: nothing to decide
                 if is_level[k]:
                     solution.level_values.append(expr)
                     solution.level_bounds.append(expr)
                 continue
-            lower, start = 0, found or hint
+            lower, start, guided = 0, found or hint, leads or not is_level[k]
             costs = level_costs(builder, grouped[k - len(first)]) if is_level[k] else None
             if costs is not None:
                 outcome = solve_by_cores(
@@ -421,15 +422,22 @@ def solve(
                     lambda part, core: make_core_solver(options, part, builder.size, core),
                     budget, start, names[k], _level_value(inst, k - len(first)))
                 if outcome.proven and outcome.plan is not None:
-                    found, lower = outcome.plan, outcome.lower
+                    found, lower, leads = outcome.plan, outcome.lower, hint is not None
                     solution.level_values.append(lower)
                     solution.level_bounds.append(lower)
                     builder.model.add(expr <= lower)
                     continue
                 lower, found = outcome.lower, outcome.plan or found  # keeps the levels before
-                start = found or hint
+                start, guided = found or hint, guided or outcome.plan is not None
                 if lower:
                     builder.model.add(expr >= lower)
+            if not guided:
+                # Not hinted with a plan an earlier level found for its own terms alone:
+                # CP-SAT's search follows it (5,000 generated items: the second level 13 %
+                # above its bound at 60 s, 0.24 % unhinted; benchmarks/README.md, "Hints
+                # between levels"). A plan stemming from the caller's hint (a what-if's base
+                # plan) or from a preliminary stage is still the start.
+                start = None
             builder.model.minimize(expr)
             if start:
                 builder.hint(start)
@@ -451,6 +459,7 @@ def solve(
                     solution.status = "feasible"
                 break
             found = builder.assignment(solver)
+            leads = hint is not None or not is_level[k]
             value = round(solver.objective_value)
             if is_level[k]:
                 solution.level_values.append(value)

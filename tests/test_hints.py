@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.generate import generate
+from solver import engine
 from solver.cpsat import cp_model, run_solver
 from solver.engine import ModelBuilder, SolveOptions, level_expressions
 from solver.instance import Instance
@@ -106,3 +107,32 @@ def test_a_plan_in_a_barred_slot_hints_placements_only() -> None:
     hinted = set(builder.model.proto.solution_hint.vars)
     assert builder.index(unit).index not in hinted
     assert builder.x(unit, generated.witness[unit]).index in hinted  # hinted 0
+
+
+def hints_by_stage(monkeypatch: Any, inst: Instance,
+                   hint: dict[str, str | None] | None) -> dict[str, int]:
+    """How many variables each CP-SAT minimisation of `engine.solve` was hinted with, by
+    stage name (the core phase's questions apart)."""
+    seen: dict[str, int] = {}
+    reporting = engine.solve_reporting
+
+    def spy(solver: Any, model: Any, stage: str, *args: Any) -> Any:
+        seen[stage] = len(model.proto.solution_hint.vars)
+        return reporting(solver, model, stage, *args)
+
+    monkeypatch.setattr(engine, "solve_reporting", spy)
+    engine.solve(inst, SolveOptions(time_limit=30), hint=hint)
+    return seen
+
+
+def test_a_level_is_not_hinted_with_a_plan_found_for_an_earlier_level(monkeypatch: Any) -> None:
+    """The second level of a base scenario starts from no plan: the first level's plan was
+    found for the first level's terms alone, and CP-SAT's search would follow it. The
+    tie-break starts from the second level's plan; a what-if's levels from its base plan."""
+    generated = generate(50, 3, 1)
+    inst = Instance(Scenario.model_validate(generated.scenario))
+    second, tie_break = engine.level_names(inst)[1], "tie-break (each item as early as possible)"
+    seen = hints_by_stage(monkeypatch, inst, None)
+    assert seen[second] == 0 and seen[tie_break] > 0
+    seen = hints_by_stage(monkeypatch, inst, generated.witness)
+    assert seen[second] > 0 and seen[tie_break] > 0
