@@ -8,6 +8,7 @@ problem; nothing is written before the input is known to be good.
 from __future__ import annotations
 
 import atexit
+import datetime as dt
 import functools
 import gc
 import json
@@ -695,6 +696,43 @@ def rid(
         typer.echo(json.dumps(rid_data(inst, plan, release), indent=2))
     else:
         print_rid(inst, plan, release, console())
+
+
+@app.command(cls=Command)
+def roll(
+    scenario: ScenarioArg,
+    to: Annotated[dt.datetime, typer.Option(
+        "--to", formats=["%Y-%m-%d"], help="The next re-plan's date (its as_of), e.g. "
+        "2020-06-26.", show_default=False)],
+    out: Annotated[Path, typer.Option("-o", "--out", help="The what-if file to write (YAML).",
+                                      show_default=False)],
+    time_limit: TimeLimit = 60.0,
+    workers: Workers = None,
+    seed: Seed = 0,
+    show: ShowProgress = None,
+    wall_clock: WallClock = False,
+    saved: SavedPlan = None,
+) -> None:
+    """Draft next month's what-if from this month's plan: a what-if extending SCENARIO as
+    of --to, with the releases gone live by then (their approved items implemented), the
+    scopes baselined by then (the items planned there published in them), and the
+    decisions due, listed for you to record."""
+    from solver.files import write_atomic
+    from solver.roll import draft
+
+    day = to.date()
+    check_outputs([scenario, saved], out)
+    loaded = load(scenario)
+    if day <= loaded.as_of:
+        fail(f"--to: {day} is not after {scenario}'s as_of ({loaded.as_of})")
+    inst, plan = planned(scenario, options(time_limit, workers, seed, show, wall_clock),
+                         saved=saved)
+    source = str(saved) if saved else f"the plan of {scenario.name}"
+    extends = os.path.relpath(scenario.resolve(), out.resolve().parent)
+    with bad_input_exits():
+        write_atomic(out, draft(inst, plan.assignments, day, extends, source))
+    typer.echo(f"{out}: drafted as of {day}; record the decisions listed at its end, then "
+               f"`secplan solve {out}`")
 
 
 @app.command(cls=Command)

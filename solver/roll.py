@@ -1,0 +1,189 @@
+"""Next month's what-if, drafted from this month's plan (`secplan roll`).
+
+A monthly re-plan records what happened since the last one: releases that went live (their
+approved items implemented), scopes the Panel baselined (the items planned there published
+in them), and the decisions taken. The first two follow from the plan and the calendar, so
+the draft writes them; the decisions only the planners know, so the draft lists each one
+due, commented out, for them to record. Rules left naming only implemented items are taken
+out, as the planner would (they no longer bind, and `validate` would warn of each).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from solver.instance import Instance, Unit
+from solver.lint import closed_units, moot_because
+from solver.model import PENDING_STATUSES, Item
+
+
+@dataclass
+class Roll:
+    """What changes between the plan's `as_of` and `to`, unit by unit."""
+
+    implemented: dict[str, str] = field(default_factory=dict)
+    """Approved unit -> the release it went live in."""
+    published: dict[str, str | None] = field(default_factory=dict)
+    """Unit -> its release in a scope baselined in the window (None: out of the scope it
+    was published in, now baselined without it)."""
+    baselined: dict[str, list[str]] = field(default_factory=dict)
+    """Release -> "DCC scope baselined on 2020-06-24" and the like, for the comments."""
+    went_live: dict[str, dt.date] = field(default_factory=dict)
+    due: list[Item] = field(default_factory=list)
+    """Pending items whose decision is expected before `to` (or overdue already)."""
+    moot_rules: list[str] = field(default_factory=list)
+
+
+def roll(inst: Instance, assignment: dict[str, str | None], to: dt.date) -> Roll:
+    """What the plan `assignment` of `inst` and the calendar say has happened by `to`."""
+    out = Roll()
+    releases = {r.id: r for r in inst.releases}
+    for r in inst.releases:
+        if r.go_live < to:
+            out.went_live[r.id] = r.go_live
+        for dcc, kind in ((True, "DCC"), (False, "full")):
+            if r.baselined_by(dcc, to) and not r.baselined_by(dcc, inst.as_of):
+                out.baselined.setdefault(r.id, []).append(
+                    f"{kind} scope baselined on {r.scope_baseline(dcc)}")
+    for unit in inst.units:
+        rid = assignment.get(unit.id)
+        if rid in out.went_live and unit.status == "approved":
+            out.implemented[unit.id] = rid
+            continue
+        out.published.update(_published(unit, rid, releases, inst.as_of, to))
+    out.due = [item for item in inst.scenario.items if item.status in PENDING_STATUSES
+               and (item.expected_decision or dt.date.max) < to]
+    closed = closed_units(inst.scenario)
+    now = {**closed, **dict.fromkeys(out.implemented, "implemented")}
+    out.moot_rules = [rule.name for rule in inst.scenario.rules
+                      if moot_because(rule, now) and not moot_because(rule, closed)]
+    return out
+
+
+def _published(unit: Unit, rid: str | None, releases: dict[str, Any], as_of: dt.date,
+               to: dt.date) -> dict[str, str | None]:
+    """The unit's new published release, when a scope baselined in the window holds it or
+    its published release's scope is baselined in the window without it."""
+    def newly(release_id: str | None) -> bool:
+        r = releases.get(release_id) if release_id else None
+        return r is not None and r.baselined_by(unit.dcc_impact, to) and \
+            not r.baselined_by(unit.dcc_impact, as_of)
+
+    if rid is not None and newly(rid) and unit.baseline != rid:
+        return {unit.id: rid}
+    if unit.baseline is not None and unit.baseline != rid and newly(unit.baseline):
+        return {unit.id: None}
+    return {}
+
+
+def draft(inst: Instance, assignment: dict[str, str | None], to: dt.date, extends: str,
+          source: str) -> str:
+    """The what-if file's text: `extends` the scenario planned, `as_of` `to`; `source`
+    names where the plan came from, for its first comment."""
+    done = roll(inst, assignment, to)
+    lines = [f"# {line}" for line in textwrap.wrap(
+        f"Drafted by `secplan roll` from {source}, as of {to}: what the plan and the calendar "
+        f"say happened since {inst.as_of}. Check it, record the decisions listed at the end, "
+        "then plan it: `secplan solve` on this file.", 88, break_on_hyphens=False,
+        break_long_words=False)]
+    lines += [
+        f"extends: {_scalar(extends)}",
+        f"description: {_scalar(_description(done, to))}",
+        f"as_of: {to}",
+    ]
+    updates = _updates(inst, done)
+    if updates:
+        lines.append("items:\n  update:")
+        for comment, entries in updates:
+            lines.append(f"    # {comment}")
+            lines += [f"    {_scalar(item_id)}: {_flow(fields)}" for item_id, fields in entries]
+    if done.moot_rules:
+        lines.append("rules:\n  remove:  # they name implemented items only: no longer binding")
+        lines += [f"    - {_scalar(name)}" for name in done.moot_rules]
+    if done.due:
+        lines.append("# Decisions due by then: record each (approve with its date, reject, "
+                     "withdraw,\n# or re-decide with a new date or a slip) and uncomment it.")
+        lines.append("# changes:")
+        for item in done.due:
+            when = item.expected_decision
+            late = " (overdue)" if when is not None and when < inst.as_of else ""
+            lines.append(f"#   # {item.id}: {item.status}, decision expected {when}{late}"
+                         + _gone_live_in(inst, assignment, item, done))
+            lines.append(f"#   - {{approve: {item.id}, decided: {when if not late else to}}}")
+            lines.append(f"#   - {{re-decide: {item.id}, slip: 1 month}}")
+    return "\n".join(lines) + "\n"
+
+
+def _gone_live_in(inst: Instance, assignment: dict[str, str | None], item: Item,
+                  done: Roll) -> str:
+    """"; planned in 2020-11, which went live on 2020-11-05: approved in time, it went live
+    there (the next roll marks it implemented)" for a due item the plan put in a release
+    gone live by then: a later decision clashes with that release's frozen scope."""
+    rids = {rid for u in inst.units if u.item is item
+            if (rid := assignment.get(u.id)) in done.went_live and rid is not None}
+    return "".join(f"; planned in {rid}, which went live on {done.went_live[rid]}: approved "
+                   "in time, it went live there (the next roll marks it implemented)"
+                   for rid in sorted(rids))
+
+
+def _description(done: Roll, to: dt.date) -> str:
+    said = [f"as of {to}"]
+    if done.went_live:
+        said.append("gone live: " + ", ".join(done.went_live))
+    if done.baselined:
+        said.append("scopes baselined: " + ", ".join(done.baselined))
+    return "Re-plan " + "; ".join(said) + "."
+
+
+def _updates(inst: Instance, done: Roll) -> list[tuple[str, list[tuple[str, dict[str, Any]]]]]:
+    """`items: update:` entries grouped under a comment: implemented, then published."""
+    units = {u.id: u for u in inst.units}
+    groups: list[tuple[str, list[tuple[str, dict[str, Any]]]]] = []
+    for rid in sorted({*done.implemented.values()}, key=list(done.went_live).index):
+        ids = [uid for uid, r in done.implemented.items() if r == rid]
+        groups.append((f"{rid} went live on {done.went_live[rid]}: its approved items are "
+                       "implemented", _entries(units, ids, {"status": "implemented"},
+                                               done.implemented)))
+    for rid, said in done.baselined.items():
+        ids = [uid for uid, r in done.published.items() if r == rid]
+        if ids:
+            groups.append((f"{rid}: {' and '.join(said)}, with these in it",
+                           _entries(units, ids, {}, done.published)))
+    out = [uid for uid, r in done.published.items() if r is None]
+    if out:
+        groups.append(("planned out of a scope baselined since without them: no longer "
+                       "published there", _entries(units, out, {}, done.published)))
+    return groups
+
+
+def _entries(units: dict[str, Unit], ids: list[str], fields: dict[str, Any],
+             release: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """Item id -> fields for the units `ids`: the item's own for a whole item, else its
+    `parts` list again with those parts changed (an update replaces the list)."""
+    entries: dict[str, dict[str, Any]] = {}
+    for uid in ids:
+        unit = units[uid]
+        item = unit.item
+        if not item.parts:
+            entries[item.id] = {**fields, "baseline": release[uid]}
+            continue
+        parts = entries.setdefault(item.id, {"parts": [
+            p.model_dump(mode="json", exclude_defaults=True) for p in item.parts]})["parts"]
+        part = next(p for p in parts if f"{item.id}.{p['id']}" == uid)
+        part.update(fields, baseline=release[uid])
+    return list(entries.items())
+
+
+def _scalar(value: Any) -> str:
+    return yaml.safe_dump(value, default_flow_style=True, width=10_000,
+                          allow_unicode=True).removesuffix("\n...\n").strip()
+
+
+def _flow(fields: dict[str, Any]) -> str:
+    return yaml.safe_dump(fields, default_flow_style=True, width=10_000, sort_keys=False,
+                          allow_unicode=True).strip()

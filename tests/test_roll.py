@@ -1,0 +1,107 @@
+"""`secplan roll`: next month's what-if drafted from this month's plan, planned in turn."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import yaml
+from typer.testing import CliRunner
+
+from solver.cli import app
+from solver.instance import Instance
+from solver.plan import plan_file
+from solver.scenario import load_scenario
+from tests.conftest import SEC_2020, assert_valid
+
+runner = CliRunner()
+
+
+def rolled(tmp_path: Path, to: str, *extra: str) -> Path:
+    """The seed round's base copied into `tmp_path`, rolled to `to`: the draft's path."""
+    base = tmp_path / "baseline.yaml"
+    shutil.copy(SEC_2020 / "baseline.yaml", base)
+    out = tmp_path / "next.yaml"
+    result = runner.invoke(app, ["roll", str(base), "--to", to, "--out", str(out), *extra])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def recorded(draft: Path) -> Path:
+    """The draft with every decision due recorded as its approval on the expected date."""
+    lines = draft.read_text().splitlines()
+    kept = [line.removeprefix("# ") if line == "# changes:" or line.startswith(
+        ("#   # ", "#   - {approve")) else line for line in lines]
+    path = draft.with_name("recorded.yaml")
+    path.write_text("\n".join(kept) + "\n")
+    return path
+
+
+def test_a_month_rolled_is_a_what_if_planned_against_this_plan(tmp_path: Path) -> None:
+    """One month on (June 2020): June 2021's DCC scope is baselined, decisions are due; the
+    draft, as written, plans with nothing moved, and again with every decision recorded."""
+    draft = rolled(tmp_path, "2020-06-26")
+    data = yaml.safe_load(draft.read_text())
+    assert data["extends"] == "baseline.yaml" and str(data["as_of"]) == "2020-06-26"
+    text = draft.read_text()
+    for due in ("MP080", "MP098", "SECMP0067"):  # expected by 26 June
+        assert f"#   - {{approve: {due}, decided: " in text
+    assert "SECMP0007" not in text  # expected in September
+    for path in (draft, recorded(draft)):
+        inst, plan = plan_file(path)
+        assert plan.status == "optimal"
+        assert_valid(inst, plan)
+    assert not [u for u in inst.units if inst.moved_from(u, plan.assignments[u.id])]
+
+
+def test_a_go_live_rolled_over_implements_its_approved_items(tmp_path: Path) -> None:
+    """Past November 2020's go-live: its approved items implemented (a split item's part
+    too), the fixed rules naming only them taken out, the DCC scope of November 2021 published
+    with what the plan put there; recorded, the draft plans with none of them planned."""
+    base = Instance(load_scenario(SEC_2020 / "baseline.yaml"))
+    _, before = plan_file(SEC_2020 / "baseline.yaml")
+    draft = rolled(tmp_path, "2020-12-28")
+    data = yaml.safe_load(draft.read_text())
+    updates = data["items"]["update"]
+    approved_in_november = {u.id for u in base.units
+                            if u.status == "approved" and before.assignments[u.id] == "2020-11"}
+    implemented = {uid for uid, f in updates.items() if f.get("status") == "implemented"}
+    implemented |= {f"{uid}.{p['id']}" for uid, f in updates.items()
+                    for p in f.get("parts", []) if p.get("status") == "implemented"
+                    and p.get("baseline") == "2020-11"}
+    assert implemented == approved_in_november and "SECMP0062.2" in implemented
+    assert "fixed(MP081)" in data["rules"]["remove"]
+    published = {uid for uid, f in updates.items() if f == {"baseline": "2021-11"}}
+    assert published == {u.id for u in base.units if u.dcc_impact
+                         and before.assignments[u.id] == "2021-11" and u.baseline != "2021-11"}
+    inst, plan = plan_file(recorded(draft))
+    assert plan.status == "optimal"
+    assert_valid(inst, plan)
+    assert approved_in_november <= inst.closed.keys()
+    result = runner.invoke(app, ["validate", str(recorded(draft))])
+    assert result.exit_code == 0 and "no longer applies" not in result.output  # none left
+
+
+def test_roll_reads_a_saved_plan(tmp_path: Path) -> None:
+    solved = runner.invoke(app, ["solve", str(SEC_2020 / "baseline.yaml"), "--out",
+                                 str(tmp_path / "o")])
+    assert solved.exit_code == 0, solved.output
+    saved = tmp_path / "o" / "plan.json"
+    draft = rolled(tmp_path, "2020-12-28", "--plan", str(saved))
+    assert str(saved) in draft.read_text()
+    assert json.loads(saved.read_text())["assignments"]["CR1145"] == "2020-11"
+
+
+def test_roll_refuses_a_date_not_after_as_of_and_its_own_scenario(tmp_path: Path) -> None:
+    base = tmp_path / "baseline.yaml"
+    shutil.copy(SEC_2020 / "baseline.yaml", base)
+    before = base.read_text()
+    for args, said in (
+        (["--to", "2020-05-26", "--out", str(tmp_path / "n.yaml")], "not after"),
+        (["--to", "2020-06-26", "--out", str(base)], "reads this file"),
+        (["--to", "June", "--out", str(tmp_path / "n.yaml")], "--to"),
+    ):
+        result = runner.invoke(app, ["roll", str(base), *args])
+        assert result.exit_code == 2 and said in result.output, result.output
+    assert base.read_text() == before and not (tmp_path / "n.yaml").exists()
