@@ -43,6 +43,10 @@ class Redecide(Change):
     slip: Duration | None = Field(
         None, description="How much later than the expected decision in force (an overdue "
         "one's is the planning date), instead of a date: 4 months, 6 weeks.")
+    as_of: Day | None = Field(
+        None, description="With slip: the planning date an overdue decision's slip counts "
+        "from. Default: the as_of of the file that writes the change, so a later month's "
+        "file does not move it again.")
 
     @model_validator(mode="after")
     def _a_date_or_a_slip(self) -> Redecide:

@@ -405,6 +405,8 @@ def _overlay(loaded: Loaded, source: SourceFile) -> None:
             continue
         loaded.top.setdefault(key, []).append(Origin(source, (key,)))
         if key == "changes" and isinstance(value, list):
+            value = [_slip_dated(entry, source.data.get("as_of", data.get("as_of")))
+                     for entry in value]
             data["changes"] = [*(data.get("changes") or []), *value]
             loaded.changes.extend([Origin(source, ("changes", i))] for i in range(len(value)))
         elif key == "items":
@@ -424,6 +426,18 @@ def _overlay(loaded: Loaded, source: SourceFile) -> None:
         else:
             data[key] = value
     _drop_uncertainty_of_removed(loaded, source)
+
+
+def _slip_dated(entry: Any, as_of: Any) -> Any:
+    """A `re-decide` by a `slip`, with the planning date of the file that writes it as the
+    day an overdue decision's slip counts from (its `as_of`, unless given): changes apply
+    after every file's overlays, so a later month's `as_of` moved it again (an acceptance
+    test: `slip: 2 months` on an overdue decision in August drifted a month later with
+    every monthly file, was never listed as due, and left its baselined release)."""
+    if isinstance(entry, dict) and "re-decide" in entry and "slip" in entry \
+            and "as_of" not in entry and as_of is not None:
+        return {**entry, "as_of": as_of}
+    return entry
 
 
 def _drop_uncertainty_of_removed(loaded: Loaded, source: SourceFile) -> None:

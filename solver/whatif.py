@@ -158,7 +158,8 @@ def _apply(data: Data, change: Change) -> None:
                                    f"{item['status']}): give expected_decision, a date")
                 # from the decision in force: an overdue one arrives on as_of at the earliest
                 # (an acceptance test: a slip of an overdue decision changed nothing)
-                day = max(item["expected_decision"], data["as_of"]) + to_delta(change.slip)
+                day = max(item["expected_decision"], change.as_of or data["as_of"]) \
+                    + to_delta(change.slip)
             _set_item(data, uid, status=status, decided=None, expected_decision=day)
         case Approve(approve=uid, decided=day):
             _set_item(data, uid, status="approved", decided=day, expected_decision=None)

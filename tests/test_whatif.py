@@ -233,6 +233,23 @@ def test_a_decision_may_slip_by_a_period(tmp_path: Path) -> None:
     assert item(overdue, "MP084").expected_decision == dt.date(2020, 7, 26)  # as_of 26 May
 
 
+def test_a_slip_of_an_overdue_decision_counts_from_its_own_files_date(tmp_path: Path) -> None:
+    """An acceptance test: `slip: 2 months` on an overdue decision in August's file drifted
+    a month later with every monthly file extending it, as changes apply after every
+    file's overlays and counted from the last file's `as_of`."""
+    august = tmp_path / "august.yaml"
+    august.write_text(f"extends: {BASE}\nas_of: 2020-08-31\n"
+                      "changes:\n  - {re-decide: MP080, slip: 2 months}\n")  # due 27 May
+    september = tmp_path / "september.yaml"
+    september.write_text("extends: august.yaml\nas_of: 2020-09-30\n")
+    for path in (august, september):
+        assert item(path, "MP080").expected_decision == dt.date(2020, 10, 31), path.name
+    given = tmp_path / "given.yaml"  # a date given to count from is kept
+    given.write_text("extends: august.yaml\nchanges:\n"
+                     "  - {re-decide: MP084, slip: 1 month, as_of: 2020-09-15}\n")
+    assert item(given, "MP084").expected_decision == dt.date(2020, 10, 15)
+
+
 @pytest.mark.parametrize(("change", "problem"), [
     ("{re-decide: MP081, slip: 4 months}",
      "changes[0]: MP081 has no expected decision to slip (it is approved): give "
