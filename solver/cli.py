@@ -712,16 +712,25 @@ def roll(
     show: ShowProgress = None,
     wall_clock: WallClock = False,
     saved: SavedPlan = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace --out if it exists.")]
+    = False,
 ) -> None:
-    """Draft next month's what-if from this month's plan: a what-if extending SCENARIO as
-    of --to, with the releases gone live by then (their approved items implemented), the
-    scopes baselined by then (the items planned there published in them), and the
-    decisions due, listed for you to record."""
+    """Draft next month's what-if from this month's plan.
+
+    A what-if extending SCENARIO as of --to, with the releases gone live by then (their
+    approved items implemented), the scopes baselined by then (the items planned there
+    published in them), and the decisions due, listed for you to record. An existing
+    --out is not replaced unless --force says so: it may hold decisions recorded by
+    hand."""
     from solver.files import write_atomic
     from solver.roll import draft
 
     day = to.date()
     check_outputs([scenario, saved], out)
+    if out.exists() and not force:  # an acceptance test: last month's command run again
+        # replaced a month whose decisions were recorded, and the months extending it
+        fail(f"{out}: exists, and may hold decisions recorded by hand: write to another "
+             "file, or give --force to replace it")
     loaded = load(scenario)
     if day <= loaded.as_of:
         fail(f"--to: {day} is not after {scenario}'s as_of ({loaded.as_of})")

@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from solver.calendar import Release
 from solver.instance import Instance, Unit
 from solver.lint import closed_units, moot_because
 from solver.model import PENDING_STATUSES, Item
@@ -34,6 +35,8 @@ class Roll:
     baselined: dict[str, list[str]] = field(default_factory=dict)
     """Release -> "DCC scope baselined on 2020-06-24" and the like, for the comments."""
     went_live: dict[str, dt.date] = field(default_factory=dict)
+    """Release -> go-live, for each gone live by `to` (before `as_of` too: an approved
+    item still in one is implemented)."""
     due: list[Item] = field(default_factory=list)
     """Pending items whose decision is expected before `to` (or overdue already)."""
     moot_rules: list[str] = field(default_factory=list)
@@ -47,7 +50,7 @@ def roll(inst: Instance, assignment: dict[str, str | None], to: dt.date) -> Roll
         if r.go_live < to:
             out.went_live[r.id] = r.go_live
         for dcc, kind in ((True, "DCC"), (False, "full")):
-            if r.baselined_by(dcc, to) and not r.baselined_by(dcc, inst.as_of):
+            if _baselined_between(r, dcc, inst.as_of, to):
                 out.baselined.setdefault(r.id, []).append(
                     f"{kind} scope baselined on {r.scope_baseline(dcc)}")
     for unit in inst.units:
@@ -65,14 +68,19 @@ def roll(inst: Instance, assignment: dict[str, str | None], to: dt.date) -> Roll
     return out
 
 
-def _published(unit: Unit, rid: str | None, releases: dict[str, Any], as_of: dt.date,
+def _baselined_between(release: Release, dcc: bool, as_of: dt.date, to: dt.date) -> bool:
+    """Whether the release's scope (its DCC one for `dcc`) is baselined after `as_of`, by
+    `to`."""
+    return release.baselined_by(dcc, to) and not release.baselined_by(dcc, as_of)
+
+
+def _published(unit: Unit, rid: str | None, releases: dict[str, Release], as_of: dt.date,
                to: dt.date) -> dict[str, str | None]:
     """The unit's new published release, when a scope baselined in the window holds it or
     its published release's scope is baselined in the window without it."""
     def newly(release_id: str | None) -> bool:
         r = releases.get(release_id) if release_id else None
-        return r is not None and r.baselined_by(unit.dcc_impact, to) and \
-            not r.baselined_by(unit.dcc_impact, as_of)
+        return r is not None and _baselined_between(r, unit.dcc_impact, as_of, to)
 
     if rid is not None and newly(rid) and unit.baseline != rid:
         return {unit.id: rid}
@@ -93,7 +101,7 @@ def draft(inst: Instance, assignment: dict[str, str | None], to: dt.date, extend
         break_long_words=False)]
     lines += [
         f"extends: {_scalar(extends)}",
-        f"description: {_scalar(_description(done, to))}",
+        f"description: {_scalar(_description(done, inst.as_of, to))}",
         f"as_of: {to}",
     ]
     updates = _updates(inst, done)
@@ -103,9 +111,14 @@ def draft(inst: Instance, assignment: dict[str, str | None], to: dt.date, extend
             lines.append(f"    # {comment}")
             lines += [f"    {_scalar(item_id)}: {_flow(fields)}" for item_id, fields in entries]
     if done.moot_rules:
-        lines.append("rules:\n  remove:  # they name implemented items only: no longer binding")
+        lines.append("rules:\n  remove:  # each binds an item now implemented: no longer binding")
         lines += [f"    - {_scalar(name)}" for name in done.moot_rules]
-    if done.due:
+    if not any(r.go_live >= to for r in inst.releases):
+        lines.append(f"# No release of the horizon goes live after {to}: extend the "
+                     "calendar's `last` to plan further.")
+    if not done.due:
+        lines.append(f"# No decision is due by {to}.")
+    else:
         lines.append("# Decisions due by then: record each (approve with its date, reject, "
                      "withdraw,\n# or re-decide with a new date or a slip) and uncomment it.")
         lines.append("# changes:")
@@ -131,12 +144,15 @@ def _gone_live_in(inst: Instance, assignment: dict[str, str | None], item: Item,
                    for rid in sorted(rids))
 
 
-def _description(done: Roll, to: dt.date) -> str:
+def _description(done: Roll, as_of: dt.date, to: dt.date) -> str:
+    """"Re-plan as of 2020-12-28; gone live: 2020-11; 2021-06: full scope baselined." with
+    what happened since `as_of` only."""
     said = [f"as of {to}"]
-    if done.went_live:
-        said.append("gone live: " + ", ".join(done.went_live))
-    if done.baselined:
-        said.append("scopes baselined: " + ", ".join(done.baselined))
+    live = [rid for rid, day in done.went_live.items() if day >= as_of]
+    if live:
+        said.append("gone live: " + ", ".join(live))
+    said += [f"{rid}: {' and '.join(w.partition(' on ')[0] for w in what)}"
+             for rid, what in done.baselined.items()]
     return "Re-plan " + "; ".join(said) + "."
 
 

@@ -105,3 +105,17 @@ def test_roll_refuses_a_date_not_after_as_of_and_its_own_scenario(tmp_path: Path
         result = runner.invoke(app, ["roll", str(base), *args])
         assert result.exit_code == 2 and said in result.output, result.output
     assert base.read_text() == before and not (tmp_path / "n.yaml").exists()
+
+
+def test_roll_keeps_a_month_already_written_unless_forced(tmp_path: Path) -> None:
+    """An acceptance test: last month's command run again replaced a month whose decisions
+    were recorded by hand, and every month extending it changed in silence."""
+    draft = rolled(tmp_path, "2020-06-26")
+    draft.write_text(draft.read_text() + "changes:\n  - {approve: MP080, decided: 2020-05-27}\n")
+    recorded_by_hand = draft.read_text()
+    again = ["roll", str(tmp_path / "baseline.yaml"), "--to", "2020-06-26", "--out", str(draft)]
+    result = runner.invoke(app, again)
+    assert result.exit_code == 2 and "--force" in result.output
+    assert draft.read_text() == recorded_by_hand
+    assert runner.invoke(app, [*again, "--force"]).exit_code == 0
+    assert draft.read_text() != recorded_by_hand
