@@ -803,7 +803,10 @@ def _client(scheduler: str | None, workers: int | None, todo: int) -> Iterator[A
         return
     # The scheduler always serves HTTP (health checks); a random local port keeps a second
     # sweep, or anything else on the dashboard's usual 8787, from clashing with it.
-    quiet = {"dashboard_address": "127.0.0.1:0", "silence_logs": logging.ERROR}
+    # Dask's own errors stay quiet too: a task's failure reaches the sweep through its
+    # future, and on Ctrl-C a worker whose heartbeat found the scheduler already gone
+    # printed a traceback (a loaded machine, session 20's test run).
+    quiet = {"dashboard_address": "127.0.0.1:0", "silence_logs": logging.CRITICAL}
     if todo <= TINY:
         with Client(processes=False, n_workers=1, threads_per_worker=workers or 2,
                     **quiet) as client:
