@@ -70,6 +70,8 @@ the single worker is better anyway. (Since a base scenario's second level starts
 plan, it is the portfolio at 10,000 items: 886,034, bound 885,474, at 60 s; the single
 worker unhinted 890,498, bound 880,852.)"""
 INTERLEAVED_WORKERS = 2
+"""Threads of the interleaved portfolio (this machine has two cores); its batches, and so
+the plan, are the same whatever the core count."""
 SYMMETRY_MAX_HINTED_VARIABLES = 100_000
 """Above this many placement variables a hinted search runs without CP-SAT's symmetries: at
 10,000 generated items (164k variables) CP-SAT 9.15's presolve spent 34-55 s keeping the
@@ -77,8 +79,6 @@ hint feasible across its symmetry fixings (after "Found orbitope of size 20 x 10
 stage ended with its hint's plan and no bound (a what-if hinted with a plan: 1,237,672 and
 no bound at 60 s; without symmetries 891,611, bound 880,852). Unhinted, or at 5,000 items,
 the step takes seconds, and the 5,000-item result was the same without it."""
-"""Threads of the interleaved portfolio (this machine has two cores); its batches, and so
-the plan, are the same whatever the core count."""
 PROBING_LEVEL = 1
 """CP-SAT's probing level (its default: 2, which also probes every Boolean once more when the
 search starts, 7 s of wall time at 5,000 generated items). With 1 the first level there is
