@@ -701,9 +701,9 @@ def rid(
 @app.command(cls=Command)
 def roll(
     scenario: ScenarioArg,
-    to: Annotated[dt.datetime, typer.Option(
-        "--to", formats=["%Y-%m-%d"], help="The next re-plan's date (its as_of), e.g. "
-        "2020-06-26.", show_default=False)],
+    to: Annotated[str, typer.Option(
+        "--to", help="The next re-plan's date (its as_of), e.g. 2020-06-26.",
+        show_default=False)],
     out: Annotated[Path, typer.Option("-o", "--out", help="The what-if file to write (YAML).",
                                       show_default=False)],
     time_limit: TimeLimit = 60.0,
@@ -725,7 +725,10 @@ def roll(
     from solver.files import write_atomic
     from solver.roll import draft
 
-    day = to.date()
+    try:
+        day = dt.date.fromisoformat(to)
+    except ValueError:  # an acceptance test: "does not match the format" for 2020-13-01
+        fail(f"--to: {to!r} is not a date (YYYY-MM-DD, e.g. 2020-06-26)")
     check_outputs([scenario, saved], out)
     if out.exists() and not force:  # an acceptance test: last month's command run again
         # replaced a month whose decisions were recorded, and the months extending it

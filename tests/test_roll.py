@@ -100,7 +100,8 @@ def test_roll_refuses_a_date_not_after_as_of_and_its_own_scenario(tmp_path: Path
     for args, said in (
         (["--to", "2020-05-26", "--out", str(tmp_path / "n.yaml")], "not after"),
         (["--to", "2020-06-26", "--out", str(base)], "reads this file"),
-        (["--to", "June", "--out", str(tmp_path / "n.yaml")], "--to"),
+        (["--to", "June", "--out", str(tmp_path / "n.yaml")], "--to: 'June' is not a date"),
+        (["--to", "2020-13-01", "--out", str(tmp_path / "n.yaml")], "is not a date"),
     ):
         result = runner.invoke(app, ["roll", str(base), *args])
         assert result.exit_code == 2 and said in result.output, result.output
