@@ -136,7 +136,7 @@ def _gone_live_in(inst: Instance, assignment: dict[str, str | None], item: Item,
                   done: Roll) -> str:
     """"; planned in 2020-11, which went live on 2020-11-05: approved in time, it went live
     there (the next roll marks it implemented)" for a due item the plan put in a release
-    gone live by then: a later decision clashes with that release's frozen scope."""
+    gone live by then: with no decision recorded it did not go live, and moves out."""
     rids = {rid for u in inst.units if u.item is item
             if (rid := assignment.get(u.id)) in done.went_live and rid is not None}
     return "".join(f"; planned in {rid}, which went live on {done.went_live[rid]}: approved "

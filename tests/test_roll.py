@@ -120,3 +120,16 @@ def test_roll_keeps_a_month_already_written_unless_forced(tmp_path: Path) -> Non
     assert draft.read_text() == recorded_by_hand
     assert runner.invoke(app, [*again, "--force"]).exit_code == 0
     assert draft.read_text() != recorded_by_hand
+
+
+def test_a_draft_past_a_go_live_with_no_decision_recorded_moves_them_out(tmp_path: Path) -> None:
+    """An acceptance test: rolled past November 2020's go-live with its votes not yet
+    recorded, the draft had no plan ("relax frozen(2020-11)"). An item whose decision is
+    still to come did not go live: it moves out, as the plan shows; the approved ones went
+    live and are implemented."""
+    inst, plan = plan_file(rolled(tmp_path, "2020-12-28"))
+    assert plan.status == "optimal"
+    assert_valid(inst, plan)
+    held = [u for u in inst.units if inst.reference(u) == "2020-11"]
+    assert held and not any(u.decision_known for u in held)
+    assert "2020-11" not in plan.assignments.values()

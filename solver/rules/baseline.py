@@ -81,10 +81,17 @@ class Frozen(UnaryRule):
     def asks(self) -> str:
         return f"{self.release} has gone live: its scope stays as it was"
 
+    def holds(self, inst: Instance, unit: Unit) -> bool:
+        """Whether the release went live with the unit: where moves count from had it there
+        and its decision is known. One still to come did not go live (a monthly re-plan
+        rolled past November's go-live with its votes not yet recorded: no plan, "relax
+        frozen(2020-11)"); it moves out, as the plan shows."""
+        return inst.reference(unit) == self.release and unit.decision_known
+
     def barred(self, inst: Instance) -> list[Slot]:
         out: list[Slot] = []
         for unit in inst.units:
-            if inst.reference(unit) == self.release:  # stays: every other slot is barred
+            if self.holds(inst, unit):  # stays: every other slot is barred
                 out += [(unit.id, rid) for rid in [*inst.release_ids, None] if rid != self.release]
             else:
                 out.append((unit.id, self.release))
@@ -97,7 +104,7 @@ class Frozen(UnaryRule):
         out = []
         for unit in inst.units:
             inside = plan.get(unit.id) == self.release
-            held = inst.reference(unit) == self.release
+            held = self.holds(inst, unit)
             if inside and not held:
                 out.append(
                     f"{unit.id}: added to {self.release}, which went live before {inst.as_of}"
