@@ -32,8 +32,8 @@ class Roll:
     published: dict[str, str | None] = field(default_factory=dict)
     """Unit -> its release in a scope baselined in the window (None: out of the scope it
     was published in, now baselined without it)."""
-    baselined: dict[str, list[str]] = field(default_factory=dict)
-    """Release -> "DCC scope baselined on 2020-06-24" and the like, for the comments."""
+    baselined: dict[str, dict[str, dt.date]] = field(default_factory=dict)
+    """Release -> the scopes ("DCC", "full") baselined in the window, with their days."""
     went_live: dict[str, dt.date] = field(default_factory=dict)
     """Release -> go-live, for each gone live by `to` (before `as_of` too: an approved
     item still in one is implemented)."""
@@ -51,8 +51,7 @@ def roll(inst: Instance, assignment: dict[str, str | None], to: dt.date) -> Roll
             out.went_live[r.id] = r.go_live
         for dcc, kind in ((True, "DCC"), (False, "full")):
             if _baselined_between(r, dcc, inst.as_of, to):
-                out.baselined.setdefault(r.id, []).append(
-                    f"{kind} scope baselined on {r.scope_baseline(dcc)}")
+                out.baselined.setdefault(r.id, {})[kind] = r.scope_baseline(dcc)
     for unit in inst.units:
         rid = assignment.get(unit.id)
         if rid in out.went_live and unit.status == "approved":
@@ -100,8 +99,8 @@ def draft(inst: Instance, assignment: dict[str, str | None], to: dt.date, extend
         "then plan it: `secplan solve` on this file.", 88, break_on_hyphens=False,
         break_long_words=False)]
     lines += [
-        f"extends: {_scalar(extends)}",
-        f"description: {_scalar(_description(done, inst.as_of, to))}",
+        f"extends: {_flow(extends)}",
+        f"description: {_flow(_description(done, inst.as_of, to))}",
         f"as_of: {to}",
     ]
     updates = _updates(inst, done)
@@ -109,10 +108,10 @@ def draft(inst: Instance, assignment: dict[str, str | None], to: dt.date, extend
         lines.append("items:\n  update:")
         for comment, entries in updates:
             lines.append(f"    # {comment}")
-            lines += [f"    {_scalar(item_id)}: {_flow(fields)}" for item_id, fields in entries]
+            lines += [f"    {_flow(item_id)}: {_flow(fields)}" for item_id, fields in entries]
     if done.moot_rules:
         lines.append("rules:\n  remove:  # each binds an item now implemented: no longer binding")
-        lines += [f"    - {_scalar(name)}" for name in done.moot_rules]
+        lines += [f"    - {_flow(name)}" for name in done.moot_rules]
     if not any(r.go_live >= to for r in inst.releases):
         lines.append(f"# No release of the horizon goes live after {to}: extend the "
                      "calendar's `last` to plan further.")
@@ -151,8 +150,8 @@ def _description(done: Roll, as_of: dt.date, to: dt.date) -> str:
     live = [rid for rid, day in done.went_live.items() if day >= as_of]
     if live:
         said.append("gone live: " + ", ".join(live))
-    said += [f"{rid}: {' and '.join(w.partition(' on ')[0] for w in what)}"
-             for rid, what in done.baselined.items()]
+    said += [f"{rid}: {' and '.join(f'{kind} scope baselined' for kind in scopes)}"
+             for rid, scopes in done.baselined.items()]
     return "Re-plan " + "; ".join(said) + "."
 
 
@@ -165,10 +164,11 @@ def _updates(inst: Instance, done: Roll) -> list[tuple[str, list[tuple[str, dict
         groups.append((f"{rid} went live on {done.went_live[rid]}: its approved items are "
                        "implemented", _entries(units, ids, {"status": "implemented"},
                                                done.implemented)))
-    for rid, said in done.baselined.items():
+    for rid, scopes in done.baselined.items():
         ids = [uid for uid, r in done.published.items() if r == rid]
         if ids:
-            groups.append((f"{rid}: {' and '.join(said)}, with these in it",
+            said = " and ".join(f"{kind} scope baselined on {day}" for kind, day in scopes.items())
+            groups.append((f"{rid}: {said}, with these in it",
                            _entries(units, ids, {}, done.published)))
     out = [uid for uid, r in done.published.items() if r is None]
     if out:
@@ -195,11 +195,7 @@ def _entries(units: dict[str, Unit], ids: list[str], fields: dict[str, Any],
     return list(entries.items())
 
 
-def _scalar(value: Any) -> str:
-    return yaml.safe_dump(value, default_flow_style=True, width=10_000,
+def _flow(value: Any) -> str:
+    """A value as one line of YAML, quoted where YAML needs it, keys in their order."""
+    return yaml.safe_dump(value, default_flow_style=True, width=10_000, sort_keys=False,
                           allow_unicode=True).removesuffix("\n...\n").strip()
-
-
-def _flow(fields: dict[str, Any]) -> str:
-    return yaml.safe_dump(fields, default_flow_style=True, width=10_000, sort_keys=False,
-                          allow_unicode=True).strip()
