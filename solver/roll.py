@@ -156,41 +156,48 @@ def _description(done: Roll, as_of: dt.date, to: dt.date) -> str:
 
 
 def _updates(inst: Instance, done: Roll) -> list[tuple[str, list[tuple[str, dict[str, Any]]]]]:
-    """`items: update:` entries grouped under a comment: implemented, then published."""
+    """`items: update:` entries grouped under a comment: implemented, then published. An item
+    is written once, under its first group: a split item whose parts change in two groups
+    gets one `parts` list with both changes (a second entry would be a duplicate key)."""
     units = {u.id: u for u in inst.units}
+    written: dict[str, dict[str, Any]] = {}
     groups: list[tuple[str, list[tuple[str, dict[str, Any]]]]] = []
+
+    def group(comment: str, ids: list[str], fields: dict[str, Any],
+              release: dict[str, Any]) -> None:
+        entries = _entries(units, ids, fields, release, written)
+        if entries:
+            groups.append((comment, entries))
+
     for rid in sorted({*done.implemented.values()}, key=list(done.went_live).index):
-        ids = [uid for uid, r in done.implemented.items() if r == rid]
-        groups.append((f"{rid} went live on {done.went_live[rid]}: its approved items are "
-                       "implemented", _entries(units, ids, {"status": "implemented"},
-                                               done.implemented)))
+        group(f"{rid} went live on {done.went_live[rid]}: its approved items are implemented",
+              [uid for uid, r in done.implemented.items() if r == rid],
+              {"status": "implemented"}, done.implemented)
     for rid, scopes in done.baselined.items():
-        ids = [uid for uid, r in done.published.items() if r == rid]
-        if ids:
-            said = " and ".join(f"{kind} scope baselined on {day}" for kind, day in scopes.items())
-            groups.append((f"{rid}: {said}, with these in it",
-                           _entries(units, ids, {}, done.published)))
-    out = [uid for uid, r in done.published.items() if r is None]
-    if out:
-        groups.append(("planned out of a scope baselined since without them: no longer "
-                       "published there", _entries(units, out, {}, done.published)))
+        said = " and ".join(f"{kind} scope baselined on {day}" for kind, day in scopes.items())
+        group(f"{rid}: {said}, with these in it",
+              [uid for uid, r in done.published.items() if r == rid], {}, done.published)
+    group("planned out of a scope baselined since without them: no longer published there",
+          [uid for uid, r in done.published.items() if r is None], {}, done.published)
     return groups
 
 
 def _entries(units: dict[str, Unit], ids: list[str], fields: dict[str, Any],
-             release: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
-    """Item id -> fields for the units `ids`: the item's own for a whole item, else its
-    `parts` list again with those parts changed (an update replaces the list)."""
+             release: dict[str, Any], written: dict[str, dict[str, Any]],
+             ) -> list[tuple[str, dict[str, Any]]]:
+    """Item id -> fields for the units `ids` not `written` before: the item's own for a
+    whole item, else its `parts` list again with those parts changed (an update replaces
+    the list); a part of an item written before changes that item's list."""
     entries: dict[str, dict[str, Any]] = {}
     for uid in ids:
-        unit = units[uid]
-        item = unit.item
+        item = units[uid].item
         if not item.parts:
-            entries[item.id] = {**fields, "baseline": release[uid]}
+            entries[item.id] = written[item.id] = {**fields, "baseline": release[uid]}
             continue
-        parts = entries.setdefault(item.id, {"parts": [
-            p.model_dump(mode="json", exclude_defaults=True) for p in item.parts]})["parts"]
-        part = next(p for p in parts if f"{item.id}.{p['id']}" == uid)
+        if item.id not in written:
+            entries[item.id] = written[item.id] = {"parts": [
+                p.model_dump(mode="json", exclude_defaults=True) for p in item.parts]}
+        part = next(p for p in written[item.id]["parts"] if f"{item.id}.{p['id']}" == uid)
         part.update(fields, baseline=release[uid])
     return list(entries.items())
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 from pathlib import Path
@@ -133,3 +134,22 @@ def test_a_draft_past_a_go_live_with_no_decision_recorded_moves_them_out(tmp_pat
     held = [u for u in inst.units if inst.reference(u) == "2020-11"]
     assert held and not any(u.decision_known for u in held)
     assert "2020-11" not in plan.assignments.values()
+
+
+def test_a_split_item_changed_in_two_ways_is_written_once(tmp_path: Path) -> None:
+    """A part going live and another part published in a scope baselined, in one window:
+    one `parts` list with both changes (two entries of the item were a duplicate key, the
+    second without the first's change)."""
+    from solver.roll import draft
+
+    path = tmp_path / "split.yaml"
+    path.write_text(f"extends: {SEC_2020 / 'baseline.yaml'}\n"
+                    "items:\n  update:\n    SECMP0062: {parts: [{id: '1', baseline: '2020-11'},"
+                    " {id: '2'}]}\nrules:\n  remove: ['fixed(SECMP0062.2)']\n")
+    inst, plan = plan_file(path)
+    assignment = {**plan.assignments, "SECMP0062.1": "2020-11", "SECMP0062.2": "2021-11"}
+    text = draft(inst, assignment, dt.date(2020, 12, 28), "split.yaml", "a test")
+    assert text.count("\n    SECMP0062: ") == 1
+    parts = yaml.safe_load(text)["items"]["update"]["SECMP0062"]["parts"]
+    assert [(p["id"], p.get("status"), p.get("baseline")) for p in parts] == [
+        ("1", "implemented", "2020-11"), ("2", None, "2021-11")]
