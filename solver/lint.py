@@ -4,6 +4,7 @@ commands print them on standard error and carry on; what cannot be planned is ba
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import re
 
@@ -103,6 +104,18 @@ def listed(names: list[str], most: int = 6, what: str = "") -> str:
     return ", ".join(names[:most]) + f" and {len(names) - most} more" + (f" {what}" * bool(what))
 
 
+def loose_commitment(unit: Unit, release: Release | None, as_of: dt.date) -> bool:
+    """Whether `unit`, published in `release`, is approved for inclusion there with that
+    release's scope baselined by `as_of`, where a `fixed` rule would keep it: not gone live
+    (frozen keeps it there), and approved in time for it (a `fixed` rule there would clash:
+    a monthly re-plan followed that advice into no plan)."""
+    if unit.status != "approved" or release is None or release.go_live < as_of:
+        return False
+    if unit.decision > cut_off(release.go_live, unit.dcc_lead_time, unit.party_lead_time):
+        return False
+    return release.baselined_by(unit.dcc_impact, as_of)
+
+
 def _unfixed_commitments(scenario: Scenario, releases: list[Release],
                          units: list[Unit]) -> list[str]:
     """Approved items in their published release, whose scope is already baselined, with no
@@ -111,17 +124,8 @@ def _unfixed_commitments(scenario: Scenario, releases: list[Release],
     approved DCC build slipped a year to save 4 value-months, the RID none the wiser)."""
     fixed = {r.item for r in scenario.rules if isinstance(r, Fixed)}
     by_id = {r.id: r for r in releases}
-    loose = []
-    for unit in units:
-        release = by_id.get(unit.baseline or "")
-        if unit.status != "approved" or release is None or unit.id in fixed \
-                or release.go_live < scenario.as_of:  # gone live: frozen keeps it there
-            continue
-        if unit.decision > cut_off(release.go_live, unit.dcc_lead_time, unit.party_lead_time):
-            continue  # approved too late for it: a `fixed` rule there would clash (a
-            # monthly re-plan followed this advice into no plan)
-        if release.baselined_by(unit.dcc_impact, scenario.as_of):
-            loose.append(f"{unit.id} ({release.id})")
+    loose = [f"{unit.id} ({unit.baseline})" for unit in units if unit.id not in fixed
+             and loose_commitment(unit, by_id.get(unit.baseline or ""), scenario.as_of)]
     if not loose:
         return []
     return [f"approved, in a release whose scope is baselined, with no fixed rule: "

@@ -5,7 +5,9 @@ approved items implemented), scopes the Panel baselined (the items planned there
 in them), and the decisions taken. The first two follow from the plan and the calendar, so
 the draft writes them; the decisions only the planners know, so the draft lists each one
 due, commented out, for them to record. Rules left naming only implemented items are taken
-out, as the planner would (they no longer bind, and `validate` would warn of each).
+out, as the planner would (they no longer bind, and `validate` would warn of each), and an
+approved item the window leaves in a baselined scope gets a `fixed` rule: approved for
+inclusion, it stays unless a scenario moves it.
 """
 
 from __future__ import annotations
@@ -19,8 +21,9 @@ import yaml
 
 from solver.calendar import Release
 from solver.instance import Instance, Unit
-from solver.lint import closed_units, moot_because
+from solver.lint import closed_units, loose_commitment, moot_because
 from solver.model import PENDING_STATUSES, Item
+from solver.rules.placement import Fixed
 
 
 @dataclass
@@ -40,6 +43,10 @@ class Roll:
     due: list[Item] = field(default_factory=list)
     """Pending items whose decision is expected before `to` (or overdue already)."""
     moot_rules: list[str] = field(default_factory=list)
+    fixed: dict[str, str] = field(default_factory=dict)
+    """Approved unit -> the release the draft leaves it in, approved for inclusion there
+    once that release's scope is baselined in the window (and not before): a `fixed` rule
+    keeps it there, as "approved for inclusion" stays unless a scenario moves it."""
 
 
 def roll(inst: Instance, assignment: dict[str, str | None], to: dt.date) -> Roll:
@@ -58,6 +65,13 @@ def roll(inst: Instance, assignment: dict[str, str | None], to: dt.date) -> Roll
             out.implemented[unit.id] = rid
             continue
         out.published.update(_published(unit, rid, releases, inst.as_of, to))
+    has_rule = {r.item for r in inst.scenario.rules if isinstance(r, Fixed)}
+    for unit in inst.units:
+        rid = out.published.get(unit.id, unit.baseline)
+        if unit.id not in has_rule and rid is not None \
+                and loose_commitment(unit, releases.get(rid), to) \
+                and not loose_commitment(unit, releases.get(unit.baseline or ""), inst.as_of):
+            out.fixed[unit.id] = rid
     out.due = [item for item in inst.scenario.items if item.status in PENDING_STATUSES
                and (item.expected_decision or dt.date.max) < to]
     closed = closed_units(inst.scenario)
@@ -109,9 +123,16 @@ def draft(inst: Instance, assignment: dict[str, str | None], to: dt.date, extend
         for comment, entries in updates:
             lines.append(f"    # {comment}")
             lines += [f"    {_flow(item_id)}: {_flow(fields)}" for item_id, fields in entries]
+    if done.moot_rules or done.fixed:
+        lines.append("rules:")
     if done.moot_rules:
-        lines.append("rules:\n  remove:  # each binds an item now implemented: no longer binding")
+        lines.append("  remove:  # each binds an item now implemented: no longer binding")
         lines += [f"    - {_flow(name)}" for name in done.moot_rules]
+    if done.fixed:
+        lines.append("  add:  # approved for inclusion, its scope baselined: each stays there"
+                     "\n    # (delete a line to let the plan move it, at a cost in moves)")
+        lines += [f"    - {_flow({'rule': 'fixed', 'item': uid, 'release': rid})}"
+                  for uid, rid in done.fixed.items()]
     if not any(r.go_live >= to for r in inst.releases):
         lines.append(f"# No release of the horizon goes live after {to}: extend the "
                      "calendar's `last` to plan further.")

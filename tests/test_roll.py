@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from solver.cli import app
 from solver.instance import Instance
+from solver.lint import scenario_warnings
 from solver.plan import plan_file
 from solver.scenario import load_scenario
 from tests.conftest import SEC_2020, assert_valid
@@ -153,3 +154,31 @@ def test_a_split_item_changed_in_two_ways_is_written_once(tmp_path: Path) -> Non
     parts = yaml.safe_load(text)["items"]["update"]["SECMP0062"]["parts"]
     assert [(p["id"], p.get("status"), p.get("baseline")) for p in parts] == [
         ("1", "implemented", "2020-11"), ("2", None, "2021-11")]
+
+
+def test_approved_items_left_in_a_scope_baselined_are_fixed_there(tmp_path: Path) -> None:
+    """SECMP0007 and SECMP0015 approved in September, planned in November 2021, whose DCC
+    scope is baselined on 4 November: approved for inclusion, the draft fixes them there
+    (before, each draft warned of them and the plan could move them); an item approved in a
+    scope baselined before the window is left as the planners left it."""
+    shutil.copy(SEC_2020 / "baseline.yaml", tmp_path / "baseline.yaml")
+    base = tmp_path / "approved.yaml"
+    base.write_text("extends: baseline.yaml\nas_of: 2020-10-01\nchanges:\n"
+                    "  - {approve: SECMP0007, decided: 2020-09-24}\n"
+                    "  - {approve: SECMP0015, decided: 2020-09-24}\n")
+    out = tmp_path / "next.yaml"
+    result = runner.invoke(app, ["roll", str(base), "--to", "2020-11-10", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    added = yaml.safe_load(out.read_text())["rules"]["add"]
+    assert added == [{"rule": "fixed", "item": item, "release": "2021-11"}
+                     for item in ("SECMP0007", "SECMP0015")]
+    assert not [w for w in scenario_warnings(load_scenario(out)) if "no fixed rule" in w]
+    inst, plan = plan_file(recorded(out))
+    assert plan.status == "optimal"
+    assert_valid(inst, plan)
+    assert plan.assignments["SECMP0007"] == plan.assignments["SECMP0015"] == "2021-11"
+    # A month on, nothing newly baselined holds them: no rule added again
+    again = tmp_path / "after.yaml"
+    result = runner.invoke(app, ["roll", str(out), "--to", "2020-12-10", "--out", str(again)])
+    assert result.exit_code == 0, result.output
+    assert "add" not in (yaml.safe_load(again.read_text()).get("rules") or {})
