@@ -304,6 +304,19 @@ def case_size(case: str) -> int:
     return (_generated(case) or (0, 0))[0]
 
 
+def first_seeds(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Of the generated cases' rows, each size's row of its lowest seed (results may hold
+    other seeds of a size, run to see how the engine fares across scenarios of it)."""
+    def seed(row: dict[str, Any]) -> int:
+        found = GENERATED_CASE.fullmatch(row["case"])
+        return int(found[3]) if found else 0
+
+    chosen: dict[int, dict[str, Any]] = {}
+    for row in sorted(rows, key=seed):
+        chosen.setdefault(case_size(row["case"]), row)
+    return [row for row in rows if any(row is kept for kept in chosen.values())]
+
+
 MAIN_TABLE = [
     ("case", "case"),
     ("mode", "mode"),
@@ -347,6 +360,7 @@ SOLVE_TABLE = [
 
 
 CURVE_TABLE = [
+    ("case", "case"),
     ("units", "units"),
     ("variables", "vars"),
     ("setup_s", "set-up s"),
@@ -396,7 +410,8 @@ def draw_cost_curve(rows: list[dict[str, Any]], path: Path) -> None:
     import matplotlib.pyplot as plt
     from matplotlib.ticker import NullFormatter, ScalarFormatter
 
-    curve = [r for r in curve_rows(rows) if r.get("units") and r.get("wall_s")]
+    every = [r for r in curve_rows(rows) if r.get("units") and r.get("wall_s")]
+    curve = first_seeds(every)  # the lines: one scenario per size
     if not curve:
         return
     units = [int(number(r["units"])) for r in curve]
@@ -423,8 +438,8 @@ def draw_cost_curve(rows: list[dict[str, Any]], path: Path) -> None:
         ("no plan in time", "solve: no plan in the limit", "X", dict(color="tab:red")),
     )
     for status, label, marker, colours in outcomes:
-        points = [(u, number(r["solve_s"])) for u, r in zip(units, curve, strict=True)
-                  if r.get("status") == status and r.get("solve_s")]
+        points = [(number(r["units"]), number(r["solve_s"])) for r in every
+                  if r.get("status") == status and r.get("solve_s")]  # every seed's
         if points:
             left.scatter(*zip(*points, strict=True), s=70, marker=marker, zorder=5,
                          linewidths=1.5, label=label, **colours)
@@ -447,9 +462,12 @@ def draw_cost_curve(rows: list[dict[str, Any]], path: Path) -> None:
         ax.margins(x=0.12, y=0.15)
     years = sorted({str((_generated(r["case"]) or (0, 0))[1]) for r in curve})
     workers = sorted({str(r.get("workers") or "default") for r in curve})
+    others = len(every) - len(curve)
     fig.suptitle(
         f"secplan cost curve: generated scenarios, {'/'.join(years)} years, "
         f"workers {'/'.join(workers)}"
+        + (f"\nlines: one scenario per size; solve markers: every scenario run ({others} "
+           "more, other seeds)" if others else "")
     )
     fig.savefig(path, dpi=110)
     plt.close(fig)

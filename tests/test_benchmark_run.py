@@ -58,3 +58,13 @@ def test_the_cost_curve_reads_numbers_as_the_table_writes_them(tmp_path: Path) -
     assert curve[1]["setup_s"] == fmt(1.5 + 1234.5)
     draw_cost_curve(rows, tmp_path / "curve.png")
     assert (tmp_path / "curve.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_the_cost_curve_draws_its_lines_through_one_seed_per_size() -> None:
+    """Results holding several seeds of a size (run to see how the engine fares across
+    scenarios of it): each size's lowest seed is the line's point, in the rows' order."""
+    from benchmarks.run import first_seeds
+
+    rows = [{"case": case} for case in
+            ("gen1000x10-s1", "gen5000x10-s3", "gen5000x10-s1", "gen5000x10-s2")]
+    assert [r["case"] for r in first_seeds(rows)] == ["gen1000x10-s1", "gen5000x10-s1"]
