@@ -185,6 +185,10 @@ def read_plan(path: Path, inst_of: Callable[[dict[str, str | None] | None], Inst
                                       "holds the allocation only: `secplan check` judges it)")
     data = _plan_data(path, _text(path))  # the file's own checks first, in its words
     assignments: dict[str, str | None] = data["assignments"]
+    absent = [key for key in WHOLE_PLAN_KEYS if key not in data]
+    if absent:  # an acceptance test: one missing key named at a time, then a traceback
+        others = f" (and {', '.join(absent[1:])})" if absent[1:] else ""
+        raise ScenarioError(path, absent[0], f"missing{others}: {_WHOLE}")
     try:
         plan = Plan.model_validate(data)
     except ValidationError as exc:
@@ -199,6 +203,12 @@ def read_plan(path: Path, inst_of: Callable[[dict[str, str | None] | None], Inst
     if missing:
         raise ScenarioError(path, "assignments", f"no place for {missing[0]}, which the "
                                                  f"scenario plans{stale}")
+    unlisted = sorted({u.id for u in inst.units} - {item.id for item in plan.items})
+    if unlisted:  # the commands show an item from its entry (rid: a traceback without it)
+        raise ScenarioError(path, "items", f"has no entry for {unlisted[0]}: {_WHOLE}")
+    if [r.id for r in plan.releases] != [r.id for r in inst.releases]:
+        raise ScenarioError(path, "releases", "does not list the scenario's releases "
+                            f"({', '.join(r.id for r in inst.releases)}): {_WHOLE}")
     from solver.check import check_assignment
 
     broken = [v for v in check_assignment(inst, assignments) if v.hard]
@@ -222,6 +232,10 @@ def read_plan(path: Path, inst_of: Callable[[dict[str, str | None] | None], Inst
     return inst, plan  # `explain --plan` weighs each option against
 
 
+_WHOLE = ("--plan reads back the whole plan.json `solve --out` wrote (an allocation alone: "
+          "`secplan check` judges it, `secplan solve` plans the scenario again)")
+
+
 class _RepeatedKey(ValueError):
     def __init__(self, key: str):
         super().__init__(key)
@@ -239,7 +253,10 @@ def _no_repeats(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 _AGREE = ("plan.json gives the allocation three times (assignments, items, releases): make "
-          "them agree, keep only assignments, or edit the release column of plan.csv instead")
+          "them agree (to judge an allocation edited by hand, `secplan check` also reads a "
+          "plan.json of assignments alone, or plan.csv with its release column edited)")
+WHOLE_PLAN_KEYS = ("scenario", "status", "releases", "items")
+"""What `--plan` shows of a plan besides its assignments: read back as written."""
 
 
 def _check_agreement(path: Path, data: dict[str, Any],

@@ -789,6 +789,31 @@ def test_a_saved_plan_is_shown_without_planning_again(tmp_path: Path) -> None:
         in result.stderr, result.stderr
 
 
+def test_a_saved_plan_missing_what_the_commands_show_is_bad_input(tmp_path: Path) -> None:
+    """An acceptance test: a plan.json trimmed to its assignments (as an error's advice read)
+    made rid and explain end in a traceback and report a page of 32 items outside the
+    horizon, exit 0; an assignments-only file got its missing keys named one at a time.
+    Each is one message now, for every command reading --plan."""
+    out = tmp_path / "out"
+    assert runner.invoke(app, ["solve", SEND_BACK, "--out", str(out)]).exit_code == 0
+    plan = json.loads((out / "plan.json").read_text())
+    trimmed = {k: v for k, v in plan.items() if k not in ("items", "releases")}
+    without_one = {**plan, "items": [i for i in plan["items"] if i["id"] != "MP084"]}
+    for content, said in (
+            (trimmed, "releases: missing (and items): --plan reads back the whole plan.json"),
+            ({"assignments": plan["assignments"]},
+             "scenario: missing (and status, releases, items): "),
+            (without_one, "items: has no entry for MP084: --plan reads back the whole ")):
+        path = tmp_path / "edited.json"
+        path.write_text(json.dumps(content))
+        for command in (["rid", SEND_BACK, "2021-06"], ["explain", SEND_BACK, "MP084"],
+                        ["report", SEND_BACK, "-o", str(tmp_path / "report.html")]):
+            result = secplan(*command, "--plan", str(path))
+            assert result.returncode == 2 and said in result.stderr, result.stderr
+            assert "Traceback" not in result.stderr and not (tmp_path / "report.html").exists()
+    assert secplan("check", SEND_BACK, str(path)).returncode == 0  # check judges it
+
+
 def test_compare_reads_both_saved_plans_and_refuses_a_what_if_planned_from_another(
         tmp_path: Path) -> None:
     """The 1,000-item acceptance test: compare took 79-83 s, planning both sides again.
