@@ -45,8 +45,9 @@ class Roll:
     moot_rules: list[str] = field(default_factory=list)
     fixed: dict[str, str] = field(default_factory=dict)
     """Approved unit -> the release the draft leaves it in, approved for inclusion there
-    once that release's scope is baselined in the window (and not before): a `fixed` rule
-    keeps it there, as "approved for inclusion" stays unless a scenario moves it."""
+    with that release's scope baselined, unless it was so in that release before the window
+    (left loose by the planners): a `fixed` rule keeps it there, as "approved for inclusion"
+    stays unless a scenario moves it."""
 
 
 def roll(inst: Instance, assignment: dict[str, str | None], to: dt.date) -> Roll:
@@ -68,9 +69,10 @@ def roll(inst: Instance, assignment: dict[str, str | None], to: dt.date) -> Roll
     has_rule = {r.item for r in inst.scenario.rules if isinstance(r, Fixed)}
     for unit in inst.units:
         rid = out.published.get(unit.id, unit.baseline)
-        if unit.id not in has_rule and rid is not None \
-                and loose_commitment(unit, releases.get(rid), to) \
-                and not loose_commitment(unit, releases.get(unit.baseline or ""), inst.as_of):
+        before = rid == unit.baseline and loose_commitment(unit, releases.get(rid), inst.as_of)
+        if unit.id in has_rule or rid is None or before:
+            continue  # `before`: left loose in that release before, as the planners left it
+        if loose_commitment(unit, releases.get(rid), to):
             out.fixed[unit.id] = rid
     out.due = [item for item in inst.scenario.items if item.status in PENDING_STATUSES
                and (item.expected_decision or dt.date.max) < to]

@@ -182,3 +182,25 @@ def test_approved_items_left_in_a_scope_baselined_are_fixed_there(tmp_path: Path
     result = runner.invoke(app, ["roll", str(out), "--to", "2020-12-10", "--out", str(again)])
     assert result.exit_code == 0, result.output
     assert "add" not in (yaml.safe_load(again.read_text()).get("rules") or {})
+
+
+def test_an_approved_item_moved_into_a_scope_baselined_is_fixed_there(tmp_path: Path) -> None:
+    """An acceptance test: approved SECMP0015, left loose in November 2021 (baselined),
+    planned into June 2022, whose DCC scope is baselined in the window, got no `fixed` rule
+    (it had been loose before, elsewhere), and the next plan moved it on. SECMP0007, still
+    where it was left loose, is left as the planners left it."""
+    from solver.roll import roll
+
+    path = tmp_path / "approved.yaml"
+    both = ("SECMP0007", "SECMP0015")
+    path.write_text(f"extends: {SEC_2020 / 'baseline.yaml'}\nas_of: 2020-12-01\nitems:\n"
+                    "  update:\n" + "".join(f"    {uid}: {{baseline: '2021-11'}}\n"
+                                              for uid in both) + "changes:\n" + "".join(
+                        f"  - {{approve: {uid}, decided: 2020-09-24}}\n" for uid in both))
+    inst = Instance(load_scenario(path))
+    assert [w for w in scenario_warnings(inst.scenario) if "no fixed rule" in w]
+    _, plan = plan_file(path)
+    assignment = {**plan.assignments, "SECMP0007": "2021-11", "SECMP0015": "2022-06"}
+    done = roll(inst, assignment, dt.date(2021, 7, 1))
+    assert done.published["SECMP0015"] == "2022-06"
+    assert done.fixed == {"SECMP0015": "2022-06"}
