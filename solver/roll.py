@@ -69,10 +69,11 @@ def roll(inst: Instance, assignment: dict[str, str | None], to: dt.date) -> Roll
     has_rule = {r.item for r in inst.scenario.rules if isinstance(r, Fixed)}
     for unit in inst.units:
         rid = out.published.get(unit.id, unit.baseline)
-        before = rid == unit.baseline and loose_commitment(unit, releases.get(rid), inst.as_of)
-        if unit.id in has_rule or rid is None or before:
-            continue  # `before`: left loose in that release before, as the planners left it
-        if loose_commitment(unit, releases.get(rid), to):
+        release = releases.get(rid or "")
+        if unit.id in has_rule or rid is None \
+                or (rid == unit.baseline and loose_commitment(unit, release, inst.as_of)):
+            continue  # left loose in that release before: as the planners left it
+        if loose_commitment(unit, release, to):
             out.fixed[unit.id] = rid
     out.due = [item for item in inst.scenario.items if item.status in PENDING_STATUSES
                and (item.expected_decision or dt.date.max) < to]
