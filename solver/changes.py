@@ -94,7 +94,8 @@ class ShiftLeadTimes(Change):
 
 
 class ScaleLeadTimes(Change):
-    """Multiply lead times (each part of a period, rounded to whole units)."""
+    """Multiply lead times: whole months stay months, a fraction of a month becomes days
+    (365.25 / 12 a month), days rounded half up (3 months x 1.5 = 4 months 15 days)."""
 
     scale_lead_times: float = Field(alias="scale-lead-times", gt=0, le=100)
     dcc_only: bool = True

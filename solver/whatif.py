@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
+from fractions import Fraction
 from typing import Any
 
 from solver.calendar import format_duration, to_delta
@@ -118,8 +120,25 @@ def _shift(by: dict[str, int]) -> Callable[[dict[str, int]], dict[str, int]]:
     return lambda parts: {u: parts.get(u, 0) + by.get(u, 0) for u in {*parts, *by}}
 
 
+DAYS_PER_MONTH = Fraction(36525, 1200)
+"""A month's mean length (365.25 / 12 days), for the fraction of a month a scaled lead time
+keeps as days."""
+
+
 def _scale(factor: float) -> Callable[[dict[str, int]], dict[str, int]]:
-    return lambda parts: {u: round(n * factor) for u, n in parts.items()}
+    """Lead time parts times `factor`, exactly: whole months stay months and the fraction of
+    a month becomes days, days rounded half up (an acceptance test: each unit rounded half
+    to even, 4 months x 1.1 stayed 4 months and 3 months x 1.5 became 4)."""
+    exact = Fraction(str(factor))  # 1.1 as 11/10, not the float's binary expansion
+
+    def scaled(parts: dict[str, int]) -> dict[str, int]:
+        months = (12 * parts.get("years", 0) + parts.get("months", 0)) * exact
+        whole = math.floor(months)
+        days = (7 * parts.get("weeks", 0) + parts.get("days", 0)) * exact \
+            + (months - whole) * DAYS_PER_MONTH
+        return {"months": whole, "days": math.floor(days + Fraction(1, 2))}
+
+    return scaled
 
 
 def _release(data: Data, rid: str) -> None:

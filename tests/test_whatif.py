@@ -127,6 +127,10 @@ def test_shift_and_scale_lead_times_touch_only_pending_dcc_items(tmp_path: Path)
     lead = {i.id: (i.dcc_lead_time, i.party_lead_time) for i in s.items}
     assert lead["SECMP0007"] == ("18 months", "9 months")
     assert lead["MP084"] == ("0 days", "57 days")
+    assert lead["MP078"][0] == "13 months 15 days"  # 9 months: was 14 (half to even)
+    s = load_scenario(what_if(tmp_path, "  - {scale-lead-times: 1.1, items: [SECMP0067]}\n"))
+    lead = {i.id: (i.dcc_lead_time, i.party_lead_time) for i in s.items}
+    assert lead["SECMP0067"][0] == "4 months 12 days"  # 4 months: a 10 % stretch was none
 
 
 def test_shifting_every_lead_time_gives_no_dcc_lead_time_to_an_item_without_dcc_impact(
