@@ -61,12 +61,18 @@ def _calendar_warnings(scenario: Scenario, releases: list[Release]) -> list[str]
     """What a fuzz test found accepted in silence: a go-live moved past a later release's
     (the plan orders releases by go-live, whatever their ids say, and "a later release" in a
     rule means a later go-live), to its own date, or of a cancelled release; an extra
-    release whose id names another month, or outside the horizon."""
+    release whose id names another month, or outside the horizon. And a go-live moved into
+    the past (an acceptance test: a year's typo froze June 2021 with a warning about order
+    only)."""
     cal = scenario.calendar
     found = [f"calendar.moves: {rid} is cancelled too, so its move does nothing"
              for rid in cal.moves if rid in cal.cancel]
     found += [f"calendar.moves: {r.id} is moved to {r.go_live}, its own date" for r in releases
               if r.moved_from == r.go_live]
+    found += [f"calendar.moves: {r.id} is moved to {r.go_live}, before as_of "
+              f"{scenario.as_of} (from {r.moved_from}): it counts as gone live, its scope "
+              "frozen; check the date" for r in releases
+              if r.moved_from is not None and r.go_live < scenario.as_of <= r.moved_from]
     for extra in cal.extra:
         month = f"{extra.go_live.year:04d}-{extra.go_live.month:02d}"
         if _MONTH_ID.fullmatch(extra.id) and extra.id != month:

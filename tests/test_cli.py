@@ -1729,6 +1729,12 @@ def test_a_go_live_moved_past_the_next_release_is_warned_about() -> None:
         "month",
         "calendar.extra: 2023-03 goes live on 2023-03-16, outside the horizon 2021-06 to "
         "2022-11; it is planned all the same"]
+    past = scenario([item("A")], calendar={  # an acceptance test: a year's typo (as_of
+        "windows": windows, "first": "2021-06", "last": "2022-11",  # 2020-11-01)
+        "moves": {"2022-06": "2020-06-30"}})
+    assert scenario_warnings(past)[0] == (
+        "calendar.moves: 2022-06 is moved to 2020-06-30, before as_of 2020-11-01 (from "
+        "2022-06-30): it counts as gone live, its scope frozen; check the date")
 
 
 def test_a_sweep_summary_of_no_samples_or_of_other_items_is_bad_input(tmp_path: Path) -> None:
