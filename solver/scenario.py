@@ -1051,6 +1051,9 @@ def _blame(loaded: Loaded, scenario: Scenario, problem: tuple[Loc, str]) -> Scen
         # in the rule the pin makes: the pin's own field (a proposer: "then rules[15]", a
         # rule they never wrote)
         return loaded.error(("changes", k - 1, *loc[2:]), words)
+    if loc == ("changes",):  # about the change itself (a switch-off naming no rule): not
+        # "then changes: switch-off: ..." (an acceptance test)
+        return loaded.error(("changes", k - 1), words)
     return loaded.error(("changes", k - 1), f"then {loaded.place(loc)}: {words}")
 
 

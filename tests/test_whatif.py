@@ -183,6 +183,7 @@ def test_bad_changes_name_file_and_place(tmp_path: Path, changes: str, problem: 
     with pytest.raises(ScenarioError) as err:
         load_scenario(path)
     assert problem in str(err.value)
+    assert "then changes:" not in str(err.value)  # "changes[0]: then changes: switch-off"
     assert err.value.file == str(path) and err.value.line is not None
 
 
