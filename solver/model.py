@@ -60,6 +60,13 @@ def plan_words(status: str, gap: float | None) -> str:
     return {"optimal": "optimal plan", "infeasible": "no plan"}.get(status, f"{status} plan")
 
 
+CLASH_WORDS = ("These rules cannot all hold together (a minimal clash: without any one of "
+               "them the others here can; other rules may clash as well, so dropping one of "
+               "these may not be enough for a plan)")
+"""What a plan's `clash` is, as the text and the HTML report introduce it (an acceptance
+test read "without any one of them the rest can hold" as a plan once one is dropped)."""
+
+
 STATUS_WORDS = {
     "approved": "Approved",
     "change-board-vote": "Change Board vote",

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from solver.check import broken_rules
 from solver.files import parse_json
-from solver.model import STATUS_WORDS, TIGHT_MARGIN_DAYS, gap_words, plan_words
+from solver.model import CLASH_WORDS, STATUS_WORDS, TIGHT_MARGIN_DAYS, gap_words, plan_words
 from solver.paging import NOT_PLANNED, chosen_groups
 from solver.plan import moving_too, pinned_against, who_moves
 from solver.report_text import (
@@ -582,7 +582,7 @@ def _clash(inst: Instance, plan: Plan) -> Html:
                        class_="clash"))
             for fixed, said in pinned_against(inst, plan.clash)]
     return join(
-        tag("p", "These rules cannot all hold together; without any one of them the rest can."),
+        tag("p", f"{CLASH_WORDS}."),
         table(("rule", "note"), rows, class_="clash"),
         *pins,
         tag("p", "The smallest set of rules to relax for a plan, and what the plan made "

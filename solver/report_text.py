@@ -15,7 +15,15 @@ from solver.compare import Comparison
 from solver.explain import ReleaseOption
 from solver.instance import Instance, Unit
 from solver.lint import listed
-from solver.model import STATUS_WORDS, TIGHT_MARGIN_DAYS, Plan, PlanItem, Scenario, plan_words
+from solver.model import (
+    CLASH_WORDS,
+    STATUS_WORDS,
+    TIGHT_MARGIN_DAYS,
+    Plan,
+    PlanItem,
+    Scenario,
+    plan_words,
+)
 from solver.objective import levels
 from solver.plan import (
     SKIPPED_PREFIX,
@@ -504,7 +512,7 @@ def print_plan(inst: Instance, plan: Plan, out: Any) -> None:
 
 def print_clash(inst: Instance, plan: Plan, out: Any) -> None:
     out.print(f"[bold red]{plan.scenario}: no plan satisfies the rules.[/bold red]")
-    out.print("These rules clash (a minimal set: without any one of them the rest can hold):")
+    out.print(f"{CLASH_WORDS}:")
     for name in plan.clash:
         note = f"  ({inst.rule_named[name].note})" if inst.rule_named[name].note else ""
         out.print(f"  - {name}{note}")

@@ -109,9 +109,14 @@ def test_a_clash_with_a_pin_names_every_rule_of_its_item_barring_the_release(
     assert [line.split(":")[0] for line in lines[at + 1:at + 3]] == [
         "  - decision-in-time(A)", "  - scope-baseline(A)"]
     assert "2020-09-24" in lines[at + 1] and "2020-06-24" in lines[at + 2]  # cut-off, baseline
+    from solver.model import CLASH_WORDS  # not "without any one of them the rest can hold":
+
+    assert "dropping one of these may not be enough" in CLASH_WORDS  # read as a plan then
+    assert f"{CLASH_WORDS}:" in " ".join(result.output.split())  # (an acceptance test)
     report = tmp_path / "r.html"
     assert secplan("report", str(path), "-o", str(report)).returncode == 0
     page = report.read_text()
+    assert f"{CLASH_WORDS}." in page
     assert "fixed(A) puts A in 2021-06, which each of these bars on its own:" in page
     assert "scope-baseline(A)" in page
 
