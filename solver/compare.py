@@ -76,6 +76,12 @@ class Comparison(BaseModel):
     a DCC manager saw only "soft-rules 0 -> 10" where solve named the alignment)."""
     rules_kept: list[str] = []
     """Rules the base plan breaks that the other plan keeps."""
+    rules_gone: list[str] = []
+    """Rules the base plan breaks that are not in force in the other scenario, each with why:
+    "aligned-uplift(DUIS, SECMP0007) (lapsed)" (an acceptance test: SECMP0007 rejected,
+    "soft-rules 10 -> 0" and no word of the rule)."""
+    rules_new: list[str] = []
+    """Rules the other plan breaks that were not in force in the base scenario."""
     counted_apart: str = ""
     """Why the terms count different items ("MP258 (rejected) counts only in BASE"), or ""
     when both plans count the same ones: an item closed or removed drops its delay out of
@@ -276,6 +282,10 @@ def compare_plans(base: Plan, other_inst: Instance, other: Plan,
         in_force &= {r.name for r in base_inst.rules}
     broken_before = {v.rule for v in base.violations} & in_force
     broken_after = {v.rule for v in other.violations} & in_force
+    gone = sorted({v.rule for v in base.violations} - {r.name for r in other_inst.rules})
+    before_rules = {r.name for r in base_inst.rules} if base_inst is not None else None
+    new_rules = sorted({v.rule for v in other.violations} - in_force) \
+        if before_rules is not None else []
     objective = {
         t: (base.objective.get(t, 0), other.objective.get(t, 0))
         for t in dict.fromkeys([*base.objective, *other.objective])
@@ -310,4 +320,20 @@ def compare_plans(base: Plan, other_inst: Instance, other: Plan,
         objective=objective,
         rules_broken=sorted(broken_after - broken_before),
         rules_kept=sorted(broken_before - broken_after),
+        rules_gone=[f"{name} ({_out_of_force(other_inst, name)})" for name in gone],
+        rules_new=new_rules,
     )
+
+
+def _out_of_force(inst: Instance, name: str) -> str:
+    """Why the rule `name` does not bind in `inst`: switched off, lapsed ("lapsed: SECMP0007
+    is rejected", `Instance` dropping it with its closed items) or not in the scenario."""
+    from solver.lint import closed_units, moot_because
+
+    if name in inst.scenario.switched_off:
+        return "switched off"
+    rule = next((r for r in inst.scenario.rules if r.name == name), None)
+    if rule is None:
+        return "not in this scenario"
+    why = moot_because(rule, closed_units(inst.scenario))
+    return f"lapsed: {why}" if why else "lapsed"

@@ -767,7 +767,11 @@ def rule_change_words(c: Comparison) -> list[str]:
     return [*([f"Rules broken now, kept in {c.base}: {listed(c.rules_broken)}"]
               if c.rules_broken else []),
             *([f"Rules broken in {c.base}, kept now: {listed(c.rules_kept)}"]
-              if c.rules_kept else [])]
+              if c.rules_kept else []),
+            *([f"Rules broken in {c.base}, not in force now: {listed(c.rules_gone)}"]
+              if c.rules_gone else []),
+            *([f"Rules not in force in {c.base}, broken now: {listed(c.rules_new)}"]
+              if c.rules_new else [])]
 
 
 def print_comparison(c: Comparison, out: Any) -> None:

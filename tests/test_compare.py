@@ -246,3 +246,32 @@ def test_a_rule_switched_off_is_not_said_to_be_kept(tmp_path: Path) -> None:
     c = compare_plans(base, inst, other, base_inst)
     assert "aligned-uplift(DUIS, SECMP0007)" in {v.rule for v in base.violations}
     assert c.rules_kept == [] and c.rules_broken == []
+    assert c.rules_gone == ["aligned-uplift(DUIS, SECMP0007) (switched off)"]
+
+
+def test_a_rule_broken_that_lapses_or_is_new_is_named(tmp_path: Path) -> None:
+    """An acceptance test: SECMP0007 rejected, compare showed "soft-rules 10 -> 0" and no
+    word of the alignment that lapsed with it; a soft rule a what-if adds and its plan
+    breaks was not named either."""
+    from solver.plan import plan_file
+    from solver.report_text import rule_change_words
+    from tests.conftest import SEC_2020
+
+    base_path = SEC_2020 / "secmp0067-send-back.yaml"
+    base_inst, base = plan_file(base_path)
+    rejected = tmp_path / "rejected.yaml"
+    rejected.write_text(f"extends: {base_path}\nchanges:\n  - reject: SECMP0007\n")
+    inst, other = plan_file(rejected, reference=base.assignments)
+    c = compare_plans(base, inst, other, base_inst)
+    assert c.objective["soft-rules"] == (10, 0)
+    assert rule_change_words(c) == [
+        "Rules broken in secmp0067-send-back, not in force now: aligned-uplift(DUIS, "
+        "SECMP0007) (lapsed: SECMP0007 is rejected)"]
+    added = tmp_path / "added.yaml"  # MP084 and MP088 both sit in 2020-11
+    added.write_text(f"extends: {base_path}\nrules:\n  add:\n    - {{rule: never-together, "
+                     "items: [MP084, MP088], hard: false, penalty: 1}\n")
+    inst, other = plan_file(added, reference=base.assignments)
+    c = compare_plans(base, inst, other, base_inst)
+    assert c.rules_new == ["never-together(MP084, MP088)"] and c.rules_broken == []
+    assert "Rules not in force in secmp0067-send-back, broken now: never-together(MP084, " \
+        "MP088)" in rule_change_words(c)
