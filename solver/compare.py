@@ -78,7 +78,7 @@ class Comparison(BaseModel):
     """Rules the base plan breaks that the other plan keeps."""
     rules_gone: list[str] = []
     """Rules the base plan breaks that are not in force in the other scenario, each with why:
-    "aligned-uplift(DUIS, SECMP0007) (lapsed)" (an acceptance test: SECMP0007 rejected,
+    "aligned-uplift(DUIS, SECMP0007) (lapsed: SECMP0007 is rejected)" (an acceptance test:
     "soft-rules 10 -> 0" and no word of the rule)."""
     rules_new: list[str] = []
     """Rules the other plan breaks that were not in force in the base scenario."""
@@ -283,9 +283,8 @@ def compare_plans(base: Plan, other_inst: Instance, other: Plan,
     broken_before = {v.rule for v in base.violations} & in_force
     broken_after = {v.rule for v in other.violations} & in_force
     gone = sorted({v.rule for v in base.violations} - {r.name for r in other_inst.rules})
-    before_rules = {r.name for r in base_inst.rules} if base_inst is not None else None
     new_rules = sorted({v.rule for v in other.violations} - in_force) \
-        if before_rules is not None else []
+        if base_inst is not None else []  # (unknown without the base's rules)
     objective = {
         t: (base.objective.get(t, 0), other.objective.get(t, 0))
         for t in dict.fromkeys([*base.objective, *other.objective])

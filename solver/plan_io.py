@@ -172,6 +172,12 @@ def _plan_data(path: Path, text: str) -> dict[str, Any]:
     return data
 
 
+WHOLE_PLAN_KEYS = ("scenario", "status", "releases", "items")
+"""What `--plan` shows of a plan besides its assignments: read back as written."""
+_WHOLE = ("--plan reads back the whole plan.json `solve --out` wrote (an allocation alone: "
+          "`secplan check` judges it, `secplan solve` plans the scenario again)")
+
+
 def read_plan(path: Path, inst_of: Callable[[dict[str, str | None] | None], Instance]) -> \
         tuple[Instance, Plan]:
     """A plan file `secplan solve --out` wrote, read back whole (`--plan`), with the
@@ -232,10 +238,6 @@ def read_plan(path: Path, inst_of: Callable[[dict[str, str | None] | None], Inst
     return inst, plan  # `explain --plan` weighs each option against
 
 
-_WHOLE = ("--plan reads back the whole plan.json `solve --out` wrote (an allocation alone: "
-          "`secplan check` judges it, `secplan solve` plans the scenario again)")
-
-
 class _RepeatedKey(ValueError):
     def __init__(self, key: str):
         super().__init__(key)
@@ -255,8 +257,6 @@ def _no_repeats(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 _AGREE = ("plan.json gives the allocation three times (assignments, items, releases): make "
           "them agree (to judge an allocation edited by hand, `secplan check` also reads a "
           "plan.json of assignments alone, or plan.csv with its release column edited)")
-WHOLE_PLAN_KEYS = ("scenario", "status", "releases", "items")
-"""What `--plan` shows of a plan besides its assignments: read back as written."""
 
 
 def _check_agreement(path: Path, data: dict[str, Any],
