@@ -826,8 +826,10 @@ def _children_ignore_ctrl_c() -> Iterator[None]:
     KeyboardInterrupt traceback before "secplan: interrupted" (an acceptance test: 66
     lines). The sweep stops them itself when it is interrupted. A Ctrl-C while they start
     (a second or two) is lost; a worker Dask restarts later (one killed past its memory
-    limit) takes Ctrl-C again. Only the main thread may set a handler; elsewhere nothing
-    changes."""
+    limit) takes Ctrl-C again. (Blocking SIGINT instead, to take it once they are up, does
+    not reach them: multiprocessing's spawn clears a child's signal mask, and each worker
+    printed its traceback again; session 21.) Only the main thread may set a handler;
+    elsewhere nothing changes."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
