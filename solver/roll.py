@@ -41,13 +41,14 @@ class Roll:
     """Release -> go-live, for each gone live by `to` (before `as_of` too: an approved
     item still in one is implemented)."""
     due: list[Item] = field(default_factory=list)
-    """Pending items whose decision is expected before `to` (or overdue already)."""
+    """Pending items whose decision is expected by `to` (or overdue already)."""
     moot_rules: list[str] = field(default_factory=list)
     fixed: dict[str, str] = field(default_factory=dict)
     """Approved unit -> the release the draft leaves it in, approved for inclusion there
-    with that release's scope baselined, unless it was so in that release before the window
-    (left loose by the planners): a `fixed` rule keeps it there, as "approved for inclusion"
-    stays unless a scenario moves it."""
+    with that release's scope baselined, and no `fixed` rule yet (nor one switched off): the
+    rule keeps it there, as "approved for inclusion" stays unless a scenario moves it (two
+    acceptance tests: an item approved after its scope was baselined, or moved into
+    another, got none, and the next plan moved it)."""
 
 
 def roll(inst: Instance, assignment: dict[str, str | None], to: dt.date) -> Roll:
@@ -69,14 +70,12 @@ def roll(inst: Instance, assignment: dict[str, str | None], to: dt.date) -> Roll
     has_rule = {r.item for r in inst.scenario.rules if isinstance(r, Fixed)}
     for unit in inst.units:
         rid = out.published.get(unit.id, unit.baseline)
-        release = releases.get(rid or "")
-        if unit.id in has_rule or rid is None \
-                or (rid == unit.baseline and loose_commitment(unit, release, inst.as_of)):
-            continue  # left loose in that release before: as the planners left it
-        if loose_commitment(unit, release, to):
+        if unit.id not in has_rule and rid is not None \
+                and loose_commitment(unit, releases.get(rid), to):
             out.fixed[unit.id] = rid
     out.due = [item for item in inst.scenario.items if item.status in PENDING_STATUSES
-               and (item.expected_decision or dt.date.max) < to]
+               and (item.expected_decision or dt.date.max) <= to]  # on `to` too (an
+    # acceptance test: MP099, expected on the roll's date, was never listed, nor said due)
     closed = closed_units(inst.scenario)
     now = {**closed, **dict.fromkeys(out.implemented, "implemented")}
     out.moot_rules = [rule.name for rule in inst.scenario.rules
@@ -133,7 +132,8 @@ def draft(inst: Instance, assignment: dict[str, str | None], to: dt.date, extend
         lines += [f"    - {_flow(name)}" for name in done.moot_rules]
     if done.fixed:
         lines.append("  add:  # approved for inclusion, its scope baselined: each stays there"
-                     "\n    # (delete a line to let the plan move it, at a cost in moves)")
+                     "\n    # (to let the plan move one, at a cost in moves: `changes: - "
+                     "switch-off: fixed(ID)`)")
         lines += [f"    - {_flow({'rule': 'fixed', 'item': uid, 'release': rid})}"
                   for uid, rid in done.fixed.items()]
     if not any(r.go_live >= to for r in inst.releases):

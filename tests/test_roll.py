@@ -185,10 +185,11 @@ def test_approved_items_left_in_a_scope_baselined_are_fixed_there(tmp_path: Path
 
 
 def test_an_approved_item_moved_into_a_scope_baselined_is_fixed_there(tmp_path: Path) -> None:
-    """An acceptance test: approved SECMP0015, left loose in November 2021 (baselined),
-    planned into June 2022, whose DCC scope is baselined in the window, got no `fixed` rule
-    (it had been loose before, elsewhere), and the next plan moved it on. SECMP0007, still
-    where it was left loose, is left as the planners left it."""
+    """Two acceptance tests: approved SECMP0015, loose in November 2021 (baselined), planned
+    into June 2022, whose DCC scope is baselined in the window, got no `fixed` rule (it had
+    been loose before, elsewhere), and the next plan moved it on; an item approved after its
+    scope was baselined (SECMP0007 here, loose where it is) got none either. Both are fixed
+    now; a rule switched off is not added again."""
     from solver.roll import roll
 
     path = tmp_path / "approved.yaml"
@@ -203,4 +204,18 @@ def test_an_approved_item_moved_into_a_scope_baselined_is_fixed_there(tmp_path: 
     assignment = {**plan.assignments, "SECMP0007": "2021-11", "SECMP0015": "2022-06"}
     done = roll(inst, assignment, dt.date(2021, 7, 1))
     assert done.published["SECMP0015"] == "2022-06"
-    assert done.fixed == {"SECMP0015": "2022-06"}
+    assert done.fixed == {"SECMP0007": "2021-11", "SECMP0015": "2022-06"}
+    off = tmp_path / "off.yaml"
+    off.write_text(f"extends: {path.name}\nchanges:\n  - switch-off: fixed(SECMP0007)\n"
+                   "rules:\n  add:\n    - {rule: fixed, item: SECMP0007, release: '2021-11'}\n")
+    assert "SECMP0007" not in roll(Instance(load_scenario(off)), assignment,
+                                   dt.date(2021, 7, 1)).fixed
+
+
+def test_a_decision_expected_on_the_roll_date_is_listed(tmp_path: Path) -> None:
+    """An acceptance test: MP099, expected on the date rolled to, was never listed as due
+    (the draft said "No decision is due")."""
+    draft = rolled(tmp_path, "2020-08-26")  # MP090's and MP099's expected decisions
+    text = draft.read_text()
+    assert "#   - {approve: MP099, decided: 2020-08-26}" in text
+    assert "No decision is due" not in text
