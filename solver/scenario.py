@@ -534,7 +534,8 @@ def _overlay_items(loaded: Loaded, source: SourceFile, value: Any) -> None:
             )
         k = ids.index(item_id)
         if _DECISION_FIELDS & fields.keys():
-            _supersede(loaded, source, str(item_id), _DECISION_CHANGES)
+            dropped = _supersede(loaded, source, str(item_id), _DECISION_CHANGES)
+            fields = _approval_kept(fields, dropped)
         loaded.dropped_parts |= _part_ids(item_id, items[k]) - _part_ids(item_id, fields)
         items[k] = {**items[k], **fields}
         loaded.items[k].append(Origin(source, loc))
@@ -549,12 +550,13 @@ _ITEM_CHANGES = _DECISION_CHANGES | {"pin"}
 _DECISION_FIELDS = frozenset({"status", "decided", "expected_decision"})
 
 
-def _supersede(loaded: Loaded, source: SourceFile, item_id: str, kinds: frozenset[str]) -> None:
-    """Drop an earlier file's changes of `kinds` naming `item_id`: a later file that
-    removes the item, or states its decision in `items: update:`, is the newer word on it.
-    Changes apply after every file's overlays, so the earlier change undid the later
-    update (a monthly re-plan: `approve: MP080` in May, `status: implemented` in December,
-    and MP080 stayed approved, with no word)."""
+def _supersede(loaded: Loaded, source: SourceFile, item_id: str,
+               kinds: frozenset[str]) -> list[Any]:
+    """Drop an earlier file's changes of `kinds` naming `item_id`, and return them: a later
+    file that removes the item, or states its decision in `items: update:`, is the newer
+    word on it. Changes apply after every file's overlays, so the earlier change undid the
+    later update (a monthly re-plan: `approve: MP080` in May, `status: implemented` in
+    December, and MP080 stayed approved, with no word)."""
     changes = list(loaded.data.get("changes") or [])
     keep = [k for k, change in enumerate(changes)
             if loaded.changes[k][-1].source is source or not isinstance(change, dict)
@@ -562,6 +564,19 @@ def _supersede(loaded: Loaded, source: SourceFile, item_id: str, kinds: frozense
     if len(keep) < len(changes):
         loaded.data["changes"] = [changes[k] for k in keep]
         loaded.changes[:] = [loaded.changes[k] for k in keep]
+    return [change for k, change in enumerate(changes) if k not in keep]
+
+
+def _approval_kept(fields: dict[str, Any], dropped: list[Any]) -> dict[str, Any]:
+    """An update stating an item implemented (or approved) with no date of its own keeps
+    the approval date of the `approve` change it supersedes (an acceptance test: `secplan
+    roll` marked SECMP0067 implemented, and its approval in a month before was lost, the
+    assumptions showing the expected decision of the base as the value in force)."""
+    approvals = [c for c in dropped if "approve" in c and c.get("decided") is not None]
+    if not approvals or fields.get("status") not in ("approved", "implemented") \
+            or {"decided", "expected_decision"} & fields.keys():
+        return fields
+    return {**fields, "decided": approvals[-1]["decided"], "expected_decision": None}
 
 
 def _part_ids(item_id: Any, entry: Mapping[str, Any]) -> set[str]:
