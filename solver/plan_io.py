@@ -174,8 +174,9 @@ def _plan_data(path: Path, text: str) -> dict[str, Any]:
 
 WHOLE_PLAN_KEYS = ("scenario", "status", "releases", "items")
 """What `--plan` shows of a plan besides its assignments: read back as written."""
+_EDITED = "`secplan check` judges an allocation, `secplan solve` plans the scenario again"
 _WHOLE = ("--plan reads back the whole plan.json `solve --out` wrote (an allocation alone: "
-          "`secplan check` judges it, `secplan solve` plans the scenario again)")
+          f"{_EDITED})")
 
 
 def read_plan(path: Path, inst_of: Callable[[dict[str, str | None] | None], Instance]) -> \
@@ -234,8 +235,20 @@ def read_plan(path: Path, inst_of: Callable[[dict[str, str | None] | None], Inst
                                     f"{stale}")
     from solver.objective import term_values
 
-    plan.objective = term_values(inst, assignments)  # as the scenario now counts them: what
-    return inst, plan  # `explain --plan` weighs each option against
+    counted = term_values(inst, assignments)
+    if plan.fingerprint == inst.scenario.planning_fingerprint():  # the scenario as planned
+        differ = [t for t in counted if t != "moves"  # (from its reference: a what-if's
+                  # base plan, which the commands comparing plans check against the base's)
+                  and plan.objective.get(t, counted[t]) != counted[t]]
+        if differ:  # an acceptance test: a move edited in consistently was shown with its
+            # old fall-back, reasons and "optimal plan: proven best"
+            raise ScenarioError(path, "assignments", f"are not the plan `solve` wrote: its "
+                                f"objective says {differ[0]} {plan.objective[differ[0]]}, its "
+                                f"assignments give {counted[differ[0]]}, so its fall-backs, "
+                                "reasons and status no longer hold (edited by hand, or by "
+                                f"another secplan); {_EDITED}")
+    plan.objective = counted  # as the scenario now counts them: what `explain --plan` weighs
+    return inst, plan  # each option against
 
 
 class _RepeatedKey(ValueError):

@@ -819,6 +819,31 @@ def test_a_saved_plan_missing_what_the_commands_show_is_bad_input(tmp_path: Path
     assert secplan("check", SEND_BACK, str(path)).returncode == 0  # check judges it
 
 
+def test_a_saved_plan_edited_by_hand_consistently_is_not_shown_as_solve_wrote_it(
+        tmp_path: Path) -> None:
+    """An acceptance test: a plan.json with a move edited into every section (assignments,
+    items, releases) kept its old fall-back, reasons and "optimal plan: proven best" in
+    rid and report. Its objective no longer matches its assignments: bad input, saying so."""
+    out = tmp_path / "out"
+    assert runner.invoke(app, ["solve", SEND_BACK, "--out", str(out)]).exit_code == 0
+    plan = json.loads((out / "plan.json").read_text())
+    plan["assignments"]["DP124"] = "2022-06"  # keeps every hard rule (check: valid)
+    entry = next(i for i in plan["items"] if i["id"] == "DP124")
+    entry.update(release="2022-06", cut_off="2022-05-23")  # as the scenario gives it there
+    for release in plan["releases"]:
+        release["items"] = [u for u in release["items"] if u != "DP124"] + (
+            ["DP124"] if release["id"] == "2022-06" else [])
+    edited = tmp_path / "edited.json"
+    edited.write_text(json.dumps(plan))
+    assert secplan("check", SEND_BACK, str(edited)).returncode == 0
+    for command in (["rid", SEND_BACK, "2022-06"],
+                    ["report", SEND_BACK, "-o", str(tmp_path / "r.html")]):
+        result = secplan(*command, "--plan", str(edited))
+        assert result.returncode == 2, result.stderr
+        assert "assignments: are not the plan `solve` wrote: its objective says delay " in \
+            result.stderr and "`secplan check` judges an allocation" in result.stderr
+
+
 def test_compare_reads_both_saved_plans_and_refuses_a_what_if_planned_from_another(
         tmp_path: Path) -> None:
     """The 1,000-item acceptance test: compare took 79-83 s, planning both sides again.
@@ -1049,15 +1074,18 @@ def test_explain_weighs_a_saved_plan_without_planning_again(tmp_path: Path) -> N
     out = tmp_path / "out"
     assert runner.invoke(app, ["solve", SEND_BACK, "--out", str(out)]).exit_code == 0
     saved = out / "plan.json"
-    edited = json.loads(saved.read_text())
-    edited["objective"]["delay"] += 1000  # stale or edited by hand: not what is weighed
-    saved.write_text(json.dumps(edited))
     solved = secplan("explain", SEND_BACK, "SECMP0067", "--json", "--progress")
     shown = secplan("explain", SEND_BACK, "SECMP0067", "--json", "--progress", "--plan",
                     str(saved))
     assert shown.returncode == 0 and shown.stdout == solved.stdout, shown.stderr
     assert "level 1 of" in solved.stderr and "level 1 of" not in shown.stderr
     assert "releases weighed" in shown.stderr
+    edited = json.loads(saved.read_text())  # its objective edited: not the plan solve wrote
+    edited["objective"]["delay"] += 1000
+    saved.write_text(json.dumps(edited))
+    shown = secplan("explain", SEND_BACK, "SECMP0067", "--plan", str(saved))
+    assert shown.returncode == 2 and "its objective says delay 1647, its assignments give " \
+        "647" in shown.stderr, shown.stderr
 
 
 def test_help_lists_each_command_in_one_line_and_reflows_its_detail() -> None:
