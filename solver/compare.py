@@ -82,6 +82,10 @@ class Comparison(BaseModel):
     "soft-rules 10 -> 0" and no word of the rule)."""
     rules_new: list[str] = []
     """Rules the other plan breaks that were not in force in the base scenario."""
+    as_of: tuple[dt.date, dt.date] | None = None
+    """The base's and the other's `as_of` where they differ: `delay` counts months from it,
+    so the term changes with nothing moved (an acceptance test: a month rolled on read
+    "delay 647 -> 535" with no word why)."""
     counted_apart: str = ""
     """Why the terms count different items ("MP258 (rejected) counts only in BASE"), or ""
     when both plans count the same ones: an item closed or removed drops its delay out of
@@ -321,6 +325,8 @@ def compare_plans(base: Plan, other_inst: Instance, other: Plan,
         rules_kept=sorted(broken_before - broken_after),
         rules_gone=[f"{name} ({_out_of_force(other_inst, name)})" for name in gone],
         rules_new=new_rules,
+        as_of=None if base_inst is None or base_inst.as_of == other_inst.as_of
+        else (base_inst.as_of, other_inst.as_of),
     )
 
 

@@ -762,9 +762,12 @@ def print_option_notes(options: list[ReleaseOption], out: Any,
 
 
 def rule_change_words(c: Comparison) -> list[str]:
-    """"Rules broken now, kept in BASE: ...", and the other way: the terminal's and the
-    report's words for them."""
-    return [*([f"Rules broken now, kept in {c.base}: {listed(c.rules_broken)}"]
+    """"Rules broken now, kept in BASE: ...", and the other way, and a planning date that
+    moved: the terminal's and the report's words for them."""
+    return [*([f"Planned as of {c.as_of[1]}, where {c.base} is as of {c.as_of[0]}: delay "
+               "counts each item's months from that date, so it changes for items that stay put"]
+              if c.as_of else []),
+            *([f"Rules broken now, kept in {c.base}: {listed(c.rules_broken)}"]
               if c.rules_broken else []),
             *([f"Rules broken in {c.base}, kept now: {listed(c.rules_kept)}"]
               if c.rules_kept else []),

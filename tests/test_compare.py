@@ -275,3 +275,23 @@ def test_a_rule_broken_that_lapses_or_is_new_is_named(tmp_path: Path) -> None:
     assert c.rules_new == ["never-together(MP084, MP088)"] and c.rules_broken == []
     assert "Rules not in force in secmp0067-send-back, broken now: never-together(MP084, " \
         "MP088)" in rule_change_words(c)
+
+
+def test_a_planning_date_moved_is_said_beside_the_delay_it_changes(tmp_path: Path) -> None:
+    """An acceptance test: a month rolled on read "delay 647 -> 535" with no word why; the
+    delay counts months from as_of."""
+    from solver.plan import plan_file
+    from solver.report_text import rule_change_words
+    from tests.conftest import SEC_2020
+
+    base_path = SEC_2020 / "secmp0067-send-back.yaml"
+    base_inst, base = plan_file(base_path)
+    later = tmp_path / "later.yaml"
+    later.write_text(f"extends: {base_path}\nas_of: 2020-06-26\n")
+    inst, other = plan_file(later, reference=base.assignments)
+    c = compare_plans(base, inst, other, base_inst)
+    assert c.objective["delay"][0] != c.objective["delay"][1]
+    assert rule_change_words(c)[0] == (
+        "Planned as of 2020-06-26, where secmp0067-send-back is as of 2020-05-26: delay "
+        "counts each item's months from that date, so it changes for items that stay put")
+    assert compare_plans(base, base_inst, base, base_inst).as_of is None
