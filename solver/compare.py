@@ -286,7 +286,19 @@ def compare_plans(base: Plan, other_inst: Instance, other: Plan,
         in_force &= {r.name for r in base_inst.rules}
     broken_before = {v.rule for v in base.violations} & in_force
     broken_after = {v.rule for v in other.violations} & in_force
-    gone = sorted({v.rule for v in base.violations} - {r.name for r in other_inst.rules})
+    gone = [f"{name} ({_out_of_force(other_inst, name)})" for name in
+            sorted({v.rule for v in base.violations} - {r.name for r in other_inst.rules})]
+    kept = sorted(broken_before - broken_after)
+    if base_inst is not None:  # kept only as its items went live, out of planning: judged
+        # no more (an acceptance test: "kept now" the month June 2021 went live with the
+        # DUIS version the alignment had counted against it)
+        live = {uid for uid, unit in other_inst.closed.items()
+                if unit.status == "implemented" and uid not in base_inst.closed}
+        judged = {name: [uid for uid in base_inst.rule_named[name].scope(base_inst) or []
+                         if uid in live] for name in kept}
+        gone += [f"{name} (no longer judged on {', '.join(ids)}: implemented)"
+                 for name, ids in judged.items() if ids]
+        kept = [name for name in kept if not judged[name]]
     new_rules = sorted({v.rule for v in other.violations} - in_force) \
         if base_inst is not None else []  # (unknown without the base's rules)
     objective = {
@@ -322,8 +334,8 @@ def compare_plans(base: Plan, other_inst: Instance, other: Plan,
         fall_backs=fall_backs,
         objective=objective,
         rules_broken=sorted(broken_after - broken_before),
-        rules_kept=sorted(broken_before - broken_after),
-        rules_gone=[f"{name} ({_out_of_force(other_inst, name)})" for name in gone],
+        rules_kept=kept,
+        rules_gone=gone,
         rules_new=new_rules,
         as_of=None if base_inst is None or base_inst.as_of == other_inst.as_of
         else (base_inst.as_of, other_inst.as_of),

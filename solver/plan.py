@@ -457,10 +457,10 @@ def make_plan(inst: Instance, solution: Solution, options: SolveOptions) -> Plan
             id=r.id,
             go_live=r.go_live,
             items=[u.id for u in inst.units if assignment[u.id] == r.id],
-            uplifts=sorted(uplifts.get(r.id, set())),
-        )
-        for r in inst.releases
-    ]
+            uplifts=sorted(uplifts.get(r.id, set()) | inst.past_uplifts.get(r.id, set())),
+        )  # a release gone live issued the versions its implemented items changed (an
+        for r in inst.releases  # acceptance test: compare read "DUIS 2021: 2 -> 1" the
+    ]  # month June 2021 went live, where the uplift cap still counted it)
     items = [
         PlanItem(
             id=u.id,

@@ -295,3 +295,28 @@ def test_a_planning_date_moved_is_said_beside_the_delay_it_changes(tmp_path: Pat
         "Planned as of 2020-06-26, where secmp0067-send-back is as of 2020-05-26: delay "
         "counts each item's months from that date, so it changes for items that stay put")
     assert compare_plans(base, base_inst, base, base_inst).as_of is None
+
+
+def test_a_release_gone_live_keeps_its_versions_and_its_rules_are_judged_no_more(
+        tmp_path: Path) -> None:
+    """An acceptance test, the month June 2021 went live: compare read "DUIS 2021: 2 -> 1"
+    (the uplift cap still counting the version that went live) and "Rules broken in BASE,
+    kept now" of the alignment the live DUIS version had broken."""
+    from solver.plan import plan_file
+    from tests.conftest import SEC_2020, assert_valid
+
+    base_path = SEC_2020 / "secmp0067-send-back.yaml"
+    base_inst, base = plan_file(base_path)
+    assert base.assignments["SECMP0067"] == "2021-06"
+    assert "aligned-uplift(DUIS, SECMP0007)" in {v.rule for v in base.violations}
+    live = tmp_path / "live.yaml"
+    live.write_text(f"extends: {base_path}\nas_of: 2021-07-01\nitems:\n  update:\n"
+                    "    SECMP0067: {status: implemented, decided: 2020-11-19, "
+                    "expected_decision: null, baseline: '2021-06'}\n")
+    inst, other = plan_file(live, reference=base.assignments)
+    assert_valid(inst, other)
+    assert "DUIS" in next(r for r in other.releases if r.id == "2021-06").uplifts
+    c = compare_plans(base, inst, other, base_inst)
+    assert c.uplifts_per_year["DUIS"][2021][1] >= 1 and not c.rules_kept
+    assert ("aligned-uplift(DUIS, SECMP0007) (no longer judged on SECMP0067: implemented)"
+            in c.rules_gone)
