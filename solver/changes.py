@@ -84,23 +84,30 @@ class AddRelease(Change):
     go_live: Day
 
 
-class ShiftLeadTimes(Change):
-    """Add a period to lead times (all DCC-system items +3 months: the COVID-19 case)."""
+class LeadTimeChange(Change):
+    """A change of lead times, and which items it reaches."""
 
-    shift_lead_times: Duration = Field(alias="shift-lead-times")
     dcc_only: bool = Field(True, description="Only items that impact DCC Systems.")
     pending_only: bool = Field(True, description="Only items whose decision is still to come.")
     items: list[ItemId] | None = Field(None, description="Only these items.")
+    among: list[ItemId] | None = Field(
+        None, description="Set on loading, not written: with no `items`, the items of the "
+        "scenario as the file writing the change leaves it. An item a later file adds, or "
+        "whose lead time it writes, keeps the lead time that file gives (an acceptance "
+        "test: December's stretch applied to an item added in April).")
 
 
-class ScaleLeadTimes(Change):
+class ShiftLeadTimes(LeadTimeChange):
+    """Add a period to lead times (all DCC-system items +3 months: the COVID-19 case)."""
+
+    shift_lead_times: Duration = Field(alias="shift-lead-times")
+
+
+class ScaleLeadTimes(LeadTimeChange):
     """Multiply lead times: whole months stay months, a fraction of a month becomes days
     (365.25 / 12 a month), days rounded half up (3 months x 1.5 = 4 months 15 days)."""
 
     scale_lead_times: float = Field(alias="scale-lead-times", gt=0, le=100)
-    dcc_only: bool = True
-    pending_only: bool = True
-    items: list[ItemId] | None = None
 
 
 class SetRule(Change):

@@ -426,6 +426,36 @@ def _overlay(loaded: Loaded, source: SourceFile) -> None:
         else:
             data[key] = value
     _drop_uncertainty_of_removed(loaded, source)
+    _lead_time_changes_among(loaded, source)
+
+
+_LEAD_TIME_CHANGES = ("shift-lead-times", "scale-lead-times")
+_LEAD_TIME_FIELDS = frozenset({"dcc_lead_time", "party_lead_time"})
+
+
+def _lead_time_changes_among(loaded: Loaded, source: SourceFile) -> None:
+    """This file's lead-time changes with no `items` reach the items as it leaves them
+    (`among`): changes apply after every file's overlays, so an item a later file added was
+    changed too (an acceptance test: December's x1.1 stretched a 3-month lead time given in
+    April to 3 months 9 days)."""
+    ids = [entry.get("id") for entry in loaded.data.get("items") or []
+           if isinstance(entry, dict)]
+    changes = loaded.data.get("changes") or []
+    for k, change in enumerate(changes):
+        if loaded.changes[k][-1].source is source and isinstance(change, dict) \
+                and any(kind in change for kind in _LEAD_TIME_CHANGES) \
+                and change.get("items") is None and "among" not in change:
+            changes[k] = {**change, "among": ids}
+
+
+def _lead_time_written(loaded: Loaded, source: SourceFile, item_id: str) -> None:
+    """An earlier file's lead-time changes leave `item_id` alone, its lead time written
+    again by `source`: the newer word on it."""
+    changes = loaded.data.get("changes") or []
+    for k, change in enumerate(changes):
+        if loaded.changes[k][-1].source is not source and isinstance(change, dict) \
+                and isinstance(change.get("among"), list) and item_id in change["among"]:
+            changes[k] = {**change, "among": [i for i in change["among"] if i != item_id]}
 
 
 def _slip_dated(entry: Any, as_of: Any) -> Any:
@@ -536,6 +566,8 @@ def _overlay_items(loaded: Loaded, source: SourceFile, value: Any) -> None:
         if _DECISION_FIELDS & fields.keys():
             dropped = _supersede(loaded, source, str(item_id), _DECISION_CHANGES)
             fields = _approval_kept(fields, dropped)
+        if _LEAD_TIME_FIELDS & fields.keys():
+            _lead_time_written(loaded, source, str(item_id))
         loaded.dropped_parts |= _part_ids(item_id, items[k]) - _part_ids(item_id, fields)
         items[k] = {**items[k], **fields}
         loaded.items[k].append(Origin(source, loc))

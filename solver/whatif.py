@@ -101,8 +101,9 @@ def _lead_times(
         return {**unit, **{key: format_duration(adjust(duration_parts(lead[key])))
                            for key in own}}
 
+    reach = chosen if change.among is None else set(change.among)  # (among: no `items`)
     for k, item in enumerate(data["items"]):
-        if chosen is not None and item["id"] not in chosen:
+        if reach is not None and item["id"] not in reach:
             continue
         if not item.get("parts"):
             data["items"][k] = adjusted(item, item)

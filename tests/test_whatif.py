@@ -323,3 +323,21 @@ def test_a_move_out_of_a_base_plan_release_baselined_without_the_item_is_an_ordi
     assert [inst.in_baselined_scope(inst.unit(u)) for u in ("OUT", "IN")] == [False, True]
     assert [inst.move_cost(inst.unit(u)) for u in ("OUT", "IN")] == [
         1, s.policy.baselined_move_cost]
+
+
+def test_a_lead_time_change_reaches_the_items_as_its_file_leaves_them(tmp_path: Path) -> None:
+    """An acceptance test: a month's `scale-lead-times: 1.1` (no `items`) stretched an item
+    a later month added with 3 months to 3 months 9 days, as changes apply after every
+    file's overlays. It reaches the items its own file leaves; a later file that adds an
+    item, or writes an item's lead time again, has the newer word on it."""
+    stretched = what_if(tmp_path, "  - {scale-lead-times: 1.5}\n")
+    later = tmp_path / "later.yaml"
+    later.write_text(
+        f"extends: {stretched.name}\nitems:\n  update:\n    MP078: {{dcc_lead_time: 5 months}}\n"
+        "  add:\n    - {id: MP150, title: New, status: report-due, route: self-governance, "
+        "expected_decision: 2020-09-01, dcc_impact: true, dcc_lead_time: 3 months}\n")
+    lead = {i.id: i.dcc_lead_time for i in load_scenario(later).items}
+    assert lead["MP150"] == "3 months" and lead["MP078"] == "5 months"  # the newer words
+    assert lead["SECMP0007"] == "18 months" and lead["MP090"] == "13 months 15 days"
+    assert {i.id: i.dcc_lead_time for i in load_scenario(stretched).items}["MP078"] == \
+        "13 months 15 days"  # in its own file, MP078's 9 months stretched
