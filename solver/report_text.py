@@ -336,8 +336,11 @@ def headline(inst: Instance, plan: Plan) -> list[str]:
         if was is not None:
             baselined = inst.in_baselined_scope(inst.unit(i.id))
             routes.setdefault((was, i.release or "none", baselined), []).append(i.id)
-    moved = [f"{', '.join(ids)} {a} \u2192 {b}" + (" (out of a baselined scope)" * baselined)
-             for (a, b, baselined), ids in routes.items()]
+    each = inst.scenario.policy.baselined_move_cost  # (an acceptance test: "moves 3 x 5"
+    # beside one item moved, the 3 said only in the report)
+    moved = [f"{', '.join(ids)} {a} \u2192 {b}" + (
+        f" (out of a baselined scope: {each} moves each)" * baselined)
+        for (a, b, baselined), ids in routes.items()]
     outside = [i.id for i in plan.items if i.release is None and i.id not in inst.closed]
     tight = [f"{i.id} ({days} days; if later: {fall_back_words(inst, i) or 'none'})"
              for i in plan.items

@@ -690,7 +690,7 @@ def test_the_summary_opens_with_what_stands_out(send_back: tuple[Instance, Plan,
     lines = [text_of(li) for li in re.findall(r"<li>(.*?)</li>", headline.group(1), re.S)]
     # its DCC scope was baselined in November 2019
     assert lines[0] == ("Moves from the base plan (1 item): SECMP0067 2020-11 \u2192 2021-06 "
-                        "(out of a baselined scope).")
+                        "(out of a baselined scope: 3 moves each).")
     assert lines[1] == "Rules broken: " + ", ".join(
         v.rule + ("" if v.hard else " (soft)") for v in plan.violations) + "."
     due = {i.id: (i.cut_off - inst.unit(i.id).decision).days for i in plan.items
@@ -854,7 +854,8 @@ def test_an_item_moved_out_of_a_baselined_scope_is_said_in_both_releases() -> No
     assert june["moves_from"] == "published allocation"
     assert [(r["id"], r["moved_from"]) for r in nov["items"]] == [("A", "2021-06")]
     assert headline(inst, plan)[0] == ("Moves from the published allocation (1 item): A "
-                                       "2021-06 \u2192 2021-11 (out of a baselined scope)")
+                                       "2021-06 \u2192 2021-11 (out of a baselined scope: "
+                                       f"{s.policy.baselined_move_cost} moves each)")
     from solver.lint import listed  # nine routes of many items are not "9 more" items
 
     assert listed([f"R{k}" for k in range(16)], what="routes") == (
