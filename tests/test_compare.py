@@ -6,11 +6,27 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from solver.compare import compare_plans
+from solver.compare import Comparison, compare_plans
 from solver.instance import Instance
+from solver.model import Plan
 from tests.conftest import FAST, item, replanned, scenario, solve_checked
 
 CAPACITY_ONE = {"rule": "capacity", "releases": ["2021-06"], "max_count": 1, "dcc_only": False}
+
+
+def against_send_back(tmp_path: Path, name: str, lines: str
+                      ) -> tuple[Plan, Instance, Plan, Comparison]:
+    """The send-back's plan, and a what-if of it (`lines` after its `extends:`) planned
+    against that plan and compared with it, as `secplan compare` does."""
+    from solver.plan import plan_file
+    from tests.conftest import SEC_2020
+
+    base_path = SEC_2020 / "secmp0067-send-back.yaml"
+    base_inst, base = plan_file(base_path)
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(f"extends: {base_path}\n{lines}")
+    inst, other = plan_file(path, reference=base.assignments)
+    return base, inst, other, compare_plans(base, inst, other, base_inst)
 
 
 def test_a_move_a_shared_rule_makes_is_not_called_forced() -> None:
@@ -234,16 +250,8 @@ def test_a_comparison_lists_the_fall_backs_that_changed() -> None:
 def test_a_rule_switched_off_is_not_said_to_be_kept(tmp_path: Path) -> None:
     """A review: a what-if switching off the alignment the send-back breaks read "Rules
     broken in secmp0067-send-back, kept now", beside "No item moved"."""
-    from solver.plan import plan_file
-    from tests.conftest import SEC_2020
-
-    base_path = SEC_2020 / "secmp0067-send-back.yaml"
-    base_inst, base = plan_file(base_path)
-    off = tmp_path / "off.yaml"
-    off.write_text(f"extends: {base_path}\nchanges:\n"
-                   "  - switch-off: 'aligned-uplift(DUIS, SECMP0007)'\n")
-    inst, other = plan_file(off, reference=base.assignments)
-    c = compare_plans(base, inst, other, base_inst)
+    base, _, _, c = against_send_back(
+        tmp_path, "off", "changes:\n  - switch-off: 'aligned-uplift(DUIS, SECMP0007)'\n")
     assert "aligned-uplift(DUIS, SECMP0007)" in {v.rule for v in base.violations}
     assert c.rules_kept == [] and c.rules_broken == []
     assert c.rules_gone == ["aligned-uplift(DUIS, SECMP0007) (switched off)"]
@@ -253,25 +261,16 @@ def test_a_rule_broken_that_lapses_or_is_new_is_named(tmp_path: Path) -> None:
     """An acceptance test: SECMP0007 rejected, compare showed "soft-rules 10 -> 0" and no
     word of the alignment that lapsed with it; a soft rule a what-if adds and its plan
     breaks was not named either."""
-    from solver.plan import plan_file
     from solver.report_text import rule_change_words
-    from tests.conftest import SEC_2020
 
-    base_path = SEC_2020 / "secmp0067-send-back.yaml"
-    base_inst, base = plan_file(base_path)
-    rejected = tmp_path / "rejected.yaml"
-    rejected.write_text(f"extends: {base_path}\nchanges:\n  - reject: SECMP0007\n")
-    inst, other = plan_file(rejected, reference=base.assignments)
-    c = compare_plans(base, inst, other, base_inst)
+    *_, c = against_send_back(tmp_path, "rejected", "changes:\n  - reject: SECMP0007\n")
     assert c.objective["soft-rules"] == (10, 0)
     assert rule_change_words(c) == [
         "Rules broken in secmp0067-send-back, not in force now: aligned-uplift(DUIS, "
         "SECMP0007) (lapsed: SECMP0007 is rejected)"]
-    added = tmp_path / "added.yaml"  # MP084 and MP088 both sit in 2020-11
-    added.write_text(f"extends: {base_path}\nrules:\n  add:\n    - {{rule: never-together, "
-                     "items: [MP084, MP088], hard: false, penalty: 1}\n")
-    inst, other = plan_file(added, reference=base.assignments)
-    c = compare_plans(base, inst, other, base_inst)
+    *_, c = against_send_back(  # MP084 and MP088 both sit in 2020-11
+        tmp_path, "added", "rules:\n  add:\n    - {rule: never-together, items: [MP084, "
+        "MP088], hard: false, penalty: 1}\n")
     assert c.rules_new == ["never-together(MP084, MP088)"] and c.rules_broken == []
     assert "Rules not in force in secmp0067-send-back, broken now: never-together(MP084, " \
         "MP088)" in rule_change_words(c)
@@ -280,21 +279,15 @@ def test_a_rule_broken_that_lapses_or_is_new_is_named(tmp_path: Path) -> None:
 def test_a_planning_date_moved_is_said_beside_the_delay_it_changes(tmp_path: Path) -> None:
     """An acceptance test: a month rolled on read "delay 647 -> 535" with no word why; the
     delay counts months from as_of."""
-    from solver.plan import plan_file
     from solver.report_text import rule_change_words
-    from tests.conftest import SEC_2020
 
-    base_path = SEC_2020 / "secmp0067-send-back.yaml"
-    base_inst, base = plan_file(base_path)
-    later = tmp_path / "later.yaml"
-    later.write_text(f"extends: {base_path}\nas_of: 2020-06-26\n")
-    inst, other = plan_file(later, reference=base.assignments)
-    c = compare_plans(base, inst, other, base_inst)
+    *_, c = against_send_back(tmp_path, "later", "as_of: 2020-06-26\n")
     assert c.objective["delay"][0] != c.objective["delay"][1]
     assert rule_change_words(c)[0] == (
         "Planned as of 2020-06-26, where secmp0067-send-back is as of 2020-05-26: delay "
         "counts each item's months from that date, so it changes for items that stay put")
-    assert compare_plans(base, base_inst, base, base_inst).as_of is None
+    *_, c = against_send_back(tmp_path, "same", "description: the same\n")
+    assert c.as_of is None
 
 
 def test_a_release_gone_live_keeps_its_versions_and_its_rules_are_judged_no_more(
@@ -302,21 +295,15 @@ def test_a_release_gone_live_keeps_its_versions_and_its_rules_are_judged_no_more
     """An acceptance test, the month June 2021 went live: compare read "DUIS 2021: 2 -> 1"
     (the uplift cap still counting the version that went live) and "Rules broken in BASE,
     kept now" of the alignment the live DUIS version had broken."""
-    from solver.plan import plan_file
-    from tests.conftest import SEC_2020, assert_valid
+    from tests.conftest import assert_valid
 
-    base_path = SEC_2020 / "secmp0067-send-back.yaml"
-    base_inst, base = plan_file(base_path)
+    base, inst, other, c = against_send_back(
+        tmp_path, "live", "as_of: 2021-07-01\nitems:\n  update:\n    SECMP0067: {status: "
+        "implemented, decided: 2020-11-19, expected_decision: null, baseline: '2021-06'}\n")
     assert base.assignments["SECMP0067"] == "2021-06"
     assert "aligned-uplift(DUIS, SECMP0007)" in {v.rule for v in base.violations}
-    live = tmp_path / "live.yaml"
-    live.write_text(f"extends: {base_path}\nas_of: 2021-07-01\nitems:\n  update:\n"
-                    "    SECMP0067: {status: implemented, decided: 2020-11-19, "
-                    "expected_decision: null, baseline: '2021-06'}\n")
-    inst, other = plan_file(live, reference=base.assignments)
     assert_valid(inst, other)
     assert "DUIS" in next(r for r in other.releases if r.id == "2021-06").uplifts
-    c = compare_plans(base, inst, other, base_inst)
     assert c.uplifts_per_year["DUIS"][2021][1] >= 1 and not c.rules_kept
     assert ("aligned-uplift(DUIS, SECMP0007) (no longer judged on SECMP0067: implemented)"
             in c.rules_gone)
