@@ -1527,7 +1527,7 @@ def test_solve_ends_with_what_stands_out() -> None:
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert ("Moves from the base plan (1 item): SECMP0067 2020-11 \u2192 2021-06 (out of a "
-            "baselined scope).") in lines[-6:]
+            "baselined scope: 3 moves each).") in lines[-6:]
     # each broken rule once, with what breaks it (a Panel read: it was named twice)
     at = lines.index("Rules broken:")
     assert lines[at + 1] == ("  aligned-uplift(DUIS, SECMP0007) (soft): DUIS is uplifted in "
