@@ -70,9 +70,9 @@ def roll(inst: Instance, assignment: dict[str, str | None], to: dt.date) -> Roll
     has_rule = {r.item for r in inst.scenario.rules if isinstance(r, Fixed)}
     for unit in inst.units:
         rid = out.published.get(unit.id, unit.baseline)
-        if unit.id not in has_rule and rid is not None \
-                and loose_commitment(unit, releases.get(rid), to):
-            out.fixed[unit.id] = rid
+        if unit.id not in has_rule and rid is not None and assignment.get(unit.id) == rid \
+                and loose_commitment(unit, releases.get(rid), to):  # (where the plan keeps
+            out.fixed[unit.id] = rid  # it: one it moved out stays free to go)
     out.due = [item for item in inst.scenario.items if item.status in PENDING_STATUSES
                and (item.expected_decision or dt.date.max) <= to]  # on `to` too (an
     # acceptance test: MP099, expected on the roll's date, was never listed, nor said due)

@@ -205,6 +205,8 @@ def test_an_approved_item_moved_into_a_scope_baselined_is_fixed_there(tmp_path: 
     done = roll(inst, assignment, dt.date(2021, 7, 1))
     assert done.published["SECMP0015"] == "2022-06"
     assert done.fixed == {"SECMP0007": "2021-11", "SECMP0015": "2022-06"}
+    moved = roll(inst, {**assignment, "SECMP0007": "2022-11"}, dt.date(2021, 7, 1))
+    assert "SECMP0007" not in moved.fixed  # the plan moved it out: not pinned back there
     off = tmp_path / "off.yaml"
     off.write_text(f"extends: {path.name}\nchanges:\n  - switch-off: fixed(SECMP0007)\n"
                    "rules:\n  add:\n    - {rule: fixed, item: SECMP0007, release: '2021-11'}\n")
