@@ -472,8 +472,14 @@ def print_plan(inst: Instance, plan: Plan, out: Any) -> None:
             was = None if uid in inst.closed else inst.moved_from(inst.unit(uid), release.id)
             table.add_row(uid, i.title, i.status + f" (moved from {was})" * bool(was),
                           str(i.cut_off) if pending else "", fall_back_words(inst, i))
+        live = sorted(uid for uid, unit in inst.closed.items()
+                      if unit.status == "implemented" and unit.baseline == release.id)
         if release.items:
             out.print(table)
+        elif live:  # gone live with its items (a monthly re-plan read "no items")
+            out.print(f"[dim]{release.id}: go-live {release.go_live}{moved}: nothing left to "
+                      f"plan; implemented there: {', '.join(live)}; uplifts: "
+                      f"{', '.join(release.uplifts) or 'none'}[/dim]")
         else:
             out.print(f"[dim]{release.id}: go-live {release.go_live}{moved}: no items[/dim]")
     loads = capacity_rows(inst, plan)

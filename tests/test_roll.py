@@ -83,6 +83,13 @@ def test_a_go_live_rolled_over_implements_its_approved_items(tmp_path: Path) -> 
     assert approved_in_november <= inst.closed.keys()
     result = runner.invoke(app, ["validate", str(recorded(draft))])
     assert result.exit_code == 0 and "no longer applies" not in result.output  # none left
+    again = tmp_path / "again.yaml"  # a month on: what went live then is implemented too
+    assert runner.invoke(app, ["roll", str(recorded(draft)), "--to", "2021-01-28", "--out",
+                               str(again)]).exit_code == 0
+    shown = runner.invoke(app, ["solve", str(again)], env={"COLUMNS": "400"})
+    words = " ".join(shown.output.split())  # the release gone live, not "no items"
+    assert "2020-11: go-live 2020-11-05 (gone live: its scope is frozen): nothing left to " \
+        "plan; implemented there: CR1145, " in words and "uplifts: CHISM, DUIS, GBCS" in words
 
 
 def test_roll_reads_a_saved_plan(tmp_path: Path) -> None:
