@@ -314,7 +314,8 @@ def first_seeds(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     chosen: dict[int, dict[str, Any]] = {}
     for row in sorted(rows, key=seed):
         chosen.setdefault(case_size(row["case"]), row)
-    return [row for row in rows if any(row is kept for kept in chosen.values())]
+    kept = {id(row) for row in chosen.values()}
+    return [row for row in rows if id(row) in kept]
 
 
 MAIN_TABLE = [

@@ -345,12 +345,12 @@ def compare_plans(base: Plan, other_inst: Instance, other: Plan,
 def _out_of_force(inst: Instance, name: str) -> str:
     """Why the rule `name` does not bind in `inst`: switched off, lapsed ("lapsed: SECMP0007
     is rejected", `Instance` dropping it with its closed items) or not in the scenario."""
-    from solver.lint import closed_units, moot_because
+    from solver.lint import moot_because
 
     if name in inst.scenario.switched_off:
         return "switched off"
     rule = next((r for r in inst.scenario.rules if r.name == name), None)
     if rule is None:
         return "not in this scenario"
-    why = moot_because(rule, closed_units(inst.scenario))
+    why = moot_because(rule, {uid: unit.status for uid, unit in inst.closed.items()})
     return f"lapsed: {why}" if why else "lapsed"

@@ -28,6 +28,11 @@ def closed_units(scenario: Scenario) -> dict[str, str]:
             for unit in units_of(item, scenario.as_of) if unit.status in CLOSED_STATUSES}
 
 
+def pinned(scenario: Scenario) -> set[str]:
+    """The items and parts a `fixed` rule names (switched off or not)."""
+    return {r.item for r in scenario.rules if isinstance(r, Fixed)}
+
+
 def moot_because(rule: RuleBase, closed: dict[str, str]) -> str:
     """Why a rule no longer applies to the plan ("SECMP0007 is rejected"): it names a
     `closed` item, which `Instance` leaves out with the rule; "" when it applies. A
@@ -128,7 +133,7 @@ def _unfixed_commitments(scenario: Scenario, releases: list[Release],
     `fixed` rule to keep them there: "approved for inclusion" stays unless a scenario moves
     it, and without the rule the plan may move one for a small gain (an acceptance test: an
     approved DCC build slipped a year to save 4 value-months, the RID none the wiser)."""
-    fixed = {r.item for r in scenario.rules if isinstance(r, Fixed)}
+    fixed = pinned(scenario)
     by_id = {r.id: r for r in releases}
     loose = [f"{unit.id} ({unit.baseline})" for unit in units if unit.id not in fixed
              and loose_commitment(unit, by_id.get(unit.baseline or ""), scenario.as_of)]

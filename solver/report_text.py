@@ -472,8 +472,9 @@ def print_plan(inst: Instance, plan: Plan, out: Any) -> None:
             was = None if uid in inst.closed else inst.moved_from(inst.unit(uid), release.id)
             table.add_row(uid, i.title, i.status + f" (moved from {was})" * bool(was),
                           str(i.cut_off) if pending else "", fall_back_words(inst, i))
-        live = sorted(uid for uid, unit in inst.closed.items()
-                      if unit.status == "implemented" and unit.baseline == release.id)
+        live = [] if release.items else sorted(
+            uid for uid, unit in inst.closed.items()
+            if unit.status == "implemented" and unit.baseline == release.id)
         if release.items:
             out.print(table)
         elif live:  # gone live with its items (a monthly re-plan read "no items")

@@ -21,9 +21,8 @@ import yaml
 
 from solver.calendar import Release
 from solver.instance import Instance, Unit
-from solver.lint import closed_units, loose_commitment, moot_because
+from solver.lint import loose_commitment, moot_because, pinned
 from solver.model import PENDING_STATUSES, Item
-from solver.rules.placement import Fixed
 
 
 @dataclass
@@ -67,7 +66,7 @@ def roll(inst: Instance, assignment: dict[str, str | None], to: dt.date) -> Roll
             out.implemented[unit.id] = rid
             continue
         out.published.update(_published(unit, rid, releases, inst.as_of, to))
-    has_rule = {r.item for r in inst.scenario.rules if isinstance(r, Fixed)}
+    has_rule = pinned(inst.scenario)
     for unit in inst.units:
         rid = out.published.get(unit.id, unit.baseline)
         if unit.id not in has_rule and rid is not None and assignment.get(unit.id) == rid \
@@ -76,7 +75,7 @@ def roll(inst: Instance, assignment: dict[str, str | None], to: dt.date) -> Roll
     out.due = [item for item in inst.scenario.items if item.status in PENDING_STATUSES
                and (item.expected_decision or dt.date.max) <= to]  # on `to` too (an
     # acceptance test: MP099, expected on the roll's date, was never listed, nor said due)
-    closed = closed_units(inst.scenario)
+    closed = {uid: unit.status for uid, unit in inst.closed.items()}
     now = {**closed, **dict.fromkeys(out.implemented, "implemented")}
     out.moot_rules = [rule.name for rule in inst.scenario.rules
                       if moot_because(rule, now) and not moot_because(rule, closed)]
